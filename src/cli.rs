@@ -1,0 +1,154 @@
+//! Command-line interface. Connection flags follow psql (`-h -p -U -d -w -W`); like psql
+//! there is deliberately no option that takes a password, because command lines are
+//! visible to every user in `ps`: passwords belong in `~/.pgpass`.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+use crate::conninfo::Flags;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pgpulse",
+    version,
+    about = "A live PostgreSQL dashboard for the terminal",
+    // -h is the host, as in psql; help is --help only.
+    disable_help_flag = true,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub conn: ConnArgs,
+
+    /// Connection string or URI (`host=db1 dbname=app`, `postgres://u@db1/app`) or a
+    /// database name.
+    #[arg(value_name = "CONNINFO")]
+    pub conninfo: Option<String>,
+
+    /// Refresh interval of the live view, in seconds (0.5 to 60).
+    #[arg(long, default_value_t = 1.0, global = true)]
+    pub refresh: f64,
+
+    /// Log file (default: pgpulse.log in the state directory; PGPULSE_LOG sets the level).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+
+    /// Print help.
+    #[arg(long, action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check what this server and role let pgpulse see, with the fix for each gap.
+    Doctor {
+        /// Connection string, URI or database name.
+        #[arg(value_name = "CONNINFO")]
+        conninfo: Option<String>,
+    },
+    /// Manage the monitoring tables pgpulse reads.
+    Schema {
+        #[command(subcommand)]
+        action: SchemaAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SchemaAction {
+    /// Create query_performance_log, database_statistics_snapshot and
+    /// maintenance_task_log (idempotent).
+    Install {
+        /// Print the DDL instead of running it.
+        #[arg(long)]
+        dry_run: bool,
+        /// Connection string, URI or database name.
+        #[arg(value_name = "CONNINFO")]
+        conninfo: Option<String>,
+    },
+}
+
+/// Where to connect and how to authenticate (flags mirror psql).
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConnArgs {
+    /// Server host name, IP address or Unix socket directory.
+    #[arg(short = 'h', long = "host", global = true)]
+    pub host: Option<String>,
+    /// Server port.
+    #[arg(short = 'p', long = "port", global = true)]
+    pub port: Option<String>,
+    /// Database user name.
+    #[arg(short = 'U', long = "username", global = true)]
+    pub user: Option<String>,
+    /// Database name (or a connection string / URI, as in psql).
+    #[arg(short = 'd', long = "dbname", global = true)]
+    pub dbname: Option<String>,
+    /// Never prompt for a password.
+    #[arg(short = 'w', long = "no-password", global = true)]
+    pub no_password: bool,
+    /// Prompt for a password before connecting.
+    #[arg(short = 'W', long = "password", global = true)]
+    pub force_password_prompt: bool,
+    /// application_name of pgpulse's sessions (default "pgpulse").
+    #[arg(long, global = true)]
+    pub application_name: Option<String>,
+    /// statement_timeout of the monitoring session, in milliseconds.
+    #[arg(long, default_value_t = 2000, global = true)]
+    pub statement_timeout_ms: u64,
+}
+
+impl ConnArgs {
+    pub fn flags(&self) -> Flags {
+        Flags {
+            host: self.host.clone(),
+            port: self.port.clone(),
+            user: self.user.clone(),
+            dbname: self.dbname.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn psql_style_flags_parse() {
+        let cli = Cli::try_parse_from([
+            "pgpulse", "-h", "db1", "-p", "5433", "-U", "alice", "-d", "app",
+        ])
+        .map_err(|e| e.to_string());
+        let cli = match cli {
+            Ok(cli) => cli,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(cli.conn.host.as_deref(), Some("db1"));
+        assert_eq!(cli.conn.port.as_deref(), Some("5433"));
+        assert_eq!(cli.conn.user.as_deref(), Some("alice"));
+        assert_eq!(cli.conn.dbname.as_deref(), Some("app"));
+    }
+
+    #[test]
+    fn doctor_takes_flags_after_the_subcommand() {
+        let Ok(cli) = Cli::try_parse_from(["pgpulse", "doctor", "-h", "/tmp", "host=x"]) else {
+            panic!("doctor with flags must parse");
+        };
+        assert_eq!(cli.conn.host.as_deref(), Some("/tmp"));
+        assert!(
+            matches!(cli.command, Some(Command::Doctor { conninfo: Some(ref c) }) if c == "host=x")
+        );
+    }
+
+    #[test]
+    fn no_option_accepts_a_password_value() {
+        assert!(
+            Cli::try_parse_from(["pgpulse", "--password", "secret"])
+                .is_ok_and(
+                    |c| c.conn.force_password_prompt && c.conninfo.as_deref() == Some("secret")
+                )
+        );
+    }
+}

@@ -1,0 +1,136 @@
+//! What each command-line entry point does, between parsing and the modules doing the work.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::cli::{Cli, Command, ConnArgs, SchemaAction};
+use crate::connect::{ConnectError, SessionSettings};
+use crate::conninfo::{self, ConnParams, Password, PasswordSource};
+use crate::doctor;
+use crate::probe::Capabilities;
+use crate::sanitize::sanitized;
+use crate::session::{MonitorSession, SessionError};
+
+/// Runs the parsed command line; the exit code says whether it worked.
+pub async fn run(cli: Cli) -> ExitCode {
+    let result = match &cli.command {
+        Some(Command::Doctor { conninfo }) => {
+            run_doctor(&cli.conn, conninfo.clone().or(cli.conninfo.clone())).await
+        }
+        Some(Command::Schema {
+            action: SchemaAction::Install { dry_run, conninfo },
+        }) => {
+            run_schema_install(
+                &cli.conn,
+                conninfo.clone().or(cli.conninfo.clone()),
+                *dry_run,
+            )
+            .await
+        }
+        None => crate::tui::run(&cli).await,
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("pgpulse: {}", sanitized(&message));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run_doctor(conn: &ConnArgs, conninfo: Option<String>) -> Result<ExitCode, String> {
+    let (session, caps) = open_monitoring(conn, conninfo).await?;
+    let target = session.params().display_target();
+    let checks = doctor::checks(&caps);
+    print!("{}", doctor::render(&sanitized(&target), &checks));
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_schema_install(
+    conn: &ConnArgs,
+    conninfo: Option<String>,
+    dry_run: bool,
+) -> Result<ExitCode, String> {
+    if dry_run {
+        print!("{}", crate::schema::script());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut params = resolve_params(conn, conninfo)?;
+    if conn.force_password_prompt && params.password.is_none() {
+        params = with_prompted_password(params)?;
+    }
+    let outcome = match crate::schema::install(&params).await {
+        Err(crate::schema::SchemaError::Connect(ConnectError::PasswordNeeded { .. }))
+            if !conn.no_password && std::io::stdin().is_terminal() =>
+        {
+            crate::schema::install(&with_prompted_password(params.clone())?).await
+        }
+        other => other,
+    };
+    outcome.map_err(|e| e.to_string())?;
+    println!(
+        "monitoring tables installed in {}",
+        sanitized(&params.display_target())
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves the target, connects the monitoring session (prompting once for a password
+/// when the server asks and stdin is a terminal) and runs the capability probe.
+pub async fn open_monitoring(
+    conn: &ConnArgs,
+    conninfo: Option<String>,
+) -> Result<(MonitorSession, Capabilities), String> {
+    let params = resolve_params(conn, conninfo)?;
+    let settings = monitoring_settings(conn);
+    let deadline = MonitorSession::default_deadline(&settings);
+    let mut params = params;
+    if conn.force_password_prompt && params.password.is_none() {
+        params = with_prompted_password(params)?;
+    }
+    let mut session = MonitorSession::new(params.clone(), settings.clone(), deadline);
+    match session.ensure_connected().await {
+        Ok(()) => {}
+        Err(SessionError::Connect(ConnectError::PasswordNeeded { .. }))
+            if !conn.no_password && std::io::stdin().is_terminal() =>
+        {
+            session = MonitorSession::new(with_prompted_password(params)?, settings, deadline);
+            session
+                .ensure_connected()
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        Err(e) => return Err(e.to_string()),
+    }
+    let caps = Capabilities::probe(&mut session)
+        .await
+        .map_err(|e| format!("capability probe failed: {e}"))?;
+    Ok((session, caps))
+}
+
+/// The monitoring session's settings from the command line.
+pub fn monitoring_settings(conn: &ConnArgs) -> SessionSettings {
+    let mut settings = SessionSettings::monitoring(conn.application_name.as_deref());
+    settings.statement_timeout = Duration::from_millis(conn.statement_timeout_ms.max(1));
+    settings
+}
+
+fn resolve_params(conn: &ConnArgs, conninfo: Option<String>) -> Result<ConnParams, String> {
+    let params =
+        conninfo::resolve_from_process(conn.flags(), conninfo).map_err(|e| e.to_string())?;
+    for warning in &params.warnings {
+        eprintln!("{}", sanitized(warning));
+        tracing::warn!("{}", sanitized(warning));
+    }
+    Ok(params)
+}
+
+fn with_prompted_password(mut params: ConnParams) -> Result<ConnParams, String> {
+    let prompt = format!("Password for user {}: ", sanitized(&params.user));
+    let secret = rpassword::prompt_password(prompt)
+        .map_err(|e| format!("could not read the password: {e}"))?;
+    params.password = Some(Password::new(secret));
+    params.password_source = Some(PasswordSource::Prompt);
+    Ok(params)
+}

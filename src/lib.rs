@@ -1,0 +1,22 @@
+//! pgpulse: a live PostgreSQL dashboard for the terminal.
+//!
+//! The binary (`src/main.rs`) is a thin shell over these modules; `tests/` reaches them
+//! through this crate.
+
+pub mod app;
+pub mod cli;
+pub mod cluster;
+pub mod commands;
+pub mod connect;
+pub mod conninfo;
+pub mod doctor;
+pub mod logging;
+pub mod poller;
+pub mod probe;
+pub mod quote;
+pub mod sanitize;
+pub mod schema;
+pub mod session;
+pub mod tls;
+pub mod tui;
+pub mod ui;

@@ -1,0 +1,176 @@
+//! The capability probe: what this server and role let pgpulse see and do.
+//!
+//! Run once per connection; panels use it to pick SQL variants (by server version and by
+//! the *installed* pg_stat_statements version) and to explain what they cannot show.
+
+use std::time::SystemTime;
+
+use tokio_postgres::Row;
+
+use crate::sanitize::sanitized;
+use crate::session::{MonitorSession, SessionError};
+
+const CAPABILITIES_SQL: &str = include_str!("../queries/capabilities.sql");
+
+/// What the probe found. Strings are sanitized.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capabilities {
+    pub server_version_num: i32,
+    pub server_version: String,
+    pub in_recovery: bool,
+    pub role: String,
+    pub database: String,
+    pub is_superuser: bool,
+    pub has_pg_monitor: bool,
+    pub has_read_all_stats: bool,
+    pub has_signal_backend: bool,
+    /// `pg_extension.extversion` in the connected database, when installed.
+    pub pgss_installed_version: Option<String>,
+    pub pgss_schema: Option<String>,
+    /// The version `ALTER EXTENSION ... UPDATE` would move to.
+    pub pgss_available_version: Option<String>,
+    /// `None` when the role may not read it (needs pg_read_all_settings).
+    pub shared_preload_libraries: Option<String>,
+    /// pg_stat_statements' library is loaded (preloaded at server start).
+    pub pgss_loaded: bool,
+    pub track_io_timing: bool,
+    /// `None` before PostgreSQL 14.
+    pub compute_query_id: Option<String>,
+    pub has_query_performance_log: bool,
+    pub has_database_statistics_snapshot: bool,
+    pub has_maintenance_task_log: bool,
+    pub postmaster_start_time: SystemTime,
+    /// Whether this connection is TLS-encrypted, and the protocol version.
+    pub ssl: Option<bool>,
+    pub ssl_version: Option<String>,
+    pub backend_pid: i32,
+}
+
+impl Capabilities {
+    /// Runs the probe on the session.
+    pub async fn probe(session: &mut MonitorSession) -> Result<Self, SessionError> {
+        let rows = session.query(CAPABILITIES_SQL, &[]).await?;
+        let row = rows
+            .first()
+            .ok_or_else(|| SessionError::Query("capability probe returned no row".into()))?;
+        Self::from_row(row).map_err(|e| SessionError::Query(sanitized(&e.to_string())))
+    }
+
+    fn from_row(row: &Row) -> Result<Self, tokio_postgres::Error> {
+        let text = |name: &str| -> Result<String, tokio_postgres::Error> {
+            Ok(sanitized(&row.try_get::<_, String>(name)?))
+        };
+        let opt_text = |name: &str| -> Result<Option<String>, tokio_postgres::Error> {
+            Ok(row
+                .try_get::<_, Option<String>>(name)?
+                .map(|s| sanitized(&s)))
+        };
+        Ok(Self {
+            server_version_num: row.try_get("server_version_num")?,
+            server_version: text("server_version")?,
+            in_recovery: row.try_get("in_recovery")?,
+            role: text("role_name")?,
+            database: text("database_name")?,
+            is_superuser: row.try_get("is_superuser")?,
+            has_pg_monitor: row.try_get("has_pg_monitor")?,
+            has_read_all_stats: row.try_get("has_read_all_stats")?,
+            has_signal_backend: row.try_get("has_signal_backend")?,
+            pgss_installed_version: opt_text("pgss_installed_version")?,
+            pgss_schema: opt_text("pgss_schema")?,
+            pgss_available_version: opt_text("pgss_available_version")?,
+            shared_preload_libraries: opt_text("shared_preload_libraries")?,
+            pgss_loaded: row.try_get("pgss_loaded")?,
+            track_io_timing: row.try_get("track_io_timing")?,
+            compute_query_id: opt_text("compute_query_id")?,
+            has_query_performance_log: row.try_get("has_query_performance_log")?,
+            has_database_statistics_snapshot: row.try_get("has_database_statistics_snapshot")?,
+            has_maintenance_task_log: row.try_get("has_maintenance_task_log")?,
+            postmaster_start_time: row.try_get("postmaster_start_time")?,
+            ssl: row.try_get("ssl")?,
+            ssl_version: opt_text("ssl_version")?,
+            backend_pid: row.try_get("backend_pid")?,
+        })
+    }
+
+    /// Major version number (13, 14, ... 18).
+    pub fn server_major(&self) -> i32 {
+        self.server_version_num / 10_000
+    }
+
+    /// `15.18` / `18.4`: the version without distribution suffixes, for tight headers.
+    pub fn short_version(&self) -> String {
+        format!("{}.{}", self.server_major(), self.server_version_num % 10_000)
+    }
+
+    /// Whether `pg_stat_statements` was preloaded: named in `shared_preload_libraries`
+    /// (a list that may carry spaces and quotes) when the role can read it, else judged
+    /// by the library's own settings being defined.
+    pub fn pgss_preloaded(&self) -> bool {
+        match &self.shared_preload_libraries {
+            Some(list) => preload_list(list).iter().any(|lib| lib == "pg_stat_statements"),
+            None => self.pgss_loaded,
+        }
+    }
+
+    /// Whether the role sees other roles' query texts and session details.
+    pub fn sees_all_stats(&self) -> bool {
+        self.is_superuser || self.has_read_all_stats
+    }
+
+    /// The installed extension version as (major, minor), e.g. (1, 10).
+    pub fn pgss_version(&self) -> Option<(u32, u32)> {
+        self.pgss_installed_version
+            .as_deref()
+            .and_then(parse_ext_version)
+    }
+
+    /// True when `ALTER EXTENSION pg_stat_statements UPDATE` would change something.
+    pub fn pgss_outdated(&self) -> bool {
+        match (
+            self.pgss_version(),
+            self.pgss_available_version
+                .as_deref()
+                .and_then(parse_ext_version),
+        ) {
+            (Some(installed), Some(available)) => installed < available,
+            _ => false,
+        }
+    }
+}
+
+/// Splits `shared_preload_libraries` the way the server does: commas, optional spaces,
+/// optional double quotes.
+pub fn preload_list(setting: &str) -> Vec<String> {
+    setting
+        .split(',')
+        .map(|lib| lib.trim().trim_matches('"').to_string())
+        .filter(|lib| !lib.is_empty())
+        .collect()
+}
+
+/// "1.10" → (1, 10). Compared numerically: 1.9 < 1.10.
+pub fn parse_ext_version(version: &str) -> Option<(u32, u32)> {
+    let (major, minor) = version.split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extension_versions_compare_numerically() {
+        assert!(parse_ext_version("1.9") < parse_ext_version("1.10"));
+        assert_eq!(parse_ext_version("1.11"), Some((1, 11)));
+        assert_eq!(parse_ext_version("x"), None);
+    }
+
+    #[test]
+    fn preload_list_handles_spaces_and_quotes() {
+        assert_eq!(
+            preload_list(" auto_explain, \"pg_stat_statements\" ,"),
+            vec!["auto_explain", "pg_stat_statements"]
+        );
+        assert!(preload_list("").is_empty());
+    }
+}

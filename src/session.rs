@@ -1,0 +1,166 @@
+//! The monitoring session: one read-only connection whose every round trip has a
+//! client-side deadline.
+//!
+//! `statement_timeout` cannot rescue a client whose backend is frozen or whose TCP peer
+//! vanished; only a deadline on our side can. When one expires, the running query is
+//! cancelled with the cancel token, the connection is dropped, and the next call opens a
+//! fresh one, so a stuck server never hangs pgpulse.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Row, Statement};
+
+use crate::connect::{self, ConnectError, Connected, SessionSettings};
+use crate::conninfo::ConnParams;
+use crate::sanitize::sanitized;
+
+/// Why a round trip failed. Display is one sanitized line.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error("no answer within {0:?}: query cancelled, reconnecting")]
+    Deadline(Duration),
+    #[error("{0}")]
+    Query(String),
+    #[error("connection lost: {0}")]
+    Lost(String),
+}
+
+/// A monitoring connection that reconnects itself and bounds every round trip.
+pub struct MonitorSession {
+    params: ConnParams,
+    settings: SessionSettings,
+    deadline: Duration,
+    live: Option<Live>,
+    connects: u64,
+}
+
+struct Live {
+    connected: Connected,
+    /// Prepared once per connection: each poll is then a single round trip.
+    statements: HashMap<&'static str, Statement>,
+}
+
+impl MonitorSession {
+    /// A session that connects on first use. `deadline` bounds each round trip on the
+    /// client side; keep it above `statement_timeout` so the server's own timeout, which
+    /// leaves the connection usable, normally fires first.
+    pub fn new(params: ConnParams, settings: SessionSettings, deadline: Duration) -> Self {
+        Self {
+            params,
+            settings,
+            deadline,
+            live: None,
+            connects: 0,
+        }
+    }
+
+    /// The default deadline for a session with these settings: statement_timeout + 1 s.
+    pub fn default_deadline(settings: &SessionSettings) -> Duration {
+        settings.statement_timeout + Duration::from_secs(1)
+    }
+
+    pub fn params(&self) -> &ConnParams {
+        &self.params
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.live
+            .as_ref()
+            .is_some_and(|l| !l.connected.client.is_closed())
+    }
+
+    /// How many connections this session has opened (1 + reconnects).
+    pub fn connect_count(&self) -> u64 {
+        self.connects
+    }
+
+    /// Connects now if not connected.
+    pub async fn ensure_connected(&mut self) -> Result<(), SessionError> {
+        if self.is_connected() {
+            return Ok(());
+        }
+        self.live = None;
+        let connected = connect::connect(&self.params, &self.settings, None).await?;
+        self.connects += 1;
+        self.live = Some(Live {
+            connected,
+            statements: HashMap::new(),
+        });
+        Ok(())
+    }
+
+    /// Runs one of pgpulse's own statements (static SQL from `queries/`), prepared once
+    /// per connection, within the deadline.
+    pub async fn query(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, SessionError> {
+        self.ensure_connected().await?;
+        let deadline = self.deadline;
+        let Some(live) = self.live.as_mut() else {
+            return Err(SessionError::Lost("not connected".into()));
+        };
+        let statement = match live.statements.get(sql) {
+            Some(statement) => statement.clone(),
+            None => {
+                let prepared =
+                    tokio::time::timeout(deadline, live.connected.client.prepare(sql)).await;
+                let statement = self.settle(prepared).await?;
+                if let Some(live) = self.live.as_mut() {
+                    live.statements.insert(sql, statement.clone());
+                }
+                statement
+            }
+        };
+        let Some(live) = self.live.as_ref() else {
+            return Err(SessionError::Lost("not connected".into()));
+        };
+        let rows =
+            tokio::time::timeout(deadline, live.connected.client.query(&statement, params)).await;
+        self.settle(rows).await
+    }
+
+    /// Turns a deadline-bounded driver result into ours, dropping the connection when
+    /// it can no longer be trusted.
+    async fn settle<T>(
+        &mut self,
+        outcome: Result<Result<T, tokio_postgres::Error>, tokio::time::error::Elapsed>,
+    ) -> Result<T, SessionError> {
+        match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) if error.is_closed() || error.as_db_error().is_none() => {
+                self.live = None;
+                Err(SessionError::Lost(sanitized(&connect::error_chain(&error))))
+            }
+            Ok(Err(error)) => Err(SessionError::Query(describe(&error))),
+            Err(_) => {
+                if let Some(live) = self.live.take() {
+                    tracing::warn!(
+                        "round trip exceeded {:?}; cancelling and reconnecting",
+                        self.deadline
+                    );
+                    live.connected.cancel_running_query().await;
+                }
+                Err(SessionError::Deadline(self.deadline))
+            }
+        }
+    }
+}
+
+/// One line for a server error: severity, SQLSTATE and message.
+fn describe(error: &tokio_postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => sanitized(&format!(
+            "{} {}: {}",
+            db.severity(),
+            db.code().code(),
+            db.message()
+        )),
+        None => sanitized(&error.to_string()),
+    }
+}

@@ -1,0 +1,278 @@
+//! Test harness shared by all integration test binaries (`mod common;`).
+//!
+//! Every binary gets one shared server ([`shared`]) started lazily; tests that need their
+//! own (e.g. to restart it) use [`start_server`]. Servers run with TLS on (certificates from
+//! a throwaway CA), and with group roles `ssl_users` (must use TLS) and `password_users`
+//! (must use scram-sha-256). Harness helpers panic with context on failure: tests must
+//! fail loudly, never skip.
+//!
+//! Cleanup: the shared server lives in a `static` that is never dropped; the cluster's
+//! supervisor notices our exit (its command pipe closes) and removes everything.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use pgpulse::cluster::{Cluster, ClusterOptions, find_bindir};
+use rcgen::{
+    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
+    KeyPair, KeyUsagePurpose,
+};
+use tokio_postgres::{Client, NoTls};
+
+/// Bound on every harness connection or statement.
+const TIMEOUT: Duration = Duration::from_secs(30);
+/// Name of the CA certificate file written into the data dir.
+const CA_FILE: &str = "ca.crt";
+
+/// The PostgreSQL server binaries: `PGPULSE_TEST_PGBIN` if set, else auto-detected.
+/// Panics with installation instructions if none are found.
+pub fn bindir() -> PathBuf {
+    let explicit = std::env::var_os("PGPULSE_TEST_PGBIN").map(PathBuf::from);
+    find_bindir(explicit.as_deref()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The server shared by all tests of this test binary. Do not restart it or change
+/// global settings on it; use [`start_server`] for that.
+pub fn shared() -> &'static TestServer {
+    static SHARED: OnceLock<TestServer> = OnceLock::new();
+    SHARED.get_or_init(|| start_server(|_| {}))
+}
+
+/// Starts a private server with the harness defaults, after `custom` adjusted the options
+/// (e.g. `opts.settings.push(("shared_preload_libraries".into(), "".into()))`).
+/// It is stopped and deleted when the returned value is dropped.
+pub fn start_server(custom: impl FnOnce(&mut ClusterOptions)) -> TestServer {
+    let tls = TlsFiles::generate();
+    let mut opts = ClusterOptions::new(bindir());
+    opts.settings = vec![
+        ("ssl".into(), "on".into()),
+        ("ssl_cert_file".into(), "server.crt".into()),
+        ("ssl_key_file".into(), "server.key".into()),
+    ];
+    opts.hba = [
+        "hostssl all +ssl_users 127.0.0.1/32 trust",
+        "hostnossl all +ssl_users 127.0.0.1/32 reject",
+        "host all +password_users 127.0.0.1/32 scram-sha-256",
+        "local all +password_users scram-sha-256",
+    ]
+    .map(String::from)
+    .to_vec();
+    opts.files = vec![
+        ("server.crt".into(), tls.server_cert.into_bytes(), 0o644),
+        ("server.key".into(), tls.server_key.into_bytes(), 0o600),
+        (CA_FILE.into(), tls.ca_cert.clone().into_bytes(), 0o644),
+    ];
+    custom(&mut opts);
+    let cluster = Cluster::start(opts).unwrap_or_else(|e| panic!("starting test server: {e}"));
+    let server = TestServer {
+        ca_cert_path: cluster.data_dir().join(CA_FILE),
+        ca_cert_pem: tls.ca_cert,
+        cluster,
+    };
+    let setup = "CREATE ROLE ssl_users NOLOGIN; CREATE ROLE password_users NOLOGIN;";
+    let conninfo = server.conninfo("postgres");
+    block_on_side_thread(async move {
+        let client = connect(&conninfo).await?;
+        client.batch_execute(setup).await.map_err(|e| e.to_string())
+    })
+    .unwrap_or_else(|e| server.fail("creating harness roles", e));
+    server
+}
+
+/// A harness server: a [`Cluster`] plus TLS material and async helpers.
+pub struct TestServer {
+    cluster: Cluster,
+    ca_cert_path: PathBuf,
+    ca_cert_pem: String,
+}
+
+/// A database created for one test (never dropped: it dies with the cluster).
+pub struct TestDb<'a> {
+    /// The database name.
+    pub name: String,
+    /// The server it lives on.
+    pub server: &'a TestServer,
+}
+
+impl TestDb<'_> {
+    /// TCP conninfo for this database as the superuser, sslmode disabled.
+    pub fn conninfo(&self) -> String {
+        self.server.conninfo(&self.name)
+    }
+
+    /// A superuser client connected to this database.
+    pub async fn client(&self) -> Client {
+        self.server.superuser_client(&self.name).await
+    }
+}
+
+impl TestServer {
+    /// The underlying cluster (pid, data dir, conninfo variants...).
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    /// The TCP port.
+    pub fn port(&self) -> u16 {
+        self.cluster.port()
+    }
+
+    /// The TCP host, `127.0.0.1`.
+    pub fn host(&self) -> &str {
+        "127.0.0.1"
+    }
+
+    /// The unix socket directory.
+    pub fn socket_dir(&self) -> &Path {
+        self.cluster.socket_dir()
+    }
+
+    /// PEM file of the CA that signed the server certificate (SAN `localhost`, `127.0.0.1`).
+    /// It lives inside the cluster's temp dir so it is cleaned up with it, even for the
+    /// never-dropped shared server.
+    pub fn ca_cert_path(&self) -> &Path {
+        &self.ca_cert_path
+    }
+
+    /// The CA certificate as PEM text.
+    pub fn ca_cert_pem(&self) -> &str {
+        &self.ca_cert_pem
+    }
+
+    /// TCP conninfo as the superuser, sslmode disabled.
+    pub fn conninfo(&self, db: &str) -> String {
+        self.cluster.conninfo_tcp(db)
+    }
+
+    /// The server log, for failure messages.
+    pub fn server_log(&self) -> String {
+        self.cluster.server_log()
+    }
+
+    /// Fast restart; returns once the server accepts connections again.
+    pub fn restart(&self) {
+        if let Err(e) = self.cluster.restart() {
+            panic!("restarting test server: {e}");
+        }
+    }
+
+    /// A superuser client (TCP, no TLS) to `db`; its connection task is spawned.
+    pub async fn superuser_client(&self, db: &str) -> Client {
+        connect(&self.conninfo(db))
+            .await
+            .unwrap_or_else(|e| self.fail(&format!("connecting to {db}"), e))
+    }
+
+    /// Creates a fresh, uniquely named database (no extensions installed).
+    pub async fn create_database(&self) -> TestDb<'_> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let name = format!("t_{n}_{}", std::process::id());
+        self.execute(&format!("CREATE DATABASE {}", quote_ident(&name)))
+            .await;
+        TestDb { name, server: self }
+    }
+
+    /// Creates a LOGIN role, with a password if given; `extra` is appended verbatim
+    /// (e.g. `"IN ROLE password_users"`).
+    pub async fn create_role(&self, name: &str, password: Option<&str>, extra: &str) {
+        let password = password
+            .map(|p| format!(" PASSWORD {}", quote_literal(p)))
+            .unwrap_or_default();
+        let sql = format!("CREATE ROLE {} LOGIN{password} {extra}", quote_ident(name));
+        self.execute(&sql).await;
+    }
+
+    async fn execute(&self, sql: &str) {
+        let client = self.superuser_client("postgres").await;
+        match tokio::time::timeout(TIMEOUT, client.batch_execute(sql)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => self.fail(sql, e.to_string()),
+            Err(_) => self.fail(sql, "timed out".into()),
+        }
+    }
+
+    fn fail(&self, what: &str, err: String) -> ! {
+        panic!("{what}: {err}\n--- server log ---\n{}", self.server_log())
+    }
+}
+
+/// Connects without TLS (bounded) and spawns the connection task.
+async fn connect(conninfo: &str) -> Result<Client, String> {
+    let (client, connection) =
+        tokio::time::timeout(TIMEOUT, tokio_postgres::connect(conninfo, NoTls))
+            .await
+            .map_err(|_| format!("connecting with {conninfo:?} timed out"))?
+            .map_err(|e| format!("connecting with {conninfo:?}: {e}"))?;
+    tokio::spawn(connection);
+    Ok(client)
+}
+
+/// Runs `fut` to completion on a private runtime in another thread, so it works both from
+/// plain tests and from inside a `#[tokio::test]` runtime (where `block_on` would panic).
+fn block_on_side_thread<T: Send + 'static>(
+    fut: impl Future<Output = Result<T, String>> + Send + 'static,
+) -> Result<T, String> {
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        rt.block_on(async { tokio::time::timeout(TIMEOUT, fut).await })
+            .map_err(|_| "timed out".to_string())?
+    })
+    .join()
+    .unwrap_or_else(|_| Err("harness thread panicked".into()))
+}
+
+/// PEM texts for the server's TLS setup.
+struct TlsFiles {
+    ca_cert: String,
+    server_cert: String,
+    server_key: String,
+}
+
+impl TlsFiles {
+    /// A CA (CA:TRUE) and a server leaf it signed (CA:FALSE, SAN localhost + 127.0.0.1,
+    /// serverAuth). A single self-signed CA:TRUE cert would be rejected by rustls/webpki.
+    fn generate() -> TlsFiles {
+        let fail = |e: rcgen::Error| -> ! { panic!("generating test certificates: {e}") };
+        let ca_key = KeyPair::generate().unwrap_or_else(|e| fail(e));
+        let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap_or_else(|e| fail(e));
+        ca.distinguished_name
+            .push(DnType::CommonName, "pgpulse test CA");
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let ca = CertifiedIssuer::self_signed(ca, ca_key).unwrap_or_else(|e| fail(e));
+
+        let key = KeyPair::generate().unwrap_or_else(|e| fail(e));
+        let sans = vec!["localhost".to_string(), "127.0.0.1".to_string()];
+        let mut leaf = CertificateParams::new(sans).unwrap_or_else(|e| fail(e));
+        leaf.distinguished_name
+            .push(DnType::CommonName, "localhost");
+        leaf.is_ca = IsCa::ExplicitNoCa;
+        leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        leaf.use_authority_key_identifier_extension = true;
+        let leaf = leaf.signed_by(&key, &ca).unwrap_or_else(|e| fail(e));
+        TlsFiles {
+            ca_cert: ca.pem(),
+            server_cert: leaf.pem(),
+            server_key: key.serialize_pem(),
+        }
+    }
+}
+
+/// `"name"` with embedded quotes doubled.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `'text'` with embedded quotes doubled (standard_conforming_strings is on).
+pub fn quote_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}

@@ -1,0 +1,127 @@
+//! The monitoring session against a real server: its settings, and a frozen backend that
+//! must not hang pgpulse.
+
+mod common;
+
+use std::time::Duration;
+
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+use pgpulse::connect::SessionSettings;
+use pgpulse::conninfo::{self, Flags};
+use pgpulse::poller::poll_connections;
+use pgpulse::probe::Capabilities;
+use pgpulse::session::{MonitorSession, SessionError};
+
+async fn session_for(db: &common::TestDb<'_>) -> MonitorSession {
+    let params = conninfo::resolve_from_process(
+        Flags::default(),
+        Some(format!("{} sslmode=disable", db.conninfo())),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let settings = SessionSettings::monitoring(None);
+    let deadline = MonitorSession::default_deadline(&settings);
+    MonitorSession::new(params, settings, deadline)
+}
+
+#[tokio::test]
+async fn the_monitoring_session_is_read_only_and_bounded() {
+    let db = common::shared().create_database().await;
+    let mut session = session_for(&db).await;
+    let settings = [
+        ("SHOW application_name", "pgpulse"),
+        ("SHOW statement_timeout", "2s"),
+        ("SHOW lock_timeout", "500ms"),
+        ("SHOW idle_in_transaction_session_timeout", "10s"),
+        ("SHOW default_transaction_read_only", "on"),
+    ];
+    for (sql, expected) in settings {
+        let rows = session
+            .query(sql, &[])
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let value: String = rows[0].get(0);
+        assert_eq!(value, expected, "{sql}");
+    }
+    let write = session
+        .query("CREATE TABLE must_not_exist (id int)", &[])
+        .await;
+    assert!(
+        matches!(&write, Err(SessionError::Query(line)) if line.contains("25006")),
+        "a write must fail as read-only: {write:?}"
+    );
+    // A server-side statement timeout leaves the connection usable.
+    let slow = session.query("SELECT pg_sleep(5)", &[]).await;
+    assert!(
+        matches!(&slow, Err(SessionError::Query(line)) if line.contains("57014")),
+        "{slow:?}"
+    );
+    assert!(poll_connections(&mut session).await.is_ok());
+    assert_eq!(session.connect_count(), 1);
+}
+
+/// Resumes a stopped process even when the test fails half-way.
+struct ResumeOnDrop(Pid);
+
+impl Drop for ResumeOnDrop {
+    fn drop(&mut self) {
+        let _ = kill(self.0, Signal::SIGCONT);
+    }
+}
+
+#[tokio::test]
+async fn a_frozen_backend_fails_the_poll_within_its_deadline_and_the_session_recovers() {
+    let db = common::shared().create_database().await;
+    let mut session = session_for(&db).await;
+    let caps = Capabilities::probe(&mut session)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(poll_connections(&mut session).await.is_ok());
+
+    let backend = Pid::from_raw(caps.backend_pid);
+    kill(backend, Signal::SIGSTOP).unwrap_or_else(|e| panic!("SIGSTOP {backend}: {e}"));
+    let resume = ResumeOnDrop(backend);
+
+    // The outer bound only keeps a broken implementation from hanging the suite; the
+    // session's own deadline (statement_timeout + 1 s = 3 s) must fire first.
+    let frozen = tokio::time::timeout(Duration::from_secs(20), poll_connections(&mut session))
+        .await
+        .unwrap_or_else(|_| panic!("the poll hung on a frozen backend"));
+    let error = frozen
+        .err()
+        .unwrap_or_else(|| panic!("a frozen backend cannot answer"));
+    assert!(error.contains("no answer within"), "{error}");
+
+    drop(resume); // SIGCONT
+    let recovered = tokio::time::timeout(Duration::from_secs(20), poll_connections(&mut session))
+        .await
+        .unwrap_or_else(|_| panic!("the poll hung after SIGCONT"));
+    let counts = recovered.unwrap_or_else(|e| panic!("the session must reconnect: {e}"));
+    assert!(counts.total >= 1);
+    assert_eq!(session.connect_count(), 2, "recovery is a fresh connection");
+    let caps_after = Capabilities::probe(&mut session)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_ne!(caps_after.backend_pid, caps.backend_pid);
+}
+
+#[tokio::test]
+async fn the_session_reconnects_after_a_server_restart() {
+    let server = common::start_server(|_| {});
+    let db = server.create_database().await;
+    let mut session = session_for(&db).await;
+    let before = Capabilities::probe(&mut session)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    server.restart();
+    // The first poll after a restart may see the dead connection; the next reconnects.
+    let _ = poll_connections(&mut session).await;
+    let counts = poll_connections(&mut session)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(counts.max_connections > 0);
+    let after = Capabilities::probe(&mut session)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(after.postmaster_start_time > before.postmaster_start_time);
+}
