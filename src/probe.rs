@@ -99,7 +99,11 @@ impl Capabilities {
 
     /// `15.18` / `18.4`: the version without distribution suffixes, for tight headers.
     pub fn short_version(&self) -> String {
-        format!("{}.{}", self.server_major(), self.server_version_num % 10_000)
+        format!(
+            "{}.{}",
+            self.server_major(),
+            self.server_version_num % 10_000
+        )
     }
 
     /// Whether `pg_stat_statements` was preloaded: named in `shared_preload_libraries`
@@ -107,7 +111,9 @@ impl Capabilities {
     /// by the library's own settings being defined.
     pub fn pgss_preloaded(&self) -> bool {
         match &self.shared_preload_libraries {
-            Some(list) => preload_list(list).iter().any(|lib| lib == "pg_stat_statements"),
+            Some(list) => preload_list(list)
+                .iter()
+                .any(|lib| lib == "pg_stat_statements"),
             None => self.pgss_loaded,
         }
     }
