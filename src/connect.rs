@@ -254,6 +254,9 @@ fn driver_config(params: &ConnParams, settings: &SessionSettings, attempt: &Atte
             config.host_path(dir);
         }
     }
+    if let Some(address) = params.hostaddr.as_deref().and_then(|a| a.parse().ok()) {
+        config.hostaddr(address);
+    }
     config
         .port(params.port)
         .user(&params.user)

@@ -160,9 +160,64 @@ pub fn parse_ext_version(version: &str) -> Option<(u32, u32)> {
     Some((major.parse().ok()?, minor.parse().ok()?))
 }
 
+/// A typical superuser's capabilities on PostgreSQL 15, for tests to adjust.
+#[cfg(test)]
+pub(crate) fn sample_capabilities() -> Capabilities {
+    Capabilities {
+        server_version_num: 150_018,
+        server_version: "15.18 (Debian 15.18-0+deb12u1)".into(),
+        in_recovery: false,
+        role: "postgres".into(),
+        database: "app".into(),
+        is_superuser: true,
+        has_pg_monitor: true,
+        has_read_all_stats: true,
+        has_signal_backend: true,
+        pgss_installed_version: Some("1.10".into()),
+        pgss_schema: Some("public".into()),
+        pgss_available_version: Some("1.10".into()),
+        shared_preload_libraries: Some("pg_stat_statements".into()),
+        pgss_loaded: true,
+        track_io_timing: true,
+        compute_query_id: Some("auto".into()),
+        has_query_performance_log: true,
+        has_database_statistics_snapshot: true,
+        has_maintenance_task_log: true,
+        postmaster_start_time: SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000),
+        ssl: Some(false),
+        ssl_version: None,
+        backend_pid: 4242,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_version_drops_the_distribution_suffix() {
+        assert_eq!(sample_capabilities().short_version(), "15.18");
+        let mut caps = sample_capabilities();
+        caps.server_version_num = 180_004;
+        assert_eq!(caps.short_version(), "18.4");
+    }
+
+    #[test]
+    fn preload_is_judged_by_the_loaded_library_when_the_list_is_hidden() {
+        let mut caps = sample_capabilities();
+        caps.shared_preload_libraries = None;
+        assert!(caps.pgss_preloaded());
+        caps.pgss_loaded = false;
+        assert!(!caps.pgss_preloaded());
+    }
+
+    #[test]
+    fn outdated_extension_is_detected_numerically() {
+        let mut caps = sample_capabilities();
+        caps.pgss_installed_version = Some("1.9".into());
+        caps.pgss_available_version = Some("1.10".into());
+        assert!(caps.pgss_outdated());
+    }
 
     #[test]
     fn extension_versions_compare_numerically() {

@@ -174,7 +174,98 @@ pub fn human_duration(d: Duration) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::time::SystemTime;
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
     use super::*;
+    use crate::app::Event;
+    use crate::poller::{ConnectionCounts, Snapshot};
+    use crate::probe::sample_capabilities;
+
+    fn draw(app: &App, width: u16, height: u16) -> ratatui::buffer::Buffer {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
+        terminal
+            .draw(|frame| render(app, frame))
+            .unwrap_or_else(|e| panic!("{e}"));
+        terminal.backend().buffer().clone()
+    }
+
+    fn text(buffer: &ratatui::buffer::Buffer) -> String {
+        let area = buffer.area;
+        (0..area.height)
+            .map(|y| (0..area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn app_with(counts: Result<ConnectionCounts, String>, at: SystemTime) -> App {
+        let mut app = App::new("postgres@/tmp:5432/app".into(), Duration::from_secs(1), at);
+        let mut caps = sample_capabilities();
+        caps.pgss_installed_version = None;
+        app.update(Event::Snapshot(Box::new(Snapshot {
+            sequence: 1,
+            taken_at: at,
+            capabilities: Some(caps),
+            connections: counts,
+        })));
+        app
+    }
+
+    fn counts(total: i32) -> ConnectionCounts {
+        ConnectionCounts {
+            total,
+            active: 3,
+            idle: total - 3,
+            idle_in_transaction: 0,
+            waiting_on_lock: 0,
+            unknown: 0,
+            max_connections: 100,
+            superuser_reserved: 3,
+        }
+    }
+
+    #[test]
+    fn the_live_view_fits_80x24_with_gaps_first() {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(4_600);
+        let screen = text(&draw(&app_with(Ok(counts(12)), at), 80, 24));
+        assert!(screen.contains("PG 15.18 primary  up 1h 0m"), "{screen}");
+        assert!(screen.contains("12 / 97 used"), "{screen}");
+        let fix = screen.find("FIX").unwrap_or(usize::MAX);
+        let ok = screen.find("ok   connected").unwrap_or(0);
+        assert!(fix < ok, "gaps must come first:\n{screen}");
+        assert!(!screen.contains("STALE"), "{screen}");
+    }
+
+    #[test]
+    fn a_failed_poll_shows_stale_in_red_and_the_reason() {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(4_600);
+        let mut app = app_with(Ok(counts(12)), at);
+        app.update(Event::Snapshot(Box::new(Snapshot {
+            sequence: 2,
+            taken_at: at + Duration::from_secs(5),
+            capabilities: None,
+            connections: Err("no answer within 3s: query cancelled, reconnecting".into()),
+        })));
+        let buffer = draw(&app, 80, 24);
+        let screen = text(&buffer);
+        assert!(screen.contains("STALE 5s"), "{screen}");
+        assert!(screen.contains("poll failed: no answer within 3s"), "{screen}");
+        let x = screen.lines().next().and_then(|l| l.find("STALE")).unwrap_or(0);
+        let cell = &buffer[(u16::try_from(x).unwrap_or(0), 0)];
+        assert_eq!(cell.bg, Color::Red, "STALE must stand out");
+    }
+
+    #[test]
+    fn usage_over_the_seed_thresholds_changes_the_gauge_colour() {
+        let at = SystemTime::UNIX_EPOCH;
+        for (total, colour) in [(50, Color::Green), (80, Color::Yellow), (95, Color::Red)] {
+            let buffer = draw(&app_with(Ok(counts(total)), at), 80, 24);
+            // First cell inside the gauge's border.
+            assert_eq!(buffer[(1, 2)].fg, colour, "{total} of 97");
+        }
+    }
 
     #[test]
     fn durations_read_like_a_human_wrote_them() {

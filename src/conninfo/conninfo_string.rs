@@ -112,6 +112,7 @@ fn quoted(chars: &mut Chars<'_>) -> Result<String, ConnInfoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::conninfo::test_support::ErrorCheck;
 
     #[test]
     fn parses_pairs() {
@@ -150,7 +151,7 @@ mod tests {
         let syntax = |e: &ConnInfoError| matches!(e, ConnInfoError::Syntax(_));
         let unknown =
             |e: &ConnInfoError| matches!(e, ConnInfoError::UnknownOption(n) if n == "bogus");
-        let cases: &[(&str, &dyn Fn(&ConnInfoError) -> bool)] = &[
+        let cases: &[(&str, &ErrorCheck)] = &[
             ("host", &syntax),
             ("host=x dbname", &syntax),
             (

@@ -32,11 +32,17 @@ pub use system::{resolve_from_process, system_sources};
 /// libpq's `sslmode`, all six of them (tokio-postgres alone knows three).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SslMode {
+    /// Plain connection only.
     Disable,
+    /// Plain first, TLS if the server insists.
     Allow,
+    /// TLS first, plain if the server has no TLS (the default).
     Prefer,
+    /// TLS; the certificate is checked only if a root certificate is available.
     Require,
+    /// TLS with a certificate chain verified against the root certificates.
     VerifyCa,
+    /// As `VerifyCa`, and the certificate must name the host.
     VerifyFull,
 }
 
@@ -66,6 +72,7 @@ pub enum RootCert {
 /// A server address: a TCP host name / IP, or a directory holding the Unix socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Host {
+    /// A host name or IP address (`hostaddr` when given).
     Tcp(String),
     /// Directory of the Unix-domain socket (`host` starting with `/`).
     Socket(PathBuf),
@@ -101,33 +108,50 @@ impl fmt::Display for Password {
 /// Where the password came from, for messages ("password from ~/.pgpass was rejected").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PasswordSource {
+    /// The conninfo string or URI (positional or `-d`).
     Conninfo,
+    /// `PGPASSWORD`.
     Environment,
+    /// The service file section.
     ServiceFile,
+    /// A password file (`passfile`, `PGPASSFILE` or `~/.pgpass`).
     PassFile(PathBuf),
+    /// Typed in by the user (set by the caller, never by [`resolve`]).
     Prompt,
 }
 
 /// The fully resolved connection target.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnParams {
+    /// Where to connect; without a host, the default Unix socket directory.
     pub host: Host,
+    /// `hostaddr`: the numeric address actually connected to, when given; `host` is then
+    /// the name the server certificate is verified against.
+    pub hostaddr: Option<String>,
+    /// The TCP port, which also names the Unix socket file (default 5432).
     pub port: u16,
+    /// Database user (default: the operating-system user).
     pub user: String,
+    /// Database name (default: the user name).
     pub dbname: String,
+    /// The password, when one was given or found in the password file.
     pub password: Option<Password>,
+    /// Where [`ConnParams::password`] came from.
     pub password_source: Option<PasswordSource>,
+    /// `sslmode` (default `prefer`; `verify-full` with `sslrootcert=system`).
     pub sslmode: SslMode,
     /// `sslrootcert` when given, else `~/.postgresql/root.crt` when that file exists.
     pub sslrootcert: Option<RootCert>,
-    /// `connect_timeout` (default 5 s, libpq's minimum of 2 s applies).
+    /// `connect_timeout` (default 5 s, libpq's minimum of 2 s applies). Never zero:
+    /// libpq's "0 = wait forever" becomes the 5 s default, so a connect cannot hang.
     pub connect_timeout: Duration,
     /// `application_name` / `PGAPPNAME`; `None` lets the caller choose (pgpulse uses "pgpulse").
     pub application_name: Option<String>,
     /// `options` / `PGOPTIONS`: extra `-c name=value` startup settings.
     pub options: Option<String>,
-    /// `keepalives` (default on), `keepalives_idle` seconds.
+    /// `keepalives` (default on).
     pub keepalives: bool,
+    /// `keepalives_idle` seconds; `None` leaves the system default.
     pub keepalives_idle: Option<Duration>,
     /// The service name used, if any.
     pub service: Option<String>,
@@ -138,14 +162,19 @@ pub struct ConnParams {
 /// Explicit command-line flags (`-h -p -U -d`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Flags {
+    /// `-h`: host name, IP address or socket directory.
     pub host: Option<String>,
+    /// `-p`.
     pub port: Option<String>,
+    /// `-U`.
     pub user: Option<String>,
+    /// `-d`: a database name, or a whole conninfo string / URI (expanded like psql).
     pub dbname: Option<String>,
 }
 
 /// Everything resolution reads from the outside world.
 pub struct Sources<'a> {
+    /// The explicit flags, which beat every other source.
     pub flags: Flags,
     /// The positional argument: a conninfo string (`host=x dbname=y`), a URI, or a bare
     /// database name (psql treats a word without `=` or `://` as a dbname).
@@ -163,34 +192,55 @@ pub struct Sources<'a> {
     pub exists: &'a dyn Fn(&std::path::Path) -> bool,
 }
 
+/// How [`Sources::read_file`] is called by the parsers.
+pub(crate) type ReadFile<'a> =
+    dyn Fn(&std::path::Path) -> std::io::Result<Option<FileContents>> + 'a;
+
 /// A file's text and its permission bits.
 #[derive(Debug, Clone)]
 pub struct FileContents {
+    /// The file's contents.
     pub text: String,
+    /// `st_mode` (type and permission bits).
     pub mode: u32,
 }
 
 /// Why a target could not be resolved. Messages never contain a password.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConnInfoError {
+    /// A malformed `key=value` string (missing `=`, unterminated quote).
     #[error("invalid connection string: {0}")]
     Syntax(String),
+    /// A malformed `postgresql://` URI; the message names the part, not its text.
     #[error("invalid URI: {0}")]
     Uri(String),
+    /// A value that does not parse or is not supported. `value` is `***` for secrets.
     #[error("invalid value for \"{key}\": \"{value}\" ({reason})")]
     BadValue {
+        /// The keyword.
         key: String,
+        /// The offending value, or `***` for `password` / `sslpassword`.
         value: String,
+        /// Why it was refused.
         reason: String,
     },
+    /// A keyword libpq does not know (or pgpulse does not accept).
     #[error("unknown connection option \"{0}\"")]
     UnknownOption(String),
+    /// A host, hostaddr or port list: pgpulse connects to exactly one server.
     #[error("multiple hosts are not supported (got \"{0}\"); give one host")]
     MultipleHosts(String),
+    /// No service file defines the requested service.
     #[error("definition of service \"{0}\" not found")]
     ServiceNotFound(String),
+    /// A service file could not be read or has a bad line in the wanted section.
     #[error("service file \"{file}\": {reason}")]
-    ServiceFile { file: String, reason: String },
+    ServiceFile {
+        /// The file's path.
+        file: String,
+        /// What is wrong, with the line number.
+        reason: String,
+    },
 }
 
 impl ConnParams {

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::FileContents;
+use super::ReadFile;
 
 /// What a password file line is matched against.
 pub(crate) struct Target<'a> {
@@ -26,7 +26,7 @@ pub(crate) struct Target<'a> {
 pub(crate) fn lookup(
     path: &Path,
     target: &Target<'_>,
-    read_file: &dyn Fn(&Path) -> std::io::Result<Option<FileContents>>,
+    read_file: &ReadFile<'_>,
     warnings: &mut Vec<String>,
 ) -> Option<String> {
     let contents = read_file(path).ok().flatten()?;
@@ -56,7 +56,7 @@ fn matching_password(line: &str, target: &Target<'_>) -> Option<String> {
     let [host, port, dbname, user, password, ..] = fields.as_slice() else {
         return None;
     };
-    let host_ok = host.wildcard || target.hosts.iter().any(|h| *h == host.text);
+    let host_ok = host.wildcard || target.hosts.contains(&host.text);
     let ok = host_ok
         && port.matches(target.port)
         && dbname.matches(target.dbname)
@@ -108,7 +108,18 @@ fn split_fields(line: &str) -> Vec<Field> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::conninfo::FileContents;
     use std::path::PathBuf;
+
+    /// name, hosts, port, dbname, user, expected password
+    type Row = (
+        &'static str,
+        Vec<String>,
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+    );
 
     fn tcp(host: &str) -> Vec<String> {
         vec![host.to_owned()]
@@ -134,7 +145,7 @@ short:5432:sales:alice
 \\*:*:*:gina:literal-star
 *:*:*:hank:pw:extra
 ";
-        let cases: &[(&str, Vec<String>, &str, &str, &str, Option<&str>)] = &[
+        let cases: &[Row] = &[
             (
                 "exact",
                 tcp("db.example"),
@@ -311,8 +322,7 @@ short:5432:sales:alice
         };
         let missing = |_: &Path| Ok(None);
         let broken = |_: &Path| Err(std::io::Error::other("denied"));
-        let readers: [&dyn Fn(&Path) -> std::io::Result<Option<FileContents>>; 2] =
-            [&missing, &broken];
+        let readers: [&ReadFile<'_>; 2] = [&missing, &broken];
         for read in readers {
             let mut warnings = Vec::new();
             assert_eq!(lookup(Path::new("/p"), &target, read, &mut warnings), None);

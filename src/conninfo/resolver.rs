@@ -42,6 +42,7 @@ pub(crate) fn resolve(sources: &Sources<'_>) -> Result<ConnParams, ConnInfoError
     };
     let dbname = layers.value("dbname").unwrap_or(&user).to_owned();
     let host = host(&layers, port, sources)?;
+    let hostaddr = hostaddr(&layers)?;
     let (sslmode, sslrootcert) = tls(&layers, sources)?;
 
     let (password, password_source) = match layers.get("password") {
@@ -73,6 +74,7 @@ pub(crate) fn resolve(sources: &Sources<'_>) -> Result<ConnParams, ConnInfoError
 
     Ok(ConnParams {
         host,
+        hostaddr,
         port,
         user,
         dbname,
@@ -124,15 +126,20 @@ fn check_compatibility_keywords(
     Ok(())
 }
 
-/// The address to connect to.
-///
-/// `hostaddr`, when given, is where we connect, as in libpq; `host` then only
-/// serves the password file lookup. (libpq would also verify the server
-/// certificate against `host`; [`Host`] has room for one name, so with both given
-/// the certificate is checked against the address.)
+/// The numeric address to connect to (`hostaddr`), validated.
+fn hostaddr(layers: &Layers) -> Result<Option<String>, ConnInfoError> {
+    layers
+        .value("hostaddr")
+        .map(|address| values::hostaddr(address).map(str::to_owned))
+        .transpose()
+}
+
+/// The host as libpq names it: `host`, else `hostaddr` (then both are the address),
+/// else the default socket directory. With both given, pgpulse connects to `hostaddr`
+/// and verifies the certificate against `host`, as libpq does.
 fn host(layers: &Layers, port: u16, sources: &Sources<'_>) -> Result<Host, ConnInfoError> {
-    if let Some(address) = layers.value("hostaddr") {
-        return Ok(Host::Tcp(values::hostaddr(address)?.to_owned()));
+    if let (None, Some(address)) = (layers.value("host"), hostaddr(layers)?) {
+        return Ok(Host::Tcp(address));
     }
     Ok(match layers.value("host") {
         Some(dir) if dir.starts_with('/') => Host::Socket(PathBuf::from(dir)),
@@ -218,7 +225,33 @@ fn passfile_hosts(layers: &Layers, host: &Host) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::conninfo::Flags;
-    use crate::conninfo::test_support::{World, flags};
+    use crate::conninfo::test_support::{ErrorCheck, World, flags};
+
+    /// name, world, flags, positional, expected error
+    type ErrorRow = (
+        &'static str,
+        World,
+        Flags,
+        Option<&'static str>,
+        Box<ErrorCheck<'static>>,
+    );
+    /// name, world, positional, expected sslmode and root certificate
+    type TlsRow = (
+        &'static str,
+        World,
+        Option<&'static str>,
+        SslMode,
+        Option<RootCert>,
+    );
+    /// name, world, flags, positional, expected password and its source
+    type PasswordRow = (
+        &'static str,
+        World,
+        Flags,
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<PasswordSource>,
+    );
 
     const SERVICES: &str = "[svc]\nhost=svchost\nport=7000\n[other]\nhost=otherhost\n";
 
@@ -364,10 +397,10 @@ mod tests {
                 "alice@10.0.0.5:5432/alice",
             ),
             case(
-                "hostaddr is the address when host is given too",
+                "host names the server, hostaddr is where to connect",
                 World::new(),
                 Some("host=db.example hostaddr=10.0.0.5"),
-                "alice@10.0.0.5:5432/alice",
+                "alice@db.example:5432/alice",
             ),
             case(
                 "PGHOSTADDR",
@@ -514,7 +547,7 @@ mod tests {
     #[test]
     fn errors() {
         type Check = fn(&ConnInfoError) -> bool;
-        let bad = |key: &'static str| -> Box<dyn Fn(&ConnInfoError) -> bool> {
+        let bad = |key: &'static str| -> Box<ErrorCheck> {
             Box::new(move |e| matches!(e, ConnInfoError::BadValue { key: k, .. } if k == key))
         };
         let svc = |text: &'static str| {
@@ -522,20 +555,14 @@ mod tests {
                 .env(&[("PGSERVICE", "svc")])
                 .files(&[("~/.pg_service.conf", text)])
         };
-        let service_file = |reason: &'static str| -> Box<dyn Fn(&ConnInfoError) -> bool> {
+        let service_file = |reason: &'static str| -> Box<ErrorCheck> {
             Box::new(move |e| {
                 matches!(e, ConnInfoError::ServiceFile { file, reason: r }
                     if file == "/home/alice/.pg_service.conf" && r.contains(reason))
             })
         };
         let multiple: Check = |e| matches!(e, ConnInfoError::MultipleHosts(_));
-        let cases: Vec<(
-            &str,
-            World,
-            Flags,
-            Option<&str>,
-            Box<dyn Fn(&ConnInfoError) -> bool>,
-        )> = vec![
+        let cases: Vec<ErrorRow> = vec![
             (
                 "missing service",
                 World::new().env(&[("PGSERVICE", "nope")]),
@@ -788,7 +815,7 @@ mod tests {
     fn tls_settings() {
         let root_crt = "~/.postgresql/root.crt";
         let file = |p: &str| Some(RootCert::File(PathBuf::from(p)));
-        let cases: Vec<(&str, World, Option<&str>, SslMode, Option<RootCert>)> = vec![
+        let cases: Vec<TlsRow> = vec![
             ("defaults", World::new(), None, SslMode::Prefer, None),
             (
                 "root.crt when it exists",
@@ -975,14 +1002,7 @@ mod tests {
                 "/home/alice/.pgpass",
             )))
         };
-        let cases: Vec<(
-            &str,
-            World,
-            Flags,
-            Option<&str>,
-            Option<&str>,
-            Option<PasswordSource>,
-        )> = vec![
+        let cases: Vec<PasswordRow> = vec![
             (
                 "conninfo beats everything",
                 World::new()

@@ -6,10 +6,10 @@
 //! Like libpq, only lines inside the wanted section are checked, so a broken
 //! section elsewhere in a shared file does not break every service.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::keywords::{self, Settings};
-use super::{ConnInfoError, FileContents};
+use super::{ConnInfoError, ReadFile};
 
 /// Debian's libpq is built with this sysconfdir, so psql there looks here too.
 pub(crate) const DEFAULT_SYSCONFDIR: &str = "/etc/postgresql-common";
@@ -26,7 +26,7 @@ pub(crate) struct ServiceFiles {
 pub(crate) fn load(
     name: &str,
     files: &ServiceFiles,
-    read_file: &dyn Fn(&Path) -> std::io::Result<Option<FileContents>>,
+    read_file: &ReadFile<'_>,
 ) -> Result<Settings, ConnInfoError> {
     for path in files.user.iter().chain(std::iter::once(&files.system)) {
         let file_error = |reason: String| ConnInfoError::ServiceFile {
@@ -99,7 +99,11 @@ fn section(text: &str, name: &str) -> Result<Option<Settings>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::conninfo::FileContents;
     use std::collections::HashMap;
+    use std::path::Path;
+
+    type Section = Option<&'static [(&'static str, &'static str)]>;
 
     const FILE: &str = "\
 # shared services
@@ -124,7 +128,7 @@ hots=x
 
     #[test]
     fn finds_sections() {
-        let cases: &[(&str, Option<&[(&str, &str)]>)] = &[
+        let cases: &[(&str, Section)] = &[
             (
                 "prod",
                 Some(&[

@@ -76,17 +76,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_files_with_their_mode() {
-        let dir = tempfile::tempdir().unwrap();
+    fn reads_files_with_their_mode() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
         let path = dir.path().join("pgpass");
-        std::fs::write(&path, "*:*:*:*:pw\n").unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
-        let contents = read_file(&path).unwrap().unwrap();
-        assert_eq!(contents.text, "*:*:*:*:pw\n");
-        assert_eq!(contents.mode & 0o777, 0o640);
-        assert!(read_file(&dir.path().join("missing")).unwrap().is_none());
+        std::fs::write(&path, "*:*:*:*:pw\n")?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640))?;
+        let contents = read_file(&path)?;
+        assert_eq!(
+            contents.map(|c| (c.text, c.mode & 0o777)),
+            Some(("*:*:*:*:pw\n".to_owned(), 0o640))
+        );
+        assert!(read_file(&dir.path().join("missing"))?.is_none());
         // A directory is not a plain file.
-        assert!(read_file(dir.path()).unwrap().is_none());
+        assert!(read_file(dir.path())?.is_none());
         assert!(path_exists(&path));
+        assert!(!path_exists(&dir.path().join("missing")));
+        Ok(())
+    }
+
+    #[test]
+    fn process_sources_read_the_environment() {
+        let sources = system_sources(Flags::default(), Some("mydb".to_owned()));
+        assert_eq!((sources.env)("PATH"), std::env::var("PATH").ok());
+        assert_eq!(sources.positional.as_deref(), Some("mydb"));
     }
 }

@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 
 use super::{ConnInfoError, ConnParams, FileContents, Flags, Sources, resolve};
 
+/// A predicate over an error, for tables of failing cases.
+pub(crate) type ErrorCheck<'a> = dyn Fn(&ConnInfoError) -> bool + 'a;
+
 /// The home directory of the fake user `alice`.
 pub(crate) const HOME: &str = "/home/alice";
 

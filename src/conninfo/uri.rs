@@ -187,6 +187,7 @@ fn decode(text: &str, what: &str) -> Result<String, ConnInfoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::conninfo::test_support::ErrorCheck;
 
     #[test]
     fn recognises_uris() {
@@ -286,7 +287,7 @@ mod tests {
     fn rejects_bad_uris_without_leaking_the_password() {
         let uri = |e: &ConnInfoError| matches!(e, ConnInfoError::Uri(_));
         let multiple = |e: &ConnInfoError| matches!(e, ConnInfoError::MultipleHosts(_));
-        let cases: &[(&str, &dyn Fn(&ConnInfoError) -> bool)] = &[
+        let cases: &[(&str, &ErrorCheck)] = &[
             (
                 "postgresql://u:s3cr%zzet@h/db",
                 &|e| matches!(e, ConnInfoError::Uri(m) if m == "invalid percent-encoding in password"),
