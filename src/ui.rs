@@ -185,7 +185,8 @@ mod tests {
     use crate::probe::sample_capabilities;
 
     fn draw(app: &App, width: u16, height: u16) -> ratatui::buffer::Buffer {
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
+        let mut terminal =
+            Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
         terminal
             .draw(|frame| render(app, frame))
             .unwrap_or_else(|e| panic!("{e}"));
@@ -195,7 +196,11 @@ mod tests {
     fn text(buffer: &ratatui::buffer::Buffer) -> String {
         let area = buffer.area;
         (0..area.height)
-            .map(|y| (0..area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+            .map(|y| {
+                (0..area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+            })
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -251,8 +256,15 @@ mod tests {
         let buffer = draw(&app, 80, 24);
         let screen = text(&buffer);
         assert!(screen.contains("STALE 5s"), "{screen}");
-        assert!(screen.contains("poll failed: no answer within 3s"), "{screen}");
-        let x = screen.lines().next().and_then(|l| l.find("STALE")).unwrap_or(0);
+        assert!(
+            screen.contains("poll failed: no answer within 3s"),
+            "{screen}"
+        );
+        let x = screen
+            .lines()
+            .next()
+            .and_then(|l| l.find("STALE"))
+            .unwrap_or(0);
         let cell = &buffer[(u16::try_from(x).unwrap_or(0), 0)];
         assert_eq!(cell.bg, Color::Red, "STALE must stand out");
     }
