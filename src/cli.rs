@@ -30,6 +30,19 @@ pub struct Cli {
     #[arg(long, default_value_t = 1.0, global = true)]
     pub refresh: f64,
 
+    /// Interval of the slow tier (table statistics, query_performance_log), in seconds.
+    #[arg(long, default_value_t = 15.0, global = true)]
+    pub slow_refresh: f64,
+
+    /// Colour theme: default, light, high-contrast, mono, or a file name in the config
+    /// dir's themes/ (NO_COLOR selects mono unless a theme is given).
+    #[arg(long, global = true)]
+    pub theme: Option<String>,
+
+    /// Leave the mouse to the terminal (text selection) instead of clicking rows.
+    #[arg(long, global = true)]
+    pub no_mouse: bool,
+
     /// Log file (default: pgpulse.log in the state directory; PGPULSE_LOG sets the level).
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,

@@ -1,102 +1,250 @@
-//! The poller task: owns the monitoring session, polls on a fixed interval, and hands the
-//! UI an owned [`Snapshot`] over a `watch` channel (newest wins, nothing queues).
+//! The poller task: owns the monitoring session, runs the collectors on their tiers, and
+//! hands the UI one owned [`Snapshot`] per cycle over a `watch` channel (newest wins,
+//! nothing queues).
+//!
+//! Tiers: the fast tier (default 1 s) reads activity, database counters and statement
+//! counters (without text); the slow tier (default 15 s) reads the sources that cost more
+//! or change slowly. Query texts are fetched only for statement ids not seen before.
+//! Missed ticks are skipped, never queued; a lost connection is retried with a capped,
+//! jittered backoff instead of on every tick.
 
-use std::time::{Duration, SystemTime};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::{mpsc, watch};
 use tokio::time::MissedTickBehavior;
 
+use crate::collector::{self, StatementTextCache};
 use crate::probe::Capabilities;
 use crate::session::MonitorSession;
-
-const CONNECTION_COUNTS_SQL: &str = include_str!("../queries/connection_counts.sql");
-
-/// Client connections by state, against the server's limits.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConnectionCounts {
-    pub total: i32,
-    pub active: i32,
-    pub idle: i32,
-    pub idle_in_transaction: i32,
-    pub waiting_on_lock: i32,
-    pub unknown: i32,
-    pub max_connections: i32,
-    pub superuser_reserved: i32,
-}
-
-impl ConnectionCounts {
-    /// Connections ordinary roles can open: `max_connections - superuser_reserved_connections`.
-    pub fn available(&self) -> i32 {
-        (self.max_connections - self.superuser_reserved).max(1)
-    }
-}
-
-/// One poll's result. Each section is its own `Result` so one failing source degrades one
-/// panel only.
-#[derive(Debug, Clone)]
-pub struct Snapshot {
-    /// Increases with every poll attempt.
-    pub sequence: u64,
-    pub taken_at: SystemTime,
-    pub capabilities: Option<Capabilities>,
-    pub connections: Result<ConnectionCounts, String>,
-}
+use crate::snapshot::{SectionError, SlowTier, Snapshot};
 
 /// Requests from the UI to the poller.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PollerCommand {
     PollNow,
     SetInterval(Duration),
+    Pause(bool),
+    /// A new `query_performance_log` window: re-read the slow tier now.
+    SetLatencyWindow(Duration),
 }
 
-/// Starts the poller on the current runtime. The first snapshot carries the capabilities
-/// already probed by the caller.
+/// Tier intervals and the latency source's settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PollerConfig {
+    pub fast: Duration,
+    pub slow: Duration,
+    pub latency_window: Duration,
+    pub slow_query_threshold: Duration,
+}
+
+impl Default for PollerConfig {
+    fn default() -> Self {
+        Self {
+            fast: Duration::from_secs(1),
+            slow: Duration::from_secs(15),
+            latency_window: Duration::from_secs(15 * 60),
+            slow_query_threshold: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Starts the poller on the current runtime with the capabilities already probed.
 pub fn spawn(
-    mut session: MonitorSession,
+    session: MonitorSession,
     capabilities: Capabilities,
-    interval: Duration,
+    config: PollerConfig,
 ) -> (
     watch::Receiver<Option<Snapshot>>,
     mpsc::UnboundedSender<PollerCommand>,
 ) {
     let (snapshots, receiver) = watch::channel(None);
-    let (commands, mut command_rx) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        let mut capabilities = Some(capabilities);
-        let mut connects_seen = session.connect_count();
-        let mut ticker = new_ticker(interval);
-        let mut sequence = 0;
+    let (commands, command_rx) = mpsc::unbounded_channel();
+    let poller = Poller::new(session, capabilities, config);
+    tokio::spawn(poller.run(snapshots, command_rx));
+    (receiver, commands)
+}
+
+/// The poller's state between cycles.
+pub struct Poller {
+    session: MonitorSession,
+    capabilities: Arc<Capabilities>,
+    config: PollerConfig,
+    texts: StatementTextCache,
+    slow: Option<Arc<SlowTier>>,
+    slow_due: Instant,
+    connects_seen: u64,
+    sequence: u64,
+    backoff: Backoff,
+}
+
+impl Poller {
+    pub fn new(session: MonitorSession, capabilities: Capabilities, config: PollerConfig) -> Self {
+        let connects_seen = session.connect_count();
+        Self {
+            session,
+            capabilities: Arc::new(capabilities),
+            config,
+            texts: StatementTextCache::default(),
+            slow: None,
+            slow_due: Instant::now(),
+            connects_seen,
+            sequence: 0,
+            backoff: Backoff::default(),
+        }
+    }
+
+    async fn run(
+        mut self,
+        snapshots: watch::Sender<Option<Snapshot>>,
+        mut commands: mpsc::UnboundedReceiver<PollerCommand>,
+    ) {
+        let mut ticker = new_ticker(self.config.fast);
+        let mut paused = false;
         loop {
             tokio::select! {
-                _ = ticker.tick() => {}
-                command = command_rx.recv() => match command {
+                _ = ticker.tick() => if paused { continue },
+                command = commands.recv() => match command {
                     None => break,
                     Some(PollerCommand::PollNow) => {}
-                    Some(PollerCommand::SetInterval(every)) => { ticker = new_ticker(every); continue; }
+                    Some(PollerCommand::Pause(on)) => { paused = on; continue; }
+                    Some(PollerCommand::SetInterval(every)) => {
+                        self.config.fast = every;
+                        ticker = new_ticker(every);
+                        continue;
+                    }
+                    Some(PollerCommand::SetLatencyWindow(window)) => {
+                        self.config.latency_window = window;
+                        self.slow_due = Instant::now();
+                    }
                 },
             }
-            sequence += 1;
-            let connections = poll_connections(&mut session).await;
-            // A new connection may be a restarted or failed-over server: probe again.
-            if session.connect_count() != connects_seen && session.is_connected() {
-                connects_seen = session.connect_count();
-                match Capabilities::probe(&mut session).await {
-                    Ok(fresh) => capabilities = Some(fresh),
-                    Err(e) => tracing::warn!("re-probe failed: {e}"),
-                }
-            }
-            let snapshot = Snapshot {
-                sequence,
-                taken_at: SystemTime::now(),
-                capabilities: capabilities.clone(),
-                connections,
-            };
+            let snapshot = self.poll_once().await;
             if snapshots.send(Some(snapshot)).is_err() {
                 break;
             }
         }
-    });
-    (receiver, commands)
+    }
+
+    /// One cycle: the fast tier always, the slow tier when due.
+    pub async fn poll_once(&mut self) -> Snapshot {
+        self.sequence += 1;
+        let started = Instant::now();
+        if let Err(error) = self.connect_if_due().await {
+            return self.failed_snapshot(error, started);
+        }
+        let caps = self.capabilities.clone();
+        let server = collector::collect_server(&mut self.session).await;
+        let activity = collector::collect_activity(&mut self.session, &caps).await;
+        let databases = collector::collect_databases(&mut self.session).await;
+        let statements =
+            collector::collect_statements(&mut self.session, &caps, &mut self.texts).await;
+        if Instant::now() >= self.slow_due {
+            self.slow_due = Instant::now() + self.config.slow;
+            let performance_log = collector::collect_performance_log(
+                &mut self.session,
+                &caps,
+                self.config.latency_window,
+                self.config.slow_query_threshold,
+            )
+            .await;
+            let table_totals = collector::collect_table_totals(&mut self.session).await;
+            self.slow = Some(Arc::new(SlowTier {
+                taken_at: SystemTime::now(),
+                performance_log,
+                table_totals,
+            }));
+        }
+        Snapshot {
+            sequence: self.sequence,
+            taken_at: SystemTime::now(),
+            poll_duration: started.elapsed(),
+            capabilities: Some(self.capabilities.clone()),
+            server,
+            activity,
+            databases,
+            statements,
+            slow: self.slow.clone(),
+        }
+    }
+
+    /// Connects when disconnected, at most once per backoff step; re-probes after every
+    /// new connection (it may be a restarted or failed-over server).
+    async fn connect_if_due(&mut self) -> Result<(), String> {
+        if !self.session.is_connected() {
+            if let Some(wait) = self.backoff.remaining() {
+                return Err(format!(
+                    "{}; retrying in {}",
+                    self.backoff.last_error,
+                    crate::format::duration(wait)
+                ));
+            }
+            if let Err(error) = self.session.ensure_connected().await {
+                let line = error.to_string();
+                self.backoff.failed(line.clone());
+                return Err(line);
+            }
+        }
+        self.backoff.reset();
+        if self.session.connect_count() != self.connects_seen {
+            self.connects_seen = self.session.connect_count();
+            match Capabilities::probe(&mut self.session).await {
+                Ok(fresh) => self.capabilities = Arc::new(fresh),
+                Err(e) => tracing::warn!("re-probe failed: {e}"),
+            }
+        }
+        Ok(())
+    }
+
+    fn failed_snapshot(&self, error: String, started: Instant) -> Snapshot {
+        let failed = SectionError::Failed(error);
+        Snapshot {
+            sequence: self.sequence,
+            taken_at: SystemTime::now(),
+            poll_duration: started.elapsed(),
+            capabilities: Some(self.capabilities.clone()),
+            server: Err(failed.clone()),
+            activity: Err(failed.clone()),
+            databases: Err(failed.clone()),
+            statements: Err(failed),
+            slow: self.slow.clone(),
+        }
+    }
+}
+
+/// Capped exponential backoff with jitter for reconnect attempts: 1 s, 2 s, 4 s ... 30 s.
+#[derive(Debug, Default)]
+struct Backoff {
+    failures: u32,
+    next_attempt: Option<Instant>,
+    last_error: String,
+}
+
+impl Backoff {
+    const CAP: Duration = Duration::from_secs(30);
+
+    fn failed(&mut self, error: String) {
+        self.failures += 1;
+        let base = Duration::from_secs(1 << self.failures.min(6).saturating_sub(1)).min(Self::CAP);
+        // Up to +25 % jitter so many pgpulse instances don't reconnect in lockstep.
+        let nanos = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let jitter = base.mul_f64(f64::from(nanos % 1000) / 4000.0);
+        self.next_attempt = Some(Instant::now() + base + jitter);
+        self.last_error = error;
+    }
+
+    fn remaining(&self) -> Option<Duration> {
+        let next = self.next_attempt?;
+        let now = Instant::now();
+        (next > now).then(|| next - now)
+    }
+
+    fn reset(&mut self) {
+        self.failures = 0;
+        self.next_attempt = None;
+    }
 }
 
 /// Missed ticks are skipped, not queued: a slow poll must not be followed by a burst.
@@ -106,22 +254,25 @@ fn new_ticker(every: Duration) -> tokio::time::Interval {
     ticker
 }
 
-/// Reads the connection counts; one line of text on failure.
-pub async fn poll_connections(session: &mut MonitorSession) -> Result<ConnectionCounts, String> {
-    let rows = session
-        .query(CONNECTION_COUNTS_SQL, &[])
-        .await
-        .map_err(|e| e.to_string())?;
-    let row = rows.first().ok_or("no row from pg_stat_activity")?;
-    let get = |name: &str| row.try_get::<_, i32>(name).map_err(|e| e.to_string());
-    Ok(ConnectionCounts {
-        total: get("total")?,
-        active: get("active")?,
-        idle: get("idle")?,
-        idle_in_transaction: get("idle_in_transaction")?,
-        waiting_on_lock: get("waiting_on_lock")?,
-        unknown: get("unknown")?,
-        max_connections: get("max_connections")?,
-        superuser_reserved: get("superuser_reserved")?,
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_to_a_cap_and_resets() {
+        let mut backoff = Backoff::default();
+        let mut waits = vec![];
+        for _ in 0..8 {
+            backoff.failed("refused".into());
+            waits.push(backoff.remaining().unwrap_or_default());
+        }
+        assert!(waits[0] <= Duration::from_millis(1250), "{waits:?}");
+        assert!(waits[1] > Duration::from_millis(1500), "{waits:?}");
+        assert!(
+            waits.iter().all(|w| *w <= Backoff::CAP + Backoff::CAP / 4),
+            "{waits:?}"
+        );
+        backoff.reset();
+        assert_eq!(backoff.remaining(), None);
+    }
 }

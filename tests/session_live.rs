@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
+use pgpulse::collector::collect_server;
 use pgpulse::connect::SessionSettings;
 use pgpulse::conninfo::{self, Flags};
-use pgpulse::poller::poll_connections;
 use pgpulse::probe::Capabilities;
 use pgpulse::session::{MonitorSession, SessionError};
 
@@ -56,7 +56,7 @@ async fn the_monitoring_session_is_read_only_and_bounded() {
         matches!(&slow, Err(SessionError::Query(line)) if line.contains("57014")),
         "{slow:?}"
     );
-    assert!(poll_connections(&mut session).await.is_ok());
+    assert!(collect_server(&mut session).await.is_ok());
     assert_eq!(session.connect_count(), 1);
 }
 
@@ -76,7 +76,7 @@ async fn a_frozen_backend_fails_the_poll_within_its_deadline_and_the_session_rec
     let caps = Capabilities::probe(&mut session)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(poll_connections(&mut session).await.is_ok());
+    assert!(collect_server(&mut session).await.is_ok());
 
     let backend = Pid::from_raw(caps.backend_pid);
     kill(backend, Signal::SIGSTOP).unwrap_or_else(|e| panic!("SIGSTOP {backend}: {e}"));
@@ -84,20 +84,20 @@ async fn a_frozen_backend_fails_the_poll_within_its_deadline_and_the_session_rec
 
     // The outer bound only keeps a broken implementation from hanging the suite; the
     // session's own deadline (statement_timeout + 1 s = 3 s) must fire first.
-    let frozen = tokio::time::timeout(Duration::from_secs(20), poll_connections(&mut session))
+    let frozen = tokio::time::timeout(Duration::from_secs(20), collect_server(&mut session))
         .await
         .unwrap_or_else(|_| panic!("the poll hung on a frozen backend"));
     let error = frozen
         .err()
         .unwrap_or_else(|| panic!("a frozen backend cannot answer"));
-    assert!(error.contains("no answer within"), "{error}");
+    assert!(error.to_string().contains("no answer within"), "{error}");
 
     drop(resume); // SIGCONT
-    let recovered = tokio::time::timeout(Duration::from_secs(20), poll_connections(&mut session))
+    let recovered = tokio::time::timeout(Duration::from_secs(20), collect_server(&mut session))
         .await
         .unwrap_or_else(|_| panic!("the poll hung after SIGCONT"));
-    let counts = recovered.unwrap_or_else(|e| panic!("the session must reconnect: {e}"));
-    assert!(counts.total >= 1);
+    let server = recovered.unwrap_or_else(|e| panic!("the session must reconnect: {e}"));
+    assert!(server.max_connections > 0);
     assert_eq!(session.connect_count(), 2, "recovery is a fresh connection");
     let caps_after = Capabilities::probe(&mut session)
         .await
@@ -115,11 +115,11 @@ async fn the_session_reconnects_after_a_server_restart() {
         .unwrap_or_else(|e| panic!("{e}"));
     server.restart();
     // The first poll after a restart may see the dead connection; the next reconnects.
-    let _ = poll_connections(&mut session).await;
-    let counts = poll_connections(&mut session)
+    let _ = collect_server(&mut session).await;
+    let state = collect_server(&mut session)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(counts.max_connections > 0);
+    assert!(state.max_connections > 0);
     let after = Capabilities::probe(&mut session)
         .await
         .unwrap_or_else(|e| panic!("{e}"));

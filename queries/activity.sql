@@ -1,0 +1,34 @@
+-- Every backend but pgpulse's own, with ages and whom it waits for (Activity, fast tier).
+-- Minimum server: 14 (query_id; activity_13.sql is the variant without it).
+-- Privilege: none; without pg_read_all_stats other roles' sessions show
+-- '<insufficient privilege>' and NULL details.
+-- Ages are computed on the server's clock so client clock skew cannot distort them;
+-- extract() returns numeric from 14, hence the float8 casts. pg_blocking_pids() takes the
+-- lock manager's partition locks, so it runs only for sessions that wait on a lock.
+-- Hidden sessions have NULL backend_type and backend_start: they read as '' and now()
+-- (age 0) because the snapshot fields are not optional.
+SELECT
+    a.pid,
+    a.leader_pid,
+    a.usename::text                                                  AS user_name,
+    a.datname::text                                                  AS database_name,
+    coalesce(a.application_name, '')                                 AS application_name,
+    CASE WHEN a.client_port = -1 THEN 'local'
+         ELSE coalesce(a.client_hostname, host(a.client_addr)) END   AS client,
+    coalesce(a.backend_type, '')                                     AS backend_type,
+    a.state,
+    a.wait_event_type,
+    a.wait_event,
+    coalesce(a.backend_start, now())                                 AS backend_start,
+    extract(epoch FROM now() - coalesce(a.backend_start, now()))::float8 AS backend_age_s,
+    extract(epoch FROM now() - a.xact_start)::float8                 AS xact_age_s,
+    extract(epoch FROM now() - a.query_start)::float8                AS query_age_s,
+    extract(epoch FROM now() - a.state_change)::float8               AS state_age_s,
+    age(a.backend_xmin)                                              AS xmin_age,
+    a.query_id,
+    left(coalesce(a.query, ''), 4096)                                AS query,
+    CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid)
+         ELSE '{}'::int[] END                                        AS blocked_by
+FROM pg_stat_activity a
+WHERE a.pid <> pg_backend_pid()
+ORDER BY a.pid

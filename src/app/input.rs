@@ -1,0 +1,352 @@
+//! Keys and mouse, mapped through the keymap to state changes and effects.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+
+use super::table::RowId;
+use super::views::ActivityMode;
+use super::{App, Effect, LATENCY_WINDOWS, MAX_REFRESH, MIN_REFRESH, Mode, QueriesFocus};
+use crate::keymap::{Action, Context, Screen};
+use crate::layout;
+use crate::poller::PollerCommand;
+
+pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if key.kind == KeyEventKind::Release {
+        return vec![];
+    }
+    match app.mode.clone() {
+        Mode::Filter { input } => filter_key(app, key, input),
+        Mode::Help => match app.keymap.action(Context::Help, &key) {
+            Some(Action::Quit) => vec![Effect::Quit],
+            Some(Action::Down) => {
+                app.help_scroll = app.help_scroll.saturating_add(1);
+                vec![]
+            }
+            Some(Action::Up) => {
+                app.help_scroll = app.help_scroll.saturating_sub(1);
+                vec![]
+            }
+            Some(Action::PageDown) => {
+                app.help_scroll = app.help_scroll.saturating_add(10);
+                vec![]
+            }
+            Some(Action::PageUp | Action::Top) => {
+                app.help_scroll = 0;
+                vec![]
+            }
+            Some(Action::Help | Action::Back) | None => {
+                app.mode = Mode::Normal;
+                vec![]
+            }
+            Some(_) => vec![],
+        },
+        Mode::Detail => match app.keymap.action(Context::Detail, &key) {
+            Some(Action::Quit) => vec![Effect::Quit],
+            Some(Action::Back | Action::Detail) => {
+                app.mode = Mode::Normal;
+                vec![]
+            }
+            Some(action @ (Action::Up | Action::Down | Action::Copy | Action::Help)) => {
+                normal(app, action)
+            }
+            _ => vec![],
+        },
+        Mode::Normal => match app.keymap.action(Context::Screen(app.screen), &key) {
+            Some(action) => normal(app, action),
+            None => vec![],
+        },
+    }
+}
+
+fn filter_key(app: &mut App, key: KeyEvent, mut input: String) -> Vec<Effect> {
+    // Bound keys first (Enter, Esc, Ctrl-C by default); anything else is typed text.
+    let action = app.keymap.action(Context::FilterPrompt, &key);
+    match (action, key.code) {
+        (Some(Action::Quit), _) => return vec![Effect::Quit],
+        (Some(Action::Accept), _) => {
+            app.mode = Mode::Normal;
+            if let Some((state, model)) = app.focused_table() {
+                state.select_index(model, 0);
+            }
+            app.scroll_tables_into_view();
+            return vec![];
+        }
+        (Some(Action::Back), _) => {
+            app.mode = Mode::Normal;
+            input.clear();
+        }
+        (_, KeyCode::Backspace) => {
+            input.pop();
+            app.mode = Mode::Filter {
+                input: input.clone(),
+            };
+        }
+        (_, KeyCode::Char(c)) if !c.is_control() => {
+            input.push(c);
+            app.mode = Mode::Filter {
+                input: input.clone(),
+            };
+        }
+        _ => return vec![],
+    }
+    if let Some((state, _)) = app.focused_table() {
+        state.filter = input;
+    }
+    app.rebuild_tables();
+    vec![]
+}
+
+fn normal(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => return vec![Effect::Quit],
+        Action::Help => {
+            app.help_scroll = 0;
+            app.mode = Mode::Help;
+        }
+        Action::Screen(screen) => app.screen = screen,
+        Action::NextScreen => app.screen = cycle_screen(app.screen, true),
+        Action::PrevScreen => app.screen = cycle_screen(app.screen, false),
+        Action::Up => move_selection(app, -1),
+        Action::Down => move_selection(app, 1),
+        Action::PageUp => move_selection(app, -page(app)),
+        Action::PageDown => move_selection(app, page(app)),
+        Action::Top => move_selection(app, isize::MIN / 2),
+        Action::Bottom => move_selection(app, isize::MAX / 2),
+        Action::Filter => {
+            if let Some((state, _)) = app.focused_table() {
+                let input = state.filter.clone();
+                app.mode = Mode::Filter { input };
+            }
+        }
+        Action::SortNext | Action::SortPrev => {
+            if let Some((state, model)) = app.focused_table() {
+                let columns = model.columns.len();
+                state.cycle_sort(columns, action == Action::SortNext);
+            }
+            app.rebuild_tables();
+        }
+        Action::SortReverse => {
+            if let Some((state, _)) = app.focused_table() {
+                state.descending = !state.descending;
+            }
+            app.rebuild_tables();
+        }
+        Action::Detail => {
+            if app
+                .focused_table()
+                .is_some_and(|(state, _)| state.selected_id.is_some())
+            {
+                app.mode = Mode::Detail;
+            }
+        }
+        Action::Back => {
+            if let Some((state, _)) = app.focused_table() {
+                state.filter.clear();
+            }
+            app.rebuild_tables();
+        }
+        Action::Pause => {
+            app.paused = !app.paused;
+            app.set_status(
+                if app.paused {
+                    "paused: press p to resume"
+                } else {
+                    "resumed"
+                },
+                false,
+            );
+            return vec![Effect::Poller(PollerCommand::Pause(app.paused))];
+        }
+        Action::Faster | Action::Slower => return change_refresh(app, action == Action::Faster),
+        Action::Mark => {
+            if let Some((state, _)) = app.focused_table() {
+                state.toggle_mark();
+            }
+        }
+        Action::Copy => return copy_selected(app),
+        Action::ToggleIdle if app.screen == Screen::Activity => {
+            app.hide_idle = !app.hide_idle;
+            app.rebuild_tables();
+        }
+        Action::CycleActivityMode if app.screen == Screen::Activity => {
+            app.activity_mode = app.activity_mode.next();
+            app.rebuild_tables();
+        }
+        Action::ToggleCumulative if app.screen == Screen::Queries => {
+            app.cumulative = !app.cumulative;
+            app.rebuild_tables();
+        }
+        Action::FocusNext if app.screen == Screen::Queries => {
+            app.queries_focus = match app.queries_focus {
+                QueriesFocus::Statements => QueriesFocus::Latency,
+                QueriesFocus::Latency => QueriesFocus::Statements,
+            };
+        }
+        Action::WindowShorter | Action::WindowLonger if app.screen == Screen::Queries => {
+            return change_window(app, action == Action::WindowLonger);
+        }
+        other => {
+            let keys = app.keymap.keys_for(other).join("/");
+            app.set_status(format!("{keys}: not available on this screen yet"), false);
+        }
+    }
+    vec![]
+}
+
+fn cycle_screen(current: Screen, forward: bool) -> Screen {
+    let all = Screen::ALL;
+    let index = all.iter().position(|s| *s == current).unwrap_or(0);
+    let next = if forward {
+        (index + 1) % all.len()
+    } else {
+        (index + all.len() - 1) % all.len()
+    };
+    all[next]
+}
+
+fn page(app: &App) -> isize {
+    let areas = layout::areas(Rect::new(0, 0, app.size.0, app.size.1));
+    let rows = layout::main_table(app.screen, areas.body).map_or(10, layout::table_rows);
+    isize::try_from(rows.max(1)).unwrap_or(10)
+}
+
+fn move_selection(app: &mut App, delta: isize) {
+    if let Some((state, model)) = app.focused_table() {
+        state.move_by(model, delta);
+    }
+    app.scroll_tables_into_view();
+}
+
+fn change_refresh(app: &mut App, faster: bool) -> Vec<Effect> {
+    let next = if faster {
+        app.refresh / 2
+    } else {
+        app.refresh * 2
+    };
+    app.refresh = next.clamp(MIN_REFRESH, MAX_REFRESH);
+    app.derived.set_refresh(app.refresh);
+    app.set_status(
+        format!("refresh every {}", crate::format::duration(app.refresh)),
+        false,
+    );
+    vec![Effect::Poller(PollerCommand::SetInterval(app.refresh))]
+}
+
+fn change_window(app: &mut App, longer: bool) -> Vec<Effect> {
+    let index = LATENCY_WINDOWS
+        .iter()
+        .position(|w| *w >= app.latency_window)
+        .unwrap_or(2);
+    let next = if longer {
+        (index + 1).min(LATENCY_WINDOWS.len() - 1)
+    } else {
+        index.saturating_sub(1)
+    };
+    app.latency_window = LATENCY_WINDOWS[next];
+    app.set_status(
+        format!(
+            "latency window {}",
+            crate::format::duration(app.latency_window)
+        ),
+        false,
+    );
+    vec![Effect::Poller(PollerCommand::SetLatencyWindow(
+        app.latency_window,
+    ))]
+}
+
+/// The selected row's query text (or name) for the clipboard.
+fn copy_selected(app: &mut App) -> Vec<Effect> {
+    let text = selected_text(app);
+    match text {
+        Some(text) if !text.is_empty() => {
+            app.set_status(format!("copied {} characters", text.chars().count()), false);
+            vec![Effect::Copy(text)]
+        }
+        _ => {
+            app.set_status("nothing selected to copy", false);
+            vec![]
+        }
+    }
+}
+
+/// The full text behind the selected row: a session's query, a statement's text, a hash.
+pub fn selected_text(app: &mut App) -> Option<String> {
+    let id = app.focused_table()?.0.selected_id.clone()?;
+    let snapshot = app.latest.as_ref()?;
+    match id {
+        RowId::Pid(pid) => snapshot
+            .activity
+            .as_ref()
+            .ok()?
+            .iter()
+            .find(|s| s.pid == pid)
+            .map(|s| s.query.clone()),
+        RowId::Statement(key) => snapshot.statements.as_ref().ok()?.texts.get(&key).cloned(),
+        RowId::QueryHash(hash) => Some(hash),
+    }
+}
+
+pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
+    let areas = layout::areas(Rect::new(0, 0, app.size.0, app.size.1));
+    match mouse.kind {
+        MouseEventKind::ScrollDown => move_selection(app, 3),
+        MouseEventKind::ScrollUp => move_selection(app, -3),
+        MouseEventKind::Down(MouseButton::Left) if mouse.row == areas.tabs.y => {
+            if let Some((screen, _, _, _)) = layout::tab_spans(areas.tabs)
+                .into_iter()
+                .find(|(_, _, from, to)| (*from..*to).contains(&mouse.column))
+            {
+                app.screen = screen;
+                app.mode = Mode::Normal;
+            }
+        }
+        MouseEventKind::Down(MouseButton::Left) => click_row(app, areas.body, mouse),
+        _ => {}
+    }
+    vec![]
+}
+
+fn click_row(app: &mut App, body: Rect, mouse: MouseEvent) {
+    let mut targets = vec![];
+    if let Some(main) = layout::main_table(app.screen, body) {
+        let focus = if app.screen == Screen::Queries {
+            Some(QueriesFocus::Statements)
+        } else {
+            None
+        };
+        targets.push((main, focus));
+    }
+    if app.screen == Screen::Queries {
+        targets.push((layout::queries_split(body).1, Some(QueriesFocus::Latency)));
+    }
+    for (rect, focus) in targets {
+        // Border and header take the first two lines of a table.
+        let first_row = rect.y + 2;
+        let inside = mouse.column > rect.x && mouse.column < rect.right().saturating_sub(1);
+        if inside && mouse.row >= first_row && mouse.row < rect.bottom().saturating_sub(1) {
+            if let Some(focus) = focus {
+                app.queries_focus = focus;
+            }
+            if let Some((state, model)) = app.focused_table() {
+                let index = state.offset + usize::from(mouse.row - first_row);
+                if index < model.rows.len() {
+                    state.select_index(model, index);
+                }
+            }
+            return;
+        }
+    }
+}
+
+impl ActivityMode {
+    /// all → active → waiting → blocking tree → all.
+    pub fn next(self) -> Self {
+        match self {
+            Self::All => Self::Active,
+            Self::Active => Self::Waiting,
+            Self::Waiting => Self::BlockingTree,
+            Self::BlockingTree => Self::All,
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! Application state and its one entry point, `App::update(Event) -> Vec<Effect>`.
+//! No IO and no tokio in here: tests drive it by feeding events.
+
+mod derived;
+mod input;
+pub mod kpi;
+pub mod table;
+pub mod views;
+
+use std::time::{Duration, SystemTime};
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+pub use self::derived::Derived;
+use self::table::{TableModel, TableState};
+use self::views::ActivityMode;
+use crate::keymap::{Keymap, Screen};
+use crate::poller::PollerCommand;
+use crate::snapshot::Snapshot;
+use crate::theme::Theme;
+
+/// Something that happened.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Snapshot(Box<Snapshot>),
+    /// The clock moved (ages and the STALE badge depend on it).
+    Tick(SystemTime),
+    /// The terminal's new size in columns and rows.
+    Resize(u16, u16),
+    /// SIGTERM / SIGHUP / SIGINT.
+    Terminate,
+}
+
+/// Something the event loop must do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Quit,
+    Poller(PollerCommand),
+    /// Put this text on the clipboard (OSC 52).
+    Copy(String),
+}
+
+/// What has the keyboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    /// Typing a filter: the table filters live as it changes; Enter keeps it, Esc clears.
+    Filter {
+        input: String,
+    },
+    Help,
+    Detail,
+}
+
+/// Which table of the Queries screen has the selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueriesFocus {
+    Statements,
+    Latency,
+}
+
+/// A one-line message in the status line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusMessage {
+    pub text: String,
+    pub is_error: bool,
+}
+
+/// The user's table states and the models built from the newest data.
+#[derive(Debug, Default)]
+pub struct Tables {
+    pub activity: TableState,
+    pub statements: TableState,
+    pub latency: TableState,
+    pub activity_model: TableModel,
+    pub statements_model: TableModel,
+    pub latency_model: TableModel,
+}
+
+/// Everything the screen shows.
+pub struct App {
+    /// Password-free description of the target (`user@host:port/db`).
+    pub target: String,
+    pub screen: Screen,
+    pub mode: Mode,
+    pub refresh: Duration,
+    pub paused: bool,
+    pub now: SystemTime,
+    pub latest: Option<Snapshot>,
+    pub derived: Derived,
+    /// When the last *successful* poll was taken.
+    pub last_success: Option<SystemTime>,
+    pub last_error: Option<String>,
+    pub tables: Tables,
+    pub activity_mode: ActivityMode,
+    pub hide_idle: bool,
+    pub cumulative: bool,
+    pub queries_focus: QueriesFocus,
+    /// The `query_performance_log` window.
+    pub latency_window: Duration,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub status: Option<StatusMessage>,
+    /// First line shown in the help overlay (it scrolls on small terminals).
+    pub help_scroll: u16,
+    /// Terminal size, for paging and mouse hit-testing.
+    pub size: (u16, u16),
+}
+
+/// Refresh interval limits for `+`/`-`.
+pub const MIN_REFRESH: Duration = Duration::from_millis(500);
+pub const MAX_REFRESH: Duration = Duration::from_secs(60);
+/// `[`/`]` steps of the latency window.
+pub const LATENCY_WINDOWS: [Duration; 7] = [
+    Duration::from_secs(60),
+    Duration::from_secs(5 * 60),
+    Duration::from_secs(15 * 60),
+    Duration::from_secs(60 * 60),
+    Duration::from_secs(6 * 3600),
+    Duration::from_secs(24 * 3600),
+    Duration::from_secs(7 * 86_400),
+];
+
+impl App {
+    pub fn new(
+        target: String,
+        refresh: Duration,
+        now: SystemTime,
+        keymap: Keymap,
+        theme: Theme,
+    ) -> Self {
+        let mut app = Self {
+            target,
+            screen: Screen::Dashboard,
+            mode: Mode::Normal,
+            refresh,
+            paused: false,
+            now,
+            latest: None,
+            derived: Derived::new(refresh),
+            last_success: None,
+            last_error: None,
+            tables: Tables {
+                activity: TableState::sorted_by(views::ACTIVITY_DEFAULT_SORT),
+                statements: TableState::sorted_by(views::STATEMENTS_DEFAULT_SORT),
+                latency: TableState::sorted_by(views::LATENCY_DEFAULT_SORT),
+                ..Tables::default()
+            },
+            activity_mode: ActivityMode::All,
+            hide_idle: false,
+            cumulative: false,
+            queries_focus: QueriesFocus::Statements,
+            latency_window: Duration::from_secs(15 * 60),
+            keymap,
+            theme,
+            status: None,
+            help_scroll: 0,
+            size: (80, 24),
+        };
+        app.rebuild_tables();
+        app
+    }
+
+    pub fn update(&mut self, event: Event) -> Vec<Effect> {
+        match event {
+            Event::Key(key) => self.on_key(key),
+            Event::Mouse(mouse) => self.on_mouse(mouse),
+            Event::Snapshot(snapshot) => {
+                self.on_snapshot(*snapshot);
+                vec![]
+            }
+            Event::Tick(now) => {
+                self.now = now;
+                vec![]
+            }
+            Event::Resize(width, height) => {
+                self.size = (width, height);
+                self.scroll_tables_into_view();
+                vec![]
+            }
+            Event::Terminate => vec![Effect::Quit],
+        }
+    }
+
+    fn on_snapshot(&mut self, snapshot: Snapshot) {
+        let failed = [
+            snapshot.server.as_ref().err(),
+            snapshot.activity.as_ref().err(),
+            snapshot.databases.as_ref().err(),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|e| matches!(e, crate::snapshot::SectionError::Failed(_)));
+        match failed {
+            None => {
+                self.last_success = Some(snapshot.taken_at);
+                self.last_error = None;
+            }
+            Some(error) => self.last_error = Some(error.to_string()),
+        }
+        self.now = self.now.max(snapshot.taken_at);
+        self.derived.absorb(self.latest.as_ref(), &snapshot);
+        self.latest = Some(snapshot);
+        self.rebuild_tables();
+    }
+
+    /// Rebuilds the table models from the newest data and the user's table states.
+    pub fn rebuild_tables(&mut self) {
+        let (columns, rows, keep_order) = views::activity(self);
+        self.tables.activity_model = self.tables.activity.build(columns, rows, keep_order);
+        let (columns, rows) = views::statements(self);
+        self.tables.statements_model = self.tables.statements.build(columns, rows, false);
+        let (columns, rows) = views::latency(self);
+        self.tables.latency_model = self.tables.latency.build(columns, rows, false);
+        self.scroll_tables_into_view();
+    }
+
+    /// Keeps every table's selection inside its visible rows for the current size.
+    pub fn scroll_tables_into_view(&mut self) {
+        let areas =
+            crate::layout::areas(ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1));
+        for screen in [Screen::Activity, Screen::Queries] {
+            if let Some(rect) = crate::layout::main_table(screen, areas.body) {
+                let rows = crate::layout::table_rows(rect);
+                match screen {
+                    Screen::Activity => self.tables.activity.scroll_into_view(rows),
+                    _ => self.tables.statements.scroll_into_view(rows),
+                }
+            }
+        }
+        let latency = crate::layout::queries_split(areas.body).1;
+        self.tables
+            .latency
+            .scroll_into_view(crate::layout::table_rows(latency));
+    }
+
+    /// How old the newest good data is, when the last poll failed or it is older than
+    /// two refresh intervals: the STALE badge. Paused data is not stale, it is paused.
+    pub fn staleness(&self) -> Option<Duration> {
+        let age = self
+            .now
+            .duration_since(self.last_success?)
+            .unwrap_or_default();
+        let late = age > self.refresh * 2 + Duration::from_secs(1);
+        (self.last_error.is_some() || (late && !self.paused)).then_some(age)
+    }
+
+    /// The table the selection keys act on, on the current screen.
+    pub fn focused_table(&mut self) -> Option<(&mut TableState, &TableModel)> {
+        match (self.screen, self.queries_focus) {
+            (Screen::Activity, _) => Some((&mut self.tables.activity, &self.tables.activity_model)),
+            (Screen::Queries, QueriesFocus::Statements) => {
+                Some((&mut self.tables.statements, &self.tables.statements_model))
+            }
+            (Screen::Queries, QueriesFocus::Latency) => {
+                Some((&mut self.tables.latency, &self.tables.latency_model))
+            }
+            _ => None,
+        }
+    }
+
+    fn set_status(&mut self, text: impl Into<String>, is_error: bool) {
+        self.status = Some(StatusMessage {
+            text: text.into(),
+            is_error,
+        });
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        input::on_key(self, key)
+    }
+
+    fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        input::on_mouse(self, mouse)
+    }
+}

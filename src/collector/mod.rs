@@ -1,0 +1,89 @@
+//! Collectors: one module per source, each owning its SQL (`queries/*.sql`, picked by
+//! server version and, for `pg_stat_statements`, by the *installed* extension version)
+//! and mapping rows into the plain structs of [`crate::snapshot`] by column name.
+//!
+//! Every collector returns a [`Section`], so one failing source degrades only its panel:
+//! [`SectionError::Failed`] when a round trip failed, [`SectionError::Unavailable`] with
+//! the exact fix when the source is missing or unreadable.
+//!
+//! Tiers (the poller decides when each runs):
+//! - fast (every refresh): [`collect_server`], [`collect_activity`],
+//!   [`collect_databases`], [`collect_statements`] (counters without text; texts only
+//!   for new statements);
+//! - slow (every ~15 s, costlier or slow-moving): [`collect_performance_log`],
+//!   [`collect_table_totals`].
+
+mod activity;
+mod database;
+mod performance_log;
+mod server;
+mod statement_texts;
+mod statements;
+mod tables;
+
+use std::time::Duration;
+
+pub use activity::collect_activity;
+pub use database::collect_databases;
+pub use performance_log::collect_performance_log;
+pub use server::collect_server;
+pub use statement_texts::StatementTextCache;
+pub use statements::collect_statements;
+pub use tables::collect_table_totals;
+
+use crate::sanitize::sanitized;
+use crate::session::SessionError;
+use crate::snapshot::SectionError;
+
+/// A failed round trip: its Display is already one sanitized line.
+fn query_failed(error: SessionError) -> SectionError {
+    SectionError::Failed(error.to_string())
+}
+
+/// A row that does not have the expected shape (a column missing or of another type).
+fn bad_row(error: tokio_postgres::Error) -> SectionError {
+    SectionError::Failed(sanitized(&format!("unexpected row: {error}")))
+}
+
+/// Seconds measured on the server as a duration; NULL, negative (clock adjustments,
+/// `query_start` of a backend that has not run anything yet) and NaN give `None`.
+fn seconds(value: Option<f64>) -> Option<Duration> {
+    value.and_then(|s| Duration::try_from_secs_f64(s).ok())
+}
+
+/// The SQLSTATE of a server error. The session reports server errors as
+/// `"{severity} {sqlstate}: {message}"`; the code is the second word.
+fn sqlstate(error: &SessionError) -> Option<&str> {
+    match error {
+        SessionError::Query(line) => line
+            .split(' ')
+            .nth(1)
+            .and_then(|word| word.strip_suffix(':'))
+            .filter(|code| code.len() == 5),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_reject_what_is_not_an_age() {
+        assert_eq!(seconds(Some(1.5)), Some(Duration::from_millis(1500)));
+        assert_eq!(seconds(Some(0.0)), Some(Duration::ZERO));
+        assert_eq!(seconds(Some(-0.2)), None);
+        assert_eq!(seconds(Some(f64::NAN)), None);
+        assert_eq!(seconds(None), None);
+    }
+
+    #[test]
+    fn sqlstate_is_read_from_server_errors_only() {
+        let undefined = SessionError::Query(
+            "ERROR 42883: function pg_stat_statements(showtext => boolean) does not exist".into(),
+        );
+        assert_eq!(sqlstate(&undefined), Some("42883"));
+        assert_eq!(sqlstate(&SessionError::Lost("ERROR 42883: x".into())), None);
+        assert_eq!(sqlstate(&SessionError::Query("odd message".into())), None);
+    }
+}

@@ -1,0 +1,318 @@
+//! The screens, the actions, and the catalogue row of each action: config name, help text,
+//! help group, where it is available and its default keys. One `match` holds the catalogue
+//! so the compiler refuses an action without a row.
+
+use crossterm::event::{KeyCode, KeyModifiers};
+
+use super::key::KeyBinding;
+
+/// The screens, in tab order; digits 1–7 select them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Screen {
+    Dashboard,
+    Activity,
+    Queries,
+    Cache,
+    Pool,
+    Indexes,
+    Maintenance,
+}
+
+impl Screen {
+    /// Every screen, in tab order.
+    pub const ALL: [Screen; 7] = [
+        Screen::Dashboard,
+        Screen::Activity,
+        Screen::Queries,
+        Screen::Cache,
+        Screen::Pool,
+        Screen::Indexes,
+        Screen::Maintenance,
+    ];
+
+    /// The name shown in the tab bar and the panel title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Dashboard => "Dashboard",
+            Screen::Activity => "Activity",
+            Screen::Queries => "Queries",
+            Screen::Cache => "Cache",
+            Screen::Pool => "Pool",
+            Screen::Indexes => "Indexes",
+            Screen::Maintenance => "Maintenance",
+        }
+    }
+
+    /// The screen's number, 1–7 (its default key).
+    pub fn number(self) -> u8 {
+        self as u8 + 1
+    }
+
+    /// The screen numbered `number` (1–7).
+    pub fn from_number(number: u8) -> Option<Screen> {
+        Screen::ALL
+            .get(usize::from(number).checked_sub(1)?)
+            .copied()
+    }
+}
+
+/// Everything a key can do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    Quit,
+    Help,
+    Pause,
+    Faster,
+    Slower,
+    Screen(Screen),
+    NextScreen,
+    PrevScreen,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Back,
+    Accept,
+    Filter,
+    SortNext,
+    SortPrev,
+    SortReverse,
+    Detail,
+    Mark,
+    Copy,
+    FocusNext,
+    ToggleIdle,
+    CycleActivityMode,
+    ToggleCumulative,
+    WindowShorter,
+    WindowLonger,
+    CancelBackend,
+    TerminateBackend,
+    Vacuum,
+    Analyze,
+    Reindex,
+    Snapshot,
+    ResetStatements,
+    Explain,
+}
+
+/// Where an action is available. The global scopes also apply on every screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Scope {
+    /// Everywhere, the filter prompt included (there only keys that cannot be typed count).
+    Always,
+    /// Globally, in the detail view and in help.
+    Viewing,
+    /// Globally and in the detail view.
+    Browsing,
+    /// Globally, on tables; not in the detail view.
+    Table,
+    /// Only in the filter prompt.
+    Prompt,
+    /// Only on these screens.
+    On(&'static [Screen]),
+}
+
+/// One catalogue row.
+pub(super) struct Spec {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub group: &'static str,
+    pub scope: Scope,
+    pub keys: &'static [KeyBinding],
+}
+
+/// A `&'static` slice of keys: `const` forces the key constructors to run at compile time.
+macro_rules! keys {
+    ($($key:expr),+) => {
+        const { &[$($key),+] as &[KeyBinding] }
+    };
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const fn ch(c: char) -> KeyBinding {
+    KeyBinding::new(KeyCode::Char(c), NONE)
+}
+const fn code(code: KeyCode) -> KeyBinding {
+    KeyBinding::new(code, NONE)
+}
+const fn ctrl(c: char) -> KeyBinding {
+    KeyBinding::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+const GENERAL: &str = "general";
+const SCREENS: &str = "screens";
+const NAVIGATION: &str = "navigation";
+const TABLE: &str = "table";
+const ACTIONS: &str = "actions";
+
+const ACTIVITY: &[Screen] = &[Screen::Activity];
+const QUERIES: &[Screen] = &[Screen::Queries];
+const TABLES: &[Screen] = &[Screen::Maintenance, Screen::Cache, Screen::Indexes];
+
+impl Action {
+    /// Every action, in help order.
+    pub const ALL: [Action; 43] = [
+        Action::Quit,
+        Action::Help,
+        Action::Pause,
+        Action::Faster,
+        Action::Slower,
+        Action::Screen(Screen::Dashboard),
+        Action::Screen(Screen::Activity),
+        Action::Screen(Screen::Queries),
+        Action::Screen(Screen::Cache),
+        Action::Screen(Screen::Pool),
+        Action::Screen(Screen::Indexes),
+        Action::Screen(Screen::Maintenance),
+        Action::NextScreen,
+        Action::PrevScreen,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::Back,
+        Action::Accept,
+        Action::Filter,
+        Action::SortNext,
+        Action::SortPrev,
+        Action::SortReverse,
+        Action::Detail,
+        Action::Mark,
+        Action::Copy,
+        Action::FocusNext,
+        Action::ToggleIdle,
+        Action::CycleActivityMode,
+        Action::ToggleCumulative,
+        Action::WindowShorter,
+        Action::WindowLonger,
+        Action::CancelBackend,
+        Action::TerminateBackend,
+        Action::Vacuum,
+        Action::Analyze,
+        Action::Reindex,
+        Action::Snapshot,
+        Action::ResetStatements,
+        Action::Explain,
+    ];
+
+    /// The kebab-case name used for key overrides in the config file.
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// One line for help.
+    pub fn description(self) -> &'static str {
+        self.spec().description
+    }
+
+    /// The help section: "general", "screens", "navigation", "table" or "actions".
+    pub fn group(self) -> &'static str {
+        self.spec().group
+    }
+
+    /// The action with this config name.
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    // One row per line reads as the table it is; rustfmt would spread each over eight.
+    #[rustfmt::skip]
+    pub(super) fn spec(self) -> Spec {
+        use Scope::*;
+        let spec = |name, group, scope, keys, description| Spec {
+            name,
+            description,
+            group,
+            scope,
+            keys,
+        };
+        match self {
+            Action::Quit => spec("quit", GENERAL, Always, keys![ch('q'), ctrl('c')], "Quit pgpulse"),
+            Action::Help => spec("help", GENERAL, Viewing, keys![ch('?')], "Show or close this help"),
+            Action::Pause => spec("pause", GENERAL, Browsing, keys![ch('p')], "Pause or resume polling"),
+            Action::Faster => spec("faster", GENERAL, Browsing, keys![ch('+'), ch('=')], "Refresh more often (halve the interval)"),
+            Action::Slower => spec("slower", GENERAL, Browsing, keys![ch('-')], "Refresh less often (double the interval)"),
+            Action::Screen(screen) => screen_spec(screen),
+            Action::NextScreen => spec("next-screen", SCREENS, Browsing, keys![code(KeyCode::Tab)], "Next screen"),
+            Action::PrevScreen => spec("prev-screen", SCREENS, Browsing, keys![code(KeyCode::BackTab)], "Previous screen"),
+            Action::Up => spec("up", NAVIGATION, Viewing, keys![ch('k'), code(KeyCode::Up)], "Move up one row"),
+            Action::Down => spec("down", NAVIGATION, Viewing, keys![ch('j'), code(KeyCode::Down)], "Move down one row"),
+            Action::PageUp => spec("page-up", NAVIGATION, Viewing, keys![code(KeyCode::PageUp), ctrl('b')], "Move up one page"),
+            Action::PageDown => spec("page-down", NAVIGATION, Viewing, keys![code(KeyCode::PageDown), ctrl('f')], "Move down one page"),
+            Action::Top => spec("top", NAVIGATION, Viewing, keys![ch('g'), code(KeyCode::Home)], "Go to the first row"),
+            Action::Bottom => spec("bottom", NAVIGATION, Viewing, keys![ch('G'), code(KeyCode::End)], "Go to the last row"),
+            Action::Back => spec("back", NAVIGATION, Always, keys![code(KeyCode::Esc)], "Close the view or dialog; clear the filter"),
+            Action::Accept => spec("accept", NAVIGATION, Prompt, keys![code(KeyCode::Enter)], "Keep the filter and leave the prompt"),
+            Action::Filter => spec("filter", TABLE, Table, keys![ch('/')], "Filter the rows (Enter keeps, Esc clears)"),
+            Action::SortNext => spec("sort-next", TABLE, Table, keys![ch('>')], "Sort by the next column"),
+            Action::SortPrev => spec("sort-prev", TABLE, Table, keys![ch('<')], "Sort by the previous column"),
+            Action::SortReverse => spec("sort-reverse", TABLE, Table, keys![ch('r')], "Reverse the sort order"),
+            Action::Detail => spec("detail", TABLE, Browsing, keys![code(KeyCode::Enter)], "Open or close the selected row's detail view"),
+            Action::Mark => spec("mark", TABLE, Table, keys![ch(' ')], "Mark or unmark the selected row"),
+            Action::Copy => spec("copy", TABLE, Browsing, keys![ch('y')], "Copy the selected query or name (OSC 52)"),
+            Action::FocusNext => spec("focus-next", TABLE, On(QUERIES), keys![ch('f')], "Move focus to the other table"),
+            Action::ToggleIdle => spec("toggle-idle", TABLE, On(ACTIVITY), keys![ch('i')], "Hide or show idle sessions"),
+            Action::CycleActivityMode => spec("cycle-activity-mode", TABLE, On(ACTIVITY), keys![ch('m')], "Show all, active, waiting sessions or the blocking tree"),
+            Action::ToggleCumulative => spec("toggle-cumulative", TABLE, On(QUERIES), keys![ch('t')], "Show interval or cumulative statistics"),
+            Action::WindowShorter => spec("window-shorter", TABLE, On(QUERIES), keys![ch('[')], "Shorten the latency percentile window"),
+            Action::WindowLonger => spec("window-longer", TABLE, On(QUERIES), keys![ch(']')], "Lengthen the latency percentile window"),
+            Action::CancelBackend => spec("cancel-backend", ACTIONS, On(ACTIVITY), keys![ch('c')], "Cancel the selected session's query"),
+            Action::TerminateBackend => spec("terminate-backend", ACTIONS, On(ACTIVITY), keys![ch('K')], "Terminate the selected session"),
+            Action::Vacuum => spec("vacuum", ACTIONS, On(TABLES), keys![ch('v')], "VACUUM (ANALYZE) the selected table"),
+            Action::Analyze => spec("analyze", ACTIONS, On(TABLES), keys![ch('a')], "ANALYZE the selected table"),
+            Action::Reindex => spec("reindex", ACTIONS, On(&[Screen::Indexes]), keys![ch('R')], "REINDEX the selected index concurrently"),
+            Action::Snapshot => spec("snapshot", ACTIONS, Browsing, keys![ch('S')], "Take a statistics snapshot"),
+            Action::ResetStatements => spec("reset-statements", ACTIONS, On(QUERIES), keys![ch('X')], "Reset pg_stat_statements"),
+            Action::Explain => spec("explain", ACTIONS, On(&[Screen::Activity, Screen::Queries]), keys![ch('e')], "EXPLAIN the selected query (never ANALYZE)"),
+        }
+    }
+}
+
+fn screen_spec(screen: Screen) -> Spec {
+    static DIGITS: [KeyBinding; 7] = [
+        ch('1'),
+        ch('2'),
+        ch('3'),
+        ch('4'),
+        ch('5'),
+        ch('6'),
+        ch('7'),
+    ];
+    let (name, description) = match screen {
+        Screen::Dashboard => (
+            "screen-dashboard",
+            "Dashboard: is the server healthy right now?",
+        ),
+        Screen::Activity => (
+            "screen-activity",
+            "Activity: what is running, waiting, blocking?",
+        ),
+        Screen::Queries => (
+            "screen-queries",
+            "Queries: which statements cost the most now?",
+        ),
+        Screen::Cache => ("screen-cache", "Cache: hit ratios and their history"),
+        Screen::Pool => ("screen-pool", "Pool: connections against their limits"),
+        Screen::Indexes => (
+            "screen-indexes",
+            "Indexes: unused, duplicate, invalid, missing",
+        ),
+        Screen::Maintenance => (
+            "screen-maintenance",
+            "Maintenance: dead tuples, vacuum, wraparound",
+        ),
+    };
+    let index = screen as usize;
+    Spec {
+        name,
+        description,
+        group: SCREENS,
+        scope: Scope::Browsing,
+        keys: &DIGITS[index..=index],
+    }
+}

@@ -1,0 +1,12 @@
+//! Where pgpulse keeps its files: `$PGPULSE_CONFIG_DIR`, else the platform config dir
+//! (`~/.config/pgpulse`).
+
+use std::path::PathBuf;
+
+/// The configuration directory (user themes live in `themes/` inside it).
+pub fn config_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("PGPULSE_CONFIG_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "pgpulse").map(|dirs| dirs.config_dir().to_path_buf())
+}

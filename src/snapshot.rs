@@ -1,0 +1,209 @@
+//! What one poll saw: plain, owned data handed from the poller to the UI.
+//!
+//! Collectors fill these from rows by column name; no driver types appear here. Every
+//! string from the server is already sanitized. Each section is its own `Result`, so a
+//! failing source degrades only its panel.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use crate::probe::Capabilities;
+
+/// Why a panel section has no data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SectionError {
+    /// The source is not there or not readable; `fix` says how to make it so.
+    Unavailable { reason: String, fix: Option<String> },
+    /// The query failed this time (timeout, lost connection...): one sanitized line.
+    Failed(String),
+}
+
+impl std::fmt::Display for SectionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unavailable {
+                reason,
+                fix: Some(fix),
+            } => write!(f, "{reason} (fix: {fix})"),
+            Self::Unavailable { reason, fix: None } => f.write_str(reason),
+            Self::Failed(line) => f.write_str(line),
+        }
+    }
+}
+
+/// One section of a snapshot.
+pub type Section<T> = Result<T, SectionError>;
+
+/// Server-wide state read on the fast tier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerState {
+    /// Server clock at the time of the poll (ages are computed against it).
+    pub now: SystemTime,
+    pub postmaster_start_time: SystemTime,
+    pub in_recovery: bool,
+    pub max_connections: i32,
+    pub superuser_reserved_connections: i32,
+    /// `reserved_connections` (PostgreSQL 16+), else 0.
+    pub reserved_connections: i32,
+}
+
+/// One backend from `pg_stat_activity`, with whom it waits for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub pid: i32,
+    /// Parallel workers point to their leader.
+    pub leader_pid: Option<i32>,
+    pub user: Option<String>,
+    pub database: Option<String>,
+    pub application: String,
+    /// Client address, `local` for a Unix socket, `None` for background processes.
+    pub client: Option<String>,
+    pub backend_type: String,
+    /// `active`, `idle`, `idle in transaction`, ...; `None` when hidden by privileges.
+    pub state: Option<String>,
+    pub wait_event_type: Option<String>,
+    pub wait_event: Option<String>,
+    pub backend_start: SystemTime,
+    /// Ages measured on the server's clock at poll time.
+    pub backend_age: Duration,
+    pub xact_age: Option<Duration>,
+    pub query_age: Option<Duration>,
+    pub state_age: Option<Duration>,
+    /// `age(backend_xmin)` in transactions: who holds back the xmin horizon.
+    pub xmin_age: Option<i32>,
+    pub query_id: Option<i64>,
+    /// The query text, sanitized; `<insufficient privilege>` when hidden.
+    pub query: String,
+    /// `pg_blocking_pids(pid)`.
+    pub blocked_by: Vec<i32>,
+}
+
+/// Cumulative counters of one database from `pg_stat_database`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatabaseCounters {
+    pub datid: u32,
+    pub name: String,
+    pub backends: i32,
+    pub xact_commit: i64,
+    pub xact_rollback: i64,
+    pub blks_read: i64,
+    pub blks_hit: i64,
+    pub tup_returned: i64,
+    pub tup_fetched: i64,
+    pub tup_inserted: i64,
+    pub tup_updated: i64,
+    pub tup_deleted: i64,
+    pub temp_files: i64,
+    pub temp_bytes: i64,
+    pub deadlocks: i64,
+    pub blk_read_time_ms: f64,
+    pub blk_write_time_ms: f64,
+    pub stats_reset: Option<SystemTime>,
+}
+
+/// Identity of a `pg_stat_statements` entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StatementKey {
+    pub userid: u32,
+    pub dbid: u32,
+    pub queryid: i64,
+    /// Always true before extension 1.9 (no `toplevel` column).
+    pub toplevel: bool,
+}
+
+/// Cumulative counters of one statement (read with `showtext := false`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatementCounters {
+    pub key: StatementKey,
+    pub calls: i64,
+    pub total_exec_time_ms: f64,
+    pub total_plan_time_ms: f64,
+    pub rows: i64,
+    pub shared_blks_hit: i64,
+    pub shared_blks_read: i64,
+    pub temp_blks_read: i64,
+    pub temp_blks_written: i64,
+    /// `blk_read_time` before 1.11, `shared_blk_read_time` from 1.11.
+    pub shared_blk_read_time_ms: f64,
+    pub shared_blk_write_time_ms: f64,
+    /// `stats_since` (1.11+): when this entry's counters started.
+    pub stats_since: Option<SystemTime>,
+}
+
+/// `pg_stat_statements_info` (1.9+).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatementsInfo {
+    pub dealloc: i64,
+    pub stats_reset: SystemTime,
+}
+
+/// The statements section of a snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statements {
+    pub counters: Vec<StatementCounters>,
+    pub info: Option<StatementsInfo>,
+    /// Query texts by key, fetched once per new key and shared between snapshots.
+    pub texts: Arc<HashMap<StatementKey, String>>,
+}
+
+/// Latency of one `query_hash` from `query_performance_log` over the window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryLatency {
+    /// `None` for the row summarising every query in the window.
+    pub query_hash: Option<String>,
+    pub count: i64,
+    pub mean_ms: f64,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    /// Executions slower than the slow-query threshold.
+    pub slow_count: i64,
+    pub rows_examined: i64,
+    pub rows_returned: i64,
+}
+
+/// `query_performance_log` percentiles over a window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PerformanceLog {
+    pub window: Duration,
+    pub slow_threshold: Duration,
+    /// Per query hash, slowest p95 first.
+    pub queries: Vec<QueryLatency>,
+    /// All queries together (the dashboard's p95 tile).
+    pub overall: Option<QueryLatency>,
+}
+
+/// Table statistics summed over the connected database's user tables (slow tier).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableTotals {
+    pub seq_scan: i64,
+    pub idx_scan: i64,
+    pub live_tuples: i64,
+    pub dead_tuples: i64,
+}
+
+/// Results of the slow tier, kept and re-sent until the next slow poll.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlowTier {
+    pub taken_at: SystemTime,
+    pub performance_log: Section<PerformanceLog>,
+    pub table_totals: Section<TableTotals>,
+}
+
+/// One poll.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// Increases with every poll attempt.
+    pub sequence: u64,
+    pub taken_at: SystemTime,
+    /// How long the fast tier's round trips took.
+    pub poll_duration: Duration,
+    pub capabilities: Option<Arc<Capabilities>>,
+    pub server: Section<ServerState>,
+    pub activity: Section<Vec<Session>>,
+    pub databases: Section<Vec<DatabaseCounters>>,
+    pub statements: Section<Statements>,
+    pub slow: Option<Arc<SlowTier>>,
+}

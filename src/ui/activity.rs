@@ -1,0 +1,55 @@
+//! The Activity screen: sessions, in one of four modes, with the xmin horizon holder.
+//!
+//! ```text
+//! ┌ Sessions: all (42) · oldest xmin: pid 4242 (1,234 xacts) ──────────────────────┐
+//! │ PID   USER  DB  STATE   WAIT       QUERY AGE  QUERY                           │
+//! │ 4242  app   db  active  Lock:tuple     12s    UPDATE accounts SET ...         │
+//! └───────────────────────────────────────────────────────────────────────────────┘
+//! ```
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::table::{TableView, render_table};
+use crate::app::App;
+use crate::format;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let mut title = format!("Sessions: {}", app.activity_mode.label());
+    if app.hide_idle {
+        title.push_str(", idle hidden");
+    }
+    if let Some(holder) = app.derived.oldest_xmin.as_ref() {
+        title.push_str(&format!(
+            " · oldest xmin: pid {} ({} xacts)",
+            holder.0,
+            format::thousands(i64::from(holder.1))
+        ));
+    }
+    let empty = match app.latest.as_ref().map(|s| &s.activity) {
+        None => "waiting for the first poll…".to_string(),
+        Some(Err(error)) => format!("pg_stat_activity could not be read: {error}"),
+        Some(Ok(_)) if !app.tables.activity.filter.is_empty() => {
+            "no session matches the filter (Esc clears it)".into()
+        }
+        Some(Ok(_)) => match app.activity_mode {
+            crate::app::views::ActivityMode::BlockingTree => {
+                "no session is blocking another".into()
+            }
+            crate::app::views::ActivityMode::Waiting => "no session is waiting on a lock".into(),
+            _ => "no sessions".into(),
+        },
+    };
+    render_table(
+        frame,
+        area,
+        &app.tables.activity_model,
+        &app.tables.activity,
+        &TableView {
+            title,
+            focused: true,
+            empty_message: &empty,
+        },
+        &app.theme,
+    );
+}

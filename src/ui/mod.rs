@@ -1,0 +1,88 @@
+//! Drawing. `render` reads `&App` and never mutates it or does IO; each screen and
+//! region has its own file.
+
+mod activity;
+mod dashboard;
+mod detail;
+mod header;
+mod help;
+mod queries;
+mod status;
+pub mod table;
+#[cfg(test)]
+mod tests;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use crate::app::{App, Mode};
+use crate::keymap::Screen;
+use crate::layout;
+use crate::theme::Role;
+
+/// Draws the whole screen.
+pub fn render(app: &App, frame: &mut Frame) {
+    let areas = layout::areas(frame.area());
+    render_tabs(app, frame, areas.tabs);
+    header::render(app, frame, areas.header);
+    match app.screen {
+        Screen::Dashboard => dashboard::render(app, frame, areas.body),
+        Screen::Activity => activity::render(app, frame, areas.body),
+        Screen::Queries => queries::render(app, frame, areas.body),
+        other => render_coming(app, frame, areas.body, other),
+    }
+    status::render(app, frame, areas.status);
+    match app.mode {
+        Mode::Help => help::render(app, frame, areas.body),
+        Mode::Detail => detail::render(app, frame, areas.body),
+        Mode::Normal | Mode::Filter { .. } => {}
+    }
+}
+
+fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
+    let mut spans = Vec::new();
+    for (screen, label, _, _) in layout::tab_spans(area) {
+        let role = if screen == app.screen {
+            Role::TabActive
+        } else {
+            Role::TabInactive
+        };
+        spans.push(Span::styled(label, app.theme.style(role)));
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Screens whose panels are not built yet say so plainly instead of showing nothing.
+fn render_coming(app: &App, frame: &mut Frame, area: Rect, screen: Screen) {
+    let block = Block::bordered()
+        .border_style(app.theme.style(Role::Border))
+        .title(Span::styled(
+            format!(" {} ", screen.title()),
+            app.theme.style(Role::Title),
+        ));
+    let text = format!(
+        "The {} screen is not in this build yet. Dashboard (1), Activity (2) and Queries (3) are live.",
+        screen.title()
+    );
+    frame.render_widget(
+        Paragraph::new(Span::styled(text, app.theme.style(Role::Muted)))
+            .block(block)
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+/// A rectangle of `width` x `height` centred in `area` (clamped to it), for overlays.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    )
+}

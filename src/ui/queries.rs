@@ -1,0 +1,95 @@
+//! The Queries screen: `pg_stat_statements` in the interval (or cumulative) on top,
+//! `query_performance_log` percentiles over a window below.
+//!
+//! ```text
+//! ┌ Statements: last 1s (35) ─────────────────────────────────────────────┐
+//! │ CALLS/s  MEAN ms  % TIME  ROWS/s  HIT %  TEMP BLK  QUERY              │
+//! ├ Latency from query_performance_log, last 15m (12) ────────────────────┤
+//! │ QUERY HASH  COUNT  P50 ms  P95 ms  P99 ms  MAX ms  SLOW  EXAM/RET     │
+//! └───────────────────────────────────────────────────────────────────────┘
+//! ```
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::table::{TableView, render_table};
+use crate::app::{App, QueriesFocus};
+use crate::format;
+use crate::layout;
+use crate::metrics::DeltaStatus;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let (top, bottom) = layout::queries_split(area);
+    let statements_title = if app.cumulative {
+        "Statements: cumulative since stats reset".to_string()
+    } else {
+        format!("Statements: last {}", format::duration(app.refresh))
+    };
+    let statements_empty = statements_message(app);
+    render_table(
+        frame,
+        top,
+        &app.tables.statements_model,
+        &app.tables.statements,
+        &TableView {
+            title: statements_title,
+            focused: app.queries_focus == QueriesFocus::Statements,
+            empty_message: &statements_empty,
+        },
+        &app.theme,
+    );
+    let latency_empty = latency_message(app);
+    render_table(
+        frame,
+        bottom,
+        &app.tables.latency_model,
+        &app.tables.latency,
+        &TableView {
+            title: format!(
+                "Latency from query_performance_log, last {}",
+                format::duration(app.latency_window)
+            ),
+            focused: app.queries_focus == QueriesFocus::Latency,
+            empty_message: &latency_empty,
+        },
+        &app.theme,
+    );
+}
+
+/// Why the statements table is empty, and how to fix it when that is possible.
+fn statements_message(app: &App) -> String {
+    match app.latest.as_ref().map(|s| &s.statements) {
+        None => "waiting for the first poll…".into(),
+        Some(Err(error)) => error.to_string(),
+        Some(Ok(_)) if !app.tables.statements.filter.is_empty() => {
+            "no statement matches the filter (Esc clears it)".into()
+        }
+        Some(Ok(_)) if app.cumulative => "pg_stat_statements has no entries yet".into(),
+        Some(Ok(_)) => match app.derived.statements.status {
+            DeltaStatus::FirstPoll => "first poll: rates appear after the next refresh".into(),
+            DeltaStatus::Reset(reason) => {
+                format!("statistics were reset ({reason}): rates resume next refresh")
+            }
+            DeltaStatus::Ready(_) => {
+                "no statement ran in this interval (t shows cumulative totals)".into()
+            }
+            DeltaStatus::Unavailable => "pg_stat_statements is not available".into(),
+        },
+    }
+}
+
+fn latency_message(app: &App) -> String {
+    match app
+        .latest
+        .as_ref()
+        .and_then(|s| s.slow.as_ref())
+        .map(|s| &s.performance_log)
+    {
+        None => "waiting for the first slow-tier poll…".into(),
+        Some(Err(error)) => error.to_string(),
+        Some(Ok(_)) => format!(
+            "no rows in query_performance_log in the last {} ([ and ] change the window)",
+            format::duration(app.latency_window)
+        ),
+    }
+}

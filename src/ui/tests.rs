@@ -1,0 +1,329 @@
+//! Render snapshots: each screen drawn into a `TestBackend` at 80x24 and 160x48 from
+//! builder-made snapshots, plus cell-style checks where colour carries meaning.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+use crate::app::views::ActivityMode;
+use crate::app::{App, Event, Mode};
+use crate::keymap::{Keymap, Screen};
+use crate::metrics::test_support::*;
+use crate::probe::sample_capabilities;
+use crate::snapshot::{PerformanceLog, QueryLatency, SectionError, Session, SlowTier, Snapshot};
+use crate::theme::Theme;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn draw(app: &App, width: u16, height: u16) -> Buffer {
+    let mut terminal =
+        Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
+    terminal
+        .draw(|frame| super::render(app, frame))
+        .unwrap_or_else(|e| panic!("{e}"));
+    terminal.backend().buffer().clone()
+}
+
+fn text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    (0..area.height)
+        .map(|y| {
+            (0..area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn new_app() -> App {
+    App::new(
+        "postgres@db1:5432/app".into(),
+        Duration::from_secs(1),
+        at(0),
+        Keymap::default(),
+        Theme::default(),
+    )
+}
+
+fn running(pid: i32, secs: u64, query: &str) -> Session {
+    let mut s = session(pid);
+    s.state = Some("active".into());
+    s.query_age = Some(Duration::from_secs(secs));
+    s.xact_age = Some(Duration::from_secs(secs));
+    s.query = query.into();
+    s
+}
+
+fn perf_log() -> Arc<SlowTier> {
+    let row = |hash: &str, p95: f64, slow: i64| QueryLatency {
+        query_hash: Some(hash.into()),
+        count: 1200,
+        mean_ms: p95 / 3.0,
+        p50_ms: p95 / 4.0,
+        p95_ms: p95,
+        p99_ms: p95 * 1.5,
+        max_ms: p95 * 3.0,
+        slow_count: slow,
+        rows_examined: 48_000,
+        rows_returned: 1200,
+    };
+    Arc::new(SlowTier {
+        taken_at: at(0),
+        performance_log: Ok(PerformanceLog {
+            window: Duration::from_secs(900),
+            slow_threshold: Duration::from_secs(5),
+            queries: vec![
+                row("get_user_profile", 140.0, 3),
+                row("get_recommendations", 42.0, 0),
+            ],
+            overall: Some(QueryLatency {
+                query_hash: None,
+                ..row("", 120.0, 3)
+            }),
+        }),
+        table_totals: Ok(tables(120, 880, 10_000, 600)),
+    })
+}
+
+/// Two polls one second apart of a busy server: rates, deltas and history exist.
+fn busy(t: u64) -> Snapshot {
+    let mut snapshot = snapshot_at(t)
+        .with_database(
+            db(5)
+                .commits(1000 + 250 * t as i64)
+                .blocks(90_000 + 9_500 * t as i64, 1000 + 500 * t as i64),
+        )
+        .with_statement(
+            stmt(1)
+                .calls(100 + 50 * t as i64)
+                .exec_ms(500.0 + 400.0 * t as f64)
+                .rows(100 + 50 * t as i64),
+        )
+        .with_statement(
+            stmt(2)
+                .calls(10 + 5 * t as i64)
+                .exec_ms(100.0 + 60.0 * t as f64),
+        )
+        .with_sessions(vec![
+            running(
+                4242,
+                42,
+                "UPDATE learning_sessions SET completed = true WHERE user_id = $1",
+            ),
+            running(
+                4243,
+                7,
+                "SELECT * FROM adaptive_content WHERE difficulty = $1",
+            ),
+            session(4244),
+        ]);
+    snapshot.capabilities = Some(Arc::new(sample_capabilities()));
+    if let Ok(statements) = &mut snapshot.statements {
+        let mut texts = std::collections::HashMap::new();
+        texts.insert(key(1), "SELECT * FROM users WHERE id = $1".to_string());
+        texts.insert(
+            key(2),
+            "INSERT INTO learning_sessions (user_id, started_at) VALUES ($1, $2)".to_string(),
+        );
+        statements.texts = Arc::new(texts);
+    }
+    snapshot.slow = Some(perf_log());
+    snapshot
+}
+
+fn feed(app: &mut App, snapshot: Snapshot) {
+    app.update(Event::Snapshot(Box::new(snapshot)));
+}
+
+fn normal_app() -> App {
+    let mut app = new_app();
+    feed(&mut app, busy(0));
+    feed(&mut app, busy(1));
+    app
+}
+
+fn assert_screens(name: &str, app: &mut App, screens: &[Screen]) {
+    for &screen in screens {
+        app.screen = screen;
+        for (width, height) in SIZES {
+            app.update(Event::Resize(width, height));
+            let rendered = text(&draw(app, width, height));
+            insta::assert_snapshot!(
+                format!("{name}_{}_{width}x{height}", screen.title().to_lowercase()),
+                rendered
+            );
+        }
+    }
+}
+
+const LIVE_SCREENS: [Screen; 3] = [Screen::Dashboard, Screen::Activity, Screen::Queries];
+
+#[test]
+fn normal() {
+    assert_screens("normal", &mut normal_app(), &LIVE_SCREENS);
+}
+
+#[test]
+fn empty_server() {
+    let mut app = new_app();
+    let mut quiet = snapshot_at(0).with_database(db(5));
+    quiet.capabilities = Some(Arc::new(sample_capabilities()));
+    feed(&mut app, quiet.clone());
+    quiet.taken_at = at(1);
+    if let Ok(server) = &mut quiet.server {
+        server.now = at(1);
+    }
+    feed(&mut app, quiet);
+    assert_screens("empty", &mut app, &LIVE_SCREENS);
+}
+
+#[test]
+fn first_poll() {
+    let mut app = new_app();
+    feed(&mut app, busy(0));
+    assert_screens("first_poll", &mut app, &LIVE_SCREENS);
+}
+
+#[test]
+fn stale_after_a_failed_poll() {
+    let mut app = normal_app();
+    let mut failed = busy(6);
+    let error = SectionError::Failed("no answer within 3s: query cancelled, reconnecting".into());
+    failed.server = Err(error.clone());
+    failed.activity = Err(error.clone());
+    failed.databases = Err(error.clone());
+    failed.statements = Err(error);
+    feed(&mut app, failed);
+    assert_screens("stale", &mut app, &[Screen::Dashboard]);
+    let buffer = draw(&app, 80, 24);
+    let header = text(&buffer).lines().nth(1).unwrap_or_default().to_string();
+    let x = header
+        .find("STALE")
+        .unwrap_or_else(|| panic!("no STALE badge in {header:?}"));
+    let style = buffer[(u16::try_from(x).unwrap_or(0), 1)].style();
+    assert_eq!(
+        style,
+        Theme::default()
+            .style(crate::theme::Role::BadgeStale)
+            .patch(style),
+        "badge style"
+    );
+}
+
+#[test]
+fn extension_missing() {
+    let mut app = new_app();
+    for t in 0..2 {
+        let mut snapshot = busy(t);
+        snapshot.statements = Err(SectionError::Unavailable {
+            reason: "pg_stat_statements is not installed in database \"app\"".into(),
+            fix: Some("CREATE EXTENSION pg_stat_statements;".into()),
+        });
+        if let Some(slow) = snapshot.slow.as_mut() {
+            let mut tier = (**slow).clone();
+            tier.performance_log = Err(SectionError::Unavailable {
+                reason: "table query_performance_log not found".into(),
+                fix: Some("pgpulse schema install".into()),
+            });
+            *slow = Arc::new(tier);
+        }
+        feed(&mut app, snapshot);
+    }
+    assert_screens(
+        "extension_missing",
+        &mut app,
+        &[Screen::Dashboard, Screen::Queries],
+    );
+    let screen = text(&draw(&app, 160, 48));
+    assert!(
+        screen.contains("CREATE EXTENSION pg_stat_statements;"),
+        "{screen}"
+    );
+    assert!(screen.contains("pgpulse schema install"), "{screen}");
+}
+
+#[test]
+fn blocking_tree_three_levels_deep() {
+    let mut app = new_app();
+    for t in 0..2 {
+        let mut snapshot = busy(t);
+        let mut chain = blocking_chain(3);
+        chain[0].query = "ALTER TABLE users ADD COLUMN nickname text".into();
+        chain[0].state = Some("idle in transaction".into());
+        for waiter in &mut chain[1..] {
+            waiter.query = "SELECT * FROM users WHERE id = $1".into();
+            waiter.query_age = Some(Duration::from_secs(12));
+        }
+        snapshot.activity = Ok(chain);
+        feed(&mut app, snapshot);
+    }
+    app.activity_mode = ActivityMode::BlockingTree;
+    app.rebuild_tables();
+    assert_screens(
+        "blocking_tree",
+        &mut app,
+        &[Screen::Dashboard, Screen::Activity],
+    );
+    let screen = text(&draw(&app, 160, 48));
+    let order: Vec<usize> = ["100", "└ 101", "  └ 102", "    └ 103"]
+        .iter()
+        .map(|pid| {
+            screen
+                .find(pid)
+                .unwrap_or_else(|| panic!("{pid} missing:\n{screen}"))
+        })
+        .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "root first, then each waiter indented:\n{screen}"
+    );
+}
+
+#[test]
+fn help_and_detail_overlays() {
+    let mut app = normal_app();
+    app.screen = Screen::Activity;
+    app.mode = Mode::Help;
+    assert_screens("help", &mut app, &[Screen::Activity]);
+    app.mode = Mode::Detail;
+    app.tables.activity.selected_id = Some(crate::app::table::RowId::Pid(4242));
+    assert_screens("detail", &mut app, &[Screen::Activity]);
+}
+
+#[test]
+fn every_theme_renders_every_live_screen() {
+    for name in crate::theme::builtin_names() {
+        let mut app = normal_app();
+        app.theme = crate::theme::load_theme(name, None).unwrap_or_else(|e| panic!("{e}"));
+        for screen in LIVE_SCREENS {
+            app.screen = screen;
+            let screen_text = text(&draw(&app, 80, 24));
+            assert!(
+                screen_text.contains("postgres@db1"),
+                "{name}: {screen_text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_query_with_escape_sequences_renders_without_any_escape_byte() {
+    let mut app = new_app();
+    let mut snapshot = busy(0);
+    let hostile =
+        crate::sanitize::sanitized("SELECT pg_sleep(60) /* \u{1b}]0;pwned\u{7} \u{1b}[2J */");
+    snapshot.activity = Ok(vec![running(666, 9, &hostile)]);
+    feed(&mut app, snapshot);
+    app.screen = Screen::Activity;
+    let buffer = draw(&app, 160, 48);
+    for cell in buffer.content() {
+        assert!(!cell.symbol().contains('\u{1b}') && !cell.symbol().contains('\u{7}'));
+    }
+    assert!(text(&buffer).contains("\\x1b]0;pwned\\x07"));
+}
