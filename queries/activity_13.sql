@@ -1,4 +1,4 @@
--- Every backend but pgpulse's own, with ages and whom it waits for (Activity, fast tier).
+-- Every backend but pgpulse's own, with ages and whom it waits for (Activity on PostgreSQL 13).
 -- Minimum server: 13 (variant of activity.sql for 13, which has no query_id).
 -- Privilege: none; without pg_read_all_stats other roles' sessions show
 -- '<insufficient privilege>' and NULL details.

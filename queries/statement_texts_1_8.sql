@@ -1,4 +1,4 @@
--- Query texts for statements not seen before, in one round trip (Queries, fast tier,
+-- Query texts for statements not seen before, in one round trip (extension 1.8 variant,
 -- only when new query ids appear). Reads the whole text file: never on every poll.
 -- Minimum: pg_stat_statements 1.8, which has no toplevel column (always true here).
 -- Privilege: none; other roles' texts need pg_read_all_stats (their queryid is NULL

@@ -18,6 +18,7 @@ pub mod logging;
 pub mod metrics;
 pub mod poller;
 pub mod probe;
+pub mod queries;
 pub mod quote;
 pub mod sanitize;
 pub mod schema;

@@ -10,7 +10,7 @@ use tokio_postgres::Row;
 use crate::sanitize::sanitized;
 use crate::session::{MonitorSession, SessionError};
 
-const CAPABILITIES_SQL: &str = include_str!("../queries/capabilities.sql");
+use crate::queries::CAPABILITIES_SQL;
 
 /// What the probe found. Strings are sanitized.
 #[derive(Debug, Clone, PartialEq)]

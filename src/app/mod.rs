@@ -5,6 +5,8 @@ mod derived;
 mod input;
 pub mod kpi;
 pub mod table;
+#[cfg(test)]
+mod tests;
 pub mod views;
 
 use std::time::{Duration, SystemTime};

@@ -284,6 +284,13 @@ pub fn statements(app: &App) -> (Vec<Column>, Vec<Row>) {
         )
     };
     let p95_warn = app.derived.thresholds.p95_latency_ms.warn;
+    // pgpulse's own polling is not what the DBA is looking for.
+    let own = |key| {
+        texts
+            .as_ref()
+            .and_then(|t| t.get(&key))
+            .is_some_and(|t| crate::queries::is_own_statement(t))
+    };
     if app.cumulative {
         let columns = vec![
             Column::number("CALLS", 10, 1),
@@ -298,6 +305,7 @@ pub fn statements(app: &App) -> (Vec<Column>, Vec<Row>) {
             .derived
             .cumulative
             .iter()
+            .filter(|t| !own(t.key))
             .map(|t| {
                 Row::new(
                     RowId::Statement(t.key),
@@ -337,6 +345,7 @@ pub fn statements(app: &App) -> (Vec<Column>, Vec<Row>) {
         .statements
         .rows
         .iter()
+        .filter(|d| !own(d.key))
         .map(|d| {
             Row::new(
                 RowId::Statement(d.key),

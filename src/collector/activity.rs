@@ -9,10 +9,10 @@ use crate::snapshot::{Section, Session};
 
 use super::{bad_row, query_failed, seconds};
 
-/// PostgreSQL 14+: with `query_id`.
-const ACTIVITY_SQL: &str = include_str!("../../queries/activity.sql");
 /// PostgreSQL 13: `query_id` does not exist yet (read as NULL).
-const ACTIVITY_13_SQL: &str = include_str!("../../queries/activity_13.sql");
+use crate::queries::ACTIVITY_13_SQL;
+/// PostgreSQL 14+: with `query_id`.
+use crate::queries::ACTIVITY_SQL;
 
 /// Every backend except pgpulse's own (fast tier), all backend types included: the UI
 /// decides which to show. Ages are measured on the server's clock; `blocked_by` is filled

@@ -8,7 +8,7 @@ use crate::snapshot::{DatabaseCounters, Section};
 
 use super::{bad_row, query_failed};
 
-const DATABASE_COUNTERS_SQL: &str = include_str!("../../queries/database_counters.sql");
+use crate::queries::DATABASE_COUNTERS_SQL;
 
 /// Cumulative counters of every database (fast tier); the shared-catalog row (datid 0)
 /// is left out. Rates are the metrics layer's job: these are raw counters.

@@ -12,7 +12,7 @@ use crate::snapshot::{PerformanceLog, QueryLatency, Section, SectionError};
 
 use super::{bad_row, query_failed, sqlstate};
 
-const PERFORMANCE_LOG_SQL: &str = include_str!("../../queries/performance_log.sql");
+use crate::queries::PERFORMANCE_LOG_SQL;
 
 /// The fix for a missing table, as `pgpulse doctor` gives it.
 const SCHEMA_INSTALL_FIX: &str = "pgpulse schema install";

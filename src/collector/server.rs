@@ -5,7 +5,7 @@ use crate::snapshot::{Section, SectionError, ServerState};
 
 use super::{bad_row, query_failed};
 
-const SERVER_STATE_SQL: &str = include_str!("../../queries/server_state.sql");
+use crate::queries::SERVER_STATE_SQL;
 
 /// Reads the server's clock, start time, recovery state and connection limits
 /// (fast tier). `reserved_connections` is 0 before PostgreSQL 16.

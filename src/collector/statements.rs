@@ -20,12 +20,12 @@ use crate::snapshot::{
 use super::statement_texts::StatementTextCache;
 use super::{bad_row, query_failed, sqlstate};
 
-const STATEMENTS_1_8_SQL: &str = include_str!("../../queries/statements_1_8.sql");
-const STATEMENTS_1_9_SQL: &str = include_str!("../../queries/statements_1_9.sql");
-const STATEMENTS_1_11_SQL: &str = include_str!("../../queries/statements_1_11.sql");
-const STATEMENTS_INFO_SQL: &str = include_str!("../../queries/statements_info.sql");
-const STATEMENT_TEXTS_1_8_SQL: &str = include_str!("../../queries/statement_texts_1_8.sql");
-const STATEMENT_TEXTS_SQL: &str = include_str!("../../queries/statement_texts.sql");
+use crate::queries::STATEMENT_TEXTS_1_8_SQL;
+use crate::queries::STATEMENT_TEXTS_SQL;
+use crate::queries::STATEMENTS_1_8_SQL;
+use crate::queries::STATEMENTS_1_9_SQL;
+use crate::queries::STATEMENTS_1_11_SQL;
+use crate::queries::STATEMENTS_INFO_SQL;
 
 /// The statements pgpulse runs for one extension version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

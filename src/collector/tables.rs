@@ -5,7 +5,7 @@ use crate::snapshot::{Section, SectionError, TableTotals};
 
 use super::{bad_row, query_failed};
 
-const TABLE_TOTALS_SQL: &str = include_str!("../../queries/table_totals.sql");
+use crate::queries::TABLE_TOTALS_SQL;
 
 /// Sums of sequential and index scans and of live and dead tuples over
 /// `pg_stat_user_tables` (slow tier), for the index-usage and dead-tuple tiles.

@@ -168,7 +168,20 @@ fn render_offenders(app: &App, frame: &mut Frame, area: Rect) {
         .as_ref()
         .and_then(|s| s.statements.as_ref().ok())
         .map(|s| s.texts.clone());
-    for delta in app.derived.statements.rows.iter().take(per_kind) {
+    let own = |key| {
+        texts
+            .as_ref()
+            .and_then(|t| t.get(&key))
+            .is_some_and(|t| crate::queries::is_own_statement(t))
+    };
+    for delta in app
+        .derived
+        .statements
+        .rows
+        .iter()
+        .filter(|d| !own(d.key))
+        .take(per_kind)
+    {
         let text = texts
             .as_ref()
             .and_then(|t| t.get(&delta.key))

@@ -10,6 +10,8 @@
 //! supervisor notices our exit (its command pipe closes) and removes everything.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod live;
+
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

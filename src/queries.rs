@@ -1,0 +1,74 @@
+//! Every statement pgpulse sends while monitoring, loaded from `queries/` (one statement
+//! per file, each with a header comment saying what it is for, the minimum server or
+//! extension version and the privilege it needs).
+//!
+//! Keeping them in one list lets tests prepare every one of them on a real server, and
+//! lets the Queries screen recognise pgpulse's own statements in `pg_stat_statements`.
+
+pub const ACTIVITY_SQL: &str = include_str!("../queries/activity.sql");
+pub const ACTIVITY_13_SQL: &str = include_str!("../queries/activity_13.sql");
+pub const CAPABILITIES_SQL: &str = include_str!("../queries/capabilities.sql");
+pub const DATABASE_COUNTERS_SQL: &str = include_str!("../queries/database_counters.sql");
+pub const PERFORMANCE_LOG_SQL: &str = include_str!("../queries/performance_log.sql");
+pub const SERVER_STATE_SQL: &str = include_str!("../queries/server_state.sql");
+pub const STATEMENT_TEXTS_SQL: &str = include_str!("../queries/statement_texts.sql");
+pub const STATEMENT_TEXTS_1_8_SQL: &str = include_str!("../queries/statement_texts_1_8.sql");
+pub const STATEMENTS_1_11_SQL: &str = include_str!("../queries/statements_1_11.sql");
+pub const STATEMENTS_1_8_SQL: &str = include_str!("../queries/statements_1_8.sql");
+pub const STATEMENTS_1_9_SQL: &str = include_str!("../queries/statements_1_9.sql");
+pub const STATEMENTS_INFO_SQL: &str = include_str!("../queries/statements_info.sql");
+pub const TABLE_TOTALS_SQL: &str = include_str!("../queries/table_totals.sql");
+
+/// All of the above.
+pub const ALL: &[(&str, &str)] = &[
+    ("activity.sql", ACTIVITY_SQL),
+    ("activity_13.sql", ACTIVITY_13_SQL),
+    ("capabilities.sql", CAPABILITIES_SQL),
+    ("database_counters.sql", DATABASE_COUNTERS_SQL),
+    ("performance_log.sql", PERFORMANCE_LOG_SQL),
+    ("server_state.sql", SERVER_STATE_SQL),
+    ("statement_texts.sql", STATEMENT_TEXTS_SQL),
+    ("statement_texts_1_8.sql", STATEMENT_TEXTS_1_8_SQL),
+    ("statements_1_11.sql", STATEMENTS_1_11_SQL),
+    ("statements_1_8.sql", STATEMENTS_1_8_SQL),
+    ("statements_1_9.sql", STATEMENTS_1_9_SQL),
+    ("statements_info.sql", STATEMENTS_INFO_SQL),
+    ("table_totals.sql", TABLE_TOTALS_SQL),
+];
+
+/// Whether a `pg_stat_statements` text is one of pgpulse's own statements. Normalisation
+/// replaces constants but keeps comments, so the first line (the file's header comment)
+/// identifies it.
+pub fn is_own_statement(text: &str) -> bool {
+    let Some(first) = text.lines().next().filter(|l| l.starts_with("--")) else {
+        return false;
+    };
+    ALL.iter().any(|(_, sql)| sql.lines().next() == Some(first))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_statements_are_recognised_by_their_header() {
+        assert!(is_own_statement(ACTIVITY_SQL));
+        assert!(!is_own_statement("SELECT 1"));
+        assert!(!is_own_statement(
+            "-- an application's own comment\nSELECT 1"
+        ));
+    }
+
+    #[test]
+    fn every_file_starts_with_a_distinct_header_comment() {
+        let mut firsts: Vec<&str> = ALL
+            .iter()
+            .filter_map(|(_, sql)| sql.lines().next())
+            .collect();
+        assert!(firsts.iter().all(|l| l.starts_with("-- ")), "{firsts:?}");
+        firsts.sort_unstable();
+        let before = firsts.len();
+        firsts.dedup();
+        assert_eq!(before, firsts.len(), "two files share a first line");
+    }
+}

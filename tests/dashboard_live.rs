@@ -1,0 +1,297 @@
+//! The whole pipeline against a real server: poller → snapshot → App → render. What a
+//! DBA would see on the Queries and Activity screens for a workload we control.
+
+mod common;
+
+use std::time::Duration;
+
+use common::live::{backend_pid, eventually, exec, finished, monitor_db, must, spawn_sql};
+use pgpulse::app::table::RowId;
+use pgpulse::app::views::ActivityMode;
+use pgpulse::app::{App, Event};
+use pgpulse::keymap::{Keymap, Screen};
+use pgpulse::poller::{Poller, PollerConfig};
+use pgpulse::snapshot::Snapshot;
+use pgpulse::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::layout::Rect;
+use ratatui::{TerminalOptions, Viewport};
+
+fn new_app() -> App {
+    App::new(
+        "test".into(),
+        Duration::from_secs(1),
+        std::time::SystemTime::now(),
+        Keymap::default(),
+        Theme::default(),
+    )
+}
+
+fn feed(app: &mut App, snapshot: Snapshot) {
+    app.update(Event::Snapshot(Box::new(snapshot)));
+}
+
+fn screen_text(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = must(Terminal::new(TestBackend::new(width, height)), "terminal");
+    must(terminal.draw(|f| pgpulse::ui::render(app, f)), "draw");
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn statements_show_the_calls_of_the_interval_not_the_cumulative_count() {
+    let db = common::shared().create_database().await;
+    let client = db.client().await;
+    exec(
+        &client,
+        "CREATE EXTENSION pg_stat_statements; CREATE TABLE probe_me (id int PRIMARY KEY)",
+    )
+    .await;
+    let statement = must(
+        client
+            .prepare("SELECT count(*) FROM probe_me WHERE id = $1")
+            .await,
+        "prepare",
+    );
+    // 40 calls before the first poll: cumulative, and must not show up as a rate.
+    for i in 0..40 {
+        must(client.query(&statement, &[&i]).await, "warm-up");
+    }
+    let (session, caps) = monitor_db(&db).await;
+    let mut poller = Poller::new(session, caps, PollerConfig::default());
+    let mut app = new_app();
+    feed(&mut app, poller.poll_once().await);
+    for i in 0..25 {
+        must(client.query(&statement, &[&i]).await, "interval calls");
+    }
+    feed(&mut app, poller.poll_once().await);
+
+    let deltas = &app.derived.statements;
+    let texts = app
+        .latest
+        .as_ref()
+        .and_then(|s| s.statements.as_ref().ok())
+        .map(|s| s.texts.clone())
+        .unwrap_or_default();
+    let row = deltas
+        .rows
+        .iter()
+        .find(|d| {
+            texts
+                .get(&d.key)
+                .is_some_and(|t| t.contains("FROM probe_me"))
+        })
+        .unwrap_or_else(|| panic!("the statement is missing from the interval: {deltas:#?}"));
+    assert_eq!(
+        row.calls, 25,
+        "exactly the calls made between the two polls"
+    );
+    assert!(row.calls_per_sec > 0.0 && row.calls_per_sec.is_finite());
+    assert!(
+        row.mean_ms.is_some_and(|m| m >= 0.0 && m < 1000.0),
+        "{row:?}"
+    );
+
+    app.screen = Screen::Queries;
+    app.update(Event::Resize(160, 48));
+    let screen = screen_text(&app, 160, 48);
+    assert!(
+        screen.contains("SELECT count(*) FROM probe_me WHERE id = $1"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("-- pg_stat_statements counters"),
+        "pgpulse's own polling is hidden:\n{screen}"
+    );
+}
+
+#[tokio::test]
+async fn a_lock_chain_shows_as_a_tree_with_the_right_root() {
+    let server = common::shared();
+    let db = server.create_database().await;
+    let holder = db.client().await;
+    exec(
+        &holder,
+        "CREATE TABLE chained (id int); INSERT INTO chained VALUES (1)",
+    )
+    .await;
+    // A holds ROW EXCLUSIVE; B queues for ACCESS EXCLUSIVE behind A; C's plain read
+    // queues behind B's request: a three-level chain A → B → C.
+    exec(&holder, "BEGIN; UPDATE chained SET id = 2").await;
+    let root = backend_pid(&holder).await;
+    let middle_client = db.client().await;
+    let middle = backend_pid(&middle_client).await;
+    let middle_task = spawn_sql(
+        middle_client,
+        "SET lock_timeout = '20s'; LOCK TABLE chained IN ACCESS EXCLUSIVE MODE".into(),
+    );
+    let leaf_client = db.client().await;
+    let leaf = backend_pid(&leaf_client).await;
+    let leaf_task = spawn_sql(
+        leaf_client,
+        "SET lock_timeout = '20s'; SELECT * FROM chained".into(),
+    );
+
+    let (session, caps) = monitor_db(&db).await;
+    let mut poller = Poller::new(session, caps, PollerConfig::default());
+    let mut app = new_app();
+    app.activity_mode = ActivityMode::BlockingTree;
+    let rows = eventually("the three-level chain", async || {
+        feed(&mut app, poller.poll_once().await);
+        let rows: Vec<(RowId, u16)> = app
+            .tables
+            .activity_model
+            .rows
+            .iter()
+            .map(|r| (r.id.clone(), r.depth))
+            .collect();
+        if rows.len() == 3 {
+            Ok(rows)
+        } else {
+            Err(format!("{rows:?}"))
+        }
+    })
+    .await;
+    assert_eq!(
+        rows,
+        vec![
+            (RowId::Pid(root), 0),
+            (RowId::Pid(middle), 1),
+            (RowId::Pid(leaf), 2)
+        ],
+        "root blocker first, waiters indented under it"
+    );
+    let root_row = app.derived.blocking.iter().find(|r| r.pid == root);
+    assert_eq!(
+        root_row.map(|r| r.blocks_total),
+        Some(2),
+        "the root holds up both"
+    );
+
+    exec(&holder, "ROLLBACK").await;
+    must(
+        finished(middle_task).await,
+        "B gets its lock once A is gone",
+    );
+    must(finished(leaf_task).await, "C reads once B is done");
+}
+
+#[tokio::test]
+async fn escape_sequences_in_a_running_query_never_reach_the_terminal() {
+    let db = common::shared().create_database().await;
+    let sleeper = db.client().await;
+    let cancel = sleeper.cancel_token();
+    let sleeper_pid = backend_pid(&sleeper).await;
+    let hostile = "SELECT pg_sleep(30) /* \u{1b}]0;pwned\u{7} \u{1b}[2J */";
+    let task = spawn_sql(sleeper, hostile.into());
+
+    let (session, caps) = monitor_db(&db).await;
+    let mut poller = Poller::new(session, caps, PollerConfig::default());
+    let mut app = new_app();
+    app.screen = Screen::Activity;
+    eventually("the hostile query to be visible", async || {
+        feed(&mut app, poller.poll_once().await);
+        if app
+            .tables
+            .activity_model
+            .rows
+            .iter()
+            .any(|r| r.id == RowId::Pid(sleeper_pid))
+        {
+            Ok(())
+        } else {
+            Err("not yet".into())
+        }
+    })
+    .await;
+    app.update(Event::Resize(200, 50));
+
+    // Render through the real crossterm backend into bytes, as it would reach a terminal.
+    let mut bytes = Vec::new();
+    {
+        let backend = CrosstermBackend::new(&mut bytes);
+        let options = TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, 200, 50)),
+        };
+        let mut terminal = must(Terminal::with_options(backend, options), "terminal");
+        must(terminal.draw(|f| pgpulse::ui::render(&app, f)), "draw");
+    }
+    let output = String::from_utf8_lossy(&bytes);
+    assert!(
+        !output.contains("\u{1b}]0;pwned"),
+        "OSC title sequence reached the terminal"
+    );
+    assert!(
+        !output.contains("\u{1b}[2J"),
+        "clear-screen sequence reached the terminal"
+    );
+    assert!(!output.contains('\u{7}'), "BEL reached the terminal");
+    assert!(
+        output.contains("\\x1b]0;pwned\\x07"),
+        "the query is shown, escaped visibly"
+    );
+
+    must(cancel.cancel_query(tokio_postgres::NoTls).await, "cancel");
+    assert_eq!(finished(task).await, Err("57014".into()));
+}
+
+#[tokio::test]
+async fn percentiles_from_query_performance_log_reach_the_queries_screen() {
+    let db = common::shared().create_database().await;
+    let client = db.client().await;
+    exec(
+        &client,
+        "CREATE TABLE query_performance_log (
+            id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            query_hash varchar(64) NOT NULL,
+            execution_time_ms integer NOT NULL,
+            rows_examined integer,
+            rows_returned integer,
+            executed_at timestamp DEFAULT CURRENT_TIMESTAMP);
+         INSERT INTO query_performance_log (query_hash, execution_time_ms, rows_examined, rows_returned)
+              SELECT 'get_user_profile', g, 10, 1 FROM generate_series(1, 100) g;
+         INSERT INTO query_performance_log (query_hash, execution_time_ms, executed_at)
+              SELECT 'get_user_profile', 100000, now()::timestamp - interval '2 hours' FROM generate_series(1, 50);",
+    )
+    .await;
+    let (session, caps) = monitor_db(&db).await;
+    let mut poller = Poller::new(session, caps, PollerConfig::default());
+    let mut app = new_app();
+    feed(&mut app, poller.poll_once().await);
+    let log = app
+        .latest
+        .as_ref()
+        .and_then(|s| s.slow.as_ref())
+        .and_then(|slow| slow.performance_log.as_ref().ok())
+        .unwrap_or_else(|| panic!("no performance log section"));
+    let profile = log
+        .queries
+        .iter()
+        .find(|q| q.query_hash.as_deref() == Some("get_user_profile"))
+        .unwrap_or_else(|| panic!("{log:?}"));
+    // percentile_cont over 1..=100: p50 = 50.5, p95 = 95.05, p99 = 99.01; old rows excluded.
+    assert_eq!(profile.count, 100);
+    assert!((profile.p50_ms - 50.5).abs() < 1e-9, "{profile:?}");
+    assert!((profile.p95_ms - 95.05).abs() < 1e-9, "{profile:?}");
+    assert!((profile.p99_ms - 99.01).abs() < 1e-9, "{profile:?}");
+    assert_eq!(profile.max_ms, 100.0);
+    app.screen = Screen::Queries;
+    app.update(Event::Resize(160, 48));
+    let screen = screen_text(&app, 160, 48);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("get_user_profile"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        line.contains("50.5") && line.contains("99.0") && line.contains("10.0x"),
+        "{line}"
+    );
+}
