@@ -17,8 +17,6 @@ use pgpulse::session::MonitorSession;
 use pgpulse::snapshot::{QueryLatency, SectionError, Session, StatementKey, Statements};
 use tokio_postgres::{Client, NoTls};
 
-/// Upper bound of every wait for a condition; conditions are polled every 50 ms.
-
 fn find(sessions: &[Session], pid: i32) -> Option<&Session> {
     sessions.iter().find(|s| s.pid == pid)
 }
