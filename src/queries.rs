@@ -37,13 +37,14 @@ pub const ALL: &[(&str, &str)] = &[
 ];
 
 /// Whether a `pg_stat_statements` text is one of pgpulse's own statements. Normalisation
-/// replaces constants but keeps comments, so the first line (the file's header comment)
-/// identifies it.
+/// replaces constants but keeps comments, so the file's first header line identifies it
+/// (as a prefix: sanitized texts have their newlines turned into spaces).
 pub fn is_own_statement(text: &str) -> bool {
-    let Some(first) = text.lines().next().filter(|l| l.starts_with("--")) else {
-        return false;
-    };
-    ALL.iter().any(|(_, sql)| sql.lines().next() == Some(first))
+    text.starts_with("-- ")
+        && ALL
+            .iter()
+            .filter_map(|(_, sql)| sql.lines().next())
+            .any(|first| text.starts_with(first))
 }
 
 #[cfg(test)]
@@ -53,6 +54,8 @@ mod tests {
     #[test]
     fn own_statements_are_recognised_by_their_header() {
         assert!(is_own_statement(ACTIVITY_SQL));
+        let sanitized = crate::sanitize::sanitized(STATEMENTS_1_9_SQL);
+        assert!(is_own_statement(&sanitized), "newlines became spaces");
         assert!(!is_own_statement("SELECT 1"));
         assert!(!is_own_statement(
             "-- an application's own comment\nSELECT 1"

@@ -13,9 +13,9 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
+use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Sparkline};
+use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
 
 use crate::app::App;
 use crate::app::kpi::{self, Tile};
@@ -93,14 +93,26 @@ fn render_charts(app: &App, frame: &mut Frame, area: Rect) {
         (Series::CacheHitRatio, "cache hit", Role::Chart3),
     ];
     let areas = Layout::horizontal([Constraint::Ratio(1, 3); 3]).split(area);
+    // Zoom to the data while the history is young (at least a minute), up to retention.
+    let oldest = [
+        Series::ServerTps,
+        Series::MeanLatencyMs,
+        Series::CacheHitRatio,
+    ]
+    .into_iter()
+    .filter_map(|series| app.derived.history.points(series).next())
+    .map(|(x, _)| -x)
+    .fold(0.0, f64::max);
+    let window = oldest
+        .max(60.0)
+        .min(app.derived.history.retention().as_secs_f64());
     for ((series, label, role), chart_area) in charts.into_iter().zip(areas.iter()) {
-        let points: Vec<f64> = app.derived.history.points(series).map(|(_, v)| v).collect();
-        let last = points.last().copied();
-        let shown = match (series, last) {
+        let points: Vec<(f64, f64)> = app.derived.history.points(series).collect();
+        let shown = match (series, points.last()) {
             (_, None) => "-".to_string(),
-            (Series::CacheHitRatio, Some(v)) => format::percent(Some(v)),
-            (Series::MeanLatencyMs, Some(v)) => format::millis(v),
-            (_, Some(v)) => format::quantity(v),
+            (Series::CacheHitRatio, Some(&(_, v))) => format::percent(Some(v)),
+            (Series::MeanLatencyMs, Some(&(_, v))) => format::millis(v),
+            (_, Some(&(_, v))) => format::quantity(v),
         };
         let block = Block::bordered()
             .border_style(app.theme.style(Role::Border))
@@ -108,132 +120,220 @@ fn render_charts(app: &App, frame: &mut Frame, area: Rect) {
                 format!(" {label} {shown} "),
                 app.theme.style(Role::Title),
             ));
-        let inner_width = usize::from(chart_area.width.saturating_sub(2));
-        let data = scaled(&points, series, inner_width);
+        let (low, high) = y_bounds(&points, series);
+        // Axis labels only where there is room for them next to the plot.
+        let labels = chart_area.height >= 8;
+        let y_axis = if labels {
+            Axis::default()
+                .bounds([low, high])
+                .labels([
+                    Line::from(axis_label(series, low)),
+                    Line::from(axis_label(series, high)),
+                ])
+                .style(app.theme.style(Role::Muted))
+        } else {
+            Axis::default().bounds([low, high])
+        };
+        let x_axis = Axis::default().bounds([-window, 0.0]);
+        let dataset = Dataset::default()
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(app.theme.style(role))
+            .data(&points);
         frame.render_widget(
-            Sparkline::default()
+            Chart::new(vec![dataset])
                 .block(block)
-                .data(&data)
-                .style(app.theme.style(role)),
+                .x_axis(x_axis)
+                .y_axis(y_axis),
             *chart_area,
         );
     }
 }
 
-/// The newest `width` points as integers for the sparkline. Ratios are shown over the
-/// 50–100 % range, where cache hit ratios live, so a drop is visible.
-fn scaled(points: &[f64], series: Series, width: usize) -> Vec<u64> {
-    let start = points.len().saturating_sub(width);
-    points[start..]
+/// The y range: the data's own range with some headroom, so variation is visible; ratios
+/// stay within 0–100 %.
+fn y_bounds(points: &[(f64, f64)], series: Series) -> (f64, f64) {
+    let (min, max) = points
         .iter()
-        .map(|v| match series {
-            Series::CacheHitRatio => ((v - 0.5).max(0.0) * 2000.0) as u64,
-            _ => (v.max(0.0) * 100.0) as u64,
-        })
-        .collect()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &(_, v)| {
+            (lo.min(v), hi.max(v))
+        });
+    if !min.is_finite() || !max.is_finite() {
+        return (0.0, 1.0);
+    }
+    let span = (max - min).max(max.abs() * 0.05).max(1e-6);
+    let (low, high) = ((min - span * 0.2).max(0.0), max + span * 0.2);
+    match series {
+        Series::CacheHitRatio => (low.min(0.999), high.min(1.0)),
+        _ => (low, high),
+    }
+}
+
+fn axis_label(series: Series, value: f64) -> String {
+    match series {
+        Series::CacheHitRatio => format::percent(Some(value)),
+        Series::MeanLatencyMs => format::millis(value),
+        _ => format::quantity(value),
+    }
 }
 
 fn render_offenders(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
-    let block = Block::bordered()
-        .border_style(theme.style(Role::Border))
-        .title(Span::styled(" Top offenders ", theme.style(Role::Title)));
-    let inner_height = usize::from(area.height.saturating_sub(2));
+    let kinds: [(&str, &str, OffenderLines); 3] = [
+        ("running", "Slowest running queries", running_lines),
+        ("stmt", "Top statements in the interval", statement_lines),
+        ("blocked", "Blocked sessions", blocked_lines),
+    ];
+    let inner_height = usize::from(area.height.saturating_sub(2)).max(1);
+    // Wide terminals get one panel per kind; narrow ones share a panel, a label per line.
+    if area.width >= 150 {
+        let columns = Layout::horizontal([Constraint::Ratio(1, 3); 3]).split(area);
+        for ((_, title, lines_of), column) in kinds.into_iter().zip(columns.iter()) {
+            let mut lines = lines_of(app, inner_height, None);
+            if lines.is_empty() {
+                lines.push(Line::from(Span::styled("none", theme.style(Role::Muted))));
+            }
+            let block = Block::bordered()
+                .border_style(theme.style(Role::Border))
+                .title(Span::styled(format!(" {title} "), theme.style(Role::Title)));
+            frame.render_widget(Paragraph::new(lines).block(block), *column);
+        }
+        return;
+    }
     let per_kind = (inner_height / 3).max(1);
-    let mut lines: Vec<Line> = Vec::new();
-    let label = |text: &'static str| Span::styled(format!("{text:<9}"), theme.style(Role::KeyHint));
-
-    let thresholds = &app.derived.thresholds;
-    if let Some(Ok(sessions)) = app.latest.as_ref().map(|s| &s.activity) {
-        let mut running: Vec<_> = sessions
-            .iter()
-            .filter(|s| s.state.as_deref() == Some("active") && s.backend_type == "client backend")
-            .filter_map(|s| s.query_age.map(|age| (age, s)))
-            .collect();
-        running.sort_by_key(|r| std::cmp::Reverse(r.0));
-        for (age, session) in running.into_iter().take(per_kind) {
-            let role = level_role(Some(thresholds.running_query_level(age)));
-            lines.push(Line::from(vec![
-                label("running"),
-                Span::styled(
-                    format!("{:>7} {:>7}  ", session.pid, format::age(age)),
-                    theme.style(role),
-                ),
-                Span::styled(collapse_spaces(&session.query), theme.style(Role::Text)),
-            ]));
-        }
-    }
-    let texts = app
-        .latest
-        .as_ref()
-        .and_then(|s| s.statements.as_ref().ok())
-        .map(|s| s.texts.clone());
-    let own = |key| {
-        texts
-            .as_ref()
-            .and_then(|t| t.get(&key))
-            .is_some_and(|t| crate::queries::is_own_statement(t))
-    };
-    for delta in app
-        .derived
-        .statements
-        .rows
-        .iter()
-        .filter(|d| !own(d.key))
-        .take(per_kind)
-    {
-        let text = texts
-            .as_ref()
-            .and_then(|t| t.get(&delta.key))
-            .map_or_else(|| "(text not fetched yet)".into(), |t| collapse_spaces(t));
-        lines.push(Line::from(vec![
-            label("stmt"),
-            Span::styled(
-                format!(
-                    "{:>7} {:>7}  ",
-                    format::percent(Some(delta.share_of_total_time)),
-                    delta.mean_ms.map_or("-".into(), format::millis)
-                ),
-                theme.style(Role::Text),
-            ),
-            Span::styled(text, theme.style(Role::Text)),
-        ]));
-    }
-    if let Some(Ok(sessions)) = app.latest.as_ref().map(|s| &s.activity) {
-        let mut blocked: Vec<_> = sessions
-            .iter()
-            .filter(|s| !s.blocked_by.is_empty())
-            .collect();
-        blocked.sort_by_key(|s| std::cmp::Reverse(s.query_age));
-        for session in blocked.iter().take(per_kind) {
-            let by = session
-                .blocked_by
-                .iter()
-                .map(i32::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            lines.push(Line::from(vec![
-                label("blocked"),
-                Span::styled(
-                    format!(
-                        "{:>7} waits on {by} for {}  ",
-                        session.pid,
-                        session.query_age.map_or("-".into(), format::age)
-                    ),
-                    theme.style(Role::Crit),
-                ),
-                Span::styled(collapse_spaces(&session.query), theme.style(Role::Text)),
-            ]));
-        }
-    }
+    let mut lines: Vec<Line> = kinds
+        .into_iter()
+        .flat_map(|(label, _, lines_of)| lines_of(app, per_kind, Some(label)))
+        .collect();
     if lines.is_empty() {
         lines.push(Line::from(Span::styled(
             "nothing running, no statement activity, nobody blocked",
             theme.style(Role::Muted),
         )));
     }
-    frame.render_widget(
-        Paragraph::new(lines).block(block).style(Style::default()),
-        area,
-    );
+    let block = Block::bordered()
+        .border_style(theme.style(Role::Border))
+        .title(Span::styled(" Top offenders ", theme.style(Role::Title)));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// Up to `limit` lines of one kind of offender, each prefixed with `label` if given.
+type OffenderLines = fn(&App, usize, Option<&'static str>) -> Vec<Line<'static>>;
+
+fn labelled(
+    app: &App,
+    label: Option<&'static str>,
+    mut spans: Vec<Span<'static>>,
+) -> Line<'static> {
+    if let Some(label) = label {
+        spans.insert(
+            0,
+            Span::styled(format!("{label:<9}"), app.theme.style(Role::KeyHint)),
+        );
+    }
+    Line::from(spans)
+}
+
+fn running_lines(app: &App, limit: usize, label: Option<&'static str>) -> Vec<Line<'static>> {
+    let Some(Ok(sessions)) = app.latest.as_ref().map(|s| &s.activity) else {
+        return vec![];
+    };
+    let mut running: Vec<_> = sessions
+        .iter()
+        .filter(|s| s.state.as_deref() == Some("active") && s.backend_type == "client backend")
+        .filter_map(|s| s.query_age.map(|age| (age, s)))
+        .collect();
+    running.sort_by_key(|r| std::cmp::Reverse(r.0));
+    running
+        .into_iter()
+        .take(limit)
+        .map(|(age, session)| {
+            let role = level_role(Some(app.derived.thresholds.running_query_level(age)));
+            labelled(
+                app,
+                label,
+                vec![
+                    Span::styled(
+                        format!("{:>7} {:>7}  ", session.pid, format::age(age)),
+                        app.theme.style(role),
+                    ),
+                    Span::styled(collapse_spaces(&session.query), app.theme.style(Role::Text)),
+                ],
+            )
+        })
+        .collect()
+}
+
+fn statement_lines(app: &App, limit: usize, label: Option<&'static str>) -> Vec<Line<'static>> {
+    let texts = app
+        .latest
+        .as_ref()
+        .and_then(|s| s.statements.as_ref().ok())
+        .map(|s| s.texts.clone());
+    let text_of = |key| texts.as_ref().and_then(|t| t.get(&key));
+    app.derived
+        .statements
+        .rows
+        .iter()
+        // pgpulse's own polling is not an offender the DBA can act on.
+        .filter(|d| !text_of(d.key).is_some_and(|t| crate::queries::is_own_statement(t)))
+        .take(limit)
+        .map(|delta| {
+            let text = text_of(delta.key)
+                .map_or_else(|| "(text not fetched yet)".into(), |t| collapse_spaces(t));
+            labelled(
+                app,
+                label,
+                vec![
+                    Span::styled(
+                        format!(
+                            "{:>7} {:>7}  ",
+                            format::percent(Some(delta.share_of_total_time)),
+                            delta.mean_ms.map_or("-".into(), format::millis)
+                        ),
+                        app.theme.style(Role::Text),
+                    ),
+                    Span::styled(text, app.theme.style(Role::Text)),
+                ],
+            )
+        })
+        .collect()
+}
+
+fn blocked_lines(app: &App, limit: usize, label: Option<&'static str>) -> Vec<Line<'static>> {
+    let Some(Ok(sessions)) = app.latest.as_ref().map(|s| &s.activity) else {
+        return vec![];
+    };
+    let mut blocked: Vec<_> = sessions
+        .iter()
+        .filter(|s| !s.blocked_by.is_empty())
+        .collect();
+    blocked.sort_by_key(|s| std::cmp::Reverse(s.query_age));
+    blocked
+        .into_iter()
+        .take(limit)
+        .map(|session| {
+            let by = session
+                .blocked_by
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            labelled(
+                app,
+                label,
+                vec![
+                    Span::styled(
+                        format!(
+                            "{:>7} waits on {by} for {}  ",
+                            session.pid,
+                            session.query_age.map_or("-".into(), format::age)
+                        ),
+                        app.theme.style(Role::Crit),
+                    ),
+                    Span::styled(collapse_spaces(&session.query), app.theme.style(Role::Text)),
+                ],
+            )
+        })
+        .collect()
 }
