@@ -4,6 +4,12 @@
 //! string from the server is already sanitized. Each section is its own `Result`, so a
 //! failing source degrades only its panel.
 
+pub mod cache;
+pub mod host;
+pub mod indexes;
+pub mod maintenance;
+pub mod pool;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
