@@ -10,6 +10,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
+use crate::app::TableId;
 use crate::keymap::Screen;
 
 /// The fixed regions of every screen.
@@ -44,12 +45,42 @@ pub fn queries_split(body: Rect) -> (Rect, Rect) {
     (statements, latency)
 }
 
-/// The bordered table on a list screen, if the screen has one as its main content.
-pub fn main_table(screen: Screen, body: Rect) -> Option<Rect> {
+/// The tables of a screen, in focus order (`f` moves between them).
+pub fn tables_of(screen: Screen) -> &'static [TableId] {
     match screen {
-        Screen::Activity => Some(body),
-        Screen::Queries => Some(queries_split(body).0),
-        _ => None,
+        Screen::Dashboard => &[],
+        Screen::Activity => &[TableId::Activity],
+        Screen::Queries => &[TableId::Statements, TableId::Latency],
+        Screen::Cache => &[TableId::CacheTables],
+        Screen::Pool => &[
+            TableId::PoolApplications,
+            TableId::PoolUsers,
+            TableId::PoolClients,
+            TableId::PgBouncerPools,
+        ],
+        Screen::Indexes => &[TableId::Indexes, TableId::TableScans],
+        Screen::Maintenance => &[
+            TableId::Maintenance,
+            TableId::Progress,
+            TableId::Wraparound,
+            TableId::TaskHistory,
+        ],
+    }
+}
+
+/// Where each table of a screen is drawn (for paging and mouse clicks); the renderers
+/// use the same rectangles.
+pub fn table_areas(screen: Screen, body: Rect) -> Vec<(TableId, Rect)> {
+    match screen {
+        Screen::Activity => vec![(TableId::Activity, body)],
+        Screen::Queries => {
+            let (statements, latency) = queries_split(body);
+            vec![
+                (TableId::Statements, statements),
+                (TableId::Latency, latency),
+            ]
+        }
+        _ => vec![],
     }
 }
 

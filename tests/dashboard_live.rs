@@ -8,7 +8,7 @@ use std::time::Duration;
 use common::live::{backend_pid, eventually, exec, finished, monitor_db, must, spawn_sql};
 use pgpulse::app::table::RowId;
 use pgpulse::app::views::ActivityMode;
-use pgpulse::app::{App, Event};
+use pgpulse::app::{App, Event, TableId};
 use pgpulse::keymap::{Keymap, Screen};
 use pgpulse::poller::{Poller, PollerConfig};
 use pgpulse::snapshot::Snapshot;
@@ -148,7 +148,7 @@ async fn a_lock_chain_shows_as_a_tree_with_the_right_root() {
         feed(&mut app, poller.poll_once().await);
         let rows: Vec<(RowId, u16)> = app
             .tables
-            .activity_model
+            .model(TableId::Activity)
             .rows
             .iter()
             .map(|r| (r.id.clone(), r.depth))
@@ -201,7 +201,7 @@ async fn escape_sequences_in_a_running_query_never_reach_the_terminal() {
         feed(&mut app, poller.poll_once().await);
         if app
             .tables
-            .activity_model
+            .model(TableId::Activity)
             .rows
             .iter()
             .any(|r| r.id == RowId::Pid(sleeper_pid))

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 
 use super::table::RowId;
 use super::views::ActivityMode;
-use super::{App, Effect, LATENCY_WINDOWS, MAX_REFRESH, MIN_REFRESH, Mode, QueriesFocus};
+use super::{App, Effect, LATENCY_WINDOWS, MAX_REFRESH, MIN_REFRESH, Mode};
 use crate::keymap::{Action, Context, Screen};
 use crate::layout;
 use crate::poller::PollerCommand;
@@ -176,12 +176,7 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
             app.cumulative = !app.cumulative;
             app.rebuild_tables();
         }
-        Action::FocusNext if app.screen == Screen::Queries => {
-            app.queries_focus = match app.queries_focus {
-                QueriesFocus::Statements => QueriesFocus::Latency,
-                QueriesFocus::Latency => QueriesFocus::Statements,
-            };
-        }
+        Action::FocusNext if layout::tables_of(app.screen).len() > 1 => app.focus_next_table(),
         Action::WindowShorter | Action::WindowLonger if app.screen == Screen::Queries => {
             return change_window(app, action == Action::WindowLonger);
         }
@@ -206,7 +201,11 @@ fn cycle_screen(current: Screen, forward: bool) -> Screen {
 
 fn page(app: &App) -> isize {
     let areas = layout::areas(Rect::new(0, 0, app.size.0, app.size.1));
-    let rows = layout::main_table(app.screen, areas.body).map_or(10, layout::table_rows);
+    let focused = app.focused_table_id();
+    let rows = layout::table_areas(app.screen, areas.body)
+        .into_iter()
+        .find(|(id, _)| Some(*id) == focused)
+        .map_or(10, |(_, rect)| layout::table_rows(rect));
     isize::try_from(rows.max(1)).unwrap_or(10)
 }
 
@@ -308,31 +307,19 @@ pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
 }
 
 fn click_row(app: &mut App, body: Rect, mouse: MouseEvent) {
-    let mut targets = vec![];
-    if let Some(main) = layout::main_table(app.screen, body) {
-        let focus = if app.screen == Screen::Queries {
-            Some(QueriesFocus::Statements)
-        } else {
-            None
-        };
-        targets.push((main, focus));
-    }
-    if app.screen == Screen::Queries {
-        targets.push((layout::queries_split(body).1, Some(QueriesFocus::Latency)));
-    }
-    for (rect, focus) in targets {
+    let tables = layout::tables_of(app.screen);
+    for (id, rect) in layout::table_areas(app.screen, body) {
         // Border and header take the first two lines of a table.
         let first_row = rect.y + 2;
         let inside = mouse.column > rect.x && mouse.column < rect.right().saturating_sub(1);
         if inside && mouse.row >= first_row && mouse.row < rect.bottom().saturating_sub(1) {
-            if let Some(focus) = focus {
-                app.queries_focus = focus;
+            if let Some(index) = tables.iter().position(|t| *t == id) {
+                app.focus.insert(app.screen, index);
             }
-            if let Some((state, model)) = app.focused_table() {
-                let index = state.offset + usize::from(mouse.row - first_row);
-                if index < model.rows.len() {
-                    state.select_index(model, index);
-                }
+            let (state, model) = app.tables.pair_mut(id);
+            let row = state.offset + usize::from(mouse.row - first_row);
+            if row < model.rows.len() {
+                state.select_index(model, row);
             }
             return;
         }

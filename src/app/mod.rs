@@ -5,6 +5,7 @@ mod derived;
 mod input;
 pub mod kpi;
 pub mod table;
+mod tables;
 #[cfg(test)]
 mod tests;
 pub mod views;
@@ -15,6 +16,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 pub use self::derived::Derived;
 use self::table::{TableModel, TableState};
+pub use self::tables::{TableId, Tables};
 use self::views::ActivityMode;
 use crate::keymap::{Keymap, Screen};
 use crate::poller::PollerCommand;
@@ -56,29 +58,11 @@ pub enum Mode {
     Detail,
 }
 
-/// Which table of the Queries screen has the selection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueriesFocus {
-    Statements,
-    Latency,
-}
-
 /// A one-line message in the status line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusMessage {
     pub text: String,
     pub is_error: bool,
-}
-
-/// The user's table states and the models built from the newest data.
-#[derive(Debug, Default)]
-pub struct Tables {
-    pub activity: TableState,
-    pub statements: TableState,
-    pub latency: TableState,
-    pub activity_model: TableModel,
-    pub statements_model: TableModel,
-    pub latency_model: TableModel,
 }
 
 /// Everything the screen shows.
@@ -99,7 +83,8 @@ pub struct App {
     pub activity_mode: ActivityMode,
     pub hide_idle: bool,
     pub cumulative: bool,
-    pub queries_focus: QueriesFocus,
+    /// Which of the current screen's tables has the selection, per screen.
+    pub focus: std::collections::HashMap<Screen, usize>,
     /// The `query_performance_log` window.
     pub latency_window: Duration,
     pub keymap: Keymap,
@@ -144,16 +129,11 @@ impl App {
             derived: Derived::new(refresh),
             last_success: None,
             last_error: None,
-            tables: Tables {
-                activity: TableState::sorted_by(views::ACTIVITY_DEFAULT_SORT),
-                statements: TableState::sorted_by(views::STATEMENTS_DEFAULT_SORT),
-                latency: TableState::sorted_by(views::LATENCY_DEFAULT_SORT),
-                ..Tables::default()
-            },
+            tables: Tables::new(views::default_sort),
             activity_mode: ActivityMode::All,
             hide_idle: false,
             cumulative: false,
-            queries_focus: QueriesFocus::Statements,
+            focus: std::collections::HashMap::new(),
             latency_window: Duration::from_secs(15 * 60),
             keymap,
             theme,
@@ -210,12 +190,10 @@ impl App {
 
     /// Rebuilds the table models from the newest data and the user's table states.
     pub fn rebuild_tables(&mut self) {
-        let (columns, rows, keep_order) = views::activity(self);
-        self.tables.activity_model = self.tables.activity.build(columns, rows, keep_order);
-        let (columns, rows) = views::statements(self);
-        self.tables.statements_model = self.tables.statements.build(columns, rows, false);
-        let (columns, rows) = views::latency(self);
-        self.tables.latency_model = self.tables.latency.build(columns, rows, false);
+        for id in TableId::ALL {
+            let (columns, rows, keep_order) = views::build(self, id);
+            self.tables.rebuild(id, columns, rows, keep_order);
+        }
         self.scroll_tables_into_view();
     }
 
@@ -223,19 +201,13 @@ impl App {
     pub fn scroll_tables_into_view(&mut self) {
         let areas =
             crate::layout::areas(ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1));
-        for screen in [Screen::Activity, Screen::Queries] {
-            if let Some(rect) = crate::layout::main_table(screen, areas.body) {
-                let rows = crate::layout::table_rows(rect);
-                match screen {
-                    Screen::Activity => self.tables.activity.scroll_into_view(rows),
-                    _ => self.tables.statements.scroll_into_view(rows),
-                }
+        for screen in Screen::ALL {
+            for (id, rect) in crate::layout::table_areas(screen, areas.body) {
+                self.tables
+                    .state_mut(id)
+                    .scroll_into_view(crate::layout::table_rows(rect));
             }
         }
-        let latency = crate::layout::queries_split(areas.body).1;
-        self.tables
-            .latency
-            .scroll_into_view(crate::layout::table_rows(latency));
     }
 
     /// How old the newest good data is, when the last poll failed or it is older than
@@ -250,16 +222,26 @@ impl App {
     }
 
     /// The table the selection keys act on, on the current screen.
+    pub fn focused_table_id(&self) -> Option<TableId> {
+        let tables = crate::layout::tables_of(self.screen);
+        let index = self.focus.get(&self.screen).copied().unwrap_or(0);
+        tables
+            .get(index.min(tables.len().saturating_sub(1)))
+            .copied()
+    }
+
+    /// The focused table's state and model.
     pub fn focused_table(&mut self) -> Option<(&mut TableState, &TableModel)> {
-        match (self.screen, self.queries_focus) {
-            (Screen::Activity, _) => Some((&mut self.tables.activity, &self.tables.activity_model)),
-            (Screen::Queries, QueriesFocus::Statements) => {
-                Some((&mut self.tables.statements, &self.tables.statements_model))
-            }
-            (Screen::Queries, QueriesFocus::Latency) => {
-                Some((&mut self.tables.latency, &self.tables.latency_model))
-            }
-            _ => None,
+        let id = self.focused_table_id()?;
+        Some(self.tables.pair_mut(id))
+    }
+
+    /// Moves the focus to the screen's next table.
+    pub fn focus_next_table(&mut self) {
+        let count = crate::layout::tables_of(self.screen).len();
+        if count > 1 {
+            let index = self.focus.entry(self.screen).or_insert(0);
+            *index = (*index + 1) % count;
         }
     }
 

@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 
 use super::table::RowId;
 use super::views::ActivityMode;
-use super::{App, Effect, Event, Mode, QueriesFocus};
+use super::{App, Effect, Event, Mode, TableId};
 use crate::keymap::{Keymap, Screen};
 use crate::metrics::test_support::*;
 use crate::poller::PollerCommand;
@@ -51,7 +51,7 @@ fn app_with_sessions() -> App {
 
 fn visible_pids(app: &App) -> Vec<RowId> {
     app.tables
-        .activity_model
+        .model(TableId::Activity)
         .rows
         .iter()
         .map(|r| r.id.clone())
@@ -85,15 +85,15 @@ fn filter_narrows_live_enter_keeps_it_and_esc_clears_it() {
     );
     app.update(key(KeyCode::Enter));
     assert_eq!(app.mode, Mode::Normal);
-    assert_eq!(app.tables.activity.filter, "UPD");
+    assert_eq!(app.tables.state(TableId::Activity).filter, "UPD");
     assert_eq!(
-        app.tables.activity.selected_id,
+        app.tables.state(TableId::Activity).selected_id,
         Some(RowId::Pid(1)),
         "first match selected"
     );
     chars(&mut app, "/");
     app.update(key(KeyCode::Esc));
-    assert!(app.tables.activity.filter.is_empty());
+    assert!(app.tables.state(TableId::Activity).filter.is_empty());
     assert_eq!(visible_pids(&app).len(), 3);
 }
 
@@ -120,11 +120,11 @@ fn sort_column_and_direction() {
         vec![RowId::Pid(2), RowId::Pid(1), RowId::Pid(3)],
         "shortest first; the idle session without a query age stays last"
     );
-    let before = app.tables.activity.sort_column;
+    let before = app.tables.state(TableId::Activity).sort_column;
     chars(&mut app, ">");
-    assert_ne!(app.tables.activity.sort_column, before);
+    assert_ne!(app.tables.state(TableId::Activity).sort_column, before);
     chars(&mut app, "<");
-    assert_eq!(app.tables.activity.sort_column, before);
+    assert_eq!(app.tables.state(TableId::Activity).sort_column, before);
 }
 
 #[test]
@@ -145,11 +145,11 @@ fn modes_and_idle_toggle_change_the_rows() {
 fn navigation_detail_and_back() {
     let mut app = app_with_sessions();
     chars(&mut app, "2j");
-    assert_eq!(app.tables.activity.selected, 1);
+    assert_eq!(app.tables.state(TableId::Activity).selected, 1);
     chars(&mut app, "G");
-    assert_eq!(app.tables.activity.selected, 2);
+    assert_eq!(app.tables.state(TableId::Activity).selected, 2);
     chars(&mut app, "g");
-    assert_eq!(app.tables.activity.selected, 0);
+    assert_eq!(app.tables.state(TableId::Activity).selected, 0);
     app.update(key(KeyCode::Enter));
     assert_eq!(app.mode, Mode::Detail);
     app.update(key(KeyCode::Esc));
@@ -220,7 +220,7 @@ fn latency_window_keys_work_on_the_queries_screen() {
         ]
     );
     chars(&mut app, "f");
-    assert_eq!(app.queries_focus, QueriesFocus::Latency);
+    assert_eq!(app.focused_table_id(), Some(TableId::Latency));
 }
 
 #[test]
@@ -249,27 +249,37 @@ fn mouse_selects_screens_and_rows_and_the_wheel_scrolls() {
     assert_eq!(app.screen, Screen::Activity);
     // Tabs, header, then the table's border and header line: the third row is at y 6.
     app.update(click(10, 6));
-    assert_eq!(app.tables.activity.selected, 2);
+    assert_eq!(app.tables.state(TableId::Activity).selected, 2);
     app.update(Event::Mouse(MouseEvent {
         kind: MouseEventKind::ScrollUp,
         column: 10,
         row: 6,
         modifiers: KeyModifiers::NONE,
     }));
-    assert_eq!(app.tables.activity.selected, 0);
+    assert_eq!(app.tables.state(TableId::Activity).selected, 0);
 }
 
 #[test]
 fn selection_stays_on_the_same_session_when_rows_reorder() {
     let mut app = app_with_sessions();
     chars(&mut app, "2j");
-    assert_eq!(app.tables.activity.selected_id, Some(RowId::Pid(2)));
+    assert_eq!(
+        app.tables.state(TableId::Activity).selected_id,
+        Some(RowId::Pid(2))
+    );
     let reordered = snapshot_at(1).with_sessions(vec![
         active(2, 60, "SELECT * FROM users"),
         active(1, 30, "UPDATE accounts SET balance = 0"),
         session(3),
     ]);
     app.update(Event::Snapshot(Box::new(reordered)));
-    assert_eq!(app.tables.activity.selected_id, Some(RowId::Pid(2)));
-    assert_eq!(app.tables.activity.selected, 0, "it moved to the top");
+    assert_eq!(
+        app.tables.state(TableId::Activity).selected_id,
+        Some(RowId::Pid(2))
+    );
+    assert_eq!(
+        app.tables.state(TableId::Activity).selected,
+        0,
+        "it moved to the top"
+    );
 }

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use super::App;
 use super::table::{Cell, Column, Row, RowId, Severity, SortKey};
+use super::{App, TableId};
 use crate::format;
 use crate::snapshot::Session;
 
@@ -35,6 +35,32 @@ impl ActivityMode {
 pub const ACTIVITY_DEFAULT_SORT: usize = 7;
 pub const STATEMENTS_DEFAULT_SORT: usize = 2;
 pub const LATENCY_DEFAULT_SORT: usize = 3;
+
+/// The column a table is sorted by until the user chooses (largest first).
+pub fn default_sort(id: TableId) -> usize {
+    match id {
+        TableId::Activity => ACTIVITY_DEFAULT_SORT,
+        TableId::Statements => STATEMENTS_DEFAULT_SORT,
+        TableId::Latency => LATENCY_DEFAULT_SORT,
+        _ => 0,
+    }
+}
+
+/// Columns and rows of a table from the newest data; `true` keeps the rows' order.
+pub fn build(app: &App, id: TableId) -> (Vec<Column>, Vec<Row>, bool) {
+    match id {
+        TableId::Activity => activity(app),
+        TableId::Statements => {
+            let (columns, rows) = statements(app);
+            (columns, rows, false)
+        }
+        TableId::Latency => {
+            let (columns, rows) = latency(app);
+            (columns, rows, false)
+        }
+        _ => (vec![], vec![], false),
+    }
+}
 
 /// Housekeeping processes that are not sessions a DBA acts on.
 const BACKGROUND_TYPES: &[&str] = &[

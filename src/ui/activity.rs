@@ -11,7 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::table::{TableView, render_table};
-use crate::app::App;
+use crate::app::{App, TableId};
 use crate::format;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -29,7 +29,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let empty = match app.latest.as_ref().map(|s| &s.activity) {
         None => "waiting for the first poll…".to_string(),
         Some(Err(error)) => format!("pg_stat_activity could not be read: {error}"),
-        Some(Ok(_)) if !app.tables.activity.filter.is_empty() => {
+        Some(Ok(_)) if !app.tables.state(TableId::Activity).filter.is_empty() => {
             "no session matches the filter (Esc clears it)".into()
         }
         Some(Ok(_)) => match app.activity_mode {
@@ -43,8 +43,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     render_table(
         frame,
         area,
-        &app.tables.activity_model,
-        &app.tables.activity,
+        app.tables.model(TableId::Activity),
+        app.tables.state(TableId::Activity),
         &TableView {
             title,
             focused: true,

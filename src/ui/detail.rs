@@ -6,10 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
+use crate::app::App;
 use crate::app::table::RowId;
-use crate::app::{App, QueriesFocus};
 use crate::format;
-use crate::keymap::Screen;
 use crate::snapshot::Session;
 use crate::theme::{Role, Theme};
 
@@ -47,13 +46,10 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
 }
 
 fn selected(app: &App) -> Option<RowId> {
-    let state = match (app.screen, app.queries_focus) {
-        (Screen::Activity, _) => &app.tables.activity,
-        (Screen::Queries, QueriesFocus::Statements) => &app.tables.statements,
-        (Screen::Queries, QueriesFocus::Latency) => &app.tables.latency,
-        _ => return None,
-    };
-    state.selected_id.clone()
+    app.tables
+        .state(app.focused_table_id()?)
+        .selected_id
+        .clone()
 }
 
 fn field<'a>(theme: &Theme, name: &'a str, value: String) -> Vec<Span<'a>> {

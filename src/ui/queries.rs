@@ -13,7 +13,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::table::{TableView, render_table};
-use crate::app::{App, QueriesFocus};
+use crate::app::{App, TableId};
 use crate::format;
 use crate::layout;
 use crate::metrics::DeltaStatus;
@@ -29,11 +29,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     render_table(
         frame,
         top,
-        &app.tables.statements_model,
-        &app.tables.statements,
+        app.tables.model(TableId::Statements),
+        app.tables.state(TableId::Statements),
         &TableView {
             title: statements_title,
-            focused: app.queries_focus == QueriesFocus::Statements,
+            focused: app.focused_table_id() == Some(TableId::Statements),
             empty_message: &statements_empty,
         },
         &app.theme,
@@ -42,14 +42,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     render_table(
         frame,
         bottom,
-        &app.tables.latency_model,
-        &app.tables.latency,
+        app.tables.model(TableId::Latency),
+        app.tables.state(TableId::Latency),
         &TableView {
             title: format!(
                 "Latency from query_performance_log, last {}",
                 format::duration(app.latency_window)
             ),
-            focused: app.queries_focus == QueriesFocus::Latency,
+            focused: app.focused_table_id() == Some(TableId::Latency),
             empty_message: &latency_empty,
         },
         &app.theme,
@@ -61,7 +61,7 @@ fn statements_message(app: &App) -> String {
     match app.latest.as_ref().map(|s| &s.statements) {
         None => "waiting for the first poll…".into(),
         Some(Err(error)) => error.to_string(),
-        Some(Ok(_)) if !app.tables.statements.filter.is_empty() => {
+        Some(Ok(_)) if !app.tables.state(TableId::Statements).filter.is_empty() => {
             "no statement matches the filter (Esc clears it)".into()
         }
         Some(Ok(_)) if app.cumulative => "pg_stat_statements has no entries yet".into(),

@@ -9,7 +9,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
 use crate::app::views::ActivityMode;
-use crate::app::{App, Event, Mode};
+use crate::app::{App, Event, Mode, TableId};
 use crate::keymap::{Keymap, Screen};
 use crate::metrics::test_support::*;
 use crate::probe::sample_capabilities;
@@ -292,7 +292,7 @@ fn help_and_detail_overlays() {
     app.mode = Mode::Help;
     assert_screens("help", &mut app, &[Screen::Activity]);
     app.mode = Mode::Detail;
-    app.tables.activity.selected_id = Some(crate::app::table::RowId::Pid(4242));
+    app.tables.state_mut(TableId::Activity).selected_id = Some(crate::app::table::RowId::Pid(4242));
     assert_screens("detail", &mut app, &[Screen::Activity]);
 }
 
