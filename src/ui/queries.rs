@@ -25,6 +25,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         format!("Statements: last {}", format::duration(app.refresh))
     };
+    let mut statements_title = statements_title;
+    if let Some(caps) = app.latest.as_ref().and_then(|s| s.capabilities.as_deref())
+        && !caps.sees_all_stats()
+    {
+        // Other roles' rows come without a query id: they cannot be shown.
+        statements_title.push_str(&format!(
+            " · only {}'s own statements (GRANT pg_read_all_stats TO {})",
+            caps.role,
+            crate::quote::quote_ident(&caps.role)
+        ));
+    }
     let statements_empty = statements_message(app);
     render_table(
         frame,
