@@ -26,13 +26,23 @@ pub struct Cli {
     #[arg(value_name = "CONNINFO")]
     pub conninfo: Option<String>,
 
-    /// Refresh interval of the live view, in seconds (0.5 to 60).
-    #[arg(long, default_value_t = 1.0, global = true)]
-    pub refresh: f64,
+    /// Refresh interval of the live view, in seconds (0.5 to 60; default 1, or the config
+    /// file's `[refresh] fast`).
+    #[arg(long, global = true)]
+    pub refresh: Option<f64>,
 
-    /// Interval of the slow tier (table statistics, query_performance_log), in seconds.
-    #[arg(long, default_value_t = 15.0, global = true)]
-    pub slow_refresh: f64,
+    /// Interval of the slow tier (table statistics, query_performance_log), in seconds
+    /// (default 15, or `[refresh] slow`).
+    #[arg(long, global = true)]
+    pub slow_refresh: Option<f64>,
+
+    /// Connect to a target named in the config file (`[targets.NAME]`).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub target: Option<String>,
+
+    /// Print the default configuration file (commented) and exit.
+    #[arg(long)]
+    pub print_config: bool,
 
     /// Colour theme: default, light, high-contrast, mono, or a file name in the config
     /// dir's themes/ (NO_COLOR selects mono unless a theme is given).

@@ -14,6 +14,10 @@ use crate::session::{MonitorSession, SessionError};
 
 /// Runs the parsed command line; the exit code says whether it worked.
 pub async fn run(cli: Cli) -> ExitCode {
+    if cli.print_config {
+        print!("{}", crate::config::default_config_text());
+        return ExitCode::SUCCESS;
+    }
     let result = match &cli.command {
         Some(Command::Doctor { conninfo }) => {
             run_doctor(&cli.conn, conninfo.clone().or(cli.conninfo.clone())).await

@@ -80,7 +80,11 @@ pub fn table_areas(screen: Screen, body: Rect) -> Vec<(TableId, Rect)> {
                 (TableId::Latency, latency),
             ]
         }
-        _ => vec![],
+        Screen::Cache => crate::ui::cache::table_areas(body),
+        Screen::Pool => crate::ui::pool::table_areas(body),
+        Screen::Indexes => crate::ui::indexes::table_areas(body),
+        Screen::Maintenance => crate::ui::maintenance::table_areas(body),
+        Screen::Dashboard => vec![],
     }
 }
 

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::{mpsc, watch};
 use tokio::time::MissedTickBehavior;
 
-use crate::collector::{self, StatementTextCache};
+use crate::collector::{self, PgBouncerClient, StatementTextCache};
+use crate::host::HostSampler;
 use crate::probe::Capabilities;
 use crate::session::MonitorSession;
 use crate::snapshot::{SectionError, SlowTier, Snapshot};
@@ -27,6 +28,8 @@ pub enum PollerCommand {
     Pause(bool),
     /// A new `query_performance_log` window: re-read the slow tier now.
     SetLatencyWindow(Duration),
+    /// A new `database_statistics_snapshot` history window: re-read the slow tier now.
+    SetHistoryWindow(Duration),
 }
 
 /// Tier intervals and the latency source's settings.
@@ -36,6 +39,8 @@ pub struct PollerConfig {
     pub slow: Duration,
     pub latency_window: Duration,
     pub slow_query_threshold: Duration,
+    /// How far back the Cache screen's snapshot history reaches.
+    pub history_window: Duration,
 }
 
 impl Default for PollerConfig {
@@ -45,6 +50,7 @@ impl Default for PollerConfig {
             slow: Duration::from_secs(15),
             latency_window: Duration::from_secs(15 * 60),
             slow_query_threshold: Duration::from_secs(5),
+            history_window: Duration::from_secs(86_400),
         }
     }
 }
@@ -58,9 +64,15 @@ pub fn spawn(
     watch::Receiver<Option<Snapshot>>,
     mpsc::UnboundedSender<PollerCommand>,
 ) {
+    spawn_poller(Poller::new(session, capabilities, config))
+}
+
+/// Starts an already configured poller on the current runtime.
+pub fn spawn_poller(
+    poller: Poller,
+) -> (watch::Receiver<Option<Snapshot>>, mpsc::UnboundedSender<PollerCommand>) {
     let (snapshots, receiver) = watch::channel(None);
     let (commands, command_rx) = mpsc::unbounded_channel();
-    let poller = Poller::new(session, capabilities, config);
     tokio::spawn(poller.run(snapshots, command_rx));
     (receiver, commands)
 }
@@ -76,11 +88,15 @@ pub struct Poller {
     connects_seen: u64,
     sequence: u64,
     backoff: Backoff,
+    pgbouncer: Option<PgBouncerClient>,
+    host: Option<HostSampler>,
 }
 
 impl Poller {
     pub fn new(session: MonitorSession, capabilities: Capabilities, config: PollerConfig) -> Self {
         let connects_seen = session.connect_count();
+        // Host metrics only make sense when the server runs on this machine.
+        let host = HostSampler::detect(session.params(), capabilities.backend_pid);
         Self {
             session,
             capabilities: Arc::new(capabilities),
@@ -91,7 +107,15 @@ impl Poller {
             connects_seen,
             sequence: 0,
             backoff: Backoff::default(),
+            pgbouncer: None,
+            host,
         }
+    }
+
+    /// Also polls a PgBouncer admin console on the fast tier.
+    pub fn with_pgbouncer(mut self, client: PgBouncerClient) -> Self {
+        self.pgbouncer = Some(client);
+        self
     }
 
     async fn run(
@@ -117,6 +141,10 @@ impl Poller {
                         self.config.latency_window = window;
                         self.slow_due = Instant::now();
                     }
+                    Some(PollerCommand::SetHistoryWindow(window)) => {
+                        self.config.history_window = window;
+                        self.slow_due = Instant::now();
+                    }
                 },
             }
             let snapshot = self.poll_once().await;
@@ -139,22 +167,19 @@ impl Poller {
         let databases = collector::collect_databases(&mut self.session).await;
         let statements =
             collector::collect_statements(&mut self.session, &caps, &mut self.texts).await;
+        let progress = collector::collect_progress(&mut self.session, &caps).await;
         if Instant::now() >= self.slow_due {
             self.slow_due = Instant::now() + self.config.slow;
-            let performance_log = collector::collect_performance_log(
-                &mut self.session,
-                &caps,
-                self.config.latency_window,
-                self.config.slow_query_threshold,
-            )
-            .await;
-            let table_totals = collector::collect_table_totals(&mut self.session).await;
-            self.slow = Some(Arc::new(SlowTier {
-                taken_at: SystemTime::now(),
-                performance_log,
-                table_totals,
-            }));
+            self.slow = Some(Arc::new(self.poll_slow_tier(&caps).await));
         }
+        let pgbouncer = match self.pgbouncer.as_mut() {
+            Some(client) => Some(collector::collect_pgbouncer(client).await),
+            None => None,
+        };
+        let host = self.host.as_mut().map(|sampler| {
+            let pids: Vec<i32> = activity.as_ref().map(|s| s.iter().map(|s| s.pid).collect()).unwrap_or_default();
+            sampler.sample(&pids)
+        });
         Snapshot {
             sequence: self.sequence,
             taken_at: SystemTime::now(),
@@ -164,7 +189,47 @@ impl Poller {
             activity,
             databases,
             statements,
+            progress,
+            pgbouncer,
+            host,
             slow: self.slow.clone(),
+        }
+    }
+
+    /// The slow tier: sources that cost more or change slowly.
+    async fn poll_slow_tier(&mut self, caps: &Capabilities) -> SlowTier {
+        let session = &mut self.session;
+        let performance_log = collector::collect_performance_log(
+            session,
+            caps,
+            self.config.latency_window,
+            self.config.slow_query_threshold,
+        )
+        .await;
+        let table_totals = collector::collect_table_totals(session).await;
+        let table_cache = collector::collect_table_cache(session).await;
+        let snapshot_history = collector::collect_snapshot_history(session, caps, self.config.history_window).await;
+        let indexes = collector::collect_indexes(session).await;
+        let index_flags = indexes
+            .as_ref()
+            .map(|list| collector::flag_indexes(list).into_iter().collect())
+            .unwrap_or_default();
+        let table_scans = collector::collect_table_scans(session).await;
+        let maintenance = collector::collect_table_maintenance(session, caps).await;
+        let wraparound = collector::collect_wraparound(session).await;
+        let task_history = collector::collect_task_history(session, caps).await;
+        SlowTier {
+            taken_at: SystemTime::now(),
+            performance_log,
+            table_totals,
+            table_cache,
+            snapshot_history,
+            indexes,
+            index_flags,
+            table_scans,
+            maintenance,
+            wraparound,
+            task_history,
         }
     }
 
@@ -206,7 +271,10 @@ impl Poller {
             server: Err(failed.clone()),
             activity: Err(failed.clone()),
             databases: Err(failed.clone()),
-            statements: Err(failed),
+            statements: Err(failed.clone()),
+            progress: Err(failed),
+            pgbouncer: None,
+            host: None,
             slow: self.slow.clone(),
         }
     }

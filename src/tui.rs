@@ -12,29 +12,51 @@ use tokio::signal::unix::{SignalKind, signal};
 use crate::app::{App, Effect, Event};
 use crate::cli::Cli;
 use crate::commands::open_monitoring;
-use crate::keymap::Keymap;
-use crate::poller::{self, PollerConfig};
+use crate::collector::PgBouncerClient;
+use crate::config::Config;
+use crate::poller::{self, Poller, PollerConfig};
 use crate::sanitize::sanitized;
 use crate::theme;
 
 /// Connects, then runs the live view until the user quits or a signal arrives.
 pub async fn run(cli: &Cli) -> Result<ExitCode, String> {
-    let refresh = Duration::from_secs_f64(cli.refresh.clamp(0.5, 60.0));
+    let config_dir = crate::settings::config_dir();
+    let settings = Config::load(config_dir.as_deref()).map_err(|e| e.to_string())?;
+    let refresh = cli
+        .refresh
+        .map_or(settings.refresh.fast, Duration::from_secs_f64)
+        .clamp(crate::app::MIN_REFRESH, crate::app::MAX_REFRESH);
+    let slow = cli
+        .slow_refresh
+        .map_or(settings.refresh.slow, Duration::from_secs_f64)
+        .clamp(Duration::from_secs(1), Duration::from_secs(3600));
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme_name = theme::effective_theme_name(cli.theme.as_deref(), no_color);
-    let theme = theme::load_theme(theme_name, crate::settings::config_dir().as_deref())
-        .map_err(|e| e.to_string())?;
-    let keymap = Keymap::default();
+    let requested_theme = cli.theme.as_deref().or(settings.theme.as_deref());
+    let theme_name = theme::effective_theme_name(requested_theme, no_color);
+    let theme = theme::load_theme(theme_name, config_dir.as_deref()).map_err(|e| e.to_string())?;
+    let keymap = settings.keymap().map_err(|e| e.to_string())?;
+    let conninfo = match (&cli.target, &cli.conninfo) {
+        (Some(_), Some(_)) => return Err("give either --target or a connection string, not both".into()),
+        (Some(name), None) => Some(settings.target(name).map_err(|e| e.to_string())?.conninfo.clone()),
+        (None, conninfo) => conninfo.clone(),
+    };
     // Connect before taking over the terminal, so password prompts and connection errors
     // appear as ordinary lines.
-    let (session, caps) = open_monitoring(&cli.conn, cli.conninfo.clone()).await?;
+    let (session, caps) = open_monitoring(&cli.conn, conninfo).await?;
     let target = sanitized(&session.params().display_target());
-    let config = PollerConfig {
+    let poller_config = PollerConfig {
         fast: refresh,
-        slow: Duration::from_secs_f64(cli.slow_refresh.clamp(1.0, 3600.0)),
+        slow,
+        latency_window: settings.refresh.latency_window,
+        slow_query_threshold: settings.refresh.slow_query,
         ..PollerConfig::default()
     };
-    let (mut snapshots, commands) = poller::spawn(session, caps, config);
+    let mut poller = Poller::new(session, caps, poller_config);
+    if let Some(bouncer) = &settings.pgbouncer {
+        let client = PgBouncerClient::from_conninfo(&bouncer.conninfo).map_err(|e| format!("[pgbouncer] conninfo: {e}"))?;
+        poller = poller.with_pgbouncer(client);
+    }
+    let (mut snapshots, commands) = poller::spawn_poller(poller);
 
     let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
     let mut hangup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
@@ -52,7 +74,7 @@ pub async fn run(cli: &Cli) -> Result<ExitCode, String> {
             previous(info);
         }));
     }
-    let mut app = App::new(target, refresh, SystemTime::now(), keymap, theme);
+    let mut app = App::new(target, refresh, SystemTime::now(), keymap, theme).with_config(settings);
     if let Ok(size) = terminal.size() {
         app.update(Event::Resize(size.width, size.height));
     }
@@ -91,6 +113,11 @@ pub async fn run(cli: &Cli) -> Result<ExitCode, String> {
                     let _ = commands.send(command);
                 }
                 Effect::Copy(text) => copy_to_clipboard(&text),
+                Effect::Bell => {
+                    let mut stdout = std::io::stdout();
+                    let _ = stdout.write_all(b"\x07");
+                    let _ = stdout.flush();
+                }
             }
         }
         if quit {

@@ -44,6 +44,8 @@ pub enum Effect {
     Poller(PollerCommand),
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
+    /// Ring the terminal bell (a new critical alert, when `bell = true`).
+    Bell,
 }
 
 /// What has the keyboard.
@@ -87,6 +89,14 @@ pub struct App {
     pub focus: std::collections::HashMap<Screen, usize>,
     /// The `query_performance_log` window.
     pub latency_window: Duration,
+    /// The `database_statistics_snapshot` history window (Cache screen).
+    pub history_window: Duration,
+    /// The configuration file's settings (pools, schedule, thresholds, bell...).
+    pub config: crate::config::Config,
+    /// Connections by state, application, user, client and configured pool.
+    pub pool_usage: Option<crate::snapshot::pool::PoolUsage>,
+    /// Threshold breaches, evaluated on every snapshot.
+    pub alerts: crate::alerts::AlertEngine,
     pub keymap: Keymap,
     pub theme: Theme,
     pub status: Option<StatusMessage>,
@@ -95,6 +105,13 @@ pub struct App {
     /// Terminal size, for paging and mouse hit-testing.
     pub size: (u16, u16),
 }
+
+/// `[`/`]` steps of the Cache screen's snapshot history: 24 h, 7 d, 30 d.
+pub const HISTORY_WINDOWS: [Duration; 3] = [
+    Duration::from_secs(86_400),
+    Duration::from_secs(7 * 86_400),
+    Duration::from_secs(30 * 86_400),
+];
 
 /// Refresh interval limits for `+`/`-`.
 pub const MIN_REFRESH: Duration = Duration::from_millis(500);
@@ -135,6 +152,13 @@ impl App {
             cumulative: false,
             focus: std::collections::HashMap::new(),
             latency_window: Duration::from_secs(15 * 60),
+            history_window: HISTORY_WINDOWS[0],
+            config: crate::config::Config::default(),
+            pool_usage: None,
+            alerts: crate::alerts::AlertEngine::new(
+                crate::metrics::Thresholds::default(),
+                crate::alerts::HostThresholds::default(),
+            ),
             keymap,
             theme,
             status: None,
@@ -145,14 +169,29 @@ impl App {
         app
     }
 
+    /// Applies the configuration file: thresholds, pools, schedule, latency window, bell.
+    pub fn with_config(mut self, config: crate::config::Config) -> Self {
+        let thresholds = config.thresholds();
+        let extra = config.extra_thresholds();
+        self.derived.thresholds = thresholds.clone();
+        self.alerts = crate::alerts::AlertEngine::new(
+            thresholds,
+            crate::alerts::HostThresholds {
+                cpu_warn: extra.cpu_warn,
+                disk_crit: extra.disk_crit,
+                replication_lag_crit: extra.replication_lag_crit,
+            },
+        );
+        self.latency_window = config.refresh.latency_window;
+        self.config = config;
+        self
+    }
+
     pub fn update(&mut self, event: Event) -> Vec<Effect> {
         match event {
             Event::Key(key) => self.on_key(key),
             Event::Mouse(mouse) => self.on_mouse(mouse),
-            Event::Snapshot(snapshot) => {
-                self.on_snapshot(*snapshot);
-                vec![]
-            }
+            Event::Snapshot(snapshot) => self.on_snapshot(*snapshot),
             Event::Tick(now) => {
                 self.now = now;
                 vec![]
@@ -166,7 +205,7 @@ impl App {
         }
     }
 
-    fn on_snapshot(&mut self, snapshot: Snapshot) {
+    fn on_snapshot(&mut self, snapshot: Snapshot) -> Vec<Effect> {
         let failed = [
             snapshot.server.as_ref().err(),
             snapshot.activity.as_ref().err(),
@@ -184,8 +223,19 @@ impl App {
         }
         self.now = self.now.max(snapshot.taken_at);
         self.derived.absorb(self.latest.as_ref(), &snapshot);
+        self.pool_usage = match (&snapshot.activity, &snapshot.server) {
+            (Ok(sessions), Ok(server)) => Some(crate::collector::pool_usage(sessions, server, &self.config.pools)),
+            _ => None,
+        };
+        let inputs = crate::alerts::inputs_from(&snapshot, self.derived.metrics.as_ref(), snapshot.host.as_ref());
+        let changes = self.alerts.evaluate(snapshot.taken_at, &inputs);
         self.latest = Some(snapshot);
         self.rebuild_tables();
+        if changes.raised_critical && self.config.bell {
+            vec![Effect::Bell]
+        } else {
+            vec![]
+        }
     }
 
     /// Rebuilds the table models from the newest data and the user's table states.

@@ -44,6 +44,9 @@ pub(crate) fn snapshot_at(secs: u64) -> Snapshot {
             info: None,
             texts: Arc::new(HashMap::new()),
         }),
+        progress: Ok(Vec::new()),
+        pgbouncer: None,
+        host: None,
         slow: None,
     }
 }

@@ -196,6 +196,36 @@ pub struct SlowTier {
     pub taken_at: SystemTime,
     pub performance_log: Section<PerformanceLog>,
     pub table_totals: Section<TableTotals>,
+    pub table_cache: Section<Vec<cache::TableCache>>,
+    pub snapshot_history: Section<cache::SnapshotHistory>,
+    pub indexes: Section<Vec<indexes::IndexInfo>>,
+    /// Unused / duplicate / redundant / invalid flags by index oid, computed once per
+    /// slow poll rather than per frame.
+    pub index_flags: HashMap<u32, indexes::IndexFlags>,
+    pub table_scans: Section<Vec<indexes::TableScans>>,
+    pub maintenance: Section<Vec<maintenance::TableMaintenance>>,
+    pub wraparound: Section<maintenance::Wraparound>,
+    pub task_history: Section<Vec<maintenance::TaskRun>>,
+}
+
+impl SlowTier {
+    /// A slow tier where nothing has been read yet (tests, and the start of a session).
+    pub fn not_polled(taken_at: SystemTime) -> Self {
+        let missing = || SectionError::Failed("not polled yet".into());
+        Self {
+            taken_at,
+            performance_log: Err(missing()),
+            table_totals: Err(missing()),
+            table_cache: Err(missing()),
+            snapshot_history: Err(missing()),
+            indexes: Err(missing()),
+            index_flags: HashMap::new(),
+            table_scans: Err(missing()),
+            maintenance: Err(missing()),
+            wraparound: Err(missing()),
+            task_history: Err(missing()),
+        }
+    }
 }
 
 /// One poll.
@@ -211,5 +241,11 @@ pub struct Snapshot {
     pub activity: Section<Vec<Session>>,
     pub databases: Section<Vec<DatabaseCounters>>,
     pub statements: Section<Statements>,
+    /// Running VACUUM / ANALYZE / CREATE INDEX with their progress (fast tier).
+    pub progress: Section<Vec<maintenance::Progress>>,
+    /// PgBouncer's pools and stats, when an admin connection is configured.
+    pub pgbouncer: Option<Section<pool::PgBouncer>>,
+    /// Host metrics, when the server runs on this machine.
+    pub host: Option<host::HostSample>,
     pub slow: Option<Arc<SlowTier>>,
 }

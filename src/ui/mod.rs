@@ -2,10 +2,14 @@
 //! region has its own file.
 
 mod activity;
+pub(crate) mod cache;
 mod dashboard;
 mod detail;
 mod header;
 mod help;
+pub(crate) mod indexes;
+pub(crate) mod maintenance;
+pub(crate) mod pool;
 mod queries;
 mod status;
 pub mod table;
@@ -31,7 +35,10 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Dashboard => dashboard::render(app, frame, areas.body),
         Screen::Activity => activity::render(app, frame, areas.body),
         Screen::Queries => queries::render(app, frame, areas.body),
-        other => render_coming(app, frame, areas.body, other),
+        Screen::Cache => cache::render(app, frame, areas.body),
+        Screen::Pool => pool::render(app, frame, areas.body),
+        Screen::Indexes => indexes::render(app, frame, areas.body),
+        Screen::Maintenance => maintenance::render(app, frame, areas.body),
     }
     status::render(app, frame, areas.status);
     match app.mode {
@@ -56,7 +63,7 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// Screens whose panels are not built yet say so plainly instead of showing nothing.
-fn render_coming(app: &App, frame: &mut Frame, area: Rect, screen: Screen) {
+pub(crate) fn render_coming(app: &App, frame: &mut Frame, area: Rect, screen: Screen) {
     let block = Block::bordered()
         .border_style(app.theme.style(Role::Border))
         .title(Span::styled(

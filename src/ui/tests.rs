@@ -74,7 +74,6 @@ fn perf_log() -> Arc<SlowTier> {
         rows_returned: 1200,
     };
     Arc::new(SlowTier {
-        taken_at: at(0),
         performance_log: Ok(PerformanceLog {
             window: Duration::from_secs(900),
             slow_threshold: Duration::from_secs(5),
@@ -88,6 +87,7 @@ fn perf_log() -> Arc<SlowTier> {
             }),
         }),
         table_totals: Ok(tables(120, 880, 10_000, 600)),
+        ..SlowTier::not_polled(at(0))
     })
 }
 

@@ -1,6 +1,11 @@
 //! Table rows for each list screen, built from the newest snapshot and derived metrics.
 //! Every string here came through the sanitiser in the collectors.
 
+pub mod cache;
+pub mod indexes;
+pub mod maintenance;
+pub mod pool;
+
 use std::time::Duration;
 
 use super::table::{Cell, Column, Row, RowId, Severity, SortKey};
@@ -58,7 +63,14 @@ pub fn build(app: &App, id: TableId) -> (Vec<Column>, Vec<Row>, bool) {
             let (columns, rows) = latency(app);
             (columns, rows, false)
         }
-        _ => (vec![], vec![], false),
+        TableId::CacheTables => cache::build(app, id),
+        TableId::Indexes | TableId::TableScans => indexes::build(app, id),
+        TableId::Maintenance | TableId::Progress | TableId::Wraparound | TableId::TaskHistory => {
+            maintenance::build(app, id)
+        }
+        TableId::PoolApplications | TableId::PoolUsers | TableId::PoolClients | TableId::PgBouncerPools => {
+            pool::build(app, id)
+        }
     }
 }
 
