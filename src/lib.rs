@@ -3,15 +3,18 @@
 //! The binary (`src/main.rs`) is a thin shell over these modules; `tests/` reaches them
 //! through this crate.
 
+pub mod alerts;
 pub mod app;
 pub mod cli;
 pub mod cluster;
 pub mod collector;
 pub mod commands;
+pub mod config;
 pub mod connect;
 pub mod conninfo;
 pub mod doctor;
 pub mod format;
+pub mod host;
 pub mod keymap;
 pub mod layout;
 pub mod logging;

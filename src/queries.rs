@@ -7,9 +7,16 @@
 
 pub const ACTIVITY_SQL: &str = include_str!("../queries/activity.sql");
 pub const ACTIVITY_13_SQL: &str = include_str!("../queries/activity_13.sql");
+pub const CACHE_SNAPSHOT_HISTORY_SQL: &str = include_str!("../queries/cache_snapshot_history.sql");
+pub const CACHE_TABLES_SQL: &str = include_str!("../queries/cache_tables.sql");
 pub const CAPABILITIES_SQL: &str = include_str!("../queries/capabilities.sql");
 pub const DATABASE_COUNTERS_SQL: &str = include_str!("../queries/database_counters.sql");
+pub const INDEX_USAGE_SQL: &str = include_str!("../queries/index_usage.sql");
+pub const MAINTENANCE_TABLES_SQL: &str = include_str!("../queries/maintenance_tables.sql");
+pub const MAINTENANCE_TABLES_18_SQL: &str = include_str!("../queries/maintenance_tables_18.sql");
 pub const PERFORMANCE_LOG_SQL: &str = include_str!("../queries/performance_log.sql");
+pub const PROGRESS_13_SQL: &str = include_str!("../queries/progress_13.sql");
+pub const PROGRESS_17_SQL: &str = include_str!("../queries/progress_17.sql");
 pub const SERVER_STATE_SQL: &str = include_str!("../queries/server_state.sql");
 pub const STATEMENT_TEXTS_SQL: &str = include_str!("../queries/statement_texts.sql");
 pub const STATEMENT_TEXTS_1_8_SQL: &str = include_str!("../queries/statement_texts_1_8.sql");
@@ -17,15 +24,26 @@ pub const STATEMENTS_1_11_SQL: &str = include_str!("../queries/statements_1_11.s
 pub const STATEMENTS_1_8_SQL: &str = include_str!("../queries/statements_1_8.sql");
 pub const STATEMENTS_1_9_SQL: &str = include_str!("../queries/statements_1_9.sql");
 pub const STATEMENTS_INFO_SQL: &str = include_str!("../queries/statements_info.sql");
+pub const TABLE_SCANS_SQL: &str = include_str!("../queries/table_scans.sql");
 pub const TABLE_TOTALS_SQL: &str = include_str!("../queries/table_totals.sql");
+pub const TASK_HISTORY_SQL: &str = include_str!("../queries/task_history.sql");
+pub const WRAPAROUND_DATABASES_SQL: &str = include_str!("../queries/wraparound_databases.sql");
+pub const WRAPAROUND_TABLES_SQL: &str = include_str!("../queries/wraparound_tables.sql");
 
 /// All of the above.
 pub const ALL: &[(&str, &str)] = &[
     ("activity.sql", ACTIVITY_SQL),
     ("activity_13.sql", ACTIVITY_13_SQL),
+    ("cache_snapshot_history.sql", CACHE_SNAPSHOT_HISTORY_SQL),
+    ("cache_tables.sql", CACHE_TABLES_SQL),
     ("capabilities.sql", CAPABILITIES_SQL),
     ("database_counters.sql", DATABASE_COUNTERS_SQL),
+    ("index_usage.sql", INDEX_USAGE_SQL),
+    ("maintenance_tables.sql", MAINTENANCE_TABLES_SQL),
+    ("maintenance_tables_18.sql", MAINTENANCE_TABLES_18_SQL),
     ("performance_log.sql", PERFORMANCE_LOG_SQL),
+    ("progress_13.sql", PROGRESS_13_SQL),
+    ("progress_17.sql", PROGRESS_17_SQL),
     ("server_state.sql", SERVER_STATE_SQL),
     ("statement_texts.sql", STATEMENT_TEXTS_SQL),
     ("statement_texts_1_8.sql", STATEMENT_TEXTS_1_8_SQL),
@@ -33,7 +51,11 @@ pub const ALL: &[(&str, &str)] = &[
     ("statements_1_8.sql", STATEMENTS_1_8_SQL),
     ("statements_1_9.sql", STATEMENTS_1_9_SQL),
     ("statements_info.sql", STATEMENTS_INFO_SQL),
+    ("table_scans.sql", TABLE_SCANS_SQL),
     ("table_totals.sql", TABLE_TOTALS_SQL),
+    ("task_history.sql", TASK_HISTORY_SQL),
+    ("wraparound_databases.sql", WRAPAROUND_DATABASES_SQL),
+    ("wraparound_tables.sql", WRAPAROUND_TABLES_SQL),
 ];
 
 /// Whether a `pg_stat_statements` text is one of pgpulse's own statements. Normalisation

@@ -14,22 +14,46 @@
 //!   [`collect_table_totals`].
 
 mod activity;
+pub mod cache;
 mod database;
+mod index_flags;
+pub mod indexes;
+mod maintenance;
+mod maintenance_reloptions;
+mod maintenance_rules;
 mod performance_log;
+mod pgbouncer;
+mod pool;
+mod progress;
 mod server;
 mod statement_texts;
 mod statements;
 mod tables;
+mod task_history;
+mod wraparound;
 
 use std::time::Duration;
 
 pub use activity::collect_activity;
+pub use cache::{collect_snapshot_history, collect_table_cache, growth_per_day};
 pub use database::collect_databases;
+pub use index_flags::flag_indexes;
+pub use indexes::{collect_indexes, collect_table_scans, missing_index_hint};
+pub use maintenance::collect_table_maintenance;
+pub use maintenance_rules::{
+    AutovacuumOff, AutovacuumVerdict, MaintenanceSchedule, Overdue, VacuumTrigger,
+    analyze_overdue, autovacuum_verdict, dead_ratio, vacuum_overdue,
+};
 pub use performance_log::collect_performance_log;
+pub use pgbouncer::{PgBouncerClient, collect_pgbouncer};
+pub use pool::pool_usage;
+pub use progress::collect_progress;
 pub use server::collect_server;
 pub use statement_texts::StatementTextCache;
 pub use statements::collect_statements;
 pub use tables::collect_table_totals;
+pub use task_history::collect_task_history;
+pub use wraparound::{XID_HARD_LIMIT, collect_wraparound};
 
 use crate::sanitize::sanitized;
 use crate::session::SessionError;

@@ -1,0 +1,40 @@
+-- Usage, lock-free size estimate and definition of every user index (Indexes screen:
+-- unused, duplicate, prefix-redundant and invalid indexes; slow tier).
+-- Minimum server: 13. Privilege: none.
+-- One catalog query, no per-index function that opens a relation: sizes come from
+-- pg_class.relpages (pg_relation_size() queues behind ACCESS EXCLUSIVE locks), and the
+-- definition is compared as catalog data rather than deparsed: pg_get_indexdef() and
+-- pg_get_expr(expr, relid) take an ACCESS SHARE lock on the table for every row.
+-- Expression and predicate node trees are compared as text with their parse locations
+-- removed (before PostgreSQL 17 they record where in the CREATE statement each node
+-- was written, so the same expression typed twice would differ).
+SELECT
+    s.indexrelid,
+    s.relid                                                      AS table_relid,
+    s.schemaname::text                                           AS schema,
+    s.relname::text                                              AS table_name,
+    s.indexrelname::text                                         AS index_name,
+    am.amname::text                                              AS access_method,
+    s.idx_scan,
+    s.idx_tup_read,
+    s.idx_tup_fetch,
+    ic.relpages::bigint * current_setting('block_size')::bigint  AS size_bytes,
+    i.indisunique                                                AS is_unique,
+    i.indisprimary                                               AS is_primary,
+    i.indisvalid                                                 AS is_valid,
+    i.indisready                                                 AS is_ready,
+    i.indexrelid IN (SELECT con.conindid
+                     FROM pg_constraint con
+                     WHERE con.conindid <> 0)                    AS backs_constraint,
+    i.indnkeyatts                                                AS key_columns,
+    i.indkey::int2[]                                             AS columns,
+    i.indclass::oid[]                                            AS opclasses,
+    i.indcollation::oid[]                                        AS collations,
+    i.indoption::int2[]                                          AS options,
+    regexp_replace(i.indexprs::text, ' :location -?[0-9]+', '', 'g') AS expressions,
+    regexp_replace(i.indpred::text, ' :location -?[0-9]+', '', 'g')  AS predicate
+FROM pg_stat_user_indexes s
+JOIN pg_index i ON i.indexrelid = s.indexrelid
+JOIN pg_class ic ON ic.oid = s.indexrelid
+JOIN pg_am am ON am.oid = ic.relam
+ORDER BY s.schemaname, s.relname, s.indexrelname

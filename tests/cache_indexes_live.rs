@@ -1,0 +1,465 @@
+//! The Cache and Indexes collectors against a real server: what a DBA would notice on
+//! those screens after real index builds, scans, failed builds and snapshots.
+
+mod common;
+
+use common::live::{eventually, exec, monitor_db, must};
+
+use std::time::{Duration, SystemTime};
+
+use pgpulse::collector::{
+    collect_indexes, collect_snapshot_history, collect_table_cache, collect_table_scans,
+    flag_indexes, growth_per_day, missing_index_hint,
+};
+use pgpulse::probe::Capabilities;
+use pgpulse::session::MonitorSession;
+use pgpulse::snapshot::SectionError;
+use pgpulse::snapshot::indexes::{IndexFlags, IndexInfo};
+use tokio_postgres::Client;
+
+/// Makes this session's statistics visible to others now (PostgreSQL 15+); older
+/// servers send them within 500 ms, which the callers' bounded waits cover.
+async fn flush_stats(client: &Client, caps: &Capabilities) {
+    if caps.server_version_num >= 150_000 {
+        exec(client, "SELECT pg_stat_force_next_flush()").await;
+    }
+}
+
+async fn indexes(session: &mut MonitorSession) -> Vec<IndexInfo> {
+    must(collect_indexes(session).await, "indexes")
+}
+
+fn index<'a>(all: &'a [IndexInfo], name: &str) -> &'a IndexInfo {
+    all.iter()
+        .find(|i| i.name == name)
+        .unwrap_or_else(|| panic!("index {name} not listed: {all:#?}"))
+}
+
+fn flags(all: &[IndexInfo], name: &str) -> IndexFlags {
+    let oid = index(all, name).indexrelid;
+    flag_indexes(all)
+        .into_iter()
+        .find(|(o, _)| *o == oid)
+        .map(|(_, f)| f)
+        .unwrap_or_else(|| panic!("no flags for {name}"))
+}
+
+#[tokio::test]
+async fn unused_duplicate_and_prefix_redundant_indexes_are_flagged() {
+    let db = common::shared().create_database().await;
+    let client = db.client().await;
+    exec(
+        &client,
+        "CREATE TABLE lessons (id int PRIMARY KEY, user_id int, started int, topic text,
+                               email text);
+         CREATE INDEX lessons_topic_idx ON lessons (topic);
+         CREATE UNIQUE INDEX lessons_email_key ON lessons (email);
+         CREATE INDEX lessons_started_a ON lessons (started, topic);
+         CREATE INDEX lessons_started_b ON lessons (started, topic);
+         CREATE INDEX lessons_user_idx ON lessons (user_id);
+         CREATE INDEX lessons_user_started_idx ON lessons (user_id, started);
+         CREATE INDEX lessons_lower_a ON lessons (lower(email));
+         CREATE INDEX lessons_lower_b ON lessons (  lower( email )  );
+         CREATE INDEX lessons_recent ON lessons (started) WHERE started > 100;
+         CREATE INDEX lessons_old ON lessons (started) WHERE started < 100;",
+    )
+    .await;
+    let (mut session, _) = monitor_db(&db).await;
+    let all = indexes(&mut session).await;
+    assert_eq!(all.iter().filter(|i| i.table == "lessons").count(), 11);
+
+    let topic = index(&all, "lessons_topic_idx");
+    assert_eq!((topic.idx_scan, topic.access_method.as_str()), (0, "btree"));
+    assert!(topic.is_valid && topic.is_ready && !topic.is_unique);
+    assert!(flags(&all, "lessons_topic_idx").unused, "never used");
+
+    let email = index(&all, "lessons_email_key");
+    assert!(email.is_unique && !email.backs_constraint);
+    assert!(!flags(&all, "lessons_email_key").unused, "unique enforces");
+    let pkey = index(&all, "lessons_pkey");
+    assert!(pkey.is_primary && pkey.backs_constraint);
+    assert_eq!(flags(&all, "lessons_pkey"), IndexFlags::default());
+
+    // Exactly one of two identical indexes is the duplicate: the later one.
+    let (a, b) = (
+        index(&all, "lessons_started_a"),
+        index(&all, "lessons_started_b"),
+    );
+    assert!(a.indexrelid < b.indexrelid);
+    assert_eq!(flags(&all, "lessons_started_a").duplicate_of, None);
+    assert_eq!(
+        flags(&all, "lessons_started_b").duplicate_of,
+        Some(a.indexrelid)
+    );
+    // The same expression typed with other spacing is the same index.
+    let lower_a = index(&all, "lessons_lower_a");
+    assert_eq!(lower_a.columns, [0]);
+    assert!(lower_a.expressions.is_some());
+    assert_eq!(
+        flags(&all, "lessons_lower_b").duplicate_of,
+        Some(lower_a.indexrelid)
+    );
+    // Same column, other predicate: two different partial indexes.
+    assert_eq!(flags(&all, "lessons_old").duplicate_of, None);
+    assert_eq!(flags(&all, "lessons_recent").duplicate_of, None);
+
+    // (user_id) is served by (user_id, started); the reverse is not true.
+    let wide = index(&all, "lessons_user_started_idx");
+    assert_eq!(wide.columns.len(), 2);
+    assert_eq!(
+        flags(&all, "lessons_user_idx").redundant_prefix_of,
+        Some(wide.indexrelid)
+    );
+    assert_eq!(
+        flags(&all, "lessons_user_started_idx").redundant_prefix_of,
+        None
+    );
+    // (started) WHERE ... is not covered by the unconditional (started, topic).
+    assert_eq!(flags(&all, "lessons_recent").redundant_prefix_of, None);
+}
+
+#[tokio::test]
+async fn a_failed_concurrent_unique_build_leaves_an_invalid_index() {
+    let db = common::shared().create_database().await;
+    let client = db.client().await;
+    exec(
+        &client,
+        "CREATE TABLE users (id int, email text);
+         INSERT INTO users VALUES (1, 'a@example.com'), (2, 'a@example.com');",
+    )
+    .await;
+    let failed = client
+        .batch_execute("CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email)")
+        .await;
+    let code = failed
+        .err()
+        .and_then(|e| e.as_db_error().map(|d| d.code().code().to_string()));
+    assert_eq!(code.as_deref(), Some("23505"), "unique violation");
+
+    let (mut session, _) = monitor_db(&db).await;
+    let all = indexes(&mut session).await;
+    let broken = index(&all, "users_email_key");
+    assert!(!broken.is_valid);
+    let f = flags(&all, "users_email_key");
+    assert!(f.invalid && !f.ccnew_leftover && !f.unused, "{f:?}");
+}
+
+#[tokio::test]
+async fn an_interrupted_reindex_concurrently_leaves_a_ccnew_index() {
+    let db = common::shared().create_database().await;
+    let client = db.client().await;
+    exec(
+        &client,
+        "CREATE TABLE scores (id int, points int);
+         CREATE INDEX scores_points_idx ON scores (points);",
+    )
+    .await;
+    // An open writer makes REINDEX CONCURRENTLY wait after it committed the new,
+    // still invalid index; the timeout then leaves that index behind.
+    let writer = db.client().await;
+    exec(&writer, "BEGIN; INSERT INTO scores VALUES (1, 1)").await;
+    exec(&client, "SET statement_timeout = '300ms'").await;
+    let reindex = client
+        .batch_execute("REINDEX INDEX CONCURRENTLY scores_points_idx")
+        .await;
+    let code = reindex
+        .err()
+        .and_then(|e| e.as_db_error().map(|d| d.code().code().to_string()));
+    assert_eq!(code.as_deref(), Some("57014"), "statement timeout");
+    exec(&writer, "ROLLBACK").await;
+
+    let (mut session, _) = monitor_db(&db).await;
+    let all = indexes(&mut session).await;
+    let f = flags(&all, "scores_points_idx_ccnew");
+    assert!(f.invalid && f.ccnew_leftover, "{f:?}");
+    let original = flags(&all, "scores_points_idx");
+    assert!(
+        !original.invalid && original.duplicate_of.is_none(),
+        "{original:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_index_scan_is_counted_for_its_index_and_table() {
+    let db = common::shared().create_database().await;
+    let client = db.client().await;
+    exec(
+        &client,
+        "CREATE TABLE sessions (id int, user_id int);
+         INSERT INTO sessions SELECT g, g % 100 FROM generate_series(1, 5000) g;
+         CREATE INDEX sessions_user_idx ON sessions (user_id);
+         ANALYZE sessions;",
+    )
+    .await;
+    let (mut session, caps) = monitor_db(&db).await;
+    let before = indexes(&mut session).await;
+    assert!(flags(&before, "sessions_user_idx").unused);
+
+    exec(&client, "SET enable_seqscan = off").await;
+    exec(&client, "SELECT * FROM sessions WHERE user_id = 1").await;
+    exec(&client, "RESET enable_seqscan").await;
+    // Two full reads: 10,000 rows by 2 sequential scans, no index scan among them.
+    exec(&client, "SELECT count(*) FROM sessions").await;
+    exec(&client, "SELECT count(*) FROM sessions").await;
+    flush_stats(&client, &caps).await;
+
+    let used = eventually("the index scan to be counted", async || {
+        let all = collect_indexes(&mut session)
+            .await
+            .map_err(|e| e.to_string())?;
+        let idx = index(&all, "sessions_user_idx").clone();
+        if idx.idx_scan > 0 {
+            Ok(all)
+        } else {
+            Err(format!("{idx:#?}"))
+        }
+    })
+    .await;
+    let idx = index(&used, "sessions_user_idx");
+    assert!(idx.idx_tup_read >= 50, "{idx:#?}");
+    assert!(idx.size_bytes > 0, "CREATE INDEX sets relpages");
+    assert!(!flags(&used, "sessions_user_idx").unused);
+
+    let scans = must(collect_table_scans(&mut session).await, "table scans");
+    let table = scans
+        .iter()
+        .find(|t| t.table == "sessions")
+        .unwrap_or_else(|| panic!("{scans:#?}"));
+    assert!(table.has_indexes && table.idx_scan >= 1, "{table:#?}");
+    assert!(
+        table.seq_scan >= 2 && table.seq_tup_read >= 10_000,
+        "{table:#?}"
+    );
+    assert_eq!(table.n_live_tup, 5000);
+    // More sequential than index scans, 5,000 rows each: the hint fires.
+    assert!(missing_index_hint(table), "{table:#?}");
+}
+
+#[tokio::test]
+async fn a_table_read_twice_shows_cache_hits_and_estimated_sizes() {
+    let db = common::shared().create_database().await;
+    let client = db.client().await;
+    exec(
+        &client,
+        "CREATE TABLE content (id int PRIMARY KEY, body text);
+         INSERT INTO content SELECT g, repeat('x', 100) FROM generate_series(1, 2000) g;
+         CREATE TABLE fresh (id int);
+         INSERT INTO fresh VALUES (1);",
+    )
+    .await;
+    // VACUUM refuses to run inside a multi-statement string: alone.
+    exec(&client, "VACUUM ANALYZE content").await;
+    let (mut session, caps) = monitor_db(&db).await;
+    exec(&client, "SELECT count(*) FROM content").await;
+    exec(&client, "SELECT count(*) FROM content").await;
+    flush_stats(&client, &caps).await;
+
+    let tables = eventually("heap hits on content", async || {
+        let tables = collect_table_cache(&mut session)
+            .await
+            .map_err(|e| e.to_string())?;
+        match tables.iter().find(|t| t.table == "content") {
+            Some(t) if t.heap_blks_hit > 0 => Ok(tables),
+            other => Err(format!("{other:#?}")),
+        }
+    })
+    .await;
+    let sql = "SELECT relpages::bigint * current_setting('block_size')::bigint
+               FROM pg_class WHERE relname = 'content'";
+    let heap_bytes: i64 = must(client.query_one(sql, &[]).await, sql).get(0);
+    let content = tables
+        .iter()
+        .find(|t| t.table == "content")
+        .unwrap_or_else(|| panic!("{tables:#?}"));
+    assert_eq!(content.schema, "public");
+    assert!(heap_bytes > 0);
+    assert_eq!(content.heap_bytes, heap_bytes);
+    assert!(content.index_bytes > 0, "the primary key has pages");
+    assert_eq!(content.row_estimate, Some(2000));
+    assert!(content.heap_hit_ratio().is_some_and(|r| r > 0.0));
+    assert_eq!(tables[0].table, "content", "largest first");
+
+    let fresh = tables
+        .iter()
+        .find(|t| t.table == "fresh")
+        .unwrap_or_else(|| panic!("{tables:#?}"));
+    if caps.server_version_num >= 140_000 {
+        assert_eq!(fresh.row_estimate, None, "never analyzed");
+    }
+    assert_eq!((fresh.idx_blks_hit, fresh.toast_bytes), (0, 0));
+}
+
+const SNAPSHOT_TABLE: &str = "
+    CREATE TABLE database_statistics_snapshot (
+        id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+        table_name VARCHAR(100) NOT NULL,
+        table_size_bytes BIGINT,
+        row_count BIGINT,
+        cache_hit_ratio DECIMAL(5,2),
+        snapshot_date TIMESTAMP DEFAULT CURRENT_TIMESTAMP
+    );
+    CREATE INDEX database_statistics_snapshot_table_date_idx
+        ON database_statistics_snapshot (table_name, snapshot_date);";
+
+/// A history point as (table, size, rows, hit ratio).
+type Seen<'a> = (&'a str, Option<i64>, Option<i64>, Option<f64>);
+
+#[tokio::test]
+async fn snapshot_history_comes_back_per_table_in_time_order() {
+    let db = common::shared().create_database().await;
+    let client = db.client().await;
+    exec(&client, SNAPSHOT_TABLE).await;
+    exec(
+        &client,
+        "INSERT INTO database_statistics_snapshot
+             (table_name, table_size_bytes, row_count, cache_hit_ratio, snapshot_date)
+         SELECT v.name, v.size, v.rows, v.ratio, (now() - v.ago)::timestamp
+         FROM (VALUES
+             ('users', 4000, 40, 99.00, interval '0'),
+             ('learning_sessions', 2000, 20, 87.50, interval '0'),
+             ('learning_sessions', 1000, 10, 70.25, interval '24 hours'),
+             ('users', 3000, 30, NULL, interval '12 hours'),
+             ('learning_sessions', 1500, 15, 80.00, interval '12 hours'),
+             ('users', 2000, 20, 90.00, interval '24 hours'),
+             ('users', 1, 1, 1.00, interval '192 hours')
+         ) AS v(name, size, rows, ratio, ago)",
+    )
+    .await;
+    let (mut session, caps) = monitor_db(&db).await;
+    assert!(caps.has_database_statistics_snapshot);
+
+    let week = Duration::from_secs(7 * 86_400);
+    let history = must(
+        collect_snapshot_history(&mut session, &caps, week).await,
+        "history",
+    );
+    assert!(!history.truncated);
+    let seen: Vec<Seen> = history
+        .points
+        .iter()
+        .map(|p| {
+            (
+                p.table_name.as_str(),
+                p.size_bytes,
+                p.rows,
+                p.cache_hit_ratio,
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("learning_sessions", Some(1000), Some(10), Some(0.7025)),
+            ("learning_sessions", Some(1500), Some(15), Some(0.8)),
+            ("learning_sessions", Some(2000), Some(20), Some(0.875)),
+            ("users", Some(2000), Some(20), Some(0.9)),
+            ("users", Some(3000), Some(30), None),
+            ("users", Some(4000), Some(40), Some(0.99)),
+        ],
+        "the 8-day-old row is outside the window"
+    );
+    let newest = history.points[2].at;
+    let age = SystemTime::now()
+        .duration_since(newest)
+        .unwrap_or_else(|e| e.duration());
+    assert!(age < Duration::from_secs(60), "now is now: {age:?} off");
+    let day = history.points[2]
+        .at
+        .duration_since(history.points[0].at)
+        .unwrap_or_else(|e| panic!("out of order: {e}"));
+    assert_eq!(day, Duration::from_secs(86_400));
+
+    let per_table: Vec<_> = history.tables().collect();
+    assert_eq!(per_table.len(), 2);
+    let growth = per_table
+        .iter()
+        .map(|points| growth_per_day(points))
+        .collect::<Vec<_>>();
+    assert_eq!(growth, [Some(1000.0), Some(2000.0)]);
+
+    let recent = must(
+        collect_snapshot_history(&mut session, &caps, Duration::from_secs(6 * 3_600)).await,
+        "recent history",
+    );
+    let names: Vec<_> = recent
+        .points
+        .iter()
+        .map(|p| (p.table_name.as_str(), p.size_bytes))
+        .collect();
+    assert_eq!(
+        names,
+        [("learning_sessions", Some(2000)), ("users", Some(4000))]
+    );
+    assert_eq!(growth_per_day(&recent.points[..1]), None, "one point");
+}
+
+#[tokio::test]
+async fn without_the_snapshot_table_the_panel_says_schema_install() {
+    let db = common::shared().create_database().await;
+    let (mut session, caps) = monitor_db(&db).await;
+    let day = Duration::from_secs(86_400);
+    let expect_install = |section| match section {
+        Err(SectionError::Unavailable { fix: Some(fix), .. }) => {
+            assert_eq!(fix, "pgpulse schema install")
+        }
+        other => panic!("expected Unavailable with a fix, got {other:?}"),
+    };
+    expect_install(collect_snapshot_history(&mut session, &caps, day).await);
+
+    // Dropped after the probe saw it: the same answer, not a failed query.
+    let client = db.client().await;
+    exec(&client, SNAPSHOT_TABLE).await;
+    let (mut session, caps) = monitor_db(&db).await;
+    assert!(caps.has_database_statistics_snapshot);
+    exec(&client, "DROP TABLE database_statistics_snapshot").await;
+    expect_install(collect_snapshot_history(&mut session, &caps, day).await);
+}
+
+#[tokio::test]
+async fn many_tables_and_indexes_are_read_in_one_capped_query() {
+    let db = common::shared().create_database().await;
+    let client = db.client().await;
+    exec(
+        &client,
+        "DO $$
+         BEGIN
+             FOR n IN 1..300 LOOP
+                 EXECUTE format('CREATE TABLE many_%s (id int PRIMARY KEY, a int, b int, c int)', n);
+                 EXECUTE format('CREATE INDEX ON many_%s (a)', n);
+                 EXECUTE format('CREATE INDEX ON many_%s (b)', n);
+                 EXECUTE format('CREATE INDEX ON many_%s (c, a)', n);
+             END LOOP;
+             FOR n IN 1..220 LOOP
+                 EXECUTE format('CREATE TABLE plain_%s (a int)', n);
+             END LOOP;
+         END $$;
+         INSERT INTO plain_7 SELECT generate_series(1, 10000);
+         ANALYZE plain_7;",
+    )
+    .await;
+    let (mut session, _) = monitor_db(&db).await;
+    let all = indexes(&mut session).await;
+    assert!(all.len() > 900);
+    assert_eq!(
+        all.len(),
+        1200,
+        "300 tables with a primary key and 3 indexes"
+    );
+    let flagged = flag_indexes(&all);
+    assert_eq!(flagged.len(), all.len());
+    let unused = flagged.iter().filter(|(_, f)| f.unused).count();
+    assert_eq!(unused, 900, "never scanned, except the primary keys");
+    assert!(
+        flagged
+            .iter()
+            .all(|(_, f)| f.duplicate_of.is_none() && f.redundant_prefix_of.is_none()),
+        "all different"
+    );
+
+    // 520 tables: both per-table lists stop at 500, the biggest table first.
+    let tables = must(collect_table_cache(&mut session).await, "table cache");
+    assert_eq!(tables.len(), 500);
+    assert_eq!(tables[0].table, "plain_7");
+    let scans = must(collect_table_scans(&mut session).await, "table scans");
+    assert_eq!(scans.len(), 500);
+}

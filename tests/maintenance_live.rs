@@ -1,0 +1,455 @@
+//! The Maintenance collectors against a real server: what a DBA would notice on that
+//! screen with dead tuples piling up, tables never analyzed, a VACUUM running, aging
+//! transaction IDs and the seed's scheduled tasks logging their runs.
+
+mod common;
+
+use common::live::{backend_pid, eventually, exec, finished, monitor_db, must, spawn_sql};
+
+use std::time::{Duration, SystemTime};
+
+use pgpulse::collector::{
+    AutovacuumOff, MaintenanceSchedule, Overdue, VacuumTrigger, analyze_overdue,
+    autovacuum_verdict, collect_progress, collect_table_maintenance, collect_task_history,
+    collect_wraparound, dead_ratio, vacuum_overdue,
+};
+use pgpulse::probe::Capabilities;
+use pgpulse::session::MonitorSession;
+use pgpulse::snapshot::SectionError;
+use pgpulse::snapshot::maintenance::{
+    Progress, ProgressKind, TableMaintenance, TableWraparound, TaskStatus,
+};
+use tokio_postgres::{Client, NoTls};
+
+/// Makes this session's statistics visible to others now. Before PostgreSQL 15 a backend
+/// sends them when a transaction ends at least 500 ms after its last report, and not
+/// otherwise: wait that long, then end one more.
+async fn flush_stats(client: &Client, caps: &Capabilities) {
+    if caps.server_version_num >= 150_000 {
+        exec(client, "SELECT pg_stat_force_next_flush()").await;
+    } else {
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        exec(client, "SELECT 1").await;
+    }
+}
+
+/// Polls the table collector until table `name` satisfies `ready`.
+async fn table_until(
+    session: &mut MonitorSession,
+    caps: &Capabilities,
+    name: &str,
+    ready: impl Fn(&TableMaintenance) -> bool,
+) -> TableMaintenance {
+    eventually(&format!("table {name}"), async || {
+        let tables = collect_table_maintenance(session, caps)
+            .await
+            .map_err(|e| e.to_string())?;
+        match tables.into_iter().find(|t| t.name == name) {
+            Some(table) if ready(&table) => Ok(table),
+            Some(table) => Err(format!("{table:#?}")),
+            None => Err(format!("{name} not listed")),
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn dead_tuples_on_a_table_with_autovacuum_off_are_due_but_nothing_will_vacuum_them() {
+    let db = common::shared().create_database().await;
+    let (mut session, caps) = monitor_db(&db).await;
+    let client = db.client().await;
+    exec(
+        &client,
+        "CREATE TABLE orders (id int PRIMARY KEY, status int) WITH (autovacuum_enabled = false);
+         CREATE TABLE tuned (id int) WITH (autovacuum_vacuum_scale_factor = 0.01);",
+    )
+    .await;
+    exec(
+        &client,
+        "INSERT INTO orders SELECT g, 0 FROM generate_series(1, 10000) g",
+    )
+    .await;
+    exec(&client, "UPDATE orders SET status = 1 WHERE id <= 5000").await;
+    flush_stats(&client, &caps).await;
+
+    let orders = table_until(&mut session, &caps, "orders", |t| t.n_dead_tup == 5000).await;
+    assert_eq!(orders.schema, "public");
+    assert_eq!(orders.n_live_tup, 10_000);
+    assert_eq!(orders.n_ins_since_vacuum, 10_000);
+    assert_eq!(
+        orders.n_mod_since_analyze, 15_000,
+        "10k inserts + 5k updates"
+    );
+    assert_eq!(orders.vacuum_count + orders.autovacuum_count, 0);
+    assert_eq!((orders.last_vacuum, orders.last_autovacuum), (None, None));
+    assert!(orders.xid_age.is_some_and(|age| age > 0), "{orders:?}");
+    assert!(!orders.partitioned);
+    let ratio = dead_ratio(&orders).unwrap_or_default();
+    assert!((ratio - 1.0 / 3.0).abs() < 1e-9, "5k dead of 15k: {ratio}");
+
+    let settings = &orders.autovacuum;
+    assert!(!settings.enabled);
+    assert!(settings.server_enabled);
+    assert_eq!(settings.table_overrides, vec!["autovacuum_enabled"]);
+    assert_eq!(
+        (settings.vacuum_threshold, settings.vacuum_scale_factor),
+        (50, 0.2),
+        "server defaults"
+    );
+
+    let verdict = autovacuum_verdict(&orders);
+    assert!(
+        matches!(
+            verdict.vacuum_due[..],
+            [
+                VacuumTrigger::DeadTuples { dead: 5000, .. },
+                VacuumTrigger::Inserts {
+                    inserted: 10_000,
+                    ..
+                }
+            ]
+        ),
+        "never vacuumed: reltuples counts as 0, thresholds 50 and 1000: {verdict:?}"
+    );
+    assert!(verdict.analyze_due, "{verdict:?}");
+    assert_eq!(verdict.off, Some(AutovacuumOff::Table));
+    assert!(verdict.blocked());
+    let summary = verdict.summary().unwrap_or_default();
+    assert!(
+        summary.starts_with("vacuum due (5.0k dead tuples > ")
+            && summary.contains("but autovacuum is off for this table"),
+        "{summary}"
+    );
+
+    let tuned = table_until(&mut session, &caps, "tuned", |_| true).await;
+    assert_eq!(tuned.autovacuum.vacuum_scale_factor, 0.01);
+    assert!(tuned.autovacuum.enabled);
+    assert_eq!(tuned.autovacuum.vacuum_threshold, 50);
+    assert_eq!(
+        tuned.autovacuum.table_overrides,
+        vec!["autovacuum_vacuum_scale_factor"]
+    );
+}
+
+#[tokio::test]
+async fn a_never_analyzed_table_is_overdue_until_it_is_analyzed() {
+    let db = common::shared().create_database().await;
+    let (mut session, caps) = monitor_db(&db).await;
+    let client = db.client().await;
+    // Autovacuum off so that it cannot analyze the table behind the test's back.
+    exec(
+        &client,
+        "CREATE TABLE events (id int) WITH (autovacuum_enabled = false);
+         INSERT INTO events SELECT generate_series(1, 100);",
+    )
+    .await;
+    let schedule = MaintenanceSchedule::default();
+
+    let events = table_until(&mut session, &caps, "events", |_| true).await;
+    let now = SystemTime::now();
+    assert_eq!(
+        analyze_overdue(&events, &schedule, now),
+        Some(Overdue::Never)
+    );
+    assert_eq!(
+        vacuum_overdue(&events, &schedule, now),
+        Some(Overdue::Never)
+    );
+
+    exec(&client, "ANALYZE events").await;
+    flush_stats(&client, &caps).await;
+    let events = table_until(&mut session, &caps, "events", |t| t.last_analyze.is_some()).await;
+    assert_eq!(events.analyze_count, 1);
+    assert_eq!(analyze_overdue(&events, &schedule, SystemTime::now()), None);
+    assert_eq!(events.reltuples, 100.0, "ANALYZE counted the rows");
+    assert_eq!(
+        vacuum_overdue(&events, &schedule, SystemTime::now()),
+        Some(Overdue::Never),
+        "ANALYZE is not a VACUUM"
+    );
+}
+
+/// Polls the progress collector until `pid`'s row satisfies `ready`.
+async fn progress_until(
+    session: &mut MonitorSession,
+    caps: &Capabilities,
+    pid: i32,
+    ready: impl Fn(&Progress) -> bool,
+) -> Progress {
+    eventually(&format!("progress of pid {pid}"), async || {
+        let all = collect_progress(session, caps)
+            .await
+            .map_err(|e| e.to_string())?;
+        match all.into_iter().find(|p| p.pid == pid) {
+            Some(row) if ready(&row) => Ok(row),
+            Some(row) => Err(format!("{row:#?}")),
+            None => Err(format!("pid {pid} not in progress views")),
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_running_vacuum_shows_its_phase_and_how_far_it_got() {
+    let db = common::shared().create_database().await;
+    let (mut session, caps) = monitor_db(&db).await;
+    let client = db.client().await;
+    exec(
+        &client,
+        "CREATE TABLE big (id int, pad text) WITH (autovacuum_enabled = false);
+         INSERT INTO big SELECT g, repeat('x', 20) FROM generate_series(1, 200000) g;",
+    )
+    .await;
+    exec(&client, "DELETE FROM big WHERE id % 2 = 0").await;
+
+    // Cost-based delay at its slowest: every page read sleeps, so the heap scan of
+    // ~1,000 pages would take minutes; the test watches it and cancels it.
+    let vacuumer = db.client().await;
+    let pid = backend_pid(&vacuumer).await;
+    let cancel = vacuumer.cancel_token();
+    exec(
+        &vacuumer,
+        "SET vacuum_cost_delay = 50; SET vacuum_cost_limit = 1",
+    )
+    .await;
+    let task = spawn_sql(vacuumer, "VACUUM big".into());
+
+    let first = progress_until(&mut session, &caps, pid, |p| p.percent.is_some()).await;
+    assert_eq!(first.kind, ProgressKind::Vacuum);
+    assert_eq!(first.relation, "big");
+    assert_eq!(first.phase, "scanning heap");
+    assert_eq!(first.database.as_deref(), Some(db.name.as_str()));
+    let percent = first.percent.unwrap_or(-1.0);
+    assert!((0.0..=100.0).contains(&percent), "{first:?}");
+    assert!(first.started.is_some(), "{first:?}");
+    assert!(first.detail.contains("dead items"), "{first:?}");
+
+    let later = progress_until(&mut session, &caps, pid, |p| {
+        p.percent.is_some_and(|now| now > percent)
+    })
+    .await;
+    assert!(later.percent.unwrap_or(101.0) < 100.0, "{later:?}");
+
+    must(cancel.cancel_query(NoTls).await, "cancel the VACUUM");
+    assert_eq!(finished(task).await, Err("57014".into()), "query_canceled");
+    eventually(
+        "the cancelled VACUUM to leave the progress view",
+        async || {
+            let all = collect_progress(&mut session, &caps)
+                .await
+                .map_err(|e| e.to_string())?;
+            match all.iter().find(|p| p.pid == pid) {
+                Some(row) => Err(format!("{row:?}")),
+                None => Ok(()),
+            }
+        },
+    )
+    .await;
+}
+
+fn entry<'a>(tables: &'a [TableWraparound], name: &str, toast: bool) -> &'a TableWraparound {
+    tables
+        .iter()
+        .find(|t| t.name == name && t.toast == toast)
+        .unwrap_or_else(|| panic!("{name} (toast: {toast}) not listed: {tables:#?}"))
+}
+
+#[tokio::test]
+async fn wraparound_shows_each_database_and_the_oldest_tables_against_the_limits() {
+    let db = common::shared().create_database().await;
+    let client = db.client().await;
+    exec(
+        &client,
+        "CREATE TABLE aged (id int, body text) WITH (
+             autovacuum_enabled = false, toast.autovacuum_enabled = false,
+             autovacuum_freeze_max_age = 100000, toast.autovacuum_freeze_max_age = 150000)",
+    )
+    .await;
+    // Burn a few transaction IDs, then freeze everything else in the database: `aged`
+    // and its TOAST table are now the oldest relations here.
+    for _ in 0..3 {
+        exec(&client, "SELECT txid_current()").await;
+    }
+    let others: String = must(
+        client
+            .query_one(
+                "SELECT string_agg(c.oid::regclass::text, ', ')
+                   FROM pg_class c
+                  WHERE c.relkind IN ('r', 'm', 't')
+                    AND c.oid NOT IN ('aged'::regclass,
+                                      (SELECT reltoastrelid FROM pg_class WHERE oid = 'aged'::regclass))",
+                &[],
+            )
+            .await,
+        "list relations",
+    )
+    .get(0);
+    exec(&client, &format!("VACUUM (FREEZE) {others}")).await;
+
+    let (mut session, _caps) = monitor_db(&db).await;
+    let wraparound = must(collect_wraparound(&mut session).await, "wraparound");
+    assert_eq!(wraparound.freeze_max_age, 200_000_000, "server default");
+    assert_eq!(wraparound.multixact_freeze_max_age, 400_000_000);
+
+    let ours = wraparound
+        .databases
+        .iter()
+        .find(|d| d.name == db.name)
+        .unwrap_or_else(|| panic!("{} not listed: {wraparound:#?}", db.name));
+    assert!(ours.xid_age > 0, "{ours:?}");
+    let expected = f64::from(ours.xid_age) * 100.0 / 200_000_000.0;
+    assert!((ours.percent_of_freeze_max_age - expected).abs() < 1e-9);
+    let expected = f64::from(ours.xid_age) * 100.0 / 2_147_483_648.0;
+    assert!((ours.percent_of_hard_limit - expected).abs() < 1e-9);
+    assert!(wraparound.databases.iter().any(|d| d.name == "template0"));
+    let ages: Vec<i32> = wraparound.databases.iter().map(|d| d.xid_age).collect();
+    assert!(ages.is_sorted_by(|a, b| a >= b), "oldest first: {ages:?}");
+
+    let tables = &wraparound.tables;
+    assert_eq!(tables.len(), 20);
+    let ages: Vec<i32> = tables.iter().map(|t| t.xid_age).collect();
+    assert!(ages.is_sorted_by(|a, b| a >= b), "oldest first: {ages:?}");
+    let heap = entry(tables, "aged", false);
+    let toast = entry(tables, "aged", true);
+    assert_eq!(
+        (heap.schema.as_str(), toast.schema.as_str()),
+        ("public", "public")
+    );
+    assert_ne!(heap.relid, toast.relid);
+    assert_eq!(
+        (heap.freeze_max_age, toast.freeze_max_age),
+        (100_000, 150_000)
+    );
+    assert!(heap.xid_age > 3, "{heap:?}");
+    let expected = f64::from(heap.xid_age) * 100.0 / 100_000.0;
+    assert!((heap.percent_of_freeze_max_age - expected).abs() < 1e-9);
+    assert!(
+        tables
+            .iter()
+            .all(|t| t.schema != "pg_toast" && !t.name.starts_with("pg_toast_")),
+        "TOAST tables carry their owner's name: {tables:#?}"
+    );
+}
+
+/// The seed's appendix C, plus an older failure, yesterday's failure and a running task.
+const TASK_RUNS: &str = r"
+    INSERT INTO maintenance_task_log
+        (task_name, status, started_at, finished_at, rows_processed, detail)
+    VALUES
+        ('cleanup_expired_sessions', 'completed', localtimestamp - interval '1 hour',
+         localtimestamp - interval '1 hour' + interval '138 seconds', 1234,
+         'sessions older than 90 days'),
+        ('update_table_statistics', 'completed', localtimestamp - interval '55 minutes',
+         localtimestamp - interval '55 minutes' + interval '522 seconds', 23, '23 tables'),
+        ('vacuum_analyze_tables', 'failed', localtimestamp - interval '10 days',
+         localtimestamp - interval '10 days' + interval '60 seconds', NULL, 'disk full'),
+        ('vacuum_analyze_tables', 'failed', localtimestamp - interval '1 day',
+         localtimestamp - interval '1 day' + interval '5 seconds', NULL,
+         'canceling statement due to lock timeout'),
+        ('vacuum_analyze_tables', 'completed', localtimestamp - interval '30 minutes',
+         localtimestamp - interval '30 minutes' + interval '912 seconds', 23, '23 tables'),
+        ('reindex_fragmented_indexes', 'running', localtimestamp - interval '5 minutes',
+         NULL, NULL, E'idx_\x1b[2Jusers')";
+
+async fn install_schema(client: &Client) {
+    for (_, sql) in pgpulse::schema::STATEMENTS {
+        exec(client, sql).await;
+    }
+}
+
+#[tokio::test]
+async fn task_history_shows_the_latest_run_of_each_task_and_recent_failures() {
+    let db = common::shared().create_database().await;
+    let client = db.client().await;
+    install_schema(&client).await;
+    exec(&client, TASK_RUNS).await;
+    let (mut session, caps) = monitor_db(&db).await;
+    assert!(caps.has_maintenance_task_log);
+
+    let runs = must(
+        collect_task_history(&mut session, &caps).await,
+        "task history",
+    );
+    let names: Vec<&str> = runs.iter().map(|r| r.task_name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "cleanup_expired_sessions",
+            "reindex_fragmented_indexes",
+            "update_table_statistics",
+            "vacuum_analyze_tables"
+        ]
+    );
+    let [cleanup, reindex, statistics, vacuum] = &runs[..] else {
+        panic!("{runs:#?}");
+    };
+
+    assert_eq!(cleanup.status, TaskStatus::Completed);
+    assert_eq!(cleanup.duration, Some(Duration::from_secs(138)), "2.3 min");
+    assert_eq!(cleanup.rows_processed, Some(1234));
+    assert_eq!(cleanup.failures_7d, 0);
+    let ago = cleanup.started_ago.unwrap_or_default();
+    assert!(
+        ago >= Duration::from_secs(3600) && ago < Duration::from_secs(3600 + 60),
+        "{ago:?}"
+    );
+    let finished_at = cleanup.finished_at.unwrap_or(SystemTime::UNIX_EPOCH);
+    assert_eq!(
+        finished_at.duration_since(cleanup.started_at).ok(),
+        Some(Duration::from_secs(138))
+    );
+    let wall_clock_ago = SystemTime::now()
+        .duration_since(cleanup.started_at)
+        .unwrap_or_default();
+    assert!(
+        wall_clock_ago.abs_diff(Duration::from_secs(3600)) < Duration::from_secs(60),
+        "started_at is read in the server's time zone: {wall_clock_ago:?}"
+    );
+
+    assert_eq!(statistics.status, TaskStatus::Completed);
+    assert_eq!(
+        statistics.duration,
+        Some(Duration::from_secs(522)),
+        "8.7 min"
+    );
+    assert_eq!(statistics.detail.as_deref(), Some("23 tables"));
+
+    assert_eq!(
+        vacuum.status,
+        TaskStatus::Completed,
+        "today's run is the latest"
+    );
+    assert_eq!(
+        vacuum.failures_7d, 1,
+        "yesterday's; the one 10 days ago is older"
+    );
+    assert_eq!(vacuum.duration, Some(Duration::from_secs(912)));
+
+    assert_eq!(reindex.status, TaskStatus::Running);
+    assert_eq!((reindex.finished_at, reindex.duration), (None, None));
+    assert_eq!(
+        reindex.detail.as_deref(),
+        Some("idx_\\x1b[2Jusers"),
+        "escape sequences are defused"
+    );
+}
+
+#[tokio::test]
+async fn task_history_without_its_table_says_how_to_create_it() {
+    let db = common::shared().create_database().await;
+    let (mut session, caps) = monitor_db(&db).await;
+    assert!(!caps.has_maintenance_task_log);
+    let missing = Err(SectionError::Unavailable {
+        reason: "table maintenance_task_log not found in the search path".into(),
+        fix: Some("pgpulse schema install".into()),
+    });
+    assert_eq!(collect_task_history(&mut session, &caps).await, missing);
+
+    // Dropped after the capability probe saw it: the same answer, not a query error.
+    let client = db.client().await;
+    install_schema(&client).await;
+    let (mut session, caps) = monitor_db(&db).await;
+    assert!(caps.has_maintenance_task_log);
+    exec(&client, "DROP TABLE maintenance_task_log").await;
+    assert_eq!(collect_task_history(&mut session, &caps).await, missing);
+}
