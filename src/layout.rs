@@ -70,7 +70,7 @@ pub fn tables_of(screen: Screen) -> &'static [TableId] {
 
 /// Where each table of a screen is drawn (for paging and mouse clicks); the renderers
 /// use the same rectangles.
-pub fn table_areas(screen: Screen, body: Rect) -> Vec<(TableId, Rect)> {
+pub fn table_areas(screen: Screen, body: Rect, focused: Option<TableId>) -> Vec<(TableId, Rect)> {
     match screen {
         Screen::Activity => vec![(TableId::Activity, body)],
         Screen::Queries => {
@@ -81,7 +81,7 @@ pub fn table_areas(screen: Screen, body: Rect) -> Vec<(TableId, Rect)> {
             ]
         }
         Screen::Cache => crate::ui::cache::table_areas(body),
-        Screen::Pool => crate::ui::pool::table_areas(body),
+        Screen::Pool => crate::ui::pool::table_areas_for(body, focused),
         Screen::Indexes => crate::ui::indexes::table_areas(body),
         Screen::Maintenance => crate::ui::maintenance::table_areas(body),
         Screen::Dashboard => vec![],

@@ -30,7 +30,37 @@ pub enum PollerCommand {
     SetLatencyWindow(Duration),
     /// A new `database_statistics_snapshot` history window: re-read the slow tier now.
     SetHistoryWindow(Duration),
+    /// The user switched to this screen: its slow sources are read from now on (and now,
+    /// if what we have is older than the slow interval).
+    ShowScreen(crate::keymap::Screen),
 }
+
+/// Slow-tier sources that cost real server time on big databases (thousands of tables
+/// and indexes), grouped by the screen that shows them. The group of the screen on view
+/// follows the slow interval; the others are refreshed only every [`IDLE_GROUP_EVERY`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum SlowGroup {
+    Cache,
+    Indexes,
+    Maintenance,
+}
+
+impl SlowGroup {
+    const ALL: [SlowGroup; 3] = [SlowGroup::Cache, SlowGroup::Indexes, SlowGroup::Maintenance];
+
+    fn of(screen: crate::keymap::Screen) -> Option<SlowGroup> {
+        use crate::keymap::Screen;
+        match screen {
+            Screen::Cache => Some(SlowGroup::Cache),
+            Screen::Indexes => Some(SlowGroup::Indexes),
+            Screen::Maintenance => Some(SlowGroup::Maintenance),
+            _ => None,
+        }
+    }
+}
+
+/// How often the slow groups of screens not on view are refreshed.
+const IDLE_GROUP_EVERY: Duration = Duration::from_secs(300);
 
 /// Tier intervals and the latency source's settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -70,7 +100,10 @@ pub fn spawn(
 /// Starts an already configured poller on the current runtime.
 pub fn spawn_poller(
     poller: Poller,
-) -> (watch::Receiver<Option<Snapshot>>, mpsc::UnboundedSender<PollerCommand>) {
+) -> (
+    watch::Receiver<Option<Snapshot>>,
+    mpsc::UnboundedSender<PollerCommand>,
+) {
     let (snapshots, receiver) = watch::channel(None);
     let (commands, command_rx) = mpsc::unbounded_channel();
     tokio::spawn(poller.run(snapshots, command_rx));
@@ -90,6 +123,9 @@ pub struct Poller {
     backoff: Backoff,
     pgbouncer: Option<PgBouncerClient>,
     host: Option<HostSampler>,
+    /// The screen on view, and when each slow group was last read.
+    screen: crate::keymap::Screen,
+    group_polled: std::collections::HashMap<SlowGroup, Instant>,
 }
 
 impl Poller {
@@ -109,6 +145,8 @@ impl Poller {
             backoff: Backoff::default(),
             pgbouncer: None,
             host,
+            screen: crate::keymap::Screen::Dashboard,
+            group_polled: std::collections::HashMap::new(),
         }
     }
 
@@ -143,6 +181,17 @@ impl Poller {
                     }
                     Some(PollerCommand::SetHistoryWindow(window)) => {
                         self.config.history_window = window;
+                        self.group_polled.remove(&SlowGroup::Cache);
+                        self.slow_due = Instant::now();
+                    }
+                    Some(PollerCommand::ShowScreen(screen)) => {
+                        self.screen = screen;
+                        let stale = SlowGroup::of(screen).is_some_and(|group| {
+                            self.group_polled.get(&group).is_none_or(|at| at.elapsed() >= self.config.slow)
+                        });
+                        if !stale {
+                            continue;
+                        }
                         self.slow_due = Instant::now();
                     }
                 },
@@ -177,7 +226,10 @@ impl Poller {
             None => None,
         };
         let host = self.host.as_mut().map(|sampler| {
-            let pids: Vec<i32> = activity.as_ref().map(|s| s.iter().map(|s| s.pid).collect()).unwrap_or_default();
+            let pids: Vec<i32> = activity
+                .as_ref()
+                .map(|s| s.iter().map(|s| s.pid).collect())
+                .unwrap_or_default();
             sampler.sample(&pids)
         });
         Snapshot {
@@ -196,41 +248,63 @@ impl Poller {
         }
     }
 
-    /// The slow tier: sources that cost more or change slowly.
+    /// Whether a slow group is read this time: always for the screen on view, and every
+    /// [`IDLE_GROUP_EVERY`] otherwise (so alerts and a later visit are not too old).
+    fn group_due(&self, group: SlowGroup) -> bool {
+        SlowGroup::of(self.screen) == Some(group)
+            || self
+                .group_polled
+                .get(&group)
+                .is_none_or(|at| at.elapsed() >= IDLE_GROUP_EVERY)
+    }
+
+    /// The slow tier: sources that cost more or change slowly. Groups not read this time
+    /// keep their previous results.
     async fn poll_slow_tier(&mut self, caps: &Capabilities) -> SlowTier {
+        let previous = self.slow.clone();
+        let due: Vec<SlowGroup> = SlowGroup::ALL
+            .into_iter()
+            .filter(|g| self.group_due(*g))
+            .collect();
         let session = &mut self.session;
-        let performance_log = collector::collect_performance_log(
+        let mut tier = match previous {
+            Some(previous) => (*previous).clone(),
+            None => SlowTier::not_polled(SystemTime::now()),
+        };
+        tier.taken_at = SystemTime::now();
+        tier.performance_log = collector::collect_performance_log(
             session,
             caps,
             self.config.latency_window,
             self.config.slow_query_threshold,
         )
         .await;
-        let table_totals = collector::collect_table_totals(session).await;
-        let table_cache = collector::collect_table_cache(session).await;
-        let snapshot_history = collector::collect_snapshot_history(session, caps, self.config.history_window).await;
-        let indexes = collector::collect_indexes(session).await;
-        let index_flags = indexes
-            .as_ref()
-            .map(|list| collector::flag_indexes(list).into_iter().collect())
-            .unwrap_or_default();
-        let table_scans = collector::collect_table_scans(session).await;
-        let maintenance = collector::collect_table_maintenance(session, caps).await;
-        let wraparound = collector::collect_wraparound(session).await;
-        let task_history = collector::collect_task_history(session, caps).await;
-        SlowTier {
-            taken_at: SystemTime::now(),
-            performance_log,
-            table_totals,
-            table_cache,
-            snapshot_history,
-            indexes,
-            index_flags,
-            table_scans,
-            maintenance,
-            wraparound,
-            task_history,
+        tier.table_totals = collector::collect_table_totals(session).await;
+        if due.contains(&SlowGroup::Cache) {
+            tier.table_cache = collector::collect_table_cache(session).await;
+            tier.snapshot_history =
+                collector::collect_snapshot_history(session, caps, self.config.history_window)
+                    .await;
         }
+        if due.contains(&SlowGroup::Indexes) {
+            tier.indexes = collector::collect_indexes(session).await;
+            tier.index_flags = tier
+                .indexes
+                .as_ref()
+                .map(|list| collector::flag_indexes(list).into_iter().collect())
+                .unwrap_or_default();
+            tier.table_scans = collector::collect_table_scans(session).await;
+        }
+        if due.contains(&SlowGroup::Maintenance) {
+            tier.maintenance = collector::collect_table_maintenance(session, caps).await;
+            tier.wraparound = collector::collect_wraparound(session).await;
+            tier.task_history = collector::collect_task_history(session, caps).await;
+        }
+        let now = Instant::now();
+        for group in due {
+            self.group_polled.insert(group, now);
+        }
+        tier
     }
 
     /// Connects when disconnected, at most once per backoff step; re-probes after every

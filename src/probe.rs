@@ -186,7 +186,7 @@ pub(crate) fn sample_capabilities() -> Capabilities {
         postmaster_start_time: SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000),
         ssl: Some(false),
         ssl_version: None,
-        backend_pid: 4242,
+        backend_pid: 1,
     }
 }
 

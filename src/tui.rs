@@ -11,8 +11,8 @@ use tokio::signal::unix::{SignalKind, signal};
 
 use crate::app::{App, Effect, Event};
 use crate::cli::Cli;
-use crate::commands::open_monitoring;
 use crate::collector::PgBouncerClient;
+use crate::commands::open_monitoring;
 use crate::config::Config;
 use crate::poller::{self, Poller, PollerConfig};
 use crate::sanitize::sanitized;
@@ -36,8 +36,16 @@ pub async fn run(cli: &Cli) -> Result<ExitCode, String> {
     let theme = theme::load_theme(theme_name, config_dir.as_deref()).map_err(|e| e.to_string())?;
     let keymap = settings.keymap().map_err(|e| e.to_string())?;
     let conninfo = match (&cli.target, &cli.conninfo) {
-        (Some(_), Some(_)) => return Err("give either --target or a connection string, not both".into()),
-        (Some(name), None) => Some(settings.target(name).map_err(|e| e.to_string())?.conninfo.clone()),
+        (Some(_), Some(_)) => {
+            return Err("give either --target or a connection string, not both".into());
+        }
+        (Some(name), None) => Some(
+            settings
+                .target(name)
+                .map_err(|e| e.to_string())?
+                .conninfo
+                .clone(),
+        ),
         (None, conninfo) => conninfo.clone(),
     };
     // Connect before taking over the terminal, so password prompts and connection errors
@@ -53,7 +61,8 @@ pub async fn run(cli: &Cli) -> Result<ExitCode, String> {
     };
     let mut poller = Poller::new(session, caps, poller_config);
     if let Some(bouncer) = &settings.pgbouncer {
-        let client = PgBouncerClient::from_conninfo(&bouncer.conninfo).map_err(|e| format!("[pgbouncer] conninfo: {e}"))?;
+        let client = PgBouncerClient::from_conninfo(&bouncer.conninfo)
+            .map_err(|e| format!("[pgbouncer] conninfo: {e}"))?;
         poller = poller.with_pgbouncer(client);
     }
     let (mut snapshots, commands) = poller::spawn_poller(poller);

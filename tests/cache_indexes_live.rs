@@ -233,6 +233,26 @@ async fn an_index_scan_is_counted_for_its_index_and_table() {
     assert_eq!(table.n_live_tup, 5000);
     // More sequential than index scans, 5,000 rows each: the hint fires.
     assert!(missing_index_hint(table), "{table:#?}");
+
+    // The collectors compute the statistics views' columns themselves (cheaper than
+    // the views with thousands of tables): the numbers must be the views' numbers.
+    let sql = "SELECT idx_scan, idx_tup_read, idx_tup_fetch FROM pg_stat_user_indexes
+               WHERE indexrelname = 'sessions_user_idx'";
+    let row = must(client.query_one(sql, &[]).await, sql);
+    let view: (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!(view, (idx.idx_scan, idx.idx_tup_read, idx.idx_tup_fetch));
+    let sql = "SELECT seq_scan, seq_tup_read, idx_scan, idx_tup_fetch, n_live_tup
+               FROM pg_stat_user_tables WHERE relname = 'sessions'";
+    let row = must(client.query_one(sql, &[]).await, sql);
+    let view: [i64; 5] = [row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)];
+    let ours = [
+        table.seq_scan,
+        table.seq_tup_read,
+        table.idx_scan,
+        table.idx_tup_fetch,
+        table.n_live_tup,
+    ];
+    assert_eq!(view, ours);
 }
 
 #[tokio::test]
@@ -277,6 +297,22 @@ async fn a_table_read_twice_shows_cache_hits_and_estimated_sizes() {
     assert!(content.index_bytes > 0, "the primary key has pages");
     assert_eq!(content.row_estimate, Some(2000));
     assert!(content.heap_hit_ratio().is_some_and(|r| r > 0.0));
+    // Computed like pg_statio_user_tables (TOAST counters include the TOAST index).
+    let sql = "SELECT heap_blks_hit, heap_blks_read, idx_blks_hit, idx_blks_read,
+                      coalesce(toast_blks_hit, 0) + coalesce(tidx_blks_hit, 0),
+                      coalesce(toast_blks_read, 0) + coalesce(tidx_blks_read, 0)
+               FROM pg_statio_user_tables WHERE relname = 'content'";
+    let row = must(client.query_one(sql, &[]).await, sql);
+    let view: [i64; 6] = std::array::from_fn(|i| row.get(i));
+    let ours = [
+        content.heap_blks_hit,
+        content.heap_blks_read,
+        content.idx_blks_hit,
+        content.idx_blks_read,
+        content.toast_blks_hit,
+        content.toast_blks_read,
+    ];
+    assert_eq!(view, ours);
     assert_eq!(tables[0].table, "content", "largest first");
 
     let fresh = tables
@@ -445,6 +481,9 @@ async fn many_tables_and_indexes_are_read_in_one_capped_query() {
         1200,
         "300 tables with a primary key and 3 indexes"
     );
+    let sql = "SELECT count(*) FROM pg_stat_user_indexes";
+    let listed: i64 = must(client.query_one(sql, &[]).await, sql).get(0);
+    assert_eq!(listed, 1200, "the same indexes as pg_stat_user_indexes");
     let flagged = flag_indexes(&all);
     assert_eq!(flagged.len(), all.len());
     let unused = flagged.iter().filter(|(_, f)| f.unused).count();

@@ -181,7 +181,9 @@ mod tests {
             latency(10, 120.0),
             tables(10, 90, 800, 200),
         );
-        cur.capabilities = Some(Arc::new(crate::probe::sample_capabilities()));
+        let mut caps = crate::probe::sample_capabilities();
+        caps.backend_pid = 4242;
+        cur.capabilities = Some(Arc::new(caps));
         let prev = snapshot_at(0).with_database(db(1));
         let metrics = snapshot_metrics(Some(&prev), &cur, 1);
         let inputs = inputs_from(&cur, Some(&metrics), Some(&host(Some(0.5), 100, 25)));

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 
 use super::table::RowId;
 use super::views::ActivityMode;
-use super::{App, Effect, LATENCY_WINDOWS, MAX_REFRESH, MIN_REFRESH, Mode};
+use super::{App, Effect, HISTORY_WINDOWS, LATENCY_WINDOWS, MAX_REFRESH, MIN_REFRESH, Mode};
 use crate::keymap::{Action, Context, Screen};
 use crate::layout;
 use crate::poller::PollerCommand;
@@ -103,9 +103,9 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
             app.help_scroll = 0;
             app.mode = Mode::Help;
         }
-        Action::Screen(screen) => app.screen = screen,
-        Action::NextScreen => app.screen = cycle_screen(app.screen, true),
-        Action::PrevScreen => app.screen = cycle_screen(app.screen, false),
+        Action::Screen(screen) => return show_screen(app, screen),
+        Action::NextScreen => return show_screen(app, cycle_screen(app.screen, true)),
+        Action::PrevScreen => return show_screen(app, cycle_screen(app.screen, false)),
         Action::Up => move_selection(app, -1),
         Action::Down => move_selection(app, 1),
         Action::PageUp => move_selection(app, -page(app)),
@@ -180,12 +180,25 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         Action::WindowShorter | Action::WindowLonger if app.screen == Screen::Queries => {
             return change_window(app, action == Action::WindowLonger);
         }
+        Action::WindowShorter | Action::WindowLonger if app.screen == Screen::Cache => {
+            return change_history_window(app, action == Action::WindowLonger);
+        }
         other => {
             let keys = app.keymap.keys_for(other).join("/");
             app.set_status(format!("{keys}: not available on this screen yet"), false);
         }
     }
     vec![]
+}
+
+/// Switches screens and tells the poller, which reads some costly sources only for the
+/// screen that shows them.
+fn show_screen(app: &mut App, screen: Screen) -> Vec<Effect> {
+    if app.screen == screen {
+        return vec![];
+    }
+    app.screen = screen;
+    vec![Effect::Poller(PollerCommand::ShowScreen(screen))]
 }
 
 fn cycle_screen(current: Screen, forward: bool) -> Screen {
@@ -202,7 +215,7 @@ fn cycle_screen(current: Screen, forward: bool) -> Screen {
 fn page(app: &App) -> isize {
     let areas = layout::areas(Rect::new(0, 0, app.size.0, app.size.1));
     let focused = app.focused_table_id();
-    let rows = layout::table_areas(app.screen, areas.body)
+    let rows = layout::table_areas(app.screen, areas.body, focused)
         .into_iter()
         .find(|(id, _)| Some(*id) == focused)
         .map_or(10, |(_, rect)| layout::table_rows(rect));
@@ -254,6 +267,29 @@ fn change_window(app: &mut App, longer: bool) -> Vec<Effect> {
     ))]
 }
 
+fn change_history_window(app: &mut App, longer: bool) -> Vec<Effect> {
+    let index = HISTORY_WINDOWS
+        .iter()
+        .position(|w| *w >= app.history_window)
+        .unwrap_or(0);
+    let next = if longer {
+        (index + 1).min(HISTORY_WINDOWS.len() - 1)
+    } else {
+        index.saturating_sub(1)
+    };
+    app.history_window = HISTORY_WINDOWS[next];
+    app.set_status(
+        format!(
+            "snapshot history: last {}",
+            crate::format::duration(app.history_window)
+        ),
+        false,
+    );
+    vec![Effect::Poller(PollerCommand::SetHistoryWindow(
+        app.history_window,
+    ))]
+}
+
 /// The selected row's query text (or name) for the clipboard.
 fn copy_selected(app: &mut App) -> Vec<Effect> {
     let text = selected_text(app);
@@ -283,7 +319,43 @@ pub fn selected_text(app: &mut App) -> Option<String> {
             .map(|s| s.query.clone()),
         RowId::Statement(key) => snapshot.statements.as_ref().ok()?.texts.get(&key).cloned(),
         RowId::QueryHash(hash) => Some(hash),
+        RowId::Name(name) => Some(name),
+        RowId::Relation(oid) => relation_name(snapshot, oid),
     }
+}
+
+/// `schema.name` of a table or index the slow tier knows, for copying.
+fn relation_name(snapshot: &crate::snapshot::Snapshot, oid: u32) -> Option<String> {
+    let slow = snapshot.slow.as_ref()?;
+    let from_indexes = slow.indexes.as_ref().ok().and_then(|list| {
+        list.iter()
+            .find(|i| i.indexrelid == oid)
+            .map(|i| format!("{}.{}", i.schema, i.name))
+    });
+    let from_cache = || {
+        slow.table_cache.as_ref().ok().and_then(|list| {
+            list.iter()
+                .find(|t| t.relid == oid)
+                .map(|t| format!("{}.{}", t.schema, t.table))
+        })
+    };
+    let from_scans = || {
+        slow.table_scans.as_ref().ok().and_then(|list| {
+            list.iter()
+                .find(|t| t.relid == oid)
+                .map(|t| format!("{}.{}", t.schema, t.table))
+        })
+    };
+    from_indexes
+        .or_else(|| {
+            slow.maintenance.as_ref().ok().and_then(|list| {
+                list.iter()
+                    .find(|t| t.relid == oid)
+                    .map(|t| format!("{}.{}", t.schema, t.name))
+            })
+        })
+        .or_else(from_cache)
+        .or_else(from_scans)
 }
 
 pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
@@ -296,8 +368,8 @@ pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
                 .into_iter()
                 .find(|(_, _, from, to)| (*from..*to).contains(&mouse.column))
             {
-                app.screen = screen;
                 app.mode = Mode::Normal;
+                return show_screen(app, screen);
             }
         }
         MouseEventKind::Down(MouseButton::Left) => click_row(app, areas.body, mouse),
@@ -308,7 +380,7 @@ pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
 
 fn click_row(app: &mut App, body: Rect, mouse: MouseEvent) {
     let tables = layout::tables_of(app.screen);
-    for (id, rect) in layout::table_areas(app.screen, body) {
+    for (id, rect) in layout::table_areas(app.screen, body, app.focused_table_id()) {
         // Border and header take the first two lines of a table.
         let first_row = rect.y + 2;
         let inside = mouse.column > rect.x && mouse.column < rect.right().saturating_sub(1);

@@ -153,19 +153,11 @@ pub fn tiles(app: &App) -> Vec<Tile> {
         }
     }
 
-    let alerts = tiles
-        .iter()
-        .filter(|t| matches!(t.level, Some(Level::Warn | Level::Crit)))
-        .count();
-    let worst = tiles.iter().filter_map(|t| t.level).max();
+    // The alert engine's count: the same rules drive the header badge and the bell.
     tiles.push(Tile {
         label: "ALERTS",
-        value: alerts.to_string(),
-        level: Some(if alerts == 0 {
-            Level::Ok
-        } else {
-            worst.unwrap_or(Level::Warn)
-        }),
+        value: app.alerts.active().len().to_string(),
+        level: Some(app.alerts.worst()),
         note: None,
     });
     tiles

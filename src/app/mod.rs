@@ -224,10 +224,18 @@ impl App {
         self.now = self.now.max(snapshot.taken_at);
         self.derived.absorb(self.latest.as_ref(), &snapshot);
         self.pool_usage = match (&snapshot.activity, &snapshot.server) {
-            (Ok(sessions), Ok(server)) => Some(crate::collector::pool_usage(sessions, server, &self.config.pools)),
+            (Ok(sessions), Ok(server)) => Some(crate::collector::pool_usage(
+                sessions,
+                server,
+                &self.config.pools,
+            )),
             _ => None,
         };
-        let inputs = crate::alerts::inputs_from(&snapshot, self.derived.metrics.as_ref(), snapshot.host.as_ref());
+        let inputs = crate::alerts::inputs_from(
+            &snapshot,
+            self.derived.metrics.as_ref(),
+            snapshot.host.as_ref(),
+        );
         let changes = self.alerts.evaluate(snapshot.taken_at, &inputs);
         self.latest = Some(snapshot);
         self.rebuild_tables();
@@ -252,7 +260,8 @@ impl App {
         let areas =
             crate::layout::areas(ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1));
         for screen in Screen::ALL {
-            for (id, rect) in crate::layout::table_areas(screen, areas.body) {
+            let focused = self.focused_table_id_on(screen);
+            for (id, rect) in crate::layout::table_areas(screen, areas.body, focused) {
                 self.tables
                     .state_mut(id)
                     .scroll_into_view(crate::layout::table_rows(rect));
@@ -273,8 +282,13 @@ impl App {
 
     /// The table the selection keys act on, on the current screen.
     pub fn focused_table_id(&self) -> Option<TableId> {
-        let tables = crate::layout::tables_of(self.screen);
-        let index = self.focus.get(&self.screen).copied().unwrap_or(0);
+        self.focused_table_id_on(self.screen)
+    }
+
+    /// The table that has (or would have) the selection on `screen`.
+    pub fn focused_table_id_on(&self, screen: Screen) -> Option<TableId> {
+        let tables = crate::layout::tables_of(screen);
+        let index = self.focus.get(&screen).copied().unwrap_or(0);
         tables
             .get(index.min(tables.len().saturating_sub(1)))
             .copied()

@@ -9,6 +9,10 @@ pub enum RowId {
     Pid(i32),
     Statement(StatementKey),
     QueryHash(String),
+    /// A table or index, by OID.
+    Relation(u32),
+    /// A named group: an application, a user, a client, a PgBouncer pool, a database.
+    Name(String),
 }
 
 /// How a cell compares when its column is the sort column.
@@ -106,6 +110,8 @@ pub struct TableModel {
     pub rows: Vec<Row>,
     /// Rows before filtering (for "12 of 40" in the title).
     pub total_rows: usize,
+    /// The rows' order is their meaning (a tree): no sort column is shown.
+    pub fixed_order: bool,
 }
 
 /// What the user did to a table.
@@ -151,6 +157,7 @@ impl TableState {
             columns,
             rows,
             total_rows,
+            fixed_order: keep_order,
         }
     }
 

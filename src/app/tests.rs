@@ -61,7 +61,15 @@ fn visible_pids(app: &App) -> Vec<RowId> {
 #[test]
 fn number_keys_tab_and_backtab_switch_screens() {
     let mut app = app_with_sessions();
-    chars(&mut app, "2");
+    assert_eq!(
+        chars(&mut app, "2"),
+        vec![Effect::Poller(PollerCommand::ShowScreen(Screen::Activity))],
+        "the poller learns which screen is on view"
+    );
+    assert!(
+        chars(&mut app, "2").is_empty(),
+        "no news when the screen stays"
+    );
     assert_eq!(app.screen, Screen::Activity);
     app.update(key(KeyCode::Tab));
     assert_eq!(app.screen, Screen::Queries);
@@ -101,7 +109,11 @@ fn filter_narrows_live_enter_keeps_it_and_esc_clears_it() {
 fn q_typed_into_the_filter_does_not_quit() {
     let mut app = app_with_sessions();
     let effects = chars(&mut app, "2/q");
-    assert!(effects.is_empty());
+    assert_eq!(
+        effects,
+        vec![Effect::Poller(PollerCommand::ShowScreen(Screen::Activity))],
+        "only the screen switch; q went into the filter"
+    );
     assert_eq!(app.mode, Mode::Filter { input: "q".into() });
 }
 

@@ -41,8 +41,8 @@ pub use index_flags::flag_indexes;
 pub use indexes::{collect_indexes, collect_table_scans, missing_index_hint};
 pub use maintenance::collect_table_maintenance;
 pub use maintenance_rules::{
-    AutovacuumOff, AutovacuumVerdict, MaintenanceSchedule, Overdue, VacuumTrigger,
-    analyze_overdue, autovacuum_verdict, dead_ratio, vacuum_overdue,
+    AutovacuumOff, AutovacuumVerdict, MaintenanceSchedule, Overdue, VacuumTrigger, analyze_overdue,
+    autovacuum_verdict, dead_ratio, vacuum_overdue,
 };
 pub use performance_log::collect_performance_log;
 pub use pgbouncer::{PgBouncerClient, collect_pgbouncer};

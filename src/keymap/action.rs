@@ -150,6 +150,15 @@ const ACTIONS: &str = "actions";
 
 const ACTIVITY: &[Screen] = &[Screen::Activity];
 const QUERIES: &[Screen] = &[Screen::Queries];
+/// Screens with more than one table (`f` moves between them).
+const MULTI_TABLE: &[Screen] = &[
+    Screen::Queries,
+    Screen::Pool,
+    Screen::Indexes,
+    Screen::Maintenance,
+];
+/// Screens with a time window (`[`/`]`): latency percentiles, snapshot history.
+const WINDOWED: &[Screen] = &[Screen::Queries, Screen::Cache];
 const TABLES: &[Screen] = &[Screen::Maintenance, Screen::Cache, Screen::Indexes];
 
 impl Action {
@@ -255,12 +264,12 @@ impl Action {
             Action::Detail => spec("detail", TABLE, Browsing, keys![code(KeyCode::Enter)], "Open or close the selected row's detail view"),
             Action::Mark => spec("mark", TABLE, Table, keys![ch(' ')], "Mark or unmark the selected row"),
             Action::Copy => spec("copy", TABLE, Browsing, keys![ch('y')], "Copy the selected query or name (OSC 52)"),
-            Action::FocusNext => spec("focus-next", TABLE, On(QUERIES), keys![ch('f')], "Move focus to the other table"),
+            Action::FocusNext => spec("focus-next", TABLE, On(MULTI_TABLE), keys![ch('f')], "Move focus to the next table on the screen"),
             Action::ToggleIdle => spec("toggle-idle", TABLE, On(ACTIVITY), keys![ch('i')], "Hide or show idle sessions"),
             Action::CycleActivityMode => spec("cycle-activity-mode", TABLE, On(ACTIVITY), keys![ch('m')], "Show all, active, waiting sessions or the blocking tree"),
             Action::ToggleCumulative => spec("toggle-cumulative", TABLE, On(QUERIES), keys![ch('t')], "Show interval or cumulative statistics"),
-            Action::WindowShorter => spec("window-shorter", TABLE, On(QUERIES), keys![ch('[')], "Shorten the latency percentile window"),
-            Action::WindowLonger => spec("window-longer", TABLE, On(QUERIES), keys![ch(']')], "Lengthen the latency percentile window"),
+            Action::WindowShorter => spec("window-shorter", TABLE, On(WINDOWED), keys![ch('[')], "Shorten the time window (latency percentiles, snapshot history)"),
+            Action::WindowLonger => spec("window-longer", TABLE, On(WINDOWED), keys![ch(']')], "Lengthen the time window (latency percentiles, snapshot history)"),
             Action::CancelBackend => spec("cancel-backend", ACTIONS, On(ACTIVITY), keys![ch('c')], "Cancel the selected session's query"),
             Action::TerminateBackend => spec("terminate-backend", ACTIONS, On(ACTIVITY), keys![ch('K')], "Terminate the selected session"),
             Action::Vacuum => spec("vacuum", ACTIONS, On(TABLES), keys![ch('v')], "VACUUM (ANALYZE) the selected table"),

@@ -36,14 +36,25 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         5
     };
-    let [tiles_area, charts_area, offenders_area] = Layout::vertical([
+    let alerts = app.alerts.active().len();
+    // Active alerts get their own panel, as tall as the list (up to 6 lines).
+    let alerts_height = if alerts == 0 {
+        0
+    } else {
+        u16::try_from(alerts.min(6)).unwrap_or(6) + 2
+    };
+    let [tiles_area, charts_area, alerts_area, offenders_area] = Layout::vertical([
         Constraint::Length(tiles_height),
         Constraint::Length(charts_height),
+        Constraint::Length(alerts_height),
         Constraint::Min(3),
     ])
     .areas(area);
     render_tiles(app, frame, tiles_area, &tiles, per_row);
     render_charts(app, frame, charts_area);
+    if alerts > 0 {
+        render_alerts(app, frame, alerts_area);
+    }
     render_offenders(app, frame, offenders_area);
 }
 
@@ -175,6 +186,46 @@ fn axis_label(series: Series, value: f64) -> String {
         Series::MeanLatencyMs => format::millis(value),
         _ => format::quantity(value),
     }
+}
+
+/// Active alerts: level, metric, value against its threshold, and since when.
+fn render_alerts(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.theme;
+    let lines: Vec<Line> = app
+        .alerts
+        .active()
+        .iter()
+        .map(|alert| {
+            let (label, role) = match alert.level {
+                Level::Crit => ("CRIT", Role::Crit),
+                _ => ("WARN", Role::Warn),
+            };
+            let since = app.now.duration_since(alert.since).unwrap_or_default();
+            Line::from(vec![
+                Span::styled(format!("{label} "), theme.style(role)),
+                Span::styled(
+                    format!("{:<24}", alert.kind.label()),
+                    theme.style(Role::Text),
+                ),
+                Span::styled(format!("{:>10}", alert.value), theme.style(role)),
+                Span::styled(
+                    format!("  threshold {}", alert.threshold),
+                    theme.style(Role::Muted),
+                ),
+                Span::styled(
+                    format!("  for {}", format::duration(since)),
+                    theme.style(Role::Muted),
+                ),
+            ])
+        })
+        .collect();
+    let block = Block::bordered()
+        .border_style(theme.style(level_role(Some(app.alerts.worst()))))
+        .title(Span::styled(
+            format!(" Alerts ({}) ", lines.len()),
+            theme.style(Role::Title),
+        ));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 fn render_offenders(app: &App, frame: &mut Frame, area: Rect) {

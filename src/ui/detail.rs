@@ -26,6 +26,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
             format!(" query_hash {hash} "),
             latency_detail(app, &hash, theme),
         ),
+        Some(id @ (RowId::Relation(_) | RowId::Name(_))) => row_detail(app, &id),
         None => (" detail ".into(), vec![Line::from("nothing selected")]),
     };
     let block = Block::bordered()
@@ -157,6 +158,52 @@ fn session_detail(app: &App, pid: i32) -> (String, Vec<Line<'static>>) {
     ];
     lines.extend(formatted_query(&session.query, theme));
     (format!(" session {pid} "), lines)
+}
+
+/// Every column of the selected row, one per line: the detail of screens whose rows
+/// are plain records (tables, indexes, applications, pools).
+fn row_detail(app: &App, id: &RowId) -> (String, Vec<Line<'static>>) {
+    let theme = &app.theme;
+    let Some(model) = app.focused_table_id().map(|t| app.tables.model(t)) else {
+        return (" detail ".into(), vec![]);
+    };
+    let Some(row) = model.rows.iter().find(|r| &r.id == id) else {
+        return (" detail ".into(), vec![Line::from("no longer listed")]);
+    };
+    let width = model
+        .columns
+        .iter()
+        .map(|c| c.title.chars().count())
+        .max()
+        .unwrap_or(0);
+    let lines = model
+        .columns
+        .iter()
+        .zip(&row.cells)
+        .map(|(column, cell)| {
+            Line::from(vec![
+                Span::styled(
+                    format!("{:<width$}  ", column.title),
+                    theme.style(Role::Muted),
+                ),
+                Span::styled(
+                    cell.text.trim().to_string(),
+                    theme.style(super::table::role_for(cell.severity)),
+                ),
+            ])
+        })
+        .collect();
+    // The first text column names the row (numeric columns like `!!` come before it).
+    let title = model
+        .columns
+        .iter()
+        .zip(&row.cells)
+        .find(|(column, _)| !column.numeric)
+        .map_or_else(
+            || " detail ".into(),
+            |(_, c)| format!(" {} ", c.text.trim()),
+        );
+    (title, lines)
 }
 
 fn join_or_dash(items: Vec<String>) -> String {

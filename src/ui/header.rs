@@ -60,6 +60,21 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
 
     let mut badges = Vec::new();
+    let alerts = app.alerts.active().len();
+    if alerts > 0 {
+        let role = match app.alerts.worst() {
+            crate::metrics::Level::Crit => Role::Crit,
+            _ => Role::Warn,
+        };
+        let label = if alerts == 1 { "ALERT" } else { "ALERTS" };
+        badges.push(Span::styled(
+            format!(" {alerts} {label} "),
+            theme
+                .style(role)
+                .add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+        badges.push(Span::raw(" "));
+    }
     if app.paused {
         badges.push(Span::styled(" PAUSED ", theme.style(Role::BadgeAlert)));
         badges.push(Span::raw(" "));

@@ -15,11 +15,17 @@ mod status;
 pub mod table;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_cache_indexes;
+#[cfg(test)]
+mod tests_maintenance;
+#[cfg(test)]
+mod tests_pool;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use crate::app::{App, Mode};
 use crate::keymap::Screen;
@@ -60,26 +66,6 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::raw(" "));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-/// Screens whose panels are not built yet say so plainly instead of showing nothing.
-pub(crate) fn render_coming(app: &App, frame: &mut Frame, area: Rect, screen: Screen) {
-    let block = Block::bordered()
-        .border_style(app.theme.style(Role::Border))
-        .title(Span::styled(
-            format!(" {} ", screen.title()),
-            app.theme.style(Role::Title),
-        ));
-    let text = format!(
-        "The {} screen is not in this build yet. Dashboard (1), Activity (2) and Queries (3) are live.",
-        screen.title()
-    );
-    frame.render_widget(
-        Paragraph::new(Span::styled(text, app.theme.style(Role::Muted)))
-            .block(block)
-            .wrap(Wrap { trim: true }),
-        area,
-    );
 }
 
 /// A rectangle of `width` x `height` centred in `area` (clamped to it), for overlays.

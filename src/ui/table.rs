@@ -107,7 +107,8 @@ pub fn render_table(
         .collect();
     let header = UiRow::new(shown.iter().map(|&i| {
         let column = &model.columns[i];
-        let marker = match (state.sort_column == Some(i), state.descending) {
+        let sorted_here = state.sort_column == Some(i) && !model.fixed_order;
+        let marker = match (sorted_here, state.descending) {
             (true, true) => "▼",
             (true, false) => "▲",
             _ => "",

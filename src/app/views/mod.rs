@@ -47,6 +47,13 @@ pub fn default_sort(id: TableId) -> usize {
         TableId::Activity => ACTIVITY_DEFAULT_SORT,
         TableId::Statements => STATEMENTS_DEFAULT_SORT,
         TableId::Latency => LATENCY_DEFAULT_SORT,
+        TableId::PoolApplications
+        | TableId::PoolUsers
+        | TableId::PoolClients
+        | TableId::PgBouncerPools => pool::default_sort(id),
+        TableId::Progress => maintenance::PROGRESS_DEFAULT_SORT,
+        TableId::CacheTables => cache::default_sort(id),
+        TableId::Indexes | TableId::TableScans => indexes::default_sort(id),
         _ => 0,
     }
 }
@@ -68,9 +75,10 @@ pub fn build(app: &App, id: TableId) -> (Vec<Column>, Vec<Row>, bool) {
         TableId::Maintenance | TableId::Progress | TableId::Wraparound | TableId::TaskHistory => {
             maintenance::build(app, id)
         }
-        TableId::PoolApplications | TableId::PoolUsers | TableId::PoolClients | TableId::PgBouncerPools => {
-            pool::build(app, id)
-        }
+        TableId::PoolApplications
+        | TableId::PoolUsers
+        | TableId::PoolClients
+        | TableId::PgBouncerPools => pool::build(app, id),
     }
 }
 
@@ -181,6 +189,12 @@ pub fn activity(app: &App) -> (Vec<Column>, Vec<Row>, bool) {
         Column::number("BLOCKS", 6, if tree { 0 } else { 3 }),
         Column::text("QUERY", 20, 0),
     ];
+    let mut columns = columns;
+    // Per-backend CPU and memory only when the server runs on this machine.
+    if host_usage(app).is_some() {
+        columns.insert(columns.len() - 1, Column::number("CPU%", 5, 2));
+        columns.insert(columns.len() - 1, Column::number("RSS", 9, 4));
+    }
     let Some(Ok(sessions)) = app.latest.as_ref().map(|s| &s.activity) else {
         return (columns, vec![], false);
     };
@@ -269,14 +283,35 @@ fn activity_row(app: &App, session: &Session, depth: u16, blocks: usize) -> Row 
                     Severity::Normal
                 },
             ),
-            (
-                cell(collapse_spaces(&session.query)),
-                SortKey::Text(session.query.clone()),
-            ),
         ],
     );
+    if let Some(backends) = host_usage(app) {
+        let usage = backends.get(&session.pid);
+        let cpu = number(
+            usage.and_then(|u| u.cpu_ratio).map(|r| r * 100.0),
+            |p| format!("{p:.0}"),
+            Severity::Normal,
+        );
+        let rss = number(
+            usage.map(|u| u.rss_bytes as f64),
+            |b| format::bytes(b as i64),
+            Severity::Normal,
+        );
+        row.cells.extend([cpu.0, rss.0]);
+        row.sort_keys.extend([cpu.1, rss.1]);
+    }
+    let query = cell(collapse_spaces(&session.query));
+    row.cells.push(query);
+    row.sort_keys.push(SortKey::Text(session.query.clone()));
     row.depth = depth;
     row
+}
+
+/// Per-backend CPU and RSS from the host sample, when the server is local.
+fn host_usage(
+    app: &App,
+) -> Option<&std::collections::HashMap<i32, crate::snapshot::host::BackendUsage>> {
+    app.latest.as_ref()?.host.as_ref().map(|h| &h.backends)
 }
 
 /// Lock waits keep their type (`Lock:tuple`, `LWLock:WALWrite`), other waits show the
