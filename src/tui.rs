@@ -20,6 +20,10 @@ use crate::theme;
 
 /// Connects, then runs the live view until the user quits or a signal arrives.
 pub async fn run(cli: &Cli) -> Result<ExitCode, String> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return Err("the live view needs a terminal; for text output use `pgpulse doctor`".into());
+    }
     let config_dir = crate::settings::config_dir();
     let settings = Config::load(config_dir.as_deref()).map_err(|e| e.to_string())?;
     let refresh = cli

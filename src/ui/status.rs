@@ -97,7 +97,23 @@ fn hint_actions(screen: Screen) -> &'static [Action] {
             Action::Detail,
             Action::Quit,
         ],
-        _ => &[
+        Screen::Pool | Screen::Indexes | Screen::Maintenance => &[
+            Action::Help,
+            Action::Filter,
+            Action::FocusNext,
+            Action::Detail,
+            Action::SortNext,
+            Action::Quit,
+        ],
+        Screen::Cache => &[
+            Action::Help,
+            Action::Filter,
+            Action::WindowLonger,
+            Action::Detail,
+            Action::SortNext,
+            Action::Quit,
+        ],
+        Screen::Dashboard => &[
             Action::Help,
             Action::NextScreen,
             Action::Pause,

@@ -432,7 +432,7 @@ fn a_table_without_history_says_how_to_record_it() {
     let screen = text(&draw(&app, 160, 48));
     assert!(
         screen.contains(
-            "no snapshots of public.adaptive_content in the last 24h: `pgpulse snapshot` or the S key writes them"
+            "no snapshots of public.adaptive_content in the last 24h in database_statistics_snapshot (rows are written by the application's snapshot job)"
         ),
         "{screen}"
     );

@@ -65,7 +65,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let points = table_points(history, table);
     if points.is_empty() {
         let mut lines = vec![format!(
-            "no snapshots of {} in the last {}: `pgpulse snapshot` or the S key writes them",
+            "no snapshots of {} in the last {} in database_statistics_snapshot (rows are written by the application's snapshot job)",
             table.qualified,
             window_label(history.window)
         )];
