@@ -55,6 +55,16 @@ impl Column {
             priority,
         }
     }
+    /// A name column as wide as its longest value, between `min` and twice that: only the
+    /// last text column stretches, so names before it would otherwise be cut even on wide
+    /// terminals. On narrow ones the priorities drop other columns first.
+    pub fn fitted(title: &'static str, longest: usize, min: u16, priority: u8) -> Self {
+        let width = u16::try_from(longest)
+            .unwrap_or(u16::MAX)
+            .clamp(min, min * 2);
+        Self::text(title, width, priority)
+    }
+
     pub const fn number(title: &'static str, width: u16, priority: u8) -> Self {
         Self {
             title,

@@ -52,13 +52,13 @@ fn index_columns(slow: Option<&SlowTier>) -> Vec<Column> {
         indexes.map_or(0, |list| list.iter().map(name).max().unwrap_or(0))
     };
     vec![
-        fitted(
+        Column::fitted(
             "TABLE",
             longest(|i| i.schema.chars().count() + i.table.chars().count() + 1),
             16,
             1,
         ),
-        fitted("INDEX", longest(|i| i.name.chars().count()), 18, 0),
+        Column::fitted("INDEX", longest(|i| i.name.chars().count()), 18, 0),
         Column::text("KEY", 3, 2),
         Column::number("SCANS", 9, 0),
         Column::number("TUP READ", 9, 2),
@@ -66,16 +66,6 @@ fn index_columns(slow: Option<&SlowTier>) -> Vec<Column> {
         Column::number("SIZE", 9, 0),
         Column::text("FLAGS", 16, 0),
     ]
-}
-
-/// A name column as wide as its longest value, between `min` and twice that: only the
-/// last text column stretches, so names before it would otherwise be cut even on wide
-/// terminals. On narrow ones the priorities drop other columns first.
-fn fitted(title: &'static str, longest: usize, min: u16, priority: u8) -> Column {
-    let width = u16::try_from(longest)
-        .unwrap_or(u16::MAX)
-        .clamp(min, min * 2);
-    Column::text(title, width, priority)
 }
 
 fn index_rows(slow: &SlowTier) -> Vec<Row> {
@@ -212,7 +202,7 @@ fn scan_columns(slow: Option<&SlowTier>) -> Vec<Column> {
         })
         .unwrap_or(0);
     vec![
-        fitted("TABLE", longest, 18, 0),
+        Column::fitted("TABLE", longest, 18, 0),
         Column::number("SEQ SCANS", 10, 2),
         Column::number("SEQ ROWS", 9, 0),
         Column::number("IDX SCANS", 10, 1),

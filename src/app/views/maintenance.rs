@@ -146,9 +146,20 @@ fn warn_if(condition: bool) -> Severity {
 
 /// The Maintenance table: one row per user table, worst first.
 fn tables(app: &App) -> (Vec<Column>, Vec<Row>, bool) {
+    let longest = app
+        .latest
+        .as_ref()
+        .and_then(|s| s.slow.as_ref())
+        .and_then(|slow| slow.maintenance.as_ref().ok())
+        .and_then(|list| {
+            list.iter()
+                .map(|t| t.schema.chars().count() + t.name.chars().count() + 1)
+                .max()
+        })
+        .unwrap_or(0);
     let columns = vec![
         Column::number("!", 2, 0),
-        Column::text("TABLE", 24, 0),
+        Column::fitted("TABLE", longest, 24, 0),
         Column::number("LIVE", 7, 2),
         Column::number("DEAD", 7, 0),
         Column::number("DEAD %", 6, 0),
