@@ -14,6 +14,8 @@ mod queries;
 mod status;
 pub mod table;
 #[cfg(test)]
+mod test_render;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_cache_indexes;

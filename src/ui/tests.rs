@@ -1,12 +1,9 @@
 //! Render snapshots: each screen drawn into a `TestBackend` at 80x24 and 160x48 from
 //! builder-made snapshots, plus cell-style checks where colour carries meaning.
 
+use super::test_render::{draw, text};
 use std::sync::Arc;
 use std::time::Duration;
-
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 
 use crate::app::views::ActivityMode;
 use crate::app::{App, Event, Mode, TableId};
@@ -17,29 +14,6 @@ use crate::snapshot::{PerformanceLog, QueryLatency, SectionError, Session, SlowT
 use crate::theme::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
-
-fn draw(app: &App, width: u16, height: u16) -> Buffer {
-    let mut terminal =
-        Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
-    terminal
-        .draw(|frame| super::render(app, frame))
-        .unwrap_or_else(|e| panic!("{e}"));
-    terminal.backend().buffer().clone()
-}
-
-fn text(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    (0..area.height)
-        .map(|y| {
-            (0..area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn new_app() -> App {
     App::new(

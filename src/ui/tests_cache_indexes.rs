@@ -2,12 +2,11 @@
 //! builder-made slow tiers (normal, no user tables, missing sources), plus cell-style
 //! checks where colour carries the meaning.
 
+use super::test_render::{draw, text};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
 use crate::app::table::{RowId, TableState};
@@ -24,29 +23,6 @@ const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 const SCREENS: [Screen; 2] = [Screen::Cache, Screen::Indexes];
 const HOUR: u64 = 3_600;
 const MIB: i64 = 1_048_576;
-
-fn draw(app: &App, width: u16, height: u16) -> Buffer {
-    let mut terminal =
-        Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
-    terminal
-        .draw(|frame| super::render(app, frame))
-        .unwrap_or_else(|e| panic!("{e}"));
-    terminal.backend().buffer().clone()
-}
-
-fn text(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    (0..area.height)
-        .map(|y| {
-            (0..area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 /// A fresh app whose three tables use the screens' default sorts (set here too, so the
 /// snapshots do not depend on `views::default_sort` delegating to these screens).

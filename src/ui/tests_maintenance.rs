@@ -1,11 +1,10 @@
 //! Render snapshots of the Maintenance screen at 80x24 and 160x48 from builder-made
 //! snapshots, plus cell-style checks where colour carries the verdict.
 
+use super::test_render::{draw, text};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -27,29 +26,6 @@ const DAY: u64 = 86_400;
 /// The poll time of every snapshot here: thirty days after the test epoch, so that ages of
 /// a week or more stay after it.
 const NOW: u64 = 30 * DAY;
-
-fn draw(app: &App, width: u16, height: u16) -> Buffer {
-    let mut terminal =
-        Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
-    terminal
-        .draw(|frame| super::render(app, frame))
-        .unwrap_or_else(|e| panic!("{e}"));
-    terminal.backend().buffer().clone()
-}
-
-fn text(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    (0..area.height)
-        .map(|y| {
-            (0..area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 /// `secs` seconds before the poll.
 fn ago(secs: u64) -> SystemTime {

@@ -1,10 +1,9 @@
 //! Render snapshots of the Pool screen at 80x24 and 160x48 from builder-made snapshots,
 //! plus cell-style checks where colour carries the verdict.
 
+use super::test_render::{draw, text};
 use std::time::Duration;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 
@@ -18,29 +17,6 @@ use crate::theme::{Role, Theme};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 const PROD: &str = "learning-assistant-production";
-
-fn draw(app: &App, width: u16, height: u16) -> Buffer {
-    let mut terminal =
-        Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
-    terminal
-        .draw(|frame| super::render(app, frame))
-        .unwrap_or_else(|e| panic!("{e}"));
-    terminal.backend().buffer().clone()
-}
-
-fn text(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    (0..area.height)
-        .map(|y| {
-            (0..area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 /// The cell where `needle` starts on the first line that contains `on_line` too.
 fn find(buffer: &Buffer, on_line: &str, needle: &str) -> (u16, u16) {
