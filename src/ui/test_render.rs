@@ -30,3 +30,21 @@ pub(super) fn text(buffer: &Buffer) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// The style drawn at the first occurrence of `needle` on the line that also holds `row`.
+pub(super) fn style_of(buffer: &Buffer, row: &str, needle: &str) -> ratatui::style::Style {
+    let screen = text(buffer);
+    let (y, line) = screen
+        .lines()
+        .enumerate()
+        .find(|(_, line)| line.contains(row) && line.contains(needle))
+        .unwrap_or_else(|| panic!("no line with {row:?} and {needle:?}:\n{screen}"));
+    let byte = line.find(needle).unwrap_or_default();
+    // Column of the needle: box-drawing characters are several bytes but one cell.
+    let x = line[..byte].chars().count();
+    buffer[(
+        u16::try_from(x).unwrap_or_default(),
+        u16::try_from(y).unwrap_or_default(),
+    )]
+        .style()
+}

@@ -2,12 +2,10 @@
 //! builder-made slow tiers (normal, no user tables, missing sources), plus cell-style
 //! checks where colour carries the meaning.
 
-use super::test_render::{draw, text};
+use super::test_render::{draw, style_of, text};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
-
-use ratatui::buffer::Buffer;
 
 use crate::app::table::{RowId, TableState};
 use crate::app::views::{cache, indexes};
@@ -412,24 +410,6 @@ fn a_table_without_history_says_how_to_record_it() {
         ),
         "{screen}"
     );
-}
-
-/// The style of the first cell showing `needle` on the line that contains `row`.
-fn style_of(buffer: &Buffer, row: &str, needle: &str) -> ratatui::style::Style {
-    let screen = text(buffer);
-    let (y, line) = screen
-        .lines()
-        .enumerate()
-        .find(|(_, line)| line.contains(row) && line.contains(needle))
-        .unwrap_or_else(|| panic!("no line with {row} and {needle}:\n{screen}"));
-    let byte = line.find(needle).unwrap_or_default();
-    // Borders are multi-byte: the column is the number of characters before.
-    let x = line[..byte].chars().count();
-    buffer[(
-        u16::try_from(x).unwrap_or_default(),
-        u16::try_from(y).unwrap_or_default(),
-    )]
-        .style()
 }
 
 fn assert_role(style: ratatui::style::Style, role: Role) {

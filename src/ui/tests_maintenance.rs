@@ -1,11 +1,10 @@
 //! Render snapshots of the Maintenance screen at 80x24 and 160x48 from builder-made
 //! snapshots, plus cell-style checks where colour carries the verdict.
 
-use super::test_render::{draw, text};
+use super::test_render::{draw, style_of, text};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use crate::app::{App, Event, TableId};
@@ -337,24 +336,6 @@ fn waiting_for_the_slow_tier() {
         screen.contains("waiting for the first slow-tier poll"),
         "{screen}"
     );
-}
-
-/// The style drawn at the first occurrence of `needle` on the line that also holds `row`.
-fn style_of(buffer: &Buffer, row: &str, needle: &str) -> ratatui::style::Style {
-    let screen = text(buffer);
-    let (y, line) = screen
-        .lines()
-        .enumerate()
-        .find(|(_, line)| line.contains(row) && line.contains(needle))
-        .unwrap_or_else(|| panic!("no line with {row:?} and {needle:?}:\n{screen}"));
-    let byte = line.find(needle).unwrap_or_default();
-    // Column of the needle: box-drawing characters are several bytes but one cell.
-    let x = line[..byte].chars().count();
-    buffer[(
-        u16::try_from(x).unwrap_or_default(),
-        u16::try_from(y).unwrap_or_default(),
-    )]
-        .style()
 }
 
 fn assert_role(style: ratatui::style::Style, role: Role, what: &str) {
