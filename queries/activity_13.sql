@@ -5,8 +5,8 @@
 -- Ages are computed on the server's clock so client clock skew cannot distort them;
 -- extract() returns numeric from 14, hence the float8 casts. pg_blocking_pids() takes the
 -- lock manager's partition locks, so it runs only for sessions that wait on a lock.
--- Hidden sessions have NULL backend_type and backend_start: they read as '' and now()
--- (age 0) because the snapshot fields are not optional.
+-- Hidden sessions have NULL backend_type and backend_start: backend_type reads as '' and
+-- the age as 0; backend_start stays NULL, so no action can target a session it cannot verify.
 SELECT
     a.pid,
     a.leader_pid,
@@ -19,7 +19,7 @@ SELECT
     a.state,
     a.wait_event_type,
     a.wait_event,
-    coalesce(a.backend_start, now())                                 AS backend_start,
+    a.backend_start,
     extract(epoch FROM now() - coalesce(a.backend_start, now()))::float8 AS backend_age_s,
     extract(epoch FROM now() - a.xact_start)::float8                 AS xact_age_s,
     extract(epoch FROM now() - a.query_start)::float8                AS query_age_s,

@@ -53,6 +53,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_mouse: bool,
 
+    /// Disable every action (cancel, terminate, VACUUM, ANALYZE, REINDEX, snapshot,
+    /// reset, EXPLAIN): the keys say "read-only mode" and nothing is sent.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+
     /// Log file (default: pgpulse.log in the state directory; PGPULSE_LOG sets the level).
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
@@ -69,6 +74,13 @@ pub struct Cli {
 pub enum Command {
     /// Check what this server and role let pgpulse see, with the fix for each gap.
     Doctor {
+        /// Connection string, URI or database name.
+        #[arg(value_name = "CONNINFO")]
+        conninfo: Option<String>,
+    },
+    /// Record one database_statistics_snapshot row per user table (for cron); the
+    /// Cache screen charts these rows.
+    Snapshot {
         /// Connection string, URI or database name.
         #[arg(value_name = "CONNINFO")]
         conninfo: Option<String>,
@@ -162,6 +174,20 @@ mod tests {
         assert_eq!(cli.conn.host.as_deref(), Some("/tmp"));
         assert!(
             matches!(cli.command, Some(Command::Doctor { conninfo: Some(ref c) }) if c == "host=x")
+        );
+    }
+
+    #[test]
+    fn snapshot_takes_a_conninfo_and_the_connection_flags() {
+        let Ok(cli) =
+            Cli::try_parse_from(["pgpulse", "snapshot", "-w", "-U", "cron", "dbname=app"])
+        else {
+            panic!("snapshot with flags must parse");
+        };
+        assert!(cli.conn.no_password);
+        assert_eq!(cli.conn.user.as_deref(), Some("cron"));
+        assert!(
+            matches!(cli.command, Some(Command::Snapshot { conninfo: Some(ref c) }) if c == "dbname=app")
         );
     }
 

@@ -5,12 +5,19 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::cli::{Cli, Command, ConnArgs, SchemaAction};
-use crate::connect::{ConnectError, SessionSettings};
+use crate::connect::{self, ConnectError, SessionSettings};
 use crate::conninfo::{self, ConnParams, Password, PasswordSource};
 use crate::doctor;
 use crate::probe::Capabilities;
 use crate::sanitize::sanitized;
 use crate::session::{MonitorSession, SessionError};
+
+/// `pgpulse snapshot`'s limits: reading every table's size may take a while on a big
+/// database, but waiting behind one table's ACCESS EXCLUSIVE lock should not.
+const SNAPSHOT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(600);
+const SNAPSHOT_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long past the server's statement_timeout the client waits before giving up.
+const CLIENT_GRACE: Duration = Duration::from_secs(30);
 
 /// Runs the parsed command line; the exit code says whether it worked.
 pub async fn run(cli: Cli) -> ExitCode {
@@ -31,6 +38,15 @@ pub async fn run(cli: Cli) -> ExitCode {
                 *dry_run,
             )
             .await
+        }
+        // `--read-only` promises that pgpulse writes nothing; a snapshot writes rows.
+        Some(Command::Snapshot { .. }) if cli.read_only => Err(
+            "--read-only was given and `pgpulse snapshot` writes to database_statistics_snapshot: \
+             drop --read-only to take a snapshot"
+                .into(),
+        ),
+        Some(Command::Snapshot { conninfo }) => {
+            run_snapshot(&cli.conn, conninfo.clone().or(cli.conninfo.clone())).await
         }
         None => crate::tui::run(&cli).await,
     };
@@ -75,6 +91,52 @@ async fn run_schema_install(
     outcome.map_err(|e| e.to_string())?;
     println!(
         "monitoring tables installed in {}",
+        sanitized(&params.display_target())
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pgpulse snapshot`: one statistics snapshot on a writable session of its own, for
+/// cron. Sizes wait for ACCESS SHARE on every table, so the lock timeout is short (a
+/// VACUUM FULL makes the run fail fast instead of hanging), the statement timeout long.
+async fn run_snapshot(conn: &ConnArgs, conninfo: Option<String>) -> Result<ExitCode, String> {
+    let mut params = resolve_params(conn, conninfo)?;
+    if conn.force_password_prompt && params.password.is_none() {
+        params = with_prompted_password(params)?;
+    }
+    let settings = SessionSettings::actions(
+        conn.application_name
+            .as_deref()
+            .unwrap_or("pgpulse snapshot"),
+        SNAPSHOT_STATEMENT_TIMEOUT,
+        SNAPSHOT_LOCK_TIMEOUT,
+    );
+    let connected = match connect::connect(&params, &settings, None).await {
+        Err(ConnectError::PasswordNeeded { .. })
+            if !conn.no_password && std::io::stdin().is_terminal() =>
+        {
+            params = with_prompted_password(params)?;
+            connect::connect(&params, &settings, None).await
+        }
+        other => other,
+    }
+    .map_err(|e| e.to_string())?;
+    // statement_timeout cannot end a wait on a frozen backend or a vanished peer: a cron
+    // job must not hang forever, so the client gives up a little after the server would.
+    let limit = SNAPSHOT_STATEMENT_TIMEOUT + CLIENT_GRACE;
+    let work = crate::actions::statistics::take_snapshot(&connected.client);
+    let rows = match tokio::time::timeout(limit, work).await {
+        Ok(result) => result.map_err(|e| e.to_string())?,
+        Err(_) => {
+            connected.cancel_running_query().await;
+            return Err(format!(
+                "statistics snapshot failed: no answer from the server within {} s",
+                limit.as_secs()
+            ));
+        }
+    };
+    println!(
+        "snapshot: {rows} tables recorded in {}",
         sanitized(&params.display_target())
     );
     Ok(ExitCode::SUCCESS)

@@ -41,6 +41,23 @@ impl SessionSettings {
         }
     }
 
+    /// A session that runs actions (snapshot, maintenance): writable, with the caller's
+    /// statement and lock timeouts; an idle transaction is still ended after 10 s so a
+    /// stuck client cannot hold locks.
+    pub fn actions(
+        application_name: &str,
+        statement_timeout: Duration,
+        lock_timeout: Duration,
+    ) -> Self {
+        Self {
+            application_name: application_name.to_string(),
+            statement_timeout,
+            lock_timeout,
+            idle_in_transaction_session_timeout: Duration::from_secs(10),
+            read_only: false,
+        }
+    }
+
     /// `-c name=value` startup options for these settings.
     fn startup_options(&self) -> String {
         format!(
@@ -75,17 +92,33 @@ impl Connected {
     /// Asks the server to cancel whatever this connection is running. Bounded: a server
     /// that does not answer the cancel request within 2 s is left alone.
     pub async fn cancel_running_query(&self) {
+        self.canceller().cancel().await;
+    }
+
+    /// A handle that can cancel this connection's running query from another task while
+    /// the query is still being awaited.
+    pub fn canceller(&self) -> Canceller {
+        Canceller {
+            token: self.cancel.clone(),
+            tls: self.tls.clone(),
+        }
+    }
+}
+
+/// Sends a cancel request for one connection's running query.
+#[derive(Clone)]
+pub struct Canceller {
+    token: CancelToken,
+    tls: Option<MakeRustlsConnect>,
+}
+
+impl Canceller {
+    /// Bounded: a server that does not answer the cancel request within 2 s is left alone.
+    pub async fn cancel(&self) {
+        let limit = Duration::from_secs(2);
         let cancelled = match &self.tls {
-            Some(tls) => {
-                tokio::time::timeout(
-                    Duration::from_secs(2),
-                    self.cancel.cancel_query(tls.clone()),
-                )
-                .await
-            }
-            None => {
-                tokio::time::timeout(Duration::from_secs(2), self.cancel.cancel_query(NoTls)).await
-            }
+            Some(tls) => tokio::time::timeout(limit, self.token.cancel_query(tls.clone())).await,
+            None => tokio::time::timeout(limit, self.token.cancel_query(NoTls)).await,
         };
         match cancelled {
             Ok(Ok(())) => tracing::debug!("cancel request sent"),

@@ -64,6 +64,7 @@ pub fn tables_of(screen: Screen) -> &'static [TableId] {
             TableId::Progress,
             TableId::Wraparound,
             TableId::TaskHistory,
+            TableId::Journal,
         ],
     }
 }
@@ -83,7 +84,7 @@ pub fn table_areas(screen: Screen, body: Rect, focused: Option<TableId>) -> Vec<
         Screen::Cache => crate::ui::cache::table_areas(body),
         Screen::Pool => crate::ui::pool::table_areas_for(body, focused),
         Screen::Indexes => crate::ui::indexes::table_areas(body),
-        Screen::Maintenance => crate::ui::maintenance::table_areas(body),
+        Screen::Maintenance => crate::ui::maintenance::table_areas(body, focused),
         Screen::Dashboard => vec![],
     }
 }

@@ -3,6 +3,7 @@
 //! The binary (`src/main.rs`) is a thin shell over these modules; `tests/` reaches them
 //! through this crate.
 
+pub mod actions;
 pub mod alerts;
 pub mod app;
 pub mod cli;
@@ -29,6 +30,7 @@ pub mod session;
 pub mod settings;
 pub mod snapshot;
 pub mod theme;
+pub mod timefmt;
 pub mod tls;
 pub mod tui;
 pub mod ui;

@@ -24,6 +24,8 @@ use crate::snapshot::{SectionError, SlowTier, Snapshot};
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PollerCommand {
     PollNow,
+    /// Something changed on the server (an action ran): re-read the screen's slow data now.
+    RefreshNow,
     SetInterval(Duration),
     Pause(bool),
     /// A new `query_performance_log` window: re-read the slow tier now.
@@ -169,6 +171,12 @@ impl Poller {
                 command = commands.recv() => match command {
                     None => break,
                     Some(PollerCommand::PollNow) => {}
+                    Some(PollerCommand::RefreshNow) => {
+                        if let Some(group) = SlowGroup::of(self.screen) {
+                            self.group_polled.remove(&group);
+                        }
+                        self.slow_due = Instant::now();
+                    }
                     Some(PollerCommand::Pause(on)) => { paused = on; continue; }
                     Some(PollerCommand::SetInterval(every)) => {
                         self.config.fast = every;

@@ -5,6 +5,10 @@
 //! Keeping them in one list lets tests prepare every one of them on a real server, and
 //! lets the Queries screen recognise pgpulse's own statements in `pg_stat_statements`.
 
+pub const ACTION_INVALID_INDEXES_SQL: &str = include_str!("../queries/action_invalid_indexes.sql");
+pub const ACTION_RELATION_SQL: &str = include_str!("../queries/action_relation.sql");
+pub const ACTION_SESSION_QUERY_SQL: &str = include_str!("../queries/action_session_query.sql");
+pub const ACTION_STATEMENT_TEXT_SQL: &str = include_str!("../queries/action_statement_text.sql");
 pub const ACTIVITY_SQL: &str = include_str!("../queries/activity.sql");
 pub const ACTIVITY_13_SQL: &str = include_str!("../queries/activity_13.sql");
 pub const CACHE_SNAPSHOT_HISTORY_SQL: &str = include_str!("../queries/cache_snapshot_history.sql");
@@ -24,6 +28,9 @@ pub const STATEMENTS_1_11_SQL: &str = include_str!("../queries/statements_1_11.s
 pub const STATEMENTS_1_8_SQL: &str = include_str!("../queries/statements_1_8.sql");
 pub const STATEMENTS_1_9_SQL: &str = include_str!("../queries/statements_1_9.sql");
 pub const STATEMENTS_INFO_SQL: &str = include_str!("../queries/statements_info.sql");
+pub const STATISTICS_SNAPSHOT_SQL: &str = include_str!("../queries/statistics_snapshot.sql");
+pub const STATISTICS_SNAPSHOT_CHECK_SQL: &str =
+    include_str!("../queries/statistics_snapshot_check.sql");
 pub const TABLE_SCANS_SQL: &str = include_str!("../queries/table_scans.sql");
 pub const TABLE_TOTALS_SQL: &str = include_str!("../queries/table_totals.sql");
 pub const TASK_HISTORY_SQL: &str = include_str!("../queries/task_history.sql");
@@ -32,6 +39,10 @@ pub const WRAPAROUND_TABLES_SQL: &str = include_str!("../queries/wraparound_tabl
 
 /// All of the above.
 pub const ALL: &[(&str, &str)] = &[
+    ("action_invalid_indexes.sql", ACTION_INVALID_INDEXES_SQL),
+    ("action_relation.sql", ACTION_RELATION_SQL),
+    ("action_session_query.sql", ACTION_SESSION_QUERY_SQL),
+    ("action_statement_text.sql", ACTION_STATEMENT_TEXT_SQL),
     ("activity.sql", ACTIVITY_SQL),
     ("activity_13.sql", ACTIVITY_13_SQL),
     ("cache_snapshot_history.sql", CACHE_SNAPSHOT_HISTORY_SQL),
@@ -51,6 +62,11 @@ pub const ALL: &[(&str, &str)] = &[
     ("statements_1_8.sql", STATEMENTS_1_8_SQL),
     ("statements_1_9.sql", STATEMENTS_1_9_SQL),
     ("statements_info.sql", STATEMENTS_INFO_SQL),
+    ("statistics_snapshot.sql", STATISTICS_SNAPSHOT_SQL),
+    (
+        "statistics_snapshot_check.sql",
+        STATISTICS_SNAPSHOT_CHECK_SQL,
+    ),
     ("table_scans.sql", TABLE_SCANS_SQL),
     ("table_totals.sql", TABLE_TOTALS_SQL),
     ("task_history.sql", TASK_HISTORY_SQL),

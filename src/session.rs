@@ -153,7 +153,7 @@ impl MonitorSession {
 }
 
 /// One line for a server error: severity, SQLSTATE and message.
-fn describe(error: &tokio_postgres::Error) -> String {
+pub(crate) fn describe(error: &tokio_postgres::Error) -> String {
     match error.as_db_error() {
         Some(db) => sanitized(&format!(
             "{} {}: {}",

@@ -9,6 +9,7 @@ use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event as TermEve
 use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 
+use crate::actions::executor::{self, ExecutorConfig, ExecutorEvent};
 use crate::app::{App, Effect, Event};
 use crate::cli::Cli;
 use crate::collector::PgBouncerClient;
@@ -56,6 +57,8 @@ pub async fn run(cli: &Cli) -> Result<ExitCode, String> {
     // appear as ordinary lines.
     let (session, caps) = open_monitoring(&cli.conn, conninfo).await?;
     let target = sanitized(&session.params().display_target());
+    let action_params = session.params().clone();
+    let server_version_num = caps.server_version_num;
     let poller_config = PollerConfig {
         fast: refresh,
         slow,
@@ -69,6 +72,30 @@ pub async fn run(cli: &Cli) -> Result<ExitCode, String> {
             .map_err(|e| format!("[pgbouncer] conninfo: {e}"))?;
         poller = poller.with_pgbouncer(client);
     }
+    let read_only = cli.read_only || settings.read_only;
+    let role = sanitized(&action_params.user);
+    let journal = crate::actions::journal::Journal::default_location();
+    let past_actions = journal
+        .as_ref()
+        .map(|j| {
+            j.recent(crate::app::JOURNAL_KEPT)
+                .into_iter()
+                .filter(|entry| entry.server == target)
+                .collect()
+        })
+        .unwrap_or_default();
+    // Read-only mode never opens the action connection at all.
+    let (executor, mut executor_events) = if read_only {
+        (None, None)
+    } else {
+        let mut config = ExecutorConfig::new(action_params, server_version_num);
+        config.lock_timeout = settings.actions.lock_timeout;
+        config.statement_timeout = settings.actions.statement_timeout;
+        config.maintenance_timeout = settings.actions.maintenance_timeout;
+        config.journal = journal;
+        let (handle, events) = executor::spawn(config);
+        (Some(handle), Some(events))
+    };
     let (mut snapshots, commands) = poller::spawn_poller(poller);
 
     let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
@@ -88,6 +115,10 @@ pub async fn run(cli: &Cli) -> Result<ExitCode, String> {
         }));
     }
     let mut app = App::new(target, refresh, SystemTime::now(), keymap, theme).with_config(settings);
+    app.read_only = read_only;
+    app.role = role;
+    app.journal = past_actions;
+    app.rebuild_tables();
     if let Ok(size) = terminal.size() {
         app.update(Event::Resize(size.width, size.height));
     }
@@ -113,6 +144,7 @@ pub async fn run(cli: &Cli) -> Result<ExitCode, String> {
                 },
                 Err(_) => break Err("the poller stopped".into()),
             },
+            Some(event) = next_executor_event(&mut executor_events) => Event::Executor(event),
             _ = clock.tick() => Event::Tick(SystemTime::now()),
             _ = terminate.recv() => Event::Terminate,
             _ = hangup.recv() => Event::Terminate,
@@ -126,6 +158,16 @@ pub async fn run(cli: &Cli) -> Result<ExitCode, String> {
                     let _ = commands.send(command);
                 }
                 Effect::Copy(text) => copy_to_clipboard(&text),
+                Effect::RunAction(plan) => {
+                    if let Some(executor) = &executor {
+                        executor.run(*plan);
+                    }
+                }
+                Effect::StopAction => {
+                    if let Some(executor) = &executor {
+                        executor.stop();
+                    }
+                }
                 Effect::Bell => {
                     let mut stdout = std::io::stdout();
                     let _ = stdout.write_all(b"\x07");
@@ -142,6 +184,16 @@ pub async fn run(cli: &Cli) -> Result<ExitCode, String> {
     }
     ratatui::restore();
     outcome
+}
+
+/// The executor's next event; never resolves in read-only mode (there is no executor).
+async fn next_executor_event(
+    events: &mut Option<tokio::sync::mpsc::UnboundedReceiver<ExecutorEvent>>,
+) -> Option<ExecutorEvent> {
+    match events {
+        Some(events) => events.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// OSC 52: the terminal (also over SSH and inside tmux with `set-clipboard on`) puts the

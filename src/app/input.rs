@@ -51,6 +51,8 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             }
             _ => vec![],
         },
+        Mode::Dialog(dialog) => super::dialog::on_key(app, *dialog, key),
+        Mode::Output { .. } => super::dialog::output_key(app, key),
         Mode::Normal => match app.keymap.action(Context::Screen(app.screen), &key) {
             Some(action) => normal(app, action),
             None => vec![],
@@ -183,6 +185,16 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         Action::WindowShorter | Action::WindowLonger if app.screen == Screen::Cache => {
             return change_history_window(app, action == Action::WindowLonger);
         }
+        Action::CancelBackend
+        | Action::TerminateBackend
+        | Action::TerminateRootBlocker
+        | Action::Vacuum
+        | Action::Analyze
+        | Action::Reindex
+        | Action::Snapshot
+        | Action::ResetStatements
+        | Action::Explain => return super::actions::open(app, action),
+        Action::StopAction => return super::dialog::ask_stop(app),
         other => {
             let keys = app.keymap.keys_for(other).join("/");
             app.set_status(format!("{keys}: not available on this screen yet"), false);

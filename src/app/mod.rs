@@ -1,13 +1,18 @@
 //! Application state and its one entry point, `App::update(Event) -> Vec<Effect>`.
 //! No IO and no tokio in here: tests drive it by feeding events.
 
+mod actions;
 mod derived;
+pub mod dialog;
+mod executor_events;
 mod input;
 pub mod kpi;
 pub mod table;
 mod tables;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_actions;
 pub mod views;
 
 use std::time::{Duration, SystemTime};
@@ -15,6 +20,7 @@ use std::time::{Duration, SystemTime};
 use crossterm::event::{KeyEvent, MouseEvent};
 
 pub use self::derived::Derived;
+pub use self::executor_events::JOURNAL_KEPT;
 use self::table::{TableModel, TableState};
 pub use self::tables::{TableId, Tables};
 use self::views::ActivityMode;
@@ -35,6 +41,8 @@ pub enum Event {
     Resize(u16, u16),
     /// SIGTERM / SIGHUP / SIGINT.
     Terminate,
+    /// The action executor reports a step or the end of a plan.
+    Executor(crate::actions::executor::ExecutorEvent),
 }
 
 /// Something the event loop must do.
@@ -46,10 +54,14 @@ pub enum Effect {
     Copy(String),
     /// Ring the terminal bell (a new critical alert, when `bell = true`).
     Bell,
+    /// Run a confirmed action on the action connection.
+    RunAction(Box<crate::actions::Plan>),
+    /// Cancel the running action's statement on the server.
+    StopAction,
 }
 
 /// What has the keyboard.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Mode {
     Normal,
     /// Typing a filter: the table filters live as it changes; Enter keeps it, Esc clears.
@@ -58,6 +70,13 @@ pub enum Mode {
     },
     Help,
     Detail,
+    /// A confirmation dialog has the keyboard.
+    Dialog(Box<dialog::Dialog>),
+    /// A read-only text view, e.g. an EXPLAIN plan.
+    Output {
+        title: String,
+        lines: Vec<String>,
+    },
 }
 
 /// A one-line message in the status line.
@@ -104,6 +123,16 @@ pub struct App {
     pub help_scroll: u16,
     /// Terminal size, for paging and mouse hit-testing.
     pub size: (u16, u16),
+    /// `--read-only` / `read_only = true`: action keys send nothing.
+    pub read_only: bool,
+    /// The role actions run as (for the journal).
+    pub role: String,
+    /// The confirmed action the executor is running.
+    pub running: Option<dialog::Running>,
+    /// Recent actions (newest last): this session's and the journal file's.
+    pub journal: Vec<crate::actions::journal::JournalEntry>,
+    /// First line shown in the output view.
+    pub output_scroll: u16,
 }
 
 /// `[`/`]` steps of the Cache screen's snapshot history: 24 h, 7 d, 30 d.
@@ -164,6 +193,11 @@ impl App {
             status: None,
             help_scroll: 0,
             size: (80, 24),
+            read_only: false,
+            role: String::new(),
+            running: None,
+            journal: Vec::new(),
+            output_scroll: 0,
         };
         app.rebuild_tables();
         app
@@ -183,6 +217,7 @@ impl App {
             },
         );
         self.latency_window = config.refresh.latency_window;
+        self.read_only |= config.read_only;
         self.config = config;
         self
     }
@@ -202,6 +237,7 @@ impl App {
                 vec![]
             }
             Event::Terminate => vec![Effect::Quit],
+            Event::Executor(event) => executor_events::on_event(self, event),
         }
     }
 

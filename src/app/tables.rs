@@ -20,10 +20,11 @@ pub enum TableId {
     PoolUsers,
     PoolClients,
     PgBouncerPools,
+    Journal,
 }
 
 impl TableId {
-    pub const ALL: [TableId; 14] = [
+    pub const ALL: [TableId; 15] = [
         TableId::Activity,
         TableId::Statements,
         TableId::Latency,
@@ -38,6 +39,7 @@ impl TableId {
         TableId::PoolUsers,
         TableId::PoolClients,
         TableId::PgBouncerPools,
+        TableId::Journal,
     ];
 
     fn index(self) -> usize {

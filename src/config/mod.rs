@@ -109,6 +109,27 @@ pub struct Refresh {
     pub slow_query: Duration,
 }
 
+/// The action connection's timeouts (`[actions]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionTimeouts {
+    /// How long an action waits for a lock before giving up.
+    pub lock_timeout: Duration,
+    /// Cancel, terminate, snapshot, reset, EXPLAIN.
+    pub statement_timeout: Duration,
+    /// VACUUM, ANALYZE, REINDEX CONCURRENTLY.
+    pub maintenance_timeout: Duration,
+}
+
+impl Default for ActionTimeouts {
+    fn default() -> Self {
+        Self {
+            lock_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(10),
+            maintenance_timeout: Duration::from_secs(600),
+        }
+    }
+}
+
 impl Default for Refresh {
     fn default() -> Self {
         Self {
@@ -209,6 +230,8 @@ pub struct Config {
     /// Ring the terminal bell on new critical alerts.
     pub bell: bool,
     pub refresh: Refresh,
+    /// `[actions]`: the action connection's timeouts.
+    pub actions: ActionTimeouts,
     /// The `[thresholds]` table; use [`Config::thresholds`] / [`Config::extra_thresholds`].
     pub threshold_settings: ThresholdSettings,
     pub schedule: Schedule,

@@ -8,7 +8,9 @@ use std::time::Duration;
 use toml::{Table, Value};
 
 use super::read::Section;
-use super::{Config, ConfigError, Pool, Refresh, Schedule, Target, ThresholdSettings};
+use super::{
+    ActionTimeouts, Config, ConfigError, Pool, Refresh, Schedule, Target, ThresholdSettings,
+};
 
 const SECOND: Duration = Duration::from_secs(1);
 const MINUTE: Duration = Duration::from_secs(60);
@@ -20,6 +22,7 @@ const TOP_KEYS: &[&str] = &[
     "read_only",
     "bell",
     "refresh",
+    "actions",
     "thresholds",
     "schedule",
     "keys",
@@ -37,6 +40,7 @@ pub(super) fn config(table: &Table, file: &str) -> Result<Config, ConfigError> {
         read_only: top.boolean("read_only", false)?,
         bell: top.boolean("bell", false)?,
         refresh: within(&top, "refresh", REFRESH_KEYS, refresh)?,
+        actions: within(&top, "actions", ACTION_KEYS, actions)?,
         threshold_settings: within(&top, "thresholds", THRESHOLD_KEYS, thresholds)?,
         schedule: within(&top, "schedule", SCHEDULE_KEYS, schedule)?,
         keys: keys(&top)?,
@@ -99,6 +103,32 @@ fn refresh(s: &Section<'_>) -> Result<Refresh, ConfigError> {
             default.slow_query,
             Duration::from_millis(1),
             HOUR,
+        )?,
+    })
+}
+
+const ACTION_KEYS: &[&str] = &["lock_timeout", "statement_timeout", "maintenance_timeout"];
+
+fn actions(s: &Section<'_>) -> Result<ActionTimeouts, ConfigError> {
+    let default = ActionTimeouts::default();
+    Ok(ActionTimeouts {
+        lock_timeout: s.duration(
+            "lock_timeout",
+            default.lock_timeout,
+            Duration::from_millis(1),
+            HOUR,
+        )?,
+        statement_timeout: s.duration(
+            "statement_timeout",
+            default.statement_timeout,
+            SECOND,
+            DAY,
+        )?,
+        maintenance_timeout: s.duration(
+            "maintenance_timeout",
+            default.maintenance_timeout,
+            SECOND,
+            DAY,
         )?,
     })
 }

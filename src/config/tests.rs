@@ -300,7 +300,7 @@ fn bad_values_name_the_key_and_quote_the_value() {
         (
             "colour = \"red\"",
             "test.toml: unknown key \"colour\" (use one of: theme, read_only, bell, refresh, \
-             thresholds, schedule, keys, pools, pgbouncer, targets)",
+             actions, thresholds, schedule, keys, pools, pgbouncer, targets)",
         ),
     ];
     for (text, want) in cases {

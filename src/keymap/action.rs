@@ -96,6 +96,11 @@ pub enum Action {
     Snapshot,
     ResetStatements,
     Explain,
+    TerminateRootBlocker,
+    StopAction,
+    Confirm,
+    Deny,
+    SwitchButton,
 }
 
 /// Where an action is available. The global scopes also apply on every screen.
@@ -109,8 +114,10 @@ pub(super) enum Scope {
     Browsing,
     /// Globally, on tables; not in the detail view.
     Table,
-    /// Only in the filter prompt.
+    /// In the filter prompt and in dialogs (Enter).
     Prompt,
+    /// Only in a confirmation dialog.
+    Dialog,
     /// Only on these screens.
     On(&'static [Screen]),
 }
@@ -163,7 +170,7 @@ const TABLES: &[Screen] = &[Screen::Maintenance, Screen::Cache, Screen::Indexes]
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 48] = [
         Action::Quit,
         Action::Help,
         Action::Pause,
@@ -207,6 +214,11 @@ impl Action {
         Action::Snapshot,
         Action::ResetStatements,
         Action::Explain,
+        Action::TerminateRootBlocker,
+        Action::StopAction,
+        Action::Confirm,
+        Action::Deny,
+        Action::SwitchButton,
     ];
 
     /// The kebab-case name used for key overrides in the config file.
@@ -256,7 +268,7 @@ impl Action {
             Action::Top => spec("top", NAVIGATION, Viewing, keys![ch('g'), code(KeyCode::Home)], "Go to the first row"),
             Action::Bottom => spec("bottom", NAVIGATION, Viewing, keys![ch('G'), code(KeyCode::End)], "Go to the last row"),
             Action::Back => spec("back", NAVIGATION, Always, keys![code(KeyCode::Esc)], "Close the view or dialog; clear the filter"),
-            Action::Accept => spec("accept", NAVIGATION, Prompt, keys![code(KeyCode::Enter)], "Keep the filter and leave the prompt"),
+            Action::Accept => spec("accept", NAVIGATION, Prompt, keys![code(KeyCode::Enter)], "Keep the filter; press the dialog's focused button"),
             Action::Filter => spec("filter", TABLE, Table, keys![ch('/')], "Filter the rows (Enter keeps, Esc clears)"),
             Action::SortNext => spec("sort-next", TABLE, Table, keys![ch('>')], "Sort by the next column"),
             Action::SortPrev => spec("sort-prev", TABLE, Table, keys![ch('<')], "Sort by the previous column"),
@@ -277,6 +289,11 @@ impl Action {
             Action::Reindex => spec("reindex", ACTIONS, On(&[Screen::Indexes]), keys![ch('R')], "REINDEX the selected index concurrently"),
             Action::Snapshot => spec("snapshot", ACTIONS, Browsing, keys![ch('S')], "Take a statistics snapshot"),
             Action::ResetStatements => spec("reset-statements", ACTIONS, On(QUERIES), keys![ch('X')], "Reset pg_stat_statements"),
+            Action::TerminateRootBlocker => spec("terminate-root-blocker", ACTIONS, On(ACTIVITY), keys![ch('B')], "Terminate the root blocker of the selected session's lock tree"),
+            Action::StopAction => spec("stop-action", ACTIONS, Browsing, keys![ch('x')], "Stop the running action (cancels its statement)"),
+            Action::Confirm => spec("confirm", ACTIONS, Dialog, keys![ch('y')], "Dialog: yes, run it"),
+            Action::Deny => spec("deny", ACTIONS, Dialog, keys![ch('n')], "Dialog: no, send nothing"),
+            Action::SwitchButton => spec("switch-button", ACTIONS, Dialog, keys![code(KeyCode::Tab), code(KeyCode::Left), code(KeyCode::Right), ch('h'), ch('l')], "Dialog: move between Yes and No"),
             Action::Explain => spec("explain", ACTIONS, On(&[Screen::Activity, Screen::Queries]), keys![ch('e')], "EXPLAIN the selected query (never ANALYZE)"),
         }
     }

@@ -30,6 +30,8 @@ pub enum Context {
     FilterPrompt,
     /// The help overlay.
     Help,
+    /// A confirmation dialog.
+    Dialog,
 }
 
 impl Context {
@@ -40,6 +42,7 @@ impl Context {
             Context::Detail,
             Context::Help,
             Context::FilterPrompt,
+            Context::Dialog,
         ]
         .into_iter()
         .chain(Screen::ALL.map(Context::Screen))
@@ -56,6 +59,7 @@ impl Context {
             (Context::Detail, Always | Viewing | Browsing) => true,
             (Context::Help, Always | Viewing) => true,
             (Context::FilterPrompt, Always | Prompt) => true,
+            (Context::Dialog, Always | Prompt | Dialog) => true,
             _ => false,
         }
     }
@@ -68,6 +72,7 @@ impl Context {
             Context::Detail => "in the detail view".to_owned(),
             Context::FilterPrompt => "in the filter prompt".to_owned(),
             Context::Help => "in help".to_owned(),
+            Context::Dialog => "in a dialog".to_owned(),
         }
     }
 }

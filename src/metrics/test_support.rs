@@ -296,7 +296,7 @@ pub(crate) fn session(pid: i32) -> Session {
         state: Some("idle".into()),
         wait_event_type: None,
         wait_event: None,
-        backend_start: at(0),
+        backend_start: Some(at(0)),
         backend_age: Duration::from_secs(60),
         xact_age: None,
         query_age: None,

@@ -70,7 +70,9 @@ pub struct Session {
     pub state: Option<String>,
     pub wait_event_type: Option<String>,
     pub wait_event: Option<String>,
-    pub backend_start: SystemTime,
+    /// `None` when hidden by privileges: such a session cannot be verified, so no action
+    /// targets it.
+    pub backend_start: Option<SystemTime>,
     /// Ages measured on the server's clock at poll time.
     pub backend_age: Duration,
     pub xact_age: Option<Duration>,

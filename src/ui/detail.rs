@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use crate::app::App;
 use crate::app::table::RowId;
 use crate::format;
+use crate::sanitize::sanitized;
 use crate::snapshot::Session;
 use crate::theme::{Role, Theme};
 
@@ -192,7 +193,9 @@ fn row_detail(app: &App, id: &RowId) -> (String, Vec<Line<'static>>) {
                 ),
             ])
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let mut lines = lines;
+    lines.extend(journal_extra(app, id, width));
     // The first text column names the row (numeric columns like `!!` come before it).
     let title = model
         .columns
@@ -204,6 +207,37 @@ fn row_detail(app: &App, id: &RowId) -> (String, Vec<Line<'static>>) {
             |(_, c)| format!(" {} ", c.text.trim()),
         );
     (title, lines)
+}
+
+/// A journal entry's detail adds what the table has no room for: the full time, who ran
+/// it where, the exact SQL and the server's notices.
+fn journal_extra(app: &App, id: &RowId, width: usize) -> Vec<Line<'static>> {
+    let entry = match id {
+        RowId::Name(name) => name
+            .strip_prefix("journal#")
+            .and_then(|index| index.parse::<usize>().ok())
+            .and_then(|index| app.journal.get(index)),
+        _ => None,
+    };
+    let Some(entry) = entry else {
+        return vec![];
+    };
+    let theme = &app.theme;
+    let line = |label: &str, value: String| {
+        Line::from(vec![
+            Span::styled(format!("{label:<width$}  "), theme.style(Role::Muted)),
+            Span::styled(value, theme.style(Role::Text)),
+        ])
+    };
+    let mut lines = vec![
+        line("at", entry.time.clone()),
+        line("by", format!("{} on {}", entry.role, entry.server)),
+        line("SQL", sanitized(&entry.sql)),
+    ];
+    for notice in &entry.notices {
+        lines.push(line("notice", sanitized(notice)));
+    }
+    lines
 }
 
 fn join_or_dash(items: Vec<String>) -> String {

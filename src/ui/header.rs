@@ -75,6 +75,28 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ));
         badges.push(Span::raw(" "));
     }
+    if let Some(running) = &app.running {
+        let took = app.now.duration_since(running.started).unwrap_or_default();
+        let stop = app
+            .keymap
+            .keys_for(crate::keymap::Action::StopAction)
+            .join("/");
+        badges.push(Span::styled(
+            format!(
+                " RUNNING {} {} · {stop} stops ",
+                running.title,
+                format::duration(took)
+            ),
+            theme
+                .style(Role::Warn)
+                .add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+        badges.push(Span::raw(" "));
+    }
+    if app.read_only {
+        badges.push(Span::styled(" READ-ONLY ", theme.style(Role::BadgeStale)));
+        badges.push(Span::raw(" "));
+    }
     if app.paused {
         badges.push(Span::styled(" PAUSED ", theme.style(Role::BadgeAlert)));
         badges.push(Span::raw(" "));

@@ -29,9 +29,13 @@ const TALL_BODY: u16 = 30;
 /// The wraparound panel's name, XID age and freeze columns with their borders.
 const WRAPAROUND_MIN_WIDTH: u16 = 36;
 
-/// The four panels: tables on top with most of the height, running commands in a thin
-/// band, wraparound and task history side by side at the bottom. A pure function of the
-/// body, so drawing, paging and mouse clicks agree.
+/// From this width the actions journal gets its own panel next to the task history;
+/// narrower, the two share one slot and `f` switches between them.
+const JOURNAL_SIDE_BY_SIDE: u16 = 140;
+
+/// The panels: tables on top with most of the height, running commands in a thin band,
+/// wraparound, task history and the actions journal side by side at the bottom. A pure
+/// function of the body and the focus, so drawing, paging and mouse clicks agree.
 fn split(body: Rect) -> [Rect; 4] {
     let progress = if body.height >= TALL_BODY { 6 } else { 4 };
     // Three tenths of the height for the bottom band: three rows each at 80x24, about
@@ -56,19 +60,30 @@ fn split(body: Rect) -> [Rect; 4] {
 }
 
 /// Where this screen's tables are drawn (also used for paging and mouse clicks).
-pub fn table_areas(body: Rect) -> Vec<(TableId, Rect)> {
+pub fn table_areas(body: Rect, focused: Option<TableId>) -> Vec<(TableId, Rect)> {
     let [tables, progress, wraparound, tasks] = split(body);
-    vec![
+    let mut areas = vec![
         (TableId::Maintenance, tables),
         (TableId::Progress, progress),
         (TableId::Wraparound, wraparound),
-        (TableId::TaskHistory, tasks),
-    ]
+    ];
+    if body.width >= JOURNAL_SIDE_BY_SIDE {
+        let [history, journal] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(tasks);
+        areas.push((TableId::TaskHistory, history));
+        areas.push((TableId::Journal, journal));
+    } else if focused == Some(TableId::Journal) {
+        areas.push((TableId::Journal, tasks));
+    } else {
+        areas.push((TableId::TaskHistory, tasks));
+    }
+    areas
 }
 
 /// Draws the four panels, each with the reason (and the fix) when it has no rows.
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    for (id, rect) in table_areas(area) {
+    let shared_slot = area.width < JOURNAL_SIDE_BY_SIDE;
+    for (id, rect) in table_areas(area, app.focused_table_id()) {
         let (title, empty) = match id {
             TableId::Maintenance => (tables_title(app), tables_message(app)),
             TableId::Progress => (
@@ -76,6 +91,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 progress_message(app),
             ),
             TableId::Wraparound => (wraparound_title(app), wraparound_message(app)),
+            TableId::Journal => (journal_title(app, shared_slot), journal_message(app)),
+            _ if shared_slot => (
+                "Scheduled task history · f: actions journal".to_string(),
+                tasks_message(app),
+            ),
             _ => ("Scheduled task history".to_string(), tasks_message(app)),
         };
         render_table(
@@ -90,6 +110,32 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             },
             &app.theme,
         );
+    }
+}
+
+fn journal_title(app: &App, shared_slot: bool) -> String {
+    let failures = app
+        .journal
+        .iter()
+        .filter(|e| e.outcome.is_failure())
+        .count();
+    let mut title = "Actions journal".to_string();
+    if failures > 0 {
+        title.push_str(&format!(" · {failures} not ok"));
+    }
+    if shared_slot {
+        title.push_str(" · f: next panel");
+    }
+    title
+}
+
+fn journal_message(app: &App) -> String {
+    if app.read_only {
+        "read-only mode: no action can run".into()
+    } else if !app.tables.state(TableId::Journal).filter.is_empty() {
+        "no action matches the filter (Esc clears it)".into()
+    } else {
+        "no action run on this server yet (? lists the action keys)".into()
     }
 }
 

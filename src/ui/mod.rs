@@ -5,6 +5,7 @@ mod activity;
 pub(crate) mod cache;
 mod dashboard;
 mod detail;
+mod dialog;
 mod header;
 mod help;
 pub(crate) mod indexes;
@@ -17,6 +18,8 @@ pub mod table;
 mod test_render;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_actions;
 #[cfg(test)]
 mod tests_cache_indexes;
 #[cfg(test)]
@@ -52,6 +55,11 @@ pub fn render(app: &App, frame: &mut Frame) {
     match app.mode {
         Mode::Help => help::render(app, frame, areas.body),
         Mode::Detail => detail::render(app, frame, areas.body),
+        Mode::Dialog(ref dialog) => dialog::render(app, dialog, frame, areas.body),
+        Mode::Output {
+            ref title,
+            ref lines,
+        } => dialog::render_output(app, title, lines, frame, areas.body),
         Mode::Normal | Mode::Filter { .. } => {}
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod indexes;
+pub mod journal;
 pub mod maintenance;
 pub mod pool;
 
@@ -79,6 +80,7 @@ pub fn build(app: &App, id: TableId) -> (Vec<Column>, Vec<Row>, bool) {
         | TableId::PoolUsers
         | TableId::PoolClients
         | TableId::PgBouncerPools => pool::build(app, id),
+        TableId::Journal => journal::build(app),
     }
 }
 

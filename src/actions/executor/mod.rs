@@ -1,0 +1,327 @@
+//! The action executor: its own connection (opened on first use, never the monitoring
+//! one), its own `lock_timeout` and `statement_timeout`, one statement per round trip, the
+//! server's NOTICE/WARNING messages captured, and an explicit stop that cancels the running
+//! statement on the server.
+
+mod steps;
+
+use std::future::Future;
+use std::time::{Duration, Instant, SystemTime};
+
+use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
+
+use super::journal::{Journal, JournalEntry};
+use super::{ActionKind, Outcome, Plan, Step, StepReport};
+use crate::connect::{self, Canceller, Connected, Notice, SessionSettings};
+use crate::conninfo::ConnParams;
+use crate::sanitize::sanitized;
+
+/// Where and how actions run.
+#[derive(Clone)]
+pub struct ExecutorConfig {
+    pub params: ConnParams,
+    /// How long a statement may wait for a lock before giving up (default 5 s).
+    pub lock_timeout: Duration,
+    /// Cancel, terminate, snapshot, reset, EXPLAIN (default 10 s).
+    pub statement_timeout: Duration,
+    /// VACUUM, ANALYZE, REINDEX (default 10 min).
+    pub maintenance_timeout: Duration,
+    /// `server_version_num` (EXPLAIN (GENERIC_PLAN) needs 16).
+    pub server_version_num: i32,
+    /// Where each step is recorded; `None` records nothing (tests of other things).
+    pub journal: Option<Journal>,
+}
+
+impl ExecutorConfig {
+    /// The defaults of DESIGN.md: lock 5 s, statements 10 s, maintenance 10 min.
+    pub fn new(params: ConnParams, server_version_num: i32) -> Self {
+        Self {
+            params,
+            lock_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(10),
+            maintenance_timeout: Duration::from_secs(600),
+            server_version_num,
+            journal: None,
+        }
+    }
+}
+
+/// Runs plans, one step at a time.
+pub struct Executor {
+    config: ExecutorConfig,
+    live: Option<Live>,
+    /// The password-free target, written to the journal.
+    server: String,
+}
+
+struct Live {
+    connected: Connected,
+    notices: UnboundedReceiver<Notice>,
+}
+
+/// How a guarded round trip ended.
+enum Guarded<T, E> {
+    Done(Result<T, E>),
+    /// The user asked to stop and the server has answered the cancelled statement.
+    Stopped(Result<T, E>),
+    /// No answer within statement_timeout + grace: cancelled, connection dropped.
+    NoAnswer,
+}
+
+/// Past statement_timeout, how long to wait for the server before giving up on it.
+const GRACE: Duration = Duration::from_secs(5);
+
+impl Executor {
+    pub fn new(config: ExecutorConfig) -> Self {
+        let server = sanitized(&config.params.display_target());
+        Self {
+            config,
+            live: None,
+            server,
+        }
+    }
+
+    /// Runs every step of a plan (stopping early when asked) and journals each.
+    pub async fn run(&mut self, plan: &Plan, stop: &mut UnboundedReceiver<()>) -> Vec<StepReport> {
+        let mut reports = Vec::with_capacity(plan.steps.len());
+        let mut stopped = false;
+        for step in &plan.steps {
+            let report = if stopped {
+                not_run(plan.kind, step)
+            } else {
+                self.run_step(plan.kind, step, stop).await
+            };
+            stopped |= report.outcome == Outcome::Cancelled;
+            reports.push(report);
+        }
+        reports
+    }
+
+    /// Runs one step and journals it.
+    pub async fn run_step(
+        &mut self,
+        kind: ActionKind,
+        step: &Step,
+        stop: &mut UnboundedReceiver<()>,
+    ) -> StepReport {
+        let started = Instant::now();
+        let mut report = steps::run(self, kind, step, stop).await;
+        report.duration = started.elapsed();
+        report.finished_at = SystemTime::now();
+        self.journal(&mut report);
+        report
+    }
+
+    fn journal(&self, report: &mut StepReport) {
+        let Some(journal) = &self.config.journal else {
+            return;
+        };
+        let entry = JournalEntry::from_report(report, &self.server, &self.config.params.user);
+        if let Err(e) = journal.append(&entry) {
+            report.message.push_str(&format!(
+                " (journal {} not written: {})",
+                journal.path().display(),
+                sanitized(&e.to_string())
+            ));
+        }
+    }
+
+    /// The connection, opened now if needed, with the statement timeout for `kind` set.
+    async fn connection(&mut self, kind: ActionKind) -> Result<&mut Live, String> {
+        if self
+            .live
+            .as_ref()
+            .is_none_or(|l| l.connected.client.is_closed())
+        {
+            self.live = None;
+            let settings = SessionSettings {
+                application_name: "pgpulse actions".into(),
+                statement_timeout: self.config.statement_timeout,
+                lock_timeout: self.config.lock_timeout,
+                idle_in_transaction_session_timeout: Duration::from_secs(60),
+                read_only: false,
+            };
+            let (sink, notices) = mpsc::unbounded_channel();
+            let connected = connect::connect(&self.config.params, &settings, Some(sink))
+                .await
+                .map_err(|e| e.to_string())?;
+            self.live = Some(Live { connected, notices });
+        }
+        let timeout = self.timeout_for(kind);
+        let live = self
+            .live
+            .as_mut()
+            .ok_or_else(|| "not connected".to_string())?;
+        let set = format!("SET statement_timeout = '{}ms'", timeout.as_millis());
+        live.connected
+            .client
+            .simple_query(&set)
+            .await
+            .map_err(|e| describe(&e))?;
+        // Whatever arrived before this action is not about it.
+        while live.notices.try_recv().is_ok() {}
+        Ok(live)
+    }
+
+    fn timeout_for(&self, kind: ActionKind) -> Duration {
+        if kind.is_maintenance() {
+            self.config.maintenance_timeout
+        } else {
+            self.config.statement_timeout
+        }
+    }
+
+    fn server_version_num(&self) -> i32 {
+        self.config.server_version_num
+    }
+
+    /// Forgets the connection (after a statement that got no answer).
+    fn drop_connection(&mut self) {
+        self.live = None;
+    }
+}
+
+impl Live {
+    fn client(&self) -> &tokio_postgres::Client {
+        &self.connected.client
+    }
+
+    fn canceller(&self) -> Canceller {
+        self.connected.canceller()
+    }
+
+    /// The NOTICE/WARNING lines the last statement produced. The connection task forwards
+    /// a notice before the response that follows it, so they are all here by now.
+    fn take_notices(&mut self) -> Vec<Notice> {
+        let mut notices = Vec::new();
+        while let Ok(notice) = self.notices.try_recv() {
+            notices.push(notice);
+        }
+        notices
+    }
+}
+
+/// Awaits `work`, cancelling it on the server when the user stops it or when the server
+/// does not answer within `timeout` + grace.
+async fn guarded<T, E>(
+    work: impl Future<Output = Result<T, E>>,
+    canceller: Canceller,
+    timeout: Duration,
+    stop: &mut UnboundedReceiver<()>,
+) -> Guarded<T, E> {
+    tokio::pin!(work);
+    let deadline = tokio::time::sleep(timeout + GRACE);
+    tokio::pin!(deadline);
+    let mut stopped = false;
+    loop {
+        tokio::select! {
+            result = &mut work => {
+                return if stopped { Guarded::Stopped(result) } else { Guarded::Done(result) };
+            }
+            Some(()) = stop.recv(), if !stopped => {
+                stopped = true;
+                canceller.cancel().await;
+            }
+            () = &mut deadline => {
+                canceller.cancel().await;
+                return Guarded::NoAnswer;
+            }
+        }
+    }
+}
+
+/// One line for a driver error: the server's severity, SQLSTATE, message and detail.
+fn describe(error: &tokio_postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => {
+            let mut line = format!("{} {}: {}", db.severity(), db.code().code(), db.message());
+            if let Some(detail) = db.detail() {
+                line.push_str(" (");
+                line.push_str(detail);
+                line.push(')');
+            }
+            sanitized(&line)
+        }
+        None => sanitized(&connect::error_chain(error)),
+    }
+}
+
+/// The report of a step that was not run because the user stopped the plan before it.
+fn not_run(kind: ActionKind, step: &Step) -> StepReport {
+    StepReport {
+        kind,
+        target: step.target.describe(),
+        sql: step.sql.clone(),
+        outcome: Outcome::Cancelled,
+        message: "not run: the action was stopped".into(),
+        duration: Duration::ZERO,
+        notices: vec![],
+        output: vec![],
+        finished_at: SystemTime::now(),
+    }
+}
+
+/// What the executor task tells the event loop.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExecutorEvent {
+    Step(Box<StepReport>),
+    /// The plan is over (every step reported).
+    Done,
+}
+
+/// Sends plans to the executor task and stops the running one.
+#[derive(Clone)]
+pub struct ExecutorHandle {
+    plans: UnboundedSender<Plan>,
+    stop: UnboundedSender<()>,
+}
+
+impl ExecutorHandle {
+    pub fn run(&self, plan: Plan) {
+        let _ = self.plans.send(plan);
+    }
+
+    /// Cancels the running statement (and skips the plan's remaining steps).
+    pub fn stop(&self) {
+        let _ = self.stop.send(());
+    }
+}
+
+/// Starts the executor task. It connects on the first plan, not before.
+pub fn spawn(config: ExecutorConfig) -> (ExecutorHandle, UnboundedReceiver<ExecutorEvent>) {
+    let (plans_tx, mut plans) = mpsc::unbounded_channel::<Plan>();
+    let (stop_tx, mut stop) = mpsc::unbounded_channel::<()>();
+    let (events_tx, events) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let mut executor = Executor::new(config);
+        while let Some(plan) = plans.recv().await {
+            // A stop pressed while nothing ran is not about this plan.
+            while stop.try_recv().is_ok() {}
+            let mut stopped = false;
+            for step in &plan.steps {
+                let report = if stopped {
+                    not_run(plan.kind, step)
+                } else {
+                    executor.run_step(plan.kind, step, &mut stop).await
+                };
+                stopped |= report.outcome == Outcome::Cancelled;
+                if events_tx
+                    .send(ExecutorEvent::Step(Box::new(report)))
+                    .is_err()
+                {
+                    return;
+                }
+            }
+            if events_tx.send(ExecutorEvent::Done).is_err() {
+                return;
+            }
+        }
+    });
+    (
+        ExecutorHandle {
+            plans: plans_tx,
+            stop: stop_tx,
+        },
+        events,
+    )
+}

@@ -1,0 +1,405 @@
+//! What each kind of step sends and how its answer reads.
+
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio_postgres::SimpleQueryMessage;
+
+use super::{Executor, Guarded, describe, guarded};
+use crate::actions::{ActionKind, Outcome, RelationTarget, Step, StepReport, Target, sql};
+use crate::connect::Notice;
+use crate::queries::{
+    ACTION_INVALID_INDEXES_SQL, ACTION_RELATION_SQL, ACTION_SESSION_QUERY_SQL,
+    ACTION_STATEMENT_TEXT_SQL,
+};
+use crate::sanitize::sanitized;
+
+/// Runs one step; the caller fills in the duration and journals it.
+pub(super) async fn run(
+    executor: &mut Executor,
+    kind: ActionKind,
+    step: &Step,
+    stop: &mut UnboundedReceiver<()>,
+) -> StepReport {
+    let mut report = StepReport {
+        kind,
+        target: step.target.describe(),
+        sql: step.sql.clone(),
+        outcome: Outcome::Ok,
+        message: String::new(),
+        duration: Duration::ZERO,
+        notices: vec![],
+        output: vec![],
+        finished_at: SystemTime::now(),
+    };
+    let result = match (kind, &step.target) {
+        (ActionKind::CancelBackend | ActionKind::TerminateBackend, Target::Backend(_)) => {
+            signal(executor, kind, step, stop, &mut report).await
+        }
+        (
+            ActionKind::VacuumAnalyze | ActionKind::Analyze | ActionKind::ReindexConcurrently,
+            Target::Relation(target),
+        ) => maintain(executor, kind, target, stop, &mut report).await,
+        (ActionKind::Snapshot, _) => snapshot(executor, stop, &mut report).await,
+        (ActionKind::ResetStatements, _) => reset(executor, stop, &mut report).await,
+        (ActionKind::Explain, target) => explain(executor, target, stop, &mut report).await,
+        (kind, target) => Err(format!(
+            "{} cannot act on {}",
+            kind.title(),
+            target.describe()
+        )),
+    };
+    if let Err(message) = result {
+        if report.outcome == Outcome::Ok {
+            report.outcome = Outcome::Error;
+        }
+        report.message = message;
+    }
+    report
+}
+
+/// Settles a guarded round trip: errors become the report's outcome and message.
+fn settle<T>(
+    executor: &mut Executor,
+    guarded: Guarded<T, tokio_postgres::Error>,
+    report: &mut StepReport,
+) -> Result<T, String> {
+    match guarded {
+        Guarded::Done(Ok(value)) => Ok(value),
+        Guarded::Done(Err(error)) => Err(describe(&error)),
+        Guarded::Stopped(result) => {
+            report.outcome = Outcome::Cancelled;
+            Err(match result {
+                Ok(_) => "stopped, but the statement had already finished".into(),
+                Err(error) => format!("stopped: {}", describe(&error)),
+            })
+        }
+        Guarded::NoAnswer => {
+            executor.drop_connection();
+            Err("no answer from the server within statement_timeout: cancelled".into())
+        }
+    }
+}
+
+/// Warnings turn a success into a failure; notices are kept either way.
+fn absorb_notices(notices: Vec<Notice>, report: &mut StepReport) {
+    for notice in notices {
+        if notice.severity == "WARNING" && report.outcome == Outcome::Ok {
+            report.outcome = Outcome::Warning;
+            report.message = format!("WARNING: {}", notice.message);
+        }
+        report
+            .notices
+            .push(format!("{}: {}", notice.severity, notice.message));
+    }
+}
+
+async fn simple(
+    executor: &mut Executor,
+    kind: ActionKind,
+    text: &str,
+    stop: &mut UnboundedReceiver<()>,
+    report: &mut StepReport,
+) -> Result<Vec<Vec<Option<String>>>, String> {
+    let timeout = executor.timeout_for(kind);
+    let live = executor.connection(kind).await?;
+    let canceller = live.canceller();
+    let outcome = guarded(live.client().simple_query(text), canceller, timeout, stop).await;
+    let notices = live.take_notices();
+    absorb_notices(notices, report);
+    let messages = settle(executor, outcome, report)?;
+    Ok(messages
+        .iter()
+        .filter_map(|m| match m {
+            SimpleQueryMessage::Row(row) => Some(
+                (0..row.len())
+                    .map(|i| row.get(i).map(str::to_owned))
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .collect())
+}
+
+async fn signal(
+    executor: &mut Executor,
+    kind: ActionKind,
+    step: &Step,
+    stop: &mut UnboundedReceiver<()>,
+    report: &mut StepReport,
+) -> Result<(), String> {
+    let rows = simple(executor, kind, &step.sql, stop, report).await?;
+    let answer = rows.first().and_then(|row| row.first().cloned().flatten());
+    match answer.as_deref() {
+        None => {
+            report.outcome = Outcome::SessionEnded;
+            report.message = format!(
+                "session ended: {} is gone or now belongs to another session; nothing was sent",
+                step.target.describe()
+            );
+        }
+        Some("t") if report.outcome == Outcome::Ok => {
+            report.message = if kind == ActionKind::TerminateBackend {
+                format!("{} terminated", step.target.describe())
+            } else {
+                format!("cancel sent to {}", step.target.describe())
+            };
+        }
+        Some(_) => {
+            if report.outcome == Outcome::Ok {
+                report.outcome = Outcome::Warning;
+                report.message = format!("the server did not signal {}", step.target.describe());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The relation's real names, read by OID now: what the screen showed may be sanitized,
+/// renamed since, or gone.
+struct Resolved {
+    schema: String,
+    name: String,
+    relkind: String,
+    table_oid: u32,
+}
+
+async fn resolve(executor: &mut Executor, kind: ActionKind, oid: u32) -> Result<Resolved, String> {
+    let live = executor.connection(kind).await?;
+    let row = live
+        .client()
+        .query_opt(ACTION_RELATION_SQL, &[&oid])
+        .await
+        .map_err(|e| describe(&e))?
+        .ok_or_else(|| format!("relation with OID {oid} no longer exists"))?;
+    let get = |name: &str| row.try_get::<_, String>(name).map_err(|e| describe(&e));
+    Ok(Resolved {
+        schema: get("schema_name")?,
+        name: get("relation_name")?,
+        relkind: get("relkind")?,
+        table_oid: row.try_get("table_oid").map_err(|e| describe(&e))?,
+    })
+}
+
+async fn maintain(
+    executor: &mut Executor,
+    kind: ActionKind,
+    target: &RelationTarget,
+    stop: &mut UnboundedReceiver<()>,
+    report: &mut StepReport,
+) -> Result<(), String> {
+    let relation = resolve(executor, kind, target.oid).await?;
+    let is_index = matches!(relation.relkind.as_str(), "i" | "I");
+    let is_table = matches!(relation.relkind.as_str(), "r" | "m" | "p");
+    let text = match kind {
+        ActionKind::ReindexConcurrently if is_index => {
+            sql::reindex_concurrently(&relation.schema, &relation.name)
+        }
+        ActionKind::VacuumAnalyze if is_table => {
+            sql::vacuum_analyze(&relation.schema, &relation.name)
+        }
+        ActionKind::Analyze if is_table => sql::analyze(&relation.schema, &relation.name),
+        _ => {
+            return Err(format!(
+                "{} cannot act on {} (relkind {})",
+                kind.title(),
+                sanitized(&sql::qualified(&relation.schema, &relation.name)),
+                relation.relkind
+            ));
+        }
+    };
+    report.sql = text.clone();
+    if kind != ActionKind::ReindexConcurrently {
+        simple(executor, kind, &text, stop, report).await?;
+        if report.outcome == Outcome::Ok {
+            report.message = format!("{} done", kind.title());
+        }
+        return Ok(());
+    }
+    let before = invalid_indexes(executor, kind, relation.table_oid).await?;
+    let result = simple(executor, kind, &text, stop, report).await;
+    if result.is_ok() && report.outcome == Outcome::Ok {
+        report.message = "REINDEX CONCURRENTLY done".into();
+        return Ok(());
+    }
+    // A failed, stopped or timed-out REINDEX CONCURRENTLY can leave an invalid copy that
+    // every write still maintains: say which, and how to remove it.
+    let after = invalid_indexes(executor, kind, relation.table_oid)
+        .await
+        .unwrap_or_default();
+    let left: Vec<String> = after
+        .into_iter()
+        .filter(|(oid, _)| !before.iter().any(|(b, _)| b == oid))
+        .map(|(_, name)| name)
+        .collect();
+    let mut message = match &result {
+        Err(message) => message.clone(),
+        Ok(_) => report.message.clone(),
+    };
+    if !left.is_empty() {
+        message.push_str(&format!(
+            "; left invalid index {} (still updated on every write: DROP INDEX CONCURRENTLY it)",
+            left.join(", ")
+        ));
+    }
+    result.map(|_| ()).map_err(|_| message.clone())?;
+    report.message = message;
+    Ok(())
+}
+
+/// Invalid indexes of a table: (OID, display-safe qualified name).
+async fn invalid_indexes(
+    executor: &mut Executor,
+    kind: ActionKind,
+    table_oid: u32,
+) -> Result<Vec<(u32, String)>, String> {
+    let live = executor.connection(kind).await?;
+    let rows = live
+        .client()
+        .query(ACTION_INVALID_INDEXES_SQL, &[&table_oid])
+        .await
+        .map_err(|e| describe(&e))?;
+    rows.iter()
+        .map(|row| {
+            let oid: u32 = row.try_get("index_oid").map_err(|e| describe(&e))?;
+            let schema: String = row.try_get("schema_name").map_err(|e| describe(&e))?;
+            let name: String = row.try_get("index_name").map_err(|e| describe(&e))?;
+            Ok((oid, sanitized(&sql::qualified(&schema, &name))))
+        })
+        .collect()
+}
+
+async fn snapshot(
+    executor: &mut Executor,
+    stop: &mut UnboundedReceiver<()>,
+    report: &mut StepReport,
+) -> Result<(), String> {
+    let kind = ActionKind::Snapshot;
+    let timeout = executor.timeout_for(kind);
+    let live = executor.connection(kind).await?;
+    let canceller = live.canceller();
+    let work = crate::actions::statistics::take_snapshot(live.client());
+    let outcome = guarded(work, canceller, timeout, stop).await;
+    absorb_notices(live.take_notices(), report);
+    let rows = match outcome {
+        Guarded::Done(Ok(rows)) => rows,
+        Guarded::Done(Err(e)) => return Err(e.to_string()),
+        Guarded::Stopped(_) => {
+            report.outcome = Outcome::Cancelled;
+            return Err("stopped".into());
+        }
+        Guarded::NoAnswer => {
+            executor.drop_connection();
+            return Err("no answer from the server within statement_timeout".into());
+        }
+    };
+    if report.outcome == Outcome::Ok {
+        report.message = format!("snapshot: {rows} tables recorded");
+    }
+    Ok(())
+}
+
+async fn reset(
+    executor: &mut Executor,
+    stop: &mut UnboundedReceiver<()>,
+    report: &mut StepReport,
+) -> Result<(), String> {
+    simple(
+        executor,
+        ActionKind::ResetStatements,
+        sql::RESET_STATEMENTS,
+        stop,
+        report,
+    )
+    .await?;
+    if report.outcome == Outcome::Ok {
+        report.message = "pg_stat_statements reset".into();
+    }
+    Ok(())
+}
+
+/// EXPLAIN, never ANALYZE, of the real (unsanitized) text, fetched now by identity; in a
+/// read-only transaction, as the role that ran the query (so a function the planner folds
+/// cannot borrow pgpulse's privileges; a role pgpulse cannot become is refused), and over
+/// the extended protocol, which refuses a string holding more than one statement.
+async fn explain(
+    executor: &mut Executor,
+    target: &Target,
+    stop: &mut UnboundedReceiver<()>,
+    report: &mut StepReport,
+) -> Result<(), String> {
+    let kind = ActionKind::Explain;
+    let version = executor.server_version_num();
+    let timeout = executor.timeout_for(kind);
+    let live = executor.connection(kind).await?;
+    let row = match target {
+        Target::Statement(s) => live
+            .client()
+            .query_opt(ACTION_STATEMENT_TEXT_SQL, &[&s.userid, &s.dbid, &s.queryid])
+            .await
+            .map_err(|e| describe(&e))?
+            .ok_or("the statement is no longer in pg_stat_statements")?,
+        Target::Backend(b) => match live
+            .client()
+            .query_opt(ACTION_SESSION_QUERY_SQL, &[&b.pid, &b.backend_start])
+            .await
+            .map_err(|e| describe(&e))?
+        {
+            Some(row) => row,
+            None => {
+                report.outcome = Outcome::SessionEnded;
+                return Err(format!("session ended: pid {} is gone", b.pid));
+            }
+        },
+        other => return Err(format!("EXPLAIN cannot act on {}", other.describe())),
+    };
+    let query: Option<String> = row.try_get("query").map_err(|e| describe(&e))?;
+    let role: Option<String> = row.try_get("role_name").map_err(|e| describe(&e))?;
+    let role = role.ok_or("the role that ran the query no longer exists")?;
+    let same_database: Option<bool> = row.try_get("same_database").map_err(|e| describe(&e))?;
+    let query = query
+        .filter(|q| !q.trim().is_empty())
+        .ok_or("no query text (hidden by privileges)")?;
+    if same_database != Some(true) {
+        return Err(
+            "the query runs in another database: connect pgpulse to that database to EXPLAIN it"
+                .into(),
+        );
+    }
+    let generic = sql::has_placeholders(&query);
+    if generic && version < 160_000 {
+        return Err(format!(
+            "this statement is normalized ($1 placeholders) and EXPLAIN (GENERIC_PLAN) needs \
+             PostgreSQL 16; this server is {}",
+            version / 10_000
+        ));
+    }
+    let text = sql::explain(query.trim_end().trim_end_matches(';'), generic);
+    report.sql = text.clone();
+    let canceller = live.canceller();
+    let client = live.client();
+    let set_role = sql::set_local_role(&role);
+    let work = async {
+        client.batch_execute("BEGIN READ ONLY").await?;
+        let rows = match client.batch_execute(&set_role).await {
+            Ok(()) => client.query(text.as_str(), &[]).await,
+            Err(e) => Err(e),
+        };
+        client.batch_execute("ROLLBACK").await?;
+        rows
+    };
+    let outcome = guarded(work, canceller, timeout, stop).await;
+    absorb_notices(live.take_notices(), report);
+    let rows = settle(executor, outcome, report)?;
+    report.output = rows
+        .iter()
+        .filter_map(|row| row.try_get::<_, String>(0).ok())
+        .map(|line| sanitized(&line))
+        .collect();
+    report.message = format!(
+        "plan: {} lines (planned as role {})",
+        report.output.len(),
+        sanitized(&role)
+    );
+    Ok(())
+}

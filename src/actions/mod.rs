@@ -1,0 +1,208 @@
+//! The action catalogue (cancel, terminate, VACUUM, ANALYZE, REINDEX, snapshot, reset,
+//! EXPLAIN): what a confirmed action is ([`Plan`]), the SQL it sends ([`sql`]), the task
+//! that runs it on its own connection ([`executor`]) and the local journal of everything
+//! that was run ([`journal`]).
+//!
+//! Safety rules live here, not in the UI: targets carry their identity (pid **and**
+//! `backend_start`, or an OID), never display text; every statement is sent alone; the
+//! destructive ones default to No in the dialog.
+
+pub mod executor;
+pub mod journal;
+pub mod plan;
+pub mod sql;
+pub mod statistics;
+
+use std::time::{Duration, SystemTime};
+
+/// What an action does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActionKind {
+    CancelBackend,
+    TerminateBackend,
+    VacuumAnalyze,
+    Analyze,
+    ReindexConcurrently,
+    Snapshot,
+    ResetStatements,
+    Explain,
+}
+
+impl ActionKind {
+    /// The name written to the journal.
+    pub fn name(self) -> &'static str {
+        match self {
+            ActionKind::CancelBackend => "cancel",
+            ActionKind::TerminateBackend => "terminate",
+            ActionKind::VacuumAnalyze => "vacuum-analyze",
+            ActionKind::Analyze => "analyze",
+            ActionKind::ReindexConcurrently => "reindex-concurrently",
+            ActionKind::Snapshot => "snapshot",
+            ActionKind::ResetStatements => "reset-statements",
+            ActionKind::Explain => "explain",
+        }
+    }
+
+    /// The dialog's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            ActionKind::CancelBackend => "Cancel query",
+            ActionKind::TerminateBackend => "Terminate session",
+            ActionKind::VacuumAnalyze => "VACUUM (ANALYZE)",
+            ActionKind::Analyze => "ANALYZE",
+            ActionKind::ReindexConcurrently => "REINDEX CONCURRENTLY",
+            ActionKind::Snapshot => "Statistics snapshot",
+            ActionKind::ResetStatements => "Reset pg_stat_statements",
+            ActionKind::Explain => "EXPLAIN",
+        }
+    }
+
+    /// Destructive actions lose work or data someone else has: the dialog defaults to No.
+    pub fn destructive(self) -> bool {
+        matches!(
+            self,
+            ActionKind::CancelBackend
+                | ActionKind::TerminateBackend
+                | ActionKind::ReindexConcurrently
+                | ActionKind::ResetStatements
+        )
+    }
+
+    /// Maintenance runs under the long statement timeout (10 min by default).
+    pub fn is_maintenance(self) -> bool {
+        matches!(
+            self,
+            ActionKind::VacuumAnalyze | ActionKind::Analyze | ActionKind::ReindexConcurrently
+        )
+    }
+
+    /// The lock the statement takes, as the dialog states it.
+    pub fn lock(self) -> &'static str {
+        match self {
+            ActionKind::CancelBackend | ActionKind::TerminateBackend => {
+                "none (sends a signal to the backend)"
+            }
+            ActionKind::VacuumAnalyze | ActionKind::Analyze => {
+                "SHARE UPDATE EXCLUSIVE on the table (blocks DDL, other VACUUM/ANALYZE, autovacuum)"
+            }
+            ActionKind::ReindexConcurrently => {
+                "SHARE UPDATE EXCLUSIVE on the index and its table (reads and writes go on)"
+            }
+            ActionKind::Snapshot => {
+                "ROW EXCLUSIVE on database_statistics_snapshot; ACCESS SHARE on each table read"
+            }
+            ActionKind::ResetStatements => "none (clears pg_stat_statements for everyone)",
+            ActionKind::Explain => "ACCESS SHARE on the tables planned (read-only transaction)",
+        }
+    }
+}
+
+/// A backend, identified by pid and `backend_start` (a pid can be reused).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackendTarget {
+    pub pid: i32,
+    pub backend_start: SystemTime,
+    pub user: Option<String>,
+    pub application: String,
+    /// How long its current query has been running, at the last poll.
+    pub query_age: Option<Duration>,
+    /// Sanitized query text, for the dialog.
+    pub query: String,
+}
+
+/// A table or an index, identified by OID. The names are sanitized display text: the
+/// executor reads the real names by OID when it runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelationTarget {
+    pub oid: u32,
+    pub schema: String,
+    pub name: String,
+    pub size_bytes: Option<i64>,
+    /// For an index: its table.
+    pub table: Option<String>,
+}
+
+/// A pg_stat_statements entry, identified by its key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatementTarget {
+    pub userid: u32,
+    pub dbid: u32,
+    pub queryid: i64,
+    /// Sanitized text, for the dialog.
+    pub text: String,
+}
+
+/// What an action acts on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Backend(BackendTarget),
+    Relation(RelationTarget),
+    Statement(StatementTarget),
+    /// The current database (snapshot) or the whole server (reset).
+    Server,
+}
+
+impl Target {
+    /// One line for the journal and the status line.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Backend(b) => format!("pid {}", b.pid),
+            Target::Relation(r) => format!("{}.{}", r.schema, r.name),
+            Target::Statement(s) => format!("queryid {}", s.queryid),
+            Target::Server => "server".to_string(),
+        }
+    }
+}
+
+/// One statement of a plan: a target and the exact SQL shown in the dialog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub target: Target,
+    pub sql: String,
+}
+
+/// A confirmed-or-to-confirm action: everything the dialog shows and the executor runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub kind: ActionKind,
+    pub steps: Vec<Step>,
+    /// An extra line for the dialog, e.g. "releases 3 waiting sessions".
+    pub note: Option<String>,
+}
+
+/// How a step ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Ok,
+    /// The statement succeeded but the server warned: reads as a failure (a non-owner's
+    /// VACUUM "succeeds" with only a warning).
+    Warning,
+    Error,
+    /// The pid now belongs to another session, or is gone: nothing was sent to it.
+    SessionEnded,
+    /// Stopped by the user.
+    Cancelled,
+}
+
+impl Outcome {
+    pub fn is_failure(self) -> bool {
+        !matches!(self, Outcome::Ok)
+    }
+}
+
+/// What the executor reports for each step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepReport {
+    pub kind: ActionKind,
+    pub target: String,
+    pub sql: String,
+    pub outcome: Outcome,
+    /// One line: what happened, in the server's words when it refused.
+    pub message: String,
+    pub duration: Duration,
+    pub notices: Vec<String>,
+    /// EXPLAIN output lines (sanitized).
+    pub output: Vec<String>,
+    pub finished_at: SystemTime,
+}

@@ -1,0 +1,247 @@
+//! Action keys: from the selection to a [`Plan`] in a confirmation dialog. Nothing here
+//! talks to the server; a confirmed dialog becomes one `Effect::RunAction`.
+
+use super::dialog::Dialog;
+use super::table::RowId;
+use super::{App, Effect, Mode, TableId};
+use crate::actions::{ActionKind, Plan, RelationTarget, StatementTarget, plan};
+use crate::keymap::Action;
+use crate::snapshot::{Session, Snapshot};
+
+/// Opens the confirmation dialog for an action key, or says in the status line why not.
+pub(super) fn open(app: &mut App, action: Action) -> Vec<Effect> {
+    if app.read_only {
+        let keys = app.keymap.keys_for(action).join("/");
+        app.set_status(
+            format!(
+                "{keys}: read-only mode, actions are disabled (--read-only / read_only = true)"
+            ),
+            false,
+        );
+        return vec![];
+    }
+    if let Some(running) = &app.running {
+        let stop = app.keymap.keys_for(Action::StopAction).join("/");
+        let text = format!(
+            "{} is still running: wait for it or stop it with {stop}",
+            running.title
+        );
+        app.set_status(text, true);
+        return vec![];
+    }
+    match plan_for(app, action) {
+        Ok(plan) => {
+            app.mode = Mode::Dialog(Box::new(Dialog::run(plan)));
+        }
+        Err(reason) => app.set_status(reason, true),
+    }
+    vec![]
+}
+
+fn plan_for(app: &mut App, action: Action) -> Result<Plan, String> {
+    let snapshot = app
+        .latest
+        .as_ref()
+        .ok_or("no data yet: wait for the first poll")?;
+    let version = snapshot
+        .capabilities
+        .as_ref()
+        .map_or(0, |c| c.server_version_num);
+    let focused = app.focused_table_id();
+    let selected = focused.and_then(|id| app.tables.state(id).selected_id.clone());
+    match action {
+        Action::CancelBackend | Action::TerminateBackend => {
+            let kind = if action == Action::CancelBackend {
+                ActionKind::CancelBackend
+            } else {
+                ActionKind::TerminateBackend
+            };
+            let marked = &app.tables.state(TableId::Activity).marked;
+            let pids: Vec<RowId> = if marked.is_empty() {
+                selected.into_iter().collect()
+            } else {
+                marked.clone()
+            };
+            let sessions = sessions_of(snapshot, &pids)?;
+            plan::signal(kind, &sessions, None)
+        }
+        Action::TerminateRootBlocker => root_blocker(snapshot, selected),
+        Action::Vacuum | Action::Analyze => {
+            let kind = if action == Action::Vacuum {
+                ActionKind::VacuumAnalyze
+            } else {
+                ActionKind::Analyze
+            };
+            let oid = match (focused, selected) {
+                (Some(id), Some(RowId::Relation(oid))) => table_of(snapshot, id, oid),
+                _ => None,
+            }
+            .ok_or("select a table first")?;
+            let target = table_target(snapshot, oid).ok_or("the table is no longer listed")?;
+            Ok(plan::relation(kind, target))
+        }
+        Action::Reindex => {
+            let Some(RowId::Relation(oid)) = selected.filter(|_| focused == Some(TableId::Indexes))
+            else {
+                return Err("select an index in the Indexes table first".into());
+            };
+            let target = index_target(snapshot, oid).ok_or("the index is no longer listed")?;
+            Ok(plan::relation(ActionKind::ReindexConcurrently, target))
+        }
+        Action::Snapshot => Ok(plan::snapshot()),
+        Action::ResetStatements => Ok(plan::reset_statements()),
+        Action::Explain => match selected {
+            Some(RowId::Pid(pid)) => {
+                let sessions = sessions_of(snapshot, &[RowId::Pid(pid)])?;
+                plan::explain_session(sessions[0], version)
+            }
+            Some(RowId::Statement(key)) => {
+                let text = snapshot
+                    .statements
+                    .as_ref()
+                    .ok()
+                    .and_then(|s| s.texts.get(&key).cloned())
+                    .ok_or("the statement's text is not known yet")?;
+                let target = StatementTarget {
+                    userid: key.userid,
+                    dbid: key.dbid,
+                    queryid: key.queryid,
+                    text,
+                };
+                plan::explain_statement(target, version)
+            }
+            _ => Err("select a session or a statement first".into()),
+        },
+        _ => Err("not an action".into()),
+    }
+}
+
+fn sessions_of<'a>(snapshot: &'a Snapshot, ids: &[RowId]) -> Result<Vec<&'a Session>, String> {
+    let sessions = snapshot
+        .activity
+        .as_ref()
+        .map_err(|e| format!("sessions unavailable: {e}"))?;
+    let mut found = Vec::new();
+    for id in ids {
+        let RowId::Pid(pid) = id else {
+            return Err("select a session first".into());
+        };
+        let session = sessions
+            .iter()
+            .find(|s| s.pid == *pid)
+            .ok_or_else(|| format!("pid {pid} is no longer listed"))?;
+        found.push(session);
+    }
+    if found.is_empty() {
+        return Err("select a session first".into());
+    }
+    Ok(found)
+}
+
+/// Terminating the root of the selected session's blocking tree releases every session
+/// waiting under it; the dialog says how many.
+fn root_blocker(snapshot: &Snapshot, selected: Option<RowId>) -> Result<Plan, String> {
+    let Some(RowId::Pid(pid)) = selected else {
+        return Err("select a session in a blocking tree first".into());
+    };
+    let sessions = snapshot
+        .activity
+        .as_ref()
+        .map_err(|e| format!("sessions unavailable: {e}"))?;
+    let tree = crate::metrics::blocking_tree(sessions);
+    let index = tree
+        .iter()
+        .position(|row| row.pid == pid)
+        .ok_or_else(|| format!("pid {pid} neither blocks nor waits for another session"))?;
+    let root = tree[..=index]
+        .iter()
+        .rev()
+        .find(|row| row.is_root)
+        .ok_or("no root blocker found")?;
+    let root_session = sessions_of(snapshot, &[RowId::Pid(root.pid)])?;
+    let note = format!(
+        "root blocker: releases {} waiting session{}",
+        root.blocks_total,
+        if root.blocks_total == 1 { "" } else { "s" }
+    );
+    plan::signal(ActionKind::TerminateBackend, &root_session, Some(note))
+}
+
+/// The table a selected row stands for: itself, or an index's table.
+fn table_of(snapshot: &Snapshot, table: TableId, oid: u32) -> Option<u32> {
+    if table != TableId::Indexes {
+        return Some(oid);
+    }
+    let slow = snapshot.slow.as_ref()?;
+    slow.indexes
+        .as_ref()
+        .ok()?
+        .iter()
+        .find(|i| i.indexrelid == oid)
+        .map(|i| i.table_relid)
+}
+
+fn table_target(snapshot: &Snapshot, oid: u32) -> Option<RelationTarget> {
+    let slow = snapshot.slow.as_ref()?;
+    let size = slow.table_cache.as_ref().ok().and_then(|list| {
+        list.iter()
+            .find(|t| t.relid == oid)
+            .map(|t| t.heap_bytes + t.index_bytes)
+    });
+    let target = |schema: &str, name: &str, size_bytes| RelationTarget {
+        oid,
+        schema: schema.to_string(),
+        name: name.to_string(),
+        size_bytes,
+        table: None,
+    };
+    if let Some(t) = slow
+        .maintenance
+        .as_ref()
+        .ok()
+        .and_then(|list| list.iter().find(|t| t.relid == oid))
+    {
+        let estimate = i64::from(t.relpages) * 8192;
+        return Some(target(&t.schema, &t.name, size.or(Some(estimate))));
+    }
+    if let Some(t) = slow
+        .table_cache
+        .as_ref()
+        .ok()
+        .and_then(|list| list.iter().find(|t| t.relid == oid))
+    {
+        return Some(target(&t.schema, &t.table, size));
+    }
+    if let Some(t) = slow
+        .table_scans
+        .as_ref()
+        .ok()
+        .and_then(|list| list.iter().find(|t| t.relid == oid))
+    {
+        return Some(target(&t.schema, &t.table, size));
+    }
+    slow.indexes
+        .as_ref()
+        .ok()?
+        .iter()
+        .find(|i| i.table_relid == oid)
+        .map(|i| target(&i.schema, &i.table, size))
+}
+
+fn index_target(snapshot: &Snapshot, oid: u32) -> Option<RelationTarget> {
+    let index = snapshot
+        .slow
+        .as_ref()?
+        .indexes
+        .as_ref()
+        .ok()?
+        .iter()
+        .find(|i| i.indexrelid == oid)?;
+    Some(RelationTarget {
+        oid,
+        schema: index.schema.clone(),
+        name: index.name.clone(),
+        size_bytes: Some(index.size_bytes),
+        table: Some(index.table.clone()),
+    })
+}

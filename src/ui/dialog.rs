@@ -1,0 +1,285 @@
+//! The confirmation dialog: the exact SQL, the target, the lock it takes, and Yes/No with
+//! the real keys from the keymap. The EXPLAIN output view lives here too.
+//!
+//! ```text
+//! ┌ Terminate session ───────────────────────────────────────────────┐
+//! │ Target  pid 4242 · psql · alice · query running 2m 3s            │
+//! │         select pg_sleep(600)                                     │
+//! │ Lock    none (sends a signal to the backend)                     │
+//! │ SQL     SELECT pg_catalog.pg_terminate_backend(pid) FROM ...     │
+//! │                  [ Yes  y ]   [ No  n ]     Enter: focused · Esc │
+//! └──────────────────────────────────────────────────────────────────┘
+//! ```
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use crate::actions::{Plan, Target};
+use crate::app::App;
+use crate::app::dialog::{Dialog, Purpose};
+use crate::format;
+use crate::keymap::Action;
+use crate::theme::{Role, Theme};
+
+/// Targets listed one by one before "… and N more".
+const LISTED_TARGETS: usize = 5;
+/// The label column ("Target  ", "SQL     ").
+const LABEL_WIDTH: usize = 8;
+/// SQL lines shown before "…".
+const SQL_LINES: usize = 12;
+
+pub fn render(app: &App, dialog: &Dialog, frame: &mut Frame, body: Rect) {
+    let theme = &app.theme;
+    let width = body.width.saturating_sub(4).clamp(40, 100);
+    let inner_width = usize::from(width.saturating_sub(2));
+    let (title, mut lines, danger) = match &dialog.purpose {
+        Purpose::Run(plan) => (
+            format!(" {} ", plan.kind.title()),
+            plan_lines(plan, theme, inner_width),
+            plan.kind.destructive(),
+        ),
+        Purpose::Stop { title, sql } => (
+            format!(" Stop {title}? "),
+            vec![
+                label_line(theme, "Running", first_line(sql)),
+                Line::from(Span::styled(
+                    "Cancels the statement on the server. A stopped REINDEX CONCURRENTLY \
+                     can leave an invalid index behind (pgpulse reports it).",
+                    theme.style(Role::Warn),
+                )),
+            ],
+            true,
+        ),
+    };
+    lines.push(Line::raw(""));
+    lines.push(buttons(app, dialog, danger));
+    // Height: the wrapped lines plus borders, within the body.
+    let wrapped: usize = lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner_width.max(1)))
+        .sum();
+    let height = u16::try_from(wrapped + 2)
+        .unwrap_or(u16::MAX)
+        .min(body.height);
+    let area = super::centered(body, width, height);
+    let border = if danger {
+        Role::Danger
+    } else {
+        Role::BorderFocused
+    };
+    let block = Block::bordered()
+        .border_style(theme.style(border))
+        .title(Span::styled(title, theme.style(Role::Title)));
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .style(theme.style(Role::Dialog))
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+fn plan_lines<'a>(plan: &'a Plan, theme: &Theme, width: usize) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    for step in plan.steps.iter().take(LISTED_TARGETS) {
+        lines.extend(target_lines(&step.target, theme, width));
+    }
+    if plan.steps.len() > LISTED_TARGETS {
+        lines.push(label_line(
+            theme,
+            "",
+            format!("… and {} more", plan.steps.len() - LISTED_TARGETS),
+        ));
+    }
+    lines.extend(wrapped(theme, "Lock", plan.kind.lock(), Role::Text, width));
+    if let Some(note) = &plan.note {
+        lines.extend(wrapped(theme, "Note", note, Role::Warn, width));
+    }
+    let sql_lines: Vec<Line> = plan
+        .steps
+        .iter()
+        .take(LISTED_TARGETS)
+        .flat_map(|step| sql_display(&step.sql))
+        .flat_map(|text| wrapped(theme, "", &text, Role::Text, width))
+        .collect();
+    let total = sql_lines.len();
+    for (index, mut line) in sql_lines.into_iter().take(SQL_LINES).enumerate() {
+        if index == 0 {
+            line.spans[0] = Span::styled(format!("{:<8}", "SQL"), theme.style(Role::Muted));
+        }
+        lines.push(line);
+    }
+    if total > SQL_LINES {
+        lines.push(label_line(theme, "", "…".into()));
+    }
+    lines
+}
+
+/// The SQL without its header comments, one line per source line.
+fn sql_display(sql: &str) -> Vec<String> {
+    sql.lines()
+        .filter(|l| !l.trim_start().starts_with("--") && !l.trim().is_empty())
+        .map(|l| crate::sanitize::sanitized(l.trim_end()))
+        .collect()
+}
+
+fn target_lines<'a>(target: &Target, theme: &Theme, width: usize) -> Vec<Line<'a>> {
+    match target {
+        Target::Backend(b) => {
+            let mut facts = vec![format!("pid {}", b.pid)];
+            if !b.application.is_empty() {
+                facts.push(b.application.clone());
+            }
+            if let Some(user) = &b.user {
+                facts.push(user.clone());
+            }
+            if let Some(age) = b.query_age {
+                facts.push(format!("query started {} ago", format::duration(age)));
+            }
+            let query = format::truncate(
+                first_line(&b.query).as_str(),
+                width.saturating_sub(LABEL_WIDTH),
+            );
+            vec![
+                label_line(theme, "Target", facts.join(" · ")),
+                label_line(theme, "", query),
+            ]
+        }
+        Target::Relation(r) => {
+            let mut text = crate::actions::sql::qualified(&r.schema, &r.name);
+            if let Some(table) = &r.table {
+                text.push_str(&format!(" on {table}"));
+            }
+            if let Some(size) = r.size_bytes {
+                text.push_str(&format!(" · {}", format::bytes(size)));
+            }
+            vec![label_line(theme, "Target", text)]
+        }
+        Target::Statement(s) => vec![label_line(
+            theme,
+            "Target",
+            format!("queryid {}", s.queryid),
+        )],
+        Target::Server => vec![],
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().trim().to_string()
+}
+
+fn label_line<'a>(theme: &Theme, label: &str, value: String) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{label:<8}"), theme.style(Role::Muted)),
+        Span::styled(value, theme.style(Role::Text)),
+    ])
+}
+
+/// A labelled value wrapped under its label's indent, so long SQL stays readable.
+fn wrapped<'a>(theme: &Theme, label: &str, value: &str, role: Role, width: usize) -> Vec<Line<'a>> {
+    wrap(value, width.saturating_sub(LABEL_WIDTH).max(10))
+        .into_iter()
+        .enumerate()
+        .map(|(index, piece)| {
+            let label = if index == 0 { label } else { "" };
+            Line::from(vec![
+                Span::styled(format!("{label:<8}"), theme.style(Role::Muted)),
+                Span::styled(piece, theme.style(role)),
+            ])
+        })
+        .collect()
+}
+
+/// Splits at spaces to fit `width` columns; words longer than that are cut.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let needed = if line.is_empty() { 0 } else { 1 } + word.chars().count();
+        if !line.is_empty() && line.chars().count() + needed > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        let mut rest = word;
+        while rest.chars().count() > width {
+            let cut = rest
+                .char_indices()
+                .nth(width)
+                .map_or(rest.len(), |(i, _)| i);
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            lines.push(rest[..cut].to_string());
+            rest = &rest[cut..];
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(rest);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn buttons<'a>(app: &App, dialog: &Dialog, danger: bool) -> Line<'a> {
+    let theme = &app.theme;
+    let keys = |action| app.keymap.keys_for(action).join("/");
+    let button = |label: &str, key: String, focused: bool, role: Role| {
+        let style = theme.style(role);
+        let style = if focused {
+            style.add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        } else {
+            style
+        };
+        Span::styled(format!("[ {label}  {key} ]"), style)
+    };
+    let yes_role = if danger { Role::Danger } else { Role::Ok };
+    Line::from(vec![
+        Span::raw("        "),
+        button("Yes", keys(Action::Confirm), dialog.yes_focused, yes_role),
+        Span::raw("   "),
+        button("No", keys(Action::Deny), !dialog.yes_focused, Role::Text),
+        Span::styled(
+            format!(
+                "   {}: focused · {}: cancel",
+                keys(Action::Accept),
+                keys(Action::Back)
+            ),
+            theme.style(Role::Muted),
+        ),
+    ])
+}
+
+/// The EXPLAIN output view.
+pub fn render_output(app: &App, title: &str, lines: &[String], frame: &mut Frame, body: Rect) {
+    let theme = &app.theme;
+    let area = super::centered(
+        body,
+        body.width.saturating_sub(4).max(40),
+        body.height.saturating_sub(2).max(10),
+    );
+    let text: Vec<Line> = lines
+        .iter()
+        .skip(usize::from(app.output_scroll))
+        .map(|l| Line::styled(l.clone(), theme.style(Role::Text)))
+        .collect();
+    let block = Block::bordered()
+        .border_style(theme.style(Role::BorderFocused))
+        .title(Span::styled(format!(" {title} "), theme.style(Role::Title)))
+        .title_bottom(Span::styled(
+            " Esc back · j/k scroll · y copy plan ",
+            theme.style(Role::Muted),
+        ));
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(text)
+            .block(block)
+            .style(theme.style(Role::Dialog)),
+        area,
+    );
+}

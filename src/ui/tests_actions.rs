@@ -1,0 +1,163 @@
+//! Render snapshots of the confirmation dialog, the EXPLAIN view and the actions journal.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::test_render::{draw, style_of, text};
+use crate::actions::executor::ExecutorEvent;
+use crate::actions::{ActionKind, Outcome, RelationTarget, StepReport, plan};
+use crate::app::dialog::Dialog;
+use crate::app::{App, Event, Mode, TableId};
+use crate::keymap::Keymap;
+use crate::metrics::test_support::*;
+use crate::snapshot::Session;
+use crate::theme::{Role, Theme};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn press(app: &mut App, code: KeyCode) {
+    app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn activity_app() -> App {
+    let mut app = App::new(
+        "postgres@localhost:5432/app".into(),
+        Duration::from_secs(1),
+        at(0),
+        Keymap::default(),
+        Theme::default(),
+    );
+    let mut busy: Session = session(4242);
+    busy.state = Some("active".into());
+    busy.application = "learning-api".into();
+    busy.query_age = Some(Duration::from_secs(125));
+    busy.query = "UPDATE learning_sessions SET completed = true WHERE user_id = 42".into();
+    app.update(Event::Snapshot(Box::new(
+        snapshot_at(0).with_sessions(vec![busy, session(4243)]),
+    )));
+    press(&mut app, KeyCode::Char('2'));
+    app
+}
+
+#[test]
+fn terminate_dialog() {
+    let mut app = activity_app();
+    press(&mut app, KeyCode::Char('K'));
+    assert!(matches!(app.mode, Mode::Dialog(_)));
+    for (width, height) in SIZES {
+        app.update(Event::Resize(width, height));
+        let buffer = draw(&app, width, height);
+        let screen = text(&buffer);
+        assert!(screen.contains("pg_terminate_backend"), "{screen}");
+        assert!(screen.contains("pid 4242"), "{screen}");
+        // No is focused (reversed); Yes is drawn as danger.
+        let no = style_of(&buffer, "[ No", "[ No");
+        assert!(no.add_modifier.contains(ratatui::style::Modifier::REVERSED));
+        let yes = style_of(&buffer, "[ Yes", "[ Yes");
+        assert_eq!(yes.fg, app.theme.style(Role::Danger).fg);
+        insta::assert_snapshot!(format!("terminate_dialog_{width}x{height}"), screen);
+    }
+}
+
+#[test]
+fn vacuum_dialog_names_the_relation_exactly() {
+    let mut app = activity_app();
+    let target = RelationTarget {
+        oid: 16_384,
+        schema: "Weird Schema".into(),
+        name: "has\"quote".into(),
+        size_bytes: Some(42 * 1024 * 1024),
+        table: None,
+    };
+    app.mode = Mode::Dialog(Box::new(Dialog::run(plan::relation(
+        ActionKind::VacuumAnalyze,
+        target,
+    ))));
+    for (width, height) in SIZES {
+        app.update(Event::Resize(width, height));
+        let screen = text(&draw(&app, width, height));
+        assert!(
+            screen.contains("VACUUM (ANALYZE) \"Weird Schema\".\"has\"\"quote\""),
+            "{screen}"
+        );
+        assert!(screen.contains("SHARE UPDATE EXCLUSIVE"), "{screen}");
+        insta::assert_snapshot!(format!("vacuum_dialog_{width}x{height}"), screen);
+    }
+}
+
+fn entry(kind: ActionKind, target: &str, outcome: Outcome, message: &str, secs: u64) -> StepReport {
+    StepReport {
+        kind,
+        target: target.into(),
+        sql: String::new(),
+        outcome,
+        message: message.into(),
+        duration: Duration::from_millis(secs * 700),
+        notices: vec![],
+        output: vec![],
+        finished_at: at(secs),
+    }
+}
+
+#[test]
+fn journal_panel() {
+    let mut app = super::tests_maintenance::normal_app();
+    app.target = "postgres@localhost:5432/app".into();
+    app.role = "postgres".into();
+    for report in [
+        entry(
+            ActionKind::VacuumAnalyze,
+            "public.learning_events",
+            Outcome::Ok,
+            "VACUUM (ANALYZE) done",
+            3,
+        ),
+        entry(
+            ActionKind::VacuumAnalyze,
+            "public.user_profiles",
+            Outcome::Warning,
+            "WARNING: skipping \"user_profiles\" --- only table or database owner can vacuum it",
+            1,
+        ),
+        entry(
+            ActionKind::CancelBackend,
+            "pid 4242",
+            Outcome::SessionEnded,
+            "session ended: pid 4242 is gone or now belongs to another session; nothing was sent",
+            0,
+        ),
+    ] {
+        app.update(Event::Executor(ExecutorEvent::Step(Box::new(report))));
+    }
+    app.update(Event::Executor(ExecutorEvent::Done));
+    for (width, height) in SIZES {
+        app.update(Event::Resize(width, height));
+        if width < 140 {
+            // Narrow: the journal shows in the task history's slot when focused.
+            while app.focused_table_id() != Some(TableId::Journal) {
+                press(&mut app, KeyCode::Char('f'));
+            }
+        }
+        let buffer = draw(&app, width, height);
+        let screen = text(&buffer);
+        assert!(screen.contains("Actions journal · 2 not ok"), "{screen}");
+        let warning = style_of(&buffer, "public.user_prof", "WARNING");
+        assert_eq!(warning.fg, app.theme.style(Role::Crit).fg);
+        insta::assert_snapshot!(format!("journal_panel_{width}x{height}"), screen);
+    }
+}
+
+#[test]
+fn read_only_badge() {
+    let mut app = activity_app();
+    app.read_only = true;
+    let screen = text(&draw(&app, 80, 24));
+    assert!(
+        screen
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("READ-ONLY")),
+        "{screen}"
+    );
+}
