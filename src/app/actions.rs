@@ -188,11 +188,13 @@ fn table_target(snapshot: &Snapshot, oid: u32) -> Option<RelationTarget> {
             .find(|t| t.relid == oid)
             .map(|t| t.heap_bytes + t.index_bytes)
     });
-    let target = |schema: &str, name: &str, size_bytes| RelationTarget {
+    // Sizes come from pg_class.relpages (no lock taken to read them); 0 means "not
+    // estimated yet" (never vacuumed or analyzed), not an empty table.
+    let target = |schema: &str, name: &str, size_bytes: Option<i64>| RelationTarget {
         oid,
         schema: schema.to_string(),
         name: name.to_string(),
-        size_bytes,
+        size_bytes: size_bytes.filter(|bytes| *bytes > 0),
         table: None,
     };
     if let Some(t) = slow

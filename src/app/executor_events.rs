@@ -18,15 +18,12 @@ pub(super) fn on_event(app: &mut App, event: ExecutorEvent) -> Vec<Effect> {
             }
             let failed = report.outcome.is_failure();
             let took = crate::format::duration(report.duration);
-            app.set_status(
-                format!(
-                    "{} {}: {} ({took})",
-                    report.kind.title(),
-                    report.target,
-                    report.message
-                ),
-                failed,
-            );
+            let what = if report.message.contains(&report.target) {
+                report.kind.title().to_string()
+            } else {
+                format!("{} {}", report.kind.title(), report.target)
+            };
+            app.set_status(format!("{what}: {} ({took})", report.message), failed);
             if report.kind == ActionKind::Explain
                 && report.outcome == Outcome::Ok
                 && matches!(app.mode, Mode::Normal | Mode::Detail)

@@ -154,8 +154,9 @@ fn target_lines<'a>(target: &Target, theme: &Theme, width: usize) -> Vec<Line<'a
             if let Some(table) = &r.table {
                 text.push_str(&format!(" on {table}"));
             }
-            if let Some(size) = r.size_bytes {
-                text.push_str(&format!(" · {}", format::bytes(size)));
+            match r.size_bytes {
+                Some(size) => text.push_str(&format!(" · ≈ {}", format::bytes(size))),
+                None => text.push_str(" · size not estimated yet (never vacuumed or analyzed)"),
             }
             vec![label_line(theme, "Target", text)]
         }
