@@ -85,11 +85,38 @@ pub enum Command {
         #[arg(value_name = "CONNINFO")]
         conninfo: Option<String>,
     },
+    /// Start a throwaway PostgreSQL with the seed's Personal Learning Assistant database
+    /// and workload, and open the dashboard on it. Everything is removed on exit.
+    Demo(DemoArgs),
     /// Manage the monitoring tables pgpulse reads.
     Schema {
         #[command(subcommand)]
         action: SchemaAction,
     },
+}
+
+/// `pgpulse demo` options.
+#[derive(Debug, Args, Clone)]
+pub struct DemoArgs {
+    /// Directory with the PostgreSQL server binaries (initdb, postgres). Default:
+    /// $PGPULSE_PGBIN, `pg_config --bindir`, the newest /usr/lib/postgresql/*/bin, $PATH.
+    #[arg(long, value_name = "DIR")]
+    pub pgbin: Option<PathBuf>,
+    /// Keep the cluster in DIR (created on first use, reused after) instead of a temp dir.
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+    /// Run the server and the workload only, print the connection string, wait for Ctrl-C.
+    #[arg(long)]
+    pub no_tui: bool,
+    /// Workload connections (default: the seed's development pool size).
+    #[arg(long, value_name = "N")]
+    pub clients: Option<usize>,
+    /// Workload operations per second, all connections together.
+    #[arg(long, value_name = "OPS")]
+    pub rate: Option<f64>,
+    /// Users to generate (sessions scale with them: ten per user).
+    #[arg(long, value_name = "N")]
+    pub users: Option<i64>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -48,6 +48,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Snapshot { conninfo }) => {
             run_snapshot(&cli.conn, conninfo.clone().or(cli.conninfo.clone())).await
         }
+        Some(Command::Demo(args)) => crate::demo::run(&cli, args).await,
         None => crate::tui::run(&cli).await,
     };
     match result {

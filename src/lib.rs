@@ -13,6 +13,7 @@ pub mod commands;
 pub mod config;
 pub mod connect;
 pub mod conninfo;
+pub mod demo;
 pub mod doctor;
 pub mod format;
 pub mod host;

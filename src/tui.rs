@@ -19,27 +19,11 @@ use crate::poller::{self, Poller, PollerConfig};
 use crate::sanitize::sanitized;
 use crate::theme;
 
-/// Connects, then runs the live view until the user quits or a signal arrives.
+/// Connects to the command line's target, then runs the live view until the user quits or
+/// a signal arrives.
 pub async fn run(cli: &Cli) -> Result<ExitCode, String> {
-    use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() {
-        return Err("the live view needs a terminal; for text output use `pgpulse doctor`".into());
-    }
-    let config_dir = crate::settings::config_dir();
-    let settings = Config::load(config_dir.as_deref()).map_err(|e| e.to_string())?;
-    let refresh = cli
-        .refresh
-        .map_or(settings.refresh.fast, Duration::from_secs_f64)
-        .clamp(crate::app::MIN_REFRESH, crate::app::MAX_REFRESH);
-    let slow = cli
-        .slow_refresh
-        .map_or(settings.refresh.slow, Duration::from_secs_f64)
-        .clamp(Duration::from_secs(1), Duration::from_secs(3600));
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let requested_theme = cli.theme.as_deref().or(settings.theme.as_deref());
-    let theme_name = theme::effective_theme_name(requested_theme, no_color);
-    let theme = theme::load_theme(theme_name, config_dir.as_deref()).map_err(|e| e.to_string())?;
-    let keymap = settings.keymap().map_err(|e| e.to_string())?;
+    let settings =
+        Config::load(crate::settings::config_dir().as_deref()).map_err(|e| e.to_string())?;
     let conninfo = match (&cli.target, &cli.conninfo) {
         (Some(_), Some(_)) => {
             return Err("give either --target or a connection string, not both".into());
@@ -53,9 +37,47 @@ pub async fn run(cli: &Cli) -> Result<ExitCode, String> {
         ),
         (None, conninfo) => conninfo.clone(),
     };
+    run_on(cli, &cli.conn, conninfo, Extras::default()).await
+}
+
+/// What a caller adds to the live view: a header badge (the demo says it is a demo) and
+/// pools to show besides the config file's.
+#[derive(Debug, Default)]
+pub struct Extras {
+    pub badge: Option<String>,
+    pub pools: Vec<crate::config::Pool>,
+}
+
+/// Runs the live view on `conninfo` (resolved with `conn`'s flags like psql would).
+pub async fn run_on(
+    cli: &Cli,
+    conn: &crate::cli::ConnArgs,
+    conninfo: Option<String>,
+    extras: Extras,
+) -> Result<ExitCode, String> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return Err("the live view needs a terminal; for text output use `pgpulse doctor`".into());
+    }
+    let config_dir = crate::settings::config_dir();
+    let mut settings = Config::load(config_dir.as_deref()).map_err(|e| e.to_string())?;
+    settings.pools.extend(extras.pools);
+    let refresh = cli
+        .refresh
+        .map_or(settings.refresh.fast, Duration::from_secs_f64)
+        .clamp(crate::app::MIN_REFRESH, crate::app::MAX_REFRESH);
+    let slow = cli
+        .slow_refresh
+        .map_or(settings.refresh.slow, Duration::from_secs_f64)
+        .clamp(Duration::from_secs(1), Duration::from_secs(3600));
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let requested_theme = cli.theme.as_deref().or(settings.theme.as_deref());
+    let theme_name = theme::effective_theme_name(requested_theme, no_color);
+    let theme = theme::load_theme(theme_name, config_dir.as_deref()).map_err(|e| e.to_string())?;
+    let keymap = settings.keymap().map_err(|e| e.to_string())?;
     // Connect before taking over the terminal, so password prompts and connection errors
     // appear as ordinary lines.
-    let (session, caps) = open_monitoring(&cli.conn, conninfo).await?;
+    let (session, caps) = open_monitoring(conn, conninfo).await?;
     let target = sanitized(&session.params().display_target());
     let action_params = session.params().clone();
     let server_version_num = caps.server_version_num;
@@ -116,6 +138,7 @@ pub async fn run(cli: &Cli) -> Result<ExitCode, String> {
     }
     let mut app = App::new(target, refresh, SystemTime::now(), keymap, theme).with_config(settings);
     app.read_only = read_only;
+    app.badge = extras.badge;
     app.role = role;
     app.journal = past_actions;
     app.rebuild_tables();

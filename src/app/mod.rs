@@ -133,6 +133,8 @@ pub struct App {
     pub journal: Vec<crate::actions::journal::JournalEntry>,
     /// First line shown in the output view.
     pub output_scroll: u16,
+    /// A word for the header, e.g. `DEMO` for `pgpulse demo`.
+    pub badge: Option<String>,
 }
 
 /// `[`/`]` steps of the Cache screen's snapshot history: 24 h, 7 d, 30 d.
@@ -198,6 +200,7 @@ impl App {
             running: None,
             journal: Vec::new(),
             output_scroll: 0,
+            badge: None,
         };
         app.rebuild_tables();
         app

@@ -93,6 +93,9 @@ pub struct ClusterOptions {
     pub files: Vec<(String, Vec<u8>, u32)>,
     /// Password for the `postgres` superuser (passed to initdb via `--pwfile`).
     pub superuser_password: Option<String>,
+    /// Keep the cluster in this directory instead of a temp dir: it is created (initdb)
+    /// when it holds no cluster yet, reused otherwise, and never deleted.
+    pub keep: Option<PathBuf>,
 }
 
 impl ClusterOptions {
@@ -119,6 +122,7 @@ impl std::fmt::Debug for ClusterOptions {
                 "superuser_password",
                 &self.superuser_password.as_ref().map(|_| "***"),
             )
+            .field("keep", &self.keep)
             .finish()
     }
 }
@@ -127,6 +131,10 @@ impl std::fmt::Debug for ClusterOptions {
 /// dropping it) stops the server and removes its temp dir.
 pub struct Cluster {
     dir: PathBuf,
+    /// Whether `dir` is ours to delete (false for `keep`).
+    owns_dir: bool,
+    /// Whether initdb ran now (false when a kept cluster was reused).
+    created: bool,
     data: PathBuf,
     bindir: PathBuf,
     port: u16,
@@ -155,23 +163,31 @@ impl Cluster {
     fn start_once(opts: &ClusterOptions) -> Result<Cluster, ClusterError> {
         let run_as = setup::server_user()?;
         let port = free_port()?;
-        let dir = setup::create_temp_dir()?;
+        let (dir, owns_dir) = match &opts.keep {
+            Some(dir) => (setup::create_kept_dir(dir)?, false),
+            None => (setup::create_temp_dir()?, true),
+        };
         // Until the supervisor owns the dir, removing it on failure is our job.
-        let guard = DirGuard(Some(dir.clone()));
+        let guard = DirGuard(owns_dir.then(|| dir.clone()));
         let data = dir.join("data");
         if let Some(user) = run_as {
             setup::chown_recursive(&dir, user)?;
         }
-        setup::initdb(opts, &dir, &data, run_as)?;
+        let created = !data.join("PG_VERSION").is_file();
+        if created {
+            setup::initdb(opts, &dir, &data, run_as)?;
+        }
         let major = setup::server_major(&data)?;
         setup::configure(opts, &dir, &data, port, major)?;
         if let Some(user) = run_as {
             setup::chown_recursive(&dir, user)?;
         }
-        let sup = Supervisor::spawn(&opts.bindir, &dir, &data, run_as)?;
+        let sup = Supervisor::spawn(&opts.bindir, &dir, &data, run_as, owns_dir)?;
         guard.disarm();
         let cluster = Cluster {
             dir,
+            owns_dir,
+            created,
             data,
             bindir: opts.bindir.clone(),
             port,
@@ -208,6 +224,11 @@ impl Cluster {
     /// The directory holding the server's unix socket (use it as `host`).
     pub fn socket_dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Whether this start created the cluster (initdb) rather than reusing a kept one.
+    pub fn created(&self) -> bool {
+        self.created
     }
 
     /// The data directory.
@@ -281,7 +302,7 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         let sup = self.sup.get_mut().unwrap_or_else(|e| e.into_inner());
-        sup.shutdown(&self.dir);
+        sup.shutdown(self.owns_dir.then_some(self.dir.as_path()));
     }
 }
 

@@ -78,6 +78,20 @@ pub(super) fn create_temp_dir() -> Result<PathBuf, ClusterError> {
     Err(io_err("creating a temporary directory in", &base)(e))
 }
 
+/// The directory of a kept cluster (`pgpulse demo --keep DIR`): created private (0700) when
+/// missing; an existing one is used as it is. Returned absolute, since the server and the
+/// socket path need it from any working directory.
+pub(super) fn create_kept_dir(dir: &Path) -> Result<PathBuf, ClusterError> {
+    if !dir.exists() {
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(io_err("creating", dir))?;
+    }
+    fs::canonicalize(dir).map_err(io_err("resolving", dir))
+}
+
 /// `chown -R` (without following symlinks), so the server user owns everything we wrote.
 pub(super) fn chown_recursive(path: &Path, user: RunAs) -> Result<(), ClusterError> {
     std::os::unix::fs::lchown(path, Some(user.uid), Some(user.gid))

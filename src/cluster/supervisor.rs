@@ -6,6 +6,7 @@
 //! supervisor sees EOF, fast-stops postgres and removes the temp dir.
 
 use std::io::{BufRead, BufReader, Write};
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, ChildStdin, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -14,7 +15,8 @@ use std::time::{Duration, Instant};
 use super::setup::{RunAs, command};
 use super::{ClusterError, io_err};
 
-/// Positional args: $1 postgres binary, $2 data dir, $3 log file, $4 temp dir to remove.
+/// Positional args: $1 postgres binary, $2 data dir, $3 log file, $4 temp dir to remove
+/// (empty: a kept cluster, nothing is removed).
 /// Replies on stdout: `started <pid>` once, then `ok <pid>` per `restart` command.
 const SCRIPT: &str = r#"
 pg=$1 data=$2 log=$3 dir=$4
@@ -34,7 +36,7 @@ stop() {
 }
 cleanup() {
   stop
-  rm -rf "$dir"
+  if [ -n "$dir" ]; then rm -rf "$dir"; fi
 }
 trap 'cleanup; exit 0' TERM HUP INT
 start
@@ -69,6 +71,7 @@ impl Supervisor {
         dir: &Path,
         data: &Path,
         run_as: Option<RunAs>,
+        remove_dir: bool,
     ) -> Result<Supervisor, ClusterError> {
         let mut cmd = command(Path::new("/bin/sh"), run_as, dir);
         cmd.arg("-c")
@@ -77,10 +80,17 @@ impl Supervisor {
             .arg(bindir.join("postgres"))
             .arg(data)
             .arg(dir.join("server.log"))
-            .arg(dir)
+            .arg(if remove_dir {
+                dir.as_os_str()
+            } else {
+                "".as_ref()
+            })
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null());
+            .stderr(Stdio::null())
+            // Its own process group: a Ctrl-C in the terminal reaches us, and we stop the
+            // server in order, instead of the server dying under its clients.
+            .process_group(0);
         let mut child = cmd
             .spawn()
             .map_err(io_err("spawning", Path::new("/bin/sh")))?;
@@ -107,7 +117,7 @@ impl Supervisor {
                     lines,
                     pg_pid: None,
                 };
-                sup.shutdown(dir);
+                sup.shutdown(remove_dir.then_some(dir));
                 return Err(io_err("spawning a thread for", Path::new("/bin/sh"))(e));
             }
         }
@@ -156,7 +166,7 @@ impl Supervisor {
     /// Closes the command pipe (the supervisor then stops postgres and removes `dir`) and
     /// waits for it, bounded; on timeout kills both processes and removes `dir` itself.
     /// Idempotent.
-    pub fn shutdown(&mut self, dir: &Path) {
+    pub fn shutdown(&mut self, dir: Option<&Path>) {
         if self.stdin.take().is_some() {
             let deadline = Instant::now() + REPLY_TIMEOUT;
             loop {
@@ -177,7 +187,7 @@ impl Supervisor {
             }
         }
         // Normally already gone (the supervisor removed it).
-        if dir.exists() {
+        if let Some(dir) = dir.filter(|d| d.exists()) {
             let _ = std::fs::remove_dir_all(dir);
         }
     }

@@ -60,6 +60,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
 
     let mut badges = Vec::new();
+    if let Some(badge) = &app.badge {
+        badges.push(Span::styled(
+            format!(" {badge} "),
+            theme
+                .style(Role::Title)
+                .add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+        badges.push(Span::raw(" "));
+    }
     let alerts = app.alerts.active().len();
     if alerts > 0 {
         let role = match app.alerts.worst() {

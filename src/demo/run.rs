@@ -1,0 +1,187 @@
+//! `pgpulse demo`: start the server, load the seed's database, run its workload, show the
+//! dashboard (or, with `--no-tui`, print where to connect and wait), clean up on exit.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use tokio::signal::unix::{SignalKind, signal};
+
+use super::schema::{self, Scale};
+use super::server::{self, DATABASE};
+use super::workload::{self, WorkloadConfig};
+use crate::cli::{Cli, ConnArgs, DemoArgs};
+use crate::cluster::Cluster;
+use crate::config::Pool;
+use crate::conninfo::{self, Flags};
+
+/// Runs the demo until the user quits; the cluster is gone (or kept) when this returns.
+pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<ExitCode, String> {
+    let scale = scale(args)?;
+    let bindir = server::find_pgbin(args.pgbin.as_deref())?;
+    say(&format!("starting PostgreSQL from {}", bindir.display()));
+    let keep = args.keep.clone();
+    let cluster = tokio::task::spawn_blocking(move || server::start(bindir, keep))
+        .await
+        .map_err(|e| format!("starting the server: {e}"))??;
+    let conninfo = cluster.conninfo_tcp(DATABASE);
+    say(&format!(
+        "server listening on 127.0.0.1:{}, cluster in {}",
+        cluster.port(),
+        cluster.socket_dir().display()
+    ));
+    let outcome = with_cluster(cli, args, &cluster, &conninfo, &scale).await;
+    let place = cluster.socket_dir().display().to_string();
+    let kept = args.keep.is_some();
+    // Dropping the cluster stops the server and removes its directory (unless kept).
+    tokio::task::spawn_blocking(move || drop(cluster))
+        .await
+        .map_err(|e| format!("stopping the server: {e}"))?;
+    if kept {
+        say(&format!("server stopped; the cluster is kept in {place}"));
+    } else {
+        say(&format!("server stopped and {place} removed"));
+    }
+    outcome
+}
+
+fn scale(args: &DemoArgs) -> Result<Scale, String> {
+    let mut scale = Scale::default();
+    if let Some(users) = args.users {
+        if !(100..=10_000_000).contains(&users) {
+            return Err(format!("--users {users}: give 100 to 10000000"));
+        }
+        scale.sessions = users * 10;
+        scale.users = users;
+    }
+    Ok(scale)
+}
+
+async fn with_cluster(
+    cli: &Cli,
+    args: &DemoArgs,
+    cluster: &Cluster,
+    conninfo: &str,
+    scale: &Scale,
+) -> Result<ExitCode, String> {
+    let admin = format!("{} dbname=postgres", cluster.conninfo_tcp("postgres"));
+    prepare_database(&admin, conninfo, scale, cluster.created()).await?;
+    let params = conninfo::resolve_from_process(Flags::default(), Some(conninfo.to_string()))
+        .map_err(|e| e.to_string())?;
+    let mut config = WorkloadConfig::new(params);
+    if let Some(clients) = args.clients {
+        if !(1..=50).contains(&clients) {
+            return Err(format!("--clients {clients}: give 1 to 50"));
+        }
+        config.clients = clients;
+    }
+    if let Some(rate) = args.rate {
+        if !(rate.is_finite() && rate > 0.0 && rate <= 10_000.0) {
+            return Err(format!(
+                "--rate {rate}: give operations per second, above 0 up to 10000"
+            ));
+        }
+        config.rate = rate;
+    }
+    let clients = config.clients;
+    let workload = workload::spawn(config);
+    say(&format!(
+        "workload running: the seed's user-activity and content-delivery scenarios over {clients} connections"
+    ));
+    let outcome = if args.no_tui {
+        wait_for_signal(conninfo).await
+    } else {
+        let conn = ConnArgs {
+            statement_timeout_ms: cli.conn.statement_timeout_ms,
+            ..ConnArgs::default()
+        };
+        let extras = crate::tui::Extras {
+            badge: Some("DEMO".into()),
+            pools: vec![Pool {
+                // The seed's development pool, which the workload's connections form.
+                name: "learning-assistant (development)".into(),
+                application: "pla-demo-*".into(),
+                max: u32::try_from(workload::SEED_DEVELOPMENT_POOL_MAX).unwrap_or(10),
+            }],
+        };
+        crate::tui::run_on(cli, &conn, Some(conninfo.to_string()), extras).await
+    };
+    workload.stop().await;
+    outcome
+}
+
+/// Creates the demo database and loads it, unless a kept cluster already has it.
+async fn prepare_database(
+    admin: &str,
+    conninfo: &str,
+    scale: &Scale,
+    created: bool,
+) -> Result<(), String> {
+    let (client, connection) = tokio_postgres::connect(admin, tokio_postgres::NoTls)
+        .await
+        .map_err(|e| format!("connecting to the demo server: {e}"))?;
+    let driver = tokio::spawn(connection);
+    let exists = client
+        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&DATABASE])
+        .await
+        .map_err(|e| e.to_string())?
+        .is_some();
+    if exists && !created {
+        say(&format!("reusing the kept database {DATABASE}"));
+        driver.abort();
+        return Ok(());
+    }
+    if !exists {
+        client
+            .batch_execute(&format!("CREATE DATABASE {DATABASE}"))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    driver.abort();
+    let (client, connection) = tokio_postgres::connect(conninfo, tokio_postgres::NoTls)
+        .await
+        .map_err(|e| format!("connecting to {DATABASE}: {e}"))?;
+    let driver = tokio::spawn(connection);
+    // The Queries screen reads pg_stat_statements through the extension's view.
+    client
+        .batch_execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        .await
+        .map_err(|e| format!("creating pg_stat_statements: {e}"))?;
+    say(&format!(
+        "loading the Personal Learning Assistant database: {} users, {} learning sessions…",
+        crate::format::thousands(scale.users),
+        crate::format::thousands(scale.sessions)
+    ));
+    let started = Instant::now();
+    let report = schema::load(&client, scale).await;
+    driver.abort();
+    let report = report?;
+    say(&format!(
+        "loaded {} tables in {:.1} s",
+        report.tables,
+        started.elapsed().as_secs_f64()
+    ));
+    Ok(())
+}
+
+/// `--no-tui`: print where to connect, then wait for Ctrl-C / SIGTERM / SIGHUP.
+async fn wait_for_signal(conninfo: &str) -> Result<ExitCode, String> {
+    println!("{conninfo}");
+    say(&format!(
+        "connect with: psql \"{conninfo}\"   or: pgpulse \"{conninfo}\"; Ctrl-C stops the demo"
+    ));
+    let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+    let mut hangup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
+    tokio::select! {
+        _ = terminate.recv() => {}
+        _ = hangup.recv() => {}
+        _ = interrupt.recv() => {}
+    }
+    say("stopping…");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Progress goes to stderr, so `--no-tui`'s stdout is just the conninfo.
+fn say(line: &str) {
+    eprintln!("pgpulse demo: {line}");
+}

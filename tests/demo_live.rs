@@ -1,0 +1,291 @@
+//! `pgpulse demo --no-tui` run as a newcomer would: the real binary starts its own server,
+//! loads the seed's database and runs the workload; pgpulse's own collectors then find
+//! data for every panel; SIGTERM stops it and nothing is left behind.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use common::live::{monitor, must};
+use pgpulse::config::Pool;
+use pgpulse::poller::{Poller, PollerConfig};
+use pgpulse::snapshot::Snapshot;
+
+/// Start-up (initdb, load at test scale) and shutdown bounds.
+const START: Duration = Duration::from_secs(120);
+const STOP: Duration = Duration::from_secs(30);
+/// How long the collectors get to see everything the workload produces.
+const PANELS: Duration = Duration::from_secs(90);
+
+struct Demo {
+    child: Child,
+    stdout: Receiver<String>,
+    stderr: Receiver<String>,
+}
+
+impl Demo {
+    fn start(extra: &[&str]) -> Demo {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pgpulse"));
+        command
+            .args(["demo", "--no-tui", "--users", "2000", "--rate", "80"])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        // The demo finds binaries like a user's machine would; the test harness's choice
+        // (another major in CI) is passed on explicitly.
+        if let Some(dir) = std::env::var_os("PGPULSE_TEST_PGBIN") {
+            command.env("PGPULSE_PGBIN", dir);
+        } else {
+            command.env("PGPULSE_PGBIN", common::bindir());
+        }
+        let mut child = must(command.spawn(), "starting pgpulse demo");
+        let stdout = lines(child.stdout.take());
+        let stderr = lines(child.stderr.take());
+        Demo {
+            child,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// Everything the demo said on stderr so far.
+    fn said(&self) -> String {
+        self.stderr.try_iter().collect::<Vec<_>>().join("\n")
+    }
+
+    fn conninfo(&self) -> String {
+        match self.stdout.recv_timeout(START) {
+            Ok(line) => line,
+            Err(e) => panic!(
+                "no conninfo from pgpulse demo within {START:?} ({e}):\n{}",
+                self.said()
+            ),
+        }
+    }
+
+    /// SIGTERM, then the exit status within [`STOP`].
+    fn terminate(&mut self) -> std::process::ExitStatus {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        must(
+            nix::sys::signal::kill(pid, nix::sys::signal::SIGTERM),
+            "SIGTERM",
+        );
+        let deadline = Instant::now() + STOP;
+        loop {
+            if let Some(status) = must(self.child.try_wait(), "waiting for the demo") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "demo still running {STOP:?} after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn lines(stream: Option<impl std::io::Read + Send + 'static>) -> Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    if let Some(stream) = stream {
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    rx
+}
+
+/// The cluster directory from the demo's "cluster in DIR" line.
+fn cluster_dir(said: &str) -> PathBuf {
+    let line = said
+        .lines()
+        .find_map(|l| l.split("cluster in ").nth(1))
+        .unwrap_or_else(|| panic!("the demo did not say where its cluster is:\n{said}"));
+    PathBuf::from(line.trim())
+}
+
+/// Processes whose command line mentions `dir` (a server left behind would).
+fn processes_using(dir: &std::path::Path) -> Vec<String> {
+    let needle = dir.to_string_lossy().into_owned();
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            let text = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            text.contains(&needle).then_some(text)
+        })
+        .collect()
+}
+
+/// What is still missing for every panel to have something real to show.
+fn missing(snapshot: &Snapshot) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    let statements = snapshot.statements.as_ref().ok();
+    if !statements.is_some_and(|s| s.texts.values().any(|t| t.contains("learning_sessions"))) {
+        missing.push("statements on the seed's tables");
+    }
+    let sessions = snapshot.activity.as_ref().ok();
+    let demo_sessions = sessions.map_or(0, |all| {
+        all.iter()
+            .filter(|s| s.application.starts_with("pla-demo"))
+            .count()
+    });
+    if demo_sessions == 0 {
+        missing.push("workload sessions in activity");
+    }
+    if let (Some(sessions), Ok(server)) = (sessions, snapshot.server.as_ref()) {
+        let pools = [Pool {
+            name: "dev".into(),
+            application: "pla-demo-*".into(),
+            max: 10,
+        }];
+        let usage = pgpulse::collector::pool_usage(sessions, server, &pools);
+        if usage.pools.first().is_none_or(|gauge| gauge.used == 0) {
+            missing.push("the development pool gauge");
+        }
+    }
+    let Some(slow) = snapshot.slow.as_deref() else {
+        missing.push("the slow tier");
+        return missing;
+    };
+    if !slow.table_cache.as_ref().is_ok_and(|t| !t.is_empty()) {
+        missing.push("per-table cache hit ratios");
+    }
+    let flags = || slow.index_flags.values();
+    if !flags().any(|f| f.unused) {
+        missing.push("an unused index");
+    }
+    if !flags().any(|f| f.duplicate_of.is_some()) {
+        missing.push("a duplicate index");
+    }
+    if !slow
+        .maintenance
+        .as_ref()
+        .is_ok_and(|tables| tables.iter().any(|t| t.n_dead_tup > 0))
+    {
+        missing.push("dead tuples");
+    }
+    let tasks = slow.task_history.as_ref().ok();
+    if !tasks.is_some_and(|runs| runs.len() >= 3 && runs.iter().any(|r| r.failures_7d > 0)) {
+        missing.push("maintenance task history with a failure");
+    }
+    if !slow
+        .performance_log
+        .as_ref()
+        .is_ok_and(|log| log.queries.len() >= 6 && log.overall.is_some())
+    {
+        missing.push("latency percentiles from query_performance_log");
+    }
+    if !slow
+        .snapshot_history
+        .as_ref()
+        .is_ok_and(|h| h.tables().any(|points| points.len() >= 7))
+    {
+        missing.push("statistics snapshot history");
+    }
+    missing
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_shows_every_panel_alive_and_leaves_nothing_behind() {
+    let mut demo = Demo::start(&[]);
+    let conninfo = demo.conninfo();
+    assert!(conninfo.contains("dbname=learning_assistant"), "{conninfo}");
+    let (session, caps) = monitor(conninfo.clone()).await;
+    let config = PollerConfig {
+        slow: Duration::from_secs(1),
+        history_window: Duration::from_secs(30 * 86_400),
+        ..PollerConfig::default()
+    };
+    let mut poller = Poller::new(session, caps, config);
+    let deadline = Instant::now() + PANELS;
+    let mut last = Vec::new();
+    while Instant::now() < deadline {
+        let snapshot = poller.poll_once().await;
+        last = missing(&snapshot);
+        if last.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(
+        last.is_empty(),
+        "after {PANELS:?} of workload these panels still had nothing: {last:?}\n{}",
+        demo.said()
+    );
+    drop(poller);
+
+    let said_before = demo.said();
+    let dir = cluster_dir(&said_before);
+    assert!(dir.exists(), "{dir:?} should exist while the demo runs");
+    let status = demo.terminate();
+    let said = format!("{said_before}\n{}", demo.said());
+    assert!(status.success(), "exit status {status}:\n{said}");
+    assert!(!dir.exists(), "{dir:?} left behind:\n{said}");
+    let left = processes_using(&dir);
+    assert!(left.is_empty(), "processes left behind: {left:?}");
+}
+
+#[test]
+fn without_server_binaries_the_demo_says_how_to_install_them() {
+    let empty = must(tempfile::tempdir(), "temp dir");
+    let output = must(
+        Command::new(env!("CARGO_BIN_EXE_pgpulse"))
+            .args(["demo", "--no-tui", "--pgbin"])
+            .arg(empty.path())
+            .output(),
+        "running pgpulse demo",
+    );
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("apt-get install postgresql"), "{said}");
+    assert_eq!(said.lines().count(), 1, "one clear line: {said}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_cluster_survives_and_is_reused() {
+    let parent = must(tempfile::tempdir(), "temp dir");
+    // The server runs as an unprivileged user when we are root: it needs to reach the dir.
+    use std::os::unix::fs::PermissionsExt;
+    must(
+        std::fs::set_permissions(parent.path(), std::fs::Permissions::from_mode(0o755)),
+        "chmod",
+    );
+    let keep = parent.path().join("demo");
+    let keep_arg = keep.to_string_lossy().into_owned();
+    for run in 1..=2 {
+        let mut demo = Demo::start(&["--keep", &keep_arg]);
+        let _conninfo = demo.conninfo();
+        let status = demo.terminate();
+        let said = demo.said();
+        assert!(status.success(), "run {run}: {status}\n{said}");
+        assert!(
+            keep.join("data/PG_VERSION").is_file(),
+            "run {run}: cluster not kept\n{said}"
+        );
+        if run == 2 {
+            assert!(said.contains("reusing the kept database"), "{said}");
+        }
+    }
+    assert!(
+        processes_using(&keep).is_empty(),
+        "a server still runs in {keep:?}"
+    );
+}
