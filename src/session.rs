@@ -152,7 +152,8 @@ impl MonitorSession {
     }
 }
 
-/// One line for a server error: severity, SQLSTATE and message.
+/// One line for a driver error: a server error as severity, SQLSTATE and message, anything
+/// else as the driver words it; sanitized. Shared by every place that reports one.
 pub(crate) fn describe(error: &tokio_postgres::Error) -> String {
     match error.as_db_error() {
         Some(db) => sanitized(&format!(

@@ -7,6 +7,7 @@ use tokio_postgres::Client;
 use crate::queries::{STATISTICS_SNAPSHOT_CHECK_SQL, STATISTICS_SNAPSHOT_SQL};
 use crate::quote::quote_ident;
 use crate::sanitize::sanitized;
+use crate::session::describe;
 
 /// Why no snapshot was recorded. `Display` is one sanitized line with the fix when there
 /// is one.
@@ -60,20 +61,6 @@ pub async fn take_snapshot(client: &Client) -> Result<u64, SnapshotError> {
             Some("42P01") => SnapshotError::Missing,
             _ => SnapshotError::Failed(describe(&e)),
         })
-}
-
-/// One line for a driver error: a server error as severity, SQLSTATE and message (the
-/// way the monitoring session reports them), anything else as the driver words it.
-fn describe(error: &tokio_postgres::Error) -> String {
-    match error.as_db_error() {
-        Some(db) => sanitized(&format!(
-            "{} {}: {}",
-            db.severity(),
-            db.code().code(),
-            db.message()
-        )),
-        None => sanitized(&error.to_string()),
-    }
 }
 
 #[cfg(test)]

@@ -33,6 +33,7 @@ use crate::conninfo::ConnParams;
 use crate::sanitize::sanitized;
 
 use self::ops::Scenario;
+pub(crate) use crate::session::describe;
 
 /// A statement as the application sends it: the file's header comment (for readers of
 /// `queries/demo/`) stays out, or it would be the first thing the Queries screen and
@@ -309,19 +310,6 @@ impl Shared {
             snapshots: self.snapshots.load(Ordering::Relaxed),
             last_error: locked(&self.last_error).clone(),
         }
-    }
-}
-
-/// One line for a driver error: severity, SQLSTATE and message for a server error.
-fn describe(error: &tokio_postgres::Error) -> String {
-    match error.as_db_error() {
-        Some(db) => sanitized(&format!(
-            "{} {}: {}",
-            db.severity(),
-            db.code().code(),
-            db.message()
-        )),
-        None => sanitized(&error.to_string()),
     }
 }
 
