@@ -3,7 +3,6 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
-use super::table::RowId;
 use super::views::ActivityMode;
 use super::{App, Effect, HISTORY_WINDOWS, LATENCY_WINDOWS, MAX_REFRESH, MIN_REFRESH, Mode};
 use crate::keymap::{Action, Context, Screen};
@@ -165,7 +164,7 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
                 state.toggle_mark();
             }
         }
-        Action::Copy => return copy_selected(app),
+        Action::Copy => return super::copy::copy_selected(app),
         Action::ToggleIdle if app.screen == Screen::Activity => {
             app.hide_idle = !app.hide_idle;
             app.rebuild_tables();
@@ -300,74 +299,6 @@ fn change_history_window(app: &mut App, longer: bool) -> Vec<Effect> {
     vec![Effect::Poller(PollerCommand::SetHistoryWindow(
         app.history_window,
     ))]
-}
-
-/// The selected row's query text (or name) for the clipboard.
-fn copy_selected(app: &mut App) -> Vec<Effect> {
-    let text = selected_text(app);
-    match text {
-        Some(text) if !text.is_empty() => {
-            app.set_status(format!("copied {} characters", text.chars().count()), false);
-            vec![Effect::Copy(text)]
-        }
-        _ => {
-            app.set_status("nothing selected to copy", false);
-            vec![]
-        }
-    }
-}
-
-/// The full text behind the selected row: a session's query, a statement's text, a hash.
-pub fn selected_text(app: &mut App) -> Option<String> {
-    let id = app.focused_table()?.0.selected_id.clone()?;
-    let snapshot = app.latest.as_ref()?;
-    match id {
-        RowId::Pid(pid) => snapshot
-            .activity
-            .as_ref()
-            .ok()?
-            .iter()
-            .find(|s| s.pid == pid)
-            .map(|s| s.query.clone()),
-        RowId::Statement(key) => snapshot.statements.as_ref().ok()?.texts.get(&key).cloned(),
-        RowId::QueryHash(hash) => Some(hash),
-        RowId::Name(name) => Some(name),
-        RowId::Relation(oid) => relation_name(snapshot, oid),
-    }
-}
-
-/// `schema.name` of a table or index the slow tier knows, for copying.
-fn relation_name(snapshot: &crate::snapshot::Snapshot, oid: u32) -> Option<String> {
-    let slow = snapshot.slow.as_ref()?;
-    let from_indexes = slow.indexes.as_ref().ok().and_then(|list| {
-        list.iter()
-            .find(|i| i.indexrelid == oid)
-            .map(|i| format!("{}.{}", i.schema, i.name))
-    });
-    let from_cache = || {
-        slow.table_cache.as_ref().ok().and_then(|list| {
-            list.iter()
-                .find(|t| t.relid == oid)
-                .map(|t| format!("{}.{}", t.schema, t.table))
-        })
-    };
-    let from_scans = || {
-        slow.table_scans.as_ref().ok().and_then(|list| {
-            list.iter()
-                .find(|t| t.relid == oid)
-                .map(|t| format!("{}.{}", t.schema, t.table))
-        })
-    };
-    from_indexes
-        .or_else(|| {
-            slow.maintenance.as_ref().ok().and_then(|list| {
-                list.iter()
-                    .find(|t| t.relid == oid)
-                    .map(|t| format!("{}.{}", t.schema, t.name))
-            })
-        })
-        .or_else(from_cache)
-        .or_else(from_scans)
 }
 
 pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {

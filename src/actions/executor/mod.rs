@@ -3,6 +3,7 @@
 //! server's NOTICE/WARNING messages captured, and an explicit stop that cancels the running
 //! statement on the server.
 
+mod explain;
 mod steps;
 
 use std::future::Future;
