@@ -29,9 +29,20 @@ struct Demo {
 
 impl Demo {
     fn start(extra: &[&str]) -> Demo {
+        Demo::start_with_users(2000, extra)
+    }
+
+    fn start_with_users(users: u32, extra: &[&str]) -> Demo {
         let mut command = Command::new(env!("CARGO_BIN_EXE_pgpulse"));
         command
-            .args(["demo", "--no-tui", "--users", "2000", "--rate", "80"])
+            .args([
+                "demo",
+                "--no-tui",
+                "--rate",
+                "80",
+                "--users",
+                &users.to_string(),
+            ])
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -56,6 +67,22 @@ impl Demo {
     /// Everything the demo said on stderr so far.
     fn said(&self) -> String {
         self.stderr.try_iter().collect::<Vec<_>>().join("\n")
+    }
+
+    /// What the demo said up to and including its first line containing `needle`.
+    fn wait_said(&self, needle: &str) -> String {
+        let deadline = Instant::now() + START;
+        let mut said = String::new();
+        while Instant::now() < deadline {
+            if let Ok(line) = self.stderr.recv_timeout(Duration::from_millis(200)) {
+                said.push_str(&line);
+                said.push('\n');
+                if line.contains(needle) {
+                    return said;
+                }
+            }
+        }
+        panic!("the demo never said {needle:?} within {START:?}:\n{said}");
     }
 
     fn conninfo(&self) -> String {
@@ -287,5 +314,25 @@ async fn a_kept_cluster_survives_and_is_reused() {
     assert!(
         processes_using(&keep).is_empty(),
         "a server still runs in {keep:?}"
+    );
+}
+
+#[test]
+fn sigterm_during_the_load_stops_in_order() {
+    // The default scale takes seconds to load: long enough to be interrupted in the middle.
+    let mut demo = Demo::start_with_users(20_000, &[]);
+    let said = demo.wait_said("loading the Personal Learning Assistant database");
+    let dir = cluster_dir(&said);
+    let status = demo.terminate();
+    let said = format!("{said}{}", demo.said());
+    assert!(status.success(), "exit status {status}:\n{said}");
+    assert!(
+        said.contains("stopped before the database was ready"),
+        "{said}"
+    );
+    assert!(!dir.exists(), "{dir:?} left behind:\n{said}");
+    assert!(
+        processes_using(&dir).is_empty(),
+        "a server still runs in {dir:?}"
     );
 }

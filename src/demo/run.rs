@@ -17,6 +17,9 @@ use crate::conninfo::{self, Flags};
 /// Runs the demo until the user quits; the cluster is gone (or kept) when this returns.
 pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<ExitCode, String> {
     let scale = scale(args)?;
+    // From the very start, so a Ctrl-C or SIGTERM at any moment (even during the load, or
+    // right after the conninfo is printed) stops the demo in order instead of killing it.
+    let mut signals = Signals::new()?;
     let bindir = server::find_pgbin(args.pgbin.as_deref())?;
     say(&format!("starting PostgreSQL from {}", bindir.display()));
     let keep = args.keep.clone();
@@ -29,7 +32,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<ExitCode, String> {
         cluster.port(),
         cluster.socket_dir().display()
     ));
-    let outcome = with_cluster(cli, args, &cluster, &conninfo, &scale).await;
+    let outcome = with_cluster(cli, args, &cluster, &conninfo, &scale, &mut signals).await;
     let place = cluster.socket_dir().display().to_string();
     let kept = args.keep.is_some();
     // Dropping the cluster stops the server and removes its directory (unless kept).
@@ -62,9 +65,16 @@ async fn with_cluster(
     cluster: &Cluster,
     conninfo: &str,
     scale: &Scale,
+    signals: &mut Signals,
 ) -> Result<ExitCode, String> {
     let admin = format!("{} dbname=postgres", cluster.conninfo_tcp("postgres"));
-    prepare_database(&admin, conninfo, scale, cluster.created()).await?;
+    tokio::select! {
+        prepared = prepare_database(&admin, conninfo, scale, cluster.created()) => prepared?,
+        () = signals.recv() => {
+            say("stopped before the database was ready");
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     let params = conninfo::resolve_from_process(Flags::default(), Some(conninfo.to_string()))
         .map_err(|e| e.to_string())?;
     let mut config = WorkloadConfig::new(params);
@@ -88,7 +98,7 @@ async fn with_cluster(
         "workload running: the seed's user-activity and content-delivery scenarios over {clients} connections"
     ));
     let outcome = if args.no_tui {
-        wait_for_signal(conninfo).await
+        wait_for_signal(conninfo, signals).await
     } else {
         let conn = ConnArgs {
             statement_timeout_ms: cli.conn.statement_timeout_ms,
@@ -164,21 +174,40 @@ async fn prepare_database(
 }
 
 /// `--no-tui`: print where to connect, then wait for Ctrl-C / SIGTERM / SIGHUP.
-async fn wait_for_signal(conninfo: &str) -> Result<ExitCode, String> {
+async fn wait_for_signal(conninfo: &str, signals: &mut Signals) -> Result<ExitCode, String> {
     println!("{conninfo}");
     say(&format!(
         "connect with: psql \"{conninfo}\"   or: pgpulse \"{conninfo}\"; Ctrl-C stops the demo"
     ));
-    let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
-    let mut hangup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
-    let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
-    tokio::select! {
-        _ = terminate.recv() => {}
-        _ = hangup.recv() => {}
-        _ = interrupt.recv() => {}
-    }
+    signals.recv().await;
     say("stopping…");
     Ok(ExitCode::SUCCESS)
+}
+
+/// SIGTERM, SIGHUP and SIGINT, taken over from their default (die at once).
+struct Signals {
+    terminate: tokio::signal::unix::Signal,
+    hangup: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> Result<Self, String> {
+        let listen = |kind| signal(kind).map_err(|e| format!("listening for signals: {e}"));
+        Ok(Self {
+            terminate: listen(SignalKind::terminate())?,
+            hangup: listen(SignalKind::hangup())?,
+            interrupt: listen(SignalKind::interrupt())?,
+        })
+    }
+
+    async fn recv(&mut self) {
+        tokio::select! {
+            _ = self.terminate.recv() => {}
+            _ = self.hangup.recv() => {}
+            _ = self.interrupt.recv() => {}
+        }
+    }
 }
 
 /// Progress goes to stderr, so `--no-tui`'s stdout is just the conninfo.
