@@ -183,51 +183,28 @@ fn table_of(snapshot: &Snapshot, table: TableId, oid: u32) -> Option<u32> {
 
 fn table_target(snapshot: &Snapshot, oid: u32) -> Option<RelationTarget> {
     let slow = snapshot.slow.as_ref()?;
-    let size = slow.table_cache.as_ref().ok().and_then(|list| {
+    let (schema, name) = slow.relation_name(oid)?;
+    // Sizes come from pg_class.relpages (no lock taken to read them); 0 means "not
+    // estimated yet" (never vacuumed or analyzed), not an empty table.
+    let cached = slow.table_cache.as_ref().ok().and_then(|list| {
         list.iter()
             .find(|t| t.relid == oid)
             .map(|t| t.heap_bytes + t.index_bytes)
     });
-    // Sizes come from pg_class.relpages (no lock taken to read them); 0 means "not
-    // estimated yet" (never vacuumed or analyzed), not an empty table.
-    let target = |schema: &str, name: &str, size_bytes: Option<i64>| RelationTarget {
+    let estimated = || {
+        slow.maintenance.as_ref().ok().and_then(|list| {
+            list.iter()
+                .find(|t| t.relid == oid)
+                .map(|t| i64::from(t.relpages) * 8192)
+        })
+    };
+    Some(RelationTarget {
         oid,
         schema: schema.to_string(),
         name: name.to_string(),
-        size_bytes: size_bytes.filter(|bytes| *bytes > 0),
+        size_bytes: cached.or_else(estimated).filter(|bytes| *bytes > 0),
         table: None,
-    };
-    if let Some(t) = slow
-        .maintenance
-        .as_ref()
-        .ok()
-        .and_then(|list| list.iter().find(|t| t.relid == oid))
-    {
-        let estimate = i64::from(t.relpages) * 8192;
-        return Some(target(&t.schema, &t.name, size.or(Some(estimate))));
-    }
-    if let Some(t) = slow
-        .table_cache
-        .as_ref()
-        .ok()
-        .and_then(|list| list.iter().find(|t| t.relid == oid))
-    {
-        return Some(target(&t.schema, &t.table, size));
-    }
-    if let Some(t) = slow
-        .table_scans
-        .as_ref()
-        .ok()
-        .and_then(|list| list.iter().find(|t| t.relid == oid))
-    {
-        return Some(target(&t.schema, &t.table, size));
-    }
-    slow.indexes
-        .as_ref()
-        .ok()?
-        .iter()
-        .find(|i| i.table_relid == oid)
-        .map(|i| target(&i.schema, &i.table, size))
+    })
 }
 
 fn index_target(snapshot: &Snapshot, oid: u32) -> Option<RelationTarget> {

@@ -33,40 +33,10 @@ pub fn selected_text(app: &mut App) -> Option<String> {
         RowId::Statement(key) => snapshot.statements.as_ref().ok()?.texts.get(&key).cloned(),
         RowId::QueryHash(hash) => Some(hash),
         RowId::Name(name) => Some(name),
-        RowId::Relation(oid) => relation_name(snapshot, oid),
+        RowId::Relation(oid) => snapshot
+            .slow
+            .as_ref()?
+            .relation_name(oid)
+            .map(|(schema, name)| format!("{schema}.{name}")),
     }
-}
-
-/// `schema.name` of a table or index the slow tier knows, for copying.
-fn relation_name(snapshot: &crate::snapshot::Snapshot, oid: u32) -> Option<String> {
-    let slow = snapshot.slow.as_ref()?;
-    let from_indexes = slow.indexes.as_ref().ok().and_then(|list| {
-        list.iter()
-            .find(|i| i.indexrelid == oid)
-            .map(|i| format!("{}.{}", i.schema, i.name))
-    });
-    let from_cache = || {
-        slow.table_cache.as_ref().ok().and_then(|list| {
-            list.iter()
-                .find(|t| t.relid == oid)
-                .map(|t| format!("{}.{}", t.schema, t.table))
-        })
-    };
-    let from_scans = || {
-        slow.table_scans.as_ref().ok().and_then(|list| {
-            list.iter()
-                .find(|t| t.relid == oid)
-                .map(|t| format!("{}.{}", t.schema, t.table))
-        })
-    };
-    from_indexes
-        .or_else(|| {
-            slow.maintenance.as_ref().ok().and_then(|list| {
-                list.iter()
-                    .find(|t| t.relid == oid)
-                    .map(|t| format!("{}.{}", t.schema, t.name))
-            })
-        })
-        .or_else(from_cache)
-        .or_else(from_scans)
 }

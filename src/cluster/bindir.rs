@@ -55,7 +55,8 @@ fn parse_version(name: &str) -> Option<Vec<u32>> {
     name.split('.').map(|part| part.parse().ok()).collect()
 }
 
-fn has_server_binaries(dir: &Path) -> bool {
+/// Whether `dir` holds `postgres` and `initdb`.
+pub fn has_server_binaries(dir: &Path) -> bool {
     dir.join("postgres").is_file() && dir.join("initdb").is_file()
 }
 

@@ -19,7 +19,7 @@ mod supervisor;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-pub use bindir::find_bindir;
+pub use bindir::{find_bindir, has_server_binaries};
 use supervisor::Supervisor;
 
 /// Errors from finding, creating, starting or restarting a cluster.

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::cluster::{Cluster, ClusterError, ClusterOptions, find_bindir};
+use crate::cluster::{Cluster, ClusterError, ClusterOptions, find_bindir, has_server_binaries};
 
 /// The database the demo creates and opens.
 pub const DATABASE: &str = "learning_assistant";
@@ -44,10 +44,6 @@ fn pg_config_bindir() -> Option<PathBuf> {
     let text = String::from_utf8(output.stdout).ok()?;
     let dir = PathBuf::from(text.trim());
     dir.is_dir().then_some(dir)
-}
-
-fn has_server_binaries(dir: &Path) -> bool {
-    dir.join("postgres").is_file() && dir.join("initdb").is_file()
 }
 
 /// Starts the cluster (blocking: run it off the async threads): pg_stat_statements

@@ -211,6 +211,44 @@ pub struct SlowTier {
 }
 
 impl SlowTier {
+    /// Schema and name of a table or index this tier lists, by OID (a table known only
+    /// as an index's table counts too). Display text: for showing and copying, never SQL.
+    pub fn relation_name(&self, oid: u32) -> Option<(&str, &str)> {
+        let indexes = self.indexes.as_ref().ok();
+        let tables = self.maintenance.as_ref().ok().and_then(|list| {
+            list.iter()
+                .find(|t| t.relid == oid)
+                .map(|t| (t.schema.as_str(), t.name.as_str()))
+        });
+        tables
+            .or_else(|| {
+                self.table_cache.as_ref().ok().and_then(|list| {
+                    list.iter()
+                        .find(|t| t.relid == oid)
+                        .map(|t| (t.schema.as_str(), t.table.as_str()))
+                })
+            })
+            .or_else(|| {
+                self.table_scans.as_ref().ok().and_then(|list| {
+                    list.iter()
+                        .find(|t| t.relid == oid)
+                        .map(|t| (t.schema.as_str(), t.table.as_str()))
+                })
+            })
+            .or_else(|| {
+                indexes?
+                    .iter()
+                    .find(|i| i.indexrelid == oid)
+                    .map(|i| (i.schema.as_str(), i.name.as_str()))
+            })
+            .or_else(|| {
+                indexes?
+                    .iter()
+                    .find(|i| i.table_relid == oid)
+                    .map(|i| (i.schema.as_str(), i.table.as_str()))
+            })
+    }
+
     /// A slow tier where nothing has been read yet (tests, and the start of a session).
     pub fn not_polled(taken_at: SystemTime) -> Self {
         let missing = || SectionError::Failed("not polled yet".into());
