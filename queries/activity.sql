@@ -20,6 +20,7 @@ SELECT
     a.wait_event_type,
     a.wait_event,
     a.backend_start,
+    a.query_start,
     extract(epoch FROM now() - coalesce(a.backend_start, now()))::float8 AS backend_age_s,
     extract(epoch FROM now() - a.xact_start)::float8                 AS xact_age_s,
     extract(epoch FROM now() - a.query_start)::float8                AS query_age_s,

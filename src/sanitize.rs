@@ -20,19 +20,48 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
     for c in text.chars() {
         match c {
             '\t' | '\n' | '\r' => out.push(' '),
-            c if needs_escape(c) => {
-                let code = u32::from(c);
-                // Writing into a String cannot fail.
-                let _ = if code <= 0xff {
-                    write!(out, "\\x{code:02x}")
-                } else {
-                    write!(out, "\\u{{{code:04x}}}")
-                };
-            }
+            c if needs_escape(c) => push_escape(&mut out, c),
             c => out.push(c),
         }
     }
     Cow::Owned(out)
+}
+
+/// Display-safe text that keeps its line structure: newlines and tabs stay (a `--` comment
+/// must not swallow the next line of a statement in the detail view or on the clipboard),
+/// `\r\n` and a lone `\r` become `\n`; every other control and bidi/invisible formatting
+/// character becomes a visible escape exactly as in [`sanitize`].
+pub fn sanitize_multiline(text: &str) -> Cow<'_, str> {
+    let keeps = |c: char| c == '\n' || c == '\t';
+    if !text.chars().any(|c| needs_escape(c) && !keeps(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            c if keeps(c) => out.push(c),
+            c if needs_escape(c) => push_escape(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn push_escape(out: &mut String, c: char) {
+    let code = u32::from(c);
+    // Writing into a String cannot fail.
+    let _ = if code <= 0xff {
+        write!(out, "\\x{code:02x}")
+    } else {
+        write!(out, "\\u{{{code:04x}}}")
+    };
 }
 
 /// Like [`sanitize`] but returns an owned `String`, for storing in snapshots.
@@ -61,6 +90,22 @@ fn is_bidi_or_invisible_format(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multiline_keeps_lines_and_tabs_and_escapes_the_rest() {
+        let cases: &[(&str, &str)] = &[
+            ("select 1", "select 1"),
+            ("select 1 -- why\nfrom t", "select 1 -- why\nfrom t"),
+            ("a\tb\r\nc\rd", "a\tb\nc\nd"),
+            ("\x1b]52;c;SGVsbG8=\x07\n", "\\x1b]52;c;SGVsbG8=\\x07\n"),
+            ("x\u{9b}31m", "x\\x9b31m"),
+            ("abc\u{202e}fed", "abc\\u{202e}fed"),
+            ("übersicht_日本語", "übersicht_日本語"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(sanitize_multiline(input), *expected, "input {input:?}");
+        }
+    }
 
     #[test]
     fn cleans_every_dangerous_class() {

@@ -52,6 +52,7 @@ fn session_from_row(row: &Row) -> Section<Session> {
             row.try_get::<_, Option<f64>>(name).map_err(bad_row)?,
         ))
     };
+    let raw_query: String = row.try_get("query").map_err(bad_row)?;
     Ok(Session {
         pid: row.try_get("pid").map_err(bad_row)?,
         leader_pid: row.try_get("leader_pid").map_err(bad_row)?,
@@ -70,7 +71,9 @@ fn session_from_row(row: &Row) -> Section<Session> {
         state_age: age("state_age_s")?,
         xmin_age: row.try_get("xmin_age").map_err(bad_row)?,
         query_id: row.try_get("query_id").map_err(bad_row)?,
-        query: text("query")?,
+        query_start: row.try_get("query_start").map_err(bad_row)?,
+        query: sanitized(&raw_query),
+        raw_query,
         blocked_by: row.try_get("blocked_by").map_err(bad_row)?,
     })
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use tokio_postgres::Row;
 
-use crate::sanitize::sanitize;
+use crate::sanitize::sanitize_multiline;
 use crate::session::MonitorSession;
 use crate::snapshot::StatementKey;
 
@@ -154,12 +154,13 @@ fn text_from_row(row: &Row) -> Option<(StatementKey, Option<String>)> {
     }
 }
 
-/// Sanitized text of at most [`MAX_TEXT_BYTES`], ending in `…` when cut.
+/// Sanitized text of at most [`MAX_TEXT_BYTES`], ending in `…` when cut. Line breaks and
+/// tabs are kept (the detail view and copy need them; tables collapse them to spaces).
 pub(crate) fn display_text(raw: &str) -> String {
-    // Sanitizing never shortens text and works char by char, so sanitizing only the first
+    // Sanitizing never shortens text (a \r\n pair becomes one \n, which is harmless here) and works char by char, so sanitizing only the first
     // MAX_TEXT_BYTES of a huge text gives the same result for far less work.
     let cut = raw.floor_char_boundary(MAX_TEXT_BYTES);
-    let clean = sanitize(&raw[..cut]);
+    let clean = sanitize_multiline(&raw[..cut]);
     if cut == raw.len() && clean.len() <= MAX_TEXT_BYTES {
         return clean.into_owned();
     }
@@ -185,7 +186,11 @@ mod tests {
 
     #[test]
     fn texts_are_sanitized_and_bounded() {
-        assert_eq!(display_text("SELECT $1\n\tFROM t"), "SELECT $1  FROM t");
+        // Line breaks survive, so a `--` comment cannot swallow the next line when copied.
+        assert_eq!(
+            display_text("SELECT $1 -- id\r\n\tFROM t"),
+            "SELECT $1 -- id\n\tFROM t"
+        );
         assert_eq!(display_text("x\u{1b}[2J"), "x\\x1b[2J");
 
         let long = "é".repeat(MAX_TEXT_BYTES); // 2 bytes each

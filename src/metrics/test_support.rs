@@ -303,7 +303,9 @@ pub(crate) fn session(pid: i32) -> Session {
         state_age: None,
         xmin_age: None,
         query_id: None,
+        query_start: None,
         query: String::new(),
+        raw_query: String::new(),
         blocked_by: Vec::new(),
     }
 }

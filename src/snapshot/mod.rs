@@ -78,11 +78,18 @@ pub struct Session {
     pub xact_age: Option<Duration>,
     pub query_age: Option<Duration>,
     pub state_age: Option<Duration>,
+    /// When the current (or last) query started, on the server's clock: with the pid and
+    /// `backend_start` it names exactly which query an action was aimed at.
+    pub query_start: Option<SystemTime>,
     /// `age(backend_xmin)` in transactions: who holds back the xmin horizon.
     pub xmin_age: Option<i32>,
     pub query_id: Option<i64>,
-    /// The query text, sanitized; `<insufficient privilege>` when hidden.
+    /// The query text, sanitized to one line; `<insufficient privilege>` when hidden.
     pub query: String,
+    /// The query text exactly as the server sent it. Never displayed: EXPLAIN plans this
+    /// text (the one on screen, not whatever the session runs by the time it is confirmed),
+    /// and the detail view and copy show it through [`crate::sanitize::sanitize_multiline`].
+    pub raw_query: String,
     /// `pg_blocking_pids(pid)`.
     pub blocked_by: Vec<i32>,
 }
