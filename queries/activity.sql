@@ -7,6 +7,16 @@
 -- lock manager's partition locks, so it runs only for sessions that wait on a lock.
 -- Hidden sessions have NULL backend_type and backend_start: backend_type reads as '' and
 -- the age as 0; backend_start stays NULL, so no action can target a session it cannot verify.
+-- lock_wait_s is how long a session has waited for its lock (pg_locks.waitstart). The CTE
+-- is evaluated lazily, only when some session waits on a lock, and then once per poll,
+-- however many wait; waitstart can be NULL for a moment after the wait began, and then
+-- the state change stands in.
+WITH lock_waits AS MATERIALIZED (
+    SELECT l.pid, min(l.waitstart) AS since
+    FROM pg_locks l
+    WHERE NOT l.granted
+    GROUP BY l.pid
+)
 SELECT
     a.pid,
     a.leader_pid,
@@ -29,7 +39,12 @@ SELECT
     a.query_id,
     left(coalesce(a.query, ''), 4096)                                AS query,
     CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid)
-         ELSE '{}'::int[] END                                        AS blocked_by
+         ELSE '{}'::int[] END                                        AS blocked_by,
+    CASE WHEN a.wait_event_type = 'Lock' THEN
+        extract(epoch FROM now() - coalesce(
+            (SELECT w.since FROM lock_waits w WHERE w.pid = a.pid),
+            a.state_change))::float8
+    END                                                              AS lock_wait_s
 FROM pg_stat_activity a
 WHERE a.pid <> pg_backend_pid()
 ORDER BY a.pid

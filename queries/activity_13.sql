@@ -7,6 +7,8 @@
 -- lock manager's partition locks, so it runs only for sessions that wait on a lock.
 -- Hidden sessions have NULL backend_type and backend_start: backend_type reads as '' and
 -- the age as 0; backend_start stays NULL, so no action can target a session it cannot verify.
+-- lock_wait_s: 13 has no pg_locks.waitstart, so a lock wait counts from the session's
+-- last state change (an upper bound: the statement may have run a while before waiting).
 SELECT
     a.pid,
     a.leader_pid,
@@ -29,7 +31,9 @@ SELECT
     NULL::bigint                                                     AS query_id,
     left(coalesce(a.query, ''), 4096)                                AS query,
     CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid)
-         ELSE '{}'::int[] END                                        AS blocked_by
+         ELSE '{}'::int[] END                                        AS blocked_by,
+    CASE WHEN a.wait_event_type = 'Lock'
+         THEN extract(epoch FROM now() - a.state_change)::float8 END AS lock_wait_s
 FROM pg_stat_activity a
 WHERE a.pid <> pg_backend_pid()
 ORDER BY a.pid

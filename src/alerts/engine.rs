@@ -3,6 +3,7 @@
 
 use std::time::SystemTime;
 
+use super::incidents::{EventTotals, EventWindow, IncidentThresholds};
 use super::rules::{Reading, assess};
 use super::{AlertInputs, AlertKind, HostThresholds};
 use crate::metrics::{Level, Thresholds};
@@ -19,6 +20,12 @@ pub struct ActiveAlert {
     pub threshold: String,
     /// When the alert went on; kept while it stays on, whatever its level does.
     pub since: SystemTime,
+    /// The poll that last judged it on fresh data: the alert is known to have been on
+    /// from `since` to here.
+    pub confirmed: SystemTime,
+    /// Its source was not re-read in the newest poll (connection lost, query failed):
+    /// value, level and times are those of `confirmed`, held rather than guessed.
+    pub stale: bool,
 }
 
 /// What one evaluation changed.
@@ -45,18 +52,38 @@ impl AlertChanges {
 pub struct AlertEngine {
     thresholds: Thresholds,
     host: HostThresholds,
+    incidents: IncidentThresholds,
     /// At most one per kind, in [`AlertKind::ALL`] order.
     active: Vec<ActiveAlert>,
+    /// Deadlocks and temp files of the recent intervals.
+    recent: EventWindow,
 }
 
 impl AlertEngine {
-    /// An engine with no alert on, judging by these limits.
+    /// An engine with no alert on, judging by these limits (and the default incident
+    /// limits: see [`AlertEngine::with_incidents`]).
     pub fn new(thresholds: Thresholds, host: HostThresholds) -> Self {
         Self {
             thresholds,
             host,
-            active: Vec::new(),
+            ..Self::default()
         }
+    }
+
+    /// Judges lock waits, idle transactions, deadlocks and temp files by these limits.
+    pub fn with_incidents(mut self, incidents: IncidentThresholds) -> Self {
+        self.incidents = incidents;
+        self
+    }
+
+    /// The incident limits in force (the Dashboard names the window).
+    pub fn incidents(&self) -> &IncidentThresholds {
+        &self.incidents
+    }
+
+    /// Deadlocks and temp files over the recent window; `None` before the first interval.
+    pub fn recent_events(&self) -> Option<EventTotals> {
+        self.recent.totals()
     }
 
     /// The alerts on now, in [`AlertKind::ALL`] order.
@@ -73,8 +100,14 @@ impl AlertEngine {
             .unwrap_or(Level::Ok)
     }
 
-    /// Judges `inputs` (observed at `now`) and updates the active alerts.
+    /// Judges `inputs` (observed at `now`) and updates the active alerts. Kinds listed
+    /// in `inputs.unread` keep their alert exactly as it was, marked stale: nothing is
+    /// raised, escalated or cleared on data that was not re-read.
     pub fn evaluate(&mut self, now: SystemTime, inputs: &AlertInputs) -> AlertChanges {
+        if let Some(events) = inputs.interval_events {
+            self.recent.record(now, events, self.incidents.window);
+        }
+        let recent = self.recent.totals();
         let mut changes = AlertChanges::default();
         let mut previous = std::mem::take(&mut self.active);
         for kind in AlertKind::ALL {
@@ -82,7 +115,25 @@ impl AlertEngine {
                 .iter()
                 .position(|a| a.kind == kind)
                 .map(|i| previous.swap_remove(i));
-            let reading = assess(kind, inputs, &self.thresholds, &self.host);
+            // Deadlocks and temp files are judged on intervals: none this poll (first poll,
+            // reconnect, stats reset) means nothing new is known about them.
+            let interval_kind = matches!(kind, AlertKind::Deadlocks | AlertKind::TempFiles);
+            if inputs.unread.contains(&kind) || (interval_kind && inputs.interval_events.is_none())
+            {
+                self.active.extend(before.map(|held| ActiveAlert {
+                    stale: true,
+                    ..held
+                }));
+                continue;
+            }
+            let reading = assess(
+                kind,
+                inputs,
+                recent.as_ref(),
+                &self.thresholds,
+                &self.host,
+                &self.incidents,
+            );
             match (before, reading) {
                 (None, None) => {}
                 (Some(_), None) => changes.cleared.push(kind),
@@ -95,7 +146,7 @@ impl AlertEngine {
                     }
                     changes.raised_critical |= escalated;
                     let since = before.map_or(now, |a| a.since);
-                    self.active.push(activate(kind, reading, since));
+                    self.active.push(activate(kind, reading, since, now));
                 }
             }
         }
@@ -103,13 +154,15 @@ impl AlertEngine {
     }
 }
 
-fn activate(kind: AlertKind, reading: Reading, since: SystemTime) -> ActiveAlert {
+fn activate(kind: AlertKind, reading: Reading, since: SystemTime, now: SystemTime) -> ActiveAlert {
     ActiveAlert {
         kind,
         level: reading.level,
         value: reading.value,
         threshold: reading.threshold,
         since,
+        confirmed: now,
+        stale: false,
     }
 }
 
@@ -229,5 +282,99 @@ mod tests {
         assert!(engine.evaluate(at(0), &AlertInputs::default()).is_empty());
         assert_eq!(engine.worst(), Level::Ok);
         assert!(engine.active().is_empty());
+    }
+
+    /// A lost connection (or a failed read) holds every alert of the unread sources as
+    /// it was: `since` and the value stay, nothing clears, nothing new is raised, and the
+    /// deadlock window does not move, however long the outage lasts.
+    #[test]
+    fn unread_sources_hold_their_alerts_and_their_timers() {
+        use crate::alerts::IntervalEvents;
+        let interval = |deadlocks| IntervalEvents {
+            length: Duration::from_secs(1),
+            deadlocks,
+            temp_files: 0,
+            temp_bytes: 0,
+        };
+        let mut engine = AlertEngine::default();
+        let fresh = AlertInputs {
+            oldest_active_query: Some((7, Duration::from_secs(40))),
+            interval_events: Some(interval(1)),
+            ..AlertInputs::default()
+        };
+        engine.evaluate(at(0), &fresh);
+        let kinds = |e: &AlertEngine| {
+            e.active()
+                .iter()
+                .map(|a| (a.kind, a.stale))
+                .collect::<Vec<_>>()
+        };
+        use AlertKind::{ConnectionFailure, Deadlocks, LongRunningQuery};
+        assert_eq!(
+            kinds(&engine),
+            vec![(LongRunningQuery, false), (Deadlocks, false)]
+        );
+
+        let unread: Vec<AlertKind> = AlertKind::ALL
+            .into_iter()
+            .filter(|k| *k != ConnectionFailure)
+            .collect();
+        // An hour of failed polls: far past the 5-minute deadlock window.
+        for minute in 1..=60 {
+            let lost = AlertInputs {
+                connection_error: Some("connection refused".into()),
+                // A stale query age would read as 40 s + an hour: unread inputs are not
+                // looked at.
+                oldest_active_query: Some((7, Duration::from_secs(3600))),
+                unread: unread.clone(),
+                ..AlertInputs::default()
+            };
+            let changes = engine.evaluate(at(minute * 60), &lost);
+            if minute == 1 {
+                assert_eq!(changes.raised, vec![ConnectionFailure]);
+            } else {
+                assert!(changes.is_empty(), "minute {minute}: {changes:?}");
+            }
+        }
+        assert_eq!(
+            kinds(&engine),
+            vec![
+                (ConnectionFailure, false),
+                (LongRunningQuery, true),
+                (Deadlocks, true)
+            ]
+        );
+        let held = &engine.active()[1];
+        assert_eq!((held.since, held.confirmed), (at(0), at(0)));
+        assert_eq!(
+            (held.level, held.value.as_str()),
+            (Level::Crit, "40s (pid 7)")
+        );
+        assert_eq!(engine.recent_events().map(|t| t.deadlocks), Some(1));
+
+        // Back: judged on fresh data again, the query alert keeps its start.
+        let back = AlertInputs {
+            oldest_active_query: Some((7, Duration::from_secs(3700))),
+            ..AlertInputs::default()
+        };
+        let changes = engine.evaluate(at(3700), &back);
+        assert_eq!(changes.cleared, vec![ConnectionFailure]);
+        let query = &engine.active()[0];
+        assert_eq!(
+            (query.kind, query.stale, query.since),
+            (LongRunningQuery, false, at(0))
+        );
+        // The first poll after a reconnect has no interval yet: the deadlock count holds
+        // until one is read, then the window moves on and the old deadlock expires.
+        assert_eq!(
+            kinds(&engine),
+            vec![(LongRunningQuery, false), (Deadlocks, true)]
+        );
+        let next = AlertInputs {
+            interval_events: Some(interval(0)),
+            ..back
+        };
+        let changes = engine.evaluate(at(3701), &next);
+        assert_eq!(changes.cleared, vec![Deadlocks]);
     }
 }

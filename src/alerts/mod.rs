@@ -1,24 +1,33 @@
 //! Alerts: the seed report's alerting configuration applied to each poll.
 //!
 //! The seed's *Alerting Configuration* names critical alerts (connection failures, queries
-//! running > 30 s, disk > 90 % full, replication lag > 30 s) and warnings (cache hit
-//! ratio, pool usage > 80 %, slow queries > 5 s, CPU > 80 %); DESIGN's *Thresholds* table
-//! fixes where each starts, `≥` or `<` exactly as written there.
+//! running > 30 s, disk > 90 % full) and warnings (cache hit ratio, pool usage > 80 %,
+//! slow queries > 5 s, CPU > 80 %); DESIGN's *Thresholds* table fixes where each starts,
+//! `≥` or `<` exactly as written there. On top of these, what paging a DBA needs
+//! ([`incidents`]): lock waits, idle-in-transaction sessions, deadlocks, temp files.
+//!
+//! No rule without data: a kind is offered only when a collector feeds it. The seed's
+//! replication-lag alert comes back with the replication collector; until then its
+//! config key is read and kept, but nothing alerts on it.
 //!
 //! The engine judges plain values ([`AlertInputs`]) rather than a [`Snapshot`], so every
 //! rule and boundary is testable without building one; [`inputs_from`] extracts them from
-//! a poll. A missing input (first poll, missing source, remote server) raises nothing and
-//! clears an alert that was active: pgpulse never claims what it cannot see.
+//! a poll. A value read and found missing (no active query, an empty log) raises nothing
+//! and clears an alert. A value that could not be read this time (connection lost, the
+//! query failed, no interval yet) is *unread*: its alert stays exactly as it was, marked
+//! stale, and nothing new is raised, so no timer runs on data that was not re-read.
 //!
 //! [`Snapshot`]: crate::snapshot::Snapshot
 
 mod engine;
+pub mod incidents;
 mod inputs;
 mod rules;
 
 use std::time::Duration;
 
 pub use engine::{ActiveAlert, AlertChanges, AlertEngine};
+pub use incidents::{EventTotals, IncidentThresholds, IntervalEvents};
 pub use inputs::inputs_from;
 pub use rules::{Reading, assess};
 
@@ -31,6 +40,14 @@ pub enum AlertKind {
     StatementP95,
     /// The oldest active client query has run too long (warning at 5 s, critical at 30 s).
     LongRunningQuery,
+    /// A session has waited for a lock too long (warning at 10 s, critical at 60 s).
+    LockWait,
+    /// A session has sat idle in an open transaction too long (60 s / 5 min).
+    IdleInTransaction,
+    /// Deadlocks in the recent window (warning from the first).
+    Deadlocks,
+    /// Bytes written to temporary files in the recent window (warning).
+    TempFiles,
     /// Server-wide cache hit ratio in the last interval below target.
     CacheHitRatio,
     /// Client connections against the slots ordinary roles may use.
@@ -43,23 +60,24 @@ pub enum AlertKind {
     HostCpu,
     /// The file system of the data directory is filling up (critical).
     DataDisk,
-    /// A standby lags behind (critical).
-    ReplicationLag,
 }
 
 impl AlertKind {
     /// Every kind, in the order alerts are listed.
-    pub const ALL: [AlertKind; 10] = [
+    pub const ALL: [AlertKind; 13] = [
         AlertKind::ConnectionFailure,
         AlertKind::StatementP95,
         AlertKind::LongRunningQuery,
+        AlertKind::LockWait,
+        AlertKind::IdleInTransaction,
+        AlertKind::Deadlocks,
+        AlertKind::TempFiles,
         AlertKind::CacheHitRatio,
         AlertKind::ConnectionUtilisation,
         AlertKind::IndexUsage,
         AlertKind::DeadTuples,
         AlertKind::HostCpu,
         AlertKind::DataDisk,
-        AlertKind::ReplicationLag,
     ];
 
     /// The metric's name in the alerts list.
@@ -68,19 +86,22 @@ impl AlertKind {
             AlertKind::ConnectionFailure => "connection",
             AlertKind::StatementP95 => "statement p95",
             AlertKind::LongRunningQuery => "long-running query",
+            AlertKind::LockWait => "lock wait",
+            AlertKind::IdleInTransaction => "idle in transaction",
+            AlertKind::Deadlocks => "deadlocks",
+            AlertKind::TempFiles => "temp files",
             AlertKind::CacheHitRatio => "cache hit ratio",
             AlertKind::ConnectionUtilisation => "connection utilisation",
             AlertKind::IndexUsage => "index usage",
             AlertKind::DeadTuples => "dead tuples",
             AlertKind::HostCpu => "host CPU",
             AlertKind::DataDisk => "data disk",
-            AlertKind::ReplicationLag => "replication lag",
         }
     }
 }
 
-/// Limits for the host and replication metrics, which
-/// [`Thresholds`](crate::metrics::Thresholds) does not cover. `Default` is DESIGN's.
+/// Limits for the host metrics, which [`Thresholds`](crate::metrics::Thresholds) does not
+/// cover. `Default` is DESIGN's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HostThresholds {
     /// Whole-machine CPU share, `0..=1`; warning at or above. (DESIGN's table says ok
@@ -88,8 +109,6 @@ pub struct HostThresholds {
     pub cpu_warn: f64,
     /// Used share of the data directory's file system, `0..=1`; critical at or above.
     pub disk_crit: f64,
-    /// Replication lag; critical at or above.
-    pub replication_lag_crit: Duration,
 }
 
 impl Default for HostThresholds {
@@ -97,7 +116,6 @@ impl Default for HostThresholds {
         Self {
             cpu_warn: 0.80,
             disk_crit: 0.90,
-            replication_lag_crit: Duration::from_secs(30),
         }
     }
 }
@@ -111,6 +129,12 @@ pub struct AlertInputs {
     pub p95_ms: Option<f64>,
     /// The oldest active client query: its backend pid and how long it has run.
     pub oldest_active_query: Option<(i32, Duration)>,
+    /// Sessions waiting for a lock: pid and how long, in any order.
+    pub lock_waits: Vec<(i32, Duration)>,
+    /// Sessions idle in an open transaction: pid and how long, in any order.
+    pub idle_in_transaction: Vec<(i32, Duration)>,
+    /// Deadlocks and temp files of this poll's interval, when it has one.
+    pub interval_events: Option<IntervalEvents>,
     /// Server-wide cache hit ratio in the last interval.
     pub cache_hit_ratio: Option<f64>,
     /// Client connections / ordinary connection slots (can exceed 1).
@@ -123,8 +147,8 @@ pub struct AlertInputs {
     pub host_cpu: Option<f64>,
     /// Used share of the data directory's file system (local servers only).
     pub data_disk_used: Option<f64>,
-    /// Replication lag (no collector yet: set by the caller).
-    pub replication_lag: Option<Duration>,
+    /// Kinds whose source was not read in this poll: their alerts hold as they were.
+    pub unread: Vec<AlertKind>,
 }
 
 #[cfg(test)]
@@ -151,6 +175,5 @@ mod tests {
         let host = HostThresholds::default();
         assert_eq!(host.cpu_warn, 0.80);
         assert_eq!(host.disk_crit, 0.90);
-        assert_eq!(host.replication_lag_crit, Duration::from_secs(30));
     }
 }

@@ -1,7 +1,9 @@
 //! One rule per [`AlertKind`]: its level for the current inputs, and the value and the
 //! limit crossed as the alerts list shows them.
 
-use super::{AlertInputs, AlertKind, HostThresholds};
+use std::time::Duration;
+
+use super::{AlertInputs, AlertKind, EventTotals, HostThresholds, IncidentThresholds};
 use crate::format;
 use crate::metrics::{Level, Limits, Thresholds};
 use crate::sanitize::sanitized;
@@ -17,12 +19,15 @@ pub struct Reading {
     pub threshold: String,
 }
 
-/// Judges `kind` on `inputs`: `None` when the value is fine or unknown.
+/// Judges `kind` on `inputs` and the `recent` deadlocks and temp files (the engine's
+/// window): `None` when the value is fine or unknown.
 pub fn assess(
     kind: AlertKind,
     inputs: &AlertInputs,
+    recent: Option<&EventTotals>,
     limits: &Thresholds,
     host: &HostThresholds,
+    incidents: &IncidentThresholds,
 ) -> Option<Reading> {
     match kind {
         AlertKind::ConnectionFailure => {
@@ -51,6 +56,39 @@ pub fn assess(
             fired(level, value, || {
                 limit(&limits.running_query_age, level, "≥", |&d| {
                     format::duration(d)
+                })
+            })
+        }
+        AlertKind::LockWait => longest_session(&inputs.lock_waits, &incidents.lock_wait),
+        AlertKind::IdleInTransaction => {
+            longest_session(&inputs.idle_in_transaction, &incidents.idle_in_transaction)
+        }
+        AlertKind::Deadlocks => {
+            let count = u64::try_from(recent?.deadlocks).unwrap_or(0);
+            let level = incidents.deadlocks.high_is_bad(count);
+            let window = format::duration(incidents.window);
+            fired(level, format!("{count} in {window}"), || {
+                limit(&incidents.deadlocks, level, "≥", |n| {
+                    format!("{n} in {window}")
+                })
+            })
+        }
+        AlertKind::TempFiles => {
+            let recent = recent?;
+            let bytes = u64::try_from(recent.temp_bytes).unwrap_or(0);
+            let level = incidents.temp_bytes.high_is_bad(bytes);
+            let window = format::duration(incidents.window);
+            let value = format!(
+                "{} in {window} ({} files)",
+                format::bytes(recent.temp_bytes),
+                format::thousands(recent.temp_files)
+            );
+            fired(level, value, || {
+                limit(&incidents.temp_bytes, level, "≥", |&b| {
+                    format!(
+                        "{} in {window}",
+                        format::bytes(i64::try_from(b).unwrap_or(i64::MAX))
+                    )
                 })
             })
         }
@@ -89,14 +127,22 @@ pub fn assess(
                 format!("≥ {}", percent(host.disk_crit))
             })
         }
-        AlertKind::ReplicationLag => {
-            let lag = inputs.replication_lag?;
-            let level = at_or_above(lag, host.replication_lag_crit, Level::Crit);
-            fired(level, format::duration(lag), || {
-                format!("≥ {}", format::duration(host.replication_lag_crit))
-            })
-        }
     }
+}
+
+/// The session that has been at it longest (waiting for a lock, idle in a transaction),
+/// and how many others are past the warning too: `1m 5s (pid 4242) +2 more`.
+fn longest_session(sessions: &[(i32, Duration)], limits: &Limits<Duration>) -> Option<Reading> {
+    let &(pid, age) = sessions.iter().max_by_key(|&&(pid, age)| (age, -pid))?;
+    let level = limits.high_is_bad(age);
+    let past_warning = sessions.iter().filter(|(_, a)| *a >= limits.warn).count();
+    let mut value = format!("{} (pid {pid})", format::duration(age));
+    if past_warning > 1 {
+        value.push_str(&format!(" +{} more", past_warning - 1));
+    }
+    fired(level, value, || {
+        limit(limits, level, "≥", |&d| format::duration(d))
+    })
 }
 
 /// NaN or infinity is no measurement: treated like a missing one.
@@ -157,14 +203,34 @@ mod tests {
         inputs
     }
 
-    fn level(kind: AlertKind, inputs: &AlertInputs) -> Option<Level> {
-        let reading = assess(
+    fn judge(
+        kind: AlertKind,
+        inputs: &AlertInputs,
+        recent: Option<&EventTotals>,
+    ) -> Option<Reading> {
+        assess(
             kind,
             inputs,
+            recent,
             &Thresholds::default(),
             &HostThresholds::default(),
-        );
-        reading.map(|r| r.level)
+            &IncidentThresholds::default(),
+        )
+    }
+
+    fn level(kind: AlertKind, inputs: &AlertInputs) -> Option<Level> {
+        judge(kind, inputs, None).map(|r| r.level)
+    }
+
+    fn recent(deadlocks: i64, temp_bytes: i64) -> EventTotals {
+        EventTotals {
+            covered: secs(300.0),
+            deadlocks,
+            temp_files: 7,
+            temp_bytes,
+            last_deadlock: None,
+            newest: std::time::SystemTime::UNIX_EPOCH,
+        }
     }
 
     #[test]
@@ -262,13 +328,43 @@ mod tests {
             (DataDisk, with(|i| i.data_disk_used = Some(0.8999)), None),
             (DataDisk, with(|i| i.data_disk_used = Some(0.90)), crit),
             (
-                ReplicationLag,
-                with(|i| i.replication_lag = Some(secs(29.999))),
+                LockWait,
+                with(|i| i.lock_waits = vec![(1, secs(9.999))]),
                 None,
             ),
             (
-                ReplicationLag,
-                with(|i| i.replication_lag = Some(secs(30.0))),
+                LockWait,
+                with(|i| i.lock_waits = vec![(1, secs(10.0))]),
+                warn,
+            ),
+            (
+                LockWait,
+                with(|i| i.lock_waits = vec![(1, secs(59.999)), (2, secs(1.0))]),
+                warn,
+            ),
+            (
+                LockWait,
+                with(|i| i.lock_waits = vec![(2, secs(1.0)), (1, secs(60.0))]),
+                crit,
+            ),
+            (
+                IdleInTransaction,
+                with(|i| i.idle_in_transaction = vec![(1, secs(59.999))]),
+                None,
+            ),
+            (
+                IdleInTransaction,
+                with(|i| i.idle_in_transaction = vec![(1, secs(60.0))]),
+                warn,
+            ),
+            (
+                IdleInTransaction,
+                with(|i| i.idle_in_transaction = vec![(1, secs(299.999))]),
+                warn,
+            ),
+            (
+                IdleInTransaction,
+                with(|i| i.idle_in_transaction = vec![(1, secs(300.0))]),
                 crit,
             ),
             (
@@ -312,6 +408,18 @@ mod tests {
                 with(|i| i.p95_ms = Some(123.4)),
                 "123 ms",
                 "≥ 100 ms",
+            ),
+            (
+                LockWait,
+                with(|i| i.lock_waits = vec![(7, secs(1.0)), (4242, secs(75.0)), (8, secs(12.0))]),
+                "1m 15s (pid 4242) +1 more",
+                "≥ 1m",
+            ),
+            (
+                IdleInTransaction,
+                with(|i| i.idle_in_transaction = vec![(99, secs(61.0))]),
+                "1m 1s (pid 99)",
+                "≥ 1m",
             ),
             (
                 LongRunningQuery,
@@ -368,12 +476,6 @@ mod tests {
                 "≥ 90.0%",
             ),
             (
-                ReplicationLag,
-                with(|i| i.replication_lag = Some(secs(90.0))),
-                "1m 30s",
-                "≥ 30s",
-            ),
-            (
                 ConnectionFailure,
                 with(|i| i.connection_error = Some("refused\x1b]0;x\x07".into())),
                 "refused\\x1b]0;x\\x07",
@@ -381,13 +483,7 @@ mod tests {
             ),
         ];
         for (kind, inputs, value, threshold) in cases {
-            let reading = assess(
-                kind,
-                &inputs,
-                &Thresholds::default(),
-                &HostThresholds::default(),
-            );
-            let got = reading.map(|r| (r.value, r.threshold));
+            let got = judge(kind, &inputs, None).map(|r| (r.value, r.threshold));
             assert_eq!(got, Some((value.into(), threshold.into())), "{kind:?}");
         }
     }
@@ -397,20 +493,73 @@ mod tests {
         let host = HostThresholds {
             cpu_warn: 0.5,
             disk_crit: 0.75,
-            replication_lag_crit: Duration::from_secs(5),
+        };
+        let incidents = IncidentThresholds {
+            lock_wait: Limits {
+                warn: secs(1.0),
+                crit: None,
+            },
+            deadlocks: Limits {
+                warn: 3,
+                crit: None,
+            },
+            ..IncidentThresholds::default()
         };
         let inputs = with(|i| {
             i.host_cpu = Some(0.5);
             i.data_disk_used = Some(0.75);
-            i.replication_lag = Some(secs(5.0));
+            i.lock_waits = vec![(1, secs(1.0))];
         });
         let limits = Thresholds::default();
-        for kind in [
-            AlertKind::HostCpu,
-            AlertKind::DataDisk,
-            AlertKind::ReplicationLag,
-        ] {
-            assert!(assess(kind, &inputs, &limits, &host).is_some(), "{kind:?}");
+        for kind in [AlertKind::HostCpu, AlertKind::DataDisk, AlertKind::LockWait] {
+            let reading = assess(kind, &inputs, None, &limits, &host, &incidents);
+            assert!(reading.is_some(), "{kind:?}");
+        }
+        let two = recent(2, 0);
+        let reading = assess(
+            AlertKind::Deadlocks,
+            &inputs,
+            Some(&two),
+            &limits,
+            &host,
+            &incidents,
+        );
+        assert_eq!(reading, None, "2 deadlocks are under a limit of 3");
+    }
+
+    #[test]
+    fn deadlocks_and_temp_files_are_judged_over_the_window() {
+        let none = AlertInputs::default();
+        let cases = [
+            (AlertKind::Deadlocks, recent(0, 0), None),
+            (
+                AlertKind::Deadlocks,
+                recent(1, 0),
+                Some((Level::Warn, "1 in 5m", "≥ 1 in 5m")),
+            ),
+            (
+                AlertKind::Deadlocks,
+                recent(5, 0),
+                Some((Level::Crit, "5 in 5m", "≥ 5 in 5m")),
+            ),
+            (AlertKind::TempFiles, recent(0, (1 << 30) - 1), None),
+            (
+                AlertKind::TempFiles,
+                recent(0, 3 << 29),
+                Some((Level::Warn, "1.5 GiB in 5m (7 files)", "≥ 1.0 GiB in 5m")),
+            ),
+        ];
+        for (kind, totals, want) in cases {
+            let got = judge(kind, &none, Some(&totals));
+            let got = got
+                .as_ref()
+                .map(|r| (r.level, r.value.as_str(), r.threshold.as_str()));
+            assert_eq!(got, want, "{kind:?} {totals:?}");
+            assert_eq!(
+                judge(kind, &none, None),
+                None,
+                "{kind:?} before any interval"
+            );
         }
     }
 }

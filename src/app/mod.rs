@@ -217,9 +217,9 @@ impl App {
             crate::alerts::HostThresholds {
                 cpu_warn: extra.cpu_warn,
                 disk_crit: extra.disk_crit,
-                replication_lag_crit: extra.replication_lag_crit,
             },
-        );
+        )
+        .with_incidents(config.incident_thresholds());
         self.latency_window = config.refresh.latency_window;
         self.read_only |= config.read_only;
         self.config = config;

@@ -75,6 +75,7 @@ fn session_from_row(row: &Row) -> Section<Session> {
         query: sanitized(&raw_query),
         raw_query,
         blocked_by: row.try_get("blocked_by").map_err(bad_row)?,
+        lock_wait_age: age("lock_wait_s")?,
     })
 }
 

@@ -13,6 +13,8 @@ mod duration;
 mod parse;
 mod pool;
 mod read;
+mod size;
+mod thresholds;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,9 +22,10 @@ use std::time::Duration;
 
 pub use duration::{DURATION_FORMAT, format_duration, parse_duration};
 pub use pool::Pool;
+pub use size::{SIZE_FORMAT, format_size, parse_size};
+pub use thresholds::{ExtraThresholds, ThresholdSettings};
 
 use crate::keymap::{Keymap, KeymapError};
-use crate::metrics::{Limits, Thresholds};
 use crate::theme::{Theme, ThemeError};
 
 /// The file name inside the config directory.
@@ -141,60 +144,6 @@ impl Default for Refresh {
     }
 }
 
-/// The `[thresholds]` table as written; [`Config::thresholds`] and
-/// [`Config::extra_thresholds`] turn it into what the metrics and alerts use. Fractions
-/// are `0..=1`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ThresholdSettings {
-    pub p95_latency_ms: f64,
-    pub query_warn: Duration,
-    pub query_crit: Duration,
-    pub cache_hit_warn: f64,
-    pub cache_hit_crit: f64,
-    pub utilisation_warn: f64,
-    pub utilisation_crit: f64,
-    pub index_usage_warn: f64,
-    pub dead_tuples_warn: f64,
-    pub dead_tuples_crit: f64,
-    pub disk_crit: f64,
-    pub cpu_warn: f64,
-    pub replication_lag_crit: Duration,
-}
-
-impl Default for ThresholdSettings {
-    /// The seed report's values (a test checks they match [`Thresholds::default`]) and
-    /// its critical alerts for disk (> 90 % full) and replication lag (> 30 s) and its
-    /// CPU warning (> 80 %).
-    fn default() -> Self {
-        Self {
-            p95_latency_ms: 100.0,
-            query_warn: Duration::from_secs(5),
-            query_crit: Duration::from_secs(30),
-            cache_hit_warn: 0.85,
-            cache_hit_crit: 0.70,
-            utilisation_warn: 0.80,
-            utilisation_crit: 0.95,
-            index_usage_warn: 0.90,
-            dead_tuples_warn: 0.10,
-            dead_tuples_crit: 0.20,
-            disk_crit: 0.90,
-            cpu_warn: 0.80,
-            replication_lag_crit: Duration::from_secs(30),
-        }
-    }
-}
-
-/// Thresholds of the alerts that [`Thresholds`] does not cover: host and replication.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ExtraThresholds {
-    /// Fraction of the data directory's disk in use; critical at or above.
-    pub disk_crit: f64,
-    /// Host CPU use (local server); warning at or above.
-    pub cpu_warn: f64,
-    /// Replication lag; critical at or above.
-    pub replication_lag_crit: Duration,
-}
-
 /// The seed's maintenance schedule: tables not analyzed / vacuumed for longer are overdue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schedule {
@@ -291,47 +240,6 @@ impl Config {
         let config = parse::config(&table, file_name)?;
         config.keymap()?;
         Ok(config)
-    }
-
-    /// The thresholds the metrics judge values by.
-    pub fn thresholds(&self) -> Thresholds {
-        let t = &self.threshold_settings;
-        Thresholds {
-            p95_latency_ms: Limits {
-                warn: t.p95_latency_ms,
-                crit: None,
-            },
-            running_query_age: Limits {
-                warn: t.query_warn,
-                crit: Some(t.query_crit),
-            },
-            cache_hit_ratio: Limits {
-                warn: t.cache_hit_warn,
-                crit: Some(t.cache_hit_crit),
-            },
-            utilisation: Limits {
-                warn: t.utilisation_warn,
-                crit: Some(t.utilisation_crit),
-            },
-            index_usage: Limits {
-                warn: t.index_usage_warn,
-                crit: None,
-            },
-            dead_tuple_ratio: Limits {
-                warn: t.dead_tuples_warn,
-                crit: Some(t.dead_tuples_crit),
-            },
-        }
-    }
-
-    /// The host and replication thresholds, for the alert engine.
-    pub fn extra_thresholds(&self) -> ExtraThresholds {
-        let t = &self.threshold_settings;
-        ExtraThresholds {
-            disk_crit: t.disk_crit,
-            cpu_warn: t.cpu_warn,
-            replication_lag_crit: t.replication_lag_crit,
-        }
     }
 
     /// The default keymap with the `[keys]` overrides applied.

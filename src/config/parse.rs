@@ -8,9 +8,8 @@ use std::time::Duration;
 use toml::{Table, Value};
 
 use super::read::Section;
-use super::{
-    ActionTimeouts, Config, ConfigError, Pool, Refresh, Schedule, Target, ThresholdSettings,
-};
+use super::thresholds::THRESHOLD_KEYS;
+use super::{ActionTimeouts, Config, ConfigError, Pool, Refresh, Schedule, Target};
 
 const SECOND: Duration = Duration::from_secs(1);
 const MINUTE: Duration = Duration::from_secs(60);
@@ -41,7 +40,7 @@ pub(super) fn config(table: &Table, file: &str) -> Result<Config, ConfigError> {
         bell: top.boolean("bell", false)?,
         refresh: within(&top, "refresh", REFRESH_KEYS, refresh)?,
         actions: within(&top, "actions", ACTION_KEYS, actions)?,
-        threshold_settings: within(&top, "thresholds", THRESHOLD_KEYS, thresholds)?,
+        threshold_settings: within(&top, "thresholds", THRESHOLD_KEYS, super::thresholds::read)?,
         schedule: within(&top, "schedule", SCHEDULE_KEYS, schedule)?,
         keys: keys(&top)?,
         pools: pools(&top)?,
@@ -131,116 +130,6 @@ fn actions(s: &Section<'_>) -> Result<ActionTimeouts, ConfigError> {
             DAY,
         )?,
     })
-}
-
-const THRESHOLD_KEYS: &[&str] = &[
-    "p95_latency_ms",
-    "query_warn",
-    "query_crit",
-    "cache_hit_warn",
-    "cache_hit_crit",
-    "utilisation_warn",
-    "utilisation_crit",
-    "index_usage_warn",
-    "dead_tuples_warn",
-    "dead_tuples_crit",
-    "disk_crit",
-    "cpu_warn",
-    "replication_lag_crit",
-];
-
-fn thresholds(s: &Section<'_>) -> Result<ThresholdSettings, ConfigError> {
-    let d = ThresholdSettings::default();
-    let p95_fix = "use a positive number of milliseconds, e.g. p95_latency_ms = 100";
-    let t = ThresholdSettings {
-        p95_latency_ms: s.number(
-            "p95_latency_ms",
-            d.p95_latency_ms,
-            (f64::MIN_POSITIVE, 3_600_000.0),
-            p95_fix,
-        )?,
-        query_warn: s.duration(
-            "query_warn",
-            d.query_warn,
-            Duration::from_millis(100),
-            7 * DAY,
-        )?,
-        query_crit: s.duration(
-            "query_crit",
-            d.query_crit,
-            Duration::from_millis(100),
-            7 * DAY,
-        )?,
-        cache_hit_warn: s.fraction("cache_hit_warn", d.cache_hit_warn)?,
-        cache_hit_crit: s.fraction("cache_hit_crit", d.cache_hit_crit)?,
-        utilisation_warn: s.fraction("utilisation_warn", d.utilisation_warn)?,
-        utilisation_crit: s.fraction("utilisation_crit", d.utilisation_crit)?,
-        index_usage_warn: s.fraction("index_usage_warn", d.index_usage_warn)?,
-        dead_tuples_warn: s.fraction("dead_tuples_warn", d.dead_tuples_warn)?,
-        dead_tuples_crit: s.fraction("dead_tuples_crit", d.dead_tuples_crit)?,
-        disk_crit: s.fraction("disk_crit", d.disk_crit)?,
-        cpu_warn: s.fraction("cpu_warn", d.cpu_warn)?,
-        replication_lag_crit: s.duration(
-            "replication_lag_crit",
-            d.replication_lag_crit,
-            SECOND,
-            7 * DAY,
-        )?,
-    };
-    // Where more is worse the critical level is the higher one; for the hit ratio, where
-    // less is worse, the lower one. Crossed levels would make warnings unreachable.
-    let crossed = [
-        (
-            "query_warn",
-            "query_crit",
-            t.query_warn > t.query_crit,
-            "higher",
-        ),
-        (
-            "cache_hit_warn",
-            "cache_hit_crit",
-            t.cache_hit_crit > t.cache_hit_warn,
-            "lower",
-        ),
-        (
-            "utilisation_warn",
-            "utilisation_crit",
-            t.utilisation_warn > t.utilisation_crit,
-            "higher",
-        ),
-        (
-            "dead_tuples_warn",
-            "dead_tuples_crit",
-            t.dead_tuples_warn > t.dead_tuples_crit,
-            "higher",
-        ),
-    ];
-    for (warn, crit, is_crossed, side) in crossed {
-        if !is_crossed {
-            continue;
-        }
-        // Blame the key the user wrote (the other may be a default).
-        let (key, other) = if s.table.contains_key(crit) {
-            (crit, warn)
-        } else {
-            (warn, crit)
-        };
-        if let Some(value) = s.table.get(key) {
-            let other_value = s
-                .table
-                .get(other)
-                .map_or_else(|| "its default".to_owned(), super::read::quote);
-            return Err(s.bad(
-                key,
-                value,
-                &format!("crosses thresholds.{other} ({other_value})"),
-                &format!(
-                    "the critical level must be the {side} one, or equal to the warning level"
-                ),
-            ));
-        }
-    }
-    Ok(t)
 }
 
 const SCHEDULE_KEYS: &[&str] = &["analyze_every", "vacuum_every"];

@@ -8,6 +8,7 @@ use toml::{Table, Value};
 
 use super::ConfigError;
 use super::duration::{DURATION_FORMAT, parse_duration};
+use super::size::{SIZE_FORMAT, format_size, parse_size};
 
 /// One table of the config file being read.
 pub(super) struct Section<'a> {
@@ -155,6 +156,57 @@ impl<'a> Section<'a> {
             return Err(self.bad(key, value, "is out of range", fix));
         }
         Ok(number)
+    }
+
+    /// A whole number within `min..=max` (a count), `default` when absent.
+    pub fn count(
+        &self,
+        key: &str,
+        default: u64,
+        (min, max): (u64, u64),
+    ) -> Result<u64, ConfigError> {
+        let Some(value) = self.table.get(key) else {
+            return Ok(default);
+        };
+        let fix = format!("use a whole number from {min} to {max}, e.g. {key} = {default}");
+        match value {
+            Value::Integer(n) => u64::try_from(*n)
+                .ok()
+                .filter(|n| (min..=max).contains(n))
+                .ok_or_else(|| self.bad(key, value, "is out of range", &fix)),
+            other => Err(self.bad(key, other, "is not a whole number", &fix)),
+        }
+    }
+
+    /// A size in bytes within `min..=max`, written like `"1GB"`; `default` when absent.
+    pub fn size(
+        &self,
+        key: &str,
+        default: u64,
+        (min, max): (u64, u64),
+    ) -> Result<u64, ConfigError> {
+        let Some(value) = self.table.get(key) else {
+            return Ok(default);
+        };
+        let Value::String(text) = value else {
+            return Err(self.bad(
+                key,
+                value,
+                "is not a size",
+                &format!("write it as a string: {SIZE_FORMAT}"),
+            ));
+        };
+        let bytes = parse_size(text)
+            .map_err(|problem| self.bad(key, value, &problem, &format!("use {SIZE_FORMAT}")))?;
+        if !(min..=max).contains(&bytes) {
+            let range = format!(
+                "use a size from \"{}\" to \"{}\"",
+                format_size(min),
+                format_size(max)
+            );
+            return Err(self.bad(key, value, "is out of range", &range));
+        }
+        Ok(bytes)
     }
 
     /// A fraction in `0..=1` (a ratio threshold), `default` when absent.

@@ -35,6 +35,10 @@ pub struct DatabaseRates {
     pub temp_bytes_per_sec: f64,
     /// Deadlocks detected in the interval (a count: they are too rare for a rate).
     pub deadlocks: i64,
+    /// Temporary files created in the interval, and the bytes written to them: counts
+    /// for the Dashboard and the temp-file alert, which judge a window of intervals.
+    pub temp_files: i64,
+    pub temp_bytes: i64,
     /// Milliseconds spent reading blocks per second (needs `track_io_timing`).
     pub blk_read_time_ms_per_sec: f64,
 }
@@ -121,6 +125,7 @@ struct DatabaseDelta {
     tup_deleted: i64,
     temp_bytes: i64,
     deadlocks: i64,
+    temp_files: i64,
     blk_read_time_ms: f64,
 }
 
@@ -144,6 +149,7 @@ impl DatabaseDelta {
             tup_deleted: grew(prev.tup_deleted, cur.tup_deleted)?,
             temp_bytes: grew(prev.temp_bytes, cur.temp_bytes)?,
             deadlocks: grew(prev.deadlocks, cur.deadlocks)?,
+            temp_files: grew(prev.temp_files, cur.temp_files)?,
             blk_read_time_ms: time_counter_delta(prev.blk_read_time_ms, cur.blk_read_time_ms)
                 .ok_or(ResetReason::CounterWentBackwards)?,
         })
@@ -162,6 +168,7 @@ impl DatabaseDelta {
         sum(&mut self.tup_deleted, other.tup_deleted);
         sum(&mut self.temp_bytes, other.temp_bytes);
         sum(&mut self.deadlocks, other.deadlocks);
+        sum(&mut self.temp_files, other.temp_files);
         self.blk_read_time_ms += other.blk_read_time_ms;
     }
 
@@ -179,6 +186,8 @@ impl DatabaseDelta {
             deletes_per_sec: interval.per_sec(self.tup_deleted),
             temp_bytes_per_sec: interval.per_sec(self.temp_bytes),
             deadlocks: self.deadlocks,
+            temp_files: self.temp_files,
+            temp_bytes: self.temp_bytes,
             blk_read_time_ms_per_sec: interval.per_sec_f64(self.blk_read_time_ms),
         }
     }
@@ -252,6 +261,7 @@ mod tests {
                 .tuples(250, 60)
                 .writes(10, 4, 2)
                 .temp_bytes(8_192)
+                .temp_files(3)
                 .deadlocks(1)
                 .read_time_ms(9.0),
         );
@@ -267,6 +277,7 @@ mod tests {
         assert_eq!(rates.deletes_per_sec, 1.0);
         assert_eq!(rates.temp_bytes_per_sec, 4_096.0);
         assert_eq!(rates.deadlocks, 1);
+        assert_eq!((rates.temp_files, rates.temp_bytes), (3, 8_192));
         assert_eq!(rates.blk_read_time_ms_per_sec, 2.0);
         assert_all_finite(&rates);
     }

@@ -163,6 +163,7 @@ pub(crate) trait DatabaseBuilder: Sized {
     fn tuples(self, returned: i64, fetched: i64) -> Self;
     fn writes(self, inserted: i64, updated: i64, deleted: i64) -> Self;
     fn temp_bytes(self, n: i64) -> Self;
+    fn temp_files(self, n: i64) -> Self;
     fn deadlocks(self, n: i64) -> Self;
     fn read_time_ms(self, ms: f64) -> Self;
     fn stats_reset_at(self, secs: u64) -> Self;
@@ -191,6 +192,10 @@ impl DatabaseBuilder for DatabaseCounters {
     }
     fn temp_bytes(mut self, n: i64) -> Self {
         self.temp_bytes = n;
+        self
+    }
+    fn temp_files(mut self, n: i64) -> Self {
+        self.temp_files = n;
         self
     }
     fn deadlocks(mut self, n: i64) -> Self {
@@ -307,6 +312,7 @@ pub(crate) fn session(pid: i32) -> Session {
         query: String::new(),
         raw_query: String::new(),
         blocked_by: Vec::new(),
+        lock_wait_age: None,
     }
 }
 

@@ -31,7 +31,7 @@ pub struct Limits<T> {
 
 impl<T: PartialOrd> Limits<T> {
     /// For metrics where more is worse: a limit is reached at or above it.
-    fn high_is_bad(&self, value: T) -> Level {
+    pub fn high_is_bad(&self, value: T) -> Level {
         if self.crit.as_ref().is_some_and(|crit| value >= *crit) {
             Level::Crit
         } else if value >= self.warn {
@@ -42,7 +42,7 @@ impl<T: PartialOrd> Limits<T> {
     }
 
     /// For metrics where less is worse: a limit is crossed strictly below it.
-    fn low_is_bad(&self, value: T) -> Level {
+    pub fn low_is_bad(&self, value: T) -> Level {
         if self.crit.as_ref().is_some_and(|crit| value < *crit) {
             Level::Crit
         } else if value < self.warn {

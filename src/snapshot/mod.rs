@@ -92,6 +92,9 @@ pub struct Session {
     pub raw_query: String,
     /// `pg_blocking_pids(pid)`.
     pub blocked_by: Vec<i32>,
+    /// How long it has waited for a heavyweight lock (`wait_event_type = 'Lock'`), on the
+    /// server's clock: from `pg_locks.waitstart` (14+), else since its last state change.
+    pub lock_wait_age: Option<Duration>,
 }
 
 /// Cumulative counters of one database from `pg_stat_database`.

@@ -12,6 +12,7 @@ pub(crate) mod indexes;
 pub(crate) mod maintenance;
 pub(crate) mod pool;
 mod queries;
+mod recent_events;
 mod status;
 pub mod table;
 #[cfg(test)]

@@ -233,6 +233,7 @@ fn blocking_tree_three_levels_deep() {
         for waiter in &mut chain[1..] {
             waiter.query = "SELECT * FROM users WHERE id = $1".into();
             waiter.query_age = Some(Duration::from_secs(12));
+            waiter.lock_wait_age = Some(Duration::from_secs(12));
         }
         snapshot.activity = Ok(chain);
         feed(&mut app, snapshot);
