@@ -131,7 +131,13 @@ pub struct Poller {
 }
 
 impl Poller {
-    pub fn new(session: MonitorSession, capabilities: Capabilities, config: PollerConfig) -> Self {
+    pub fn new(
+        mut session: MonitorSession,
+        capabilities: Capabilities,
+        config: PollerConfig,
+    ) -> Self {
+        // Reconnects happen in `connect_if_due`, under the backoff, never mid-poll.
+        session.reconnect_only_when_asked();
         let connects_seen = session.connect_count();
         // Host metrics only make sense when the server runs on this machine.
         let host = HostSampler::detect(session.params(), capabilities.backend_pid);
@@ -225,6 +231,24 @@ impl Poller {
         let statements =
             collector::collect_statements(&mut self.session, &caps, &mut self.texts).await;
         let progress = collector::collect_progress(&mut self.session, &caps).await;
+        // Lost during this poll: say so on every section at once (that is what the
+        // connection alert recognises) and leave the slow tier for after the reconnect.
+        if !self.session.is_connected() {
+            let lost = [
+                server.as_ref().err(),
+                activity.as_ref().err(),
+                databases.as_ref().err(),
+                statements.as_ref().err(),
+                progress.as_ref().err(),
+            ]
+            .into_iter()
+            .flatten()
+            .find_map(|e| match e {
+                SectionError::Failed(line) => Some(line.clone()),
+                SectionError::Unavailable { .. } => None,
+            });
+            return self.failed_snapshot(lost.unwrap_or_else(|| "connection lost".into()), started);
+        }
         if Instant::now() >= self.slow_due {
             self.slow_due = Instant::now() + self.config.slow;
             self.slow = Some(Arc::new(self.poll_slow_tier(&caps).await));

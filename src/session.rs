@@ -36,6 +36,10 @@ pub struct MonitorSession {
     deadline: Duration,
     live: Option<Live>,
     connects: u64,
+    /// After a lost connection, `query` fails at once instead of reconnecting: the
+    /// poller reconnects at the start of a poll, under its backoff, so one lost server
+    /// costs one deadline per poll rather than one connect timeout per query.
+    explicit_reconnect: bool,
 }
 
 struct Live {
@@ -55,7 +59,16 @@ impl MonitorSession {
             deadline,
             live: None,
             connects: 0,
+            explicit_reconnect: false,
         }
+    }
+
+    /// From now on a lost connection is reopened only by [`ensure_connected`]
+    /// (the poller's), never by a query.
+    ///
+    /// [`ensure_connected`]: MonitorSession::ensure_connected
+    pub fn reconnect_only_when_asked(&mut self) {
+        self.explicit_reconnect = true;
     }
 
     /// The default deadline for a session with these settings: statement_timeout + 1 s.
@@ -100,6 +113,9 @@ impl MonitorSession {
         sql: &'static str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<Row>, SessionError> {
+        if self.explicit_reconnect && !self.is_connected() {
+            return Err(SessionError::Lost("not connected".into()));
+        }
         self.ensure_connected().await?;
         let deadline = self.deadline;
         let Some(live) = self.live.as_mut() else {
@@ -144,7 +160,11 @@ impl MonitorSession {
                         "round trip exceeded {:?}; cancelling and reconnecting",
                         self.deadline
                     );
-                    live.connected.cancel_running_query().await;
+                    // Best effort, in the background: a frozen server may never answer
+                    // the cancel request (up to its own 2 s bound over TLS), and the
+                    // caller must learn of the lost connection within the deadline.
+                    let canceller = live.connected.canceller();
+                    tokio::spawn(async move { canceller.cancel().await });
                 }
                 Err(SessionError::Deadline(self.deadline))
             }

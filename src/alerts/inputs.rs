@@ -383,4 +383,57 @@ mod tests {
         ));
         assert_eq!(inputs_from(&cur, None, None).connection_error, None);
     }
+
+    /// No rule without data: every kind the engine offers must be raisable from what the
+    /// collectors put in a snapshot. A kind added without a collector (replication lag
+    /// before the replication screen) fails here.
+    #[test]
+    fn every_offered_alert_is_fed_by_a_collected_section() {
+        use crate::alerts::AlertEngine;
+        let sessions = vec![
+            active(10, 40),
+            Session {
+                lock_wait_age: Some(Duration::from_secs(90)),
+                ..active(11, 90)
+            },
+            Session {
+                state: Some("idle in transaction".into()),
+                state_age: Some(Duration::from_secs(600)),
+                ..session(12)
+            },
+        ];
+        let prev = snapshot_at(0).with_database(db(1));
+        let mut cur = with_slow(
+            snapshot_at(1)
+                .with_database(
+                    db(1)
+                        .blocks(10, 90)
+                        .deadlocks(1)
+                        .temp_files(1)
+                        .temp_bytes(2 << 30),
+                )
+                .with_sessions(sessions),
+            latency(10, 500.0),
+            tables(90, 10, 50, 50),
+        );
+        if let Ok(server) = &mut cur.server {
+            server.max_connections = 5;
+        }
+        let metrics = snapshot_metrics(Some(&prev), &cur, 1);
+        let mut engine = AlertEngine::default();
+        let mut raised = engine
+            .evaluate(
+                at(1),
+                &inputs_from(&cur, Some(&metrics), Some(&host(Some(0.95), 10, 0))),
+            )
+            .raised;
+        let down = lost(snapshot_at(2), "connection refused");
+        raised.extend(
+            engine
+                .evaluate(at(2), &inputs_from(&down, None, None))
+                .raised,
+        );
+        raised.sort_unstable();
+        assert_eq!(raised, AlertKind::ALL.to_vec());
+    }
 }
