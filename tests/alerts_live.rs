@@ -1,0 +1,206 @@
+//! The incident alerts against a real server (issue 10, E): a real lock wait and a real
+//! idle-in-transaction session raise their alerts (thresholds set low here), and a real
+//! deadlock and a real temp file show on the Dashboard and raise the deadlock alert.
+
+mod common;
+
+use std::time::{Duration, SystemTime};
+
+use common::live::{backend_pid, eventually, exec, finished, monitor_db, must, spawn_sql};
+use pgpulse::alerts::AlertKind;
+use pgpulse::app::{App, Event};
+use pgpulse::config::Config;
+use pgpulse::keymap::Keymap;
+use pgpulse::poller::{Poller, PollerConfig};
+use pgpulse::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn app_with(thresholds: &str) -> App {
+    let config = must(
+        Config::from_toml(&format!("[thresholds]\n{thresholds}"), "test.toml"),
+        "config",
+    );
+    App::new(
+        "test".into(),
+        Duration::from_secs(1),
+        SystemTime::now(),
+        Keymap::default(),
+        Theme::default(),
+    )
+    .with_config(config)
+}
+
+fn dashboard(app: &App) -> String {
+    let (width, height) = (120, 40);
+    let mut terminal = must(Terminal::new(TestBackend::new(width, height)), "terminal");
+    must(terminal.draw(|f| pgpulse::ui::render(app, f)), "draw");
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The active alert of `kind`, as (level, value).
+fn alert(app: &App, kind: AlertKind) -> Option<(pgpulse::metrics::Level, String)> {
+    app.alerts
+        .active()
+        .iter()
+        .find(|a| a.kind == kind)
+        .map(|a| (a.level, a.value.clone()))
+}
+
+#[tokio::test]
+async fn a_real_lock_wait_and_an_idle_transaction_raise_their_alerts() {
+    let db = common::shared().create_database().await;
+    let holder = db.client().await;
+    exec(
+        &holder,
+        "CREATE TABLE held (id int); INSERT INTO held VALUES (1)",
+    )
+    .await;
+    exec(&holder, "BEGIN; UPDATE held SET id = 2").await;
+    let holder_pid = backend_pid(&holder).await;
+    let waiter = db.client().await;
+    let waiter_pid = backend_pid(&waiter).await;
+    let waiting = spawn_sql(
+        waiter,
+        "SET lock_timeout = '30s'; UPDATE held SET id = 3".into(),
+    );
+
+    let mut app = app_with(
+        "lock_wait_warn = \"1s\"\nlock_wait_crit = \"1m\"\n\
+         idle_in_transaction_warn = \"1s\"\nidle_in_transaction_crit = \"1m\"",
+    );
+    let (session, caps) = monitor_db(&db).await;
+    let mut poller = Poller::new(session, caps, PollerConfig::default());
+    let (lock, idle) = eventually("both alerts", async || {
+        app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
+        let lock = alert(&app, AlertKind::LockWait);
+        let idle = alert(&app, AlertKind::IdleInTransaction);
+        match (lock, idle) {
+            (Some(lock), Some(idle)) => Ok((lock, idle)),
+            other => Err(format!("{other:?}; {:?}", app.alerts.active())),
+        }
+    })
+    .await;
+    let warn = pgpulse::metrics::Level::Warn;
+    assert_eq!(lock.0, warn);
+    assert!(lock.1.ends_with(&format!("(pid {waiter_pid})")), "{lock:?}");
+    assert_eq!(idle.0, warn);
+    assert!(idle.1.ends_with(&format!("(pid {holder_pid})")), "{idle:?}");
+    let screen = dashboard(&app);
+    assert!(screen.contains("WARN lock wait"), "{screen}");
+    assert!(screen.contains("WARN idle in transaction"), "{screen}");
+
+    // The holder commits: the waiter goes through and both alerts clear.
+    exec(&holder, "COMMIT").await;
+    assert_eq!(finished(waiting).await, Ok(()));
+    eventually("the alerts to clear", async || {
+        app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
+        let left: Vec<_> = app
+            .alerts
+            .active()
+            .iter()
+            .map(|a| a.kind)
+            .filter(|k| matches!(k, AlertKind::LockWait | AlertKind::IdleInTransaction))
+            .collect();
+        if left.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{left:?}"))
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_real_deadlock_and_temp_file_show_on_the_dashboard() {
+    let db = common::shared().create_database().await;
+    let first = db.client().await;
+    exec(
+        &first,
+        "CREATE TABLE crossed (id int PRIMARY KEY, v int); INSERT INTO crossed VALUES (1, 0), (2, 0)",
+    )
+    .await;
+    let mut app = app_with("");
+    let (session, caps) = monitor_db(&db).await;
+    let mut poller = Poller::new(session, caps, PollerConfig::default());
+    // Two polls before: the window starts with no deadlock and no temp file.
+    for _ in 0..2 {
+        app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
+    }
+    let before = app.alerts.recent_events();
+    assert_eq!(before.map(|t| (t.deadlocks, t.temp_files)), Some((0, 0)));
+    assert!(dashboard(&app).contains("no deadlocks · no temp files"));
+
+    // A deadlock: each session holds one row and asks for the other's.
+    let second = db.client().await;
+    exec(&first, "BEGIN; UPDATE crossed SET v = 1 WHERE id = 1").await;
+    exec(
+        &second,
+        "SET deadlock_timeout = '100ms'; BEGIN; UPDATE crossed SET v = 1 WHERE id = 2",
+    )
+    .await;
+    let blocked = spawn_sql(first, "UPDATE crossed SET v = 2 WHERE id = 2".into());
+    let common_pid = backend_pid(&second).await;
+    eventually("the first session to wait", async || {
+        app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
+        let sessions = app.latest.as_ref().and_then(|s| s.activity.as_ref().ok());
+        match sessions.map(|s| s.iter().any(|s| s.lock_wait_age.is_some())) {
+            Some(true) => Ok(()),
+            _ => Err("nobody waits yet".into()),
+        }
+    })
+    .await;
+    let victim = second
+        .batch_execute("UPDATE crossed SET v = 2 WHERE id = 1")
+        .await
+        .err()
+        .and_then(|e| e.as_db_error().map(|db| db.code().code().to_string()));
+    assert_eq!(
+        victim.as_deref(),
+        Some("40P01"),
+        "pid {common_pid} is the deadlock's victim"
+    );
+    exec(&second, "ROLLBACK").await;
+    assert_eq!(finished(blocked).await, Ok(()));
+    // A temp file: a sort far larger than work_mem.
+    exec(
+        &second,
+        "SET work_mem = '64kB'; \
+         SELECT count(*) FROM (SELECT g FROM generate_series(1, 100000) g ORDER BY g DESC) s",
+    )
+    .await;
+
+    let recent = eventually("the deadlock and the temp file in the window", async || {
+        app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
+        match app.alerts.recent_events() {
+            Some(t) if t.deadlocks >= 1 && t.temp_files >= 1 => Ok(t),
+            other => Err(format!("{other:?}")),
+        }
+    })
+    .await;
+    assert_eq!(recent.deadlocks, 1, "{recent:?}");
+    assert!(recent.temp_bytes > 64 * 1024, "{recent:?}");
+    let (level, value) = alert(&app, AlertKind::Deadlocks)
+        .unwrap_or_else(|| panic!("no deadlock alert: {:?}", app.alerts.active()));
+    assert_eq!(
+        (level, value.as_str()),
+        (pgpulse::metrics::Level::Warn, "1 in 5m")
+    );
+    let screen = dashboard(&app);
+    assert!(screen.contains(": 1 deadlock, newest "), "{screen}");
+    let files = if recent.temp_files == 1 {
+        "1 temp file, ".to_string()
+    } else {
+        format!("{} temp files, ", recent.temp_files)
+    };
+    assert!(screen.contains(&files), "{screen}");
+    assert!(screen.contains("WARN deadlocks"), "{screen}");
+}
