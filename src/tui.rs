@@ -147,9 +147,15 @@ pub async fn run_on(
     }
     let mut keys = EventStream::new();
     let mut clock = tokio::time::interval(Duration::from_secs(1));
+    // Test-only, not a user option: the pty test forces a panic after the first frame to
+    // check that the panic hooks give the terminal back.
+    let panic_after_first_frame = std::env::var_os("PGPULSE_TEST_PANIC").is_some();
     let outcome = loop {
         if let Err(e) = terminal.draw(|frame| crate::ui::render(&app, frame)) {
             break Err(format!("drawing failed: {e}"));
+        }
+        if panic_after_first_frame {
+            panic!("PGPULSE_TEST_PANIC is set: panicking after the first frame");
         }
         let event = tokio::select! {
             key = keys.next() => match key {
