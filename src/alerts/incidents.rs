@@ -91,6 +91,9 @@ pub struct EventTotals {
     /// When the newest interval was read: older than a refresh or two means the counts
     /// are held from before an outage.
     pub newest: SystemTime,
+    /// When the oldest interval began: `newest - oldest_start` is the time the counts
+    /// span, of which `covered` was read (an outage leaves a gap).
+    pub oldest_start: SystemTime,
 }
 
 /// The intervals of the last window, newest last, each with the time its data was read.
@@ -127,7 +130,11 @@ impl EventWindow {
             temp_bytes: 0,
             last_deadlock: None,
             newest: SystemTime::UNIX_EPOCH,
+            oldest_start: SystemTime::UNIX_EPOCH,
         };
+        if let Some((at, events)) = self.intervals.front() {
+            totals.oldest_start = at.checked_sub(events.length).unwrap_or(*at);
+        }
         for (at, events) in &self.intervals {
             totals.covered += events.length;
             totals.deadlocks = totals.deadlocks.saturating_add(events.deadlocks);
@@ -177,6 +184,11 @@ mod tests {
         assert_eq!(totals.map(|t| t.deadlocks), Some(0));
         assert_eq!(totals.map(|t| t.temp_bytes), Some(4096));
         assert_eq!(totals.map(|t| t.covered), Some(Duration::from_secs(2)));
+        // 298 s between the two intervals were not read: the span says so.
+        assert_eq!(
+            totals.map(|t| (t.oldest_start, t.newest)),
+            Some((at(1), at(301)))
+        );
     }
 
     #[test]

@@ -230,6 +230,7 @@ mod tests {
             temp_bytes,
             last_deadlock: None,
             newest: std::time::SystemTime::UNIX_EPOCH,
+            oldest_start: std::time::SystemTime::UNIX_EPOCH,
         }
     }
 

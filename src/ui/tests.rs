@@ -173,8 +173,27 @@ fn stale_after_a_failed_poll() {
     failed.activity = Err(error.clone());
     failed.databases = Err(error.clone());
     failed.statements = Err(error);
+    let before: Vec<_> = app.alerts.active().to_vec();
     feed(&mut app, failed);
+    // Alert timers do not run on data that was not re-read: every alert that was on is
+    // held as it was, marked stale, besides the new connection alert.
+    let held: Vec<_> = app
+        .alerts
+        .active()
+        .iter()
+        .filter(|a| a.kind != crate::alerts::AlertKind::ConnectionFailure)
+        .cloned()
+        .collect();
+    assert_eq!(held.len(), before.len(), "{held:?}");
+    for (held, before) in held.iter().zip(&before) {
+        assert!(held.stale, "{held:?}");
+        assert_eq!(
+            (held.kind, held.since, held.confirmed, &held.value),
+            (before.kind, before.since, before.confirmed, &before.value)
+        );
+    }
     assert_screens("stale", &mut app, &[Screen::Dashboard]);
+    assert!(text(&draw(&app, 80, 24)).contains("threshold ≥ 30s  stale 5s"));
     let buffer = draw(&app, 80, 24);
     let header = text(&buffer).lines().nth(1).unwrap_or_default().to_string();
     let x = header
