@@ -22,6 +22,7 @@ pub const PERFORMANCE_LOG_SQL: &str = include_str!("../queries/performance_log.s
 pub const PROGRESS_13_SQL: &str = include_str!("../queries/progress_13.sql");
 pub const PROGRESS_17_SQL: &str = include_str!("../queries/progress_17.sql");
 pub const SERVER_STATE_SQL: &str = include_str!("../queries/server_state.sql");
+pub const SESSION_SETTINGS_SQL: &str = include_str!("../queries/session_settings.sql");
 pub const STATEMENT_TEXTS_SQL: &str = include_str!("../queries/statement_texts.sql");
 pub const STATEMENT_TEXTS_1_8_SQL: &str = include_str!("../queries/statement_texts_1_8.sql");
 pub const STATEMENTS_1_11_SQL: &str = include_str!("../queries/statements_1_11.sql");
@@ -56,6 +57,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("progress_13.sql", PROGRESS_13_SQL),
     ("progress_17.sql", PROGRESS_17_SQL),
     ("server_state.sql", SERVER_STATE_SQL),
+    ("session_settings.sql", SESSION_SETTINGS_SQL),
     ("statement_texts.sql", STATEMENT_TEXTS_SQL),
     ("statement_texts_1_8.sql", STATEMENT_TEXTS_1_8_SQL),
     ("statements_1_11.sql", STATEMENTS_1_11_SQL),
