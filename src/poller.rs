@@ -6,7 +6,9 @@
 //! counters (without text); the slow tier (default 15 s) reads the sources that cost more
 //! or change slowly. Query texts are fetched only for statement ids not seen before.
 //! Missed ticks are skipped, never queued; a lost connection is retried with a capped,
-//! jittered backoff instead of on every tick.
+//! jittered backoff instead of on every tick, and every failed attempt is logged with its
+//! reason. The poller can start before the server is up ([`Poller::waiting`]): it probes
+//! the capabilities once a connection opens.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -17,7 +19,7 @@ use tokio::time::MissedTickBehavior;
 use crate::collector::{self, PgBouncerClient, StatementTextCache};
 use crate::host::HostSampler;
 use crate::probe::Capabilities;
-use crate::session::MonitorSession;
+use crate::session::{MonitorSession, SessionError};
 use crate::snapshot::{SectionError, SlowTier, Snapshot};
 
 /// Requests from the UI to the poller.
@@ -35,6 +37,8 @@ pub enum PollerCommand {
     /// The user switched to this screen: its slow sources are read from now on (and now,
     /// if what we have is older than the slow interval).
     ShowScreen(crate::keymap::Screen),
+    /// The user asked to reconnect now: skip what is left of the backoff wait.
+    Reconnect,
 }
 
 /// Slow-tier sources that cost real server time on big databases (thousands of tables
@@ -115,7 +119,9 @@ pub fn spawn_poller(
 /// The poller's state between cycles.
 pub struct Poller {
     session: MonitorSession,
-    capabilities: Arc<Capabilities>,
+    /// `None` until the first connection was probed (a poller started while the server
+    /// was down).
+    capabilities: Option<Arc<Capabilities>>,
     config: PollerConfig,
     texts: StatementTextCache,
     slow: Option<Arc<SlowTier>>,
@@ -125,6 +131,8 @@ pub struct Poller {
     backoff: Backoff,
     pgbouncer: Option<PgBouncerClient>,
     host: Option<HostSampler>,
+    /// Whether host sampling was set up (it needs the first probe's backend pid).
+    host_detected: bool,
     /// The screen on view, and when each slow group was last read.
     screen: crate::keymap::Screen,
     group_polled: std::collections::HashMap<SlowGroup, Instant>,
@@ -137,7 +145,7 @@ impl Poller {
         let host = HostSampler::detect(session.params(), capabilities.backend_pid);
         Self {
             session,
-            capabilities: Arc::new(capabilities),
+            capabilities: Some(Arc::new(capabilities)),
             config,
             texts: StatementTextCache::default(),
             slow: None,
@@ -147,6 +155,35 @@ impl Poller {
             backoff: Backoff::default(),
             pgbouncer: None,
             host,
+            host_detected: true,
+            screen: crate::keymap::Screen::Dashboard,
+            group_polled: std::collections::HashMap::new(),
+        }
+    }
+
+    /// A poller for a server that could not be reached yet (`first_failure` was attempt
+    /// 1): it retries on the backoff schedule, says so in every snapshot, and probes the
+    /// capabilities once a connection opens.
+    pub fn waiting(
+        session: MonitorSession,
+        config: PollerConfig,
+        first_failure: &SessionError,
+    ) -> Self {
+        let mut backoff = Backoff::default();
+        backoff.failed(AttemptFailure::of(first_failure));
+        Self {
+            session,
+            capabilities: None,
+            config,
+            texts: StatementTextCache::default(),
+            slow: None,
+            slow_due: Instant::now(),
+            connects_seen: 0,
+            sequence: 0,
+            backoff,
+            pgbouncer: None,
+            host: None,
+            host_detected: false,
             screen: crate::keymap::Screen::Dashboard,
             group_polled: std::collections::HashMap::new(),
         }
@@ -178,6 +215,7 @@ impl Poller {
                         self.slow_due = Instant::now();
                     }
                     Some(PollerCommand::Pause(on)) => { paused = on; continue; }
+                    Some(PollerCommand::Reconnect) => self.backoff.skip_wait(),
                     Some(PollerCommand::SetInterval(every)) => {
                         self.config.fast = every;
                         ticker = new_ticker(every);
@@ -215,10 +253,10 @@ impl Poller {
     pub async fn poll_once(&mut self) -> Snapshot {
         self.sequence += 1;
         let started = Instant::now();
-        if let Err(error) = self.connect_if_due().await {
-            return self.failed_snapshot(error, started);
-        }
-        let caps = self.capabilities.clone();
+        let caps = match self.connect_if_due().await {
+            Ok(caps) => caps,
+            Err(error) => return self.failed_snapshot(error, started),
+        };
         let server = collector::collect_server(&mut self.session).await;
         let activity = collector::collect_activity(&mut self.session, &caps).await;
         let databases = collector::collect_databases(&mut self.session).await;
@@ -244,7 +282,7 @@ impl Poller {
             sequence: self.sequence,
             taken_at: SystemTime::now(),
             poll_duration: started.elapsed(),
-            capabilities: Some(self.capabilities.clone()),
+            capabilities: Some(caps),
             server,
             activity,
             databases,
@@ -315,32 +353,56 @@ impl Poller {
         tier
     }
 
-    /// Connects when disconnected, at most once per backoff step; re-probes after every
-    /// new connection (it may be a restarted or failed-over server).
-    async fn connect_if_due(&mut self) -> Result<(), String> {
+    /// Connects when disconnected, at most once per backoff step; probes after every new
+    /// connection (it may be a restarted or failed-over server, or the first one). The
+    /// error is the line the status bar shows.
+    async fn connect_if_due(&mut self) -> Result<Arc<Capabilities>, String> {
         if !self.session.is_connected() {
-            if let Some(wait) = self.backoff.remaining() {
-                return Err(format!(
-                    "{}; retrying in {}",
-                    self.backoff.last_error,
-                    crate::format::duration(wait)
-                ));
+            if self.backoff.remaining().is_some() {
+                return Err(self.backoff.describe());
             }
             if let Err(error) = self.session.ensure_connected().await {
-                let line = error.to_string();
-                self.backoff.failed(line.clone());
-                return Err(line);
+                self.backoff.failed(AttemptFailure::of(&error));
+                tracing::warn!(
+                    "connection attempt {} failed: {}; next in {}",
+                    self.backoff.failures,
+                    error,
+                    crate::format::duration(self.backoff.remaining().unwrap_or_default())
+                );
+                return Err(self.backoff.describe());
+            }
+            if self.backoff.failures > 0 {
+                tracing::info!(
+                    "connected after {} failed attempt(s)",
+                    self.backoff.failures
+                );
             }
         }
         self.backoff.reset();
-        if self.session.connect_count() != self.connects_seen {
-            self.connects_seen = self.session.connect_count();
+        let count = self.session.connect_count();
+        if self.capabilities.is_none() || count != self.connects_seen {
             match Capabilities::probe(&mut self.session).await {
-                Ok(fresh) => self.capabilities = Arc::new(fresh),
-                Err(e) => tracing::warn!("re-probe failed: {e}"),
+                Ok(fresh) => {
+                    self.connects_seen = count;
+                    if !self.host_detected {
+                        self.host_detected = true;
+                        self.host = HostSampler::detect(self.session.params(), fresh.backend_pid);
+                    }
+                    self.capabilities = Some(Arc::new(fresh));
+                }
+                // Without a first probe no collector knows which SQL to run.
+                Err(e) if self.capabilities.is_none() => {
+                    return Err(format!("capability probe failed: {e}"));
+                }
+                Err(e) => {
+                    self.connects_seen = count;
+                    tracing::warn!("re-probe failed: {e}");
+                }
             }
         }
-        Ok(())
+        self.capabilities
+            .clone()
+            .ok_or_else(|| "capability probe pending".to_string())
     }
 
     fn failed_snapshot(&self, error: String, started: Instant) -> Snapshot {
@@ -349,7 +411,7 @@ impl Poller {
             sequence: self.sequence,
             taken_at: SystemTime::now(),
             poll_duration: started.elapsed(),
-            capabilities: Some(self.capabilities.clone()),
+            capabilities: self.capabilities.clone(),
             server: Err(failed.clone()),
             activity: Err(failed.clone()),
             databases: Err(failed.clone()),
@@ -362,33 +424,83 @@ impl Poller {
     }
 }
 
-/// Capped exponential backoff with jitter for reconnect attempts: 1 s, 2 s, 4 s ... 30 s.
+/// Why the last connection attempt failed, in the words the status line uses.
+#[derive(Debug, Clone, Default)]
+struct AttemptFailure {
+    /// The short reason when the server is worth waiting for (down, starting, full).
+    waiting: Option<String>,
+    /// The whole one-line error otherwise.
+    line: String,
+}
+
+impl AttemptFailure {
+    fn of(error: &SessionError) -> Self {
+        let waiting = match error {
+            SessionError::Connect(connect) => connect.wait_reason().map(str::to_string),
+            _ => None,
+        };
+        Self {
+            waiting,
+            line: error.to_string(),
+        }
+    }
+}
+
+/// Capped exponential backoff with jitter for reconnect attempts: about 1 s, 2 s, 4 s,
+/// 8 s, then 10 s at most, so a server that comes back is seen within 10 s.
 #[derive(Debug, Default)]
 struct Backoff {
+    /// Failed attempts in a row.
     failures: u32,
     next_attempt: Option<Instant>,
-    last_error: String,
+    last: AttemptFailure,
 }
 
 impl Backoff {
-    const CAP: Duration = Duration::from_secs(30);
+    const CAP: Duration = Duration::from_secs(10);
 
-    fn failed(&mut self, error: String) {
+    fn failed(&mut self, failure: AttemptFailure) {
         self.failures += 1;
-        let base = Duration::from_secs(1 << self.failures.min(6).saturating_sub(1)).min(Self::CAP);
-        // Up to +25 % jitter so many pgpulse instances don't reconnect in lockstep.
+        self.next_attempt = Some(Instant::now() + Self::wait_after(self.failures));
+        self.last = failure;
+    }
+
+    /// The wait after `failures` failed attempts: the step (1, 2, 4, 8, 10, 10 ... s)
+    /// less up to a quarter, so many pgpulse instances don't reconnect in lockstep and
+    /// the wait never exceeds the cap.
+    fn wait_after(failures: u32) -> Duration {
+        let step = Duration::from_secs(1 << failures.clamp(1, 5).saturating_sub(1)).min(Self::CAP);
         let nanos = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
-        let jitter = base.mul_f64(f64::from(nanos % 1000) / 4000.0);
-        self.next_attempt = Some(Instant::now() + base + jitter);
-        self.last_error = error;
+        step.mul_f64(0.75 + f64::from(nanos % 1000) / 4000.0)
     }
 
     fn remaining(&self) -> Option<Duration> {
         let next = self.next_attempt?;
         let now = Instant::now();
         (next > now).then(|| next - now)
+    }
+
+    /// Try at the next poll (the user asked), counting on from the failures so far.
+    fn skip_wait(&mut self) {
+        self.next_attempt = None;
+    }
+
+    /// "waiting for server: connection refused, attempt 3, next in 4s", or the whole
+    /// error for a failure that waiting alone will not fix.
+    fn describe(&self) -> String {
+        let next = match self.remaining() {
+            Some(wait) => format!("next in {}", crate::format::duration(wait)),
+            None => "next now".to_string(),
+        };
+        match &self.last.waiting {
+            Some(reason) => format!(
+                "waiting for server: {reason}, attempt {}, {next}",
+                self.failures
+            ),
+            None => format!("{} (attempt {}, {next})", self.last.line, self.failures),
+        }
     }
 
     fn reset(&mut self) {
@@ -409,20 +521,50 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_grows_to_a_cap_and_resets() {
+    fn backoff_grows_to_a_ten_second_cap_and_resets() {
         let mut backoff = Backoff::default();
         let mut waits = vec![];
         for _ in 0..8 {
-            backoff.failed("refused".into());
+            backoff.failed(AttemptFailure::default());
             waits.push(backoff.remaining().unwrap_or_default());
         }
-        assert!(waits[0] <= Duration::from_millis(1250), "{waits:?}");
-        assert!(waits[1] > Duration::from_millis(1500), "{waits:?}");
-        assert!(
-            waits.iter().all(|w| *w <= Backoff::CAP + Backoff::CAP / 4),
-            "{waits:?}"
-        );
+        let steps = [1, 2, 4, 8, 10, 10, 10, 10].map(Duration::from_secs);
+        for (wait, step) in waits.iter().zip(steps) {
+            assert!(*wait <= step && *wait >= step.mul_f64(0.74), "{waits:?}");
+        }
         backoff.reset();
         assert_eq!(backoff.remaining(), None);
+    }
+
+    #[test]
+    fn waiting_says_why_which_attempt_and_when_the_next_is() {
+        let mut backoff = Backoff::default();
+        for _ in 0..3 {
+            backoff.failed(AttemptFailure {
+                waiting: Some("connection refused".into()),
+                line: "could not connect to x: Connection refused".into(),
+            });
+        }
+        let line = backoff.describe();
+        assert!(
+            line.starts_with("waiting for server: connection refused, attempt 3, next in "),
+            "{line}"
+        );
+        backoff.skip_wait();
+        assert_eq!(
+            backoff.describe(),
+            "waiting for server: connection refused, attempt 3, next now"
+        );
+        backoff.failed(AttemptFailure {
+            waiting: None,
+            line: "could not connect to x: FATAL: password authentication failed".into(),
+        });
+        assert!(
+            backoff.describe().starts_with(
+                "could not connect to x: FATAL: password authentication failed (attempt 4, next in "
+            ),
+            "{}",
+            backoff.describe()
+        );
     }
 }

@@ -158,6 +158,15 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
             );
             return vec![Effect::Poller(PollerCommand::Pause(app.paused))];
         }
+        Action::Reconnect => {
+            let text = if app.last_error.is_some() || app.last_success.is_none() {
+                "reconnecting now…"
+            } else {
+                "connected: polling now"
+            };
+            app.set_status(text, false);
+            return vec![Effect::Poller(PollerCommand::Reconnect)];
+        }
         Action::Faster | Action::Slower => return change_refresh(app, action == Action::Faster),
         Action::Mark => {
             if let Some((state, _)) = app.focused_table() {
