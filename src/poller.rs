@@ -139,7 +139,12 @@ pub struct Poller {
 }
 
 impl Poller {
-    pub fn new(session: MonitorSession, capabilities: Capabilities, config: PollerConfig) -> Self {
+    pub fn new(
+        mut session: MonitorSession,
+        capabilities: Capabilities,
+        config: PollerConfig,
+    ) -> Self {
+        session.connect_only_when_asked();
         let connects_seen = session.connect_count();
         // Host metrics only make sense when the server runs on this machine.
         let host = HostSampler::detect(session.params(), capabilities.backend_pid);
@@ -169,6 +174,8 @@ impl Poller {
         config: PollerConfig,
         first_failure: &SessionError,
     ) -> Self {
+        let mut session = session;
+        session.connect_only_when_asked();
         let mut backoff = Backoff::default();
         backoff.failed(AttemptFailure::of(first_failure));
         Self {
@@ -203,48 +210,78 @@ impl Poller {
         let mut ticker = new_ticker(self.config.fast);
         let mut paused = false;
         loop {
-            tokio::select! {
-                _ = ticker.tick() => if paused { continue },
+            let poll_now = tokio::select! {
+                _ = ticker.tick() => true,
                 command = commands.recv() => match command {
                     None => break,
-                    Some(PollerCommand::PollNow) => {}
-                    Some(PollerCommand::RefreshNow) => {
-                        if let Some(group) = SlowGroup::of(self.screen) {
-                            self.group_polled.remove(&group);
-                        }
-                        self.slow_due = Instant::now();
-                    }
-                    Some(PollerCommand::Pause(on)) => { paused = on; continue; }
-                    Some(PollerCommand::Reconnect) => self.backoff.skip_wait(),
-                    Some(PollerCommand::SetInterval(every)) => {
-                        self.config.fast = every;
-                        ticker = new_ticker(every);
-                        continue;
-                    }
-                    Some(PollerCommand::SetLatencyWindow(window)) => {
-                        self.config.latency_window = window;
-                        self.slow_due = Instant::now();
-                    }
-                    Some(PollerCommand::SetHistoryWindow(window)) => {
-                        self.config.history_window = window;
-                        self.group_polled.remove(&SlowGroup::Cache);
-                        self.slow_due = Instant::now();
-                    }
-                    Some(PollerCommand::ShowScreen(screen)) => {
-                        self.screen = screen;
-                        let stale = SlowGroup::of(screen).is_some_and(|group| {
-                            self.group_polled.get(&group).is_none_or(|at| at.elapsed() >= self.config.slow)
-                        });
-                        if !stale {
-                            continue;
-                        }
-                        self.slow_due = Instant::now();
-                    }
+                    Some(command) => self.apply(command, &mut ticker, &mut paused),
                 },
+            };
+            // Paused means nothing is sent to the server: commands only change what the
+            // next poll reads, and resuming polls at once.
+            if !poll_now || paused {
+                continue;
             }
             let snapshot = self.poll_once().await;
             if snapshots.send(Some(snapshot)).is_err() {
                 break;
+            }
+        }
+    }
+
+    /// Applies a command; `true` when it asks for a poll now.
+    fn apply(
+        &mut self,
+        command: PollerCommand,
+        ticker: &mut tokio::time::Interval,
+        paused: &mut bool,
+    ) -> bool {
+        match command {
+            PollerCommand::PollNow => true,
+            PollerCommand::RefreshNow => {
+                if let Some(group) = SlowGroup::of(self.screen) {
+                    self.group_polled.remove(&group);
+                }
+                self.slow_due = Instant::now();
+                true
+            }
+            PollerCommand::Pause(on) => {
+                let resumed = *paused && !on;
+                *paused = on;
+                resumed
+            }
+            PollerCommand::Reconnect => {
+                self.backoff.skip_wait();
+                true
+            }
+            PollerCommand::SetInterval(every) => {
+                self.config.fast = every;
+                *ticker = new_ticker(every);
+                // The new ticker's first tick is immediate: that is the next poll.
+                false
+            }
+            PollerCommand::SetLatencyWindow(window) => {
+                self.config.latency_window = window;
+                self.slow_due = Instant::now();
+                true
+            }
+            PollerCommand::SetHistoryWindow(window) => {
+                self.config.history_window = window;
+                self.group_polled.remove(&SlowGroup::Cache);
+                self.slow_due = Instant::now();
+                true
+            }
+            PollerCommand::ShowScreen(screen) => {
+                self.screen = screen;
+                let stale = SlowGroup::of(screen).is_some_and(|group| {
+                    self.group_polled
+                        .get(&group)
+                        .is_none_or(|at| at.elapsed() >= self.config.slow)
+                });
+                if stale {
+                    self.slow_due = Instant::now();
+                }
+                stale
             }
         }
     }

@@ -158,6 +158,10 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
             );
             return vec![Effect::Poller(PollerCommand::Pause(app.paused))];
         }
+        Action::Reconnect if app.paused => {
+            let keys = app.keymap.keys_for(Action::Pause).join("/");
+            app.set_status(format!("paused: resume ({keys}) to reconnect"), false);
+        }
         Action::Reconnect => {
             let text = if app.last_error.is_some() || app.last_success.is_none() {
                 "reconnecting now…"

@@ -10,6 +10,7 @@
 //! supervisor notices our exit (its command pipe closes) and removes everything.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod bouncer;
 pub mod live;
 
 use std::future::Future;
@@ -159,6 +160,22 @@ impl TestServer {
     pub fn restart(&self) {
         if let Err(e) = self.cluster.restart() {
             panic!("restarting test server: {e}");
+        }
+    }
+
+    /// Fast-stops the server (its port then refuses connections); [`TestServer::start`]
+    /// brings it back on the same port.
+    pub fn stop(&self) {
+        if let Err(e) = self.cluster.stop_server() {
+            panic!("stopping test server: {e}");
+        }
+    }
+
+    /// Starts the server stopped by [`TestServer::stop`]; returns once it accepts
+    /// connections.
+    pub fn start(&self) {
+        if let Err(e) = self.cluster.start_server() {
+            panic!("starting test server again: {e}");
         }
     }
 
