@@ -4,6 +4,8 @@
 
 mod values;
 
+pub use values::STATEMENT_TIMEOUT_MS_RANGE;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -141,8 +143,11 @@ pub enum SchemaAction {
     },
 }
 
+/// The monitoring session's default statement_timeout.
+pub const DEFAULT_STATEMENT_TIMEOUT_MS: u64 = 2000;
+
 /// Where to connect and how to authenticate (flags mirror psql).
-#[derive(Debug, Args, Clone, Default)]
+#[derive(Debug, Args, Clone)]
 pub struct ConnArgs {
     /// Server host name, IP address or Unix socket directory.
     #[arg(short = 'h', long = "host", global = true)]
@@ -166,7 +171,7 @@ pub struct ConnArgs {
     #[arg(long, global = true)]
     pub application_name: Option<String>,
     /// statement_timeout of the monitoring session, in milliseconds (100 to 60000).
-    #[arg(long, default_value_t = 2000, global = true, value_name = "MS",
+    #[arg(long, default_value_t = DEFAULT_STATEMENT_TIMEOUT_MS, global = true, value_name = "MS",
           allow_negative_numbers = true, value_parser = values::statement_timeout_ms)]
     pub statement_timeout_ms: u64,
 }
@@ -210,6 +215,22 @@ impl Cli {
                     .error(clap::error::ErrorKind::ValueValidation, message))
             }
             _ => Ok(()),
+        }
+    }
+}
+
+/// No flags given: what the command line means without any.
+impl Default for ConnArgs {
+    fn default() -> Self {
+        Self {
+            host: None,
+            port: None,
+            user: None,
+            dbname: None,
+            no_password: false,
+            force_password_prompt: false,
+            application_name: None,
+            statement_timeout_ms: DEFAULT_STATEMENT_TIMEOUT_MS,
         }
     }
 }

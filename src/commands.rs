@@ -219,7 +219,13 @@ async fn connect_monitoring(
 /// The monitoring session's settings from the command line.
 pub fn monitoring_settings(conn: &ConnArgs) -> SessionSettings {
     let mut settings = SessionSettings::monitoring(conn.application_name.as_deref());
-    settings.statement_timeout = Duration::from_millis(conn.statement_timeout_ms);
+    // Parsed within range from the command line; clamped again for other callers, since
+    // 0 would switch the server's timeout off.
+    let range = crate::cli::STATEMENT_TIMEOUT_MS_RANGE;
+    let ms = conn
+        .statement_timeout_ms
+        .clamp(*range.start(), *range.end());
+    settings.statement_timeout = Duration::from_millis(ms);
     settings
 }
 

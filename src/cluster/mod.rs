@@ -225,8 +225,8 @@ impl Cluster {
         stopped.map_err(|reason| self.server_error("stop", reason))
     }
 
-    /// Starts a server stopped by [`Cluster::stop_server`] again, on the same port and
-    /// data dir; returns once it accepts connections.
+    /// Starts the server again after [`Cluster::stop_server`] (or after it stopped on its
+    /// own), on the same port and data dir; returns once it accepts connections.
     pub fn start_server(&self) -> Result<(), ClusterError> {
         self.lock()
             .send("start")

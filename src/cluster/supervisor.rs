@@ -18,7 +18,8 @@ use super::{ClusterError, io_err};
 /// Positional args: $1 postgres binary, $2 data dir, $3 log file, $4 temp dir to remove
 /// (empty: a kept cluster, nothing is removed).
 /// Replies on stdout: `started <pid>` once, then `ok <pid>` per `restart` or `start`
-/// command and `stopped` per `stop` command (a fast shutdown; the dir stays).
+/// command and `stopped` per `stop` command (a fast shutdown; the dir stays). `start`
+/// after a server that stopped on its own reaps it first, like `restart`.
 const SCRIPT: &str = r#"
 pg=$1 data=$2 log=$3 dir=$4
 trap '' PIPE
@@ -46,7 +47,7 @@ while read -r cmd; do
   case $cmd in
     restart) stop; start; echo "ok $pid" ;;
     stop) stop; echo "stopped" ;;
-    start) if [ -z "$pid" ]; then start; fi; echo "ok $pid" ;;
+    start) stop; start; echo "ok $pid" ;;
     *) echo "error unknown command: $cmd" ;;
   esac
 done

@@ -171,11 +171,25 @@ impl TestServer {
         }
     }
 
-    /// Starts the server stopped by [`TestServer::stop`]; returns once it accepts
-    /// connections.
+    /// Starts the server stopped by [`TestServer::stop`] (or by a smart shutdown);
+    /// returns once it accepts connections.
     pub fn start(&self) {
         if let Err(e) = self.cluster.start_server() {
             panic!("starting test server again: {e}");
+        }
+    }
+
+    /// Asks the postmaster for a smart shutdown (SIGTERM): it refuses new connections
+    /// with "the database system is shutting down" until its last client leaves, then
+    /// stops.
+    pub fn begin_smart_shutdown(&self) {
+        let pid = self
+            .cluster
+            .postmaster_pid()
+            .unwrap_or_else(|| self.fail("smart shutdown", "no postmaster.pid".into()));
+        let pid = nix::unistd::Pid::from_raw(pid as i32);
+        if let Err(e) = nix::sys::signal::kill(pid, nix::sys::signal::SIGTERM) {
+            self.fail("smart shutdown", e.to_string());
         }
     }
 
