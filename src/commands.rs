@@ -61,9 +61,10 @@ pub async fn run(cli: Cli) -> ExitCode {
 }
 
 async fn run_doctor(conn: &ConnArgs, conninfo: Option<String>) -> Result<ExitCode, String> {
-    let (session, caps) = open_monitoring(conn, conninfo).await?;
+    let (mut session, caps) = open_monitoring(conn, conninfo).await?;
     let target = session.params().display_target();
-    let checks = doctor::checks(&caps);
+    let mut checks = doctor::checks(&caps);
+    checks.extend(doctor::table_checks(&mut session, &caps.role).await?);
     print!("{}", doctor::render(&sanitized(&target), &checks));
     Ok(ExitCode::SUCCESS)
 }
@@ -89,7 +90,10 @@ async fn run_schema_install(
         }
         other => other,
     };
-    outcome.map_err(|e| e.to_string())?;
+    let report = outcome.map_err(|e| e.to_string())?;
+    for index in report.built_concurrently {
+        println!("index {index}: built CONCURRENTLY (its table already has rows)");
+    }
     println!(
         "monitoring tables installed in {}",
         sanitized(&params.display_target())
