@@ -163,12 +163,11 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
             app.set_status(format!("paused: resume ({keys}) to reconnect"), false);
         }
         Action::Reconnect => {
-            let text = if app.last_error.is_some() || app.last_success.is_none() {
-                "reconnecting now…"
-            } else {
-                "connected: polling now"
-            };
-            app.set_status(text, false);
+            // While disconnected the status line shows the attempts: the next one, now,
+            // is the answer.
+            if app.last_error.is_none() && app.last_success.is_some() {
+                app.set_status("already connected", false);
+            }
             return vec![Effect::Poller(PollerCommand::Reconnect)];
         }
         Action::Faster | Action::Slower => return change_refresh(app, action == Action::Faster),
