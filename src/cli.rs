@@ -2,7 +2,12 @@
 //! there is deliberately no option that takes a password, because command lines are
 //! visible to every user in `ps`: passwords belong in `~/.pgpass`.
 
+mod values;
+
+pub use values::STATEMENT_TIMEOUT_MS_RANGE;
+
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 
@@ -28,13 +33,15 @@ pub struct Cli {
 
     /// Refresh interval of the live view, in seconds (0.5 to 60; default 1, or the config
     /// file's `[refresh] fast`).
-    #[arg(long, global = true)]
-    pub refresh: Option<f64>,
+    #[arg(long, global = true, value_name = "SECONDS", allow_negative_numbers = true,
+          value_parser = values::fast_refresh)]
+    pub refresh: Option<Duration>,
 
     /// Interval of the slow tier (table statistics, query_performance_log), in seconds
-    /// (default 15, or `[refresh] slow`).
-    #[arg(long, global = true)]
-    pub slow_refresh: Option<f64>,
+    /// (1 to 3600; default 15, or `[refresh] slow`; never shorter than the refresh).
+    #[arg(long, global = true, value_name = "SECONDS", allow_negative_numbers = true,
+          value_parser = values::slow_refresh)]
+    pub slow_refresh: Option<Duration>,
 
     /// Connect to a target named in the config file (`[targets.NAME]`).
     #[arg(long, global = true, value_name = "NAME")]
@@ -108,14 +115,17 @@ pub struct DemoArgs {
     /// Run the server and the workload only, print the connection string, wait for Ctrl-C.
     #[arg(long)]
     pub no_tui: bool,
-    /// Workload connections (default: the seed's development pool size).
-    #[arg(long, value_name = "N")]
+    /// Workload connections, 1 to 50 (default: the seed's development pool size).
+    #[arg(long, value_name = "N", allow_negative_numbers = true,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=50))]
     pub clients: Option<usize>,
-    /// Workload operations per second, all connections together.
-    #[arg(long, value_name = "OPS")]
+    /// Workload operations per second, all connections together (above 0, up to 10000).
+    #[arg(long, value_name = "OPS", allow_negative_numbers = true,
+          value_parser = values::workload_rate)]
     pub rate: Option<f64>,
-    /// Users to generate (sessions scale with them: ten per user).
-    #[arg(long, value_name = "N")]
+    /// Users to generate, 100 to 10000000 (sessions scale with them: ten per user).
+    #[arg(long, value_name = "N", allow_negative_numbers = true,
+          value_parser = clap::value_parser!(i64).range(100..=10_000_000))]
     pub users: Option<i64>,
 }
 
@@ -133,8 +143,11 @@ pub enum SchemaAction {
     },
 }
 
+/// The monitoring session's default statement_timeout.
+pub const DEFAULT_STATEMENT_TIMEOUT_MS: u64 = 2000;
+
 /// Where to connect and how to authenticate (flags mirror psql).
-#[derive(Debug, Args, Clone, Default)]
+#[derive(Debug, Args, Clone)]
 pub struct ConnArgs {
     /// Server host name, IP address or Unix socket directory.
     #[arg(short = 'h', long = "host", global = true)]
@@ -157,9 +170,69 @@ pub struct ConnArgs {
     /// application_name of pgpulse's sessions (default "pgpulse").
     #[arg(long, global = true)]
     pub application_name: Option<String>,
-    /// statement_timeout of the monitoring session, in milliseconds.
-    #[arg(long, default_value_t = 2000, global = true)]
+    /// statement_timeout of the monitoring session, in milliseconds (100 to 60000).
+    #[arg(long, default_value_t = DEFAULT_STATEMENT_TIMEOUT_MS, global = true, value_name = "MS",
+          allow_negative_numbers = true, value_parser = values::statement_timeout_ms)]
     pub statement_timeout_ms: u64,
+}
+
+impl Cli {
+    /// Parses the command line; a bad value is one line on stderr naming the flag, the
+    /// value and the allowed range, and exit code 2 (clap's own layout for the rest).
+    pub fn parse_or_exit() -> Cli {
+        let parsed = Cli::try_parse().and_then(|cli| cli.check_refresh_order().map(|()| cli));
+        match parsed {
+            Ok(cli) => cli,
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    clap::error::ErrorKind::ValueValidation | clap::error::ErrorKind::InvalidValue
+                ) =>
+            {
+                let text = error.render().to_string();
+                eprintln!(
+                    "{}",
+                    text.lines().next().unwrap_or("error: bad command line")
+                );
+                std::process::exit(2);
+            }
+            Err(error) => error.exit(),
+        }
+    }
+
+    /// The slow tier may not poll more often than the fast one (as in the config file).
+    fn check_refresh_order(&self) -> Result<(), clap::Error> {
+        match (self.refresh, self.slow_refresh) {
+            (Some(fast), Some(slow)) if slow < fast => {
+                let message = format!(
+                    "invalid value '{}' for '--slow-refresh <SECONDS>': shorter than --refresh {}; \
+                     give at least {}",
+                    slow.as_secs_f64(),
+                    fast.as_secs_f64(),
+                    fast.as_secs_f64()
+                );
+                Err(<Cli as clap::CommandFactory>::command()
+                    .error(clap::error::ErrorKind::ValueValidation, message))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// No flags given: what the command line means without any.
+impl Default for ConnArgs {
+    fn default() -> Self {
+        Self {
+            host: None,
+            port: None,
+            user: None,
+            dbname: None,
+            no_password: false,
+            force_password_prompt: false,
+            application_name: None,
+            statement_timeout_ms: DEFAULT_STATEMENT_TIMEOUT_MS,
+        }
+    }
 }
 
 impl ConnArgs {

@@ -61,9 +61,10 @@ pub async fn run(cli: Cli) -> ExitCode {
 }
 
 async fn run_doctor(conn: &ConnArgs, conninfo: Option<String>) -> Result<ExitCode, String> {
-    let (session, caps) = open_monitoring(conn, conninfo).await?;
+    let (mut session, caps) = open_monitoring(conn, conninfo).await?;
     let target = session.params().display_target();
-    let checks = doctor::checks(&caps);
+    let mut checks = doctor::checks(&caps);
+    checks.extend(doctor::table_checks(&mut session, &caps.role).await?);
     print!("{}", doctor::render(&sanitized(&target), &checks));
     Ok(ExitCode::SUCCESS)
 }
@@ -89,7 +90,10 @@ async fn run_schema_install(
         }
         other => other,
     };
-    outcome.map_err(|e| e.to_string())?;
+    let report = outcome.map_err(|e| e.to_string())?;
+    for index in report.built_concurrently {
+        println!("index {index}: built CONCURRENTLY (its table already has rows)");
+    }
     println!(
         "monitoring tables installed in {}",
         sanitized(&params.display_target())
@@ -149,6 +153,53 @@ pub async fn open_monitoring(
     conn: &ConnArgs,
     conninfo: Option<String>,
 ) -> Result<(MonitorSession, Capabilities), String> {
+    let (mut session, connected) = connect_monitoring(conn, conninfo).await?;
+    connected.map_err(|e| e.to_string())?;
+    let caps = Capabilities::probe(&mut session)
+        .await
+        .map_err(|e| format!("capability probe failed: {e}"))?;
+    Ok((session, caps))
+}
+
+/// How the live view starts.
+pub enum LiveStart {
+    /// Connected and probed.
+    Ready(MonitorSession, Capabilities),
+    /// The server is down, starting up, shutting down or full: the live view opens and
+    /// waits for it (this failure was attempt 1).
+    Waiting(MonitorSession, SessionError),
+}
+
+/// Like [`open_monitoring`], but a server that is only not there *yet* (connection
+/// refused, timeout, starting up, shutting down, too many clients) is waited for instead
+/// of being an error. Authentication, TLS and configuration errors are still errors.
+pub async fn open_monitoring_or_wait(
+    conn: &ConnArgs,
+    conninfo: Option<String>,
+) -> Result<LiveStart, String> {
+    let (mut session, connected) = connect_monitoring(conn, conninfo).await?;
+    if let Err(error) = connected {
+        let worth_waiting = matches!(&error, SessionError::Connect(c) if c.wait_reason().is_some());
+        if !worth_waiting {
+            return Err(error.to_string());
+        }
+        tracing::warn!("connection attempt 1 failed: {error}; waiting for the server");
+        return Ok(LiveStart::Waiting(session, error));
+    }
+    let caps = Capabilities::probe(&mut session)
+        .await
+        .map_err(|e| format!("capability probe failed: {e}"))?;
+    Ok(LiveStart::Ready(session, caps))
+}
+
+/// Resolves the target and tries to connect the monitoring session once (prompting for
+/// a password when the server asks and stdin is a terminal). Errors before any connection
+/// attempt (the target, the prompt) are `Err`; the attempt's own outcome comes with the
+/// session.
+async fn connect_monitoring(
+    conn: &ConnArgs,
+    conninfo: Option<String>,
+) -> Result<(MonitorSession, Result<(), SessionError>), String> {
     let params = resolve_params(conn, conninfo)?;
     let settings = monitoring_settings(conn);
     let deadline = MonitorSession::default_deadline(&settings);
@@ -157,29 +208,28 @@ pub async fn open_monitoring(
         params = with_prompted_password(params)?;
     }
     let mut session = MonitorSession::new(params.clone(), settings.clone(), deadline);
-    match session.ensure_connected().await {
-        Ok(()) => {}
+    let outcome = match session.ensure_connected().await {
         Err(SessionError::Connect(ConnectError::PasswordNeeded { .. }))
             if !conn.no_password && std::io::stdin().is_terminal() =>
         {
             session = MonitorSession::new(with_prompted_password(params)?, settings, deadline);
-            session
-                .ensure_connected()
-                .await
-                .map_err(|e| e.to_string())?;
+            session.ensure_connected().await
         }
-        Err(e) => return Err(e.to_string()),
-    }
-    let caps = Capabilities::probe(&mut session)
-        .await
-        .map_err(|e| format!("capability probe failed: {e}"))?;
-    Ok((session, caps))
+        other => other,
+    };
+    Ok((session, outcome))
 }
 
 /// The monitoring session's settings from the command line.
 pub fn monitoring_settings(conn: &ConnArgs) -> SessionSettings {
     let mut settings = SessionSettings::monitoring(conn.application_name.as_deref());
-    settings.statement_timeout = Duration::from_millis(conn.statement_timeout_ms.max(1));
+    // Parsed within range from the command line; clamped again for other callers, since
+    // 0 would switch the server's timeout off.
+    let range = crate::cli::STATEMENT_TIMEOUT_MS_RANGE;
+    let ms = conn
+        .statement_timeout_ms
+        .clamp(*range.start(), *range.end());
+    settings.statement_timeout = Duration::from_millis(ms);
     settings
 }
 

@@ -1,9 +1,13 @@
 //! Opening a connection from resolved [`ConnParams`], libpq's way.
 //!
 //! Runs the sslmode's attempts in order (`allow` falls back to TLS when the server rejects
-//! a plain connection), applies the session settings as startup options (no extra round
-//! trip), bounds the whole handshake by `connect_timeout`, and reports failures as one
-//! line that never contains the password.
+//! a plain connection), applies the session settings as startup options and checks that
+//! they took effect (a pooler may drop them), bounds the whole handshake by
+//! `connect_timeout`, and reports failures as one line that never contains the password,
+//! telling a server worth waiting for (down, starting, full) from one that is not.
+
+mod failure;
+mod verify;
 
 use std::time::Duration;
 
@@ -16,6 +20,7 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 use crate::conninfo::{ConnParams, Host};
 use crate::sanitize::sanitized;
 use crate::tls::{self, Attempt};
+use failure::{AttemptError, classify};
 
 /// Settings every pgpulse session carries, sent in the startup packet.
 #[derive(Debug, Clone)]
@@ -135,11 +140,35 @@ impl Drop for Connected {
     }
 }
 
+/// What to tell a DBA who pointed pgpulse at a connection pooler.
+const POOLER_ADVICE: &str = "connect pgpulse to PostgreSQL directly and put the pooler under \
+     [pgbouncer] in the config file (its pools show on the Pool screen)";
+
 /// Why a connection could not be opened. `Display` is one line without the password.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
     #[error("could not connect to {target}: {reason}")]
     Failed { target: String, reason: String },
+    /// The server is down, starting up, shutting down or full: trying again later makes
+    /// sense. `wait_reason` is the short form for "waiting for server: ...".
+    #[error("could not connect to {target}: {reason}")]
+    ServerUnavailable {
+        target: String,
+        reason: String,
+        wait_reason: String,
+    },
+    /// A connection pooler answered where PostgreSQL was expected.
+    #[error(
+        "could not connect to {target}: this is a connection pooler, not PostgreSQL (it said \
+         \"{said}\"): {POOLER_ADVICE}"
+    )]
+    Pooler { target: String, said: String },
+    /// The connection works but pgpulse's session settings are not in force.
+    #[error(
+        "could not connect to {target}: {detail}, as happens through a connection pooler that \
+         drops startup options: {POOLER_ADVICE}"
+    )]
+    SettingsIgnored { target: String, detail: String },
     /// The server asked for a password and none was known (the caller may prompt).
     #[error(
         "could not connect to {target}: the server requested a password and none was supplied (use ~/.pgpass or PGPASSFILE)"
@@ -150,6 +179,18 @@ pub enum ConnectError {
         target: String,
         source: tls::TlsError,
     },
+}
+
+impl ConnectError {
+    /// The short reason to show while waiting for the server, when waiting makes sense
+    /// (connection refused, timeout, starting up, shutting down, too many clients); `None`
+    /// for errors only a change of settings fixes (password, TLS, pooler, unknown host).
+    pub fn wait_reason(&self) -> Option<&str> {
+        match self {
+            ConnectError::ServerUnavailable { wait_reason, .. } => Some(wait_reason),
+            _ => None,
+        }
+    }
 }
 
 /// Opens a connection, trying the sslmode's attempts in order.
@@ -171,7 +212,7 @@ pub async fn connect(
             Err(error) => {
                 // `allow` retries with TLS only when the server said no to the plain
                 // connection; a network failure would fail the same way again.
-                let server_rejected = matches!(error, AttemptError::Server(_));
+                let server_rejected = matches!(error, AttemptError::Server { .. });
                 last_error = Some(error);
                 if is_last || !server_rejected {
                     break;
@@ -181,27 +222,26 @@ pub async fn connect(
     }
     Err(match last_error {
         Some(AttemptError::PasswordMissing) => ConnectError::PasswordNeeded { target },
-        Some(error) => ConnectError::Failed {
-            reason: redact(&error.to_string(), params),
-            target,
-        },
+        Some(AttemptError::Pooler(said)) => ConnectError::Pooler { target, said },
+        Some(AttemptError::SettingsIgnored(detail)) => {
+            ConnectError::SettingsIgnored { target, detail }
+        }
+        Some(error) => {
+            let reason = redact(&error.to_string(), params);
+            match error.wait_reason() {
+                Some(wait) => ConnectError::ServerUnavailable {
+                    target,
+                    reason,
+                    wait_reason: redact(&wait, params),
+                },
+                None => ConnectError::Failed { target, reason },
+            }
+        }
         None => ConnectError::Failed {
             target,
             reason: "no connection attempt was possible".into(),
         },
     })
-}
-
-#[derive(Debug, thiserror::Error)]
-enum AttemptError {
-    #[error("{0}")]
-    Server(String),
-    #[error("{0}")]
-    Network(String),
-    #[error("timeout expired after {0:?}")]
-    Timeout(Duration),
-    #[error("password missing")]
-    PasswordMissing,
 }
 
 async fn connect_once(
@@ -214,27 +254,44 @@ async fn connect_once(
     // connect_timeout bounds each TCP connect inside tokio-postgres; this bounds the whole
     // handshake, so a server that accepts but never answers cannot hang us either.
     let limit = params.connect_timeout + Duration::from_secs(1);
-    let result = match &attempt.tls {
+    let opened = match &attempt.tls {
         Some(tls_config) => {
             let tls = MakeRustlsConnect::new((**tls_config).clone());
-            tokio::time::timeout(limit, open(&config, tls.clone(), notices))
-                .await
-                .map(|r| r.map(|(client, cancel, task)| (client, cancel, task, Some(tls))))
+            let keep = Some(tls.clone());
+            tokio::time::timeout(limit, open_verified(&config, tls, keep, notices, settings)).await
         }
-        None => tokio::time::timeout(limit, open(&config, NoTls, notices))
-            .await
-            .map(|r| r.map(|(client, cancel, task)| (client, cancel, task, None))),
+        None => {
+            let opening = open_verified(&config, NoTls, None, notices, settings);
+            tokio::time::timeout(limit, opening).await
+        }
     };
-    match result {
-        Err(_) => Err(AttemptError::Timeout(limit)),
-        Ok(Err(error)) => Err(classify(&error)),
-        Ok(Ok((client, cancel, task, tls))) => Ok(Connected {
-            client,
-            cancel,
-            tls,
-            task,
-        }),
-    }
+    opened.unwrap_or(Err(AttemptError::Timeout(limit)))
+}
+
+/// Opens the connection and checks that the session settings took effect.
+async fn open_verified<T>(
+    config: &Config,
+    tls: T,
+    keep_tls: Option<MakeRustlsConnect>,
+    notices: Option<NoticeSink>,
+    settings: &SessionSettings,
+) -> Result<Connected, AttemptError>
+where
+    T: MakeTlsConnect<Socket> + Send + 'static,
+    T::Stream: Send + 'static,
+    T::TlsConnect: Send,
+    <T::TlsConnect as TlsConnect<Socket>>::Future: Send,
+{
+    let (client, cancel, task) = open(config, tls, notices).await.map_err(|e| classify(&e))?;
+    // Built first, so a failed check still ends the connection task (Drop).
+    let connected = Connected {
+        client,
+        cancel,
+        tls: keep_tls,
+        task,
+    };
+    verify::verify(&connected.client, settings).await?;
+    Ok(connected)
 }
 
 async fn open<T>(
@@ -311,30 +368,15 @@ fn driver_config(params: &ConnParams, settings: &SessionSettings, attempt: &Atte
     if let Some(password) = &params.password {
         config.password(password.expose());
     }
-    let mut options = settings.startup_options();
-    if let Some(extra) = &params.options {
-        options.push(' ');
-        options.push_str(extra);
-    }
+    // The user's options (PGOPTIONS, `options=`) first, pgpulse's after them: for a
+    // repeated `-c`, the last one wins, and the safety settings must win (they are
+    // checked after connecting; --statement-timeout-ms changes the statement timeout).
+    let options = match &params.options {
+        Some(extra) => format!("{extra} {}", settings.startup_options()),
+        None => settings.startup_options(),
+    };
     config.options(&options);
     config
-}
-
-fn classify(error: &tokio_postgres::Error) -> AttemptError {
-    if let Some(db) = error.as_db_error() {
-        let mut line = format!("{}: {}", db.severity(), db.message());
-        if let Some(hint) = db.hint() {
-            line.push_str(" (hint: ");
-            line.push_str(hint);
-            line.push(')');
-        }
-        return AttemptError::Server(sanitized(&line));
-    }
-    let text = error_chain(error);
-    if text.contains("password missing") {
-        return AttemptError::PasswordMissing;
-    }
-    AttemptError::Network(sanitized(&text))
 }
 
 /// The error and its causes on one line: tokio-postgres puts the useful part ("Connection

@@ -1,6 +1,10 @@
 //! `pgpulse doctor`: the capability probe as a checklist, with the exact fix for each gap.
 
+mod tables;
+
 use std::fmt::Write as _;
+
+pub use tables::table_checks;
 
 use crate::probe::{Capabilities, preload_list};
 use crate::quote::{quote_ident, quote_literal};
@@ -44,7 +48,8 @@ impl Check {
 /// The oldest pg_stat_statements version pgpulse reads (PostgreSQL 13's).
 const MIN_PGSS: (u32, u32) = (1, 8);
 
-/// Every check, in the order a DBA would fix them.
+/// Every check the capability probe answers, in the order a DBA would fix them; the
+/// monitoring tables' checks ([`table_checks`]) follow them.
 pub fn checks(caps: &Capabilities) -> Vec<Check> {
     let mut list = vec![connection_check(caps)];
     list.push(stats_privilege_check(caps));
@@ -54,24 +59,6 @@ pub fn checks(caps: &Capabilities) -> Vec<Check> {
     list.push(io_timing_check(caps));
     if let Some(check) = query_id_check(caps) {
         list.push(check);
-    }
-    for (present, table) in [
-        (caps.has_query_performance_log, "query_performance_log"),
-        (
-            caps.has_database_statistics_snapshot,
-            "database_statistics_snapshot",
-        ),
-        (caps.has_maintenance_task_log, "maintenance_task_log"),
-    ] {
-        list.push(if present {
-            Check::ok(format!("table {table} present"))
-        } else {
-            Check::gap(
-                Status::Warn,
-                format!("table {table} not found in the search path (its panel part stays empty)"),
-                "pgpulse schema install   (add --dry-run to see the DDL first)",
-            )
-        });
     }
     list
 }

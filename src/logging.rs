@@ -1,5 +1,7 @@
 //! Logging to a file, never to the terminal the TUI owns.
 
+use std::fs::{File, OpenOptions};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use tracing_appender::non_blocking::WorkerGuard;
@@ -20,11 +22,8 @@ pub fn default_log_file() -> Option<PathBuf> {
 /// guard that flushes on drop, or `None` when the file cannot be opened (pgpulse then runs
 /// without a log rather than failing).
 pub fn init(file: &Path) -> Option<WorkerGuard> {
-    let dir = file.parent()?;
-    std::fs::create_dir_all(dir).ok()?;
-    let name = file.file_name()?;
-    let appender = tracing_appender::rolling::never(dir, name);
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let log = open_private(file).ok()?;
+    let (writer, guard) = tracing_appender::non_blocking(log);
     let filter = EnvFilter::try_from_env("PGPULSE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .with_writer(writer)
@@ -33,4 +32,51 @@ pub fn init(file: &Path) -> Option<WorkerGuard> {
         .try_init()
         .ok()?;
     Some(guard)
+}
+
+/// Opens the log for appending, readable by its owner only: it names servers, roles and
+/// the errors they gave. The directory is created 0700; a log left by an older version
+/// with wider permissions is narrowed to 0600.
+pub fn open_private(file: &Path) -> std::io::Result<File> {
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+    }
+    let log = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(file)?;
+    log.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    Ok(log)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).map_or(0, |m| m.permissions().mode() & 0o777)
+    }
+
+    #[test]
+    fn the_log_is_created_private_and_an_old_wide_one_is_narrowed() {
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("temp dir");
+        };
+        let fresh = dir.path().join("state/pgpulse.log");
+        assert!(open_private(&fresh).is_ok());
+        assert_eq!(mode(&fresh), 0o600);
+        assert_eq!(mode(dir.path().join("state").as_path()), 0o700);
+
+        let old = dir.path().join("old.log");
+        assert!(std::fs::write(&old, "earlier line\n").is_ok());
+        assert!(std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).is_ok());
+        assert!(open_private(&old).is_ok());
+        assert_eq!(mode(&old), 0o600);
+        let kept = std::fs::read_to_string(&old).unwrap_or_default();
+        assert_eq!(kept, "earlier line\n", "appends, never truncates");
+    }
 }

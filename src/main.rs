@@ -2,10 +2,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = pgpulse::cli::Cli::parse();
+    let cli = pgpulse::cli::Cli::parse_or_exit();
     let _log_guard = cli
         .log_file
         .clone()

@@ -6,7 +6,9 @@
 //! counters (without text); the slow tier (default 15 s) reads the sources that cost more
 //! or change slowly. Query texts are fetched only for statement ids not seen before.
 //! Missed ticks are skipped, never queued; a lost connection is retried with a capped,
-//! jittered backoff instead of on every tick.
+//! jittered backoff instead of on every tick, and every failed attempt is logged with its
+//! reason. The poller can start before the server is up ([`Poller::waiting`]): it probes
+//! the capabilities once a connection opens.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -14,10 +16,14 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::{mpsc, watch};
 use tokio::time::MissedTickBehavior;
 
+mod backoff;
+
+use backoff::{AttemptFailure, Backoff};
+
 use crate::collector::{self, PgBouncerClient, StatementTextCache};
 use crate::host::HostSampler;
 use crate::probe::Capabilities;
-use crate::session::MonitorSession;
+use crate::session::{MonitorSession, SessionError};
 use crate::snapshot::{SectionError, SlowTier, Snapshot};
 
 /// Requests from the UI to the poller.
@@ -35,6 +41,8 @@ pub enum PollerCommand {
     /// The user switched to this screen: its slow sources are read from now on (and now,
     /// if what we have is older than the slow interval).
     ShowScreen(crate::keymap::Screen),
+    /// The user asked to reconnect now: skip what is left of the backoff wait.
+    Reconnect,
 }
 
 /// Slow-tier sources that cost real server time on big databases (thousands of tables
@@ -115,7 +123,9 @@ pub fn spawn_poller(
 /// The poller's state between cycles.
 pub struct Poller {
     session: MonitorSession,
-    capabilities: Arc<Capabilities>,
+    /// `None` until the first connection was probed (a poller started while the server
+    /// was down).
+    capabilities: Option<Arc<Capabilities>>,
     config: PollerConfig,
     texts: StatementTextCache,
     slow: Option<Arc<SlowTier>>,
@@ -125,6 +135,8 @@ pub struct Poller {
     backoff: Backoff,
     pgbouncer: Option<PgBouncerClient>,
     host: Option<HostSampler>,
+    /// Whether host sampling was set up (it needs the first probe's backend pid).
+    host_detected: bool,
     /// The screen on view, and when each slow group was last read.
     screen: crate::keymap::Screen,
     group_polled: std::collections::HashMap<SlowGroup, Instant>,
@@ -136,14 +148,13 @@ impl Poller {
         capabilities: Capabilities,
         config: PollerConfig,
     ) -> Self {
-        // Reconnects happen in `connect_if_due`, under the backoff, never mid-poll.
-        session.reconnect_only_when_asked();
+        session.connect_only_when_asked();
         let connects_seen = session.connect_count();
         // Host metrics only make sense when the server runs on this machine.
         let host = HostSampler::detect(session.params(), capabilities.backend_pid);
         Self {
             session,
-            capabilities: Arc::new(capabilities),
+            capabilities: Some(Arc::new(capabilities)),
             config,
             texts: StatementTextCache::default(),
             slow: None,
@@ -153,6 +164,37 @@ impl Poller {
             backoff: Backoff::default(),
             pgbouncer: None,
             host,
+            host_detected: true,
+            screen: crate::keymap::Screen::Dashboard,
+            group_polled: std::collections::HashMap::new(),
+        }
+    }
+
+    /// A poller for a server that could not be reached yet (`first_failure` was attempt
+    /// 1): it retries on the backoff schedule, says so in every snapshot, and probes the
+    /// capabilities once a connection opens.
+    pub fn waiting(
+        session: MonitorSession,
+        config: PollerConfig,
+        first_failure: &SessionError,
+    ) -> Self {
+        let mut session = session;
+        session.connect_only_when_asked();
+        let mut backoff = Backoff::default();
+        backoff.failed(AttemptFailure::of(first_failure));
+        Self {
+            session,
+            capabilities: None,
+            config,
+            texts: StatementTextCache::default(),
+            slow: None,
+            slow_due: Instant::now(),
+            connects_seen: 0,
+            sequence: 0,
+            backoff,
+            pgbouncer: None,
+            host: None,
+            host_detected: false,
             screen: crate::keymap::Screen::Dashboard,
             group_polled: std::collections::HashMap::new(),
         }
@@ -172,43 +214,17 @@ impl Poller {
         let mut ticker = new_ticker(self.config.fast);
         let mut paused = false;
         loop {
-            tokio::select! {
-                _ = ticker.tick() => if paused { continue },
+            let poll_now = tokio::select! {
+                _ = ticker.tick() => true,
                 command = commands.recv() => match command {
                     None => break,
-                    Some(PollerCommand::PollNow) => {}
-                    Some(PollerCommand::RefreshNow) => {
-                        if let Some(group) = SlowGroup::of(self.screen) {
-                            self.group_polled.remove(&group);
-                        }
-                        self.slow_due = Instant::now();
-                    }
-                    Some(PollerCommand::Pause(on)) => { paused = on; continue; }
-                    Some(PollerCommand::SetInterval(every)) => {
-                        self.config.fast = every;
-                        ticker = new_ticker(every);
-                        continue;
-                    }
-                    Some(PollerCommand::SetLatencyWindow(window)) => {
-                        self.config.latency_window = window;
-                        self.slow_due = Instant::now();
-                    }
-                    Some(PollerCommand::SetHistoryWindow(window)) => {
-                        self.config.history_window = window;
-                        self.group_polled.remove(&SlowGroup::Cache);
-                        self.slow_due = Instant::now();
-                    }
-                    Some(PollerCommand::ShowScreen(screen)) => {
-                        self.screen = screen;
-                        let stale = SlowGroup::of(screen).is_some_and(|group| {
-                            self.group_polled.get(&group).is_none_or(|at| at.elapsed() >= self.config.slow)
-                        });
-                        if !stale {
-                            continue;
-                        }
-                        self.slow_due = Instant::now();
-                    }
+                    Some(command) => self.apply(command, &mut ticker, &mut paused),
                 },
+            };
+            // Paused means nothing is sent to the server: commands only change what the
+            // next poll reads, and resuming polls at once.
+            if !poll_now || paused {
+                continue;
             }
             let snapshot = self.poll_once().await;
             if snapshots.send(Some(snapshot)).is_err() {
@@ -217,14 +233,71 @@ impl Poller {
         }
     }
 
+    /// Applies a command; `true` when it asks for a poll now.
+    fn apply(
+        &mut self,
+        command: PollerCommand,
+        ticker: &mut tokio::time::Interval,
+        paused: &mut bool,
+    ) -> bool {
+        match command {
+            PollerCommand::PollNow => true,
+            PollerCommand::RefreshNow => {
+                if let Some(group) = SlowGroup::of(self.screen) {
+                    self.group_polled.remove(&group);
+                }
+                self.slow_due = Instant::now();
+                true
+            }
+            PollerCommand::Pause(on) => {
+                let resumed = *paused && !on;
+                *paused = on;
+                resumed
+            }
+            PollerCommand::Reconnect => {
+                self.backoff.skip_wait();
+                true
+            }
+            PollerCommand::SetInterval(every) => {
+                self.config.fast = every;
+                *ticker = new_ticker(every);
+                // The new ticker's first tick is immediate: that is the next poll.
+                false
+            }
+            PollerCommand::SetLatencyWindow(window) => {
+                self.config.latency_window = window;
+                self.slow_due = Instant::now();
+                true
+            }
+            PollerCommand::SetHistoryWindow(window) => {
+                self.config.history_window = window;
+                self.group_polled.remove(&SlowGroup::Cache);
+                self.slow_due = Instant::now();
+                true
+            }
+            PollerCommand::ShowScreen(screen) => {
+                self.screen = screen;
+                let stale = SlowGroup::of(screen).is_some_and(|group| {
+                    self.group_polled
+                        .get(&group)
+                        .is_none_or(|at| at.elapsed() >= self.config.slow)
+                });
+                if stale {
+                    self.slow_due = Instant::now();
+                }
+                stale
+            }
+        }
+    }
+
     /// One cycle: the fast tier always, the slow tier when due.
     pub async fn poll_once(&mut self) -> Snapshot {
         self.sequence += 1;
         let started = Instant::now();
-        if let Err(error) = self.connect_if_due().await {
-            return self.failed_snapshot(error, started);
-        }
-        let caps = self.capabilities.clone();
+        let caps = match self.connect_if_due().await {
+            Ok(caps) => caps,
+            Err(error) => return self.failed_snapshot(error, started),
+        };
         let server = collector::collect_server(&mut self.session).await;
         let activity = collector::collect_activity(&mut self.session, &caps).await;
         let databases = collector::collect_databases(&mut self.session).await;
@@ -268,7 +341,7 @@ impl Poller {
             sequence: self.sequence,
             taken_at: SystemTime::now(),
             poll_duration: started.elapsed(),
-            capabilities: Some(self.capabilities.clone()),
+            capabilities: Some(caps),
             server,
             activity,
             databases,
@@ -339,32 +412,56 @@ impl Poller {
         tier
     }
 
-    /// Connects when disconnected, at most once per backoff step; re-probes after every
-    /// new connection (it may be a restarted or failed-over server).
-    async fn connect_if_due(&mut self) -> Result<(), String> {
+    /// Connects when disconnected, at most once per backoff step; probes after every new
+    /// connection (it may be a restarted or failed-over server, or the first one). The
+    /// error is the line the status bar shows.
+    async fn connect_if_due(&mut self) -> Result<Arc<Capabilities>, String> {
         if !self.session.is_connected() {
-            if let Some(wait) = self.backoff.remaining() {
-                return Err(format!(
-                    "{}; retrying in {}",
-                    self.backoff.last_error,
-                    crate::format::duration(wait)
-                ));
+            if self.backoff.remaining().is_some() {
+                return Err(self.backoff.describe());
             }
             if let Err(error) = self.session.ensure_connected().await {
-                let line = error.to_string();
-                self.backoff.failed(line.clone());
-                return Err(line);
+                self.backoff.failed(AttemptFailure::of(&error));
+                tracing::warn!(
+                    "connection attempt {} failed: {}; next in {}",
+                    self.backoff.failures,
+                    error,
+                    crate::format::duration(self.backoff.remaining().unwrap_or_default())
+                );
+                return Err(self.backoff.describe());
+            }
+            if self.backoff.failures > 0 {
+                tracing::info!(
+                    "connected after {} failed attempt(s)",
+                    self.backoff.failures
+                );
             }
         }
         self.backoff.reset();
-        if self.session.connect_count() != self.connects_seen {
-            self.connects_seen = self.session.connect_count();
+        let count = self.session.connect_count();
+        if self.capabilities.is_none() || count != self.connects_seen {
             match Capabilities::probe(&mut self.session).await {
-                Ok(fresh) => self.capabilities = Arc::new(fresh),
-                Err(e) => tracing::warn!("re-probe failed: {e}"),
+                Ok(fresh) => {
+                    self.connects_seen = count;
+                    if !self.host_detected {
+                        self.host_detected = true;
+                        self.host = HostSampler::detect(self.session.params(), fresh.backend_pid);
+                    }
+                    self.capabilities = Some(Arc::new(fresh));
+                }
+                // Without a first probe no collector knows which SQL to run.
+                Err(e) if self.capabilities.is_none() => {
+                    return Err(format!("capability probe failed: {e}"));
+                }
+                Err(e) => {
+                    self.connects_seen = count;
+                    tracing::warn!("re-probe failed: {e}");
+                }
             }
         }
-        Ok(())
+        self.capabilities
+            .clone()
+            .ok_or_else(|| "capability probe pending".to_string())
     }
 
     fn failed_snapshot(&self, error: String, started: Instant) -> Snapshot {
@@ -373,7 +470,7 @@ impl Poller {
             sequence: self.sequence,
             taken_at: SystemTime::now(),
             poll_duration: started.elapsed(),
-            capabilities: Some(self.capabilities.clone()),
+            capabilities: self.capabilities.clone(),
             server: Err(failed.clone()),
             activity: Err(failed.clone()),
             databases: Err(failed.clone()),
@@ -386,67 +483,9 @@ impl Poller {
     }
 }
 
-/// Capped exponential backoff with jitter for reconnect attempts: 1 s, 2 s, 4 s ... 30 s.
-#[derive(Debug, Default)]
-struct Backoff {
-    failures: u32,
-    next_attempt: Option<Instant>,
-    last_error: String,
-}
-
-impl Backoff {
-    const CAP: Duration = Duration::from_secs(30);
-
-    fn failed(&mut self, error: String) {
-        self.failures += 1;
-        let base = Duration::from_secs(1 << self.failures.min(6).saturating_sub(1)).min(Self::CAP);
-        // Up to +25 % jitter so many pgpulse instances don't reconnect in lockstep.
-        let nanos = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let jitter = base.mul_f64(f64::from(nanos % 1000) / 4000.0);
-        self.next_attempt = Some(Instant::now() + base + jitter);
-        self.last_error = error;
-    }
-
-    fn remaining(&self) -> Option<Duration> {
-        let next = self.next_attempt?;
-        let now = Instant::now();
-        (next > now).then(|| next - now)
-    }
-
-    fn reset(&mut self) {
-        self.failures = 0;
-        self.next_attempt = None;
-    }
-}
-
 /// Missed ticks are skipped, not queued: a slow poll must not be followed by a burst.
 fn new_ticker(every: Duration) -> tokio::time::Interval {
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     ticker
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_to_a_cap_and_resets() {
-        let mut backoff = Backoff::default();
-        let mut waits = vec![];
-        for _ in 0..8 {
-            backoff.failed("refused".into());
-            waits.push(backoff.remaining().unwrap_or_default());
-        }
-        assert!(waits[0] <= Duration::from_millis(1250), "{waits:?}");
-        assert!(waits[1] > Duration::from_millis(1500), "{waits:?}");
-        assert!(
-            waits.iter().all(|w| *w <= Backoff::CAP + Backoff::CAP / 4),
-            "{waits:?}"
-        );
-        backoff.reset();
-        assert_eq!(backoff.remaining(), None);
-    }
 }

@@ -15,13 +15,18 @@ pub const CACHE_SNAPSHOT_HISTORY_SQL: &str = include_str!("../queries/cache_snap
 pub const CACHE_TABLES_SQL: &str = include_str!("../queries/cache_tables.sql");
 pub const CAPABILITIES_SQL: &str = include_str!("../queries/capabilities.sql");
 pub const DATABASE_COUNTERS_SQL: &str = include_str!("../queries/database_counters.sql");
+pub const DOCTOR_MONITORING_TABLES_SQL: &str =
+    include_str!("../queries/doctor_monitoring_tables.sql");
 pub const INDEX_USAGE_SQL: &str = include_str!("../queries/index_usage.sql");
 pub const MAINTENANCE_TABLES_SQL: &str = include_str!("../queries/maintenance_tables.sql");
 pub const MAINTENANCE_TABLES_18_SQL: &str = include_str!("../queries/maintenance_tables_18.sql");
 pub const PERFORMANCE_LOG_SQL: &str = include_str!("../queries/performance_log.sql");
 pub const PROGRESS_13_SQL: &str = include_str!("../queries/progress_13.sql");
 pub const PROGRESS_17_SQL: &str = include_str!("../queries/progress_17.sql");
+pub const SCHEMA_INDEX_VALID_SQL: &str = include_str!("../queries/schema_index_valid.sql");
+pub const SCHEMA_TABLE_HAS_ROWS_SQL: &str = include_str!("../queries/schema_table_has_rows.sql");
 pub const SERVER_STATE_SQL: &str = include_str!("../queries/server_state.sql");
+pub const SESSION_SETTINGS_SQL: &str = include_str!("../queries/session_settings.sql");
 pub const STATEMENT_TEXTS_SQL: &str = include_str!("../queries/statement_texts.sql");
 pub const STATEMENT_TEXTS_1_8_SQL: &str = include_str!("../queries/statement_texts_1_8.sql");
 pub const STATEMENTS_1_11_SQL: &str = include_str!("../queries/statements_1_11.sql");
@@ -49,13 +54,17 @@ pub const ALL: &[(&str, &str)] = &[
     ("cache_tables.sql", CACHE_TABLES_SQL),
     ("capabilities.sql", CAPABILITIES_SQL),
     ("database_counters.sql", DATABASE_COUNTERS_SQL),
+    ("doctor_monitoring_tables.sql", DOCTOR_MONITORING_TABLES_SQL),
     ("index_usage.sql", INDEX_USAGE_SQL),
     ("maintenance_tables.sql", MAINTENANCE_TABLES_SQL),
     ("maintenance_tables_18.sql", MAINTENANCE_TABLES_18_SQL),
     ("performance_log.sql", PERFORMANCE_LOG_SQL),
     ("progress_13.sql", PROGRESS_13_SQL),
     ("progress_17.sql", PROGRESS_17_SQL),
+    ("schema_index_valid.sql", SCHEMA_INDEX_VALID_SQL),
+    ("schema_table_has_rows.sql", SCHEMA_TABLE_HAS_ROWS_SQL),
     ("server_state.sql", SERVER_STATE_SQL),
+    ("session_settings.sql", SESSION_SETTINGS_SQL),
     ("statement_texts.sql", STATEMENT_TEXTS_SQL),
     ("statement_texts_1_8.sql", STATEMENT_TEXTS_1_8_SQL),
     ("statements_1_11.sql", STATEMENTS_1_11_SQL),

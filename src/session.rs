@@ -36,10 +36,13 @@ pub struct MonitorSession {
     deadline: Duration,
     live: Option<Live>,
     connects: u64,
-    /// After a lost connection, `query` fails at once instead of reconnecting: the
-    /// poller reconnects at the start of a poll, under its backoff, so one lost server
-    /// costs one deadline per poll rather than one connect timeout per query.
-    explicit_reconnect: bool,
+    /// Whether a query on a closed connection opens a new one (the default). The poller
+    /// turns it off: it reconnects on its own backoff schedule, and a connection lost in
+    /// the middle of a poll must not turn each remaining collector into a connection
+    /// attempt.
+    auto_connect: bool,
+    /// Why the last connection was lost, for the queries that follow without one.
+    lost: Option<String>,
 }
 
 struct Live {
@@ -59,16 +62,14 @@ impl MonitorSession {
             deadline,
             live: None,
             connects: 0,
-            explicit_reconnect: false,
+            auto_connect: true,
+            lost: None,
         }
     }
 
-    /// From now on a lost connection is reopened only by [`ensure_connected`]
-    /// (the poller's), never by a query.
-    ///
-    /// [`ensure_connected`]: MonitorSession::ensure_connected
-    pub fn reconnect_only_when_asked(&mut self) {
-        self.explicit_reconnect = true;
+    /// Queries stop opening connections: only [`MonitorSession::ensure_connected`] does.
+    pub fn connect_only_when_asked(&mut self) {
+        self.auto_connect = false;
     }
 
     /// The default deadline for a session with these settings: statement_timeout + 1 s.
@@ -99,6 +100,7 @@ impl MonitorSession {
         self.live = None;
         let connected = connect::connect(&self.params, &self.settings, None).await?;
         self.connects += 1;
+        self.lost = None;
         self.live = Some(Live {
             connected,
             statements: HashMap::new(),
@@ -113,10 +115,15 @@ impl MonitorSession {
         sql: &'static str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<Row>, SessionError> {
-        if self.explicit_reconnect && !self.is_connected() {
-            return Err(SessionError::Lost("not connected".into()));
+        if self.auto_connect {
+            self.ensure_connected().await?;
+        } else if !self.is_connected() {
+            let reason = self
+                .lost
+                .clone()
+                .unwrap_or_else(|| "connection closed".into());
+            return Err(SessionError::Lost(reason));
         }
-        self.ensure_connected().await?;
         let deadline = self.deadline;
         let Some(live) = self.live.as_mut() else {
             return Err(SessionError::Lost("not connected".into()));
@@ -151,7 +158,9 @@ impl MonitorSession {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error)) if error.is_closed() || error.as_db_error().is_none() => {
                 self.live = None;
-                Err(SessionError::Lost(sanitized(&connect::error_chain(&error))))
+                let reason = sanitized(&connect::error_chain(&error));
+                self.lost = Some(reason.clone());
+                Err(SessionError::Lost(reason))
             }
             Ok(Err(error)) => Err(SessionError::Query(describe(&error))),
             Err(_) => {
@@ -166,6 +175,7 @@ impl MonitorSession {
                     let canceller = live.connected.canceller();
                     tokio::spawn(async move { canceller.cancel().await });
                 }
+                self.lost = Some(format!("no answer within {:?}", self.deadline));
                 Err(SessionError::Deadline(self.deadline))
             }
         }

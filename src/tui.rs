@@ -13,7 +13,7 @@ use crate::actions::executor::{self, ExecutorConfig, ExecutorEvent};
 use crate::app::{App, Effect, Event};
 use crate::cli::Cli;
 use crate::collector::PgBouncerClient;
-use crate::commands::open_monitoring;
+use crate::commands::{LiveStart, open_monitoring_or_wait};
 use crate::config::Config;
 use crate::poller::{self, Poller, PollerConfig};
 use crate::sanitize::sanitized;
@@ -62,25 +62,26 @@ pub async fn run_on(
     let config_dir = crate::settings::config_dir();
     let mut settings = Config::load(config_dir.as_deref()).map_err(|e| e.to_string())?;
     settings.pools.extend(extras.pools);
-    let refresh = cli
-        .refresh
-        .map_or(settings.refresh.fast, Duration::from_secs_f64)
-        .clamp(crate::app::MIN_REFRESH, crate::app::MAX_REFRESH);
+    // The flags were range-checked when parsed; the slow tier never polls more often
+    // than the fast one.
+    let refresh = cli.refresh.unwrap_or(settings.refresh.fast);
     let slow = cli
         .slow_refresh
-        .map_or(settings.refresh.slow, Duration::from_secs_f64)
-        .clamp(Duration::from_secs(1), Duration::from_secs(3600));
+        .unwrap_or(settings.refresh.slow)
+        .max(refresh);
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let requested_theme = cli.theme.as_deref().or(settings.theme.as_deref());
     let theme_name = theme::effective_theme_name(requested_theme, no_color);
     let theme = theme::load_theme(theme_name, config_dir.as_deref()).map_err(|e| e.to_string())?;
     let keymap = settings.keymap().map_err(|e| e.to_string())?;
     // Connect before taking over the terminal, so password prompts and connection errors
-    // appear as ordinary lines.
-    let (session, caps) = open_monitoring(conn, conninfo).await?;
+    // appear as ordinary lines; a server that is down or starting is waited for on screen.
+    let start = open_monitoring_or_wait(conn, conninfo).await?;
+    let session = match &start {
+        LiveStart::Ready(session, _) | LiveStart::Waiting(session, _) => session,
+    };
     let target = sanitized(&session.params().display_target());
     let action_params = session.params().clone();
-    let server_version_num = caps.server_version_num;
     let poller_config = PollerConfig {
         fast: refresh,
         slow,
@@ -88,7 +89,15 @@ pub async fn run_on(
         slow_query_threshold: settings.refresh.slow_query,
         ..PollerConfig::default()
     };
-    let mut poller = Poller::new(session, caps, poller_config);
+    let (mut poller, server_version_num) = match start {
+        LiveStart::Ready(session, caps) => {
+            let version = caps.server_version_num;
+            (Poller::new(session, caps, poller_config), Some(version))
+        }
+        LiveStart::Waiting(session, error) => {
+            (Poller::waiting(session, poller_config, &error), None)
+        }
+    };
     if let Some(bouncer) = &settings.pgbouncer {
         let client = PgBouncerClient::from_conninfo(&bouncer.conninfo)
             .map_err(|e| format!("[pgbouncer] conninfo: {e}"))?;
@@ -106,18 +115,21 @@ pub async fn run_on(
                 .collect()
         })
         .unwrap_or_default();
-    // Read-only mode never opens the action connection at all.
-    let (executor, mut executor_events) = if read_only {
-        (None, None)
-    } else {
-        let mut config = ExecutorConfig::new(action_params, server_version_num);
+    // Read-only mode never opens the action connection at all. The executor needs the
+    // server version (EXPLAIN's variant): when the server was down at start, it starts
+    // with the first snapshot that has it.
+    let mut executor_config = (!read_only).then(|| {
+        let mut config = ExecutorConfig::new(action_params, 0);
         config.lock_timeout = settings.actions.lock_timeout;
         config.statement_timeout = settings.actions.statement_timeout;
         config.maintenance_timeout = settings.actions.maintenance_timeout;
         config.journal = journal;
-        let (handle, events) = executor::spawn(config);
-        (Some(handle), Some(events))
-    };
+        config
+    });
+    let (mut executor, mut executor_events) = (None, None);
+    if let Some(version) = server_version_num {
+        (executor, executor_events) = start_executor(&mut executor_config, version);
+    }
     let (mut snapshots, commands) = poller::spawn_poller(poller);
 
     let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
@@ -168,7 +180,15 @@ pub async fn run_on(
             },
             changed = snapshots.changed() => match changed {
                 Ok(()) => match snapshots.borrow_and_update().clone() {
-                    Some(snapshot) => Event::Snapshot(Box::new(snapshot)),
+                    Some(snapshot) => {
+                        if let Some(caps) = snapshot.capabilities.as_deref()
+                            && executor.is_none()
+                        {
+                            (executor, executor_events) =
+                                start_executor(&mut executor_config, caps.server_version_num);
+                        }
+                        Event::Snapshot(Box::new(snapshot))
+                    }
                     None => continue,
                 },
                 Err(_) => break Err("the poller stopped".into()),
@@ -213,6 +233,25 @@ pub async fn run_on(
     }
     ratatui::restore();
     outcome
+}
+
+/// Starts the action executor once, for a server of `server_version_num`; nothing in
+/// read-only mode (no config) or when it already runs.
+fn start_executor(
+    config: &mut Option<ExecutorConfig>,
+    server_version_num: i32,
+) -> (
+    Option<executor::ExecutorHandle>,
+    Option<tokio::sync::mpsc::UnboundedReceiver<ExecutorEvent>>,
+) {
+    match config.take() {
+        Some(mut config) => {
+            config.server_version_num = server_version_num;
+            let (handle, events) = executor::spawn(config);
+            (Some(handle), Some(events))
+        }
+        None => (None, None),
+    }
 }
 
 /// The executor's next event; never resolves in read-only mode (there is no executor).

@@ -74,8 +74,9 @@ async fn with_the_extension_and_superuser_the_statistics_checks_pass() {
     let output = doctor(&format!("{} sslmode=require", db.conninfo()));
     let out = stdout(&output);
     assert!(output.status.success(), "{out}");
-    assert_line(&out, "ok", "connected: PostgreSQL");
-    assert!(out.contains("TLS"), "sslmode=require must show TLS: {out}");
+    // "no TLS" contains "TLS" too: the connected line must name the protocol version.
+    assert_line(&out, "ok", ", TLS TLSv1.");
+    assert!(!out.contains("no TLS"), "sslmode=require: {out}");
     assert_line(&out, "ok", "pg_stat_statements 1.");
     assert_line(&out, "ok", "superuser sees every session");
     assert!(!out.contains("FIX"), "{out}");
@@ -140,4 +141,117 @@ fn a_connection_failure_exits_non_zero_with_one_line_and_no_password() {
     assert!(err.starts_with("pgpulse: could not connect to"), "{err}");
     assert!(!err.contains("hunter2"), "{err}");
     assert!(output.stdout.is_empty());
+}
+
+#[tokio::test]
+async fn a_plain_connection_is_reported_as_no_tls() {
+    let db = common::shared().create_database().await;
+    let out = stdout(&doctor(&format!("{} sslmode=disable", db.conninfo())));
+    let connected = out
+        .lines()
+        .find(|l| l.contains("connected: PostgreSQL"))
+        .unwrap_or_else(|| panic!("no connected line: {out}"));
+    assert!(connected.ends_with(", no TLS"), "{connected}");
+}
+
+/// Creates the seed's query_performance_log without any index, with `rows` rows spread
+/// over the last hour, analyzed.
+async fn unindexed_log(client: &tokio_postgres::Client, rows: i64) {
+    let ddl = pgpulse::schema::STATEMENTS
+        .iter()
+        .filter(|(file, _)| file.starts_with("01_") || file.starts_with("02_"))
+        .map(|(_, sql)| format!("{sql};"))
+        .collect::<String>();
+    common::live::exec(client, &ddl).await;
+    common::live::exec(
+        client,
+        &format!(
+            "INSERT INTO query_performance_log (query_hash, execution_time_ms, executed_at)
+             SELECT 'q' || (g % 50), g % 300, now()::timestamp - (g % 3600) * interval '1 second'
+             FROM generate_series(1, {rows}) g;
+             ANALYZE query_performance_log;"
+        ),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_missing_index_is_a_fix_with_the_create_index_and_the_measured_read() {
+    let db = common::shared().create_database().await;
+    let client = db.client().await;
+    unindexed_log(&client, 200_000).await;
+    let conninfo = format!("{} sslmode=disable", db.conninfo());
+
+    let out = stdout(&doctor(&conninfo));
+    assert_line(
+        &out,
+        "FIX",
+        "table query_performance_log has no index on (executed_at), ~200,000 rows: one read of the last 15 min takes ",
+    );
+    let summary = out
+        .lines()
+        .find(|l| l.contains("has no index on (executed_at)"))
+        .unwrap_or_default();
+    let measured = summary
+        .rsplit_once("takes ")
+        .and_then(|(_, cost)| cost.strip_suffix(" ms"))
+        .and_then(|ms| ms.replace(',', "").parse::<f64>().ok());
+    assert!(
+        measured.is_some_and(|ms| ms > 0.0),
+        "no measured cost in {summary:?}"
+    );
+    assert!(
+        out.contains(
+            "fix: CREATE INDEX CONCURRENTLY query_performance_log_executed_at_idx ON public.query_performance_log (executed_at);"
+        ),
+        "{out}"
+    );
+
+    // The fix, as given, closes the gap.
+    common::live::exec(
+        &client,
+        "CREATE INDEX CONCURRENTLY query_performance_log_executed_at_idx ON public.query_performance_log (executed_at)",
+    )
+    .await;
+    let out = stdout(&doctor(&conninfo));
+    assert_line(
+        &out,
+        "ok",
+        "table query_performance_log readable, indexed on (executed_at) by public.query_performance_log_executed_at_idx; one read of the last 15 min takes ",
+    );
+    assert!(!out.contains("has no index"), "{out}");
+}
+
+#[tokio::test]
+async fn a_role_that_cannot_read_a_monitoring_table_is_told_the_grant() {
+    let server = common::shared();
+    let db = server.create_database().await;
+    let client = db.client().await;
+    common::live::exec(&client, &pgpulse::schema::script()).await;
+    server
+        .create_role("No Select", None, "IN ROLE pg_monitor")
+        .await;
+    let out = stdout(&doctor(&format!(
+        "host=127.0.0.1 port={} dbname={} user='No Select' sslmode=disable",
+        server.port(),
+        db.name
+    )));
+    for table in [
+        "query_performance_log",
+        "database_statistics_snapshot",
+        "maintenance_task_log",
+    ] {
+        assert_line(
+            &out,
+            "FIX",
+            &format!("table {table} is there but role \"No Select\" may not read it"),
+        );
+        assert!(
+            out.contains(&format!(
+                "fix: GRANT SELECT ON public.{table} TO \"No Select\";"
+            )),
+            "{out}"
+        );
+        assert!(!out.contains(&format!("ok   table {table}")), "{out}");
+    }
 }

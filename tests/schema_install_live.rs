@@ -92,3 +92,94 @@ async fn installing_twice_succeeds_both_times() {
         ]
     );
 }
+
+/// Runs `pgpulse schema install` on a blocking thread, so the test's own connections
+/// keep working while it runs.
+async fn install_in_background(conninfo: String) -> tokio::task::JoinHandle<Output> {
+    tokio::task::spawn_blocking(move || pgpulse(&["schema", "install", &conninfo]))
+}
+
+#[tokio::test]
+async fn an_index_on_a_table_that_has_rows_is_built_concurrently_without_blocking_writes() {
+    let db = common::shared().create_database().await;
+    let client = db.client().await;
+    // The application's table, already logging, without the index.
+    let ddl: String = pgpulse::schema::STATEMENTS
+        .iter()
+        .filter(|(file, _)| file.starts_with("01_") || file.starts_with("02_"))
+        .map(|(_, sql)| format!("{sql};"))
+        .collect();
+    common::live::exec(&client, &ddl).await;
+    common::live::exec(
+        &client,
+        "INSERT INTO query_performance_log (query_hash, execution_time_ms)
+         SELECT 'q' || g, g FROM generate_series(1, 5000) g",
+    )
+    .await;
+    // An older transaction with a snapshot: a concurrent build waits for it to end, a
+    // plain one does not (so seeing the wait tells the two apart).
+    let older = db.client().await;
+    common::live::exec(&older, "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1").await;
+
+    let install = install_in_background(format!("{} sslmode=disable", db.conninfo())).await;
+    let observer = db.client().await;
+    common::live::eventually(
+        "CREATE INDEX CONCURRENTLY waiting on the older transaction",
+        async || {
+            let rows = observer
+                .query(
+                    "SELECT query FROM pg_stat_activity
+                  WHERE datname = current_database() AND pid <> pg_backend_pid()
+                    AND query LIKE '%CREATE INDEX CONCURRENTLY IF NOT EXISTS query_performance_log%'
+                    AND state = 'active'",
+                    &[],
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            if rows.is_empty() {
+                Err("not seen".to_string())
+            } else {
+                Ok(())
+            }
+        },
+    )
+    .await;
+    // Meanwhile the application keeps writing.
+    let writer = db.client().await;
+    let insert = writer.execute(
+        "INSERT INTO query_performance_log (query_hash, execution_time_ms) VALUES ('during', 1)",
+        &[],
+    );
+    let inserted = tokio::time::timeout(common::live::WAIT, insert).await;
+    assert!(
+        matches!(inserted, Ok(Ok(1))),
+        "an insert was blocked by the index build: {inserted:?}"
+    );
+
+    common::live::exec(&older, "COMMIT").await;
+    let output = must(
+        tokio::time::timeout(common::live::WAIT, install).await,
+        "schema install still running after the older transaction ended",
+    );
+    let output = must(output, "install thread");
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains(
+            "index query_performance_log_executed_at_idx: built CONCURRENTLY (its table already has rows)"
+        ),
+        "{}",
+        text(&output)
+    );
+    let valid = must(
+        client
+            .query_one(
+                "SELECT indisvalid FROM pg_index
+                  WHERE indexrelid = 'query_performance_log_executed_at_idx'::regclass",
+                &[],
+            )
+            .await,
+        "reading the index",
+    );
+    assert!(valid.get::<_, bool>(0), "the index is valid");
+    assert_eq!(monitoring_tables(&client).await.len(), 3);
+}

@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
@@ -84,13 +84,28 @@ async fn a_frozen_backend_fails_the_poll_within_its_deadline_and_the_session_rec
 
     // The outer bound only keeps a broken implementation from hanging the suite; the
     // session's own deadline (statement_timeout + 1 s = 3 s) must fire first.
+    let deadline = MonitorSession::default_deadline(&SessionSettings::monitoring(None));
+    let started = Instant::now();
     let frozen = tokio::time::timeout(Duration::from_secs(20), collect_server(&mut session))
         .await
         .unwrap_or_else(|_| panic!("the poll hung on a frozen backend"));
+    let took = started.elapsed();
     let error = frozen
         .err()
         .unwrap_or_else(|| panic!("a frozen backend cannot answer"));
-    assert!(error.to_string().contains("no answer within"), "{error}");
+    assert!(error.to_string().contains("no answer within 3s"), "{error}");
+    // Not before the deadline (the server's own statement_timeout cannot fire in a
+    // stopped backend, so an earlier failure is something else), and not much after it:
+    // the cancel request that follows is bounded by 2 s.
+    assert!(
+        took >= deadline,
+        "failed after {took:?}, before the {deadline:?} deadline"
+    );
+    let margin = Duration::from_secs(3);
+    assert!(
+        took <= deadline + margin,
+        "failed after {took:?}: the deadline is {deadline:?}"
+    );
 
     drop(resume); // SIGCONT
     let recovered = tokio::time::timeout(Duration::from_secs(20), collect_server(&mut session))

@@ -158,6 +158,18 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
             );
             return vec![Effect::Poller(PollerCommand::Pause(app.paused))];
         }
+        Action::Reconnect if app.paused => {
+            let keys = app.keymap.keys_for(Action::Pause).join("/");
+            app.set_status(format!("paused: resume ({keys}) to reconnect"), false);
+        }
+        Action::Reconnect => {
+            // While disconnected the status line shows the attempts: the next one, now,
+            // is the answer.
+            if app.last_error.is_none() && app.last_success.is_some() {
+                app.set_status("already connected", false);
+            }
+            return vec![Effect::Poller(PollerCommand::Reconnect)];
+        }
         Action::Faster | Action::Slower => return change_refresh(app, action == Action::Faster),
         Action::Mark => {
             if let Some((state, _)) = app.focused_table() {

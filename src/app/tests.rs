@@ -295,3 +295,24 @@ fn selection_stays_on_the_same_session_when_rows_reorder() {
         "it moved to the top"
     );
 }
+
+#[test]
+fn ctrl_r_asks_the_poller_to_reconnect_now_unless_paused() {
+    let mut app = app_with_sessions();
+    let ctrl_r = Event::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    assert_eq!(
+        app.update(ctrl_r.clone()),
+        vec![Effect::Poller(PollerCommand::Reconnect)]
+    );
+    assert_eq!(
+        app.status.as_ref().map(|s| s.text.as_str()),
+        Some("already connected")
+    );
+    // Paused means nothing is sent: the key says how to resume instead.
+    app.update(key(KeyCode::Char('p')));
+    assert_eq!(app.update(ctrl_r), vec![]);
+    assert_eq!(
+        app.status.as_ref().map(|s| s.text.as_str()),
+        Some("paused: resume (p) to reconnect")
+    );
+}

@@ -216,6 +216,24 @@ impl Cluster {
         self.await_reply("restart", "ok ")
     }
 
+    /// Fast-stops the server (clients are disconnected, new ones refused) and keeps its
+    /// data dir and port for [`Cluster::start_server`]; returns once it has exited.
+    pub fn stop_server(&self) -> Result<(), ClusterError> {
+        let mut sup = self.lock();
+        let stopped = sup.send("stop").and_then(|()| sup.read_line("stopped"));
+        drop(sup);
+        stopped.map_err(|reason| self.server_error("stop", reason))
+    }
+
+    /// Starts the server again after [`Cluster::stop_server`] (or after it stopped on its
+    /// own), on the same port and data dir; returns once it accepts connections.
+    pub fn start_server(&self) -> Result<(), ClusterError> {
+        self.lock()
+            .send("start")
+            .map_err(|reason| self.server_error("start", reason))?;
+        self.await_reply("start", "ok ")
+    }
+
     /// The TCP port the server listens on (127.0.0.1 only).
     pub fn port(&self) -> u16 {
         self.port

@@ -17,7 +17,9 @@ use super::{ClusterError, io_err};
 
 /// Positional args: $1 postgres binary, $2 data dir, $3 log file, $4 temp dir to remove
 /// (empty: a kept cluster, nothing is removed).
-/// Replies on stdout: `started <pid>` once, then `ok <pid>` per `restart` command.
+/// Replies on stdout: `started <pid>` once, then `ok <pid>` per `restart` or `start`
+/// command and `stopped` per `stop` command (a fast shutdown; the dir stays). `start`
+/// after a server that stopped on its own reaps it first, like `restart`.
 const SCRIPT: &str = r#"
 pg=$1 data=$2 log=$3 dir=$4
 trap '' PIPE
@@ -44,6 +46,8 @@ echo "started $pid"
 while read -r cmd; do
   case $cmd in
     restart) stop; start; echo "ok $pid" ;;
+    stop) stop; echo "stopped" ;;
+    start) stop; start; echo "ok $pid" ;;
     *) echo "error unknown command: $cmd" ;;
   esac
 done
@@ -142,6 +146,16 @@ impl Supervisor {
             .ok_or_else(|| format!("unexpected supervisor reply {line:?}"))?;
         self.pg_pid = Some(pid);
         Ok(pid)
+    }
+
+    /// Waits (bounded) for exactly `expect` as the next reply line.
+    pub fn read_line(&mut self, expect: &str) -> Result<(), String> {
+        match self.lines.recv_timeout(REPLY_TIMEOUT) {
+            Ok(line) if line == expect => Ok(()),
+            Ok(line) => Err(format!("unexpected supervisor reply {line:?}")),
+            Err(RecvTimeoutError::Timeout) => Err("supervisor did not answer".into()),
+            Err(RecvTimeoutError::Disconnected) => Err("supervisor exited".into()),
+        }
     }
 
     /// Sends one command line.

@@ -99,6 +99,13 @@ pub enum ConfigError {
     RequestedTheme(ThemeError),
 }
 
+/// `[refresh] fast` and `--refresh`: 0.5 s to 60 s.
+pub const FAST_REFRESH_RANGE: std::ops::RangeInclusive<Duration> =
+    crate::app::MIN_REFRESH..=crate::app::MAX_REFRESH;
+/// `[refresh] slow` and `--slow-refresh`: 1 s to 1 h.
+pub const SLOW_REFRESH_RANGE: std::ops::RangeInclusive<Duration> =
+    Duration::from_secs(1)..=Duration::from_secs(3600);
+
 /// How often each tier polls, and the windows of the Queries screen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Refresh {

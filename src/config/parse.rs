@@ -71,13 +71,9 @@ const REFRESH_KEYS: &[&str] = &["fast", "slow", "latency_window", "slow_query"];
 
 fn refresh(s: &Section<'_>) -> Result<Refresh, ConfigError> {
     let default = Refresh::default();
-    let fast = s.duration(
-        "fast",
-        default.fast,
-        crate::app::MIN_REFRESH,
-        crate::app::MAX_REFRESH,
-    )?;
-    let slow = s.duration("slow", default.slow, SECOND, HOUR)?;
+    let (fast_range, slow_range) = (super::FAST_REFRESH_RANGE, super::SLOW_REFRESH_RANGE);
+    let fast = s.duration("fast", default.fast, *fast_range.start(), *fast_range.end())?;
+    let slow = s.duration("slow", default.slow, *slow_range.start(), *slow_range.end())?;
     // A slow tier left at its default follows a longer fast one; a written one must not
     // be shorter.
     if slow < fast

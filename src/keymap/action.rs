@@ -62,6 +62,8 @@ pub enum Action {
     Quit,
     Help,
     Pause,
+    /// Connect now instead of waiting for the next reconnect attempt.
+    Reconnect,
     Faster,
     Slower,
     Screen(Screen),
@@ -170,10 +172,11 @@ const TABLES: &[Screen] = &[Screen::Maintenance, Screen::Cache, Screen::Indexes]
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 48] = [
+    pub const ALL: [Action; 49] = [
         Action::Quit,
         Action::Help,
         Action::Pause,
+        Action::Reconnect,
         Action::Faster,
         Action::Slower,
         Action::Screen(Screen::Dashboard),
@@ -256,6 +259,7 @@ impl Action {
             Action::Quit => spec("quit", GENERAL, Always, keys![ch('q'), ctrl('c')], "Quit pgpulse"),
             Action::Help => spec("help", GENERAL, Viewing, keys![ch('?')], "Show or close this help"),
             Action::Pause => spec("pause", GENERAL, Browsing, keys![ch('p')], "Pause or resume polling"),
+            Action::Reconnect => spec("reconnect", GENERAL, Table, keys![ctrl('r')], "Reconnect now instead of waiting"),
             Action::Faster => spec("faster", GENERAL, Browsing, keys![ch('+'), ch('=')], "Refresh more often (halve the interval)"),
             Action::Slower => spec("slower", GENERAL, Browsing, keys![ch('-')], "Refresh less often (double the interval)"),
             Action::Screen(screen) => screen_spec(screen),

@@ -56,9 +56,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .map(|s| format!(" poll {}ms ", s.poll_duration.as_millis()))
         .unwrap_or_default();
     let message_width = message.width() as u16;
+    // A lost or missing connection ("waiting for server: ..., attempt 3, next in 4s")
+    // matters more than the key hints: it may take the whole line.
+    let message_room = if app.last_error.is_some() {
+        area.width
+    } else {
+        area.width / 2
+    };
     let [hint_area, message_area, poll_area] = Layout::horizontal([
         Constraint::Fill(1),
-        Constraint::Length(message_width.min(area.width / 2)),
+        Constraint::Length(message_width.min(message_room)),
         Constraint::Length(poll.chars().count() as u16),
     ])
     .areas(area);

@@ -10,6 +10,7 @@
 //! supervisor notices our exit (its command pipe closes) and removes everything.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod bouncer;
 pub mod live;
 
 use std::future::Future;
@@ -159,6 +160,36 @@ impl TestServer {
     pub fn restart(&self) {
         if let Err(e) = self.cluster.restart() {
             panic!("restarting test server: {e}");
+        }
+    }
+
+    /// Fast-stops the server (its port then refuses connections); [`TestServer::start`]
+    /// brings it back on the same port.
+    pub fn stop(&self) {
+        if let Err(e) = self.cluster.stop_server() {
+            panic!("stopping test server: {e}");
+        }
+    }
+
+    /// Starts the server stopped by [`TestServer::stop`] (or by a smart shutdown);
+    /// returns once it accepts connections.
+    pub fn start(&self) {
+        if let Err(e) = self.cluster.start_server() {
+            panic!("starting test server again: {e}");
+        }
+    }
+
+    /// Asks the postmaster for a smart shutdown (SIGTERM): it refuses new connections
+    /// with "the database system is shutting down" until its last client leaves, then
+    /// stops.
+    pub fn begin_smart_shutdown(&self) {
+        let pid = self
+            .cluster
+            .postmaster_pid()
+            .unwrap_or_else(|| self.fail("smart shutdown", "no postmaster.pid".into()));
+        let pid = nix::unistd::Pid::from_raw(pid as i32);
+        if let Err(e) = nix::sys::signal::kill(pid, nix::sys::signal::SIGTERM) {
+            self.fail("smart shutdown", e.to_string());
         }
     }
 
