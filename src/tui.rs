@@ -107,16 +107,14 @@ pub async fn run_on(
         })
         .unwrap_or_default();
     // Read-only mode never opens the action connection at all.
-    let (executor, mut executor_events) = if read_only {
-        (None, None)
-    } else {
-        let mut config = ExecutorConfig::new(action_params, server_version_num);
-        config.lock_timeout = settings.actions.lock_timeout;
-        config.statement_timeout = settings.actions.statement_timeout;
-        config.maintenance_timeout = settings.actions.maintenance_timeout;
-        config.journal = journal;
-        let (handle, events) = executor::spawn(config);
-        (Some(handle), Some(events))
+    let mut config = ExecutorConfig::new(action_params, server_version_num);
+    config.lock_timeout = settings.actions.lock_timeout;
+    config.statement_timeout = settings.actions.statement_timeout;
+    config.maintenance_timeout = settings.actions.maintenance_timeout;
+    config.journal = journal;
+    let (executor, mut executor_events) = match executor::for_live_view(read_only, config) {
+        Some((handle, events)) => (Some(handle), Some(events)),
+        None => (None, None),
     };
     let (mut snapshots, commands) = poller::spawn_poller(poller);
 
@@ -181,14 +179,14 @@ pub async fn run_on(
                     let _ = commands.send(command);
                 }
                 Effect::Copy(text) => copy_to_clipboard(&text),
-                Effect::RunAction(plan) => {
+                Effect::RunAction { id, plan } => {
                     if let Some(executor) = &executor {
-                        executor.run(*plan);
+                        executor.run(id, *plan);
                     }
                 }
-                Effect::StopAction => {
+                Effect::StopAction(id) => {
                     if let Some(executor) = &executor {
-                        executor.stop();
+                        executor.stop(id);
                     }
                 }
                 Effect::Bell => {

@@ -878,11 +878,14 @@ async fn stop_cancels_a_blocked_vacuum_on_the_server_and_skips_the_rest_of_the_p
         sql: sql::vacuum_analyze("public", name),
         target: Target::Relation(relation_target(oid, "public", name)),
     };
-    handle.run(Plan {
-        kind: ActionKind::VacuumAnalyze,
-        steps: vec![target(queue, "queue_items"), target(other, "other_items")],
-        note: None,
-    });
+    handle.run(
+        1,
+        Plan {
+            kind: ActionKind::VacuumAnalyze,
+            steps: vec![target(queue, "queue_items"), target(other, "other_items")],
+            note: None,
+        },
+    );
 
     let blocked = "SELECT pid FROM pg_stat_activity
                     WHERE datname = current_database() AND application_name = 'pgpulse actions'
@@ -897,13 +900,14 @@ async fn stop_cancels_a_blocked_vacuum_on_the_server_and_skips_the_rest_of_the_p
     })
     .await;
 
-    handle.stop();
+    assert!(handle.stop(1), "plan 1 is running: the stop is sent");
     let mut reports = Vec::new();
     loop {
         let event = tokio::time::timeout(WAIT, events.recv()).await;
         match must(event, "the stopped plan to report") {
-            Some(ExecutorEvent::Step(report)) => reports.push(*report),
-            Some(ExecutorEvent::Done) => break,
+            Some(ExecutorEvent::Started { .. }) => {}
+            Some(ExecutorEvent::Step { report, .. }) => reports.push(*report),
+            Some(ExecutorEvent::Done { .. }) => break,
             None => panic!("the executor task ended"),
         }
     }
@@ -941,17 +945,25 @@ async fn stop_cancels_a_blocked_vacuum_on_the_server_and_skips_the_rest_of_the_p
         "the second step was not run"
     );
 
-    // The executor goes on with the next plan.
-    handle.run(plan::relation(
-        ActionKind::VacuumAnalyze,
-        relation_target(queue, "public", "queue_items"),
-    ));
-    let event = must(
-        tokio::time::timeout(WAIT, events.recv()).await,
-        "the next plan",
+    // The executor goes on with the next plan; a late stop of plan 1 does not reach it.
+    handle.run(
+        2,
+        plan::relation(
+            ActionKind::VacuumAnalyze,
+            relation_target(queue, "public", "queue_items"),
+        ),
     );
-    let Some(ExecutorEvent::Step(report)) = event else {
-        panic!("{event:?}");
+    assert!(!handle.stop(1), "plan 1 has ended: nothing to stop");
+    let report = loop {
+        let event = must(
+            tokio::time::timeout(WAIT, events.recv()).await,
+            "the next plan",
+        );
+        match event {
+            Some(ExecutorEvent::Step { id: 2, report }) => break report,
+            Some(ExecutorEvent::Started { id: 2, .. }) => {}
+            other => panic!("{other:?}"),
+        }
     };
     assert_eq!(report.outcome, Outcome::Ok, "{report:#?}");
 }
@@ -1000,7 +1012,9 @@ async fn every_step_is_journaled_as_one_json_line_without_the_password() {
                 user: Some("someone".into()),
                 application: "app".into(),
                 query_age: None,
+                query_start: None,
                 query: "SELECT 1".into(),
+                raw_query: "SELECT 1".into(),
             }),
         }],
         note: None,

@@ -19,6 +19,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if app.hide_idle {
         title.push_str(", idle hidden");
     }
+    let marked = app.tables.state(TableId::Activity).marked.len();
+    if marked > 0 {
+        title.push_str(&format!(" · {marked} marked (Esc clears)"));
+    }
     if let Some(holder) = app.derived.oldest_xmin.as_ref() {
         title.push_str(&format!(
             " · oldest xmin: pid {} ({} xacts)",

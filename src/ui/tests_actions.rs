@@ -96,6 +96,8 @@ fn entry(kind: ActionKind, target: &str, outcome: Outcome, message: &str, secs: 
         duration: Duration::from_millis(secs * 700),
         notices: vec![],
         output: vec![],
+        planned: None,
+        left_invalid: vec![],
         finished_at: at(secs),
     }
 }
@@ -128,9 +130,12 @@ fn journal_panel() {
             0,
         ),
     ] {
-        app.update(Event::Executor(ExecutorEvent::Step(Box::new(report))));
+        app.update(Event::Executor(ExecutorEvent::Step {
+            id: 1,
+            report: Box::new(report),
+        }));
     }
-    app.update(Event::Executor(ExecutorEvent::Done));
+    app.update(Event::Executor(ExecutorEvent::Done { id: 1 }));
     for (width, height) in SIZES {
         app.update(Event::Resize(width, height));
         if width < 140 {

@@ -1,18 +1,23 @@
-//! The action executor: its own connection (opened on first use, never the monitoring
+//! The action executor: its own connections (opened on first use, never the monitoring
 //! one), its own `lock_timeout` and `statement_timeout`, one statement per round trip, the
 //! server's NOTICE/WARNING messages captured, and an explicit stop that cancels the running
 //! statement on the server.
+//!
+//! Plans run in [`Lane`]s, each a task with its own connection: a cancel or terminate
+//! never waits behind a VACUUM, and a REINDEX waiting for old transactions never holds up
+//! an EXPLAIN. Within a lane, one plan at a time.
 
 mod explain;
 mod steps;
 
 use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 
 use super::journal::{Journal, JournalEntry};
-use super::{ActionKind, Outcome, Plan, Step, StepReport};
+use super::{ActionKind, Lane, Outcome, Plan, Step, StepReport};
 use crate::connect::{self, Canceller, Connected, Notice, SessionSettings};
 use crate::conninfo::ConnParams;
 use crate::sanitize::sanitized;
@@ -58,7 +63,16 @@ pub struct Executor {
 struct Live {
     connected: Connected,
     notices: UnboundedReceiver<Notice>,
+    /// The server process of this connection: the header finds it in pg_stat_activity to
+    /// say whom a waiting action waits for.
+    backend_pid: i32,
 }
+
+/// The `application_name` of every action connection.
+pub const APPLICATION_NAME: &str = "pgpulse actions";
+
+/// Names one confirmed plan, so a stop reaches that plan and never the next one.
+pub type ActionId = u64;
 
 /// How a guarded round trip ended.
 enum Guarded<T, E> {
@@ -127,8 +141,13 @@ impl Executor {
         }
     }
 
-    /// The connection, opened now if needed, with the statement timeout for `kind` set.
-    async fn connection(&mut self, kind: ActionKind) -> Result<&mut Live, String> {
+    /// The connection's server process id, connecting now if needed.
+    pub async fn backend_pid(&mut self) -> Result<i32, String> {
+        Ok(self.connected().await?.backend_pid)
+    }
+
+    /// The connection, opened now if needed.
+    async fn connected(&mut self) -> Result<&mut Live, String> {
         if self
             .live
             .as_ref()
@@ -136,7 +155,7 @@ impl Executor {
         {
             self.live = None;
             let settings = SessionSettings {
-                application_name: "pgpulse actions".into(),
+                application_name: APPLICATION_NAME.into(),
                 statement_timeout: self.config.statement_timeout,
                 lock_timeout: self.config.lock_timeout,
                 idle_in_transaction_session_timeout: Duration::from_secs(60),
@@ -146,14 +165,33 @@ impl Executor {
             let connected = connect::connect(&self.config.params, &settings, Some(sink))
                 .await
                 .map_err(|e| e.to_string())?;
-            self.live = Some(Live { connected, notices });
+            let row = connected
+                .client
+                .query_one("SELECT pg_catalog.pg_backend_pid()", &[])
+                .await
+                .map_err(|e| describe(&e))?;
+            let backend_pid = row.try_get(0).map_err(|e| describe(&e))?;
+            self.live = Some(Live {
+                connected,
+                notices,
+                backend_pid,
+            });
         }
-        let timeout = self.timeout_for(kind);
-        let live = self
-            .live
+        self.live
             .as_mut()
-            .ok_or_else(|| "not connected".to_string())?;
-        let set = format!("SET statement_timeout = '{}ms'", timeout.as_millis());
+            .ok_or_else(|| "not connected".to_string())
+    }
+
+    /// The connection, opened now if needed, with the timeouts for `kind` set.
+    async fn connection(&mut self, kind: ActionKind) -> Result<&mut Live, String> {
+        let timeout = self.timeout_for(kind);
+        let lock_timeout = self.lock_timeout_for(kind);
+        let live = self.connected().await?;
+        let set = format!(
+            "SET statement_timeout = '{}ms'; SET lock_timeout = '{}ms'",
+            timeout.as_millis(),
+            lock_timeout.as_millis()
+        );
         live.connected
             .client
             .simple_query(&set)
@@ -170,6 +208,25 @@ impl Executor {
         } else {
             self.config.statement_timeout
         }
+    }
+
+    /// A CONCURRENTLY command's wait for older transactions is a lock wait: with the
+    /// ordinary lock_timeout it would give up after 5 s and leave an invalid index behind.
+    fn lock_timeout_for(&self, kind: ActionKind) -> Duration {
+        if kind.waits_for_old_transactions() {
+            self.config.maintenance_timeout
+        } else {
+            self.config.lock_timeout
+        }
+    }
+
+    /// The report of a step that could not start (e.g. no connection), journaled.
+    fn failed_step(&self, kind: ActionKind, step: &Step, message: &str) -> StepReport {
+        let mut report = StepReport::new(kind, step.target.describe(), step.sql.clone());
+        report.outcome = Outcome::Error;
+        report.message = message.to_string();
+        self.journal(&mut report);
+        report
     }
 
     fn server_version_num(&self) -> i32 {
@@ -249,80 +306,145 @@ fn describe(error: &tokio_postgres::Error) -> String {
 
 /// The report of a step that was not run because the user stopped the plan before it.
 fn not_run(kind: ActionKind, step: &Step) -> StepReport {
-    StepReport {
-        kind,
-        target: step.target.describe(),
-        sql: step.sql.clone(),
-        outcome: Outcome::Cancelled,
-        message: "not run: the action was stopped".into(),
-        duration: Duration::ZERO,
-        notices: vec![],
-        output: vec![],
-        finished_at: SystemTime::now(),
-    }
+    let mut report = StepReport::new(kind, step.target.describe(), step.sql.clone());
+    report.outcome = Outcome::Cancelled;
+    report.message = "not run: the action was stopped".into();
+    report
 }
 
-/// What the executor task tells the event loop.
+/// What the executor's lanes tell the event loop, each about one confirmed plan.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExecutorEvent {
-    Step(Box<StepReport>),
+    /// The plan starts on the connection whose server process is `backend_pid`.
+    Started { id: ActionId, backend_pid: i32 },
+    /// One step ended.
+    Step {
+        id: ActionId,
+        report: Box<StepReport>,
+    },
     /// The plan is over (every step reported).
-    Done,
+    Done { id: ActionId },
 }
 
-/// Sends plans to the executor task and stops the running one.
+/// Sends plans to their lane and stops a running one.
 #[derive(Clone)]
 pub struct ExecutorHandle {
-    plans: UnboundedSender<Plan>,
+    lanes: Vec<(Lane, LaneHandle)>,
+}
+
+#[derive(Clone)]
+struct LaneHandle {
+    plans: UnboundedSender<(ActionId, Plan)>,
     stop: UnboundedSender<()>,
+    /// The plan the lane runs now. A stop is sent only while this is the plan it names,
+    /// under the lock the lane takes to switch plans, so a stop confirmed after its plan
+    /// ended never reaches the next one.
+    current: Arc<Mutex<Option<ActionId>>>,
+}
+
+fn lock(current: &Mutex<Option<ActionId>>) -> MutexGuard<'_, Option<ActionId>> {
+    current
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl ExecutorHandle {
-    pub fn run(&self, plan: Plan) {
-        let _ = self.plans.send(plan);
+    /// Queues `plan` in its lane.
+    pub fn run(&self, id: ActionId, plan: Plan) {
+        let lane = plan.kind.lane();
+        if let Some((_, handle)) = self.lanes.iter().find(|(l, _)| *l == lane) {
+            let _ = handle.plans.send((id, plan));
+        }
     }
 
-    /// Cancels the running statement (and skips the plan's remaining steps).
-    pub fn stop(&self) {
-        let _ = self.stop.send(());
+    /// Cancels plan `id`'s running statement (and skips its remaining steps); nothing
+    /// when that plan is no longer running.
+    pub fn stop(&self, id: ActionId) -> bool {
+        for (_, handle) in &self.lanes {
+            let current = lock(&handle.current);
+            if *current == Some(id) {
+                return handle.stop.send(()).is_ok();
+            }
+        }
+        false
     }
 }
 
-/// Starts the executor task. It connects on the first plan, not before.
+/// The executor of the live view: none at all in read-only mode, so no action connection
+/// is ever opened and no confirmed plan (there should be none) could run.
+pub fn for_live_view(
+    read_only: bool,
+    config: ExecutorConfig,
+) -> Option<(ExecutorHandle, UnboundedReceiver<ExecutorEvent>)> {
+    (!read_only).then(|| spawn(config))
+}
+
+/// Starts one task per lane. Each connects on its first plan, not before.
 pub fn spawn(config: ExecutorConfig) -> (ExecutorHandle, UnboundedReceiver<ExecutorEvent>) {
-    let (plans_tx, mut plans) = mpsc::unbounded_channel::<Plan>();
-    let (stop_tx, mut stop) = mpsc::unbounded_channel::<()>();
     let (events_tx, events) = mpsc::unbounded_channel();
+    let lanes = Lane::ALL
+        .into_iter()
+        .map(|lane| (lane, spawn_lane(config.clone(), events_tx.clone())))
+        .collect();
+    (ExecutorHandle { lanes }, events)
+}
+
+fn spawn_lane(config: ExecutorConfig, events: UnboundedSender<ExecutorEvent>) -> LaneHandle {
+    let (plans_tx, mut plans) = mpsc::unbounded_channel::<(ActionId, Plan)>();
+    let (stop_tx, mut stop) = mpsc::unbounded_channel::<()>();
+    let current = Arc::new(Mutex::new(None));
+    let running = Arc::clone(&current);
     tokio::spawn(async move {
         let mut executor = Executor::new(config);
-        while let Some(plan) = plans.recv().await {
-            // A stop pressed while nothing ran is not about this plan.
-            while stop.try_recv().is_ok() {}
-            let mut stopped = false;
-            for step in &plan.steps {
-                let report = if stopped {
-                    not_run(plan.kind, step)
-                } else {
-                    executor.run_step(plan.kind, step, &mut stop).await
-                };
-                stopped |= report.outcome == Outcome::Cancelled;
-                if events_tx
-                    .send(ExecutorEvent::Step(Box::new(report)))
-                    .is_err()
-                {
-                    return;
-                }
+        while let Some((id, plan)) = plans.recv().await {
+            {
+                let mut current = lock(&running);
+                *current = Some(id);
+                // A stop pressed while nothing ran is not about this plan.
+                while stop.try_recv().is_ok() {}
             }
-            if events_tx.send(ExecutorEvent::Done).is_err() {
+            let reports = run_plan(&mut executor, id, &plan, &mut stop, &events).await;
+            *lock(&running) = None;
+            if reports.is_err() || events.send(ExecutorEvent::Done { id }).is_err() {
                 return;
             }
         }
     });
-    (
-        ExecutorHandle {
-            plans: plans_tx,
-            stop: stop_tx,
-        },
-        events,
-    )
+    LaneHandle {
+        plans: plans_tx,
+        stop: stop_tx,
+        current,
+    }
+}
+
+/// Runs one plan in a lane, sending its events; `Err` when nobody listens any more.
+async fn run_plan(
+    executor: &mut Executor,
+    id: ActionId,
+    plan: &Plan,
+    stop: &mut UnboundedReceiver<()>,
+    events: &UnboundedSender<ExecutorEvent>,
+) -> Result<(), ()> {
+    let send = |event| events.send(event).map_err(|_| ());
+    let connect_error = match executor.backend_pid().await {
+        Ok(backend_pid) => {
+            send(ExecutorEvent::Started { id, backend_pid })?;
+            None
+        }
+        Err(message) => Some(message),
+    };
+    let mut stopped = false;
+    for step in &plan.steps {
+        let report = match &connect_error {
+            Some(message) => executor.failed_step(plan.kind, step, message),
+            None if stopped => not_run(plan.kind, step),
+            None => executor.run_step(plan.kind, step, stop).await,
+        };
+        stopped |= report.outcome == Outcome::Cancelled;
+        send(ExecutorEvent::Step {
+            id,
+            report: Box::new(report),
+        })?;
+    }
+    Ok(())
 }

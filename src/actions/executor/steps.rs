@@ -1,14 +1,16 @@
 //! What each kind of step sends and how its answer reads.
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_postgres::SimpleQueryMessage;
 
 use super::{Executor, Guarded, describe, guarded};
-use crate::actions::{ActionKind, Outcome, RelationTarget, Step, StepReport, Target, sql};
+use crate::actions::{
+    ActionKind, BackendTarget, Outcome, RelationTarget, Step, StepReport, Target, sql,
+};
 use crate::connect::Notice;
-use crate::queries::{ACTION_INVALID_INDEXES_SQL, ACTION_RELATION_SQL};
+use crate::queries::{ACTION_INVALID_INDEXES_SQL, ACTION_RELATION_SQL, ACTION_SESSION_SQL};
 use crate::sanitize::sanitized;
 
 /// Runs one step; the caller fills in the duration and journals it.
@@ -18,20 +20,13 @@ pub(super) async fn run(
     step: &Step,
     stop: &mut UnboundedReceiver<()>,
 ) -> StepReport {
-    let mut report = StepReport {
-        kind,
-        target: step.target.describe(),
-        sql: step.sql.clone(),
-        outcome: Outcome::Ok,
-        message: String::new(),
-        duration: Duration::ZERO,
-        notices: vec![],
-        output: vec![],
-        finished_at: SystemTime::now(),
-    };
+    let mut report = StepReport::new(kind, step.target.describe(), step.sql.clone());
     let result = match (kind, &step.target) {
-        (ActionKind::CancelBackend | ActionKind::TerminateBackend, Target::Backend(_)) => {
-            signal(executor, kind, step, stop, &mut report).await
+        (ActionKind::CancelBackend | ActionKind::TerminateBackend, Target::Backend(target)) => {
+            signal(executor, kind, step, target, stop, &mut report).await
+        }
+        (ActionKind::DropInvalidIndex, Target::Relation(target)) => {
+            drop_invalid(executor, target, stop, &mut report).await
         }
         (
             ActionKind::VacuumAnalyze | ActionKind::Analyze | ActionKind::ReindexConcurrently,
@@ -124,19 +119,32 @@ async fn signal(
     executor: &mut Executor,
     kind: ActionKind,
     step: &Step,
+    target: &BackendTarget,
     stop: &mut UnboundedReceiver<()>,
     report: &mut StepReport,
 ) -> Result<(), String> {
     let rows = simple(executor, kind, &step.sql, stop, report).await?;
     let answer = rows.first().and_then(|row| row.first().cloned().flatten());
     match answer.as_deref() {
-        None => {
-            report.outcome = Outcome::SessionEnded;
-            report.message = format!(
-                "session ended: {} is gone or now belongs to another session; nothing was sent",
-                step.target.describe()
-            );
-        }
+        None => match session_now(executor, kind, target).await? {
+            // The session is still there: the cancel was aimed at a query that ended.
+            Some(now) if kind == ActionKind::CancelBackend => {
+                report.outcome = Outcome::QueryEnded;
+                report.message = format!(
+                    "query already finished: pid {} {}; nothing was sent",
+                    target.pid,
+                    now.describe()
+                );
+            }
+            _ => {
+                report.outcome = Outcome::SessionEnded;
+                report.message = format!(
+                    "session ended: {} is gone or now belongs to another session; nothing \
+                     was sent",
+                    step.target.describe()
+                );
+            }
+        },
         Some("t") if report.outcome == Outcome::Ok => {
             report.message = if kind == ActionKind::TerminateBackend {
                 format!("{} terminated", step.target.describe())
@@ -154,6 +162,48 @@ async fn signal(
     Ok(())
 }
 
+/// What the session a signal was aimed at does now (same pid and backend_start).
+struct SessionNow {
+    state: Option<String>,
+    query_start: Option<SystemTime>,
+}
+
+impl SessionNow {
+    /// `is now idle` / `now runs another query (started 18:05:12.345 UTC)`.
+    fn describe(&self) -> String {
+        match (self.state.as_deref(), self.query_start) {
+            (Some("active"), Some(start)) => format!(
+                "now runs another query (started {} UTC)",
+                crate::timefmt::rfc3339_millis(start)
+                    .get(11..23)
+                    .unwrap_or_default()
+            ),
+            (Some(state), _) => format!("is now {}", sanitized(state)),
+            (None, _) => "has moved on".to_string(),
+        }
+    }
+}
+
+async fn session_now(
+    executor: &mut Executor,
+    kind: ActionKind,
+    target: &BackendTarget,
+) -> Result<Option<SessionNow>, String> {
+    let live = executor.connection(kind).await?;
+    let row = live
+        .client()
+        .query_opt(ACTION_SESSION_SQL, &[&target.pid, &target.backend_start])
+        .await
+        .map_err(|e| describe(&e))?;
+    row.map(|row| {
+        Ok(SessionNow {
+            state: row.try_get("state").map_err(|e| describe(&e))?,
+            query_start: row.try_get("query_start").map_err(|e| describe(&e))?,
+        })
+    })
+    .transpose()
+}
+
 /// The relation's real names, read by OID now: what the screen showed may be sanitized,
 /// renamed since, or gone.
 struct Resolved {
@@ -161,6 +211,10 @@ struct Resolved {
     name: String,
     relkind: String,
     table_oid: u32,
+    /// `None` for a table.
+    index_valid: Option<bool>,
+    /// A CREATE INDEX / REINDEX running on the index's table now.
+    index_build_pid: Option<i32>,
 }
 
 async fn resolve(executor: &mut Executor, kind: ActionKind, oid: u32) -> Result<Resolved, String> {
@@ -177,7 +231,44 @@ async fn resolve(executor: &mut Executor, kind: ActionKind, oid: u32) -> Result<
         name: get("relation_name")?,
         relkind: get("relkind")?,
         table_oid: row.try_get("table_oid").map_err(|e| describe(&e))?,
+        index_valid: row.try_get("index_valid").map_err(|e| describe(&e))?,
+        index_build_pid: row.try_get("index_build_pid").map_err(|e| describe(&e))?,
     })
+}
+
+/// `DROP INDEX CONCURRENTLY` of an index that is still invalid: never a valid one, never
+/// one while an index build runs on its table (the build may be about to make it valid).
+async fn drop_invalid(
+    executor: &mut Executor,
+    target: &RelationTarget,
+    stop: &mut UnboundedReceiver<()>,
+    report: &mut StepReport,
+) -> Result<(), String> {
+    let kind = ActionKind::DropInvalidIndex;
+    let index = resolve(executor, kind, target.oid).await?;
+    let name = sanitized(&sql::qualified(&index.schema, &index.name));
+    if index.relkind != "i" {
+        return Err(format!(
+            "{name} is not an index DROP INDEX CONCURRENTLY can drop (relkind {})",
+            index.relkind
+        ));
+    }
+    if index.index_valid != Some(false) {
+        return Err(format!("{name} is valid now: not dropped"));
+    }
+    if let Some(pid) = index.index_build_pid {
+        return Err(format!(
+            "an index build (pid {pid}) runs on the table of {name}: not dropped while it \
+             may still finish it"
+        ));
+    }
+    let text = sql::drop_index_concurrently(&index.schema, &index.name);
+    report.sql = text.clone();
+    simple(executor, kind, &text, stop, report).await?;
+    if report.outcome == Outcome::Ok {
+        report.message = format!("dropped invalid index {name}");
+    }
+    Ok(())
 }
 
 async fn maintain(
@@ -226,32 +317,36 @@ async fn maintain(
     let after = invalid_indexes(executor, kind, relation.table_oid)
         .await
         .unwrap_or_default();
-    let left: Vec<String> = after
+    let left: Vec<RelationTarget> = after
         .into_iter()
-        .filter(|(oid, _)| !before.iter().any(|(b, _)| b == oid))
-        .map(|(_, name)| name)
+        .filter(|index| !before.iter().any(|b| b.oid == index.oid))
         .collect();
     let mut message = match &result {
         Err(message) => message.clone(),
         Ok(_) => report.message.clone(),
     };
     if !left.is_empty() {
+        let names: Vec<String> = left
+            .iter()
+            .map(|index| sql::qualified(&index.schema, &index.name))
+            .collect();
         message.push_str(&format!(
             "; left invalid index {} (still updated on every write: DROP INDEX CONCURRENTLY it)",
-            left.join(", ")
+            names.join(", ")
         ));
     }
+    report.left_invalid = left;
     result.map(|_| ()).map_err(|_| message.clone())?;
     report.message = message;
     Ok(())
 }
 
-/// Invalid indexes of a table: (OID, display-safe qualified name).
+/// Invalid indexes of a table, by OID with display-safe (sanitized) names.
 async fn invalid_indexes(
     executor: &mut Executor,
     kind: ActionKind,
     table_oid: u32,
-) -> Result<Vec<(u32, String)>, String> {
+) -> Result<Vec<RelationTarget>, String> {
     let live = executor.connection(kind).await?;
     let rows = live
         .client()
@@ -263,7 +358,14 @@ async fn invalid_indexes(
             let oid: u32 = row.try_get("index_oid").map_err(|e| describe(&e))?;
             let schema: String = row.try_get("schema_name").map_err(|e| describe(&e))?;
             let name: String = row.try_get("index_name").map_err(|e| describe(&e))?;
-            Ok((oid, sanitized(&sql::qualified(&schema, &name))))
+            let table: String = row.try_get("table_name").map_err(|e| describe(&e))?;
+            Ok(RelationTarget {
+                oid,
+                schema: sanitized(&schema),
+                name: sanitized(&name),
+                size_bytes: None,
+                table: Some(sanitized(&table)),
+            })
         })
         .collect()
 }
