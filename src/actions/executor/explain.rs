@@ -1,10 +1,7 @@
 //! EXPLAIN of a session's query or a pg_stat_statements entry, planned safely.
 
-use std::error::Error;
-
-use bytes::BytesMut;
 use tokio::sync::mpsc::UnboundedReceiver;
-use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use tokio_postgres::SimpleQueryMessage;
 
 use super::steps::{absorb_notices, settle};
 use super::{Executor, describe, guarded};
@@ -86,12 +83,8 @@ pub(super) async fn explain(
     };
     let outcome = guarded(work, canceller, timeout, stop).await;
     absorb_notices(live.take_notices(), report);
-    let rows = settle(executor, outcome, report)?;
-    report.output = rows
-        .iter()
-        .filter_map(|row| row.try_get::<_, String>(0).ok())
-        .map(|line| sanitized(&line))
-        .collect();
+    let lines = settle(executor, outcome, report)?;
+    report.output = lines.iter().map(|line| sanitized(line)).collect();
     report.message = format!(
         "plan: {} lines (planned as role {})",
         report.output.len(),
@@ -156,35 +149,33 @@ fn same_database(same: Option<bool>) -> Result<(), String> {
     }
 }
 
-/// Prepares the EXPLAIN (the extended protocol's Parse refuses two statements in one
-/// string) and runs it with a NULL for every `$n` the server found. tokio-postgres checks
-/// the parameter count on the client, so a `$1` text with no values would fail with
-/// "expected 1 parameters but got 0"; with GENERIC_PLAN the values are not used.
+/// Prepares the EXPLAIN first: the extended protocol's Parse refuses a string holding
+/// two statements, and tells how many `$n` parameters the server found.
+///
+/// Without parameters it runs as prepared. With them (a GENERIC_PLAN of a normalized
+/// text), values cannot be bound: any bound value, even NULL, is folded into the plan as
+/// a constant (`id = $1` with NULL plans as `One-Time Filter: false`), and tokio-postgres
+/// refuses to send none ("expected 1 parameters but got 0"). So the very same string goes
+/// over the simple protocol, where the server leaves `$n` unbound; it is one statement,
+/// since the same parser has just accepted it as one.
 async fn plan(
     client: &tokio_postgres::Client,
     explain: &str,
-) -> Result<Vec<tokio_postgres::Row>, tokio_postgres::Error> {
+) -> Result<Vec<String>, tokio_postgres::Error> {
     let statement = client.prepare(explain).await?;
-    let nulls: Vec<&(dyn ToSql + Sync)> = statement
-        .params()
+    if statement.params().is_empty() {
+        let rows = client.query(&statement, &[]).await?;
+        return Ok(rows
+            .iter()
+            .filter_map(|row| row.try_get::<_, String>(0).ok())
+            .collect());
+    }
+    let messages = client.simple_query(explain).await?;
+    Ok(messages
         .iter()
-        .map(|_| &AnyNull as &(dyn ToSql + Sync))
-        .collect();
-    client.query(&statement, &nulls).await
-}
-
-/// SQL NULL of whatever type the server gave a parameter.
-#[derive(Debug)]
-struct AnyNull;
-
-impl ToSql for AnyNull {
-    fn to_sql(&self, _: &Type, _: &mut BytesMut) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
-        Ok(IsNull::Yes)
-    }
-
-    fn accepts(_: &Type) -> bool {
-        true
-    }
-
-    to_sql_checked!();
+        .filter_map(|message| match message {
+            SimpleQueryMessage::Row(row) => row.get(0).map(str::to_owned),
+            _ => None,
+        })
+        .collect())
 }

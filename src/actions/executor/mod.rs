@@ -212,9 +212,10 @@ impl Executor {
 
     /// A CONCURRENTLY command's wait for older transactions is a lock wait: with the
     /// ordinary lock_timeout it would give up after 5 s and leave an invalid index behind.
+    /// For those, no lock_timeout (0): the maintenance timeout alone bounds the wait.
     fn lock_timeout_for(&self, kind: ActionKind) -> Duration {
         if kind.waits_for_old_transactions() {
-            self.config.maintenance_timeout
+            Duration::ZERO
         } else {
             self.config.lock_timeout
         }
