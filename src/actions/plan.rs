@@ -224,3 +224,69 @@ fn check_generic(generic: bool, server_version_num: i32) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+
+    use super::*;
+    use crate::metrics::test_support::{SessionBuilder, session};
+
+    fn index() -> RelationTarget {
+        RelationTarget {
+            oid: 20,
+            schema: "public".into(),
+            name: "t_i".into(),
+            size_bytes: None,
+            table: Some("t".into()),
+        }
+    }
+
+    #[test]
+    fn the_reindex_dialog_names_the_oldest_open_transaction_of_this_database() {
+        let mut old = session(5).xact_age(7_200);
+        old.state = Some("idle in transaction".into());
+        old.application = "report-job".into();
+        let newer = session(6).xact_age(60);
+        // Older still, but elsewhere or not a client: REINDEX does not wait for them.
+        let mut other_db = session(7).xact_age(90_000);
+        other_db.database = Some("other".into());
+        let autovacuum = session(8)
+            .xact_age(90_000)
+            .backend_type("autovacuum worker");
+        let mut own = session(9).xact_age(90_000);
+        own.application = super::super::executor::APPLICATION_NAME.into();
+        let all = [newer, old, other_db, autovacuum, own];
+        let plan = reindex(index(), Some(&all), "db1");
+        assert_eq!(
+            plan.note.as_deref(),
+            Some(
+                "waits for every older transaction in this database to end; the oldest open \
+                 now: pid 5 (idle in transaction, open 2h, report-job, app)"
+            )
+        );
+        assert_eq!(
+            reindex(index(), Some(&[]), "db1").note.as_deref(),
+            Some("waits for every older transaction in this database to end (none open now)")
+        );
+        let mut hidden = session(10);
+        hidden.backend_start = None;
+        let unknown = reindex(index(), None, "db1");
+        assert!(
+            unknown
+                .note
+                .as_deref()
+                .is_some_and(|n| n.contains("unknown")),
+            "{:?}",
+            unknown.note
+        );
+        let with_hidden = reindex(index(), Some(&[hidden]), "db1");
+        assert!(
+            with_hidden
+                .note
+                .as_deref()
+                .is_some_and(|n| n.ends_with("1 session hidden from this role not counted")),
+            "{:?}",
+            with_hidden.note
+        );
+    }
+}

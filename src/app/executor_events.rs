@@ -50,12 +50,20 @@ fn on_report(app: &mut App, report: &StepReport) {
     let mut status = format!("{what}: {} ({took})", report.message);
     if let Some(left) = report.left_invalid.last() {
         app.invalid_left = Some(left.clone());
-        // The leftover and the key that removes it come first: a long server message
-        // after them may be cut on a narrow status line (the journal keeps it whole).
+        // What happened and the key that cleans up come first: the rest may be cut on a
+        // narrow status line (the journal's detail view shows it whole).
         let key = app.keymap.keys_for(Action::DropInvalidIndex).join("/");
+        let ended = if report.outcome == Outcome::Cancelled {
+            "stopped"
+        } else {
+            "failed"
+        };
         status = format!(
-            "{what} left invalid index {}.{}: {key} drops it · {}",
-            left.schema, left.name, report.message
+            "{} {ended}, {key} drops its leftover {}.{} · {what}: {}",
+            report.kind.title(),
+            left.schema,
+            left.name,
+            report.message
         );
     }
     if report.kind == ActionKind::DropInvalidIndex && report.outcome == Outcome::Ok {

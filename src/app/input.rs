@@ -179,6 +179,15 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
             if let Some((state, _)) = app.focused_table() {
                 state.toggle_mark();
             }
+            let count = app.tables.state(TableId::Activity).marked.len();
+            let keys = |action| app.keymap.keys_for(action).join("/");
+            let text = format!(
+                "{count} marked: {}/{} act on them, {} clears",
+                keys(Action::CancelBackend),
+                keys(Action::TerminateBackend),
+                keys(Action::Back)
+            );
+            app.set_status(text, false);
             app.rebuild_tables();
         }
         Action::Mark => {

@@ -13,6 +13,8 @@ mod tables;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_action_lanes;
+#[cfg(test)]
 mod tests_actions;
 pub mod views;
 

@@ -154,14 +154,7 @@ const SESSION_LINES: usize = 8;
 
 /// Every marked session with its query start: one line each, or packed when many.
 fn session_list<'a>(sessions: &[&BackendTarget], theme: &Theme, width: usize) -> Vec<Line<'a>> {
-    let mut lines = vec![label_line(
-        theme,
-        "Targets",
-        format!(
-            "{} marked sessions, each only if its pid and query are still the ones shown",
-            sessions.len()
-        ),
-    )];
+    let mut lines = Vec::new();
     let room = width.saturating_sub(LABEL_WIDTH);
     if sessions.len() <= SESSION_LINES {
         for b in sessions {
@@ -170,9 +163,10 @@ fn session_list<'a>(sessions: &[&BackendTarget], theme: &Theme, width: usize) ->
                 facts.push(b.application.clone());
             }
             facts.push(first_line(&b.query));
+            let label = if lines.is_empty() { "Target" } else { "" };
             lines.push(label_line(
                 theme,
-                "",
+                label,
                 format::truncate(&facts.join(" · "), room),
             ));
         }
@@ -188,7 +182,13 @@ fn session_list<'a>(sessions: &[&BackendTarget], theme: &Theme, width: usize) ->
             format!("pid {}{at}", b.pid)
         })
         .collect();
-    lines.extend(wrapped(theme, "", &packed.join(", "), Role::Text, width));
+    lines.extend(wrapped(
+        theme,
+        "Target",
+        &packed.join(", "),
+        Role::Text,
+        width,
+    ));
     lines
 }
 
