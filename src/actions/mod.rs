@@ -138,8 +138,8 @@ impl ActionKind {
             ActionKind::ResetStatements => "none (clears pg_stat_statements for everyone)",
             ActionKind::Explain => "ACCESS SHARE on the tables planned (read-only transaction)",
             ActionKind::DropInvalidIndex => {
-                "SHARE UPDATE EXCLUSIVE on the table, then ACCESS EXCLUSIVE on the index only \
-                 (reads and writes go on)"
+                "SHARE UPDATE EXCLUSIVE on the table and the index (reads and writes go on); \
+                 waits for transactions using the table"
             }
         }
     }

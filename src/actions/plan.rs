@@ -74,7 +74,8 @@ pub fn relation(kind: ActionKind, target: RelationTarget) -> Plan {
 /// note says so rather than "none".
 pub fn reindex(target: RelationTarget, sessions: Option<&[Session]>, database: &str) -> Plan {
     let mut plan = relation(ActionKind::ReindexConcurrently, target);
-    let waits = "waits for every older transaction in this database to end";
+    let waits = "waits for older transactions of this database that lock the table or hold a \
+                 snapshot";
     let mut note = match sessions.map(|all| oldest_transaction(all, database)) {
         Some(Some(oldest)) => format!(
             "{waits}; the oldest open now: {}",
@@ -260,13 +261,17 @@ mod tests {
         assert_eq!(
             plan.note.as_deref(),
             Some(
-                "waits for every older transaction in this database to end; the oldest open \
-                 now: pid 5 (idle in transaction, open 2h, report-job, app)"
+                "waits for older transactions of this database that lock the table or hold a \
+                 snapshot; the oldest open now: pid 5 (idle in transaction, open 2h, \
+                 report-job, app)"
             )
         );
         assert_eq!(
             reindex(index(), Some(&[]), "db1").note.as_deref(),
-            Some("waits for every older transaction in this database to end (none open now)")
+            Some(
+                "waits for older transactions of this database that lock the table or hold a \
+                 snapshot (none open now)"
+            )
         );
         let mut hidden = session(10);
         hidden.backend_start = None;

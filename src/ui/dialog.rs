@@ -247,6 +247,8 @@ fn target_lines<'a>(target: &Target, theme: &Theme, width: usize) -> Vec<Line<'a
             }
             match r.size_bytes {
                 Some(size) => text.push_str(&format!(" · ≈ {}", format::bytes(size))),
+                // An index left by a failed build has no estimate: say so, not "never vacuumed".
+                None if r.table.is_some() => text.push_str(" · size unknown"),
                 None => text.push_str(" · size not estimated yet (never vacuumed or analyzed)"),
             }
             vec![label_line(theme, "Target", text)]
@@ -364,14 +366,16 @@ pub fn render_output(app: &App, title: &str, lines: &[String], frame: &mut Frame
         .border_style(theme.style(Role::BorderFocused))
         .title(Span::styled(format!(" {title} "), theme.style(Role::Title)))
         .title_bottom(Span::styled(
-            " Esc back · j/k scroll · y copy plan ",
+            " Esc back · j/k scroll · y copy text and plan ",
             theme.style(Role::Muted),
         ));
     frame.render_widget(Clear, area);
     frame.render_widget(
+        // Wrapped, never cut: the planned text and long filter lines must read whole.
         Paragraph::new(text)
             .block(block)
-            .style(theme.style(Role::Dialog)),
+            .style(theme.style(Role::Dialog))
+            .wrap(Wrap { trim: false }),
         area,
     );
 }
