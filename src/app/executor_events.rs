@@ -66,7 +66,10 @@ fn on_report(app: &mut App, report: &StepReport) {
             report.message
         );
     }
-    if report.kind == ActionKind::DropInvalidIndex && report.outcome == Outcome::Ok {
+    // Dropped, or already gone: nothing left to offer. (Refused because it became valid
+    // or a build runs on its table: a later D says so again.)
+    let gone = report.outcome == Outcome::Ok || report.message.ends_with("no longer exists");
+    if report.kind == ActionKind::DropInvalidIndex && gone {
         app.invalid_left = None;
     }
     app.set_status(status, failed);
