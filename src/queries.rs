@@ -7,7 +7,7 @@
 
 pub const ACTION_INVALID_INDEXES_SQL: &str = include_str!("../queries/action_invalid_indexes.sql");
 pub const ACTION_RELATION_SQL: &str = include_str!("../queries/action_relation.sql");
-pub const ACTION_SESSION_QUERY_SQL: &str = include_str!("../queries/action_session_query.sql");
+pub const ACTION_SESSION_SQL: &str = include_str!("../queries/action_session.sql");
 pub const ACTION_STATEMENT_TEXT_SQL: &str = include_str!("../queries/action_statement_text.sql");
 pub const ACTIVITY_SQL: &str = include_str!("../queries/activity.sql");
 pub const ACTIVITY_13_SQL: &str = include_str!("../queries/activity_13.sql");
@@ -46,7 +46,7 @@ pub const WRAPAROUND_TABLES_SQL: &str = include_str!("../queries/wraparound_tabl
 pub const ALL: &[(&str, &str)] = &[
     ("action_invalid_indexes.sql", ACTION_INVALID_INDEXES_SQL),
     ("action_relation.sql", ACTION_RELATION_SQL),
-    ("action_session_query.sql", ACTION_SESSION_QUERY_SQL),
+    ("action_session.sql", ACTION_SESSION_SQL),
     ("action_statement_text.sql", ACTION_STATEMENT_TEXT_SQL),
     ("activity.sql", ACTIVITY_SQL),
     ("activity_13.sql", ACTIVITY_13_SQL),

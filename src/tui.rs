@@ -115,20 +115,20 @@ pub async fn run_on(
                 .collect()
         })
         .unwrap_or_default();
-    // Read-only mode never opens the action connection at all. The executor needs the
-    // server version (EXPLAIN's variant): when the server was down at start, it starts
-    // with the first snapshot that has it.
-    let mut executor_config = (!read_only).then(|| {
+    // Read-only mode never opens the action connection at all (`for_live_view`). The
+    // executor needs the server version (EXPLAIN's variant): when the server was down at
+    // start, it starts with the first snapshot that has it.
+    let mut executor_config = {
         let mut config = ExecutorConfig::new(action_params, 0);
         config.lock_timeout = settings.actions.lock_timeout;
         config.statement_timeout = settings.actions.statement_timeout;
         config.maintenance_timeout = settings.actions.maintenance_timeout;
         config.journal = journal;
-        config
-    });
+        Some(config)
+    };
     let (mut executor, mut executor_events) = (None, None);
     if let Some(version) = server_version_num {
-        (executor, executor_events) = start_executor(&mut executor_config, version);
+        (executor, executor_events) = start_executor(&mut executor_config, read_only, version);
     }
     let (mut snapshots, commands) = poller::spawn_poller(poller);
 
@@ -185,7 +185,7 @@ pub async fn run_on(
                             && executor.is_none()
                         {
                             (executor, executor_events) =
-                                start_executor(&mut executor_config, caps.server_version_num);
+                                start_executor(&mut executor_config, read_only, caps.server_version_num);
                         }
                         Event::Snapshot(Box::new(snapshot))
                     }
@@ -207,14 +207,14 @@ pub async fn run_on(
                     let _ = commands.send(command);
                 }
                 Effect::Copy(text) => copy_to_clipboard(&text),
-                Effect::RunAction(plan) => {
+                Effect::RunAction { id, plan } => {
                     if let Some(executor) = &executor {
-                        executor.run(*plan);
+                        executor.run(id, *plan);
                     }
                 }
-                Effect::StopAction => {
+                Effect::StopAction(id) => {
                     if let Some(executor) = &executor {
-                        executor.stop();
+                        executor.stop(id);
                     }
                 }
                 Effect::Bell => {
@@ -236,9 +236,10 @@ pub async fn run_on(
 }
 
 /// Starts the action executor once, for a server of `server_version_num`; nothing in
-/// read-only mode (no config) or when it already runs.
+/// read-only mode or when it already runs (the config was taken).
 fn start_executor(
     config: &mut Option<ExecutorConfig>,
+    read_only: bool,
     server_version_num: i32,
 ) -> (
     Option<executor::ExecutorHandle>,
@@ -247,8 +248,10 @@ fn start_executor(
     match config.take() {
         Some(mut config) => {
             config.server_version_num = server_version_num;
-            let (handle, events) = executor::spawn(config);
-            (Some(handle), Some(events))
+            match executor::for_live_view(read_only, config) {
+                Some((handle, events)) => (Some(handle), Some(events)),
+                None => (None, None),
+            }
         }
         None => (None, None),
     }

@@ -1,67 +1,111 @@
 //! The action keys end to end on a real server: the App (fed real polls) turns keys into
-//! dialogs and confirmed plans, the executor runs them. In read-only mode the same keys
-//! send nothing, which pg_stat_statements confirms; the same script without read-only is
-//! the control that shows the check would see the statements.
+//! dialogs and confirmed plans, and every effect goes to the executor exactly as the live
+//! view wires it (`executor::for_live_view`). In read-only mode the same keys must reach
+//! the server with nothing at all: the check counts, on the server, every statement the
+//! action connections' own role completed (pg_stat_statements by role, whatever the
+//! statement) and every backend named `pgpulse actions`; the same script without
+//! read-only is the control that shows the count sees them.
 
 mod common;
 
 use std::time::{Duration, SystemTime};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use pgpulse::actions::executor::{Executor, ExecutorConfig};
+use pgpulse::actions::executor::{self, ExecutorConfig, ExecutorEvent, ExecutorHandle};
 use pgpulse::app::table::RowId;
 use pgpulse::app::{App, Effect, Event, Mode, TableId};
 use pgpulse::keymap::Keymap;
 use pgpulse::poller::{Poller, PollerConfig};
 use pgpulse::theme::Theme;
-use tokio::sync::mpsc;
+use tokio::sync::mpsc::UnboundedReceiver;
 
-use common::live::{backend_pid, eventually, exec, monitor_db, must, spawn_sql};
-
-/// The statements an action sends, as pg_stat_statements records them.
-const ACTION_PATTERNS: &str = "query ~* '^(VACUUM|ANALYZE|REINDEX|EXPLAIN)' \
-     OR query ILIKE '%pg_cancel_backend%' OR query ILIKE '%pg_terminate_backend%' \
-     OR query ILIKE 'INSERT INTO database_statistics_snapshot%' \
-     OR query ILIKE '%pg_stat_statements_reset%'";
+use common::live::{WAIT, backend_pid, eventually, exec, monitor_db, must, spawn_sql};
 
 fn key(c: char) -> Event {
     Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
-/// Presses `keys` on `screen` (a digit); each action key is confirmed with `y` when a
-/// dialog opens. Returns the confirmed plans' effects.
-fn script(app: &mut App, screen: char, keys: &str) -> Vec<Effect> {
-    let mut effects = app.update(key(screen));
+/// The executor the live view would have, and its events.
+type Wiring = Option<(ExecutorHandle, UnboundedReceiver<ExecutorEvent>)>;
+
+/// Presses `keys` on `screen` (a digit); each dialog that opens is confirmed with `y`.
+/// Every effect goes where the live view sends it; a started action is awaited (its
+/// events fed back to the App) before the next key. Returns how many plans were started.
+async fn script(app: &mut App, wiring: &mut Wiring, screen: char, keys: &str) -> usize {
+    let mut started = 0;
+    app.update(key(screen));
     for c in keys.chars() {
-        effects.extend(app.update(key(c)));
+        let mut effects = app.update(key(c));
         if matches!(app.mode, Mode::Dialog(_)) {
             effects.extend(app.update(key('y')));
         }
-        // One action at a time: pretend it finished so the next key is not refused.
-        app.running = None;
+        for effect in effects {
+            let Effect::RunAction { id, plan } = effect else {
+                continue;
+            };
+            started += 1;
+            let Some((handle, events)) = wiring.as_mut() else {
+                continue;
+            };
+            handle.run(id, *plan);
+            loop {
+                let event = tokio::time::timeout(WAIT, events.recv()).await;
+                let event = must(event, "the action to end").unwrap_or_else(|| {
+                    panic!("the executor stopped");
+                });
+                let done = event == ExecutorEvent::Done { id };
+                app.update(Event::Executor(event));
+                if done {
+                    break;
+                }
+            }
+        }
+        // EXPLAIN opens its output view: back to the screen for the next key.
+        if matches!(app.mode, Mode::Output { .. }) {
+            app.update(Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+        }
     }
-    effects
+    started
 }
 
-async fn action_statements(client: &tokio_postgres::Client) -> i64 {
-    let sql = format!(
-        "SELECT count(*) FROM pg_stat_statements s \
-         JOIN pg_database d ON d.oid = s.dbid AND d.datname = current_database() \
-         WHERE {ACTION_PATTERNS}"
+/// Statements the role completed anywhere on the server, and its backends named like
+/// pgpulse's action connections. Independent of what the test saw being planned.
+async fn sent_by(client: &tokio_postgres::Client, role: &str) -> (i64, i64) {
+    let statements = must(
+        client
+            .query_one(
+                "SELECT coalesce(sum(s.calls), 0)::int8 FROM pg_stat_statements s
+                   JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = $1",
+                &[&role],
+            )
+            .await,
+        "counting the role's statements",
     );
-    let row = must(
-        client.query_one(&sql, &[]).await,
-        "counting action statements",
+    let backends = must(
+        client
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity
+                  WHERE usename = $1 AND application_name = $2",
+                &[&role, &executor::APPLICATION_NAME],
+            )
+            .await,
+        "counting action connections",
     );
-    row.get(0)
+    (statements.get(0), backends.get(0))
 }
 
-async fn run_script(read_only: bool) -> (usize, i64) {
-    let db = common::shared().create_database().await;
+/// Runs every action key once through the App and the live view's wiring; the actions
+/// connect as `role` (a superuser of its own, so its statements can be told apart).
+/// Returns the plans started and what the server saw from `role`.
+async fn run_script(read_only: bool, role: &str) -> (usize, (i64, i64)) {
+    let server = common::shared();
+    server.create_role(role, None, "SUPERUSER").await;
+    let db = server.create_database().await;
     let owner = db.client().await;
     exec(
         &owner,
-        "CREATE TABLE orders (id int PRIMARY KEY, note text) WITH (autovacuum_enabled = off);
+        "CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+         CREATE TABLE orders (id int PRIMARY KEY, note text) WITH (autovacuum_enabled = off);
          INSERT INTO orders SELECT g, 'n' FROM generate_series(1, 100) g;",
     )
     .await;
@@ -78,11 +122,20 @@ async fn run_script(read_only: bool) -> (usize, i64) {
     let sleeper = db.client().await;
     let sleeper_pid = backend_pid(&sleeper).await;
     let _sleeping = spawn_sql(sleeper, "SELECT pg_sleep(30)".into());
-    exec(&owner, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements").await;
 
     let (session, caps) = monitor_db(&db).await;
     let version = caps.server_version_num;
-    let params = session.params().clone();
+    let params = must(
+        pgpulse::conninfo::resolve_from_process(
+            pgpulse::conninfo::Flags::default(),
+            Some(format!(
+                "host=127.0.0.1 port={} dbname={} user={role} sslmode=disable",
+                server.port(),
+                db.name
+            )),
+        ),
+        "action conninfo",
+    );
     let mut poller = Poller::new(session, caps, PollerConfig::default());
     let mut app = App::new(
         "test".into(),
@@ -93,66 +146,60 @@ async fn run_script(read_only: bool) -> (usize, i64) {
     );
     app.read_only = read_only;
     app.update(Event::Resize(160, 48));
-    eventually("the sleeper on screen", async || {
+    eventually("the sleeper and the tables on screen", async || {
         let snapshot = poller.poll_once().await;
         let seen = snapshot.activity.as_ref().is_ok_and(|all| {
             all.iter()
                 .any(|s| s.pid == sleeper_pid && s.state.as_deref() == Some("active"))
-        });
+        }) && snapshot.slow.is_some();
         app.update(Event::Snapshot(Box::new(snapshot)));
         if seen { Ok(()) } else { Err("not yet".into()) }
     })
     .await;
+    let mut wiring = executor::for_live_view(read_only, ExecutorConfig::new(params, version));
     // The server is shared with other tests: aim at the sleeper, never at the first row.
     app.tables.state_mut(TableId::Activity).selected_id = Some(RowId::Pid(sleeper_pid));
-    let mut effects = script(&mut app, '2', "ce");
-    effects.extend(script(&mut app, '3', "X"));
-    effects.extend(script(&mut app, '7', "va"));
-    effects.extend(script(&mut app, '6', "R"));
-    effects.extend(script(&mut app, '1', "S"));
+    let mut started = script(&mut app, &mut wiring, '2', "ce").await;
+    started += script(&mut app, &mut wiring, '3', "X").await;
+    started += script(&mut app, &mut wiring, '7', "va").await;
+    started += script(&mut app, &mut wiring, '6', "R").await;
+    started += script(&mut app, &mut wiring, '1', "S").await;
     // Terminate last: it ends the sleeper.
     assert_eq!(
         app.tables.state(TableId::Activity).selected_id,
         Some(RowId::Pid(sleeper_pid)),
         "the selection must still be the sleeper"
     );
-    effects.extend(script(&mut app, '2', "K"));
-    let plans: Vec<_> = effects
-        .into_iter()
-        .filter_map(|e| match e {
-            Effect::RunAction(plan) => Some(plan),
-            _ => None,
-        })
-        .collect();
-    let mut executor = Executor::new(ExecutorConfig::new(params, version));
-    let (_stop_tx, mut stop) = mpsc::unbounded_channel();
-    for plan in &plans {
-        executor.run(plan, &mut stop).await;
-    }
+    started += script(&mut app, &mut wiring, '2', "K").await;
     // pg_stat_statements entries are written when each statement ends: already done.
-    (plans.len(), action_statements(&owner).await)
+    (started, sent_by(&owner, role).await)
 }
 
 #[tokio::test]
 async fn read_only_mode_sends_no_statement() {
-    let (plans, sent) = run_script(true).await;
+    let (plans, (statements, connections)) = run_script(true, "actions_read_only").await;
     assert_eq!(plans, 0, "read-only mode confirmed actions");
     assert_eq!(
-        sent, 0,
-        "read-only mode sent action statements to the server"
+        statements, 0,
+        "read-only mode: the action role completed statements on the server"
     );
+    assert_eq!(connections, 0, "read-only mode opened an action connection");
 }
 
 #[tokio::test]
 async fn the_same_keys_without_read_only_do_send_them() {
-    let (plans, sent) = run_script(false).await;
+    let (plans, (statements, connections)) = run_script(false, "actions_writable").await;
     // c, e, X, v, a, R, S, K: every key found its target.
     assert_eq!(
         plans, 8,
         "every action key should have produced one confirmed plan"
     );
     assert!(
-        sent >= 5,
-        "only {sent} action statements reached pg_stat_statements"
+        statements >= 8,
+        "only {statements} statements of the action role reached pg_stat_statements"
+    );
+    assert!(
+        connections >= 1,
+        "the lanes keep their action connections open"
     );
 }

@@ -1,219 +1,25 @@
 //! The action executor against a real server, as a DBA would use it: cancel and terminate
-//! hit exactly the session that was on screen (never a reused pid), maintenance runs on
-//! the relation by OID whatever its name, the server's refusals and warnings reach the
-//! report, a stop cancels on the server, the journal records each step without the
-//! password, and EXPLAIN never runs anything but EXPLAIN.
+//! hit exactly the session (and, for cancel, the query) that was on screen, never a reused
+//! pid or the next query; maintenance runs on the relation by OID whatever its name; the
+//! server's refusals and warnings reach the report; a stop cancels on the server; the
+//! journal records each step without the password. EXPLAIN is in `explain_live.rs`, the
+//! lanes and busy-server REINDEX in `action_lanes_live.rs`.
 
 mod common;
 
 use std::time::{Duration, SystemTime};
 
-use common::live::{
-    WAIT, backend_pid, eventually, exec, finished, monitor, monitor_db, must, spawn_sql,
+use common::actions::{
+    Background, CancelCountingSession, active_session, config, conninfo_as, index_state, oid_of,
+    relation_target, run, run_one, server_version, superuser_config,
 };
-use common::{TestDb, quote_ident};
-use pgpulse::actions::executor::{self, Executor, ExecutorConfig, ExecutorEvent};
+use common::live::{WAIT, eventually, exec, finished, monitor, monitor_db, must};
+use common::quote_ident;
+use pgpulse::actions::executor::{self, Executor, ExecutorEvent};
 use pgpulse::actions::journal::Journal;
-use pgpulse::actions::{
-    ActionKind, BackendTarget, Outcome, Plan, RelationTarget, StatementTarget, Step, StepReport,
-    Target, plan, sql,
-};
-use pgpulse::collector::collect_activity;
-use pgpulse::conninfo::{self, ConnParams, Flags};
-use pgpulse::probe::Capabilities;
+use pgpulse::actions::{ActionKind, BackendTarget, Outcome, Plan, Step, Target, plan, sql};
 use pgpulse::sanitize::sanitized;
-use pgpulse::session::MonitorSession;
-use pgpulse::snapshot::Session;
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
-use tokio_postgres::{CancelToken, Client, NoTls};
-
-// ---------------------------------------------------------------------------------------
-// Helpers
-// ---------------------------------------------------------------------------------------
-
-/// TCP conninfo for `db` as `user`: trust on 127.0.0.1, scram for `password_users`.
-fn conninfo_as(db: &TestDb<'_>, user: &str, password: Option<&str>) -> String {
-    let mut conninfo = format!(
-        "host=127.0.0.1 port={} dbname={} user={user} sslmode=disable",
-        db.server.port(),
-        db.name
-    );
-    if let Some(password) = password {
-        conninfo.push_str(&format!(" password={password}"));
-    }
-    conninfo
-}
-
-fn params(conninfo: String) -> ConnParams {
-    must(
-        conninfo::resolve_from_process(Flags::default(), Some(conninfo)),
-        "resolving conninfo",
-    )
-}
-
-/// An executor configuration with the defaults, connecting with `conninfo`.
-fn config(conninfo: String, server_version_num: i32) -> ExecutorConfig {
-    ExecutorConfig::new(params(conninfo), server_version_num)
-}
-
-/// The superuser's executor configuration for `db`.
-fn superuser_config(db: &TestDb<'_>, server_version_num: i32) -> ExecutorConfig {
-    config(db.conninfo(), server_version_num)
-}
-
-/// A client connected with `conninfo` (bounded), its connection task spawned.
-async fn connect_with(conninfo: &str) -> Client {
-    let connecting = tokio::time::timeout(WAIT, tokio_postgres::connect(conninfo, NoTls));
-    let (client, connection) = must(
-        must(connecting.await, "connecting timed out"),
-        &format!("connecting with {conninfo}"),
-    );
-    tokio::spawn(connection);
-    client
-}
-
-async fn server_version(client: &Client) -> i32 {
-    must(
-        client
-            .query_one("SELECT current_setting('server_version_num')::int", &[])
-            .await,
-        "server_version_num",
-    )
-    .get(0)
-}
-
-/// Runs a plan to its end with no stop pressed, bounded by [`WAIT`].
-async fn run(executor: &mut Executor, plan: &Plan) -> Vec<StepReport> {
-    let (_stop_tx, mut stop) = mpsc::unbounded_channel();
-    must(
-        tokio::time::timeout(WAIT, executor.run(plan, &mut stop)).await,
-        "the action did not finish",
-    )
-}
-
-/// Runs a one-step plan on a fresh executor and returns its report.
-async fn run_one(config: ExecutorConfig, plan: &Plan) -> StepReport {
-    let mut executor = Executor::new(config);
-    let mut reports = run(&mut executor, plan).await;
-    assert_eq!(reports.len(), 1, "one step, one report: {reports:#?}");
-    reports.remove(0)
-}
-
-/// What the Activity screen shows for `pid` once it is running something containing
-/// `needle`.
-async fn active_session(
-    session: &mut MonitorSession,
-    caps: &Capabilities,
-    pid: i32,
-    needle: &str,
-) -> Session {
-    eventually(&format!("pid {pid} running {needle:?}"), async || {
-        let all = collect_activity(session, caps)
-            .await
-            .map_err(|e| e.to_string())?;
-        match all.into_iter().find(|s| s.pid == pid) {
-            Some(s) if s.state.as_deref() == Some("active") && s.query.contains(needle) => Ok(s),
-            Some(s) => Err(format!("{s:#?}")),
-            None => Err(format!("pid {pid} not in pg_stat_activity")),
-        }
-    })
-    .await
-}
-
-/// What the Activity screen shows for `pid` once `ready` holds.
-async fn session_where(
-    session: &mut MonitorSession,
-    caps: &Capabilities,
-    pid: i32,
-    ready: impl Fn(&Session) -> bool,
-) -> Session {
-    eventually(&format!("pid {pid} on the Activity screen"), async || {
-        let all = collect_activity(session, caps)
-            .await
-            .map_err(|e| e.to_string())?;
-        match all.into_iter().find(|s| s.pid == pid) {
-            Some(s) if ready(&s) => Ok(s),
-            Some(s) => Err(format!("{s:#?}")),
-            None => Err(format!("pid {pid} not in pg_stat_activity")),
-        }
-    })
-    .await
-}
-
-/// A statement left running in another session.
-struct Background {
-    pid: i32,
-    cancel: CancelToken,
-    task: JoinHandle<Result<(), tokio_postgres::Error>>,
-}
-
-impl Background {
-    async fn start(client: Client, sql: &str) -> Background {
-        let pid = backend_pid(&client).await;
-        let cancel = client.cancel_token();
-        let task = spawn_sql(client, sql.to_string());
-        Background { pid, cancel, task }
-    }
-
-    /// Asserts the statement still runs: it does not end within a short grace and its
-    /// session is still active in pg_stat_activity (as `observer` sees it).
-    async fn assert_still_running(&mut self, observer: &Client, what: &str) {
-        let early = tokio::time::timeout(Duration::from_millis(300), &mut self.task).await;
-        assert!(
-            early.is_err(),
-            "{what}: the target's statement ended: {early:?}"
-        );
-        let row = must(
-            observer
-                .query_opt(
-                    "SELECT state FROM pg_stat_activity WHERE pid = $1",
-                    &[&self.pid],
-                )
-                .await,
-            "state of the target",
-        );
-        let state: Option<String> = row.and_then(|r| r.get(0));
-        assert_eq!(
-            state.as_deref(),
-            Some("active"),
-            "{what}: pid {} is no longer running its statement",
-            self.pid
-        );
-    }
-
-    /// Cancels the statement (cleanup) and returns how it ended.
-    async fn cancel(self) -> Result<(), String> {
-        must(self.cancel.cancel_query(NoTls).await, "cancelling");
-        finished(self.task).await
-    }
-}
-
-/// A relation target as the screen has it: sanitized names, identity by OID.
-fn relation_target(oid: u32, schema: &str, name: &str) -> RelationTarget {
-    RelationTarget {
-        oid,
-        schema: sanitized(schema),
-        name: sanitized(name),
-        size_bytes: None,
-        table: None,
-    }
-}
-
-/// The OID of `schema`.`name`, looked up by the raw names.
-async fn oid_of(client: &Client, schema: &str, name: &str) -> u32 {
-    let row = must(
-        client
-            .query_one(
-                "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                  WHERE n.nspname = $1 AND c.relname = $2",
-                &[&schema, &name],
-            )
-            .await,
-        &format!("OID of {schema:?}.{name:?}"),
-    );
-    row.get(0)
-}
+use tokio_postgres::Client;
 
 /// (vacuum_count, analyze_count, last_vacuum set, last_analyze set) of a table.
 async fn maintenance_counts(client: &Client, table_oid: u32) -> (i64, i64, bool, bool) {
@@ -229,34 +35,6 @@ async fn maintenance_counts(client: &Client, table_oid: u32) -> (i64, i64, bool,
         "pg_stat_user_tables",
     );
     (row.get(0), row.get(1), row.get(2), row.get(3))
-}
-
-/// (OID, relfilenode, indisvalid) of the index named `name` in `schema`, if any.
-async fn index_state(client: &Client, schema: &str, name: &str) -> Option<(u32, u32, bool)> {
-    let row = must(
-        client
-            .query_opt(
-                "SELECT c.oid, c.relfilenode, i.indisvalid
-                   FROM pg_class c
-                   JOIN pg_namespace n ON n.oid = c.relnamespace
-                   JOIN pg_index i ON i.indexrelid = c.oid
-                  WHERE n.nspname = $1 AND c.relname = $2",
-                &[&schema, &name],
-            )
-            .await,
-        "index state",
-    );
-    row.map(|r| (r.get(0), r.get(1), r.get(2)))
-}
-
-async fn table_exists(client: &Client, name: &str) -> bool {
-    let row = must(
-        client
-            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&name])
-            .await,
-        "to_regclass",
-    );
-    row.get(0)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -342,7 +120,8 @@ async fn a_pid_now_used_by_another_session_is_not_signalled() {
     let db = common::shared().create_database().await;
     let (mut session, caps) = monitor_db(&db).await;
     let observer = db.client().await;
-    let mut victim = Background::start(db.client().await, "SELECT pg_sleep(60)").await;
+    let mut victim =
+        CancelCountingSession::start(&observer, db.client().await, "reused_pid_cancels").await;
     let real = active_session(&mut session, &caps, victim.pid, "pg_sleep(60)").await;
 
     // What the screen showed was an earlier session with the same pid: same pid, another
@@ -364,10 +143,68 @@ async fn a_pid_now_used_by_another_session_is_not_signalled() {
             report.message
         );
         victim
-            .assert_still_running(&observer, &format!("{} of a reused pid", kind.name()))
+            .assert_no_signal_reached(&observer, &format!("{} of a reused pid", kind.name()))
             .await;
     }
-    assert_eq!(victim.cancel().await, Err("57014".into()));
+    victim.end(&observer).await;
+}
+
+#[tokio::test]
+async fn a_cancel_confirmed_after_the_query_on_screen_ended_does_not_hit_the_next_one() {
+    let db = common::shared().create_database().await;
+    let (mut session, caps) = monitor_db(&db).await;
+    let observer = db.client().await;
+    let client = db.client().await;
+    let pid = common::live::backend_pid(&client).await;
+    let cancel_first = client.cancel_token();
+    let first = tokio::spawn(async move {
+        let outcome = client
+            .batch_execute("SELECT pg_sleep(60) AS first_query")
+            .await;
+        (client, outcome)
+    });
+    let on_screen = active_session(&mut session, &caps, pid, "first_query").await;
+    let plan = must(
+        plan::signal(ActionKind::CancelBackend, &[&on_screen], None),
+        "cancel plan",
+    );
+    assert!(
+        plan.steps[0].sql.contains("AND query_start = '"),
+        "the dialog's SQL names the query: {}",
+        plan.steps[0].sql
+    );
+
+    // Before the DBA confirms, the first query ends and the session runs the next one.
+    must(
+        cancel_first.cancel_query(tokio_postgres::NoTls).await,
+        "ending the first query",
+    );
+    let (client, outcome) = must(
+        must(
+            tokio::time::timeout(WAIT, first).await,
+            "the first query to end",
+        ),
+        "the first query's task",
+    );
+    assert!(
+        outcome.is_err(),
+        "the first query was cancelled by the test"
+    );
+    let mut next = CancelCountingSession::start(&observer, client, "next_query_cancels").await;
+    assert_eq!(next.pid, pid, "the same session runs the next query");
+
+    let report = run_one(superuser_config(&db, caps.server_version_num), &plan).await;
+    assert_eq!(report.outcome, Outcome::QueryEnded, "{report:#?}");
+    assert!(
+        report.message.starts_with(&format!(
+            "query already finished: pid {pid} now runs another query"
+        )) && report.message.ends_with("nothing was sent"),
+        "{}",
+        report.message
+    );
+    next.assert_no_signal_reached(&observer, "a cancel of a finished query")
+        .await;
+    next.end(&observer).await;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -719,9 +556,10 @@ async fn cancelling_another_roles_query_without_pg_signal_backend_is_refused() {
         .await;
     server.create_role("busy_user", None, "").await;
     let observer = db.client().await;
-    let mut victim = Background::start(
-        connect_with(&conninfo_as(&db, "busy_user", None)).await,
-        "SELECT pg_sleep(60)",
+    let mut victim = CancelCountingSession::start(
+        &observer,
+        common::actions::connect_with(&conninfo_as(&db, "busy_user", None)).await,
+        "refused_cancels",
     )
     .await;
 
@@ -750,9 +588,9 @@ async fn cancelling_another_roles_query_without_pg_signal_backend_is_refused() {
     assert!(report.message.contains("42501"), "{}", report.message);
     assert!(!report.message.contains('\n'), "{:?}", report.message);
     victim
-        .assert_still_running(&observer, "a refused cancel")
+        .assert_no_signal_reached(&observer, "a refused cancel")
         .await;
-    assert_eq!(victim.cancel().await, Err("57014".into()));
+    victim.end(&observer).await;
 }
 
 #[tokio::test]
@@ -767,7 +605,8 @@ async fn terminating_a_superusers_session_without_superuser_gives_the_reason_in_
         )
         .await;
     let observer = db.client().await;
-    let mut victim = Background::start(db.client().await, "SELECT pg_sleep(60)").await;
+    let mut victim =
+        CancelCountingSession::start(&observer, db.client().await, "refused_terminates").await;
     let (mut session, caps) = monitor(conninfo_as(&db, "signaller", None)).await;
     let on_screen = active_session(&mut session, &caps, victim.pid, "pg_sleep(60)").await;
 
@@ -788,9 +627,9 @@ async fn terminating_a_superusers_session_without_superuser_gives_the_reason_in_
     );
     assert!(!report.message.contains('\n'), "{:?}", report.message);
     victim
-        .assert_still_running(&observer, "a refused terminate")
+        .assert_no_signal_reached(&observer, "a refused terminate")
         .await;
-    assert_eq!(victim.cancel().await, Err("57014".into()));
+    victim.end(&observer).await;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -878,11 +717,14 @@ async fn stop_cancels_a_blocked_vacuum_on_the_server_and_skips_the_rest_of_the_p
         sql: sql::vacuum_analyze("public", name),
         target: Target::Relation(relation_target(oid, "public", name)),
     };
-    handle.run(Plan {
-        kind: ActionKind::VacuumAnalyze,
-        steps: vec![target(queue, "queue_items"), target(other, "other_items")],
-        note: None,
-    });
+    handle.run(
+        1,
+        Plan {
+            kind: ActionKind::VacuumAnalyze,
+            steps: vec![target(queue, "queue_items"), target(other, "other_items")],
+            note: None,
+        },
+    );
 
     let blocked = "SELECT pid FROM pg_stat_activity
                     WHERE datname = current_database() AND application_name = 'pgpulse actions'
@@ -897,13 +739,14 @@ async fn stop_cancels_a_blocked_vacuum_on_the_server_and_skips_the_rest_of_the_p
     })
     .await;
 
-    handle.stop();
+    assert!(handle.stop(1), "plan 1 is running: the stop is sent");
     let mut reports = Vec::new();
     loop {
         let event = tokio::time::timeout(WAIT, events.recv()).await;
         match must(event, "the stopped plan to report") {
-            Some(ExecutorEvent::Step(report)) => reports.push(*report),
-            Some(ExecutorEvent::Done) => break,
+            Some(ExecutorEvent::Started { .. }) => {}
+            Some(ExecutorEvent::Step { report, .. }) => reports.push(*report),
+            Some(ExecutorEvent::Done { .. }) => break,
             None => panic!("the executor task ended"),
         }
     }
@@ -941,17 +784,25 @@ async fn stop_cancels_a_blocked_vacuum_on_the_server_and_skips_the_rest_of_the_p
         "the second step was not run"
     );
 
-    // The executor goes on with the next plan.
-    handle.run(plan::relation(
-        ActionKind::VacuumAnalyze,
-        relation_target(queue, "public", "queue_items"),
-    ));
-    let event = must(
-        tokio::time::timeout(WAIT, events.recv()).await,
-        "the next plan",
+    // The executor goes on with the next plan; a late stop of plan 1 does not reach it.
+    handle.run(
+        2,
+        plan::relation(
+            ActionKind::VacuumAnalyze,
+            relation_target(queue, "public", "queue_items"),
+        ),
     );
-    let Some(ExecutorEvent::Step(report)) = event else {
-        panic!("{event:?}");
+    assert!(!handle.stop(1), "plan 1 has ended: nothing to stop");
+    let report = loop {
+        let event = must(
+            tokio::time::timeout(WAIT, events.recv()).await,
+            "the next plan",
+        );
+        match event {
+            Some(ExecutorEvent::Step { id: 2, report }) => break report,
+            Some(ExecutorEvent::Started { id: 2, .. }) => {}
+            other => panic!("{other:?}"),
+        }
     };
     assert_eq!(report.outcome, Outcome::Ok, "{report:#?}");
 }
@@ -1000,7 +851,9 @@ async fn every_step_is_journaled_as_one_json_line_without_the_password() {
                 user: Some("someone".into()),
                 application: "app".into(),
                 query_age: None,
+                query_start: None,
                 query: "SELECT 1".into(),
+                raw_query: "SELECT 1".into(),
             }),
         }],
         note: None,
@@ -1081,253 +934,4 @@ async fn every_step_is_journaled_as_one_json_line_without_the_password() {
         lines[2]
     );
     assert_eq!(Journal::at(&path).recent(10).len(), 3);
-}
-
-// ---------------------------------------------------------------------------------------
-// EXPLAIN
-// ---------------------------------------------------------------------------------------
-
-/// The pg_stat_statements entry of this database whose text is `text`.
-async fn statement(client: &Client, text: &str) -> StatementTarget {
-    eventually(&format!("{text:?} in pg_stat_statements"), async || {
-        let row = client
-            .query_opt(
-                "SELECT s.userid, s.dbid, s.queryid, s.query FROM pg_stat_statements s
-                  JOIN pg_database d ON d.oid = s.dbid AND d.datname = current_database()
-                  WHERE s.query = $1",
-                &[&text],
-            )
-            .await
-            .map_err(|e| e.to_string())?;
-        let row = row.ok_or("not there yet")?;
-        Ok(StatementTarget {
-            userid: row.get(0),
-            dbid: row.get(1),
-            queryid: row.get(2),
-            text: sanitized(&row.get::<_, String>(3)),
-        })
-    })
-    .await
-}
-
-#[tokio::test]
-async fn explain_of_a_normalized_statement_needs_postgresql_16() {
-    let db = common::shared().create_database().await;
-    let client = db.client().await;
-    let version = server_version(&client).await;
-    assert!(version < 160_000, "the harness server is 15: {version}");
-    exec(
-        &client,
-        "CREATE EXTENSION pg_stat_statements;
-         CREATE TABLE items (id int, name text);
-         INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 100) g;",
-    )
-    .await;
-    must(
-        client
-            .query("SELECT name FROM items WHERE id = $1", &[&7i32])
-            .await,
-        "parameterized query",
-    );
-    let normalized = statement(&client, "SELECT name FROM items WHERE id = $1").await;
-    let refused = plan::explain_statement(normalized.clone(), version);
-    let reason = refused.err().unwrap_or_default();
-    assert!(
-        reason.contains("GENERIC_PLAN") && reason.contains("16") && reason.contains("is 15"),
-        "{reason}"
-    );
-
-    // Even a plan built elsewhere is checked again on the real text by the executor.
-    let forced = Plan {
-        kind: ActionKind::Explain,
-        steps: vec![Step {
-            sql: sql::explain(&normalized.text, true),
-            target: Target::Statement(normalized),
-        }],
-        note: None,
-    };
-    let report = run_one(superuser_config(&db, version), &forced).await;
-    assert_eq!(report.outcome, Outcome::Error, "{report:#?}");
-    assert!(report.message.contains("16"), "{}", report.message);
-    assert!(report.output.is_empty());
-
-    // Without placeholders the statement is planned.
-    exec(&client, "SELECT count(*) FROM items").await;
-    let plain = statement(&client, "SELECT count(*) FROM items").await;
-    let plan = must(plan::explain_statement(plain, version), "explain plan");
-    let report = run_one(superuser_config(&db, version), &plan).await;
-    assert_eq!(report.outcome, Outcome::Ok, "{report:#?}");
-    assert_eq!(
-        report.sql,
-        "EXPLAIN (ANALYZE false) SELECT count(*) FROM items"
-    );
-    assert!(
-        report
-            .output
-            .iter()
-            .any(|l| l.contains("Seq Scan on items")),
-        "{:?}",
-        report.output
-    );
-}
-
-#[tokio::test]
-async fn explain_of_a_running_query_plans_it_without_running_it() {
-    let db = common::shared().create_database().await;
-    let (mut session, caps) = monitor_db(&db).await;
-    let victim = Background::start(db.client().await, "SELECT pg_sleep(60)").await;
-    let on_screen = active_session(&mut session, &caps, victim.pid, "pg_sleep(60)").await;
-
-    let plan = must(
-        plan::explain_session(&on_screen, caps.server_version_num),
-        "explain plan",
-    );
-    let report = run_one(superuser_config(&db, caps.server_version_num), &plan).await;
-    assert_eq!(report.outcome, Outcome::Ok, "{report:#?}");
-    assert_eq!(report.sql, "EXPLAIN (ANALYZE false) SELECT pg_sleep(60)");
-    assert!(
-        report.output.iter().any(|l| l.starts_with("Result")),
-        "{:?}",
-        report.output
-    );
-    assert!(
-        report.duration < Duration::from_secs(5),
-        "EXPLAIN does not run the sleep: {:?}",
-        report.duration
-    );
-    assert_eq!(victim.cancel().await, Err("57014".into()));
-}
-
-#[tokio::test]
-async fn explain_never_runs_a_second_statement_hidden_in_the_query_text() {
-    let db = common::shared().create_database().await;
-    let (mut session, caps) = monitor_db(&db).await;
-    let client = db.client().await;
-    // One simple-protocol string: pg_stat_activity shows all of it while the sleep runs.
-    // The cancel at the end aborts the whole string, so the session itself never gets to
-    // the CREATE either.
-    let victim = Background::start(
-        db.client().await,
-        "SELECT pg_sleep(60) /* x */; CREATE TABLE should_not_exist_by_explain ()",
-    )
-    .await;
-    let on_screen = active_session(&mut session, &caps, victim.pid, "should_not_exist").await;
-
-    let plan = must(
-        plan::explain_session(&on_screen, caps.server_version_num),
-        "explain plan",
-    );
-    let report = run_one(superuser_config(&db, caps.server_version_num), &plan).await;
-    assert_eq!(report.outcome, Outcome::Error, "{report:#?}");
-    assert!(
-        report.message.contains("multiple commands"),
-        "the extended protocol refuses the second statement: {}",
-        report.message
-    );
-    assert!(
-        !table_exists(&client, "should_not_exist_by_explain").await,
-        "EXPLAIN ran the CREATE TABLE"
-    );
-    assert_eq!(victim.cancel().await, Err("57014".into()));
-    assert!(!table_exists(&client, "should_not_exist_by_explain").await);
-}
-
-#[tokio::test]
-async fn explain_never_turns_a_query_text_starting_with_analyze_into_explain_analyze() {
-    let server = common::shared();
-    let db = server.create_database().await;
-    let (mut session, caps) = monitor_db(&db).await;
-    let observer = db.client().await;
-    server.create_role("prankster", None, "").await;
-    // A superuser's session that the unprivileged role could never terminate itself.
-    let mut bystander = Background::start(db.client().await, "SELECT pg_sleep(60)").await;
-
-    // The role sends a statement that fails to parse. Its session is idle now, but
-    // pg_stat_activity keeps the text as its query: `EXPLAIN <text>` would read
-    // `EXPLAIN ANALYZE SELECT pg_terminate_backend(...)`, which runs the SELECT with the
-    // privileges of pgpulse's role.
-    let prankster = connect_with(&conninfo_as(&db, "prankster", None)).await;
-    let pid = backend_pid(&prankster).await;
-    let text = format!("ANALYZE SELECT pg_terminate_backend({})", bystander.pid);
-    let failed = prankster.batch_execute(&text).await;
-    let code = failed
-        .err()
-        .and_then(|e| e.as_db_error().map(|d| d.code().code().to_string()));
-    assert_eq!(
-        code.as_deref(),
-        Some("42601"),
-        "a syntax error for the role"
-    );
-    let on_screen = session_where(&mut session, &caps, pid, |s| {
-        s.query.contains("pg_terminate_backend")
-    })
-    .await;
-
-    // The safe answers: the builder refuses, or the executor refuses or only plans.
-    if let Ok(plan) = plan::explain_session(&on_screen, caps.server_version_num) {
-        let report = run_one(superuser_config(&db, caps.server_version_num), &plan).await;
-        let executed = report.output.iter().any(|l| l.contains("actual time"));
-        let ended = tokio::time::timeout(Duration::from_millis(300), &mut bystander.task)
-            .await
-            .is_ok();
-        assert!(
-            !executed && !ended && !report.sql.starts_with("EXPLAIN ANALYZE"),
-            "EXPLAIN of the idle session's text ran it as {:?} (the dialog's note says {:?}): \
-             executed: {executed}, the bystander's session was terminated: {ended}\n{report:#?}",
-            report.sql,
-            plan.note
-        );
-    }
-    bystander
-        .assert_still_running(&observer, "EXPLAIN of another session's text")
-        .await;
-    assert_eq!(bystander.cancel().await, Err("57014".into()));
-}
-
-#[tokio::test]
-async fn explain_plans_as_the_role_that_ran_the_query() {
-    let server = common::shared();
-    let db = server.create_database().await;
-    let (mut session, caps) = monitor_db(&db).await;
-    let owner = db.client().await;
-    server.create_role("planned_role", None, "").await;
-    // An IMMUTABLE function is evaluated while planning: whose rights it runs with shows
-    // in the folded constant of the plan's filter.
-    exec(
-        &owner,
-        "CREATE TABLE people (name text);
-         GRANT SELECT ON people TO planned_role;
-         CREATE FUNCTION whoami() RETURNS text IMMUTABLE LANGUAGE sql AS 'SELECT current_user::text';",
-    )
-    .await;
-    let role_client = connect_with(&conninfo_as(&db, "planned_role", None)).await;
-    let mut running = Background::start(
-        role_client,
-        "SELECT pg_sleep(60) FROM (SELECT 1) one LEFT JOIN people ON people.name = whoami()",
-    )
-    .await;
-    let on_screen = active_session(&mut session, &caps, running.pid, "whoami()").await;
-    let plan = must(
-        plan::explain_session(&on_screen, caps.server_version_num),
-        "explain plan",
-    );
-    let report = run_one(superuser_config(&db, caps.server_version_num), &plan).await;
-    assert_eq!(report.outcome, Outcome::Ok, "{report:#?}");
-    assert!(
-        report
-            .output
-            .iter()
-            .any(|l| l.contains("'planned_role'::text")),
-        "the planner must have folded whoami() as planned_role, not as pgpulse's superuser: {:?}",
-        report.output
-    );
-    assert!(
-        report.message.contains("planned as role planned_role"),
-        "{}",
-        report.message
-    );
-    let observer = db.client().await;
-    running
-        .assert_still_running(&observer, "EXPLAIN of another role's query")
-        .await;
 }

@@ -203,6 +203,8 @@ mod tests {
             duration: Duration::from_micros(1_234_567 + n),
             notices: vec!["WARNING: skipping".into()],
             output: vec!["not journaled".into()],
+            planned: None,
+            left_invalid: vec![],
             finished_at: from_unix_micros(1_795_716_000_123_456 + n * 1_000),
         }
     }

@@ -26,6 +26,26 @@ pub enum ActionKind {
     Snapshot,
     ResetStatements,
     Explain,
+    /// `DROP INDEX CONCURRENTLY` of an invalid index (the `_ccnew` leftover of a failed
+    /// REINDEX CONCURRENTLY); refused for a valid one.
+    DropInvalidIndex,
+}
+
+/// Where an action waits its turn. Each lane has its own connection and runs one plan at a
+/// time, so a cancel or terminate never queues behind a ten-minute VACUUM or a REINDEX
+/// waiting for old transactions, and an EXPLAIN stuck on a lock never holds up either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lane {
+    /// Cancel and terminate: a signal, answered at once.
+    Signals,
+    /// VACUUM, ANALYZE, REINDEX, DROP INDEX: one at a time, under the maintenance timeout.
+    Maintenance,
+    /// EXPLAIN, snapshot, pg_stat_statements reset: short statements.
+    Statements,
+}
+
+impl Lane {
+    pub const ALL: [Lane; 3] = [Lane::Signals, Lane::Maintenance, Lane::Statements];
 }
 
 impl ActionKind {
@@ -40,6 +60,21 @@ impl ActionKind {
             ActionKind::Snapshot => "snapshot",
             ActionKind::ResetStatements => "reset-statements",
             ActionKind::Explain => "explain",
+            ActionKind::DropInvalidIndex => "drop-invalid-index",
+        }
+    }
+
+    /// The lane the action runs in.
+    pub fn lane(self) -> Lane {
+        match self {
+            ActionKind::CancelBackend | ActionKind::TerminateBackend => Lane::Signals,
+            ActionKind::VacuumAnalyze
+            | ActionKind::Analyze
+            | ActionKind::ReindexConcurrently
+            | ActionKind::DropInvalidIndex => Lane::Maintenance,
+            ActionKind::Snapshot | ActionKind::ResetStatements | ActionKind::Explain => {
+                Lane::Statements
+            }
         }
     }
 
@@ -54,6 +89,7 @@ impl ActionKind {
             ActionKind::Snapshot => "Statistics snapshot",
             ActionKind::ResetStatements => "Reset pg_stat_statements",
             ActionKind::Explain => "EXPLAIN",
+            ActionKind::DropInvalidIndex => "DROP INDEX CONCURRENTLY",
         }
     }
 
@@ -65,14 +101,22 @@ impl ActionKind {
                 | ActionKind::TerminateBackend
                 | ActionKind::ReindexConcurrently
                 | ActionKind::ResetStatements
+                | ActionKind::DropInvalidIndex
         )
     }
 
     /// Maintenance runs under the long statement timeout (10 min by default).
     pub fn is_maintenance(self) -> bool {
+        self.lane() == Lane::Maintenance
+    }
+
+    /// The CONCURRENTLY commands wait for every older transaction (virtualxid locks) as
+    /// part of their work: `lock_timeout` would cut that wait and leave an invalid index,
+    /// so only the maintenance timeout bounds them.
+    pub fn waits_for_old_transactions(self) -> bool {
         matches!(
             self,
-            ActionKind::VacuumAnalyze | ActionKind::Analyze | ActionKind::ReindexConcurrently
+            ActionKind::ReindexConcurrently | ActionKind::DropInvalidIndex
         )
     }
 
@@ -93,6 +137,10 @@ impl ActionKind {
             }
             ActionKind::ResetStatements => "none (clears pg_stat_statements for everyone)",
             ActionKind::Explain => "ACCESS SHARE on the tables planned (read-only transaction)",
+            ActionKind::DropInvalidIndex => {
+                "SHARE UPDATE EXCLUSIVE on the table and the index (reads and writes go on); \
+                 waits for transactions using the table"
+            }
         }
     }
 }
@@ -106,8 +154,13 @@ pub struct BackendTarget {
     pub application: String,
     /// How long its current query has been running, at the last poll.
     pub query_age: Option<Duration>,
+    /// When the query on screen started: a cancel reaches only that query, never the one
+    /// the session runs next.
+    pub query_start: Option<SystemTime>,
     /// Sanitized query text, for the dialog.
     pub query: String,
+    /// The query text exactly as the server showed it: what EXPLAIN plans.
+    pub raw_query: String,
 }
 
 /// A table or an index, identified by OID. The names are sanitized display text: the
@@ -183,6 +236,9 @@ pub enum Outcome {
     SessionEnded,
     /// Stopped by the user.
     Cancelled,
+    /// The session is still there but the query on screen has finished: nothing was sent
+    /// (a cancel would have hit the next query).
+    QueryEnded,
 }
 
 impl Outcome {
@@ -204,5 +260,29 @@ pub struct StepReport {
     pub notices: Vec<String>,
     /// EXPLAIN output lines (sanitized).
     pub output: Vec<String>,
+    /// EXPLAIN: the exact text that was planned (raw; sanitize before display).
+    pub planned: Option<String>,
+    /// Invalid indexes this step left behind (a failed REINDEX CONCURRENTLY's `_ccnew`),
+    /// by OID with display-safe names: what `DROP INDEX CONCURRENTLY` is offered for.
+    pub left_invalid: Vec<RelationTarget>,
     pub finished_at: SystemTime,
+}
+
+impl StepReport {
+    /// A report of `kind` on `target` that has not run yet: outcome Ok, nothing said.
+    pub fn new(kind: ActionKind, target: String, sql: String) -> Self {
+        Self {
+            kind,
+            target,
+            sql,
+            outcome: Outcome::Ok,
+            message: String::new(),
+            duration: Duration::ZERO,
+            notices: vec![],
+            output: vec![],
+            planned: None,
+            left_invalid: vec![],
+            finished_at: SystemTime::now(),
+        }
+    }
 }

@@ -23,6 +23,25 @@ pub fn signal_backend(terminate: bool, pid: i32, backend_start: SystemTime) -> S
     )
 }
 
+/// Cancels the query that was on screen and no other: on OLTP traffic the session has
+/// often moved on by the time the dialog is confirmed, and a cancel would then hit the
+/// next, innocent statement. `query_start` names the query; without it (never seen) the
+/// session's identity alone is checked.
+pub fn cancel_query(
+    pid: i32,
+    backend_start: SystemTime,
+    query_start: Option<SystemTime>,
+) -> String {
+    let mut sql = signal_backend(false, pid, backend_start);
+    if let Some(query_start) = query_start {
+        sql.push_str(&format!(
+            " AND query_start = '{}'",
+            sql_timestamptz(query_start)
+        ));
+    }
+    sql
+}
+
 /// `"schema"."name"`.
 pub fn qualified(schema: &str, name: &str) -> String {
     format!("{}.{}", quote_ident(schema), quote_ident(name))
@@ -40,6 +59,12 @@ pub fn reindex_concurrently(schema: &str, index: &str) -> String {
     format!("REINDEX INDEX CONCURRENTLY {}", qualified(schema, index))
 }
 
+/// Drops an invalid index without blocking reads or writes of its table. Never in a
+/// transaction block, like the other CONCURRENTLY commands.
+pub fn drop_index_concurrently(schema: &str, index: &str) -> String {
+    format!("DROP INDEX CONCURRENTLY {}", qualified(schema, index))
+}
+
 pub const RESET_STATEMENTS: &str = "SELECT pg_stat_statements_reset()";
 
 /// `EXPLAIN` never with ANALYZE. Always with an options list: after it the grammar accepts
@@ -52,6 +77,11 @@ pub fn explain(query: &str, generic: bool) -> String {
     } else {
         format!("EXPLAIN (ANALYZE false) {query}")
     }
+}
+
+/// The statement text as EXPLAIN takes it: without trailing blanks and semicolons.
+pub fn explainable(query: &str) -> &str {
+    query.trim_end().trim_end_matches(';').trim_end()
 }
 
 /// `SET LOCAL ROLE`: EXPLAIN plans as the role that ran the query, so functions the
@@ -117,6 +147,17 @@ mod tests {
              WHERE pid = 4242 AND backend_start = '2026-11-26 18:00:00.123456+00'"
         );
         assert!(signal_backend(true, 1, start).contains("pg_terminate_backend(pid)"));
+        let query_start = from_unix_micros(1_795_716_060_000_001);
+        assert_eq!(
+            cancel_query(4242, start, Some(query_start)),
+            "SELECT pg_catalog.pg_cancel_backend(pid) FROM pg_catalog.pg_stat_activity \
+             WHERE pid = 4242 AND backend_start = '2026-11-26 18:00:00.123456+00' \
+             AND query_start = '2026-11-26 18:01:00.000001+00'"
+        );
+        assert_eq!(
+            cancel_query(4242, start, None),
+            signal_backend(false, 4242, start)
+        );
     }
 
     #[test]
@@ -129,6 +170,10 @@ mod tests {
         assert_eq!(
             reindex_concurrently("public", "select"),
             "REINDEX INDEX CONCURRENTLY \"public\".\"select\""
+        );
+        assert_eq!(
+            drop_index_concurrently("public", "t_i_ccnew\"x"),
+            "DROP INDEX CONCURRENTLY \"public\".\"t_i_ccnew\"\"x\""
         );
     }
 

@@ -4,7 +4,7 @@
 use super::dialog::Dialog;
 use super::table::RowId;
 use super::{App, Effect, Mode, TableId};
-use crate::actions::{ActionKind, Plan, RelationTarget, StatementTarget, plan};
+use crate::actions::{ActionKind, Lane, Plan, RelationTarget, StatementTarget, plan};
 use crate::keymap::Action;
 use crate::snapshot::{Session, Snapshot};
 
@@ -20,22 +20,33 @@ pub(super) fn open(app: &mut App, action: Action) -> Vec<Effect> {
         );
         return vec![];
     }
-    if let Some(running) = &app.running {
-        let stop = app.keymap.keys_for(Action::StopAction).join("/");
-        let text = format!(
-            "{} is still running: wait for it or stop it with {stop}",
-            running.title
-        );
-        app.set_status(text, true);
-        return vec![];
-    }
     match plan_for(app, action) {
         Ok(plan) => {
+            // One plan per lane at a time; a signal never waits for maintenance.
+            let lane = plan.kind.lane();
+            if let Some(running) = app.running.iter().find(|r| r.kind.lane() == lane) {
+                let stop = app.keymap.keys_for(Action::StopAction).join("/");
+                let text = format!(
+                    "{} is still running ({}): wait for it or stop it with {stop}",
+                    running.title,
+                    one_at_a_time(lane)
+                );
+                app.set_status(text, true);
+                return vec![];
+            }
             app.mode = Mode::Dialog(Box::new(Dialog::run(plan)));
         }
         Err(reason) => app.set_status(reason, true),
     }
     vec![]
+}
+
+fn one_at_a_time(lane: Lane) -> &'static str {
+    match lane {
+        Lane::Signals => "one cancel or terminate at a time",
+        Lane::Maintenance => "one maintenance action at a time",
+        Lane::Statements => "one EXPLAIN, snapshot or reset at a time",
+    }
 }
 
 fn plan_for(app: &mut App, action: Action) -> Result<Plan, String> {
@@ -57,13 +68,22 @@ fn plan_for(app: &mut App, action: Action) -> Result<Plan, String> {
                 ActionKind::TerminateBackend
             };
             let marked = &app.tables.state(TableId::Activity).marked;
-            let pids: Vec<RowId> = if marked.is_empty() {
-                selected.into_iter().collect()
-            } else {
-                marked.clone()
-            };
-            let sessions = sessions_of(snapshot, &pids)?;
-            plan::signal(kind, &sessions, None)
+            if marked.is_empty() {
+                if focused != Some(TableId::Activity) {
+                    return Err("select a session on the Activity screen first".into());
+                }
+                let pids: Vec<RowId> = selected.into_iter().collect();
+                let sessions = sessions_of(snapshot, &pids)?;
+                return plan::signal(kind, &sessions, None);
+            }
+            // Marks win over the highlighted row: the dialog lists every marked session.
+            let note = format!(
+                "{} marked session{} (Esc on the Activity screen clears the marks)",
+                marked.len(),
+                if marked.len() == 1 { "" } else { "s" }
+            );
+            let sessions = sessions_of(snapshot, marked)?;
+            plan::signal(kind, &sessions, Some(note))
         }
         Action::TerminateRootBlocker => root_blocker(snapshot, selected),
         Action::Vacuum | Action::Analyze => {
@@ -86,7 +106,28 @@ fn plan_for(app: &mut App, action: Action) -> Result<Plan, String> {
                 return Err("select an index in the Indexes table first".into());
             };
             let target = index_target(snapshot, oid).ok_or("the index is no longer listed")?;
-            Ok(plan::relation(ActionKind::ReindexConcurrently, target))
+            let database = snapshot
+                .capabilities
+                .as_ref()
+                .map(|c| crate::sanitize::sanitized(&c.database))
+                .unwrap_or_default();
+            let sessions = snapshot.activity.as_deref().ok();
+            Ok(plan::reindex(target, sessions, &database))
+        }
+        Action::DropInvalidIndex => {
+            let selected_invalid = match (focused, selected) {
+                (Some(TableId::Indexes), Some(RowId::Relation(oid))) => {
+                    index_target(snapshot, oid).filter(|_| index_is_invalid(snapshot, oid))
+                }
+                _ => None,
+            };
+            let target = selected_invalid
+                .or_else(|| app.invalid_left.clone())
+                .ok_or(
+                    "no invalid index to drop: select one flagged invalid on the Indexes \
+                     screen (a REINDEX CONCURRENTLY that fails offers its leftover here)",
+                )?;
+            Ok(plan::drop_invalid_index(target))
         }
         Action::Snapshot => Ok(plan::snapshot()),
         Action::ResetStatements => Ok(plan::reset_statements()),
@@ -207,6 +248,15 @@ fn table_target(snapshot: &Snapshot, oid: u32) -> Option<RelationTarget> {
     })
 }
 
+fn index_is_invalid(snapshot: &Snapshot, oid: u32) -> bool {
+    snapshot
+        .slow
+        .as_ref()
+        .and_then(|slow| slow.indexes.as_ref().ok())
+        .and_then(|indexes| indexes.iter().find(|i| i.indexrelid == oid))
+        .is_some_and(|index| !index.is_valid)
+}
+
 fn index_target(snapshot: &Snapshot, oid: u32) -> Option<RelationTarget> {
     let index = snapshot
         .slow
@@ -223,4 +273,67 @@ fn index_target(snapshot: &Snapshot, oid: u32) -> Option<RelationTarget> {
         size_bytes: Some(index.size_bytes),
         table: Some(index.table.clone()),
     })
+}
+
+/// Marks name sessions by pid; a pid whose session ended (or whose number a new session
+/// took, with another backend_start) must not carry a mark over to a stranger.
+pub(super) fn forget_ended_marks(app: &mut App, next: &Snapshot) {
+    let (Some(Ok(before)), Ok(after)) = (
+        app.latest.as_ref().map(|s| &s.activity),
+        next.activity.as_ref(),
+    ) else {
+        return;
+    };
+    let start = |sessions: &[Session], pid: i32| {
+        sessions
+            .iter()
+            .find(|s| s.pid == pid)
+            .map(|s| s.backend_start)
+    };
+    let state = app.tables.state_mut(TableId::Activity);
+    state.marked.retain(|id| match id {
+        RowId::Pid(pid) => {
+            let now = start(after, *pid);
+            now.is_some() && now == start(before, *pid)
+        }
+        _ => false,
+    });
+}
+
+/// After each poll: whom each running action's backend waits for on a lock. A REINDEX
+/// CONCURRENTLY waits for every older transaction; the status line names them (once per
+/// change, not on every poll) and the header badge keeps the pid.
+pub(super) fn note_waits(app: &mut App) {
+    let Some(Ok(sessions)) = app.latest.as_ref().map(|s| &s.activity) else {
+        return;
+    };
+    let mut messages = Vec::new();
+    for running in &mut app.running {
+        let waiting_for = running
+            .backend_pid
+            .and_then(|pid| sessions.iter().find(|s| s.pid == pid))
+            .filter(|s| s.wait_event_type.as_deref() == Some("Lock"))
+            .map(|s| s.blocked_by.clone())
+            .unwrap_or_default();
+        if waiting_for == running.waiting_for {
+            continue;
+        }
+        running.waiting_for = waiting_for;
+        let Some(first) = running.waiting_for.first() else {
+            continue;
+        };
+        let whom = sessions
+            .iter()
+            .find(|s| s.pid == *first)
+            .map_or_else(|| format!("pid {first}"), plan::describe_transaction);
+        let more = match running.waiting_for.len() - 1 {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        messages.push(format!("{} waits for {whom}{more} to end", running.title));
+    }
+    if !messages.is_empty() {
+        let stop = app.keymap.keys_for(Action::StopAction).join("/");
+        app.set_status(format!("{} · {stop} stops it", messages.join("; ")), false);
+    }
 }

@@ -1,10 +1,14 @@
 //! Keys and mouse, mapped through the keymap to state changes and effects.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use ratatui::layout::Rect;
 
 use super::views::ActivityMode;
-use super::{App, Effect, HISTORY_WINDOWS, LATENCY_WINDOWS, MAX_REFRESH, MIN_REFRESH, Mode};
+use super::{
+    App, Effect, HISTORY_WINDOWS, LATENCY_WINDOWS, MAX_REFRESH, MIN_REFRESH, Mode, TableId,
+};
 use crate::keymap::{Action, Context, Screen};
 use crate::layout;
 use crate::poller::PollerCommand;
@@ -16,7 +20,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     match app.mode.clone() {
         Mode::Filter { input } => filter_key(app, key, input),
         Mode::Help => match app.keymap.action(Context::Help, &key) {
-            Some(Action::Quit) => vec![Effect::Quit],
+            Some(Action::Quit) if is_interrupt(&key) => vec![Effect::Quit],
             Some(Action::Down) => {
                 app.help_scroll = app.help_scroll.saturating_add(1);
                 vec![]
@@ -33,15 +37,15 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 app.help_scroll = 0;
                 vec![]
             }
-            Some(Action::Help | Action::Back) | None => {
+            Some(Action::Help | Action::Back | Action::Quit) | None => {
                 app.mode = Mode::Normal;
                 vec![]
             }
             Some(_) => vec![],
         },
         Mode::Detail => match app.keymap.action(Context::Detail, &key) {
-            Some(Action::Quit) => vec![Effect::Quit],
-            Some(Action::Back | Action::Detail) => {
+            Some(Action::Quit) if is_interrupt(&key) => vec![Effect::Quit],
+            Some(Action::Quit | Action::Back | Action::Detail) => {
                 app.mode = Mode::Normal;
                 vec![]
             }
@@ -57,6 +61,12 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             None => vec![],
         },
     }
+}
+
+/// Ctrl-C quits from everywhere; the other quit keys (`q`) first close whatever overlay
+/// is open (dialog, detail, output, help) and quit only from the plain screen.
+pub(super) fn is_interrupt(key: &KeyEvent) -> bool {
+    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
 }
 
 fn filter_key(app: &mut App, key: KeyEvent, mut input: String) -> Vec<Effect> {
@@ -141,7 +151,13 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Back => {
-            if let Some((state, _)) = app.focused_table() {
+            // One layer at a time: marks first (they aim cancel/terminate), then the filter.
+            let marks = &mut app.tables.state_mut(TableId::Activity).marked;
+            if app.screen == Screen::Activity && !marks.is_empty() {
+                let count = marks.len();
+                marks.clear();
+                app.set_status(format!("{count} marks cleared"), false);
+            } else if let Some((state, _)) = app.focused_table() {
                 state.filter.clear();
             }
             app.rebuild_tables();
@@ -171,10 +187,27 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
             return vec![Effect::Poller(PollerCommand::Reconnect)];
         }
         Action::Faster | Action::Slower => return change_refresh(app, action == Action::Faster),
-        Action::Mark => {
+        Action::Mark if app.focused_table_id() == Some(TableId::Activity) => {
             if let Some((state, _)) = app.focused_table() {
                 state.toggle_mark();
             }
+            let count = app.tables.state(TableId::Activity).marked.len();
+            let keys = |action| app.keymap.keys_for(action).join("/");
+            let text = format!(
+                "{count} marked: {}/{} act on them, {} clears",
+                keys(Action::CancelBackend),
+                keys(Action::TerminateBackend),
+                keys(Action::Back)
+            );
+            app.set_status(text, false);
+            app.rebuild_tables();
+        }
+        Action::Mark => {
+            let keys = app.keymap.keys_for(action).join("/");
+            app.set_status(
+                format!("{keys} marks sessions on the Activity screen (for cancel/terminate)"),
+                false,
+            );
         }
         Action::Copy => return super::copy::copy_selected(app),
         Action::ToggleIdle if app.screen == Screen::Activity => {
@@ -204,6 +237,7 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Reindex
         | Action::Snapshot
         | Action::ResetStatements
+        | Action::DropInvalidIndex
         | Action::Explain => return super::actions::open(app, action),
         Action::StopAction => return super::dialog::ask_stop(app),
         other => {

@@ -13,6 +13,8 @@ mod tables;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_action_lanes;
+#[cfg(test)]
 mod tests_actions;
 pub mod views;
 
@@ -55,10 +57,13 @@ pub enum Effect {
     Copy(String),
     /// Ring the terminal bell (a new critical alert, when `bell = true`).
     Bell,
-    /// Run a confirmed action on the action connection.
-    RunAction(Box<crate::actions::Plan>),
-    /// Cancel the running action's statement on the server.
-    StopAction,
+    /// Run a confirmed action in its lane on the action connections.
+    RunAction {
+        id: crate::actions::executor::ActionId,
+        plan: Box<crate::actions::Plan>,
+    },
+    /// Cancel this running action's statement on the server (nothing if it has ended).
+    StopAction(crate::actions::executor::ActionId),
 }
 
 /// What has the keyboard.
@@ -128,8 +133,13 @@ pub struct App {
     pub read_only: bool,
     /// The role actions run as (for the journal).
     pub role: String,
-    /// The confirmed action the executor is running.
-    pub running: Option<dialog::Running>,
+    /// The confirmed actions the executor is running (at most one per lane).
+    pub running: Vec<dialog::Running>,
+    /// The id the next confirmed action gets.
+    pub next_action_id: crate::actions::executor::ActionId,
+    /// The invalid index the last failed REINDEX CONCURRENTLY left behind: what the
+    /// drop-invalid-index key offers.
+    pub invalid_left: Option<crate::actions::RelationTarget>,
     /// Recent actions (newest last): this session's and the journal file's.
     pub journal: Vec<crate::actions::journal::JournalEntry>,
     /// First line shown in the output view.
@@ -198,7 +208,9 @@ impl App {
             size: (80, 24),
             read_only: false,
             role: String::new(),
-            running: None,
+            running: Vec::new(),
+            next_action_id: 1,
+            invalid_left: None,
             journal: Vec::new(),
             output_scroll: 0,
             badge: None,
@@ -277,7 +289,9 @@ impl App {
             snapshot.host.as_ref(),
         );
         let changes = self.alerts.evaluate(snapshot.taken_at, &inputs);
+        actions::forget_ended_marks(self, &snapshot);
         self.latest = Some(snapshot);
+        actions::note_waits(self);
         self.rebuild_tables();
         if changes.raised_critical && self.config.bell {
             vec![Effect::Bell]

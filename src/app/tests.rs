@@ -175,11 +175,22 @@ fn help_opens_and_closes() {
     assert_eq!(app.mode, Mode::Help);
     chars(&mut app, "?");
     assert_eq!(app.mode, Mode::Normal);
+    // Overlays first: q closes help; only Ctrl-C quits from it.
     chars(&mut app, "?");
     assert_eq!(
         chars(&mut app, "q"),
+        vec![],
+        "q closes help, it does not quit"
+    );
+    assert_eq!(app.mode, Mode::Normal);
+    chars(&mut app, "?");
+    assert_eq!(
+        app.update(Event::Key(KeyEvent::new(
+            KeyCode::Char('c'),
+            KeyModifiers::CONTROL
+        ))),
         vec![Effect::Quit],
-        "q quits from help too"
+        "Ctrl-C quits from help"
     );
 }
 

@@ -58,7 +58,7 @@ fn runs(effects: &[Effect]) -> Vec<&crate::actions::Plan> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::RunAction(plan) => Some(plan.as_ref()),
+            Effect::RunAction { plan, .. } => Some(plan.as_ref()),
             _ => None,
         })
         .collect()
@@ -81,7 +81,7 @@ fn no_sends_nothing() {
         let effects = app.update(deny.clone());
         assert!(runs(&effects).is_empty(), "{deny:?} must send nothing");
         assert_eq!(app.mode, Mode::Normal);
-        assert!(app.running.is_none());
+        assert!(app.running.is_empty());
     }
 }
 
@@ -105,7 +105,7 @@ fn yes_sends_exactly_one_action() {
         "{}",
         plan.steps[0].sql
     );
-    assert!(app.running.is_some(), "the header shows it running");
+    assert_eq!(app.running.len(), 1, "the header shows it running");
     // While it runs, a second action is refused, not queued.
     press(&mut app, 'c');
     assert!(matches!(app.mode, Mode::Normal));
@@ -234,6 +234,8 @@ fn report(outcome: Outcome, message: &str) -> StepReport {
         duration: Duration::from_millis(1500),
         notices: vec![],
         output: vec![],
+        planned: None,
+        left_invalid: vec![],
         finished_at: at(5),
     }
 }
@@ -244,10 +246,10 @@ fn reports_reach_the_status_line_and_the_journal() {
     press(&mut app, 'S');
     press(&mut app, 'y');
     let warning = "WARNING: skipping \"t\" --- only table or database owner can vacuum it";
-    app.update(Event::Executor(ExecutorEvent::Step(Box::new(report(
-        Outcome::Warning,
-        warning,
-    )))));
+    app.update(Event::Executor(ExecutorEvent::Step {
+        id: 1,
+        report: Box::new(report(Outcome::Warning, warning)),
+    }));
     let status = app.status.clone().unwrap_or_else(|| panic!("no status"));
     assert!(status.is_error, "a warning reads as a failure");
     assert!(status.text.contains("only table or database owner"));
@@ -255,8 +257,8 @@ fn reports_reach_the_status_line_and_the_journal() {
     assert_eq!(app.journal[0].outcome, Outcome::Warning);
     assert_eq!(app.journal[0].server, "postgres@localhost:5432/app");
     assert_eq!(app.tables.model(TableId::Journal).rows.len(), 1);
-    let effects = app.update(Event::Executor(ExecutorEvent::Done));
-    assert!(app.running.is_none());
+    let effects = app.update(Event::Executor(ExecutorEvent::Done { id: 1 }));
+    assert!(app.running.is_empty());
     assert_eq!(effects, vec![Effect::Poller(PollerCommand::RefreshNow)]);
 }
 
@@ -267,10 +269,10 @@ fn stop_asks_first_and_then_stops() {
     press(&mut app, 'y');
     // Esc does not stop anything silently.
     assert!(app.update(key(KeyCode::Esc)).is_empty());
-    assert!(app.running.is_some());
+    assert_eq!(app.running.len(), 1);
     press(&mut app, 'x');
     assert!(matches!(app.mode, Mode::Dialog(_)));
-    assert_eq!(press(&mut app, 'y'), vec![Effect::StopAction]);
+    assert_eq!(press(&mut app, 'y'), vec![Effect::StopAction(1)]);
 }
 
 #[test]
@@ -279,7 +281,10 @@ fn explain_output_opens_a_view() {
     let mut explained = report(Outcome::Ok, "plan: 1 lines");
     explained.kind = ActionKind::Explain;
     explained.output = vec!["Seq Scan on accounts  (cost=0.00..1.01 rows=1 width=4)".into()];
-    app.update(Event::Executor(ExecutorEvent::Step(Box::new(explained))));
+    app.update(Event::Executor(ExecutorEvent::Step {
+        id: 1,
+        report: Box::new(explained),
+    }));
     assert!(matches!(&app.mode, Mode::Output { lines, .. } if lines.len() == 1));
     let effects = press(&mut app, 'y');
     assert!(matches!(&effects[..], [Effect::Copy(text)] if text.starts_with("Seq Scan")));

@@ -99,6 +99,7 @@ pub enum Action {
     ResetStatements,
     Explain,
     TerminateRootBlocker,
+    DropInvalidIndex,
     StopAction,
     Confirm,
     Deny,
@@ -172,7 +173,7 @@ const TABLES: &[Screen] = &[Screen::Maintenance, Screen::Cache, Screen::Indexes]
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 50] = [
         Action::Quit,
         Action::Help,
         Action::Pause,
@@ -218,6 +219,7 @@ impl Action {
         Action::ResetStatements,
         Action::Explain,
         Action::TerminateRootBlocker,
+        Action::DropInvalidIndex,
         Action::StopAction,
         Action::Confirm,
         Action::Deny,
@@ -294,6 +296,7 @@ impl Action {
             Action::Snapshot => spec("snapshot", ACTIONS, Browsing, keys![ch('S')], "Take a statistics snapshot"),
             Action::ResetStatements => spec("reset-statements", ACTIONS, On(QUERIES), keys![ch('X')], "Reset pg_stat_statements"),
             Action::TerminateRootBlocker => spec("terminate-root-blocker", ACTIONS, On(ACTIVITY), keys![ch('B')], "Terminate the root blocker of the selected session's lock tree"),
+            Action::DropInvalidIndex => spec("drop-invalid-index", ACTIONS, Browsing, keys![ch('D')], "DROP INDEX CONCURRENTLY an invalid index"),
             Action::StopAction => spec("stop-action", ACTIONS, Browsing, keys![ch('x')], "Stop the running action (cancels its statement)"),
             Action::Confirm => spec("confirm", ACTIONS, Dialog, keys![ch('y')], "Dialog: yes, run it"),
             Action::Deny => spec("deny", ACTIONS, Dialog, keys![ch('n')], "Dialog: no, send nothing"),

@@ -19,6 +19,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if app.hide_idle {
         title.push_str(", idle hidden");
     }
+    // The marks decide what cancel/terminate act on: they lead the title.
+    let marked = app.tables.state(TableId::Activity).marked.len();
+    if marked > 0 {
+        title = format!("{marked} marked · {title}");
+    }
     if let Some(holder) = app.derived.oldest_xmin.as_ref() {
         title.push_str(&format!(
             " · oldest xmin: pid {} ({} xacts)",

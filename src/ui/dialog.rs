@@ -17,7 +17,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use crate::actions::{Plan, Target};
+use crate::actions::{BackendTarget, Plan, Target};
 use crate::app::App;
 use crate::app::dialog::{Dialog, Purpose};
 use crate::format;
@@ -41,7 +41,7 @@ pub fn render(app: &App, dialog: &Dialog, frame: &mut Frame, body: Rect) {
             plan_lines(plan, theme, inner_width),
             plan.kind.destructive(),
         ),
-        Purpose::Stop { title, sql } => (
+        Purpose::Stop { title, sql, .. } => (
             format!(" Stop {title}? "),
             vec![
                 label_line(theme, "Running", first_line(sql)),
@@ -85,24 +85,43 @@ pub fn render(app: &App, dialog: &Dialog, frame: &mut Frame, body: Rect) {
 
 fn plan_lines<'a>(plan: &'a Plan, theme: &Theme, width: usize) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
-    for step in plan.steps.iter().take(LISTED_TARGETS) {
-        lines.extend(target_lines(&step.target, theme, width));
-    }
-    if plan.steps.len() > LISTED_TARGETS {
-        lines.push(label_line(
-            theme,
-            "",
-            format!("… and {} more", plan.steps.len() - LISTED_TARGETS),
-        ));
+    let sessions: Vec<&BackendTarget> = plan
+        .steps
+        .iter()
+        .filter_map(|step| match &step.target {
+            Target::Backend(b) => Some(b),
+            _ => None,
+        })
+        .collect();
+    if sessions.len() > 1 {
+        // Marked sessions: every one is listed, never "… and N more".
+        lines.extend(session_list(&sessions, theme, width));
+    } else {
+        for step in plan.steps.iter().take(LISTED_TARGETS) {
+            lines.extend(target_lines(&step.target, theme, width));
+        }
+        if plan.steps.len() > LISTED_TARGETS {
+            lines.push(label_line(
+                theme,
+                "",
+                format!("… and {} more", plan.steps.len() - LISTED_TARGETS),
+            ));
+        }
     }
     lines.extend(wrapped(theme, "Lock", plan.kind.lock(), Role::Text, width));
     if let Some(note) = &plan.note {
         lines.extend(wrapped(theme, "Note", note, Role::Warn, width));
     }
+    // Several sessions: one statement each, alike but for the identity; the first shows.
+    let shown_sql = if sessions.len() > 1 {
+        1
+    } else {
+        LISTED_TARGETS
+    };
     let sql_lines: Vec<Line> = plan
         .steps
         .iter()
-        .take(LISTED_TARGETS)
+        .take(shown_sql)
         .flat_map(|step| sql_display(&step.sql))
         .flat_map(|text| wrapped(theme, "", &text, Role::Text, width))
         .collect();
@@ -116,7 +135,81 @@ fn plan_lines<'a>(plan: &'a Plan, theme: &Theme, width: usize) -> Vec<Line<'a>> 
     if total > SQL_LINES {
         lines.push(label_line(theme, "", "…".into()));
     }
+    if sessions.len() > 1 {
+        lines.push(label_line(
+            theme,
+            "",
+            format!(
+                "… one such statement for each of the {} sessions",
+                sessions.len()
+            ),
+        ));
+    }
     lines
+}
+
+/// Sessions listed beyond this many go on shared lines (pid and query start only), so
+/// the dialog keeps its buttons on screen.
+const SESSION_LINES: usize = 8;
+
+/// Every marked session with its query start: one line each, or packed when many.
+fn session_list<'a>(sessions: &[&BackendTarget], theme: &Theme, width: usize) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    let room = width.saturating_sub(LABEL_WIDTH);
+    if sessions.len() <= SESSION_LINES {
+        for b in sessions {
+            let mut facts = vec![format!("pid {}", b.pid), query_started(b)];
+            if !b.application.is_empty() {
+                facts.push(b.application.clone());
+            }
+            facts.push(first_line(&b.query));
+            let label = if lines.is_empty() { "Target" } else { "" };
+            lines.push(label_line(
+                theme,
+                label,
+                format::truncate(&facts.join(" · "), room),
+            ));
+        }
+        return lines;
+    }
+    let packed: Vec<String> = sessions
+        .iter()
+        .map(|b| {
+            let at = b
+                .query_start
+                .map(|t| format!(" {}", clock(t)))
+                .unwrap_or_default();
+            format!("pid {}{at}", b.pid)
+        })
+        .collect();
+    lines.extend(wrapped(
+        theme,
+        "Target",
+        &packed.join(", "),
+        Role::Text,
+        width,
+    ));
+    lines
+}
+
+/// `query started 18:05:12 UTC (2m 5s ago)`; the age is as of the last poll.
+fn query_started(b: &BackendTarget) -> String {
+    match (b.query_start, b.query_age) {
+        (Some(start), Some(age)) => format!(
+            "query started {} UTC ({} ago)",
+            clock(start),
+            format::duration(age)
+        ),
+        (Some(start), None) => format!("query started {} UTC", clock(start)),
+        (None, Some(age)) => format!("query started {} ago", format::duration(age)),
+        (None, None) => "no query yet".to_string(),
+    }
+}
+
+/// `18:05:12` (UTC, like the journal).
+fn clock(at: std::time::SystemTime) -> String {
+    let text = crate::timefmt::rfc3339_millis(at);
+    text.get(11..19).unwrap_or(&text).to_string()
 }
 
 /// The SQL without its header comments, one line per source line.
@@ -137,9 +230,7 @@ fn target_lines<'a>(target: &Target, theme: &Theme, width: usize) -> Vec<Line<'a
             if let Some(user) = &b.user {
                 facts.push(user.clone());
             }
-            if let Some(age) = b.query_age {
-                facts.push(format!("query started {} ago", format::duration(age)));
-            }
+            facts.push(query_started(b));
             let query = format::truncate(
                 first_line(&b.query).as_str(),
                 width.saturating_sub(LABEL_WIDTH),
@@ -156,6 +247,8 @@ fn target_lines<'a>(target: &Target, theme: &Theme, width: usize) -> Vec<Line<'a
             }
             match r.size_bytes {
                 Some(size) => text.push_str(&format!(" · ≈ {}", format::bytes(size))),
+                // An index left by a failed build has no estimate: say so, not "never vacuumed".
+                None if r.table.is_some() => text.push_str(" · size unknown"),
                 None => text.push_str(" · size not estimated yet (never vacuumed or analyzed)"),
             }
             vec![label_line(theme, "Target", text)]
@@ -273,14 +366,16 @@ pub fn render_output(app: &App, title: &str, lines: &[String], frame: &mut Frame
         .border_style(theme.style(Role::BorderFocused))
         .title(Span::styled(format!(" {title} "), theme.style(Role::Title)))
         .title_bottom(Span::styled(
-            " Esc back · j/k scroll · y copy plan ",
+            " Esc back · j/k scroll · y copy text and plan ",
             theme.style(Role::Muted),
         ));
     frame.render_widget(Clear, area);
     frame.render_widget(
+        // Wrapped, never cut: the planned text and long filter lines must read whole.
         Paragraph::new(text)
             .block(block)
-            .style(theme.style(Role::Dialog)),
+            .style(theme.style(Role::Dialog))
+            .wrap(Wrap { trim: false }),
         area,
     );
 }

@@ -84,18 +84,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ));
         badges.push(Span::raw(" "));
     }
-    if let Some(running) = &app.running {
-        let took = app.now.duration_since(running.started).unwrap_or_default();
-        let stop = app
-            .keymap
-            .keys_for(crate::keymap::Action::StopAction)
-            .join("/");
+    for badge in crate::app::dialog::running_badges(app) {
         badges.push(Span::styled(
-            format!(
-                " RUNNING {} {} · {stop} stops ",
-                running.title,
-                format::duration(took)
-            ),
+            badge,
             theme
                 .style(Role::Warn)
                 .add_modifier(ratatui::style::Modifier::REVERSED),

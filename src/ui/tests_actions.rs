@@ -96,6 +96,8 @@ fn entry(kind: ActionKind, target: &str, outcome: Outcome, message: &str, secs: 
         duration: Duration::from_millis(secs * 700),
         notices: vec![],
         output: vec![],
+        planned: None,
+        left_invalid: vec![],
         finished_at: at(secs),
     }
 }
@@ -128,9 +130,12 @@ fn journal_panel() {
             0,
         ),
     ] {
-        app.update(Event::Executor(ExecutorEvent::Step(Box::new(report))));
+        app.update(Event::Executor(ExecutorEvent::Step {
+            id: 1,
+            report: Box::new(report),
+        }));
     }
-    app.update(Event::Executor(ExecutorEvent::Done));
+    app.update(Event::Executor(ExecutorEvent::Done { id: 1 }));
     for (width, height) in SIZES {
         app.update(Event::Resize(width, height));
         if width < 140 {
@@ -159,5 +164,130 @@ fn read_only_badge() {
             .nth(1)
             .is_some_and(|l| l.contains("READ-ONLY")),
         "{screen}"
+    );
+}
+
+/// Three busy sessions with their query starts; 4243 and 4244 marked, 4242 highlighted.
+fn marked_app(theme: Theme) -> App {
+    let mut app = App::new(
+        "postgres@localhost:5432/app".into(),
+        Duration::from_secs(1),
+        at(1000),
+        Keymap::default(),
+        theme,
+    );
+    let sessions = (0..3)
+        .map(|i| {
+            let mut s: Session = session(4242 + i);
+            s.state = Some("active".into());
+            s.application = "learning-api".into();
+            s.query_age = Some(Duration::from_secs(125 + i as u64));
+            s.query_start = Some(at(875 - i as u64));
+            s.query = format!("UPDATE learning_sessions SET completed = true WHERE user_id = {i}");
+            s
+        })
+        .collect();
+    app.update(Event::Snapshot(Box::new(
+        snapshot_at(1000).with_sessions(sessions),
+    )));
+    press(&mut app, KeyCode::Char('2'));
+    for pid in [4243, 4244] {
+        app.tables.state_mut(TableId::Activity).selected_id =
+            Some(crate::app::table::RowId::Pid(pid));
+        press(&mut app, KeyCode::Char(' '));
+    }
+    app.tables.state_mut(TableId::Activity).selected_id = Some(crate::app::table::RowId::Pid(4242));
+    app
+}
+
+#[test]
+fn marked_rows_read_as_marked_in_every_theme() {
+    for name in crate::theme::builtin_names() {
+        let theme = crate::theme::load_theme(name, None).unwrap_or_else(|e| panic!("{e}"));
+        let app = marked_app(theme);
+        let screen = text(&draw(&app, 80, 24));
+        assert!(
+            screen.contains("2 marked · Sessions: all (3)"),
+            "{name}:\n{screen}"
+        );
+        let mark_of = |pid: &str| {
+            screen
+                .lines()
+                .find(|l| l.contains(pid) && l.contains("UPDATE"))
+                .map(|l| l.trim_start_matches('│').starts_with('●'))
+        };
+        assert_eq!(mark_of("4242"), Some(false), "{name}:\n{screen}");
+        assert_eq!(mark_of("4243"), Some(true), "{name}:\n{screen}");
+        assert_eq!(mark_of("4244"), Some(true), "{name}:\n{screen}");
+        if *name == "mono" {
+            insta::assert_snapshot!("marked_rows_mono_80x24", screen);
+        }
+    }
+}
+
+#[test]
+fn the_dialog_lists_every_marked_session_with_its_query_start() {
+    let mut app = marked_app(Theme::default());
+    press(&mut app, KeyCode::Char('K'));
+    for (width, height) in SIZES {
+        app.update(Event::Resize(width, height));
+        let screen = text(&draw(&app, width, height));
+        assert!(
+            screen.contains("Target  pid 4243 · query started 22:27:54 UTC (2m 6s ago)")
+                && screen.contains("        pid 4244 · query started 22:27:53 UTC (2m 7s ago)")
+                && !screen.contains("pid 4242 ·"),
+            "{screen}"
+        );
+        assert!(
+            screen.contains("[ Yes  y ]") && screen.contains("[ No  n ]"),
+            "{screen}"
+        );
+        insta::assert_snapshot!(format!("marked_terminate_dialog_{width}x{height}"), screen);
+    }
+}
+
+#[test]
+fn a_leftover_message_is_whole_in_the_journal_detail() {
+    let mut app = super::tests_maintenance::normal_app();
+    app.target = "postgres@localhost:5432/app".into();
+    app.role = "postgres".into();
+    let message = "ERROR 57014: canceling statement due to statement timeout; left invalid index \
+                   \"public\".\"learning_sessions_user_id_idx_ccnew\" (still updated on every \
+                   write: DROP INDEX CONCURRENTLY it)";
+    let mut failed = entry(
+        ActionKind::ReindexConcurrently,
+        "public.learning_sessions_user_id_idx",
+        Outcome::Error,
+        message,
+        3,
+    );
+    failed.left_invalid = vec![RelationTarget {
+        oid: 4242,
+        schema: "public".into(),
+        name: "learning_sessions_user_id_idx_ccnew".into(),
+        size_bytes: None,
+        table: None,
+    }];
+    app.update(Event::Executor(ExecutorEvent::Step {
+        id: 1,
+        report: Box::new(failed),
+    }));
+    app.update(Event::Executor(ExecutorEvent::Done { id: 1 }));
+    app.update(Event::Resize(80, 24));
+    while app.focused_table_id() != Some(TableId::Journal) {
+        press(&mut app, KeyCode::Char('f'));
+    }
+    press(&mut app, KeyCode::Enter);
+    let screen = text(&draw(&app, 80, 24));
+    // The detail wraps the message: joined, its lines give the whole text back.
+    let joined: String = screen
+        .lines()
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' ').to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words: Vec<&str> = message.split(' ').collect();
+    assert!(
+        words.iter().all(|w| joined.contains(w)),
+        "some of the message is missing:\n{screen}"
     );
 }

@@ -10,6 +10,7 @@
 //! supervisor notices our exit (its command pipe closes) and removes everything.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod actions;
 pub mod bouncer;
 pub mod live;
 

@@ -1,15 +1,23 @@
-//! The action executor: its own connection (opened on first use, never the monitoring
+//! The action executor: its own connections (opened on first use, never the monitoring
 //! one), its own `lock_timeout` and `statement_timeout`, one statement per round trip, the
 //! server's NOTICE/WARNING messages captured, and an explicit stop that cancels the running
 //! statement on the server.
+//!
+//! Plans run in [`Lane`]s, each a task with its own connection: a cancel or terminate
+//! never waits behind a VACUUM, and a REINDEX waiting for old transactions never holds up
+//! an EXPLAIN. Within a lane, one plan at a time.
 
 mod explain;
+mod lanes;
+mod relations;
 mod steps;
+
+pub use lanes::{ExecutorEvent, ExecutorHandle, for_live_view, spawn};
 
 use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};
 
-use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
+use tokio::sync::mpsc::{self, UnboundedReceiver};
 
 use super::journal::{Journal, JournalEntry};
 use super::{ActionKind, Outcome, Plan, Step, StepReport};
@@ -58,7 +66,16 @@ pub struct Executor {
 struct Live {
     connected: Connected,
     notices: UnboundedReceiver<Notice>,
+    /// The server process of this connection: the header finds it in pg_stat_activity to
+    /// say whom a waiting action waits for.
+    backend_pid: i32,
 }
+
+/// The `application_name` of every action connection.
+pub const APPLICATION_NAME: &str = "pgpulse actions";
+
+/// Names one confirmed plan, so a stop reaches that plan and never the next one.
+pub type ActionId = u64;
 
 /// How a guarded round trip ended.
 enum Guarded<T, E> {
@@ -127,8 +144,13 @@ impl Executor {
         }
     }
 
-    /// The connection, opened now if needed, with the statement timeout for `kind` set.
-    async fn connection(&mut self, kind: ActionKind) -> Result<&mut Live, String> {
+    /// The connection's server process id, connecting now if needed.
+    pub async fn backend_pid(&mut self) -> Result<i32, String> {
+        Ok(self.connected().await?.backend_pid)
+    }
+
+    /// The connection, opened now if needed.
+    async fn connected(&mut self) -> Result<&mut Live, String> {
         if self
             .live
             .as_ref()
@@ -136,7 +158,7 @@ impl Executor {
         {
             self.live = None;
             let settings = SessionSettings {
-                application_name: "pgpulse actions".into(),
+                application_name: APPLICATION_NAME.into(),
                 statement_timeout: self.config.statement_timeout,
                 lock_timeout: self.config.lock_timeout,
                 idle_in_transaction_session_timeout: Duration::from_secs(60),
@@ -146,14 +168,33 @@ impl Executor {
             let connected = connect::connect(&self.config.params, &settings, Some(sink))
                 .await
                 .map_err(|e| e.to_string())?;
-            self.live = Some(Live { connected, notices });
+            let row = connected
+                .client
+                .query_one("SELECT pg_catalog.pg_backend_pid()", &[])
+                .await
+                .map_err(|e| describe(&e))?;
+            let backend_pid = row.try_get(0).map_err(|e| describe(&e))?;
+            self.live = Some(Live {
+                connected,
+                notices,
+                backend_pid,
+            });
         }
-        let timeout = self.timeout_for(kind);
-        let live = self
-            .live
+        self.live
             .as_mut()
-            .ok_or_else(|| "not connected".to_string())?;
-        let set = format!("SET statement_timeout = '{}ms'", timeout.as_millis());
+            .ok_or_else(|| "not connected".to_string())
+    }
+
+    /// The connection, opened now if needed, with the timeouts for `kind` set.
+    async fn connection(&mut self, kind: ActionKind) -> Result<&mut Live, String> {
+        let timeout = self.timeout_for(kind);
+        let lock_timeout = self.lock_timeout_for(kind);
+        let live = self.connected().await?;
+        let set = format!(
+            "SET statement_timeout = '{}ms'; SET lock_timeout = '{}ms'",
+            timeout.as_millis(),
+            lock_timeout.as_millis()
+        );
         live.connected
             .client
             .simple_query(&set)
@@ -170,6 +211,26 @@ impl Executor {
         } else {
             self.config.statement_timeout
         }
+    }
+
+    /// A CONCURRENTLY command's wait for older transactions is a lock wait: with the
+    /// ordinary lock_timeout it would give up after 5 s and leave an invalid index behind.
+    /// For those, no lock_timeout (0): the maintenance timeout alone bounds the wait.
+    fn lock_timeout_for(&self, kind: ActionKind) -> Duration {
+        if kind.waits_for_old_transactions() {
+            Duration::ZERO
+        } else {
+            self.config.lock_timeout
+        }
+    }
+
+    /// The report of a step that could not start (e.g. no connection), journaled.
+    fn failed_step(&self, kind: ActionKind, step: &Step, message: &str) -> StepReport {
+        let mut report = StepReport::new(kind, step.target.describe(), step.sql.clone());
+        report.outcome = Outcome::Error;
+        report.message = message.to_string();
+        self.journal(&mut report);
+        report
     }
 
     fn server_version_num(&self) -> i32 {
@@ -249,80 +310,8 @@ fn describe(error: &tokio_postgres::Error) -> String {
 
 /// The report of a step that was not run because the user stopped the plan before it.
 fn not_run(kind: ActionKind, step: &Step) -> StepReport {
-    StepReport {
-        kind,
-        target: step.target.describe(),
-        sql: step.sql.clone(),
-        outcome: Outcome::Cancelled,
-        message: "not run: the action was stopped".into(),
-        duration: Duration::ZERO,
-        notices: vec![],
-        output: vec![],
-        finished_at: SystemTime::now(),
-    }
-}
-
-/// What the executor task tells the event loop.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ExecutorEvent {
-    Step(Box<StepReport>),
-    /// The plan is over (every step reported).
-    Done,
-}
-
-/// Sends plans to the executor task and stops the running one.
-#[derive(Clone)]
-pub struct ExecutorHandle {
-    plans: UnboundedSender<Plan>,
-    stop: UnboundedSender<()>,
-}
-
-impl ExecutorHandle {
-    pub fn run(&self, plan: Plan) {
-        let _ = self.plans.send(plan);
-    }
-
-    /// Cancels the running statement (and skips the plan's remaining steps).
-    pub fn stop(&self) {
-        let _ = self.stop.send(());
-    }
-}
-
-/// Starts the executor task. It connects on the first plan, not before.
-pub fn spawn(config: ExecutorConfig) -> (ExecutorHandle, UnboundedReceiver<ExecutorEvent>) {
-    let (plans_tx, mut plans) = mpsc::unbounded_channel::<Plan>();
-    let (stop_tx, mut stop) = mpsc::unbounded_channel::<()>();
-    let (events_tx, events) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        let mut executor = Executor::new(config);
-        while let Some(plan) = plans.recv().await {
-            // A stop pressed while nothing ran is not about this plan.
-            while stop.try_recv().is_ok() {}
-            let mut stopped = false;
-            for step in &plan.steps {
-                let report = if stopped {
-                    not_run(plan.kind, step)
-                } else {
-                    executor.run_step(plan.kind, step, &mut stop).await
-                };
-                stopped |= report.outcome == Outcome::Cancelled;
-                if events_tx
-                    .send(ExecutorEvent::Step(Box::new(report)))
-                    .is_err()
-                {
-                    return;
-                }
-            }
-            if events_tx.send(ExecutorEvent::Done).is_err() {
-                return;
-            }
-        }
-    });
-    (
-        ExecutorHandle {
-            plans: plans_tx,
-            stop: stop_tx,
-        },
-        events,
-    )
+    let mut report = StepReport::new(kind, step.target.describe(), step.sql.clone());
+    report.outcome = Outcome::Cancelled;
+    report.message = "not run: the action was stopped".into();
+    report
 }

@@ -1,14 +1,14 @@
 //! What each kind of step sends and how its answer reads.
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_postgres::SimpleQueryMessage;
 
 use super::{Executor, Guarded, describe, guarded};
-use crate::actions::{ActionKind, Outcome, RelationTarget, Step, StepReport, Target, sql};
+use crate::actions::{ActionKind, BackendTarget, Outcome, Step, StepReport, Target, sql};
 use crate::connect::Notice;
-use crate::queries::{ACTION_INVALID_INDEXES_SQL, ACTION_RELATION_SQL};
+use crate::queries::ACTION_SESSION_SQL;
 use crate::sanitize::sanitized;
 
 /// Runs one step; the caller fills in the duration and journals it.
@@ -18,25 +18,18 @@ pub(super) async fn run(
     step: &Step,
     stop: &mut UnboundedReceiver<()>,
 ) -> StepReport {
-    let mut report = StepReport {
-        kind,
-        target: step.target.describe(),
-        sql: step.sql.clone(),
-        outcome: Outcome::Ok,
-        message: String::new(),
-        duration: Duration::ZERO,
-        notices: vec![],
-        output: vec![],
-        finished_at: SystemTime::now(),
-    };
+    let mut report = StepReport::new(kind, step.target.describe(), step.sql.clone());
     let result = match (kind, &step.target) {
-        (ActionKind::CancelBackend | ActionKind::TerminateBackend, Target::Backend(_)) => {
-            signal(executor, kind, step, stop, &mut report).await
+        (ActionKind::CancelBackend | ActionKind::TerminateBackend, Target::Backend(target)) => {
+            signal(executor, kind, step, target, stop, &mut report).await
+        }
+        (ActionKind::DropInvalidIndex, Target::Relation(target)) => {
+            super::relations::drop_invalid(executor, target, stop, &mut report).await
         }
         (
             ActionKind::VacuumAnalyze | ActionKind::Analyze | ActionKind::ReindexConcurrently,
             Target::Relation(target),
-        ) => maintain(executor, kind, target, stop, &mut report).await,
+        ) => super::relations::maintain(executor, kind, target, stop, &mut report).await,
         (ActionKind::Snapshot, _) => snapshot(executor, stop, &mut report).await,
         (ActionKind::ResetStatements, _) => reset(executor, stop, &mut report).await,
         (ActionKind::Explain, target) => {
@@ -93,7 +86,7 @@ pub(super) fn absorb_notices(notices: Vec<Notice>, report: &mut StepReport) {
     }
 }
 
-async fn simple(
+pub(super) async fn simple(
     executor: &mut Executor,
     kind: ActionKind,
     text: &str,
@@ -124,19 +117,32 @@ async fn signal(
     executor: &mut Executor,
     kind: ActionKind,
     step: &Step,
+    target: &BackendTarget,
     stop: &mut UnboundedReceiver<()>,
     report: &mut StepReport,
 ) -> Result<(), String> {
     let rows = simple(executor, kind, &step.sql, stop, report).await?;
     let answer = rows.first().and_then(|row| row.first().cloned().flatten());
     match answer.as_deref() {
-        None => {
-            report.outcome = Outcome::SessionEnded;
-            report.message = format!(
-                "session ended: {} is gone or now belongs to another session; nothing was sent",
-                step.target.describe()
-            );
-        }
+        None => match session_now(executor, kind, target).await? {
+            // The session is still there: the cancel was aimed at a query that ended.
+            Some(now) if kind == ActionKind::CancelBackend => {
+                report.outcome = Outcome::QueryEnded;
+                report.message = format!(
+                    "query already finished: pid {} {}; nothing was sent",
+                    target.pid,
+                    now.describe()
+                );
+            }
+            _ => {
+                report.outcome = Outcome::SessionEnded;
+                report.message = format!(
+                    "session ended: {} is gone or now belongs to another session; nothing \
+                     was sent",
+                    step.target.describe()
+                );
+            }
+        },
         Some("t") if report.outcome == Outcome::Ok => {
             report.message = if kind == ActionKind::TerminateBackend {
                 format!("{} terminated", step.target.describe())
@@ -154,118 +160,46 @@ async fn signal(
     Ok(())
 }
 
-/// The relation's real names, read by OID now: what the screen showed may be sanitized,
-/// renamed since, or gone.
-struct Resolved {
-    schema: String,
-    name: String,
-    relkind: String,
-    table_oid: u32,
+/// What the session a signal was aimed at does now (same pid and backend_start).
+struct SessionNow {
+    state: Option<String>,
+    query_start: Option<SystemTime>,
 }
 
-async fn resolve(executor: &mut Executor, kind: ActionKind, oid: u32) -> Result<Resolved, String> {
+impl SessionNow {
+    /// `is now idle` / `now runs another query (started 18:05:12.345 UTC)`.
+    fn describe(&self) -> String {
+        match (self.state.as_deref(), self.query_start) {
+            (Some("active"), Some(start)) => format!(
+                "now runs another query (started {} UTC)",
+                crate::timefmt::rfc3339_millis(start)
+                    .get(11..23)
+                    .unwrap_or_default()
+            ),
+            (Some(state), _) => format!("is now {}", sanitized(state)),
+            (None, _) => "has moved on".to_string(),
+        }
+    }
+}
+
+async fn session_now(
+    executor: &mut Executor,
+    kind: ActionKind,
+    target: &BackendTarget,
+) -> Result<Option<SessionNow>, String> {
     let live = executor.connection(kind).await?;
     let row = live
         .client()
-        .query_opt(ACTION_RELATION_SQL, &[&oid])
-        .await
-        .map_err(|e| describe(&e))?
-        .ok_or_else(|| format!("relation with OID {oid} no longer exists"))?;
-    let get = |name: &str| row.try_get::<_, String>(name).map_err(|e| describe(&e));
-    Ok(Resolved {
-        schema: get("schema_name")?,
-        name: get("relation_name")?,
-        relkind: get("relkind")?,
-        table_oid: row.try_get("table_oid").map_err(|e| describe(&e))?,
-    })
-}
-
-async fn maintain(
-    executor: &mut Executor,
-    kind: ActionKind,
-    target: &RelationTarget,
-    stop: &mut UnboundedReceiver<()>,
-    report: &mut StepReport,
-) -> Result<(), String> {
-    let relation = resolve(executor, kind, target.oid).await?;
-    let is_index = matches!(relation.relkind.as_str(), "i" | "I");
-    let is_table = matches!(relation.relkind.as_str(), "r" | "m" | "p");
-    let text = match kind {
-        ActionKind::ReindexConcurrently if is_index => {
-            sql::reindex_concurrently(&relation.schema, &relation.name)
-        }
-        ActionKind::VacuumAnalyze if is_table => {
-            sql::vacuum_analyze(&relation.schema, &relation.name)
-        }
-        ActionKind::Analyze if is_table => sql::analyze(&relation.schema, &relation.name),
-        _ => {
-            return Err(format!(
-                "{} cannot act on {} (relkind {})",
-                kind.title(),
-                sanitized(&sql::qualified(&relation.schema, &relation.name)),
-                relation.relkind
-            ));
-        }
-    };
-    report.sql = text.clone();
-    if kind != ActionKind::ReindexConcurrently {
-        simple(executor, kind, &text, stop, report).await?;
-        if report.outcome == Outcome::Ok {
-            report.message = format!("{} done", kind.title());
-        }
-        return Ok(());
-    }
-    let before = invalid_indexes(executor, kind, relation.table_oid).await?;
-    let result = simple(executor, kind, &text, stop, report).await;
-    if result.is_ok() && report.outcome == Outcome::Ok {
-        report.message = "REINDEX CONCURRENTLY done".into();
-        return Ok(());
-    }
-    // A failed, stopped or timed-out REINDEX CONCURRENTLY can leave an invalid copy that
-    // every write still maintains: say which, and how to remove it.
-    let after = invalid_indexes(executor, kind, relation.table_oid)
-        .await
-        .unwrap_or_default();
-    let left: Vec<String> = after
-        .into_iter()
-        .filter(|(oid, _)| !before.iter().any(|(b, _)| b == oid))
-        .map(|(_, name)| name)
-        .collect();
-    let mut message = match &result {
-        Err(message) => message.clone(),
-        Ok(_) => report.message.clone(),
-    };
-    if !left.is_empty() {
-        message.push_str(&format!(
-            "; left invalid index {} (still updated on every write: DROP INDEX CONCURRENTLY it)",
-            left.join(", ")
-        ));
-    }
-    result.map(|_| ()).map_err(|_| message.clone())?;
-    report.message = message;
-    Ok(())
-}
-
-/// Invalid indexes of a table: (OID, display-safe qualified name).
-async fn invalid_indexes(
-    executor: &mut Executor,
-    kind: ActionKind,
-    table_oid: u32,
-) -> Result<Vec<(u32, String)>, String> {
-    let live = executor.connection(kind).await?;
-    let rows = live
-        .client()
-        .query(ACTION_INVALID_INDEXES_SQL, &[&table_oid])
+        .query_opt(ACTION_SESSION_SQL, &[&target.pid, &target.backend_start])
         .await
         .map_err(|e| describe(&e))?;
-    rows.iter()
-        .map(|row| {
-            let oid: u32 = row.try_get("index_oid").map_err(|e| describe(&e))?;
-            let schema: String = row.try_get("schema_name").map_err(|e| describe(&e))?;
-            let name: String = row.try_get("index_name").map_err(|e| describe(&e))?;
-            Ok((oid, sanitized(&sql::qualified(&schema, &name))))
+    row.map(|row| {
+        Ok(SessionNow {
+            state: row.try_get("state").map_err(|e| describe(&e))?,
+            query_start: row.try_get("query_start").map_err(|e| describe(&e))?,
         })
-        .collect()
+    })
+    .transpose()
 }
 
 async fn snapshot(

@@ -19,6 +19,10 @@ const BACKGROUND_TYPES: &[&str] = &[
     "walsummarizer",
 ];
 
+/// The marker column's title and its mark.
+const MARK_TITLE: &str = "*";
+const MARK: &str = "●";
+
 /// Seed thresholds for a running query: slow at 5 s, critical at 30 s.
 fn query_age_severity(session: &Session, app: &App) -> Severity {
     let thresholds = &app.derived.thresholds;
@@ -44,6 +48,9 @@ fn state_severity(state: Option<&str>) -> Severity {
 pub fn activity(app: &App) -> (Vec<Column>, Vec<Row>, bool) {
     let tree = app.activity_mode == ActivityMode::BlockingTree;
     let columns = vec![
+        // Marked rows (Space) carry a mark of their own, readable in every theme (mono
+        // too): cancel/terminate act on them instead of the highlighted row.
+        Column::text(MARK_TITLE, 1, 0),
         // In the tree the pid column carries the indentation, so it is left-aligned.
         if tree {
             Column::text("PID", 12, 0)
@@ -97,9 +104,13 @@ pub fn activity(app: &App) -> (Vec<Column>, Vec<Row>, bool) {
             .map(|s| (s, 0, blocks_count(s.pid, sessions)))
             .collect()
     };
+    let marked = &app.tables.state(super::super::TableId::Activity).marked;
     let rows = shown
         .into_iter()
-        .map(|(session, depth, blocks)| activity_row(app, session, depth, blocks))
+        .map(|(session, depth, blocks)| {
+            let is_marked = marked.contains(&RowId::Pid(session.pid));
+            activity_row(app, session, depth, blocks, is_marked)
+        })
         .collect();
     (columns, rows, tree)
 }
@@ -111,7 +122,7 @@ fn blocks_count(pid: i32, sessions: &[Session]) -> usize {
         .count()
 }
 
-fn activity_row(app: &App, session: &Session, depth: u16, blocks: usize) -> Row {
+fn activity_row(app: &App, session: &Session, depth: u16, blocks: usize, marked: bool) -> Row {
     let pid_text = if depth == 0 {
         session.pid.to_string()
     } else {
@@ -123,9 +134,14 @@ fn activity_row(app: &App, session: &Session, depth: u16, blocks: usize) -> Row 
     };
     let wait = wait_label(session);
     let state = session.state.as_deref();
+    let mark = if marked { MARK } else { "" };
     let mut row = Row::new(
         RowId::Pid(session.pid),
         vec![
+            (
+                cell(mark.to_string()),
+                SortKey::Number(f64::from(u8::from(marked))),
+            ),
             (cell(pid_text), SortKey::Number(f64::from(session.pid))),
             text(session.user.as_deref()),
             text(session.database.as_deref()),

@@ -35,7 +35,7 @@ pub fn build(app: &App) -> (Vec<Column>, Vec<Row>, bool) {
 fn row(index: usize, entry: &JournalEntry) -> Row {
     let severity = match entry.outcome {
         Outcome::Ok => Severity::Normal,
-        Outcome::SessionEnded | Outcome::Cancelled => Severity::Warn,
+        Outcome::SessionEnded | Outcome::QueryEnded | Outcome::Cancelled => Severity::Warn,
         Outcome::Warning | Outcome::Error => Severity::Crit,
     };
     let outcome = outcome_name(entry.outcome);
@@ -69,6 +69,7 @@ pub fn outcome_name(outcome: Outcome) -> &'static str {
         Outcome::Warning => "WARNING",
         Outcome::Error => "ERROR",
         Outcome::SessionEnded => "ended",
+        Outcome::QueryEnded => "finished",
         Outcome::Cancelled => "stopped",
     }
 }

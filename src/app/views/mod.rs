@@ -43,7 +43,7 @@ impl ActivityMode {
 }
 
 /// Default sort columns: longest running query, most time, slowest p95.
-pub const ACTIVITY_DEFAULT_SORT: usize = 7;
+pub const ACTIVITY_DEFAULT_SORT: usize = 8;
 pub const STATEMENTS_DEFAULT_SORT: usize = 2;
 pub const LATENCY_DEFAULT_SORT: usize = 3;
 
