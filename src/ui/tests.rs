@@ -181,13 +181,7 @@ fn stale_after_a_failed_poll() {
         .find("STALE")
         .unwrap_or_else(|| panic!("no STALE badge in {header:?}"));
     let style = buffer[(u16::try_from(x).unwrap_or(0), 1)].style();
-    assert_eq!(
-        style,
-        Theme::default()
-            .style(crate::theme::Role::BadgeStale)
-            .patch(style),
-        "badge style"
-    );
+    super::test_render::assert_role(style, crate::theme::Role::BadgeStale, "STALE badge");
 }
 
 #[test]

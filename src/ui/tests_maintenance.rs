@@ -1,7 +1,7 @@
 //! Render snapshots of the Maintenance screen at 80x24 and 160x48 from builder-made
 //! snapshots, plus cell-style checks where colour carries the verdict.
 
-use super::test_render::{draw, style_of, text};
+use super::test_render::{assert_role, draw, style_of, text};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -335,14 +335,6 @@ fn waiting_for_the_slow_tier() {
     assert!(
         screen.contains("waiting for the first slow-tier poll"),
         "{screen}"
-    );
-}
-
-fn assert_role(style: ratatui::style::Style, role: Role, what: &str) {
-    assert_eq!(
-        style,
-        Theme::default().style(role).patch(style),
-        "{what}: {style:?}"
     );
 }
 

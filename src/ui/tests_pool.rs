@@ -32,21 +32,13 @@ fn find(buffer: &Buffer, on_line: &str, needle: &str) -> (u16, u16) {
     panic!("no line with {on_line:?} and {needle:?}:\n{screen}");
 }
 
-/// The cell is drawn with `role`'s colour and at least its modifiers.
+/// The cell is drawn with `role`'s colours and at least its modifiers.
 fn assert_role(buffer: &Buffer, (x, y): (u16, u16), role: Role) {
-    let want = Theme::default().style(role);
     let cell = &buffer[(x, y)];
-    assert_eq!(
-        Some(cell.fg),
-        want.fg,
-        "colour of {:?} at {x},{y}",
-        cell.symbol()
-    );
-    assert!(
-        cell.modifier.contains(want.add_modifier),
-        "modifiers of {:?} at {x},{y}: {:?}",
-        cell.symbol(),
-        cell.modifier
+    super::test_render::assert_role(
+        cell.style(),
+        role,
+        &format!("{:?} at {x},{y}", cell.symbol()),
     );
 }
 
