@@ -35,7 +35,17 @@ pub enum PollerCommand {
     /// The user switched to this screen: its slow sources are read from now on (and now,
     /// if what we have is older than the slow interval).
     ShowScreen(crate::keymap::Screen),
+    /// The detail view opened: read what it shows beyond the polled data (a session's
+    /// locks, a statement's every counter, an index's definition) once, and send it to
+    /// the detail sink.
+    FetchDetail(collector::DetailRequest),
 }
+
+/// A detail the UI asked for, with the request it answers.
+pub type DetailFetched = (
+    collector::DetailRequest,
+    Result<collector::DetailData, String>,
+);
 
 /// Slow-tier sources that cost real server time on big databases (thousands of tables
 /// and indexes), grouped by the screen that shows them. The group of the screen on view
@@ -128,6 +138,8 @@ pub struct Poller {
     /// The screen on view, and when each slow group was last read.
     screen: crate::keymap::Screen,
     group_polled: std::collections::HashMap<SlowGroup, Instant>,
+    /// Where answers to [`PollerCommand::FetchDetail`] go.
+    details: Option<mpsc::UnboundedSender<DetailFetched>>,
 }
 
 impl Poller {
@@ -149,7 +161,26 @@ impl Poller {
             host,
             screen: crate::keymap::Screen::Dashboard,
             group_polled: std::collections::HashMap::new(),
+            details: None,
         }
+    }
+
+    /// Sends the answers to [`PollerCommand::FetchDetail`] to `sink`.
+    pub fn with_detail_sink(mut self, sink: mpsc::UnboundedSender<DetailFetched>) -> Self {
+        self.details = Some(sink);
+        self
+    }
+
+    /// Reads what the detail view of `request` shows beyond the polled data, on the
+    /// monitoring session between two polls (one round trip, within its deadline).
+    pub async fn fetch_detail(
+        &mut self,
+        request: collector::DetailRequest,
+    ) -> Result<collector::DetailData, String> {
+        if !self.session.is_connected() {
+            return Err("not connected: the detail is read once the connection is back".into());
+        }
+        collector::fetch_detail(&mut self.session, request).await
     }
 
     /// Also polls a PgBouncer admin console on the fast tier.
@@ -191,6 +222,13 @@ impl Poller {
                         self.config.history_window = window;
                         self.group_polled.remove(&SlowGroup::Cache);
                         self.slow_due = Instant::now();
+                    }
+                    Some(PollerCommand::FetchDetail(request)) => {
+                        let answer = self.fetch_detail(request).await;
+                        if let Some(sink) = &self.details {
+                            let _ = sink.send((request, answer));
+                        }
+                        continue;
                     }
                     Some(PollerCommand::ShowScreen(screen)) => {
                         self.screen = screen;

@@ -64,6 +64,7 @@ pub enum Action {
     Pause,
     Faster,
     Slower,
+    MessageLog,
     Screen(Screen),
     NextScreen,
     PrevScreen,
@@ -170,12 +171,13 @@ const TABLES: &[Screen] = &[Screen::Maintenance, Screen::Cache, Screen::Indexes]
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 48] = [
+    pub const ALL: [Action; 49] = [
         Action::Quit,
         Action::Help,
         Action::Pause,
         Action::Faster,
         Action::Slower,
+        Action::MessageLog,
         Action::Screen(Screen::Dashboard),
         Action::Screen(Screen::Activity),
         Action::Screen(Screen::Queries),
@@ -258,6 +260,7 @@ impl Action {
             Action::Pause => spec("pause", GENERAL, Browsing, keys![ch('p')], "Pause or resume polling"),
             Action::Faster => spec("faster", GENERAL, Browsing, keys![ch('+'), ch('=')], "Refresh more often (halve the interval)"),
             Action::Slower => spec("slower", GENERAL, Browsing, keys![ch('-')], "Refresh less often (double the interval)"),
+            Action::MessageLog => spec("message-log", GENERAL, Browsing, keys![ch('L')], "Show recent messages and errors in full"),
             Action::Screen(screen) => screen_spec(screen),
             Action::NextScreen => spec("next-screen", SCREENS, Browsing, keys![code(KeyCode::Tab)], "Next screen"),
             Action::PrevScreen => spec("prev-screen", SCREENS, Browsing, keys![code(KeyCode::BackTab)], "Previous screen"),

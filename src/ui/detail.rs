@@ -1,48 +1,101 @@
-//! The detail view (Enter): everything about the selected session or statement, with the
-//! full query formatted.
+//! The detail view (Enter): everything about the selected row. Sessions add the locks they
+//! hold and wait for; statements every counter of their extension version, with role and
+//! database by name; indexes their definition (the three read once when the view opens).
+//! Query texts keep their line breaks; everything wraps to the popup and scrolls (j/k,
+//! PgUp/PgDn, g/G).
+//!
+//! ```text
+//! ┌ session 4242 ────────────────────────────────────────────────────────────┐
+//! │user app   db app   app learning-api   client 10.0.0.7                    │
+//! │Locks: 2 held, waits for 1                                                │
+//! │  waits  ShareLock          transaction 748 · since 10:00:01              │
+//! │  held   RowExclusiveLock   public.learning_sessions                      │
+//! │Query (exact text)                                                        │
+//! │UPDATE learning_sessions                                                  │
+//! │   SET completed = true -- from the app                                   │
+//! │ WHERE user_id = $1                                                       │
+//! └ Esc back · j/k scroll · y copy ───────────────────────────── 1–20 of 42 ─┘
+//! ```
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
 use crate::app::App;
 use crate::app::table::RowId;
+use crate::collector::DetailData;
+use crate::collector::detail::{IndexDetail, SessionDetail, StatementDetail};
 use crate::format;
-use crate::sanitize::sanitized;
-use crate::snapshot::Session;
+use crate::sanitize::{sanitize_multiline, sanitized};
+use crate::snapshot::{Session, StatementKey};
 use crate::theme::{Role, Theme};
 
-pub fn render(app: &App, frame: &mut Frame, body: Rect) {
-    let area = super::centered(
-        body,
-        body.width.saturating_sub(4).max(40),
-        body.height.saturating_sub(2).max(10),
-    );
+/// The view takes the whole body: on a small terminal every line counts.
+fn area(body: Rect) -> Rect {
+    body
+}
+
+/// The view's title and its lines, wrapped to `width` columns.
+fn content(app: &App, width: usize) -> (String, Vec<Line<'static>>) {
     let theme = &app.theme;
     let (title, lines) = match selected(app) {
-        Some(RowId::Pid(pid)) => session_detail(app, pid),
-        Some(RowId::Statement(key)) => statement_detail(app, key),
+        Some(RowId::Pid(pid)) => session_detail(app, pid, width),
+        Some(RowId::Statement(key)) => statement_detail(app, key, width),
         Some(RowId::QueryHash(hash)) => (
-            format!(" query_hash {hash} "),
+            format!(" query_hash {} ", sanitized(&hash)),
             latency_detail(app, &hash, theme),
         ),
         Some(id @ (RowId::Relation(_) | RowId::Name(_))) => row_detail(app, &id),
         None => (" detail ".into(), vec![Line::from("nothing selected")]),
     };
-    let block = Block::bordered()
+    let wrapped = lines
+        .iter()
+        .flat_map(|line| super::text::wrap_line(line, width))
+        .collect();
+    (title, wrapped)
+}
+
+/// How far the view can scroll and how many lines a page has.
+pub(super) fn scroll_limit(app: &App, body: Rect) -> (u16, u16) {
+    let area = area(body);
+    let page = area.height.saturating_sub(2);
+    let (_, lines) = content(app, usize::from(area.width.saturating_sub(2)));
+    let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    (total.saturating_sub(page), page)
+}
+
+pub fn render(app: &App, frame: &mut Frame, body: Rect) {
+    let theme = &app.theme;
+    super::cover(frame, body);
+    let area = area(body);
+    let page = usize::from(area.height.saturating_sub(2));
+    let (title, lines) = content(app, usize::from(area.width.saturating_sub(2)));
+    let (limit, _) = scroll_limit(app, body);
+    let scroll = app.overlay_scroll.min(limit);
+    let mut hints = vec!["Esc back".to_string()];
+    if lines.len() > page {
+        hints.push("j/k scroll".into());
+    }
+    hints.push("y copy".into());
+    let hint = format!(" {} ", hints.join(" · "));
+    let mut block = Block::bordered()
         .border_style(theme.style(Role::BorderFocused))
-        .title(Span::styled(title, theme.style(Role::Title)))
-        .title_bottom(Span::styled(
-            " Esc back · y copy query ",
-            theme.style(Role::Muted),
-        ));
-    frame.render_widget(Clear, area);
+        .title(Span::styled(
+            super::text::fit(&title, usize::from(area.width.saturating_sub(2))),
+            theme.style(Role::Title),
+        ))
+        .title_bottom(Span::styled(hint, theme.style(Role::Muted)));
+    if let Some(position) = super::table::position(usize::from(scroll), page, lines.len()) {
+        block = block.title_bottom(
+            Line::from(Span::styled(position, theme.style(Role::Muted))).right_aligned(),
+        );
+    }
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
             .style(theme.style(Role::Dialog))
-            .wrap(Wrap { trim: false }),
+            .scroll((scroll, 0)),
         area,
     );
 }
@@ -54,23 +107,34 @@ fn selected(app: &App) -> Option<RowId> {
         .clone()
 }
 
-fn field<'a>(theme: &Theme, name: &'a str, value: String) -> Vec<Span<'a>> {
+/// A `name value` pair; pairs on one line wrap between pairs, not inside them (no-break
+/// spaces hold a pair together; they are drawn as spaces).
+fn field(theme: &Theme, name: &str, value: String) -> Vec<Span<'static>> {
     vec![
-        Span::styled(format!("{name} "), theme.style(Role::Muted)),
-        Span::styled(value, theme.style(Role::Text)),
+        Span::styled(format!("{name}\u{a0}"), theme.style(Role::Muted)),
+        Span::styled(value.replace(' ', "\u{a0}"), theme.style(Role::Text)),
         Span::raw("   "),
     ]
+}
+
+fn heading(theme: &Theme, text: String) -> Line<'static> {
+    Line::from(Span::styled(text, theme.style(Role::Header)))
 }
 
 fn opt_age(age: Option<std::time::Duration>) -> String {
     age.map_or_else(|| "-".into(), format::duration)
 }
 
-fn session_detail(app: &App, pid: i32) -> (String, Vec<Line<'static>>) {
+/// What the poller answered for the open view, if it is about this row.
+fn fetched(app: &App) -> Option<&Result<DetailData, String>> {
+    app.detail.as_ref()?.answer.as_ref()
+}
+
+fn session_detail(app: &App, pid: i32, width: usize) -> (String, Vec<Line<'static>>) {
     let theme = &app.theme;
     let Some(session) = find_session(app, pid) else {
         return (
-            format!(" pid {pid} "),
+            format!(" session {pid} "),
             vec![Line::from("this session has ended")],
         );
     };
@@ -89,35 +153,20 @@ fn session_detail(app: &App, pid: i32) -> (String, Vec<Line<'static>>) {
         (Some(kind), Some(event)) => format!("{kind}:{event}"),
         _ => "-".into(),
     };
+    let dash = |value: &Option<String>| value.clone().unwrap_or_else(|| "-".into());
     let mut lines = vec![
         Line::from(
             [
-                field(
-                    theme,
-                    "user",
-                    session.user.clone().unwrap_or_else(|| "-".into()),
-                ),
-                field(
-                    theme,
-                    "db",
-                    session.database.clone().unwrap_or_else(|| "-".into()),
-                ),
+                field(theme, "user", dash(&session.user)),
+                field(theme, "db", dash(&session.database)),
                 field(theme, "app", session.application.clone()),
-                field(
-                    theme,
-                    "client",
-                    session.client.clone().unwrap_or_else(|| "-".into()),
-                ),
+                field(theme, "client", dash(&session.client)),
             ]
             .concat(),
         ),
         Line::from(
             [
-                field(
-                    theme,
-                    "state",
-                    session.state.clone().unwrap_or_else(|| "-".into()),
-                ),
+                field(theme, "state", dash(&session.state)),
                 field(theme, "wait", wait),
                 field(theme, "type", session.backend_type.clone()),
             ]
@@ -157,12 +206,128 @@ fn session_detail(app: &App, pid: i32) -> (String, Vec<Line<'static>>) {
         ),
         Line::from(""),
     ];
-    lines.extend(formatted_query(&session.query, theme));
+    let answer = match fetched(app) {
+        Some(Ok(DetailData::Session(detail))) => Some(Ok(detail)),
+        Some(Err(error)) => Some(Err(error)),
+        _ => None,
+    };
+    lines.extend(lock_lines(theme, answer));
+    lines.push(Line::from(""));
+    let text = if session.raw_query.is_empty() {
+        session.query.clone()
+    } else {
+        sanitize_multiline(&session.raw_query).into_owned()
+    };
+    let limit = match answer {
+        Some(Ok(detail)) => detail.query_size_limit,
+        _ => None,
+    };
+    let mut note = String::new();
+    if let Some(limit) = limit
+        && session.raw_query.len() + 1 >= limit
+    {
+        note = format!(" · cut by the server at {limit} bytes (track_activity_query_size)");
+    }
+    lines.extend(query_lines(theme, &text, &note, width));
     (format!(" session {pid} "), lines)
 }
 
+/// `Locks: 2 held, waits for 1`, then one line per lock, the awaited ones first.
+fn lock_lines(
+    theme: &Theme,
+    answer: Option<Result<&SessionDetail, &String>>,
+) -> Vec<Line<'static>> {
+    let detail = match answer {
+        None => return vec![heading(theme, "Locks: reading pg_locks…".into())],
+        Some(Err(error)) => {
+            return vec![
+                heading(theme, "Locks".into()),
+                Line::from(Span::styled(
+                    format!("could not be read: {error}"),
+                    theme.style(Role::Crit),
+                )),
+            ];
+        }
+        Some(Ok(detail)) => detail,
+    };
+    if !detail.same_session {
+        return vec![heading(
+            theme,
+            "Locks: the session has ended (its pid now belongs to another one)".into(),
+        )];
+    }
+    let held = detail.locks.iter().filter(|l| l.granted).count();
+    let waiting = detail.locks.len() - held;
+    let mut summary = format!("Locks: {held} held");
+    if waiting > 0 {
+        summary.push_str(&format!(", waits for {waiting}"));
+    }
+    let mut lines = vec![heading(theme, summary)];
+    let mode_width = detail
+        .locks
+        .iter()
+        .map(|l| l.mode.chars().count())
+        .max()
+        .unwrap_or(0);
+    for lock in &detail.locks {
+        let (state, role) = if lock.granted {
+            ("held ", Role::Text)
+        } else {
+            ("waits", Role::Crit)
+        };
+        let mut object = format!("{} ({})", lock.object, lock.locktype);
+        if let Some(since) = &lock.wait_start {
+            object.push_str(&format!(" · since {since}"));
+        }
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {state}  "), theme.style(role)),
+            Span::styled(
+                format!("{:<mode_width$}  ", lock.mode),
+                theme.style(Role::Text),
+            ),
+            Span::styled(object, theme.style(Role::Text)),
+        ]));
+    }
+    lines
+}
+
+/// The text under a `Query` heading: as sent when it has line breaks of its own; laid out
+/// by a formatter (whitespace only) when it is one line too long for the view.
+fn query_lines(theme: &Theme, text: &str, note: &str, width: usize) -> Vec<Line<'static>> {
+    let one_long_line = !text.contains('\n') && super::text::width(text) > width;
+    let (label, shown) = if one_long_line {
+        (
+            "Query (laid out for reading; y copies it as sent)",
+            laid_out(text),
+        )
+    } else {
+        ("Query (exact text)", text.to_string())
+    };
+    let mut lines = vec![heading(theme, format!("{label}{note}"))];
+    lines.extend(
+        shown
+            .lines()
+            .map(|l| Line::from(Span::styled(l.to_string(), theme.style(Role::Text)))),
+    );
+    lines
+}
+
+/// One long line of SQL over several: sqlformat changes only whitespace here (keywords
+/// keep their case). Its input is already display-safe, and its output is sanitized again
+/// (keeping line breaks) all the same.
+fn laid_out(text: &str) -> String {
+    let options = sqlformat::FormatOptions {
+        indent: sqlformat::Indent::Spaces(2),
+        uppercase: None,
+        ..sqlformat::FormatOptions::default()
+    };
+    let pretty = sqlformat::format(text, &sqlformat::QueryParams::None, &options);
+    sanitize_multiline(&pretty).into_owned()
+}
+
 /// Every column of the selected row, one per line: the detail of screens whose rows
-/// are plain records (tables, indexes, applications, pools).
+/// are plain records (tables, indexes, applications, pools). An index adds its
+/// definition.
 fn row_detail(app: &App, id: &RowId) -> (String, Vec<Line<'static>>) {
     let theme = &app.theme;
     let Some(model) = app.focused_table_id().map(|t| app.tables.model(t)) else {
@@ -177,7 +342,7 @@ fn row_detail(app: &App, id: &RowId) -> (String, Vec<Line<'static>>) {
         .map(|c| c.title.chars().count())
         .max()
         .unwrap_or(0);
-    let lines = model
+    let mut lines = model
         .columns
         .iter()
         .zip(&row.cells)
@@ -194,8 +359,10 @@ fn row_detail(app: &App, id: &RowId) -> (String, Vec<Line<'static>>) {
             ])
         })
         .collect::<Vec<_>>();
-    let mut lines = lines;
     lines.extend(journal_extra(app, id, width));
+    if app.focused_table_id() == Some(crate::app::TableId::Indexes) {
+        lines.extend(index_lines(theme, fetched(app)));
+    }
     // The first text column names the row (numeric columns like `!!` come before it).
     let title = model
         .columns
@@ -207,6 +374,53 @@ fn row_detail(app: &App, id: &RowId) -> (String, Vec<Line<'static>>) {
             |(_, c)| format!(" {} ", c.text.trim()),
         );
     (title, lines)
+}
+
+/// The index's definition, read when the view opened.
+fn index_lines(theme: &Theme, answer: Option<&Result<DetailData, String>>) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from("")];
+    match answer {
+        None => lines.push(heading(
+            theme,
+            "Definition: reading pg_get_indexdef…".into(),
+        )),
+        Some(Err(error)) => {
+            lines.push(heading(theme, "Definition".into()));
+            lines.push(Line::from(Span::styled(
+                format!("could not be read: {error}"),
+                theme.style(Role::Crit),
+            )));
+        }
+        Some(Ok(DetailData::Index(IndexDetail {
+            definition,
+            constraint,
+            valid,
+        }))) => {
+            lines.push(heading(theme, "Definition".into()));
+            match definition {
+                Some(definition) => lines.extend(
+                    definition
+                        .lines()
+                        .map(|l| Line::from(Span::styled(l.to_string(), theme.style(Role::Text)))),
+                ),
+                None => lines.push(Line::from("the index no longer exists")),
+            }
+            if let Some(constraint) = constraint {
+                lines.push(Line::from(vec![
+                    Span::styled("backs the constraint ", theme.style(Role::Muted)),
+                    Span::styled(constraint.clone(), theme.style(Role::Text)),
+                ]));
+            }
+            if *valid == Some(false) {
+                lines.push(Line::from(Span::styled(
+                    "INVALID: not used by queries, still maintained on every write",
+                    theme.style(Role::Crit),
+                )));
+            }
+        }
+        Some(Ok(_)) => {}
+    }
+    lines
 }
 
 /// A journal entry's detail adds what the table has no room for: the full time, who ran
@@ -258,12 +472,51 @@ fn find_session(app: &App, pid: i32) -> Option<&Session> {
         .find(|s| s.pid == pid)
 }
 
-fn statement_detail(app: &App, key: crate::snapshot::StatementKey) -> (String, Vec<Line<'static>>) {
+fn statement_detail(app: &App, key: StatementKey, width: usize) -> (String, Vec<Line<'static>>) {
     let theme = &app.theme;
-    let mut lines = Vec::new();
+    let detail = match fetched(app) {
+        Some(Ok(DetailData::Statement(detail))) => Some(Ok(detail)),
+        Some(Err(error)) => Some(Err(error)),
+        _ => None,
+    };
+    let database = detail
+        .and_then(|d| d.ok())
+        .and_then(|d| d.database.clone())
+        .or_else(|| database_name(app, key.dbid));
+    // Names, not OIDs: the role's comes with the counters (the OID only if they failed).
+    let role = match detail {
+        Some(Ok(d)) => d.role.clone(),
+        Some(Err(_)) => None,
+        None => Some("(reading…)".into()),
+    };
+    let mut lines = vec![Line::from(
+        [
+            field(
+                theme,
+                "role",
+                role.unwrap_or_else(|| format!("oid {}", key.userid)),
+            ),
+            field(
+                theme,
+                "database",
+                database.unwrap_or_else(|| format!("oid {}", key.dbid)),
+            ),
+            field(theme, "queryid", key.queryid.to_string()),
+            field(
+                theme,
+                "top level",
+                if key.toplevel { "yes" } else { "no (nested)" }.into(),
+            ),
+        ]
+        .concat(),
+    )];
     if let Some(d) = app.derived.statements.rows.iter().find(|d| d.key == key) {
         lines.push(Line::from(
             [
+                vec![Span::styled(
+                    format!("last {}:   ", format::duration(app.refresh)),
+                    theme.style(Role::Header),
+                )],
                 field(theme, "calls/s", format::quantity(d.calls_per_sec)),
                 field(
                     theme,
@@ -281,40 +534,162 @@ fn statement_detail(app: &App, key: crate::snapshot::StatementKey) -> (String, V
             .concat(),
         ));
     }
-    if let Some(t) = app.derived.cumulative.iter().find(|t| t.key == key) {
-        lines.push(Line::from(
-            [
-                field(theme, "calls", format::thousands(t.calls)),
-                field(theme, "total", format::millis_unit(t.total_exec_time_ms)),
-                field(
-                    theme,
-                    "mean",
-                    t.mean_ms.map_or("-".into(), format::millis_unit),
-                ),
-                field(theme, "rows", format::thousands(t.rows)),
-                field(theme, "temp blocks", format::thousands(t.temp_blks)),
-            ]
-            .concat(),
+    lines.push(Line::from(""));
+    match detail {
+        None => lines.push(heading(
+            theme,
+            "Since the entry started: reading pg_stat_statements…".into(),
+        )),
+        Some(Err(error)) => {
+            lines.push(heading(theme, "Since the entry started".into()));
+            lines.push(Line::from(Span::styled(
+                format!("could not be read: {error}"),
+                theme.style(Role::Crit),
+            )));
+        }
+        Some(Ok(detail)) => lines.extend(counter_lines(theme, detail)),
+    }
+    lines.push(Line::from(""));
+    let text = crate::app::detail::statement_text(app, key);
+    // The cached text is cut at 8 KiB; the whole one comes with the counters.
+    let cut = text.as_ref().is_some_and(|t| t.ends_with('…'));
+    let note = match detail {
+        Some(Ok(_)) => "",
+        None if cut => " · its first 8 KiB, reading the whole text…",
+        Some(Err(_)) if cut => " · only its first 8 KiB: the whole text could not be read",
+        _ => "",
+    };
+    match text {
+        Some(text) => lines.extend(query_lines(theme, &text, note, width)),
+        None => lines.push(heading(theme, "Query: text not fetched yet".into())),
+    }
+    (format!(" statement {} ", key.queryid), lines)
+}
+
+/// The counters of one entry, grouped the way a DBA reads them; groups the installed
+/// extension version does not have are left out.
+fn counter_lines(theme: &Theme, detail: &StatementDetail) -> Vec<Line<'static>> {
+    let ms = |name: &str| detail.counter(name).map(format::millis_unit);
+    let count = |name: &str| detail.counter(name).map(format::quantity);
+    let mut lines = Vec::new();
+    let since = detail
+        .stats_since
+        .as_ref()
+        .map_or_else(String::new, |s| format!(" (since {s})"));
+    lines.push(heading(theme, format!("Since the entry started{since}")));
+    let group = |label: &str, pairs: Vec<(&str, Option<String>)>| -> Option<Line<'static>> {
+        let present: Vec<Span<'static>> = pairs
+            .into_iter()
+            .filter_map(|(name, value)| Some(field(theme, name, value?)))
+            .flatten()
+            .collect();
+        (!present.is_empty()).then(|| {
+            Line::from(
+                [
+                    vec![Span::styled(
+                        format!("{label:<10}"),
+                        theme.style(Role::Muted),
+                    )],
+                    present,
+                ]
+                .concat(),
+            )
+        })
+    };
+    let exec = group(
+        "execution",
+        vec![
+            ("calls", count("calls")),
+            ("total", ms("total_exec_time")),
+            ("mean", ms("mean_exec_time")),
+            ("min", ms("min_exec_time")),
+            ("max", ms("max_exec_time")),
+            ("stddev", ms("stddev_exec_time")),
+            ("rows", count("rows")),
+        ],
+    );
+    lines.extend(exec);
+    // Planning is counted only with pg_stat_statements.track_planning = on.
+    match detail.counter("plans") {
+        Some(plans) if plans > 0.0 => lines.extend(group(
+            "planning",
+            vec![
+                ("plans", count("plans")),
+                ("total", ms("total_plan_time")),
+                ("mean", ms("mean_plan_time")),
+                ("stddev", ms("stddev_plan_time")),
+            ],
+        )),
+        Some(_) => lines.push(Line::from(vec![
+            Span::styled(format!("{:<10}", "planning"), theme.style(Role::Muted)),
+            Span::styled(
+                "not counted (pg_stat_statements.track_planning = off)",
+                theme.style(Role::Muted),
+            ),
+        ])),
+        None => {}
+    }
+    lines.extend(group(
+        "shared",
+        vec![
+            ("hit", count("shared_blks_hit")),
+            ("read", count("shared_blks_read")),
+            ("dirtied", count("shared_blks_dirtied")),
+            ("written", count("shared_blks_written")),
+        ],
+    ));
+    let local = ["local_blks_hit", "local_blks_read", "local_blks_written"]
+        .iter()
+        .any(|name| detail.counter(name).is_some_and(|v| v > 0.0));
+    if local {
+        lines.extend(group(
+            "local",
+            vec![
+                ("hit", count("local_blks_hit")),
+                ("read", count("local_blks_read")),
+                ("written", count("local_blks_written")),
+            ],
         ));
     }
-    lines.push(Line::from(
-        [
-            field(theme, "queryid", key.queryid.to_string()),
-            field(theme, "userid", key.userid.to_string()),
-            field(theme, "dbid", key.dbid.to_string()),
-            field(theme, "toplevel", key.toplevel.to_string()),
-        ]
-        .concat(),
+    lines.extend(group(
+        "temp",
+        vec![
+            ("read", count("temp_blks_read")),
+            ("written", count("temp_blks_written")),
+        ],
     ));
-    lines.push(Line::from(""));
-    let text = app
-        .latest
+    // 1.11 renamed blk_*_time to shared_blk_*_time; zero without track_io_timing.
+    let read_time = ms("shared_blk_read_time").or_else(|| ms("blk_read_time"));
+    let write_time = ms("shared_blk_write_time").or_else(|| ms("blk_write_time"));
+    lines.extend(group(
+        "I/O time",
+        vec![("read", read_time), ("write", write_time)],
+    ));
+    lines.extend(group(
+        "WAL",
+        vec![
+            ("records", count("wal_records")),
+            ("full-page images", count("wal_fpi")),
+            (
+                "bytes",
+                detail.counter("wal_bytes").map(|b| format::bytes(b as i64)),
+            ),
+            ("buffers full", count("wal_buffers_full")),
+        ],
+    ));
+    lines
+}
+
+/// A database's name from the polled counters.
+fn database_name(app: &App, dbid: u32) -> Option<String> {
+    app.latest
+        .as_ref()?
+        .databases
         .as_ref()
-        .and_then(|s| s.statements.as_ref().ok())
-        .and_then(|s| s.texts.get(&key).cloned())
-        .unwrap_or_else(|| "(text not fetched yet)".into());
-    lines.extend(formatted_query(&text, theme));
-    (format!(" statement {} ", key.queryid), lines)
+        .ok()?
+        .iter()
+        .find(|d| d.datid == dbid)
+        .map(|d| d.name.clone())
 }
 
 fn latency_detail(app: &App, hash: &str, theme: &Theme) -> Vec<Line<'static>> {
@@ -357,25 +732,4 @@ fn latency_detail(app: &App, hash: &str, theme: &Theme) -> Vec<Line<'static>> {
             .concat(),
         ),
     ]
-}
-
-/// The query pretty-printed. Formatting works on already sanitized text, so nothing the
-/// server sent can reintroduce control characters; sqlformat's output is sanitized again
-/// per line all the same.
-fn formatted_query(query: &str, theme: &Theme) -> Vec<Line<'static>> {
-    let options = sqlformat::FormatOptions {
-        indent: sqlformat::Indent::Spaces(2),
-        uppercase: Some(true),
-        ..sqlformat::FormatOptions::default()
-    };
-    let pretty = sqlformat::format(query, &sqlformat::QueryParams::None, &options);
-    pretty
-        .lines()
-        .map(|l| {
-            Line::from(Span::styled(
-                crate::sanitize::sanitized(l),
-                theme.style(Role::Text),
-            ))
-        })
-        .collect()
 }

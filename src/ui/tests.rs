@@ -66,7 +66,7 @@ fn perf_log() -> Arc<SlowTier> {
 }
 
 /// Two polls one second apart of a busy server: rates, deltas and history exist.
-fn busy(t: u64) -> Snapshot {
+pub(super) fn busy(t: u64) -> Snapshot {
     let mut snapshot = snapshot_at(t)
         .with_database(
             db(5)

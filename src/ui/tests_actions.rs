@@ -86,7 +86,13 @@ fn vacuum_dialog_names_the_relation_exactly() {
     }
 }
 
-fn entry(kind: ActionKind, target: &str, outcome: Outcome, message: &str, secs: u64) -> StepReport {
+pub(super) fn entry(
+    kind: ActionKind,
+    target: &str,
+    outcome: Outcome,
+    message: &str,
+    secs: u64,
+) -> StepReport {
     StepReport {
         kind,
         target: target.into(),

@@ -283,7 +283,7 @@ fn table_scans() -> Vec<TableScans> {
     ]
 }
 
-fn normal_tier() -> SlowTier {
+pub(super) fn normal_tier() -> SlowTier {
     let (list, flags) = index_list();
     SlowTier {
         table_totals: Ok(tables(3_000_000, 21_000_000, 14_000_000, 90_000)),

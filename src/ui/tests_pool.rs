@@ -74,7 +74,7 @@ fn client(pid: i32, application: &str, state: &str) -> Session {
 
 /// Nine production sessions (one idle in a transaction for over a minute, one waiting
 /// on a lock) and two psql sessions of a DBA from another host.
-fn sessions() -> Vec<Session> {
+pub(super) fn sessions() -> Vec<Session> {
     let mut sessions: Vec<Session> = (201..=205).map(|pid| client(pid, PROD, "active")).collect();
     sessions.push(client(206, PROD, "idle"));
     sessions.push(client(207, PROD, "idle"));
@@ -97,7 +97,7 @@ fn sessions() -> Vec<Session> {
     sessions
 }
 
-fn bouncer() -> PgBouncer {
+pub(super) fn bouncer() -> PgBouncer {
     let pool =
         |database: &str, user: &str, mode: &str, counts: [i64; 5], maxwait_ms: u64| BouncerPool {
             database: database.into(),
@@ -145,7 +145,7 @@ fn bouncer() -> PgBouncer {
 }
 
 /// The production pool of ten is 90 % used (a warning), the development one is empty.
-fn pools() -> Vec<Pool> {
+pub(super) fn pools() -> Vec<Pool> {
     vec![
         Pool {
             name: "learning-assistant (prod)".into(),
