@@ -6,9 +6,11 @@
 -- one on screen ($2, its backend_start). A relation is named (schema-qualified, quoted)
 -- only when it is in this database: in another database its OID would name whatever
 -- relation has that OID here. Catalog lookups take no lock.
+-- query_size_limit is in bytes (pg_settings.setting; SHOW would say '1kB').
 -- $1: pid, $2: backend_start (NULL for a session whose details are hidden).
 SELECT
-    current_setting('track_activity_query_size')                     AS query_size_limit,
+    (SELECT s.setting FROM pg_catalog.pg_settings s
+      WHERE s.name = 'track_activity_query_size')                    AS query_size_limit,
     EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a
             WHERE a.pid = $1::int4
               AND a.backend_start IS NOT DISTINCT FROM $2::timestamptz) AS same_session,
