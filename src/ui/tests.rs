@@ -284,14 +284,20 @@ fn every_theme_renders_every_live_screen() {
 fn a_query_with_escape_sequences_renders_without_any_escape_byte() {
     let mut app = new_app();
     let mut snapshot = busy(0);
-    let hostile =
-        crate::sanitize::sanitized("SELECT pg_sleep(60) /* \u{1b}]0;pwned\u{7} \u{1b}[2J */");
-    snapshot.activity = Ok(vec![running(666, 9, &hostile)]);
+    // As the collector hands it over: the raw text kept for EXPLAIN, copy and the detail
+    // view, the one-line display text sanitized.
+    let raw = "SELECT pg_sleep(60) /* \u{1b}]0;pwned\u{7} \u{1b}[2J */ -- why\n\tFROM t";
+    let mut hostile = running(666, 9, &crate::sanitize::sanitized(raw));
+    hostile.raw_query = raw.into();
+    snapshot.activity = Ok(vec![hostile]);
     feed(&mut app, snapshot);
     app.screen = Screen::Activity;
-    let buffer = draw(&app, 160, 48);
-    for cell in buffer.content() {
-        assert!(!cell.symbol().contains('\u{1b}') && !cell.symbol().contains('\u{7}'));
+    for mode in [Mode::Normal, Mode::Detail] {
+        app.mode = mode;
+        let buffer = draw(&app, 160, 48);
+        for cell in buffer.content() {
+            assert!(!cell.symbol().contains('\u{1b}') && !cell.symbol().contains('\u{7}'));
+        }
+        assert!(text(&buffer).contains("\\x1b]0;pwned\\x07"));
     }
-    assert!(text(&buffer).contains("\\x1b]0;pwned\\x07"));
 }
