@@ -197,6 +197,8 @@ async fn a_statement_detail_has_the_whole_text_every_counter_and_names() {
     assert_eq!(detail.role.as_deref(), Some(role.as_str()));
     assert_eq!(detail.database.as_deref(), Some(db.name.as_str()));
     assert_eq!(detail.counter("calls"), Some(5.0));
+    // The harness does not turn planning tracking on: its zeros must read as "not counted".
+    assert_eq!(detail.track_planning, Some(false));
     for column in [
         "stddev_exec_time",
         "max_exec_time",

@@ -67,6 +67,8 @@ pub struct StatementDetail {
     pub counters: Vec<(String, f64)>,
     /// `stats_since` (1.11+), as the server wrote it.
     pub stats_since: Option<String>,
+    /// `pg_stat_statements.track_planning`: planning counters stay 0 when it is off.
+    pub track_planning: Option<bool>,
 }
 
 impl StatementDetail {
@@ -195,6 +197,7 @@ async fn statement_detail(
         let text: Option<String> = row.try_get("query").map_err(bad_row)?;
         let role: Option<String> = row.try_get("role_name").map_err(bad_row)?;
         let database: Option<String> = row.try_get("database_name").map_err(bad_row)?;
+        let track_planning: Option<String> = row.try_get("track_planning").map_err(bad_row)?;
         let numbers = counters
             .as_object()
             .map(|fields| {
@@ -214,6 +217,7 @@ async fn statement_detail(
                 .get("stats_since")
                 .and_then(Value::as_str)
                 .map(sanitized),
+            track_planning: track_planning.map(|on| on == "on"),
         }));
     }
     Err("no longer in pg_stat_statements (evicted or reset)".into())

@@ -304,11 +304,26 @@ fn query_lines(theme: &Theme, text: &str, note: &str, width: usize) -> Vec<Line<
         ("Query (exact text)", text.to_string())
     };
     let mut lines = vec![heading(theme, format!("{label}{note}"))];
-    lines.extend(
-        shown
-            .lines()
-            .map(|l| Line::from(Span::styled(l.to_string(), theme.style(Role::Text)))),
-    );
+    // A line too long for the view goes on after `↪ `, so a wrap never reads as a line
+    // break of the text.
+    for source in shown.lines() {
+        let fits = super::text::width(source) <= width && !source.contains('\t');
+        let source = Line::from(Span::styled(source.to_string(), theme.style(Role::Text)));
+        if fits {
+            lines.push(source);
+            continue;
+        }
+        let pieces = super::text::wrap_line(&source, width.saturating_sub(2).max(10));
+        for (index, piece) in pieces.into_iter().enumerate() {
+            if index == 0 {
+                lines.push(piece);
+            } else {
+                let mut spans = vec![Span::styled("↪ ", theme.style(Role::Muted))];
+                spans.extend(piece.spans);
+                lines.push(Line::from(spans));
+            }
+        }
+    }
     lines
 }
 
@@ -547,7 +562,14 @@ fn statement_detail(app: &App, key: StatementKey, width: usize) -> (String, Vec<
                 theme.style(Role::Crit),
             )));
         }
-        Some(Ok(detail)) => lines.extend(counter_lines(theme, detail)),
+        Some(Ok(detail)) => {
+            let io_timing = app
+                .latest
+                .as_ref()
+                .and_then(|s| s.capabilities.as_ref())
+                .is_some_and(|c| c.track_io_timing);
+            lines.extend(counter_lines(theme, detail, io_timing));
+        }
     }
     lines.push(Line::from(""));
     let text = crate::app::detail::statement_text(app, key);
@@ -568,7 +590,11 @@ fn statement_detail(app: &App, key: StatementKey, width: usize) -> (String, Vec<
 
 /// The counters of one entry, grouped the way a DBA reads them; groups the installed
 /// extension version does not have are left out.
-fn counter_lines(theme: &Theme, detail: &StatementDetail) -> Vec<Line<'static>> {
+fn counter_lines(
+    theme: &Theme,
+    detail: &StatementDetail,
+    track_io_timing: bool,
+) -> Vec<Line<'static>> {
     let ms = |name: &str| detail.counter(name).map(format::millis_unit);
     let count = |name: &str| detail.counter(name).map(format::quantity);
     let mut lines = Vec::new();
@@ -609,9 +635,21 @@ fn counter_lines(theme: &Theme, detail: &StatementDetail) -> Vec<Line<'static>> 
         ],
     );
     lines.extend(exec);
-    // Planning is counted only with pg_stat_statements.track_planning = on.
-    match detail.counter("plans") {
-        Some(plans) if plans > 0.0 => lines.extend(group(
+    // Planning is counted only with pg_stat_statements.track_planning = on: zeros
+    // otherwise, which must not read as "no planning time".
+    let not_counted = |label: &str, why: &str| {
+        Line::from(vec![
+            Span::styled(format!("{label:<10}"), theme.style(Role::Muted)),
+            Span::styled(format!("not counted ({why})"), theme.style(Role::Muted)),
+        ])
+    };
+    match (detail.counter("plans"), detail.track_planning) {
+        (None, _) => {}
+        (Some(_), Some(false)) => lines.push(not_counted(
+            "planning",
+            "pg_stat_statements.track_planning = off",
+        )),
+        (Some(_), _) => lines.extend(group(
             "planning",
             vec![
                 ("plans", count("plans")),
@@ -620,14 +658,6 @@ fn counter_lines(theme: &Theme, detail: &StatementDetail) -> Vec<Line<'static>> 
                 ("stddev", ms("stddev_plan_time")),
             ],
         )),
-        Some(_) => lines.push(Line::from(vec![
-            Span::styled(format!("{:<10}", "planning"), theme.style(Role::Muted)),
-            Span::styled(
-                "not counted (pg_stat_statements.track_planning = off)",
-                theme.style(Role::Muted),
-            ),
-        ])),
-        None => {}
     }
     lines.extend(group(
         "shared",
@@ -658,13 +688,17 @@ fn counter_lines(theme: &Theme, detail: &StatementDetail) -> Vec<Line<'static>> 
             ("written", count("temp_blks_written")),
         ],
     ));
-    // 1.11 renamed blk_*_time to shared_blk_*_time; zero without track_io_timing.
-    let read_time = ms("shared_blk_read_time").or_else(|| ms("blk_read_time"));
-    let write_time = ms("shared_blk_write_time").or_else(|| ms("blk_write_time"));
-    lines.extend(group(
-        "I/O time",
-        vec![("read", read_time), ("write", write_time)],
-    ));
+    // 1.11 renamed blk_*_time to shared_blk_*_time; zeros without track_io_timing.
+    if track_io_timing {
+        let read_time = ms("shared_blk_read_time").or_else(|| ms("blk_read_time"));
+        let write_time = ms("shared_blk_write_time").or_else(|| ms("blk_write_time"));
+        lines.extend(group(
+            "I/O time",
+            vec![("read", read_time), ("write", write_time)],
+        ));
+    } else {
+        lines.push(not_counted("I/O time", "track_io_timing = off"));
+    }
     lines.extend(group(
         "WAL",
         vec![

@@ -262,6 +262,7 @@ fn the_statement_detail_names_role_and_database_and_shows_every_counter_it_has()
             ("wal_bytes", 12_288.0),
         ]),
         stats_since: None,
+        track_planning: Some(false),
     };
     app.update(Event::DetailFetched(Box::new((
         request,
@@ -278,6 +279,7 @@ fn the_statement_detail_names_role_and_database_and_shows_every_counter_it_has()
         "records 120",
         "full-page images 3",
         "bytes 12.0 KiB",
+        "read 12.5 ms",
         "not counted (pg_stat_statements.track_planning = off)",
     ] {
         assert!(screen.contains(needle), "{needle:?} missing:\n{screen}");

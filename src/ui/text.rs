@@ -153,39 +153,59 @@ pub fn fit_line(line: Line<'static>, columns: usize) -> Line<'static> {
 /// space (U+00A0) holds two words together and is drawn as a space.
 pub fn wrap_line(line: &Line<'static>, columns: usize) -> Vec<Line<'static>> {
     let columns = columns.max(1);
-    let mut tokens: Vec<(String, Style)> = Vec::new();
+    // Words (and runs of spaces) as styled pieces: a word may span several spans (a
+    // field's name and value are one word when no space separates them).
+    let mut words: Vec<Vec<(String, Style)>> = Vec::new();
     let mut column = 0;
+    let mut last_was_space = true;
     for span in &line.spans {
         let expanded = expand_tabs(&span.content, &mut column);
         for piece in split_keeping_spaces(&expanded) {
-            tokens.push((piece.to_string(), span.style));
+            let space = piece.starts_with(' ');
+            match words.last_mut() {
+                Some(word) if !space && !last_was_space => {
+                    word.push((piece.to_string(), span.style));
+                }
+                _ => words.push(vec![(piece.to_string(), span.style)]),
+            }
+            last_was_space = space;
         }
     }
     let mut lines = Vec::new();
     let mut current: Vec<Span<'static>> = Vec::new();
     let mut used = 0;
-    for (piece, style) in tokens {
-        let piece_width = width(&piece);
-        if used + piece_width > columns && used > 0 {
+    for word in words {
+        let word_width: usize = word.iter().map(|(piece, _)| width(piece)).sum();
+        let blank = word.iter().all(|(piece, _)| piece.trim().is_empty());
+        if used + word_width > columns && used > 0 {
             lines.push(finish(&mut current, line.style));
             used = 0;
-            if piece.trim().is_empty() {
-                continue;
+            if blank {
+                continue; // the space at a break is the break
             }
         }
-        if piece_width > columns {
-            for chunk in wrap(&piece, columns) {
-                let chunk_width = width(&chunk);
-                if used + chunk_width > columns && used > 0 {
+        for (piece, style) in word {
+            let piece_width = width(&piece);
+            if used + piece_width <= columns {
+                used += piece_width;
+                current.push(Span::styled(piece, style));
+                continue;
+            }
+            // Longer than a line: split where it must be.
+            for c in piece.chars() {
+                let w = c.width().unwrap_or(0);
+                if used + w > columns && used > 0 {
                     lines.push(finish(&mut current, line.style));
                     used = 0;
                 }
-                used += chunk_width;
-                current.push(Span::styled(chunk, style));
+                match current.last_mut() {
+                    Some(last) if last.style == style && used > 0 => {
+                        last.content.to_mut().push(c);
+                    }
+                    _ => current.push(Span::styled(c.to_string(), style)),
+                }
+                used += w;
             }
-        } else {
-            used += piece_width;
-            current.push(Span::styled(piece, style));
         }
     }
     if !current.is_empty() || lines.is_empty() {
@@ -304,6 +324,19 @@ mod tests {
         assert_eq!(lines[0].spans[0].style, bold);
         let tabbed = wrap_line(&Line::from("\tSELECT\t1"), 40);
         assert_eq!(tabbed[0].to_string(), "    SELECT  1");
+        // A name and its value in two spans stay together.
+        let fields = Line::from(vec![
+            Span::styled("app\u{a0}", bold),
+            Span::raw("pla-jobs"),
+            Span::raw("   "),
+            Span::styled("client\u{a0}", bold),
+            Span::raw("127.0.0.1"),
+        ]);
+        let texts: Vec<String> = wrap_line(&fields, 20)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(texts, ["app pla-jobs", "client 127.0.0.1"]);
     }
 
     #[test]
