@@ -34,6 +34,10 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 app.help_scroll = 0;
                 vec![]
             }
+            Some(Action::Bottom) => {
+                app.help_scroll = crate::ui::overlay_scroll_limit(app).0;
+                vec![]
+            }
             Some(Action::Help | Action::Back) | None => {
                 app.mode = Mode::Normal;
                 vec![]

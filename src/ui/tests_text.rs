@@ -555,3 +555,20 @@ fn the_detail_view_lets_nothing_of_the_table_through() {
         }
     }
 }
+
+#[test]
+fn help_scrolls_to_its_end_and_back_at_80x24() {
+    let mut app = activity_app(vec![running(1, "SELECT 1")]);
+    keys(&mut app, "?");
+    assert_eq!(app.mode, Mode::Help);
+    keys(&mut app, "G");
+    let bottom = text(&draw(&app, 80, 24));
+    assert!(bottom.contains("Stop the running action"), "{bottom}");
+    assert!(bottom.contains(" of 47 ┘"), "{bottom}");
+    // One k shows one more line at the top at once: no overshoot to scroll back first.
+    let before = app.help_scroll;
+    keys(&mut app, "k");
+    assert_eq!(app.help_scroll + 1, before);
+    keys(&mut app, "g");
+    assert!(text(&draw(&app, 80, 24)).contains("Quit pgpulse"));
+}

@@ -128,7 +128,8 @@ pub fn fit_line(line: Line<'static>, columns: usize) -> Line<'static> {
             spans.push(span);
             continue;
         }
-        // The line goes on after this span: it ends here, with `…` in its last column.
+        // The line goes on after this span: it ends here, with `…` in its last column
+        // (mid-word if need be: in a query or an error, more text says more).
         let mut cut = String::new();
         let mut used = 0;
         for c in span.content.chars() {
