@@ -329,7 +329,7 @@ async fn enter_asks_the_poller_and_the_screen_shows_its_answer() {
     .unwrap_or_else(|| panic!("the poller stopped"));
     app.update(Event::DetailFetched(Box::new(answer)));
     let screen = screen_text(&app, 120, 40);
-    assert!(screen.contains("Locks: "), "{screen}");
+    assert!(screen.contains("Locks when the view opened: "), "{screen}");
     assert!(screen.contains("ShareLock"), "{screen}");
     assert!(screen.contains("public.learners (relation)"), "{screen}");
     exec(&holder, "ROLLBACK").await;

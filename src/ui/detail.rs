@@ -7,7 +7,7 @@
 //! ```text
 //! ┌ session 4242 ────────────────────────────────────────────────────────────┐
 //! │user app   db app   app learning-api   client 10.0.0.7                    │
-//! │Locks: 2 held, waits for 1                                                │
+//! │Locks when the view opened: 2 held, waits for 1                           │
 //! │  waits  ShareLock          transaction 748 · since 10:00:01              │
 //! │  held   RowExclusiveLock   public.learning_sessions                      │
 //! │Query (exact text)                                                        │
@@ -258,7 +258,8 @@ fn lock_lines(
     }
     let held = detail.locks.iter().filter(|l| l.granted).count();
     let waiting = detail.locks.len() - held;
-    let mut summary = format!("Locks: {held} held");
+    // Read once, when the view opened: the rest of the view follows the polls.
+    let mut summary = format!("Locks when the view opened: {held} held");
     if waiting > 0 {
         summary.push_str(&format!(", waits for {waiting}"));
     }

@@ -131,7 +131,10 @@ fn the_session_detail_keeps_line_breaks_and_asks_for_the_locks() {
         Ok(DetailData::Session(locks)),
     ))));
     let screen = text(&draw(&app, 80, 24));
-    assert!(screen.contains("Locks: 1 held, waits for 1"), "{screen}");
+    assert!(
+        screen.contains("Locks when the view opened: 1 held, waits for 1"),
+        "{screen}"
+    );
     assert!(
         screen.contains("waits  ShareLock         transaction 748 (transactionid)"),
         "{screen}"
