@@ -219,35 +219,3 @@ fn empty_and_failing_sources_say_why_without_cutting_words() {
         found.join("\n")
     );
 }
-
-#[test]
-fn print_views() {
-    let Ok(spec) = std::env::var("PGPULSE_PRINT") else {
-        return;
-    };
-    let mut app = full_app();
-    for part in spec.split(',') {
-        let mut it = part.split(':');
-        let screen: u8 = it.next().and_then(|s| s.parse().ok()).unwrap_or(1);
-        let size = it.next().unwrap_or("80x24");
-        let mode = it.next().unwrap_or("");
-        let (w, h) = size
-            .split_once('x')
-            .map(|(a, b)| (a.parse().unwrap_or(80), b.parse().unwrap_or(24)))
-            .unwrap_or((80, 24));
-        app.screen = Screen::from_number(screen).unwrap_or(Screen::Dashboard);
-        app.mode = Mode::Normal;
-        app.update(Event::Resize(w, h));
-        for c in mode.chars() {
-            match c {
-                'E' => press(&mut app, KeyCode::Enter),
-                'X' => press(&mut app, KeyCode::Esc),
-                c => press(&mut app, KeyCode::Char(c)),
-            }
-        }
-        println!(
-            "{}",
-            super::test_render::text(&super::test_render::draw(&app, w, h))
-        );
-    }
-}

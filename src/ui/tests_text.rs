@@ -382,6 +382,22 @@ fn after_a_filter_or_a_resize_the_selection_is_visible_and_no_rows_hide_above_em
     let state = app.tables.state(TableId::Activity).clone();
     let visible = 200 - 3 - 3;
     assert_eq!(state.offset, 0, "{state:?} with {visible} visible rows");
+    // A toggle that hides most rows (idle sessions) after scrolling to the end: the
+    // rows left show from the top with the selection among them.
+    app.update(Event::Resize(80, 24));
+    if let Some(sessions) = app.latest.as_mut().and_then(|s| s.activity.as_mut().ok()) {
+        for session in sessions.iter_mut().filter(|s| s.pid % 10 != 0) {
+            session.state = Some("idle".into());
+        }
+    }
+    app.rebuild_tables();
+    press(&mut app, KeyCode::Char('G'));
+    keys(&mut app, "i");
+    let state = app.tables.state(TableId::Activity).clone();
+    assert_eq!(app.tables.model(TableId::Activity).rows.len(), 12);
+    assert_eq!(state.offset, 0, "{state:?}");
+    assert!(state.selected < 12, "{state:?}");
+    keys(&mut app, "i");
     // And the selection stays on screen when it shrinks again.
     app.update(Event::Resize(80, 24));
     let screen = text(&draw(&app, 80, 24));
