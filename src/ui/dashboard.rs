@@ -134,10 +134,13 @@ fn render_charts(app: &App, frame: &mut Frame, area: Rect) {
             (Series::MeanLatencyMs, Some(&(_, v))) => format::millis(v),
             (_, Some(&(_, v))) => format::quantity(v),
         };
+        // A narrow chart keeps its label and shows its value only if it fits whole.
+        let room = usize::from(chart_area.width.saturating_sub(4));
+        let title = super::text::fit_title(&format!("{label} · {shown}"), room).replace(" · ", " ");
         let block = Block::bordered()
             .border_style(app.theme.style(Role::Border))
             .title(Span::styled(
-                format!(" {label} {shown} "),
+                format!(" {title} "),
                 app.theme.style(Role::Title),
             ));
         let (low, high) = y_bounds(&points, series);

@@ -65,15 +65,19 @@ pub fn render(app: &App, dialog: &Dialog, frame: &mut Frame, body: Rect) {
     if content.len() > room {
         let hidden = content.len() - room + 1;
         content.truncate(room - 1);
-        content.push(Line::from(Span::styled(
-            format!("… {hidden} more lines (a larger terminal shows them)"),
-            theme.style(Role::Muted),
-        )));
+        let more = super::text::fit_title(
+            &format!("… {hidden} more lines · a larger terminal shows them"),
+            inner_width,
+        );
+        content.push(Line::from(Span::styled(more, theme.style(Role::Muted))));
     }
     let height = u16::try_from(content.len() + 4)
         .unwrap_or(u16::MAX)
         .min(body.height);
-    let area = super::popup(frame, body, super::centered(body, width, height));
+    // The dialog is modal: the screen under it is cleared, so no panel's border or cut
+    // word shows at its edges; what it acts on is in the dialog itself.
+    super::cover(frame, body);
+    let area = super::centered(body, width, height);
     let border = if danger {
         Role::Danger
     } else {

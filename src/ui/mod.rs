@@ -98,33 +98,7 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-/// Clears `popup` and a one-cell margin around it before an overlay is drawn there, so no
-/// character of the screen below shows at its edge. The margin stays inside `bounds` and
-/// spares the first and last rows of `bounds` (a panel's border and title there frame the
-/// overlay rather than show through it). Returns `popup`.
-pub fn popup(frame: &mut Frame, bounds: Rect, popup: Rect) -> Rect {
-    let top = if popup.y > bounds.y + 1 {
-        popup.y - 1
-    } else {
-        popup.y
-    };
-    let bottom = if popup.bottom() + 1 < bounds.bottom() {
-        popup.bottom() + 1
-    } else {
-        popup.bottom()
-    };
-    let margin = Rect::new(
-        popup.x.saturating_sub(1),
-        top,
-        popup.width.saturating_add(2),
-        bottom.saturating_sub(top),
-    )
-    .intersection(bounds);
-    frame.render_widget(Clear, margin);
-    popup
-}
-
-/// Clears the whole body for a view that takes it over (help, detail, messages, output):
+/// Clears the whole body for an overlay (help, detail, messages, output, a dialog):
 /// nothing of the screen below shows around it, not even a cut word at its edge.
 pub fn cover(frame: &mut Frame, body: Rect) {
     frame.render_widget(Clear, body);
