@@ -94,31 +94,60 @@ pub fn table_rows(table: Rect) -> usize {
     usize::from(table.height.saturating_sub(3))
 }
 
-/// Screen labels as drawn in the tab bar, with their x ranges, for mouse clicks.
+/// Screen labels as drawn in the tab bar, with their x ranges, for mouse clicks. The
+/// labels touch (their own padding separates them); when the full names do not fit,
+/// short names are used, then only numbers: a name is never cut in the middle.
 pub fn tab_spans(tabs: Rect) -> Vec<(Screen, String, u16, u16)> {
-    let full: u16 = Screen::ALL
-        .iter()
-        .map(|s| tab_label(*s, false).chars().count() as u16 + 1)
-        .sum();
-    let short = full > tabs.width;
+    let fits = |labels: &[String]| {
+        labels.iter().map(|l| l.chars().count()).sum::<usize>() <= usize::from(tabs.width)
+    };
+    let styles = [TabStyle::Full, TabStyle::Short, TabStyle::Numbers];
+    let mut chosen: Vec<String> = Vec::new();
+    for style in styles {
+        chosen = Screen::ALL.iter().map(|s| tab_label(*s, style)).collect();
+        if fits(&chosen) {
+            break;
+        }
+    }
     let mut x = tabs.x;
     let mut spans = Vec::new();
-    for screen in Screen::ALL {
-        let label = tab_label(screen, short);
-        let width = label.chars().count() as u16;
-        spans.push((screen, label, x, x + width));
-        x += width + 1;
+    for (screen, label) in Screen::ALL.into_iter().zip(chosen) {
+        let width = u16::try_from(label.chars().count()).unwrap_or(u16::MAX);
+        spans.push((screen, label, x, x.saturating_add(width)));
+        x = x.saturating_add(width);
     }
     spans
 }
 
-/// ` 1 Dashboard `, or ` 1 Dash ` when the terminal is narrow.
-pub fn tab_label(screen: Screen, short: bool) -> String {
-    let title = screen.title();
-    if short {
-        let cut: String = title.chars().take(5).collect();
-        format!(" {} {cut} ", screen.number())
-    } else {
-        format!(" {} {title} ", screen.number())
+/// How much of each screen's name the tab bar has room for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TabStyle {
+    /// ` 1 Dashboard `: fits from 79 columns.
+    Full,
+    /// ` 1 Dash `: whole words or the usual abbreviations.
+    Short,
+    /// ` 1 `.
+    Numbers,
+}
+
+/// The short names, for terminals narrower than 79 columns (59 columns fit them all).
+pub fn short_title(screen: Screen) -> &'static str {
+    match screen {
+        Screen::Dashboard => "Dash",
+        Screen::Activity => "Act",
+        Screen::Queries => "Query",
+        Screen::Cache => "Cache",
+        Screen::Pool => "Pool",
+        Screen::Indexes => "Index",
+        Screen::Maintenance => "Maint",
+    }
+}
+
+/// ` 1 Dashboard `, ` 1 Dash ` or ` 1 `.
+pub fn tab_label(screen: Screen, style: TabStyle) -> String {
+    match style {
+        TabStyle::Full => format!(" {} {} ", screen.number(), screen.title()),
+        TabStyle::Short => format!(" {} {} ", screen.number(), short_title(screen)),
+        TabStyle::Numbers => format!(" {} ", screen.number()),
     }
 }

@@ -43,7 +43,17 @@ pub enum PollerCommand {
     ShowScreen(crate::keymap::Screen),
     /// The user asked to reconnect now: skip what is left of the backoff wait.
     Reconnect,
+    /// The detail view opened: read what it shows beyond the polled data (a session's
+    /// locks, a statement's every counter, an index's definition) once, and send it to
+    /// the detail sink.
+    FetchDetail(collector::DetailRequest),
 }
+
+/// A detail the UI asked for, with the request it answers.
+pub type DetailFetched = (
+    collector::DetailRequest,
+    Result<collector::DetailData, String>,
+);
 
 /// Slow-tier sources that cost real server time on big databases (thousands of tables
 /// and indexes), grouped by the screen that shows them. The group of the screen on view
@@ -140,6 +150,8 @@ pub struct Poller {
     /// The screen on view, and when each slow group was last read.
     screen: crate::keymap::Screen,
     group_polled: std::collections::HashMap<SlowGroup, Instant>,
+    /// Where answers to [`PollerCommand::FetchDetail`] go.
+    details: Option<mpsc::UnboundedSender<DetailFetched>>,
 }
 
 impl Poller {
@@ -167,6 +179,7 @@ impl Poller {
             host_detected: true,
             screen: crate::keymap::Screen::Dashboard,
             group_polled: std::collections::HashMap::new(),
+            details: None,
         }
     }
 
@@ -197,7 +210,26 @@ impl Poller {
             host_detected: false,
             screen: crate::keymap::Screen::Dashboard,
             group_polled: std::collections::HashMap::new(),
+            details: None,
         }
+    }
+
+    /// Sends the answers to [`PollerCommand::FetchDetail`] to `sink`.
+    pub fn with_detail_sink(mut self, sink: mpsc::UnboundedSender<DetailFetched>) -> Self {
+        self.details = Some(sink);
+        self
+    }
+
+    /// Reads what the detail view of `request` shows beyond the polled data, on the
+    /// monitoring session between two polls (one round trip, within its deadline).
+    pub async fn fetch_detail(
+        &mut self,
+        request: collector::DetailRequest,
+    ) -> Result<collector::DetailData, String> {
+        if !self.session.is_connected() {
+            return Err("not connected: the detail is read once the connection is back".into());
+        }
+        collector::fetch_detail(&mut self.session, request).await
     }
 
     /// Also polls a PgBouncer admin console on the fast tier.
@@ -218,6 +250,19 @@ impl Poller {
                 _ = ticker.tick() => true,
                 command = commands.recv() => match command {
                     None => break,
+                    // The detail read is the only command that talks to the server
+                    // itself; paused means nothing is sent, so it waits for a resume.
+                    Some(PollerCommand::FetchDetail(request)) => {
+                        let answer = if paused {
+                            Err("paused: press p to resume, then open the detail again".into())
+                        } else {
+                            self.fetch_detail(request).await
+                        };
+                        if let Some(sink) = &self.details {
+                            let _ = sink.send((request, answer));
+                        }
+                        false
+                    }
                     Some(command) => self.apply(command, &mut ticker, &mut paused),
                 },
             };
@@ -258,6 +303,8 @@ impl Poller {
                 self.backoff.skip_wait();
                 true
             }
+            // Answered in the run loop (it needs the session, asynchronously).
+            PollerCommand::FetchDetail(_) => false,
             PollerCommand::SetInterval(every) => {
                 self.config.fast = every;
                 *ticker = new_ticker(every);

@@ -17,6 +17,9 @@ pub const CAPABILITIES_SQL: &str = include_str!("../queries/capabilities.sql");
 pub const DATABASE_COUNTERS_SQL: &str = include_str!("../queries/database_counters.sql");
 pub const DOCTOR_MONITORING_TABLES_SQL: &str =
     include_str!("../queries/doctor_monitoring_tables.sql");
+pub const DETAIL_INDEX_SQL: &str = include_str!("../queries/detail_index.sql");
+pub const DETAIL_SESSION_LOCKS_SQL: &str = include_str!("../queries/detail_session_locks.sql");
+pub const DETAIL_STATEMENT_SQL: &str = include_str!("../queries/detail_statement.sql");
 pub const INDEX_USAGE_SQL: &str = include_str!("../queries/index_usage.sql");
 pub const MAINTENANCE_TABLES_SQL: &str = include_str!("../queries/maintenance_tables.sql");
 pub const MAINTENANCE_TABLES_18_SQL: &str = include_str!("../queries/maintenance_tables_18.sql");
@@ -55,6 +58,9 @@ pub const ALL: &[(&str, &str)] = &[
     ("capabilities.sql", CAPABILITIES_SQL),
     ("database_counters.sql", DATABASE_COUNTERS_SQL),
     ("doctor_monitoring_tables.sql", DOCTOR_MONITORING_TABLES_SQL),
+    ("detail_index.sql", DETAIL_INDEX_SQL),
+    ("detail_session_locks.sql", DETAIL_SESSION_LOCKS_SQL),
+    ("detail_statement.sql", DETAIL_STATEMENT_SQL),
     ("index_usage.sql", INDEX_USAGE_SQL),
     ("maintenance_tables.sql", MAINTENANCE_TABLES_SQL),
     ("maintenance_tables_18.sql", MAINTENANCE_TABLES_18_SQL),

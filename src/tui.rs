@@ -130,6 +130,9 @@ pub async fn run_on(
     if let Some(version) = server_version_num {
         (executor, executor_events) = start_executor(&mut executor_config, read_only, version);
     }
+    // The detail view's on-demand reads come back on their own channel.
+    let (detail_sink, mut details) = tokio::sync::mpsc::unbounded_channel();
+    let poller = poller.with_detail_sink(detail_sink);
     let (mut snapshots, commands) = poller::spawn_poller(poller);
 
     let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
@@ -194,6 +197,7 @@ pub async fn run_on(
                 Err(_) => break Err("the poller stopped".into()),
             },
             Some(event) = next_executor_event(&mut executor_events) => Event::Executor(event),
+            Some(fetched) = details.recv() => Event::DetailFetched(Box::new(fetched)),
             _ = clock.tick() => Event::Tick(SystemTime::now()),
             _ = terminate.recv() => Event::Terminate,
             _ = hangup.recv() => Event::Terminate,

@@ -184,13 +184,81 @@ async fn a_lock_chain_shows_as_a_tree_with_the_right_root() {
     must(finished(leaf_task).await, "C reads once B is done");
 }
 
+/// What reaches a real terminal: the app drawn through crossterm into bytes.
+fn terminal_bytes(app: &App, width: u16, height: u16) -> String {
+    let mut bytes = Vec::new();
+    {
+        let backend = CrosstermBackend::new(&mut bytes);
+        let options = TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
+        };
+        let mut terminal = must(Terminal::with_options(backend, options), "terminal");
+        must(terminal.draw(|f| pgpulse::ui::render(app, f)), "draw");
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// The sequences a hostile text carries must not reach the terminal as such.
+fn assert_inert(output: &str, what: &str) {
+    assert!(
+        !output.contains("\u{1b}]0;pwned"),
+        "{what}: OSC title sequence reached the terminal"
+    );
+    assert!(
+        !output.contains("\u{1b}[2J"),
+        "{what}: clear-screen sequence reached the terminal"
+    );
+    assert!(
+        !output.contains('\u{7}'),
+        "{what}: BEL reached the terminal"
+    );
+    assert!(
+        !output.contains('\u{9b}'),
+        "{what}: a C1 CSI reached the terminal"
+    );
+    assert!(
+        !output.contains('\u{202e}'),
+        "{what}: a bidi override reached the terminal"
+    );
+}
+
+fn press(app: &mut App, code: crossterm::event::KeyCode) -> Vec<pgpulse::app::Effect> {
+    app.update(Event::Key(crossterm::event::KeyEvent::new(
+        code,
+        crossterm::event::KeyModifiers::NONE,
+    )))
+}
+
+/// Raw hostile text, as the server stores it, through the real path: collector →
+/// snapshot → App → render → crossterm bytes, and the detail view's on-demand reads and
+/// the clipboard too. Nothing is sanitized by the test: a running query and a statement
+/// text with OSC, CSI, BEL, a C1 control, a bidi override, a tab and line breaks, and a
+/// table whose name holds ESC and BEL, locked by that query.
 #[tokio::test]
-async fn escape_sequences_in_a_running_query_never_reach_the_terminal() {
+async fn hostile_text_from_the_server_never_reaches_the_terminal_raw() {
     let db = common::shared().create_database().await;
+    let setup = db.client().await;
+    exec(
+        &setup,
+        "CREATE EXTENSION pg_stat_statements;
+         CREATE TABLE \"evil\u{1b}]0;pwned\u{7}\" (id int);
+         INSERT INTO \"evil\u{1b}]0;pwned\u{7}\" VALUES (1);
+         ANALYZE \"evil\u{1b}]0;pwned\u{7}\"",
+    )
+    .await;
+    for _ in 0..3 {
+        exec(
+            &setup,
+            "SELECT 1 /* \u{1b}]0;pwned\u{7} \u{9b}31m \u{202e}txet */ -- stmt\n\t, 2",
+        )
+        .await;
+    }
     let sleeper = db.client().await;
     let cancel = sleeper.cancel_token();
     let sleeper_pid = backend_pid(&sleeper).await;
-    let hostile = "SELECT pg_sleep(30) /* \u{1b}]0;pwned\u{7} \u{1b}[2J */";
+    let hostile = "BEGIN; LOCK TABLE \"evil\u{1b}]0;pwned\u{7}\" IN SHARE MODE; \
+                   SELECT pg_sleep(30) /* \u{1b}]0;pwned\u{7} \u{1b}[2J \u{9b}31m \
+                   \u{202e}desrever */ -- the rest\n\t, 1";
     let task = spawn_sql(sleeper, hostile.into());
 
     let (session, caps) = monitor_db(&db).await;
@@ -199,13 +267,13 @@ async fn escape_sequences_in_a_running_query_never_reach_the_terminal() {
     app.screen = Screen::Activity;
     eventually("the hostile query to be visible", async || {
         feed(&mut app, poller.poll_once().await);
-        if app
-            .tables
-            .model(TableId::Activity)
-            .rows
-            .iter()
-            .any(|r| r.id == RowId::Pid(sleeper_pid))
-        {
+        let running = app
+            .latest
+            .as_ref()
+            .and_then(|s| s.activity.as_ref().ok())
+            .and_then(|s| s.iter().find(|s| s.pid == sleeper_pid))
+            .is_some_and(|s| s.raw_query.contains("pg_sleep"));
+        if running {
             Ok(())
         } else {
             Err("not yet".into())
@@ -213,31 +281,76 @@ async fn escape_sequences_in_a_running_query_never_reach_the_terminal() {
     })
     .await;
     app.update(Event::Resize(200, 50));
-
-    // Render through the real crossterm backend into bytes, as it would reach a terminal.
-    let mut bytes = Vec::new();
-    {
-        let backend = CrosstermBackend::new(&mut bytes);
-        let options = TerminalOptions {
-            viewport: Viewport::Fixed(Rect::new(0, 0, 200, 50)),
-        };
-        let mut terminal = must(Terminal::with_options(backend, options), "terminal");
-        must(terminal.draw(|f| pgpulse::ui::render(&app, f)), "draw");
+    // Every screen, with whatever the server sent.
+    for screen in Screen::ALL {
+        app.screen = screen;
+        assert_inert(&terminal_bytes(&app, 200, 50), screen.title());
     }
-    let output = String::from_utf8_lossy(&bytes);
-    assert!(
-        !output.contains("\u{1b}]0;pwned"),
-        "OSC title sequence reached the terminal"
-    );
-    assert!(
-        !output.contains("\u{1b}[2J"),
-        "clear-screen sequence reached the terminal"
-    );
-    assert!(!output.contains('\u{7}'), "BEL reached the terminal");
+    app.screen = Screen::Activity;
+    let output = terminal_bytes(&app, 200, 50);
     assert!(
         output.contains("\\x1b]0;pwned\\x07"),
         "the query is shown, escaped visibly"
     );
+
+    // The session's detail: its exact text and the locks it holds, read on demand.
+    app.tables.state_mut(TableId::Activity).selected_id = Some(RowId::Pid(sleeper_pid));
+    app.rebuild_tables();
+    for effect in press(&mut app, crossterm::event::KeyCode::Enter) {
+        if let pgpulse::app::Effect::Poller(pgpulse::poller::PollerCommand::FetchDetail(request)) =
+            effect
+        {
+            let answer = poller.fetch_detail(request).await;
+            app.update(Event::DetailFetched(Box::new((request, answer))));
+        }
+    }
+    let detail = terminal_bytes(&app, 200, 50);
+    assert_inert(&detail, "session detail");
+    assert!(
+        detail.contains("\\x1b]0;pwned\\x07"),
+        "the locked table is named, escaped visibly"
+    );
+
+    // The clipboard gets the exact text: line breaks and tabs kept, the rest escaped.
+    let copied = press(&mut app, crossterm::event::KeyCode::Char('y'));
+    let [pgpulse::app::Effect::Copy(text)] = &copied[..] else {
+        panic!("{copied:?}");
+    };
+    assert!(text.contains("-- the rest\n\t, 1"), "{text:?}");
+    assert!(
+        !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
+        "{text:?}"
+    );
+    assert!(!text.contains('\u{202e}'), "{text:?}");
+
+    // A statement's detail: its whole text from pg_stat_statements, read on demand.
+    press(&mut app, crossterm::event::KeyCode::Esc);
+    app.screen = Screen::Queries;
+    app.cumulative = true;
+    app.rebuild_tables();
+    let statement = app
+        .tables
+        .model(TableId::Statements)
+        .rows
+        .iter()
+        .find(|r| r.cells.iter().any(|c| c.text.contains("-- stmt")))
+        .map(|r| r.id.clone())
+        .unwrap_or_else(|| panic!("the hostile statement is not listed"));
+    app.tables.state_mut(TableId::Statements).selected_id = Some(statement);
+    app.rebuild_tables();
+    for effect in press(&mut app, crossterm::event::KeyCode::Enter) {
+        if let pgpulse::app::Effect::Poller(pgpulse::poller::PollerCommand::FetchDetail(request)) =
+            effect
+        {
+            let answer = poller.fetch_detail(request).await;
+            app.update(Event::DetailFetched(Box::new((request, answer))));
+        }
+    }
+    let statement_detail = terminal_bytes(&app, 200, 50);
+    assert_inert(&statement_detail, "statement detail");
+    assert!(statement_detail.contains("\\x9b31m"), "C1 shown escaped");
 
     must(cancel.cancel_query(tokio_postgres::NoTls).await, "cancel");
     assert_eq!(finished(task).await, Err("57014".into()));

@@ -8,7 +8,22 @@ pub(super) fn copy_selected(app: &mut App) -> Vec<Effect> {
     let text = selected_text(app);
     match text {
         Some(text) if !text.is_empty() => {
-            app.set_status(format!("copied {} characters", text.chars().count()), false);
+            // A cached statement text is cut at 8 KiB: say so, a cut query pasted
+            // somewhere is not the query.
+            let cut = text.ends_with('…')
+                && matches!(
+                    app.focused_table().and_then(|(s, _)| s.selected_id.clone()),
+                    Some(RowId::Statement(_))
+                );
+            let note = if cut {
+                " (the text is cut: Enter reads it whole, then y copies all of it)"
+            } else {
+                ""
+            };
+            app.set_status(
+                format!("copied {} characters{note}", text.chars().count()),
+                false,
+            );
             vec![Effect::Copy(text)]
         }
         _ => {
@@ -23,14 +38,22 @@ pub fn selected_text(app: &mut App) -> Option<String> {
     let id = app.focused_table()?.0.selected_id.clone()?;
     let snapshot = app.latest.as_ref()?;
     match id {
+        // The exact text, line breaks and tabs kept (a `--` comment must not swallow the
+        // next line once pasted); other controls escaped.
         RowId::Pid(pid) => snapshot
             .activity
             .as_ref()
             .ok()?
             .iter()
             .find(|s| s.pid == pid)
-            .map(|s| s.query.clone()),
-        RowId::Statement(key) => snapshot.statements.as_ref().ok()?.texts.get(&key).cloned(),
+            .map(|s| {
+                if s.raw_query.is_empty() {
+                    s.query.clone()
+                } else {
+                    crate::sanitize::sanitize_multiline(&s.raw_query).into_owned()
+                }
+            }),
+        RowId::Statement(key) => super::detail::statement_text(app, key),
         RowId::QueryHash(hash) => Some(hash),
         RowId::Name(name) => Some(name),
         RowId::Relation(oid) => snapshot

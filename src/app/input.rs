@@ -21,20 +21,25 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Mode::Filter { input } => filter_key(app, key, input),
         Mode::Help => match app.keymap.action(Context::Help, &key) {
             Some(Action::Quit) if is_interrupt(&key) => vec![Effect::Quit],
-            Some(Action::Down) => {
-                app.help_scroll = app.help_scroll.saturating_add(1);
+            Some(action @ (Action::Down | Action::Up | Action::PageDown | Action::PageUp)) => {
+                // Within what help has to show, so `k` after scrolling down moves at once.
+                let (limit, page) = crate::ui::overlay_scroll_limit(app);
+                let scroll = app.help_scroll.min(limit);
+                app.help_scroll = match action {
+                    Action::Down => scroll.saturating_add(1),
+                    Action::Up => scroll.saturating_sub(1),
+                    Action::PageDown => scroll.saturating_add(page.max(1)),
+                    _ => scroll.saturating_sub(page.max(1)),
+                }
+                .min(limit);
                 vec![]
             }
-            Some(Action::Up) => {
-                app.help_scroll = app.help_scroll.saturating_sub(1);
-                vec![]
-            }
-            Some(Action::PageDown) => {
-                app.help_scroll = app.help_scroll.saturating_add(10);
-                vec![]
-            }
-            Some(Action::PageUp | Action::Top) => {
+            Some(Action::Top) => {
                 app.help_scroll = 0;
+                vec![]
+            }
+            Some(Action::Bottom) => {
+                app.help_scroll = crate::ui::overlay_scroll_limit(app).0;
                 vec![]
             }
             Some(Action::Help | Action::Back | Action::Quit) | None => {
@@ -49,8 +54,39 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 app.mode = Mode::Normal;
                 vec![]
             }
-            Some(action @ (Action::Up | Action::Down | Action::Copy | Action::Help)) => {
+            Some(
+                action @ (Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Top
+                | Action::Bottom),
+            ) => {
+                super::detail::scroll(app, action);
+                vec![]
+            }
+            Some(action @ (Action::Copy | Action::Help | Action::MessageLog)) => {
                 normal(app, action)
+            }
+            _ => vec![],
+        },
+        Mode::Messages => match app.keymap.action(Context::Detail, &key) {
+            Some(Action::Quit) if is_interrupt(&key) => vec![Effect::Quit],
+            Some(
+                action @ (Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Top
+                | Action::Bottom),
+            ) => {
+                super::detail::scroll(app, action);
+                vec![]
+            }
+            // Overlays close with q as with Esc: q quits only from the plain screen.
+            Some(Action::Back | Action::MessageLog | Action::Quit) => {
+                app.mode = Mode::Normal;
+                vec![]
             }
             _ => vec![],
         },
@@ -142,13 +178,10 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
             }
             app.rebuild_tables();
         }
-        Action::Detail => {
-            if app
-                .focused_table()
-                .is_some_and(|(state, _)| state.selected_id.is_some())
-            {
-                app.mode = Mode::Detail;
-            }
+        Action::Detail => return super::detail::open(app),
+        Action::MessageLog => {
+            app.overlay_scroll = 0;
+            app.mode = Mode::Messages;
         }
         Action::Back => {
             // One layer at a time: marks first (they aim cancel/terminate), then the filter.

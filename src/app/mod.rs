@@ -4,10 +4,12 @@
 mod actions;
 mod copy;
 mod derived;
+pub mod detail;
 pub mod dialog;
 mod executor_events;
 mod input;
 pub mod kpi;
+pub mod messages;
 pub mod table;
 mod tables;
 #[cfg(test)]
@@ -46,6 +48,8 @@ pub enum Event {
     Terminate,
     /// The action executor reports a step or the end of a plan.
     Executor(crate::actions::executor::ExecutorEvent),
+    /// The poller answers the detail view's request (locks, counters, a definition).
+    DetailFetched(Box<crate::poller::DetailFetched>),
 }
 
 /// Something the event loop must do.
@@ -76,6 +80,8 @@ pub enum Mode {
     },
     Help,
     Detail,
+    /// The message log: recent status messages and errors, whole.
+    Messages,
     /// A confirmation dialog has the keyboard.
     Dialog(Box<dialog::Dialog>),
     /// A read-only text view, e.g. an EXPLAIN plan.
@@ -146,6 +152,12 @@ pub struct App {
     pub output_scroll: u16,
     /// A word for the header, e.g. `DEMO` for `pgpulse demo`.
     pub badge: Option<String>,
+    /// Every status message and poll error of this session (`L` shows them whole).
+    pub messages: messages::MessageLog,
+    /// What the open detail view asked the poller for, and its answer once it came.
+    pub detail: Option<detail::DetailFetch>,
+    /// First line shown in the detail view or the message log (whichever is open).
+    pub overlay_scroll: u16,
 }
 
 /// `[`/`]` steps of the Cache screen's snapshot history: 24 h, 7 d, 30 d.
@@ -214,6 +226,9 @@ impl App {
             journal: Vec::new(),
             output_scroll: 0,
             badge: None,
+            messages: messages::MessageLog::default(),
+            detail: None,
+            overlay_scroll: 0,
         };
         app.rebuild_tables();
         app
@@ -254,6 +269,11 @@ impl App {
             }
             Event::Terminate => vec![Effect::Quit],
             Event::Executor(event) => executor_events::on_event(self, event),
+            Event::DetailFetched(fetched) => {
+                let (request, answer) = *fetched;
+                detail::on_fetched(self, request, answer);
+                vec![]
+            }
         }
     }
 
@@ -271,7 +291,11 @@ impl App {
                 self.last_success = Some(snapshot.taken_at);
                 self.last_error = None;
             }
-            Some(error) => self.last_error = Some(error.to_string()),
+            Some(error) => {
+                self.last_error = Some(error.to_string());
+                self.messages
+                    .push(snapshot.taken_at, &error.to_string(), true);
+            }
         }
         self.now = self.now.max(snapshot.taken_at);
         self.derived.absorb(self.latest.as_ref(), &snapshot);
@@ -316,9 +340,8 @@ impl App {
         for screen in Screen::ALL {
             let focused = self.focused_table_id_on(screen);
             for (id, rect) in crate::layout::table_areas(screen, areas.body, focused) {
-                self.tables
-                    .state_mut(id)
-                    .scroll_into_view(crate::layout::table_rows(rect));
+                let (state, model) = self.tables.pair_mut(id);
+                state.scroll_into_view(crate::layout::table_rows(rect), model.rows.len());
             }
         }
     }
@@ -364,10 +387,9 @@ impl App {
     }
 
     fn set_status(&mut self, text: impl Into<String>, is_error: bool) {
-        self.status = Some(StatusMessage {
-            text: text.into(),
-            is_error,
-        });
+        let text = text.into();
+        self.messages.push(self.now, &text, is_error);
+        self.status = Some(StatusMessage { text, is_error });
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {

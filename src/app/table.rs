@@ -195,9 +195,12 @@ impl TableState {
         self.selected_id = model.rows.get(self.selected).map(|r| r.id.clone());
     }
 
-    /// Scrolls so the selected row is among the `visible` rows.
-    pub fn scroll_into_view(&mut self, visible: usize) {
+    /// Scrolls so the selected row is among the `visible` rows, and never leaves lines
+    /// empty at the bottom while rows of the table's `rows` are hidden above (after a
+    /// filter, a toggle or a resize shrank the list).
+    pub fn scroll_into_view(&mut self, visible: usize, rows: usize) {
         let visible = visible.max(1);
+        self.offset = self.offset.min(rows.saturating_sub(visible));
         if self.selected < self.offset {
             self.offset = self.selected;
         } else if self.selected >= self.offset + visible {

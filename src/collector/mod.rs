@@ -16,6 +16,7 @@
 mod activity;
 pub mod cache;
 mod database;
+pub mod detail;
 mod index_flags;
 pub mod indexes;
 mod maintenance;
@@ -37,6 +38,7 @@ use std::time::Duration;
 pub use activity::collect_activity;
 pub use cache::{collect_snapshot_history, collect_table_cache, growth_per_day};
 pub use database::collect_databases;
+pub use detail::{DetailData, DetailRequest, fetch_detail};
 pub use index_flags::flag_indexes;
 pub use indexes::{collect_indexes, collect_table_scans, missing_index_hint};
 pub use maintenance::collect_table_maintenance;

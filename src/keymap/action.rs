@@ -66,6 +66,7 @@ pub enum Action {
     Reconnect,
     Faster,
     Slower,
+    MessageLog,
     Screen(Screen),
     NextScreen,
     PrevScreen,
@@ -173,13 +174,14 @@ const TABLES: &[Screen] = &[Screen::Maintenance, Screen::Cache, Screen::Indexes]
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 50] = [
+    pub const ALL: [Action; 51] = [
         Action::Quit,
         Action::Help,
         Action::Pause,
         Action::Reconnect,
         Action::Faster,
         Action::Slower,
+        Action::MessageLog,
         Action::Screen(Screen::Dashboard),
         Action::Screen(Screen::Activity),
         Action::Screen(Screen::Queries),
@@ -264,6 +266,7 @@ impl Action {
             Action::Reconnect => spec("reconnect", GENERAL, Table, keys![ctrl('r')], "Reconnect now instead of waiting"),
             Action::Faster => spec("faster", GENERAL, Browsing, keys![ch('+'), ch('=')], "Refresh more often (halve the interval)"),
             Action::Slower => spec("slower", GENERAL, Browsing, keys![ch('-')], "Refresh less often (double the interval)"),
+            Action::MessageLog => spec("message-log", GENERAL, Browsing, keys![ch('L')], "Show recent messages and errors in full"),
             Action::Screen(screen) => screen_spec(screen),
             Action::NextScreen => spec("next-screen", SCREENS, Browsing, keys![code(KeyCode::Tab)], "Next screen"),
             Action::PrevScreen => spec("prev-screen", SCREENS, Browsing, keys![code(KeyCode::BackTab)], "Previous screen"),

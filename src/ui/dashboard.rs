@@ -101,7 +101,16 @@ fn render_tiles(app: &App, frame: &mut Frame, area: Rect, tiles: &[Tile], per_ro
                 .title(Span::styled(tile.label, theme.style(Role::Title)));
             let mut spans = vec![Span::styled(tile.value.clone(), theme.style(role))];
             if let Some(note) = tile.note {
-                spans.push(Span::styled(format!(" {note}"), theme.style(Role::Muted)));
+                // The note gives way on a word boundary; a single long word keeps its
+                // start and shows it is cut.
+                let room = usize::from(cell.width.saturating_sub(2))
+                    .saturating_sub(super::text::width(&tile.value) + 1);
+                let note = super::text::fit_words(note, room)
+                    .filter(|n| n.contains(' '))
+                    .unwrap_or_else(|| super::text::fit(note, room));
+                if !note.is_empty() {
+                    spans.push(Span::styled(format!(" {note}"), theme.style(Role::Muted)));
+                }
             }
             frame.render_widget(Paragraph::new(Line::from(spans)).block(block), *cell);
         }
@@ -136,10 +145,13 @@ fn render_charts(app: &App, frame: &mut Frame, area: Rect) {
             (Series::MeanLatencyMs, Some(&(_, v))) => format::millis(v),
             (_, Some(&(_, v))) => format::quantity(v),
         };
+        // A narrow chart keeps its label and shows its value only if it fits whole.
+        let room = usize::from(chart_area.width.saturating_sub(4));
+        let title = super::text::fit_title(&format!("{label} · {shown}"), room).replace(" · ", " ");
         let block = Block::bordered()
             .border_style(app.theme.style(Role::Border))
             .title(Span::styled(
-                format!(" {label} {shown} "),
+                format!(" {title} "),
                 app.theme.style(Role::Title),
             ));
         let (low, high) = y_bounds(&points, series);
@@ -238,6 +250,7 @@ fn render_alerts(app: &App, frame: &mut Frame, area: Rect) {
                 Span::styled(when, theme.style(when_role)),
             ])
         })
+        .map(|line| super::text::fit_line(line, usize::from(area.width.saturating_sub(2))))
         .collect();
     let block = Block::bordered()
         .border_style(theme.style(level_role(Some(app.alerts.worst()))))
@@ -260,7 +273,11 @@ fn render_offenders(app: &App, frame: &mut Frame, area: Rect) {
     if area.width >= 150 {
         let columns = Layout::horizontal([Constraint::Ratio(1, 3); 3]).split(area);
         for ((_, title, lines_of), column) in kinds.into_iter().zip(columns.iter()) {
-            let mut lines = lines_of(app, inner_height, None);
+            let width = usize::from(column.width.saturating_sub(2));
+            let mut lines: Vec<Line> = lines_of(app, inner_height, None)
+                .into_iter()
+                .map(|line| super::text::fit_line(line, width))
+                .collect();
             if lines.is_empty() {
                 lines.push(Line::from(Span::styled("none", theme.style(Role::Muted))));
             }
@@ -272,9 +289,11 @@ fn render_offenders(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let per_kind = (inner_height / 3).max(1);
+    let width = usize::from(area.width.saturating_sub(2));
     let mut lines: Vec<Line> = kinds
         .into_iter()
         .flat_map(|(label, _, lines_of)| lines_of(app, per_kind, Some(label)))
+        .map(|line| super::text::fit_line(line, width))
         .collect();
     if lines.is_empty() {
         lines.push(Line::from(Span::styled(

@@ -15,7 +15,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
 use crate::actions::{BackendTarget, Plan, Target};
 use crate::app::App;
@@ -35,7 +35,7 @@ pub fn render(app: &App, dialog: &Dialog, frame: &mut Frame, body: Rect) {
     let theme = &app.theme;
     let width = body.width.saturating_sub(4).clamp(40, 100);
     let inner_width = usize::from(width.saturating_sub(2));
-    let (title, mut lines, danger) = match &dialog.purpose {
+    let (title, lines, danger) = match &dialog.purpose {
         Purpose::Run(plan) => (
             format!(" {} ", plan.kind.title()),
             plan_lines(plan, theme, inner_width),
@@ -54,16 +54,29 @@ pub fn render(app: &App, dialog: &Dialog, frame: &mut Frame, body: Rect) {
             true,
         ),
     };
-    lines.push(Line::raw(""));
-    lines.push(buttons(app, dialog, danger));
-    // Height: the wrapped lines plus borders, within the body.
-    let wrapped: usize = lines
+    // The buttons always show, on the last line: on a small terminal the lines above
+    // give way (ending in "…"), never Yes/No.
+    let content: Vec<Line> = lines
         .iter()
-        .map(|l| l.width().max(1).div_ceil(inner_width.max(1)))
-        .sum();
-    let height = u16::try_from(wrapped + 2)
+        .flat_map(|line| super::text::wrap_line(&owned(line), inner_width))
+        .collect();
+    let room = usize::from(body.height.saturating_sub(4)).max(1);
+    let mut content = content;
+    if content.len() > room {
+        let hidden = content.len() - room + 1;
+        content.truncate(room - 1);
+        let more = super::text::fit_title(
+            &format!("… {hidden} more lines · a larger terminal shows them"),
+            inner_width,
+        );
+        content.push(Line::from(Span::styled(more, theme.style(Role::Muted))));
+    }
+    let height = u16::try_from(content.len() + 4)
         .unwrap_or(u16::MAX)
         .min(body.height);
+    // The dialog is modal: the screen under it is cleared, so no panel's border or cut
+    // word shows at its edges; what it acts on is in the dialog itself.
+    super::cover(frame, body);
     let area = super::centered(body, width, height);
     let border = if danger {
         Role::Danger
@@ -73,14 +86,32 @@ pub fn render(app: &App, dialog: &Dialog, frame: &mut Frame, body: Rect) {
     let block = Block::bordered()
         .border_style(theme.style(border))
         .title(Span::styled(title, theme.style(Role::Title)));
-    frame.render_widget(Clear, area);
+    let inner = block.inner(area);
+    frame.render_widget(block.style(theme.style(Role::Dialog)), area);
+    let [text_area, buttons_area] = ratatui::layout::Layout::vertical([
+        ratatui::layout::Constraint::Fill(1),
+        ratatui::layout::Constraint::Length(1),
+    ])
+    .areas(inner);
     frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .style(theme.style(Role::Dialog))
-            .wrap(Wrap { trim: false }),
-        area,
+        Paragraph::new(content).style(theme.style(Role::Dialog)),
+        text_area,
     );
+    frame.render_widget(
+        Paragraph::new(buttons(app, dialog, danger, inner_width)).style(theme.style(Role::Dialog)),
+        buttons_area,
+    );
+}
+
+/// A line with owned text, for wrapping.
+fn owned(line: &Line<'_>) -> Line<'static> {
+    Line::from(
+        line.spans
+            .iter()
+            .map(|s| Span::styled(s.content.to_string(), s.style))
+            .collect::<Vec<_>>(),
+    )
+    .style(line.style)
 }
 
 fn plan_lines<'a>(plan: &'a Plan, theme: &Theme, width: usize) -> Vec<Line<'a>> {
@@ -320,7 +351,9 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-fn buttons<'a>(app: &App, dialog: &Dialog, danger: bool) -> Line<'a> {
+/// `[ Yes  y ]   [ No  n ]   Enter: focused · Esc: cancel`, indented under the values when
+/// there is room; the key hint goes first when there is not.
+fn buttons<'a>(app: &App, dialog: &Dialog, danger: bool, width: usize) -> Line<'a> {
     let theme = &app.theme;
     let keys = |action| app.keymap.keys_for(action).join("/");
     let button = |label: &str, key: String, focused: bool, role: Role| {
@@ -333,34 +366,39 @@ fn buttons<'a>(app: &App, dialog: &Dialog, danger: bool) -> Line<'a> {
         Span::styled(format!("[ {label}  {key} ]"), style)
     };
     let yes_role = if danger { Role::Danger } else { Role::Ok };
-    Line::from(vec![
-        Span::raw("        "),
-        button("Yes", keys(Action::Confirm), dialog.yes_focused, yes_role),
-        Span::raw("   "),
-        button("No", keys(Action::Deny), !dialog.yes_focused, Role::Text),
-        Span::styled(
-            format!(
-                "   {}: focused · {}: cancel",
-                keys(Action::Accept),
-                keys(Action::Back)
-            ),
-            theme.style(Role::Muted),
-        ),
-    ])
+    let yes = button("Yes", keys(Action::Confirm), dialog.yes_focused, yes_role);
+    let no = button("No", keys(Action::Deny), !dialog.yes_focused, Role::Text);
+    let hint = format!(
+        "   {}: focused · {}: cancel",
+        keys(Action::Accept),
+        keys(Action::Back)
+    );
+    let buttons_width = yes.width() + 3 + no.width();
+    let indent = if buttons_width + super::text::width(&hint) + LABEL_WIDTH <= width {
+        " ".repeat(LABEL_WIDTH)
+    } else {
+        String::new()
+    };
+    let mut spans = vec![Span::raw(indent.clone()), yes, Span::raw("   "), no];
+    if indent.len() + buttons_width + super::text::width(&hint) <= width {
+        spans.push(Span::styled(hint, theme.style(Role::Muted)));
+    }
+    Line::from(spans)
 }
 
 /// The EXPLAIN output view.
 pub fn render_output(app: &App, title: &str, lines: &[String], frame: &mut Frame, body: Rect) {
     let theme = &app.theme;
-    let area = super::centered(
-        body,
-        body.width.saturating_sub(4).max(40),
-        body.height.saturating_sub(2).max(10),
-    );
+    super::cover(frame, body);
+    let area = body;
+    // Long plan lines wrap (under themselves) rather than end at the border.
+    let width = usize::from(area.width.saturating_sub(2));
     let text: Vec<Line> = lines
         .iter()
         .skip(usize::from(app.output_scroll))
-        .map(|l| Line::styled(l.clone(), theme.style(Role::Text)))
+        .flat_map(|l| {
+            super::text::wrap_line(&Line::styled(l.clone(), theme.style(Role::Text)), width)
+        })
         .collect();
     let block = Block::bordered()
         .border_style(theme.style(Role::BorderFocused))
@@ -369,13 +407,12 @@ pub fn render_output(app: &App, title: &str, lines: &[String], frame: &mut Frame
             " Esc back · j/k scroll · y copy text and plan ",
             theme.style(Role::Muted),
         ));
-    frame.render_widget(Clear, area);
     frame.render_widget(
-        // Wrapped, never cut: the planned text and long filter lines must read whole.
+        // Wrapped above (wrap_line), never cut: the planned text and long filter lines
+        // must read whole.
         Paragraph::new(text)
             .block(block)
-            .style(theme.style(Role::Dialog))
-            .wrap(Wrap { trim: false }),
+            .style(theme.style(Role::Dialog)),
         area,
     );
 }

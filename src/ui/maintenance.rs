@@ -93,7 +93,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             TableId::Wraparound => (wraparound_title(app), wraparound_message(app)),
             TableId::Journal => (journal_title(app, shared_slot), journal_message(app)),
             _ if shared_slot => (
-                "Scheduled task history · f: actions journal".to_string(),
+                "Scheduled task history · f: journal".to_string(),
                 tasks_message(app),
             ),
             _ => ("Scheduled task history".to_string(), tasks_message(app)),

@@ -9,7 +9,10 @@ mod dialog;
 mod header;
 mod help;
 pub(crate) mod indexes;
+#[cfg(test)]
+mod layout_check;
 pub(crate) mod maintenance;
+mod messages;
 pub(crate) mod pool;
 mod queries;
 mod recent_events;
@@ -24,14 +27,19 @@ mod tests_actions;
 #[cfg(test)]
 mod tests_cache_indexes;
 #[cfg(test)]
+mod tests_layout;
+#[cfg(test)]
 mod tests_maintenance;
 #[cfg(test)]
 mod tests_pool;
+#[cfg(test)]
+mod tests_text;
+pub(crate) mod text;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Clear, Paragraph};
 
 use crate::app::{App, Mode};
 use crate::keymap::Screen;
@@ -56,6 +64,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     match app.mode {
         Mode::Help => help::render(app, frame, areas.body),
         Mode::Detail => detail::render(app, frame, areas.body),
+        Mode::Messages => messages::render(app, frame, areas.body),
         Mode::Dialog(ref dialog) => dialog::render(app, dialog, frame, areas.body),
         Mode::Output {
             ref title,
@@ -74,7 +83,6 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
             Role::TabInactive
         };
         spans.push(Span::styled(label, app.theme.style(role)));
-        spans.push(Span::raw(" "));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -89,4 +97,22 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
         width,
         height,
     )
+}
+
+/// Clears the whole body for an overlay (help, detail, messages, output, a dialog):
+/// nothing of the screen below shows around it, not even a cut word at its edge.
+pub fn cover(frame: &mut Frame, body: Rect) {
+    frame.render_widget(Clear, body);
+}
+
+/// How far the open overlay (help, detail view, message log) can scroll, and its page
+/// height, for the terminal size the app knows: the keys scroll within what is drawn.
+pub fn overlay_scroll_limit(app: &App) -> (u16, u16) {
+    let areas = layout::areas(Rect::new(0, 0, app.size.0, app.size.1));
+    match app.mode {
+        Mode::Help => help::scroll_limit(app, areas.body),
+        Mode::Detail => detail::scroll_limit(app, areas.body),
+        Mode::Messages => messages::scroll_limit(app, areas.body),
+        _ => (0, 0),
+    }
 }

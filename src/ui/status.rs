@@ -3,6 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -32,56 +33,121 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    let mut hints = Vec::new();
-    for action in hint_actions(app.screen) {
-        let keys = app.keymap.keys_for(*action);
-        let Some(key) = keys.first() else { continue };
-        hints.push(Span::styled(format!(" {key}"), theme.style(Role::KeyHint)));
-        hints.push(Span::styled(
-            format!(" {}", hint_label(*action)),
-            theme.style(Role::StatusLine),
-        ));
-    }
-    let message = match (&app.status, &app.last_error) {
-        (_, Some(error)) => Span::styled(format!(" {error} "), theme.style(Role::Crit)),
-        (Some(status), None) if status.is_error => {
-            Span::styled(format!(" {} ", status.text), theme.style(Role::Crit))
-        }
-        (Some(status), None) => Span::styled(format!(" {} ", status.text), theme.style(Role::Text)),
-        (None, None) => Span::raw(""),
-    };
+    // A failed poll ("waiting for server: connection refused, attempt 3, next in 4s")
+    // matters more than the key hints and the poll time: it may take the whole line.
+    let failing = app.last_error.is_some();
     let poll = app
         .latest
         .as_ref()
+        .filter(|_| !failing)
         .map(|s| format!(" poll {}ms ", s.poll_duration.as_millis()))
         .unwrap_or_default();
-    let message_width = message.width() as u16;
-    // A lost or missing connection ("waiting for server: ..., attempt 3, next in 4s")
-    // matters more than the key hints: it may take the whole line.
-    let message_room = if app.last_error.is_some() {
-        area.width
-    } else {
-        area.width / 2
-    };
+    let width = usize::from(area.width);
+    let hints = hints(app);
+    // The message comes first: it is what just happened. It leaves room for the first
+    // hint (help), and when it does not fit it shows its start, `…` and the key of the
+    // message log, where it can be read whole.
+    let first_hint = hints.first().filter(|_| !failing).map_or(0, |(w, _)| *w);
+    let room = width.saturating_sub(super::text::width(&poll) + first_hint);
+    let message = message(app).map(|(text, style)| {
+        let whole = format!(" {text} ");
+        if super::text::width(&whole) <= room {
+            return Span::styled(whole, style);
+        }
+        let log = app
+            .keymap
+            .keys_for(Action::MessageLog)
+            .first()
+            .map(|key| format!(" {key} log "))
+            .unwrap_or_default();
+        let start = super::text::fit(
+            &format!(" {text}"),
+            room.saturating_sub(super::text::width(&log)),
+        );
+        Span::styled(format!("{start}{log}"), style)
+    });
+    let message_width = message.as_ref().map_or(0, |m| m.width());
+    let mut hint_room = width.saturating_sub(super::text::width(&poll) + message_width);
+    let mut shown = Vec::new();
+    for (hint_width, spans) in hints {
+        // Whole hints only, in their order: a key without its word is worse than none.
+        if hint_width > hint_room {
+            break;
+        }
+        hint_room -= hint_width;
+        shown.extend(spans);
+    }
     let [hint_area, message_area, poll_area] = Layout::horizontal([
         Constraint::Fill(1),
-        Constraint::Length(message_width.min(message_room)),
-        Constraint::Length(poll.chars().count() as u16),
+        Constraint::Length(u16::try_from(message_width).unwrap_or(u16::MAX)),
+        Constraint::Length(u16::try_from(super::text::width(&poll)).unwrap_or(u16::MAX)),
     ])
     .areas(area);
     frame.render_widget(
-        Paragraph::new(Line::from(hints)).style(theme.style(Role::StatusLine)),
+        Paragraph::new(Line::from(shown)).style(theme.style(Role::StatusLine)),
         hint_area,
     );
-    frame.render_widget(
-        Paragraph::new(Line::from(message)).style(theme.style(Role::StatusLine)),
-        message_area,
-    );
+    if let Some(message) = message {
+        frame.render_widget(
+            Paragraph::new(Line::from(message)).style(theme.style(Role::StatusLine)),
+            message_area,
+        );
+    }
     frame.render_widget(
         Paragraph::new(Span::styled(poll, theme.style(Role::Muted)))
             .style(theme.style(Role::StatusLine)),
         poll_area,
     );
+}
+
+/// The last error, else the last message, with its style.
+fn message(app: &App) -> Option<(String, Style)> {
+    let theme = &app.theme;
+    match (&app.status, &app.last_error) {
+        (_, Some(error)) => Some((error.clone(), theme.style(Role::Crit))),
+        (Some(status), None) if status.is_error => {
+            Some((status.text.clone(), theme.style(Role::Crit)))
+        }
+        (Some(status), None) => Some((status.text.clone(), theme.style(Role::Text))),
+        (None, None) => None,
+    }
+}
+
+/// The screen's key hints, each with its width: ` ? help`.
+fn hints(app: &App) -> Vec<(usize, Vec<Span<'static>>)> {
+    let theme = &app.theme;
+    hint_actions(app.screen)
+        .iter()
+        .filter_map(|action| {
+            let key = app.keymap.keys_for(*action).into_iter().next()?;
+            let key = format!(" {key}");
+            let label = format!(" {}", hint_label(*action));
+            let width = super::text::width(&key) + super::text::width(&label);
+            Some((
+                width,
+                vec![
+                    Span::styled(key, theme.style(Role::KeyHint)),
+                    Span::styled(label, theme.style(Role::StatusLine)),
+                ],
+            ))
+        })
+        .collect()
+}
+
+/// Every hint of the screen as `key label` (for the layout checks in tests).
+#[cfg(test)]
+pub(super) fn labels(app: &App) -> Vec<String> {
+    hints(app)
+        .into_iter()
+        .map(|(_, spans)| {
+            spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
+        .collect()
 }
 
 fn hint_actions(screen: Screen) -> &'static [Action] {

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Cell as UiCell, Row as UiRow, Table, TableState as UiTableState};
 
-use crate::app::table::{Severity, TableModel, TableState};
+use crate::app::table::{Column, Severity, TableModel, TableState};
 use crate::theme::{Role, Theme};
 
 /// What a table needs besides its data.
@@ -26,13 +26,24 @@ pub fn role_for(severity: Severity) -> Role {
     }
 }
 
+/// The columns a column takes: its minimum width, and never less than its title plus
+/// one for the sort marker (`BLOCKS▼` must not lose its B to the marker).
+pub fn column_width(column: &Column) -> u16 {
+    let title = u16::try_from(super::text::width(column.title)).unwrap_or(u16::MAX);
+    column.width.max(title.saturating_add(1))
+}
+
 /// Indexes of the columns that fit in `width`, dropping the highest priority numbers
 /// first; the last text column takes what is left.
 pub fn visible_columns(model: &TableModel, width: u16) -> Vec<usize> {
     let mut shown: Vec<usize> = (0..model.columns.len()).collect();
-    let needed =
-        |shown: &[usize]| -> u16 { shown.iter().map(|&i| model.columns[i].width + 1).sum() };
-    while needed(&shown) > width && shown.len() > 1 {
+    let needed = |shown: &[usize]| -> u16 {
+        shown
+            .iter()
+            .map(|&i| column_width(&model.columns[i]) + 1)
+            .sum()
+    };
+    while needed(&shown) > width + 1 && shown.len() > 1 {
         let Some(drop_at) = shown
             .iter()
             .enumerate()
@@ -45,6 +56,39 @@ pub fn visible_columns(model: &TableModel, width: u16) -> Vec<usize> {
         shown.remove(drop_at);
     }
     shown
+}
+
+/// The width of each shown column: their own, and the rest of the line for the last
+/// text column (or the last column when all are numbers).
+fn resolved_widths(model: &TableModel, shown: &[usize], inner_width: u16) -> Vec<u16> {
+    let mut widths: Vec<u16> = shown
+        .iter()
+        .map(|&i| column_width(&model.columns[i]))
+        .collect();
+    let stretch = shown
+        .iter()
+        .rposition(|&i| !model.columns[i].numeric)
+        .or(shown.len().checked_sub(1));
+    if let Some(stretch) = stretch {
+        let spacing = u16::try_from(shown.len().saturating_sub(1)).unwrap_or(u16::MAX);
+        let others: u16 = widths
+            .iter()
+            .enumerate()
+            .filter(|(pos, _)| *pos != stretch)
+            .map(|(_, w)| *w)
+            .sum();
+        widths[stretch] = inner_width.saturating_sub(others.saturating_add(spacing));
+    }
+    widths
+}
+
+/// Where the view is in a long table: `21–40 of 124`, on the bottom border.
+pub fn position(offset: usize, visible: usize, rows: usize) -> Option<String> {
+    (rows > visible).then(|| {
+        let first = offset.min(rows.saturating_sub(1)) + 1;
+        let last = (offset + visible).min(rows);
+        format!(" {first}–{last} of {rows} ")
+    })
 }
 
 pub fn render_table(
@@ -70,12 +114,26 @@ pub fn render_table(
     } else {
         Role::Border
     };
-    let block = Block::bordered()
+    let visible = crate::layout::table_rows(area).max(1);
+    // Never lines left empty below while rows are hidden above (the stored offset may be
+    // from a longer list or a taller area).
+    let offset = state.offset.min(model.rows.len().saturating_sub(visible));
+    // The title is cut on a word boundary when the panel is narrow; the count stays.
+    let room = usize::from(area.width.saturating_sub(4));
+    let suffix = format!(" ({count}){filter}");
+    let title = super::text::fit_title(
+        &view.title,
+        room.saturating_sub(super::text::width(&suffix)),
+    );
+    let title = super::text::fit(&format!(" {title}{suffix} "), room + 2);
+    let mut block = Block::bordered()
         .border_style(theme.style(border))
-        .title(Span::styled(
-            format!(" {} ({count}){filter} ", view.title),
-            theme.style(Role::Title),
-        ));
+        .title(Span::styled(title, theme.style(Role::Title)));
+    if let Some(position) = position(offset, visible, model.rows.len()) {
+        block = block.title_bottom(
+            Line::from(Span::styled(position, theme.style(Role::Muted))).right_aligned(),
+        );
+    }
     if model.rows.is_empty() {
         let message = Text::from(
             view.empty_message
@@ -93,19 +151,8 @@ pub fn render_table(
     }
     let inner_width = area.width.saturating_sub(2);
     let shown = visible_columns(model, inner_width);
-    let last_text = shown.iter().rposition(|&i| !model.columns[i].numeric);
-    let widths: Vec<Constraint> = shown
-        .iter()
-        .enumerate()
-        .map(|(pos, &i)| {
-            if Some(pos) == last_text {
-                Constraint::Fill(1)
-            } else {
-                Constraint::Length(model.columns[i].width)
-            }
-        })
-        .collect();
-    let header = UiRow::new(shown.iter().map(|&i| {
+    let widths = resolved_widths(model, &shown, inner_width);
+    let header = UiRow::new(shown.iter().zip(&widths).map(|(&i, &width)| {
         let column = &model.columns[i];
         let sorted_here = state.sort_column == Some(i) && !model.fixed_order;
         let marker = match (sorted_here, state.descending) {
@@ -113,7 +160,7 @@ pub fn render_table(
             (true, false) => "▲",
             _ => "",
         };
-        let title = format!("{}{marker}", column.title);
+        let title = super::text::fit(&format!("{}{marker}", column.title), usize::from(width));
         let line = if column.numeric {
             Line::from(title).right_aligned()
         } else {
@@ -124,13 +171,14 @@ pub fn render_table(
     .style(theme.style(Role::Header));
     let rows = model.rows.iter().map(|row| {
         let marked = state.marked.contains(&row.id);
-        let cells = shown.iter().map(|&i| {
+        let cells = shown.iter().zip(&widths).map(|(&i, &width)| {
             let (text, severity) = row
                 .cells
                 .get(i)
-                .map_or((String::new(), Severity::Normal), |c| {
-                    (c.text.clone(), c.severity)
-                });
+                .map_or(("", Severity::Normal), |c| (c.text.as_str(), c.severity));
+            // A cut value says so with `…`: a name that silently loses its end reads
+            // as another name.
+            let text = super::text::fit(text.trim_end(), usize::from(width));
             let line = if model.columns[i].numeric {
                 Line::from(text).right_aligned()
             } else {
@@ -145,13 +193,14 @@ pub fn render_table(
             ui_row
         }
     });
-    let table = Table::new(rows, widths)
+    let constraints: Vec<Constraint> = widths.iter().copied().map(Constraint::Length).collect();
+    let table = Table::new(rows, constraints)
         .header(header)
         .block(block)
         .column_spacing(1)
         .row_highlight_style(theme.style(Role::Selected));
     let mut ui_state = UiTableState::default()
-        .with_offset(state.offset)
+        .with_offset(offset)
         .with_selected(view.focused.then_some(state.selected));
     frame.render_stateful_widget(table, area, &mut ui_state);
 }

@@ -66,7 +66,7 @@ fn perf_log() -> Arc<SlowTier> {
 }
 
 /// Two polls one second apart of a busy server: rates, deltas and history exist.
-fn busy(t: u64) -> Snapshot {
+pub(super) fn busy(t: u64) -> Snapshot {
     let mut snapshot = snapshot_at(t)
         .with_database(
             db(5)
@@ -200,13 +200,7 @@ fn stale_after_a_failed_poll() {
         .find("STALE")
         .unwrap_or_else(|| panic!("no STALE badge in {header:?}"));
     let style = buffer[(u16::try_from(x).unwrap_or(0), 1)].style();
-    assert_eq!(
-        style,
-        Theme::default()
-            .style(crate::theme::Role::BadgeStale)
-            .patch(style),
-        "badge style"
-    );
+    super::test_render::assert_role(style, crate::theme::Role::BadgeStale, "STALE badge");
 }
 
 #[test]
@@ -310,14 +304,20 @@ fn every_theme_renders_every_live_screen() {
 fn a_query_with_escape_sequences_renders_without_any_escape_byte() {
     let mut app = new_app();
     let mut snapshot = busy(0);
-    let hostile =
-        crate::sanitize::sanitized("SELECT pg_sleep(60) /* \u{1b}]0;pwned\u{7} \u{1b}[2J */");
-    snapshot.activity = Ok(vec![running(666, 9, &hostile)]);
+    // As the collector hands it over: the raw text kept for EXPLAIN, copy and the detail
+    // view, the one-line display text sanitized.
+    let raw = "SELECT pg_sleep(60) /* \u{1b}]0;pwned\u{7} \u{1b}[2J */ -- why\n\tFROM t";
+    let mut hostile = running(666, 9, &crate::sanitize::sanitized(raw));
+    hostile.raw_query = raw.into();
+    snapshot.activity = Ok(vec![hostile]);
     feed(&mut app, snapshot);
     app.screen = Screen::Activity;
-    let buffer = draw(&app, 160, 48);
-    for cell in buffer.content() {
-        assert!(!cell.symbol().contains('\u{1b}') && !cell.symbol().contains('\u{7}'));
+    for mode in [Mode::Normal, Mode::Detail] {
+        app.mode = mode;
+        let buffer = draw(&app, 160, 48);
+        for cell in buffer.content() {
+            assert!(!cell.symbol().contains('\u{1b}') && !cell.symbol().contains('\u{7}'));
+        }
+        assert!(text(&buffer).contains("\\x1b]0;pwned\\x07"));
     }
-    assert!(text(&buffer).contains("\\x1b]0;pwned\\x07"));
 }

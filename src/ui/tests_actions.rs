@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::test_render::{draw, style_of, text};
+use super::test_render::{assert_role, draw, style_of, text};
 use crate::actions::executor::ExecutorEvent;
 use crate::actions::{ActionKind, Outcome, RelationTarget, StepReport, plan};
 use crate::app::dialog::Dialog;
@@ -55,7 +55,7 @@ fn terminate_dialog() {
         let no = style_of(&buffer, "[ No", "[ No");
         assert!(no.add_modifier.contains(ratatui::style::Modifier::REVERSED));
         let yes = style_of(&buffer, "[ Yes", "[ Yes");
-        assert_eq!(yes.fg, app.theme.style(Role::Danger).fg);
+        assert_role(yes, Role::Danger, "Yes of a destructive action");
         insta::assert_snapshot!(format!("terminate_dialog_{width}x{height}"), screen);
     }
 }
@@ -86,7 +86,13 @@ fn vacuum_dialog_names_the_relation_exactly() {
     }
 }
 
-fn entry(kind: ActionKind, target: &str, outcome: Outcome, message: &str, secs: u64) -> StepReport {
+pub(super) fn entry(
+    kind: ActionKind,
+    target: &str,
+    outcome: Outcome,
+    message: &str,
+    secs: u64,
+) -> StepReport {
     StepReport {
         kind,
         target: target.into(),
@@ -148,7 +154,7 @@ fn journal_panel() {
         let screen = text(&buffer);
         assert!(screen.contains("Actions journal · 2 not ok"), "{screen}");
         let warning = style_of(&buffer, "public.user_prof", "WARNING");
-        assert_eq!(warning.fg, app.theme.style(Role::Crit).fg);
+        assert_role(warning, Role::Crit, "a VACUUM that only warned");
         insta::assert_snapshot!(format!("journal_panel_{width}x{height}"), screen);
     }
 }

@@ -2,7 +2,7 @@
 //! builder-made slow tiers (normal, no user tables, missing sources), plus cell-style
 //! checks where colour carries the meaning.
 
-use super::test_render::{draw, style_of, text};
+use super::test_render::{assert_role, draw, style_of, text};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -283,7 +283,7 @@ fn table_scans() -> Vec<TableScans> {
     ]
 }
 
-fn normal_tier() -> SlowTier {
+pub(super) fn normal_tier() -> SlowTier {
     let (list, flags) = index_list();
     SlowTier {
         table_totals: Ok(tables(3_000_000, 21_000_000, 14_000_000, 90_000)),
@@ -412,10 +412,6 @@ fn a_table_without_history_says_how_to_record_it() {
     );
 }
 
-fn assert_role(style: ratatui::style::Style, role: Role) {
-    assert_eq!(style, Theme::default().style(role).patch(style), "{role:?}");
-}
-
 #[test]
 fn hit_ratios_are_coloured_only_with_enough_blocks() {
     let mut app = app_with(normal_tier());
@@ -427,14 +423,17 @@ fn hit_ratios_are_coloured_only_with_enough_blocks() {
     assert_role(
         style_of(&buffer, "public.learning_sessions", "60.0%"),
         Role::Crit,
+        "60.0%",
     );
     assert_role(
         style_of(&buffer, "public.adaptive_content", "78.0%"),
         Role::Warn,
+        "78.0%",
     );
     assert_role(
         style_of(&buffer, "public.tiny_lookup", "50.0%"),
         Role::Muted,
+        "50.0%",
     );
 }
 
@@ -448,14 +447,17 @@ fn invalid_indexes_are_critical_and_other_flags_warn() {
     assert_role(
         style_of(&buffer, "adaptive_content_topic_idx", "INVALID"),
         Role::Crit,
+        "INVALID",
     );
     assert_role(
         style_of(&buffer, "_pkey_ccnew", "_ccnew leftover"),
         Role::Crit,
+        "_ccnew leftover",
     );
     assert_role(
         style_of(&buffer, "users_last_login_idx", "UNUSED"),
         Role::Warn,
+        "UNUSED",
     );
 }
 

@@ -1,7 +1,7 @@
 //! Render snapshots of the Maintenance screen at 80x24 and 160x48 from builder-made
 //! snapshots, plus cell-style checks where colour carries the verdict.
 
-use super::test_render::{draw, style_of, text};
+use super::test_render::{assert_role, draw, style_of, text};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -116,7 +116,7 @@ impl TableBuilder for TableMaintenance {
 }
 
 /// Many dead tuples (25 %) with autovacuum off; overdue for analyze; and a healthy one.
-fn three_tables() -> Vec<TableMaintenance> {
+pub(super) fn three_tables() -> Vec<TableMaintenance> {
     vec![
         table(16_384, "learning_events")
             .tuples(120_000, 40_000)
@@ -138,7 +138,7 @@ fn three_tables() -> Vec<TableMaintenance> {
     ]
 }
 
-fn vacuum_at_62_percent() -> Progress {
+pub(super) fn vacuum_at_62_percent() -> Progress {
     Progress {
         pid: 4242,
         kind: ProgressKind::Vacuum,
@@ -161,7 +161,7 @@ fn database(name: &str, xid_age: i32, mxid_age: i32) -> DatabaseWraparound {
     }
 }
 
-fn oldest(relid: u32, name: &str, xid_age: i32, toast: bool) -> TableWraparound {
+pub(super) fn oldest(relid: u32, name: &str, xid_age: i32, toast: bool) -> TableWraparound {
     TableWraparound {
         relid,
         schema: "public".into(),
@@ -176,7 +176,7 @@ fn oldest(relid: u32, name: &str, xid_age: i32, toast: bool) -> TableWraparound 
 
 /// `app` at 91 % of freeze_max_age (crit), `postgres` at 55 % (warn), `template1` fine;
 /// oldest first, as the collector orders them.
-fn wraparound(tables: Vec<TableWraparound>) -> Wraparound {
+pub(super) fn wraparound(tables: Vec<TableWraparound>) -> Wraparound {
     Wraparound {
         freeze_max_age: 200_000_000,
         multixact_freeze_max_age: 400_000_000,
@@ -204,7 +204,7 @@ fn run(name: &str, status: TaskStatus, started_secs: u64, took: Option<u64>) -> 
 }
 
 /// A completed, a failed (twice this week) and a running task.
-fn task_runs() -> Vec<TaskRun> {
+pub(super) fn task_runs() -> Vec<TaskRun> {
     let mut failed = run(
         "vacuum_analyze_tables",
         TaskStatus::Failed,
@@ -335,14 +335,6 @@ fn waiting_for_the_slow_tier() {
     assert!(
         screen.contains("waiting for the first slow-tier poll"),
         "{screen}"
-    );
-}
-
-fn assert_role(style: ratatui::style::Style, role: Role, what: &str) {
-    assert_eq!(
-        style,
-        Theme::default().style(role).patch(style),
-        "{what}: {style:?}"
     );
 }
 

@@ -32,21 +32,13 @@ fn find(buffer: &Buffer, on_line: &str, needle: &str) -> (u16, u16) {
     panic!("no line with {on_line:?} and {needle:?}:\n{screen}");
 }
 
-/// The cell is drawn with `role`'s colour and at least its modifiers.
+/// The cell is drawn with `role`'s colours and at least its modifiers.
 fn assert_role(buffer: &Buffer, (x, y): (u16, u16), role: Role) {
-    let want = Theme::default().style(role);
     let cell = &buffer[(x, y)];
-    assert_eq!(
-        Some(cell.fg),
-        want.fg,
-        "colour of {:?} at {x},{y}",
-        cell.symbol()
-    );
-    assert!(
-        cell.modifier.contains(want.add_modifier),
-        "modifiers of {:?} at {x},{y}: {:?}",
-        cell.symbol(),
-        cell.modifier
+    super::test_render::assert_role(
+        cell.style(),
+        role,
+        &format!("{:?} at {x},{y}", cell.symbol()),
     );
 }
 
@@ -82,7 +74,7 @@ fn client(pid: i32, application: &str, state: &str) -> Session {
 
 /// Nine production sessions (one idle in a transaction for over a minute, one waiting
 /// on a lock) and two psql sessions of a DBA from another host.
-fn sessions() -> Vec<Session> {
+pub(super) fn sessions() -> Vec<Session> {
     let mut sessions: Vec<Session> = (201..=205).map(|pid| client(pid, PROD, "active")).collect();
     sessions.push(client(206, PROD, "idle"));
     sessions.push(client(207, PROD, "idle"));
@@ -105,7 +97,7 @@ fn sessions() -> Vec<Session> {
     sessions
 }
 
-fn bouncer() -> PgBouncer {
+pub(super) fn bouncer() -> PgBouncer {
     let pool =
         |database: &str, user: &str, mode: &str, counts: [i64; 5], maxwait_ms: u64| BouncerPool {
             database: database.into(),
@@ -153,7 +145,7 @@ fn bouncer() -> PgBouncer {
 }
 
 /// The production pool of ten is 90 % used (a warning), the development one is empty.
-fn pools() -> Vec<Pool> {
+pub(super) fn pools() -> Vec<Pool> {
     vec![
         Pool {
             name: "learning-assistant (prod)".into(),

@@ -242,18 +242,21 @@ fn render_collapsed(app: &App, frame: &mut Frame, id: TableId, area: Rect) {
         theme.style(Role::Title),
     )];
     spans.extend(collapsed_summary(app, id, model));
+    let hint = app
+        .keymap
+        .keys_for(Action::FocusNext)
+        .first()
+        .map(|key| format!(" {key} expands "));
+    // The summary gives way to the hint (never drawn under it) and shows it is cut.
+    let room =
+        usize::from(area.width).saturating_sub(hint.as_deref().map_or(0, super::text::width) + 1);
     let mut block = Block::new()
         .borders(Borders::TOP)
         .border_style(theme.style(Role::Border))
-        .title(Line::from(spans));
-    if let Some(key) = app.keymap.keys_for(Action::FocusNext).first() {
-        block = block.title_top(
-            Line::from(Span::styled(
-                format!(" {key} expands "),
-                theme.style(Role::Muted),
-            ))
-            .right_aligned(),
-        );
+        .title(super::text::fit_line(Line::from(spans), room));
+    if let Some(hint) = hint {
+        block = block
+            .title_top(Line::from(Span::styled(hint, theme.style(Role::Muted))).right_aligned());
     }
     frame.render_widget(block, area);
 }
