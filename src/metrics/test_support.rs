@@ -43,6 +43,7 @@ pub(crate) fn snapshot_at(secs: u64) -> Snapshot {
             counters: Vec::new(),
             info: None,
             texts: Arc::new(HashMap::new()),
+            own: Arc::default(),
         }),
         progress: Ok(Vec::new()),
         pgbouncer: None,

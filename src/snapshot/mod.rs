@@ -10,7 +10,7 @@ pub mod indexes;
 pub mod maintenance;
 pub mod pool;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -160,6 +160,9 @@ pub struct Statements {
     pub info: Option<StatementsInfo>,
     /// Query texts by key, fetched once per new key and shared between snapshots.
     pub texts: Arc<HashMap<StatementKey, String>>,
+    /// Keys whose text is one of pgpulse's own statements (any pgpulse's): never shown
+    /// or counted as the server's work. Judged once, when the text arrives.
+    pub own: Arc<HashSet<StatementKey>>,
 }
 
 /// Latency of one `query_hash` from `query_performance_log` over the window.

@@ -326,8 +326,7 @@ fn statement_lines(app: &App, limit: usize, label: Option<&'static str>) -> Vec<
         .statements
         .rows
         .iter()
-        // pgpulse's own polling is not an offender the DBA can act on.
-        .filter(|d| !text_of(d.key).is_some_and(|t| crate::queries::is_own_statement(t)))
+        // pgpulse's own polling is not among the rows (see `metrics::statement_deltas`).
         .take(limit)
         .map(|delta| {
             let text = text_of(delta.key)
