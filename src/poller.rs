@@ -222,6 +222,7 @@ impl Poller {
         let server = collector::collect_server(&mut self.session).await;
         let activity = collector::collect_activity(&mut self.session, &caps).await;
         let databases = collector::collect_databases(&mut self.session).await;
+        let own_transactions = self.session.transactions();
         let statements =
             collector::collect_statements(&mut self.session, &caps, &mut self.texts).await;
         let progress = collector::collect_progress(&mut self.session, &caps).await;
@@ -244,6 +245,7 @@ impl Poller {
             sequence: self.sequence,
             taken_at: SystemTime::now(),
             poll_duration: started.elapsed(),
+            own_transactions,
             capabilities: Some(self.capabilities.clone()),
             server,
             activity,
@@ -349,6 +351,7 @@ impl Poller {
             sequence: self.sequence,
             taken_at: SystemTime::now(),
             poll_duration: started.elapsed(),
+            own_transactions: self.session.transactions(),
             capabilities: Some(self.capabilities.clone()),
             server: Err(failed.clone()),
             activity: Err(failed.clone()),

@@ -36,6 +36,9 @@ pub struct MonitorSession {
     deadline: Duration,
     live: Option<Live>,
     connects: u64,
+    /// Transactions this session's round trips ended on the server (see
+    /// [`MonitorSession::transactions`]).
+    transactions: u64,
 }
 
 struct Live {
@@ -55,6 +58,7 @@ impl MonitorSession {
             deadline,
             live: None,
             connects: 0,
+            transactions: 0,
         }
     }
 
@@ -76,6 +80,14 @@ impl MonitorSession {
     /// How many connections this session has opened (1 + reconnects).
     pub fn connect_count(&self) -> u64 {
         self.connects
+    }
+
+    /// How many transactions pgpulse's own round trips ended on the server so far, over
+    /// every connection: each prepare and each execution is one (committed, or rolled
+    /// back by an error). They are in `pg_stat_database`'s counters, and TPS leaves them
+    /// out. A round trip that got no answer is not counted: whether it ran is unknown.
+    pub fn transactions(&self) -> u64 {
+        self.transactions
     }
 
     /// Connects now if not connected.
@@ -132,12 +144,18 @@ impl MonitorSession {
         outcome: Result<Result<T, tokio_postgres::Error>, tokio::time::error::Elapsed>,
     ) -> Result<T, SessionError> {
         match outcome {
-            Ok(Ok(value)) => Ok(value),
+            Ok(Ok(value)) => {
+                self.transactions += 1;
+                Ok(value)
+            }
             Ok(Err(error)) if error.is_closed() || error.as_db_error().is_none() => {
                 self.live = None;
                 Err(SessionError::Lost(sanitized(&connect::error_chain(&error))))
             }
-            Ok(Err(error)) => Err(SessionError::Query(describe(&error))),
+            Ok(Err(error)) => {
+                self.transactions += 1;
+                Err(SessionError::Query(describe(&error)))
+            }
             Err(_) => {
                 if let Some(live) = self.live.take() {
                     tracing::warn!(

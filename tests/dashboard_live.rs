@@ -295,3 +295,48 @@ async fn percentiles_from_query_performance_log_reach_the_queries_screen() {
         "{line}"
     );
 }
+
+/// pgpulse's own polls are not the server's transactions: on a server where nothing else
+/// runs (autovacuum off), the TPS tile says 0 every interval, including the ones where
+/// the slow tier adds its statements and the server shows them a second late.
+#[tokio::test]
+async fn an_idle_server_shows_no_transactions_of_pgpulse_s_own() {
+    let server = common::start_server(|opts| {
+        opts.settings.push(("autovacuum".into(), "off".into()));
+    });
+    let db = server.create_database().await;
+    let client = db.client().await;
+    exec(&client, "CREATE EXTENSION pg_stat_statements").await;
+    drop(client);
+    let (session, caps) = monitor_db(&db).await;
+    let config = PollerConfig {
+        slow: Duration::from_secs(2),
+        ..PollerConfig::default()
+    };
+    let mut poller = Poller::new(session, caps, config);
+    let mut app = new_app();
+    let mut ticker = tokio::time::interval(Duration::from_millis(500));
+    let mut seen = Vec::new();
+    for _ in 0..14 {
+        ticker.tick().await;
+        feed(&mut app, poller.poll_once().await);
+        let tps = app
+            .derived
+            .metrics
+            .as_ref()
+            .and_then(|m| m.server.ready())
+            .map(|r| r.tps);
+        let tile = pgpulse::app::kpi::tiles(&app)
+            .into_iter()
+            .find(|t| t.label == "TPS")
+            .map(|t| t.value);
+        seen.push((tps, tile));
+    }
+    let shown: Vec<_> = seen.iter().skip(1).collect();
+    assert!(
+        shown
+            .iter()
+            .all(|(tps, tile)| tps.is_some_and(|t| t < 0.5) && tile.as_deref() == Some("0")),
+        "pgpulse's own transactions counted as the server's: {seen:?}"
+    );
+}

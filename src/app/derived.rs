@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use crate::metrics::{
-    BlockingRow, DeltaStatus, History, SnapshotMetrics, StatementDeltas, StatementTotals,
-    Thresholds, blocking_tree, cumulative_statements, oldest_xmin_holder, snapshot_metrics,
+    BlockingRow, DeltaStatus, History, OwnTransactions, SnapshotMetrics, StatementDeltas,
+    StatementTotals, Thresholds, blocking_tree, cumulative_statements, oldest_xmin_holder,
+    snapshot_metrics,
 };
 use crate::snapshot::Snapshot;
 
@@ -21,6 +22,8 @@ pub struct Derived {
     /// (pid, age in transactions) of the session holding back the xmin horizon.
     pub oldest_xmin: Option<(i32, i32)>,
     pub thresholds: Thresholds,
+    /// pgpulse's own transactions still to be taken out of TPS.
+    own_transactions: OwnTransactions,
 }
 
 impl Derived {
@@ -39,6 +42,7 @@ impl Derived {
             blocking: vec![],
             oldest_xmin: None,
             thresholds: Thresholds::default(),
+            own_transactions: OwnTransactions::default(),
         }
     }
 
@@ -48,7 +52,13 @@ impl Derived {
 
     /// Folds a new snapshot in, against the previous one.
     pub fn absorb(&mut self, previous: Option<&Snapshot>, current: &Snapshot) {
-        let metrics = snapshot_metrics(previous, current, connected_datid(current));
+        let mut metrics = snapshot_metrics(previous, current, connected_datid(current));
+        // pgpulse's polls are not the server's work (DESIGN, principle 3).
+        let own = current
+            .own_transactions
+            .saturating_sub(previous.map_or(0, |p| p.own_transactions));
+        self.own_transactions
+            .take_out(own, &mut metrics.database, &mut metrics.server);
         self.history.record_metrics(&metrics);
         self.statements = metrics.statements.clone();
         self.metrics = Some(metrics);

@@ -16,6 +16,7 @@ pub mod database;
 pub mod derived;
 pub mod history;
 pub mod latency;
+pub mod own_work;
 pub mod statements;
 pub mod status;
 pub mod thresholds;
@@ -31,6 +32,7 @@ pub use database::{
 pub use derived::{SnapshotMetrics, snapshot_metrics};
 pub use history::{History, Series};
 pub use latency::mean_latency_ms;
+pub use own_work::OwnTransactions;
 pub use statements::{
     StatementDelta, StatementDeltas, StatementTotals, cumulative_statements, statement_deltas,
 };

@@ -286,6 +286,10 @@ pub struct Snapshot {
     pub taken_at: SystemTime,
     /// How long the fast tier's round trips took.
     pub poll_duration: Duration,
+    /// Transactions pgpulse's monitoring session had ended on the server when the database
+    /// counters were read (cumulative, see `MonitorSession::transactions`): its own part
+    /// of `pg_stat_database`'s commits and rollbacks, which TPS leaves out.
+    pub own_transactions: u64,
     pub capabilities: Option<Arc<Capabilities>>,
     pub server: Section<ServerState>,
     pub activity: Section<Vec<Session>>,
