@@ -215,10 +215,10 @@ mod tests {
     use super::*;
     use crate::queries;
 
-    /// What PostgreSQL 18 stored for two of pgpulse's statements (copied from a server):
+    /// What PostgreSQL 18 stored for one of pgpulse's statements (copied from a server):
     /// no header comment, constants numbered, `IN ('r', 'm')` squashed, `epoch` and NULL
     /// turned into parameters.
-    const STORED_18_TOTALS: &str = "SELECT\n    coalesce(sum(t.seq_scan), $1)::bigint    AS seq_scan,\n    coalesce(sum(t.idx_scan), $2)::bigint    AS idx_scan,\n    coalesce(sum(t.n_live_tup), $3)::bigint  AS live_tuples,\n    coalesce(sum(t.n_dead_tup), $4)::bigint  AS dead_tuples\nFROM pg_stat_user_tables t";
+    const STORED_18_SERVER_STATE: &str = "SELECT\n    now()                                                            AS now,\n    pg_postmaster_start_time()                                       AS postmaster_start_time,\n    pg_is_in_recovery()                                              AS in_recovery,\n    current_setting($1)::int                          AS max_connections,\n    current_setting($2)::int           AS superuser_reserved_connections,\n    coalesce(current_setting($3, $4)::int, $5)  AS reserved_connections";
 
     #[test]
     fn statements_stored_without_their_header_comment_are_recognised() {
@@ -256,14 +256,14 @@ mod tests {
             "-- an application's own comment\nSELECT 1",
             "",
             // The shape of one of ours with another table: not ours.
-            &STORED_18_TOTALS.replace("pg_stat_user_tables", "my_tables"),
+            &STORED_18_SERVER_STATE.replace("pg_is_in_recovery", "my_function"),
             // A prefix of ours is not ours either.
-            "SELECT\n    coalesce(sum(t.seq_scan), $1)::bigint AS seq_scan",
+            "SELECT\n    now() AS now, pg_postmaster_start_time() AS postmaster_start_time",
             "SELECT * FROM users WHERE id = $1",
         ] {
             assert!(!is_own_statement(text), "{text}");
         }
-        let longer = format!("{STORED_18_TOTALS} WHERE t.relid > $5");
+        let longer = format!("{STORED_18_SERVER_STATE} FROM pg_class");
         assert!(!is_own_statement(&longer));
     }
 
@@ -285,6 +285,6 @@ mod tests {
 
     #[test]
     fn the_stored_18_text_is_recognised() {
-        assert!(is_own_statement(STORED_18_TOTALS));
+        assert!(is_own_statement(STORED_18_SERVER_STATE));
     }
 }

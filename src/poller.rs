@@ -307,6 +307,7 @@ impl Poller {
         }
         if due.contains(&SlowGroup::Maintenance) {
             tier.maintenance = collector::collect_table_maintenance(session, caps).await;
+            tier.statistics_since = collector::collect_statistics_since(session).await;
             tier.wraparound = collector::collect_wraparound(session).await;
             tier.task_history = collector::collect_task_history(session, caps).await;
         }

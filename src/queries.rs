@@ -28,6 +28,7 @@ pub const STATEMENTS_1_11_SQL: &str = include_str!("../queries/statements_1_11.s
 pub const STATEMENTS_1_8_SQL: &str = include_str!("../queries/statements_1_8.sql");
 pub const STATEMENTS_1_9_SQL: &str = include_str!("../queries/statements_1_9.sql");
 pub const STATEMENTS_INFO_SQL: &str = include_str!("../queries/statements_info.sql");
+pub const STATISTICS_SINCE_SQL: &str = include_str!("../queries/statistics_since.sql");
 pub const STATISTICS_SNAPSHOT_SQL: &str = include_str!("../queries/statistics_snapshot.sql");
 pub const STATISTICS_SNAPSHOT_CHECK_SQL: &str =
     include_str!("../queries/statistics_snapshot_check.sql");
@@ -62,6 +63,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("statements_1_8.sql", STATEMENTS_1_8_SQL),
     ("statements_1_9.sql", STATEMENTS_1_9_SQL),
     ("statements_info.sql", STATEMENTS_INFO_SQL),
+    ("statistics_since.sql", STATISTICS_SINCE_SQL),
     ("statistics_snapshot.sql", STATISTICS_SNAPSHOT_SQL),
     (
         "statistics_snapshot_check.sql",

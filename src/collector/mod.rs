@@ -39,10 +39,11 @@ pub use cache::{collect_snapshot_history, collect_table_cache, growth_per_day};
 pub use database::collect_databases;
 pub use index_flags::flag_indexes;
 pub use indexes::{collect_indexes, collect_table_scans, missing_index_hint};
-pub use maintenance::collect_table_maintenance;
+pub use maintenance::{collect_statistics_since, collect_table_maintenance};
 pub use maintenance_rules::{
-    AutovacuumOff, AutovacuumVerdict, MaintenanceSchedule, Overdue, VacuumTrigger, analyze_overdue,
-    autovacuum_verdict, dead_ratio, vacuum_overdue,
+    AutovacuumOff, AutovacuumVerdict, CountersSince, MaintenanceSchedule, Overdue, VacuumTrigger,
+    analyze_overdue, autovacuum_verdict, dead_ratio, live_estimate, live_is_estimated,
+    vacuum_overdue,
 };
 pub use performance_log::collect_performance_log;
 pub use pgbouncer::{PgBouncerClient, collect_pgbouncer};

@@ -216,6 +216,8 @@ pub struct SlowTier {
     pub index_flags: HashMap<u32, indexes::IndexFlags>,
     pub table_scans: Section<Vec<indexes::TableScans>>,
     pub maintenance: Section<Vec<maintenance::TableMaintenance>>,
+    /// Since when the tables' counters and last runs go back (read with `maintenance`).
+    pub statistics_since: Section<maintenance::StatisticsSince>,
     pub wraparound: Section<maintenance::Wraparound>,
     pub task_history: Section<Vec<maintenance::TaskRun>>,
 }
@@ -272,6 +274,7 @@ impl SlowTier {
             index_flags: HashMap::new(),
             table_scans: Err(missing()),
             maintenance: Err(missing()),
+            statistics_since: Err(missing()),
             wraparound: Err(missing()),
             task_history: Err(missing()),
         }

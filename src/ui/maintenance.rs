@@ -20,8 +20,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::table::{TableView, render_table};
 use crate::app::{App, TableId};
+use crate::collector::CountersSince;
 use crate::format;
 use crate::snapshot::{Section, SectionError, SlowTier};
+use crate::timefmt;
 
 /// Rows of the running-commands band: one command (or the empty message) on small
 /// terminals, three from this body height up.
@@ -147,11 +149,7 @@ fn slow(app: &App) -> Option<&SlowTier> {
 /// server (every table's "due" then waits for a manual VACUUM).
 fn tables_title(app: &App) -> String {
     let schedule = crate::app::views::maintenance::schedule(app);
-    let mut title = format!(
-        "Vacuum & analyze · schedule: analyze {}, vacuum {}",
-        format::duration(schedule.analyze_every),
-        format::duration(schedule.vacuum_every)
-    );
+    let mut title = "Vacuum & analyze".to_string();
     let server_off = slow(app)
         .and_then(|s| s.maintenance.as_ref().ok())
         .and_then(|tables| tables.first())
@@ -159,6 +157,27 @@ fn tables_title(app: &App) -> String {
     if server_off {
         title.push_str(" · AUTOVACUUM OFF on the server");
     }
+    // A stats reset or crash restart forgot the runs before it: say since when "no run"
+    // holds (the cells read `>3h02m`, no run in that long, rather than `never`). Before
+    // the schedule: a narrow title keeps its start.
+    let reset = crate::app::views::maintenance::counters_since(app);
+    if let CountersSince::Reset(at) = reset {
+        title.push_str(&format!(
+            " · stats reset {}",
+            timefmt::utc_clock(at, app.now)
+        ));
+    }
+    // With the reset shown, the schedule goes without its label: 80 columns hold both.
+    let label = if matches!(reset, CountersSince::Reset(_)) {
+        ""
+    } else {
+        "schedule: "
+    };
+    title.push_str(&format!(
+        " · {label}analyze {}, vacuum {}",
+        format::duration(schedule.analyze_every),
+        format::duration(schedule.vacuum_every)
+    ));
     title
 }
 
