@@ -282,6 +282,7 @@ impl Poller {
             None => SlowTier::not_polled(SystemTime::now()),
         };
         tier.taken_at = SystemTime::now();
+        tier.read_at.every_poll = Some(tier.taken_at);
         tier.performance_log = collector::collect_performance_log(
             session,
             caps,
@@ -291,12 +292,14 @@ impl Poller {
         .await;
         tier.table_totals = collector::collect_table_totals(session).await;
         if due.contains(&SlowGroup::Cache) {
+            tier.read_at.cache = Some(SystemTime::now());
             tier.table_cache = collector::collect_table_cache(session).await;
             tier.snapshot_history =
                 collector::collect_snapshot_history(session, caps, self.config.history_window)
                     .await;
         }
         if due.contains(&SlowGroup::Indexes) {
+            tier.read_at.indexes = Some(SystemTime::now());
             tier.indexes = collector::collect_indexes(session).await;
             tier.index_flags = tier
                 .indexes
@@ -306,6 +309,7 @@ impl Poller {
             tier.table_scans = collector::collect_table_scans(session).await;
         }
         if due.contains(&SlowGroup::Maintenance) {
+            tier.read_at.maintenance = Some(SystemTime::now());
             tier.maintenance = collector::collect_table_maintenance(session, caps).await;
             tier.statistics_since = collector::collect_statistics_since(session).await;
             tier.wraparound = collector::collect_wraparound(session).await;

@@ -15,12 +15,14 @@
 mod engine;
 mod inputs;
 mod rules;
+mod unjudged;
 
 use std::time::Duration;
 
 pub use engine::{ActiveAlert, AlertChanges, AlertEngine};
 pub use inputs::inputs_from;
 pub use rules::{Reading, assess};
+pub use unjudged::{SESSION_RULES, Unjudged, unjudged};
 
 /// Every condition pgpulse alerts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -20,6 +20,7 @@ pub mod own_work;
 pub mod statements;
 pub mod status;
 pub mod thresholds;
+pub mod visibility;
 
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -41,3 +42,4 @@ pub use thresholds::{
     Level, Limits, Thresholds, client_connections, connection_utilisation, dead_tuple_ratio,
     index_usage_ratio,
 };
+pub use visibility::{hidden_sessions, is_hidden_session};

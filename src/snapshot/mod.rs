@@ -202,10 +202,26 @@ pub struct TableTotals {
     pub dead_tuples: i64,
 }
 
+/// When each group of slow-tier sources was last read: a group not due this time keeps
+/// its results, and their time (what "stale 4m" must be measured from).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SlowReadTimes {
+    /// `performance_log` and `table_totals`, read on every slow poll.
+    pub every_poll: Option<SystemTime>,
+    /// `table_cache`, `snapshot_history`.
+    pub cache: Option<SystemTime>,
+    /// `indexes`, `table_scans`.
+    pub indexes: Option<SystemTime>,
+    /// `maintenance`, `statistics_since`, `wraparound`, `task_history`.
+    pub maintenance: Option<SystemTime>,
+}
+
 /// Results of the slow tier, kept and re-sent until the next slow poll.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SlowTier {
     pub taken_at: SystemTime,
+    /// When each group's results were read.
+    pub read_at: SlowReadTimes,
     pub performance_log: Section<PerformanceLog>,
     pub table_totals: Section<TableTotals>,
     pub table_cache: Section<Vec<cache::TableCache>>,
@@ -266,6 +282,7 @@ impl SlowTier {
         let missing = || SectionError::Failed("not polled yet".into());
         Self {
             taken_at,
+            read_at: SlowReadTimes::default(),
             performance_log: Err(missing()),
             table_totals: Err(missing()),
             table_cache: Err(missing()),

@@ -19,6 +19,7 @@ use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
 
 use crate::app::App;
 use crate::app::kpi::{self, Tile};
+use crate::app::last_good::SectionId;
 use crate::app::views::collapse_spaces;
 use crate::format;
 use crate::metrics::{Level, Series};
@@ -36,8 +37,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         5
     };
-    let alerts = app.alerts.active().len();
-    // Active alerts get their own panel, as tall as the list (up to 6 lines).
+    // Active alerts get their own panel, as tall as the list (up to 6 lines), and a line
+    // for the rules that cannot see every session.
+    let unjudged = crate::alerts::unjudged(app.latest.as_ref());
+    let alerts = app.alerts.active().len() + usize::from(unjudged.is_some());
     let alerts_height = if alerts == 0 {
         0
     } else {
@@ -89,7 +92,7 @@ fn render_tiles(app: &App, frame: &mut Frame, area: Rect, tiles: &[Tile], per_ro
                 ))
                 .title(Span::styled(tile.label, theme.style(Role::Title)));
             let mut spans = vec![Span::styled(tile.value.clone(), theme.style(role))];
-            if let Some(note) = tile.note {
+            if let Some(note) = &tile.note {
                 spans.push(Span::styled(format!(" {note}"), theme.style(Role::Muted)));
             }
             frame.render_widget(Paragraph::new(Line::from(spans)).block(block), *cell);
@@ -191,7 +194,7 @@ fn axis_label(series: Series, value: f64) -> String {
 /// Active alerts: level, metric, value against its threshold, and since when.
 fn render_alerts(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
-    let lines: Vec<Line> = app
+    let mut lines: Vec<Line> = app
         .alerts
         .active()
         .iter()
@@ -219,10 +222,25 @@ fn render_alerts(app: &App, frame: &mut Frame, area: Rect) {
             ])
         })
         .collect();
+    let count = lines.len();
+    if let Some(blind) = crate::alerts::unjudged(app.latest.as_ref()) {
+        let kinds: Vec<&str> = blind.kinds.iter().map(|k| k.label()).collect();
+        lines.push(Line::from(vec![
+            Span::styled("  ?  ", theme.style(Role::Warn)),
+            Span::styled(format!("{:<24}", kinds.join(", ")), theme.style(Role::Text)),
+            Span::styled(
+                format!(
+                    "not judged: {} sessions hidden from this role",
+                    blind.hidden_sessions
+                ),
+                theme.style(Role::Muted),
+            ),
+        ]));
+    }
     let block = Block::bordered()
         .border_style(theme.style(level_role(Some(app.alerts.worst()))))
         .title(Span::styled(
-            format!(" Alerts ({}) ", lines.len()),
+            format!(" Alerts ({count}) "),
             theme.style(Role::Title),
         ));
     frame.render_widget(Paragraph::new(lines).block(block), area);
@@ -230,42 +248,123 @@ fn render_alerts(app: &App, frame: &mut Frame, area: Rect) {
 
 fn render_offenders(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
-    let kinds: [(&str, &str, OffenderLines); 3] = [
-        ("running", "Slowest running queries", running_lines),
-        ("stmt", "Top statements in the interval", statement_lines),
-        ("blocked", "Blocked sessions", blocked_lines),
+    let kinds: [(&str, &str, OffenderLines, SectionId); 3] = [
+        (
+            "running",
+            "Slowest running queries",
+            running_lines,
+            SectionId::Activity,
+        ),
+        (
+            "stmt",
+            "Top statements in the interval",
+            statement_lines,
+            SectionId::Statements,
+        ),
+        (
+            "blocked",
+            "Blocked sessions",
+            blocked_lines,
+            SectionId::Activity,
+        ),
     ];
     let inner_height = usize::from(area.height.saturating_sub(2)).max(1);
+    let hidden = hidden_line(app);
     // Wide terminals get one panel per kind; narrow ones share a panel, a label per line.
     if area.width >= 150 {
         let columns = Layout::horizontal([Constraint::Ratio(1, 3); 3]).split(area);
-        for ((_, title, lines_of), column) in kinds.into_iter().zip(columns.iter()) {
+        for ((label, title, lines_of, section), column) in kinds.into_iter().zip(columns.iter()) {
             let mut lines = lines_of(app, inner_height, None);
-            if lines.is_empty() {
-                lines.push(Line::from(Span::styled("none", theme.style(Role::Muted))));
+            // What the role cannot see is not "none": said once, in the running panel.
+            match (&hidden, label) {
+                (Some(_), "running") => {
+                    let mut with_hidden = hidden_lines(app);
+                    with_hidden.append(&mut lines);
+                    lines = with_hidden;
+                }
+                (Some(_), "blocked") if lines.is_empty() => lines.push(Line::from(Span::styled(
+                    "none among the visible sessions",
+                    theme.style(Role::Muted),
+                ))),
+                _ if lines.is_empty() => {
+                    lines.push(Line::from(Span::styled("none", theme.style(Role::Muted))));
+                }
+                _ => {}
             }
+            let stale = stale_suffix(app, section);
             let block = Block::bordered()
                 .border_style(theme.style(Role::Border))
-                .title(Span::styled(format!(" {title} "), theme.style(Role::Title)));
+                .title(Span::styled(
+                    format!(" {title}{stale} "),
+                    theme.style(Role::Title),
+                ));
             frame.render_widget(Paragraph::new(lines).block(block), *column);
         }
         return;
     }
     let per_kind = (inner_height / 3).max(1);
-    let mut lines: Vec<Line> = kinds
-        .into_iter()
-        .flat_map(|(label, _, lines_of)| lines_of(app, per_kind, Some(label)))
-        .collect();
+    let mut lines: Vec<Line> = hidden.clone().into_iter().collect();
+    lines.extend(
+        kinds
+            .into_iter()
+            .flat_map(|(label, _, lines_of, _)| lines_of(app, per_kind, Some(label))),
+    );
     if lines.is_empty() {
         lines.push(Line::from(Span::styled(
             "nothing running, no statement activity, nobody blocked",
             theme.style(Role::Muted),
         )));
     }
+    let stale = stale_suffix(app, SectionId::Activity);
     let block = Block::bordered()
         .border_style(theme.style(Role::Border))
-        .title(Span::styled(" Top offenders ", theme.style(Role::Title)));
+        .title(Span::styled(
+            format!(" Top offenders{stale} "),
+            theme.style(Role::Title),
+        ));
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// ` · stale 12s` when the section on screen is from an earlier poll.
+fn stale_suffix(app: &App, section: SectionId) -> String {
+    app.last_good
+        .stale(section)
+        .map(|stale| stale.title_suffix(app.now))
+        .unwrap_or_default()
+}
+
+/// `hidden   24 sessions: GRANT pg_read_all_stats TO "mon"` when the role cannot see
+/// into other roles' sessions: they may be running, waiting or blocking.
+fn hidden_line(app: &App) -> Option<Line<'static>> {
+    let blind = crate::alerts::unjudged(app.latest.as_ref())?;
+    let fix = blind
+        .fix
+        .unwrap_or_else(|| "GRANT pg_read_all_stats".into());
+    Some(Line::from(vec![
+        Span::styled(format!("{:<9}", "hidden"), app.theme.style(Role::KeyHint)),
+        Span::styled(
+            format!("{} sessions: {fix}", blind.hidden_sessions),
+            app.theme.style(Role::Warn),
+        ),
+    ]))
+}
+
+/// The same on two lines, for a narrow panel of its own.
+fn hidden_lines(app: &App) -> Vec<Line<'static>> {
+    let Some(blind) = crate::alerts::unjudged(app.latest.as_ref()) else {
+        return vec![];
+    };
+    let fix = blind
+        .fix
+        .unwrap_or_else(|| "GRANT pg_read_all_stats".into());
+    let warn = app.theme.style(Role::Warn);
+    vec![
+        Line::from(Span::styled(
+            format!("{} sessions hidden from this role:", blind.hidden_sessions),
+            warn,
+        )),
+        Line::from(Span::styled(fix, warn)),
+    ]
 }
 
 /// Up to `limit` lines of one kind of offender, each prefixed with `label` if given.
