@@ -18,10 +18,10 @@ use crate::collector::{self, PgBouncerClient, StatementTextCache};
 use crate::host::HostSampler;
 use crate::probe::Capabilities;
 use crate::session::MonitorSession;
-use crate::snapshot::{SectionError, SlowTier, Snapshot};
+use crate::snapshot::{Capped, CappedList, ListCap, Section, SectionError, SlowTier, Snapshot};
 
 /// Requests from the UI to the poller.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PollerCommand {
     PollNow,
     /// Something changed on the server (an action ran): re-read the screen's slow data now.
@@ -35,6 +35,9 @@ pub enum PollerCommand {
     /// The user switched to this screen: its slow sources are read from now on (and now,
     /// if what we have is older than the slow interval).
     ShowScreen(crate::keymap::Screen),
+    /// The filter typed on a capped list (`None`: cleared): searched on the server, in
+    /// every row, from the next tick (typing does not send a poll per key).
+    Search(CappedList, Option<String>),
 }
 
 /// Slow-tier sources that cost real server time on big databases (thousands of tables
@@ -49,6 +52,18 @@ enum SlowGroup {
 
 impl SlowGroup {
     const ALL: [SlowGroup; 3] = [SlowGroup::Cache, SlowGroup::Indexes, SlowGroup::Maintenance];
+
+    /// The group a capped list is read with (`None`: read on every slow poll).
+    fn of_list(list: CappedList) -> Option<SlowGroup> {
+        match list {
+            CappedList::CacheTables => Some(SlowGroup::Cache),
+            CappedList::TableScans => Some(SlowGroup::Indexes),
+            CappedList::Maintenance | CappedList::WraparoundTables | CappedList::TaskHistory => {
+                Some(SlowGroup::Maintenance)
+            }
+            CappedList::QueryHashes => None,
+        }
+    }
 
     fn of(screen: crate::keymap::Screen) -> Option<SlowGroup> {
         use crate::keymap::Screen;
@@ -128,6 +143,8 @@ pub struct Poller {
     /// The screen on view, and when each slow group was last read.
     screen: crate::keymap::Screen,
     group_polled: std::collections::HashMap<SlowGroup, Instant>,
+    /// The filter typed on each capped list, searched for on the server.
+    searches: std::collections::HashMap<CappedList, String>,
 }
 
 impl Poller {
@@ -149,6 +166,7 @@ impl Poller {
             host,
             screen: crate::keymap::Screen::Dashboard,
             group_polled: std::collections::HashMap::new(),
+            searches: std::collections::HashMap::new(),
         }
     }
 
@@ -192,6 +210,10 @@ impl Poller {
                         self.group_polled.remove(&SlowGroup::Cache);
                         self.slow_due = Instant::now();
                     }
+                    Some(PollerCommand::Search(list, text)) => {
+                        self.search(list, text);
+                        continue;
+                    }
                     Some(PollerCommand::ShowScreen(screen)) => {
                         self.screen = screen;
                         let stale = SlowGroup::of(screen).is_some_and(|group| {
@@ -209,6 +231,19 @@ impl Poller {
                 break;
             }
         }
+    }
+
+    /// Searches the capped `list` for `text` on the server (`None`: no search) from the
+    /// next poll on, which reads the list's group whatever its schedule.
+    pub fn search(&mut self, list: CappedList, text: Option<String>) {
+        match text {
+            Some(text) => self.searches.insert(list, text),
+            None => self.searches.remove(&list),
+        };
+        if let Some(group) = SlowGroup::of_list(list) {
+            self.group_polled.remove(&group);
+        }
+        self.slow_due = Instant::now();
     }
 
     /// One cycle: the fast tier always, the slow tier when due.
@@ -277,23 +312,30 @@ impl Poller {
             .filter(|g| self.group_due(*g))
             .collect();
         let session = &mut self.session;
+        let searches = &self.searches;
+        let search = |list| searches.get(&list).map(String::as_str);
         let mut tier = match previous {
             Some(previous) => (*previous).clone(),
             None => SlowTier::not_polled(SystemTime::now()),
         };
         tier.taken_at = SystemTime::now();
         tier.read_at.every_poll = Some(tier.taken_at);
-        tier.performance_log = collector::collect_performance_log(
+        let read = collector::collect_performance_log_capped(
             session,
             caps,
             self.config.latency_window,
             self.config.slow_query_threshold,
+            search(CappedList::QueryHashes),
         )
         .await;
+        tier.performance_log = uncap(read, &mut tier.caps, CappedList::QueryHashes);
         tier.table_totals = collector::collect_table_totals(session).await;
         if due.contains(&SlowGroup::Cache) {
             tier.read_at.cache = Some(SystemTime::now());
-            tier.table_cache = collector::collect_table_cache(session).await;
+            let read =
+                collector::collect_table_cache_capped(session, search(CappedList::CacheTables))
+                    .await;
+            tier.table_cache = uncap(read, &mut tier.caps, CappedList::CacheTables);
             tier.snapshot_history =
                 collector::collect_snapshot_history(session, caps, self.config.history_window)
                     .await;
@@ -306,14 +348,32 @@ impl Poller {
                 .as_ref()
                 .map(|list| collector::flag_indexes(list).into_iter().collect())
                 .unwrap_or_default();
-            tier.table_scans = collector::collect_table_scans(session).await;
+            let read =
+                collector::collect_table_scans_capped(session, search(CappedList::TableScans))
+                    .await;
+            tier.table_scans = uncap(read, &mut tier.caps, CappedList::TableScans);
         }
         if due.contains(&SlowGroup::Maintenance) {
             tier.read_at.maintenance = Some(SystemTime::now());
-            tier.maintenance = collector::collect_table_maintenance(session, caps).await;
+            let read = collector::collect_table_maintenance_capped(
+                session,
+                caps,
+                search(CappedList::Maintenance),
+            )
+            .await;
+            tier.maintenance = uncap(read, &mut tier.caps, CappedList::Maintenance);
             tier.statistics_since = collector::collect_statistics_since(session).await;
-            tier.wraparound = collector::collect_wraparound(session).await;
-            tier.task_history = collector::collect_task_history(session, caps).await;
+            let read =
+                collector::collect_wraparound_capped(session, search(CappedList::WraparoundTables))
+                    .await;
+            tier.wraparound = uncap(read, &mut tier.caps, CappedList::WraparoundTables);
+            let read = collector::collect_task_history_capped(
+                session,
+                caps,
+                search(CappedList::TaskHistory),
+            )
+            .await;
+            tier.task_history = uncap(read, &mut tier.caps, CappedList::TaskHistory);
         }
         let now = Instant::now();
         for group in due {
@@ -366,6 +426,24 @@ impl Poller {
             pgbouncer: None,
             host: None,
             slow: self.slow.clone(),
+        }
+    }
+}
+
+/// A capped read's section, its cap noted in `caps` (and forgotten when the read failed).
+fn uncap<T>(
+    read: Section<Capped<T>>,
+    caps: &mut std::collections::HashMap<CappedList, ListCap>,
+    list: CappedList,
+) -> Section<T> {
+    match read {
+        Ok(Capped { value, cap }) => {
+            caps.insert(list, cap);
+            Ok(value)
+        }
+        Err(error) => {
+            caps.remove(&list);
+            Err(error)
         }
     }
 }

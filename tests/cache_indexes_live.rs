@@ -584,3 +584,103 @@ fn usage_tile(app: &pgpulse::app::App) -> Option<String> {
         .find(|t| t.label == "INDEX USAGE")
         .map(|t| t.value)
 }
+
+/// The Cache screen of a database with more tables than it reads: the title says which
+/// of how many, and a filter finds a table outside the 500 largest (it is searched on
+/// the server, not among the rows read). The same for the Indexes screen's table list.
+#[tokio::test]
+async fn a_filter_finds_a_table_outside_the_capped_list() {
+    let db = common::shared().create_database().await;
+    let client = db.client().await;
+    exec(
+        &client,
+        "DO $$
+         BEGIN
+             FOR n IN 1..510 LOOP
+                 EXECUTE format('CREATE TABLE bulk_%s (a int)', n);
+             END LOOP;
+         END $$;
+         CREATE TABLE lonely_needle (a int);",
+    )
+    .await;
+    let (session, caps) = monitor_db(&db).await;
+    let config = pgpulse::poller::PollerConfig {
+        slow: Duration::ZERO,
+        ..pgpulse::poller::PollerConfig::default()
+    };
+    let mut poller = pgpulse::poller::Poller::new(session, caps, config);
+    let mut app = pgpulse::app::App::new(
+        "test".into(),
+        Duration::from_secs(1),
+        SystemTime::now(),
+        pgpulse::keymap::Keymap::default(),
+        pgpulse::theme::Theme::default(),
+    );
+    let feed = |app: &mut pgpulse::app::App, snapshot| {
+        app.update(pgpulse::app::Event::Snapshot(Box::new(snapshot)));
+    };
+    for (screen, table) in [
+        (
+            pgpulse::keymap::Screen::Cache,
+            pgpulse::app::TableId::CacheTables,
+        ),
+        (
+            pgpulse::keymap::Screen::Indexes,
+            pgpulse::app::TableId::TableScans,
+        ),
+    ] {
+        app.screen = screen;
+        feed(&mut app, poller.poll_once().await);
+        while app.focused_table_id() != Some(table) {
+            press(&mut app, crossterm::event::KeyCode::Char('f'));
+        }
+        let title = pgpulse::app::capped::cap_title(&app, table);
+        assert_eq!(title, Some(capped_words(table, "511")));
+        let names = |app: &pgpulse::app::App| -> Vec<String> {
+            app.tables
+                .model(table)
+                .rows
+                .iter()
+                .filter_map(|r| r.cells.iter().find(|c| c.text.contains("needle")))
+                .map(|c| c.text.clone())
+                .collect()
+        };
+        assert!(names(&app).is_empty(), "outside the first 500");
+        // Type the filter as a user would; the App asks the poller to search.
+        let mut effects = press(&mut app, crossterm::event::KeyCode::Char('/'));
+        for c in "needle".chars() {
+            effects.extend(press(&mut app, crossterm::event::KeyCode::Char(c)));
+        }
+        for effect in effects {
+            if let pgpulse::app::Effect::Poller(pgpulse::poller::PollerCommand::Search(
+                list,
+                text,
+            )) = effect
+            {
+                poller.search(list, text);
+            }
+        }
+        feed(&mut app, poller.poll_once().await);
+        assert_eq!(names(&app), vec!["public.lonely_needle".to_string()]);
+        let title = pgpulse::app::capped::cap_title(&app, table);
+        assert_eq!(title.as_deref(), Some("1 table matching \"needle\""));
+        press(&mut app, crossterm::event::KeyCode::Enter);
+    }
+}
+
+fn capped_words(table: pgpulse::app::TableId, total: &str) -> String {
+    match table {
+        pgpulse::app::TableId::CacheTables => format!("500 largest of {total} tables"),
+        _ => format!("500 most read by seq scans of {total} tables"),
+    }
+}
+
+fn press(
+    app: &mut pgpulse::app::App,
+    code: crossterm::event::KeyCode,
+) -> Vec<pgpulse::app::Effect> {
+    app.update(pgpulse::app::Event::Key(crossterm::event::KeyEvent::new(
+        code,
+        crossterm::event::KeyModifiers::NONE,
+    )))
+}

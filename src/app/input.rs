@@ -94,7 +94,8 @@ fn filter_key(app: &mut App, key: KeyEvent, mut input: String) -> Vec<Effect> {
         state.filter = input;
     }
     app.rebuild_tables();
-    vec![]
+    // A capped list is searched on the server too: the filter finds every row.
+    super::capped::search_effect(app)
 }
 
 fn normal(app: &mut App, action: Action) -> Vec<Effect> {
@@ -141,10 +142,16 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Back => {
+            let had_filter = app
+                .focused_table()
+                .is_some_and(|(state, _)| !state.filter.is_empty());
             if let Some((state, _)) = app.focused_table() {
                 state.filter.clear();
             }
             app.rebuild_tables();
+            if had_filter {
+                return super::capped::search_effect(app);
+            }
         }
         Action::Pause => {
             app.paused = !app.paused;

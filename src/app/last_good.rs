@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::snapshot::{Section, SectionError, SlowTier, Snapshot};
+use crate::snapshot::{CappedList, Section, SectionError, SlowTier, Snapshot};
 
 /// Every section a panel shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,12 +62,12 @@ impl Stale<'_> {
             .map(|at| now.duration_since(at).unwrap_or_default())
     }
 
-    /// ` · stale 12s` for a title, or ` · no data` when nothing was ever read.
+    /// ` · stale 12s` for a title; nothing when no value is on screen (the panel's empty
+    /// message says why).
     pub fn title_suffix(&self, now: SystemTime) -> String {
-        match self.age(now) {
-            Some(age) => format!(" · stale {}", crate::format::duration(whole_seconds(age))),
-            None => " · no data".into(),
-        }
+        self.age(now)
+            .map(|age| format!(" · stale {}", crate::format::duration(whole_seconds(age))))
+            .unwrap_or_default()
     }
 }
 
@@ -251,6 +251,12 @@ impl LastGood {
                     (Err(SectionError::Failed(_)), Some(Ok(_))) => {
                         let target = merged.get_or_insert_with(|| (**tier).clone());
                         self.keep($id, read_at, &mut target.$field, before);
+                        // The rows kept keep the cap they were read with.
+                        if let (Some(list), Some(shown)) = (capped_list($id), shown_tier)
+                            && let Some(cap) = shown.caps.get(&list)
+                        {
+                            target.caps.insert(list, cap.clone());
+                        }
                     }
                     (section, _) => self.record($id, read_at, section.as_ref().map(|_| ()), false),
                 }
@@ -274,6 +280,19 @@ impl LastGood {
             Some(tier) => Arc::new(tier),
             None => Arc::clone(tier),
         }
+    }
+}
+
+/// The capped list a section is read from, if it is one.
+fn capped_list(id: SectionId) -> Option<CappedList> {
+    match id {
+        SectionId::PerformanceLog => Some(CappedList::QueryHashes),
+        SectionId::TableCache => Some(CappedList::CacheTables),
+        SectionId::TableScans => Some(CappedList::TableScans),
+        SectionId::Maintenance => Some(CappedList::Maintenance),
+        SectionId::Wraparound => Some(CappedList::WraparoundTables),
+        SectionId::TaskHistory => Some(CappedList::TaskHistory),
+        _ => None,
     }
 }
 

@@ -2,6 +2,7 @@
 //! No IO and no tokio in here: tests drive it by feeding events.
 
 mod actions;
+pub mod capped;
 mod copy;
 mod derived;
 pub mod dialog;

@@ -7,11 +7,11 @@ use crate::probe::Capabilities;
 use crate::sanitize::sanitized;
 use crate::session::MonitorSession;
 use crate::snapshot::Section;
-use crate::snapshot::SectionError;
 use crate::snapshot::maintenance::{AutovacuumSettings, StatisticsSince, TableMaintenance};
+use crate::snapshot::{Capped, SectionError};
 
 use super::maintenance_reloptions::effective_settings;
-use super::{bad_row, query_failed};
+use super::{bad_row, list_cap, query_failed};
 
 /// PostgreSQL 18+: with `relallfrozen`, which scales the insert threshold there.
 use crate::queries::MAINTENANCE_TABLES_18_SQL;
@@ -27,11 +27,28 @@ pub async fn collect_table_maintenance(
     session: &mut MonitorSession,
     caps: &Capabilities,
 ) -> Section<Vec<TableMaintenance>> {
+    collect_table_maintenance_capped(session, caps, None)
+        .await
+        .map(|capped| capped.value)
+}
+
+/// [`collect_table_maintenance`] of the tables whose `schema.table` contains `search`
+/// (all when `None`), with how many there are before the cap.
+pub async fn collect_table_maintenance_capped(
+    session: &mut MonitorSession,
+    caps: &Capabilities,
+    search: Option<&str>,
+) -> Section<Capped<Vec<TableMaintenance>>> {
     let rows = session
-        .query(table_maintenance_sql(caps.server_version_num), &[])
+        .query(table_maintenance_sql(caps.server_version_num), &[&search])
         .await
         .map_err(query_failed)?;
-    rows.iter().map(table_from_row).collect()
+    let value = rows
+        .iter()
+        .map(table_from_row)
+        .collect::<Section<Vec<_>>>()?;
+    let cap = list_cap(&rows, "total_tables", value.len(), search)?;
+    Ok(Capped { value, cap })
 }
 
 /// Since when the tables' counters and last (auto)vacuum/analyze times go back: a stats

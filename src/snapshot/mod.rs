@@ -202,6 +202,48 @@ pub struct TableTotals {
     pub dead_tuples: i64,
 }
 
+/// A list the server reads with a cap (a LIMIT): its title says so, and a filter typed
+/// on it is searched on the server, across every row, not only among those read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CappedList {
+    /// Cache screen: the 500 largest tables.
+    CacheTables,
+    /// Indexes screen: the 500 tables with most rows read by sequential scans.
+    TableScans,
+    /// Maintenance screen: the 2,000 tables with most dead tuples.
+    Maintenance,
+    /// Maintenance screen: the 20 relations with the oldest `relfrozenxid`.
+    WraparoundTables,
+    /// Maintenance screen: the latest run of at most 500 tasks.
+    TaskHistory,
+    /// Queries screen: the 200 query hashes with the slowest p95.
+    QueryHashes,
+}
+
+/// How a capped list was read: the rows that came, out of how many on the server
+/// (matching `search`, when there is one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListCap {
+    pub shown: usize,
+    pub total: i64,
+    /// The text searched for on the server (the table's filter when it was read).
+    pub search: Option<String>,
+}
+
+impl ListCap {
+    /// Whether rows were left out.
+    pub fn is_capped(&self) -> bool {
+        i64::try_from(self.shown).is_ok_and(|shown| shown < self.total)
+    }
+}
+
+/// A value read from a capped list, with its cap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capped<T> {
+    pub value: T,
+    pub cap: ListCap,
+}
+
 /// When each group of slow-tier sources was last read: a group not due this time keeps
 /// its results, and their time (what "stale 4m" must be measured from).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -222,6 +264,8 @@ pub struct SlowTier {
     pub taken_at: SystemTime,
     /// When each group's results were read.
     pub read_at: SlowReadTimes,
+    /// How the capped lists among the sections were read (missing: not read yet).
+    pub caps: HashMap<CappedList, ListCap>,
     pub performance_log: Section<PerformanceLog>,
     pub table_totals: Section<TableTotals>,
     pub table_cache: Section<Vec<cache::TableCache>>,
@@ -283,6 +327,7 @@ impl SlowTier {
         Self {
             taken_at,
             read_at: SlowReadTimes::default(),
+            caps: HashMap::new(),
             performance_log: Err(missing()),
             table_totals: Err(missing()),
             table_cache: Err(missing()),

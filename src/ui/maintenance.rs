@@ -19,6 +19,8 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::table::{TableView, render_table};
+use crate::app::capped;
+use crate::app::last_good::SectionId;
 use crate::app::{App, TableId};
 use crate::collector::CountersSince;
 use crate::format;
@@ -94,11 +96,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ),
             TableId::Wraparound => (wraparound_title(app), wraparound_message(app)),
             TableId::Journal => (journal_title(app, shared_slot), journal_message(app)),
-            _ if shared_slot => (
-                "Scheduled task history · f: actions journal".to_string(),
-                tasks_message(app),
-            ),
-            _ => ("Scheduled task history".to_string(), tasks_message(app)),
+            _ => (tasks_title(app, shared_slot), tasks_message(app)),
         };
         render_table(
             frame,
@@ -173,6 +171,12 @@ fn tables_title(app: &App) -> String {
     } else {
         "schedule: "
     };
+    with_cap_and_age(
+        app,
+        &mut title,
+        TableId::Maintenance,
+        SectionId::Maintenance,
+    );
     title.push_str(&format!(
         " · {label}analyze {}, vacuum {}",
         format::duration(schedule.analyze_every),
@@ -182,12 +186,39 @@ fn tables_title(app: &App) -> String {
 }
 
 fn wraparound_title(app: &App) -> String {
-    match slow(app).and_then(|s| s.wraparound.as_ref().ok()) {
+    let mut title = match slow(app).and_then(|s| s.wraparound.as_ref().ok()) {
         Some(wrap) => format!(
             "Wraparound · freeze {}",
             format::quantity(wrap.freeze_max_age as f64)
         ),
         None => "Wraparound".into(),
+    };
+    with_cap_and_age(app, &mut title, TableId::Wraparound, SectionId::Wraparound);
+    title
+}
+
+fn tasks_title(app: &App, shared_slot: bool) -> String {
+    let mut title = "Scheduled task history".to_string();
+    with_cap_and_age(
+        app,
+        &mut title,
+        TableId::TaskHistory,
+        SectionId::TaskHistory,
+    );
+    if shared_slot {
+        title.push_str(" · f: actions journal");
+    }
+    title
+}
+
+/// ` · 20 oldest of 1,513 relations · stale 12s`: a capped list says so, a kept one
+/// says how old it is.
+fn with_cap_and_age(app: &App, title: &mut String, id: TableId, section: SectionId) {
+    if let Some(cap) = capped::cap_title(app, id) {
+        title.push_str(&format!(" · {cap}"));
+    }
+    if let Some(stale) = app.last_good.stale(section) {
+        title.push_str(&stale.title_suffix(app.now));
     }
 }
 
@@ -218,9 +249,8 @@ fn slow_message<T>(
     };
     match section(slow) {
         Err(error) => error_message(error),
-        Ok(_) if !app.tables.state(id).filter.is_empty() => {
-            "no row matches the filter (Esc clears it)".into()
-        }
+        Ok(_) if !app.tables.state(id).filter.is_empty() => capped::no_match_message(app, id)
+            .unwrap_or_else(|| "no row matches the filter (Esc clears it)".into()),
         Ok(_) => empty,
     }
 }
