@@ -250,8 +250,9 @@ pub fn autovacuum_verdict(table: &TableMaintenance) -> AutovacuumVerdict {
 /// How far back the statistics of the tables go: what "no run recorded" means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CountersSince {
-    /// Kept since the cluster was created: no run recorded means never.
-    ClusterCreation,
+    /// Kept since the cluster was created, at this time: no run recorded means never (and
+    /// a table can be no older than its cluster).
+    ClusterCreation(SystemTime),
     /// Began at this time (a stats reset or crash restart): no run recorded means none
     /// since then; earlier runs are forgotten.
     Reset(SystemTime),
@@ -264,7 +265,11 @@ impl CountersSince {
     pub fn from_section(section: &Section<StatisticsSince>) -> Self {
         match section.as_ref().map(StatisticsSince::reset_at) {
             Ok(Some(at)) => Self::Reset(at),
-            Ok(None) => Self::ClusterCreation,
+            Ok(None) => Self::ClusterCreation(
+                section
+                    .as_ref()
+                    .map_or(SystemTime::UNIX_EPOCH, |s| s.cluster_created),
+            ),
             Err(_) => Self::Unknown,
         }
     }
@@ -335,8 +340,13 @@ fn overdue(
             let ago = now.duration_since(last).unwrap_or_default();
             (ago > every).then_some(Overdue::Since(ago))
         }
+        // Never run: late once the table can have existed longer than the schedule allows
+        // (a table of a cluster created yesterday is not a week late).
         None => match since {
-            CountersSince::ClusterCreation => Some(Overdue::Never),
+            CountersSince::ClusterCreation(at) => {
+                let ago = now.duration_since(at).unwrap_or_default();
+                (ago > every).then_some(Overdue::Never)
+            }
             CountersSince::Reset(at) => {
                 let ago = now.duration_since(at).unwrap_or_default();
                 (ago > every).then_some(Overdue::NoneSinceReset(ago))

@@ -307,7 +307,7 @@ fn overdue_against_the_seed_schedule() {
             None,
         ),
     ];
-    let since = CountersSince::ClusterCreation;
+    let since = CountersSince::ClusterCreation(SystemTime::UNIX_EPOCH);
     for (what, [vacuum, autovacuum, analyze, autoanalyze], vacuum_late, analyze_late) in cases {
         let mut t = modified(table(0.0));
         t.last_vacuum = vacuum;
@@ -339,7 +339,7 @@ fn modified(mut t: TableMaintenance) -> TableMaintenance {
 fn empty_and_unchanged_tables_are_never_overdue() {
     let now = SystemTime::UNIX_EPOCH + 100 * DAY;
     let schedule = MaintenanceSchedule::default();
-    let since = CountersSince::ClusterCreation;
+    let since = CountersSince::ClusterCreation(SystemTime::UNIX_EPOCH);
     let empty = table(0.0);
     assert_eq!(vacuum_overdue(&empty, &schedule, now, since), None);
     assert_eq!(analyze_overdue(&empty, &schedule, now, since), None);
@@ -380,12 +380,29 @@ fn no_run_after_a_stats_reset_is_not_never() {
 }
 
 #[test]
+fn a_table_is_no_older_than_its_cluster() {
+    let now = SystemTime::UNIX_EPOCH + 100 * DAY;
+    let schedule = MaintenanceSchedule::default();
+    let t = modified(table(0.0));
+    // A cluster created an hour ago: "never" is true, but not a day or a week late.
+    let young = CountersSince::ClusterCreation(now - HOUR);
+    assert_eq!(vacuum_overdue(&t, &schedule, now, young), None);
+    assert_eq!(analyze_overdue(&t, &schedule, now, young), None);
+    let two_days = CountersSince::ClusterCreation(now - 2 * DAY);
+    assert_eq!(vacuum_overdue(&t, &schedule, now, two_days), None);
+    assert_eq!(
+        analyze_overdue(&t, &schedule, now, two_days),
+        Some(Overdue::Never)
+    );
+}
+
+#[test]
 fn partitioned_parents_are_not_due_for_vacuum_but_may_need_analyze() {
     let mut t = table(0.0);
     t.partitioned = true;
-    let now = SystemTime::UNIX_EPOCH + DAY;
+    let now = SystemTime::UNIX_EPOCH + 2 * DAY;
     let schedule = MaintenanceSchedule::default();
-    let since = CountersSince::ClusterCreation;
+    let since = CountersSince::ClusterCreation(SystemTime::UNIX_EPOCH);
     assert_eq!(vacuum_overdue(&t, &schedule, now, since), None);
     // Autovacuum never analyzes them and their counters do not move.
     assert_eq!(

@@ -24,7 +24,7 @@ use crate::app::last_good::SectionId;
 use crate::app::{App, TableId};
 use crate::collector::CountersSince;
 use crate::format;
-use crate::snapshot::{Section, SectionError, SlowTier};
+use crate::snapshot::{CappedList, Section, SectionError, SlowTier};
 use crate::timefmt;
 
 /// Rows of the running-commands band: one command (or the empty message) on small
@@ -94,7 +94,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 "Running VACUUM / ANALYZE / CREATE INDEX".to_string(),
                 progress_message(app),
             ),
-            TableId::Wraparound => (wraparound_title(app), wraparound_message(app)),
+            TableId::Wraparound => (wraparound_title(app, rect.width), wraparound_message(app)),
             TableId::Journal => (journal_title(app, shared_slot), journal_message(app)),
             _ => (tasks_title(app, shared_slot), tasks_message(app)),
         };
@@ -185,7 +185,9 @@ fn tables_title(app: &App) -> String {
     title
 }
 
-fn wraparound_title(app: &App) -> String {
+/// `Wraparound · freeze 200.0M · 20 oldest of 157 relations`; in a narrow panel the cap
+/// keeps its place and the setting (in every row's FREEZE %) makes way.
+fn wraparound_title(app: &App, width: u16) -> String {
     let mut title = match slow(app).and_then(|s| s.wraparound.as_ref().ok()) {
         Some(wrap) => format!(
             "Wraparound · freeze {}",
@@ -194,6 +196,18 @@ fn wraparound_title(app: &App) -> String {
         None => "Wraparound".into(),
     };
     with_cap_and_age(app, &mut title, TableId::Wraparound, SectionId::Wraparound);
+    // Border, spaces and the `(24)` row count around the title.
+    let room = usize::from(width).saturating_sub(10);
+    let cap = slow(app).and_then(|s| s.caps.get(&CappedList::WraparoundTables));
+    if title.chars().count() > room
+        && let Some(cap) = cap.filter(|cap| cap.is_capped() && cap.search.is_none())
+    {
+        title = format!(
+            "Wraparound · oldest {}/{}",
+            cap.shown,
+            format::thousands(cap.total)
+        );
+    }
     title
 }
 

@@ -284,7 +284,7 @@ fn last_run(
     let Some(when) = last else {
         let severity = warn_if(overdue).max(Severity::Muted);
         let (text, sort) = match since {
-            CountersSince::ClusterCreation => ("never".to_string(), f64::MAX),
+            CountersSince::ClusterCreation(_) => ("never".to_string(), f64::MAX),
             CountersSince::Reset(at) => {
                 let ago = now.duration_since(at).unwrap_or_default();
                 (format!(">{}", format::age(ago)), ago.as_secs_f64())
