@@ -60,6 +60,9 @@ pub fn cap_title(app: &App, id: TableId) -> Option<String> {
     let (chosen, noun) = words(list);
     if search_pending(app, id) {
         let filter = &app.tables.state(id).filter;
+        if filter.is_empty() {
+            return Some(format!("reading all {noun}…"));
+        }
         return Some(format!("searching all {noun} for \"{filter}\"…"));
     }
     let cap = cap(app, list)?;
@@ -87,7 +90,12 @@ pub fn search_pending(app: &App, id: TableId) -> bool {
     };
     let filter = app.tables.state(id).filter.as_str();
     let wanted = (!filter.is_empty()).then_some(filter);
-    let answered = cap(app, list).map(|cap| cap.search.as_deref());
+    let cap = cap(app, list);
+    // A list read whole is filtered here; the server is not asked.
+    if cap.is_some_and(|cap| !cap.is_capped() && cap.search.is_none()) {
+        return false;
+    }
+    let answered = cap.map(|cap| cap.search.as_deref());
     // Nothing read yet, or the read failed (kept rows keep their cap): no search runs.
     let reading = app.last_good.stale(section_of(list)).is_none();
     answered.is_some_and(|answered| answered != wanted) && reading
@@ -120,7 +128,8 @@ pub fn no_match_message(app: &App, id: TableId) -> Option<String> {
 }
 
 /// The effect that sends the focused table's filter to the poller, when the table is a
-/// capped list.
+/// capped list that left rows out (a list read whole is filtered where it is, at no cost
+/// to the server), or one answering an earlier search.
 pub fn search_effect(app: &mut App) -> Vec<Effect> {
     let Some(id) = app.focused_table_id() else {
         return vec![];
@@ -128,6 +137,10 @@ pub fn search_effect(app: &mut App) -> Vec<Effect> {
     let Some(list) = capped_list(id) else {
         return vec![];
     };
+    let whole = cap(app, list).is_some_and(|cap| !cap.is_capped() && cap.search.is_none());
+    if whole {
+        return vec![];
+    }
     let filter = app.tables.state(id).filter.clone();
     let text = (!filter.is_empty()).then_some(filter);
     vec![Effect::Poller(PollerCommand::Search(list, text))]
