@@ -51,7 +51,7 @@ fn stale_note(app: &App, at: Option<SystemTime>) -> Option<String> {
 
 /// The stale note of a section of the newest snapshot, when its read failed.
 fn section_stale(app: &App, id: SectionId) -> Option<String> {
-    let stale = app.last_good.stale(id)?;
+    let stale = app.stale(id)?;
     stale_note(app, stale.read_at)
 }
 
@@ -92,7 +92,11 @@ pub fn tiles(app: &App) -> Vec<Tile> {
     let thresholds = &app.derived.thresholds;
     let snapshot = app.latest.as_ref();
     let shown = app.derived.shown.as_ref();
-    let rates_note = stale_note(app, app.derived.kept_since.rates);
+    // Rates kept through a failed read, or the newest while no poll answers (late).
+    let late = app.staleness().is_some();
+    let computed_at =
+        |kept: Option<SystemTime>| kept.or_else(|| late.then(|| shown.map(|m| m.at)).flatten());
+    let rates_note = stale_note(app, computed_at(app.derived.kept_since.rates));
     let mut tiles = Vec::with_capacity(8);
 
     match shown.map(|m| &m.server) {
@@ -111,7 +115,7 @@ pub fn tiles(app: &App) -> Vec<Tile> {
             "MEAN ms",
             format::millis(ms),
             Some(thresholds.p95_latency_level(ms)),
-            stale_note(app, app.derived.kept_since.statements),
+            stale_note(app, computed_at(app.derived.kept_since.statements)),
         )),
         None => {
             let statements = snapshot.map(|s| &s.statements);

@@ -32,6 +32,22 @@ pub enum SectionId {
     TaskHistory,
 }
 
+impl super::App {
+    /// Whether section `id` on screen is stale: its read failed, or no poll has answered
+    /// for longer than two refresh intervals (a frozen server answers nothing at all, so
+    /// no failure has arrived yet to say so).
+    pub fn stale(&self, id: SectionId) -> Option<Stale<'_>> {
+        if let Some(stale) = self.last_good.stale(id) {
+            return Some(stale);
+        }
+        self.staleness()?;
+        Some(Stale {
+            read_at: self.last_good.read_at(id),
+            reason: "no answer from the server yet",
+        })
+    }
+}
+
 /// The slow tier's sections.
 const SLOW_SECTIONS: [SectionId; 10] = [
     SectionId::PerformanceLog,
@@ -102,6 +118,11 @@ impl LastGood {
     /// Why the monitoring connection is down, when the newest poll says it is.
     pub fn connection_lost(&self) -> Option<&str> {
         self.connection_lost.as_deref()
+    }
+
+    /// When the value of section `id` on screen was read.
+    pub fn read_at(&self, id: SectionId) -> Option<SystemTime> {
+        self.sections.get(&id)?.read_at
     }
 
     /// Whether the section on screen is not from the newest poll (or missing because it

@@ -34,7 +34,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             title.push_str(&format!(": {fix}"));
         }
     }
-    if let Some(stale) = app.last_good.stale(SectionId::Activity) {
+    if let Some(stale) = app.stale(SectionId::Activity) {
         title.push_str(&stale.title_suffix(app.now));
     }
     let empty = match app.latest.as_ref().map(|s| &s.activity) {

@@ -327,8 +327,7 @@ fn render_offenders(app: &App, frame: &mut Frame, area: Rect) {
 
 /// ` · stale 12s` when the section on screen is from an earlier poll.
 fn stale_suffix(app: &App, section: SectionId) -> String {
-    app.last_good
-        .stale(section)
+    app.stale(section)
         .map(|stale| stale.title_suffix(app.now))
         .unwrap_or_default()
 }

@@ -54,8 +54,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         &TableView {
             title: format!(
                 "Indexes, flagged first (usage since the stats reset){}",
-                app.last_good
-                    .stale(SectionId::Indexes)
+                app.stale(SectionId::Indexes)
                     .map(|stale| stale.title_suffix(app.now))
                     .unwrap_or_default()
             ),
@@ -177,7 +176,7 @@ fn scans_title(app: &App) -> String {
     if let Some(cap) = capped::cap_title(app, TableId::TableScans) {
         title.push_str(&format!(" · {cap}"));
     }
-    if let Some(stale) = app.last_good.stale(SectionId::TableScans) {
+    if let Some(stale) = app.stale(SectionId::TableScans) {
         title.push_str(&stale.title_suffix(app.now));
     }
     title

@@ -231,7 +231,7 @@ fn with_cap_and_age(app: &App, title: &mut String, id: TableId, section: Section
     if let Some(cap) = capped::cap_title(app, id) {
         title.push_str(&format!(" · {cap}"));
     }
-    if let Some(stale) = app.last_good.stale(section) {
+    if let Some(stale) = app.stale(section) {
         title.push_str(&stale.title_suffix(app.now));
     }
 }

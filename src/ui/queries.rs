@@ -38,7 +38,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             crate::quote::quote_ident(&caps.role)
         ));
     }
-    if let Some(stale) = app.last_good.stale(SectionId::Statements) {
+    if let Some(stale) = app.stale(SectionId::Statements) {
         statements_title.push_str(&stale.title_suffix(app.now));
     }
     let statements_empty = statements_message(app);
@@ -101,7 +101,7 @@ fn latency_title(app: &App) -> String {
     if let Some(cap) = capped::cap_title(app, TableId::Latency) {
         title.push_str(&format!(" · {cap}"));
     }
-    if let Some(stale) = app.last_good.stale(SectionId::PerformanceLog) {
+    if let Some(stale) = app.stale(SectionId::PerformanceLog) {
         title.push_str(&stale.title_suffix(app.now));
     }
     title

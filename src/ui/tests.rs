@@ -238,6 +238,22 @@ fn the_poll_after_an_outage_keeps_the_last_rates_until_new_ones() {
     assert_eq!(tps(&app), Some(("250".into(), None)));
 }
 
+/// A frozen server answers nothing, so no failed poll arrives to say so: after two
+/// refresh intervals the numbers on screen say how old they are all the same.
+#[test]
+fn a_late_poll_marks_the_numbers_stale_before_any_failure_arrives() {
+    let mut app = normal_app();
+    app.update(Event::Tick(at(9)));
+    let tps = crate::app::kpi::tiles(&app)
+        .into_iter()
+        .find(|t| t.label == "TPS")
+        .map(|t| (t.value, t.note));
+    assert_eq!(tps, Some(("250".into(), Some("stale 8s".into()))));
+    app.screen = Screen::Activity;
+    let screen = text(&draw(&app, 160, 48));
+    assert!(screen.contains("Sessions: all · stale 8s"), "{screen}");
+}
+
 /// Never connected (the server was down from the start): every tile says so, none
 /// blames a missing extension or says "waiting".
 #[test]

@@ -234,7 +234,7 @@ fn tables_title(app: &App) -> String {
     if let Some(cap) = capped::cap_title(app, TableId::CacheTables) {
         title.push_str(&format!(" · {cap}"));
     }
-    if let Some(stale) = app.last_good.stale(SectionId::TableCache) {
+    if let Some(stale) = app.stale(SectionId::TableCache) {
         title.push_str(&stale.title_suffix(app.now));
     }
     title.push_str(&format!(

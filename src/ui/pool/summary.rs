@@ -121,7 +121,6 @@ fn panel(theme: &Theme, title: String) -> Block<'static> {
 fn connections_title(app: &App) -> String {
     let server = app.latest.as_ref().and_then(|s| s.server.as_ref().ok());
     let stale = app
-        .last_good
         .stale(crate::app::last_good::SectionId::Activity)
         .map(|stale| stale.title_suffix(app.now))
         .unwrap_or_default();
