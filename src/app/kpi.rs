@@ -87,6 +87,14 @@ fn rate_note<T>(app: &App, status: &RateStatus<T>) -> String {
     }
 }
 
+/// Whether the role sees other roles' sessions and statements.
+fn sees_all_stats(app: &App) -> bool {
+    app.latest
+        .as_ref()
+        .and_then(|s| s.capabilities.as_ref())
+        .is_none_or(|caps| caps.sees_all_stats())
+}
+
 /// Every tile, in display order.
 pub fn tiles(app: &App) -> Vec<Tile> {
     let thresholds = &app.derived.thresholds;
@@ -121,6 +129,8 @@ pub fn tiles(app: &App) -> Vec<Tile> {
             let statements = snapshot.map(|s| &s.statements);
             let note = match statements {
                 Some(Ok(_)) => match shown.map(|m| &m.statements.status) {
+                    // Other roles' entries come without a query id: not "no calls".
+                    Some(RateStatus::Ready(_)) if !sees_all_stats(app) => "others hidden".into(),
                     Some(RateStatus::Ready(_)) => "no calls".to_string(),
                     Some(status) => rate_note(app, status),
                     None => "waiting".into(),

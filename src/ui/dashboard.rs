@@ -286,6 +286,12 @@ fn render_offenders(app: &App, frame: &mut Frame, area: Rect) {
                     "none among the visible sessions",
                     theme.style(Role::Muted),
                 ))),
+                (_, "stmt") if lines.is_empty() && !sees_all_stats(app) => {
+                    lines.push(Line::from(Span::styled(
+                        "none of this role's; other roles' are hidden",
+                        theme.style(Role::Muted),
+                    )));
+                }
                 _ if lines.is_empty() => {
                     lines.push(Line::from(Span::styled("none", theme.style(Role::Muted))));
                 }
@@ -323,6 +329,15 @@ fn render_offenders(app: &App, frame: &mut Frame, area: Rect) {
             theme.style(Role::Title),
         ));
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// Whether the role sees other roles' statements (their `pg_stat_statements` rows come
+/// without a query id otherwise).
+fn sees_all_stats(app: &App) -> bool {
+    app.latest
+        .as_ref()
+        .and_then(|s| s.capabilities.as_ref())
+        .is_none_or(|caps| caps.sees_all_stats())
 }
 
 /// ` · stale 12s` when the section on screen is from an earlier poll.
