@@ -10,13 +10,19 @@
 -- view's own definition: the same pg_stat_get_blocks_* calls, the same user-table
 -- filter (no system or TOAST schemas; TOAST counters include the TOAST index).
 -- reltuples is -1 on PostgreSQL 14+ for a table never vacuumed or analyzed: NULL here.
+-- The cap is said, never silent: total_tables counts the tables before the LIMIT (the
+-- window runs over the catalog rows the sort reads anyway). $1: text to find in
+-- "schema.table", case-insensitively (NULL: every table): a filter searches them all.
 WITH largest AS (
-    SELECT c.oid AS relid, n.nspname, c.relname, c.relpages, c.reltuples, c.reltoastrelid
+    SELECT c.oid AS relid, n.nspname, c.relname, c.relpages, c.reltuples, c.reltoastrelid,
+           count(*) OVER () AS total_tables
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'm')
       AND n.nspname NOT IN ('pg_catalog', 'information_schema')
       AND n.nspname !~ '^pg_toast'
+      AND ($1::text IS NULL
+           OR strpos(lower(n.nspname || '.' || c.relname), lower($1::text)) > 0)
     ORDER BY c.relpages DESC, c.oid
     LIMIT 500
 ),
@@ -38,7 +44,8 @@ SELECT
     ix.pages * b.bytes                                               AS index_bytes,
     coalesce(t.relpages, 0)::bigint * b.bytes                        AS toast_bytes,
     CASE WHEN l.reltuples < 0 THEN NULL
-         ELSE l.reltuples::bigint END                                AS row_estimate
+         ELSE l.reltuples::bigint END                                AS row_estimate,
+    l.total_tables
 FROM largest l
 CROSS JOIN block_size b
 CROSS JOIN LATERAL (

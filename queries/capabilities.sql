@@ -10,6 +10,8 @@ SELECT
     r.rolsuper                                                         AS is_superuser,
     pg_has_role(current_user, 'pg_monitor', 'USAGE')                   AS has_pg_monitor,
     pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')            AS has_read_all_stats,
+    -- A NOINHERIT member has the role without its privileges: the fix differs.
+    pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER')           AS member_of_read_all_stats,
     pg_has_role(current_user, 'pg_signal_backend', 'USAGE')            AS has_signal_backend,
     (SELECT extversion FROM pg_extension
       WHERE extname = 'pg_stat_statements')                            AS pgss_installed_version,

@@ -6,7 +6,8 @@
 -- autovacuum_vacuum_max_threshold exists from 18 (missing_ok gives NULL before).
 -- Partitioned tables have no relfrozenxid (age() would read 2^31-1), hence the CASE.
 -- Reads only catalogs and statistics views: no size function, so it never queues behind
--- a lock.
+-- a lock. The cap is said, never silent: total_tables counts the tables before the
+-- LIMIT. $1: text to find in "schema.table", case-insensitively (NULL: every table).
 SELECT
     s.relid,
     s.schemaname::text                                          AS schema_name,
@@ -37,7 +38,8 @@ SELECT
     g.vacuum_insert_scale_factor,
     g.analyze_threshold,
     g.analyze_scale_factor,
-    g.freeze_max_age
+    g.freeze_max_age,
+    count(*) OVER ()                                            AS total_tables
 FROM pg_stat_user_tables s
 JOIN pg_class c ON c.oid = s.relid
 CROSS JOIN (
@@ -53,5 +55,7 @@ CROSS JOIN (
         current_setting('autovacuum_analyze_scale_factor')::float8          AS analyze_scale_factor,
         current_setting('autovacuum_freeze_max_age')::int8                  AS freeze_max_age
 ) g
+WHERE $1::text IS NULL
+   OR strpos(lower(s.schemaname || '.' || s.relname), lower($1::text)) > 0
 ORDER BY s.n_dead_tup DESC, s.relid
 LIMIT 2000

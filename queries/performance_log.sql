@@ -8,6 +8,9 @@
 -- timestamp range on query_performance_log_executed_at_idx (the test checks the plan).
 -- One scan for both levels: GROUPING SETS gives the per-hash rows and the overall row;
 -- the overall row sorts first, then the per-hash rows by p95, so LIMIT keeps 200 hashes.
+-- The cap is said, never silent: total_rows counts the grouped rows before the LIMIT
+-- (the overall row among them). $3: text to find in query_hash, case-insensitively
+-- (NULL: every hash); the overall row stays whatever it is.
 SELECT
     GROUPING(l.query_hash) = 1                                        AS is_overall,
     l.query_hash::text                                                AS query_hash,
@@ -19,9 +22,12 @@ SELECT
     max(l.execution_time_ms)::float8                                  AS max_ms,
     count(*) FILTER (WHERE l.execution_time_ms > $2::float8)          AS slow_count,
     coalesce(sum(l.rows_examined), 0)::bigint                         AS rows_examined,
-    coalesce(sum(l.rows_returned), 0)::bigint                         AS rows_returned
+    coalesce(sum(l.rows_returned), 0)::bigint                         AS rows_returned,
+    count(*) OVER ()                                                  AS total_rows
 FROM query_performance_log l
 WHERE l.executed_at >= (now() - make_interval(secs => $1::float8))::timestamp
 GROUP BY GROUPING SETS ((l.query_hash), ())
+HAVING GROUPING(l.query_hash) = 1 OR $3::text IS NULL
+    OR strpos(lower(l.query_hash), lower($3::text)) > 0
 ORDER BY GROUPING(l.query_hash) DESC, p95_ms DESC, l.query_hash
 LIMIT 201

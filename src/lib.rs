@@ -21,6 +21,7 @@ pub mod keymap;
 pub mod layout;
 pub mod logging;
 pub mod metrics;
+pub mod own_statements;
 pub mod poller;
 pub mod probe;
 pub mod queries;

@@ -24,10 +24,10 @@ use crate::collector::{self, PgBouncerClient, StatementTextCache};
 use crate::host::HostSampler;
 use crate::probe::Capabilities;
 use crate::session::{MonitorSession, SessionError};
-use crate::snapshot::{SectionError, SlowTier, Snapshot};
+use crate::snapshot::{Capped, CappedList, ListCap, Section, SectionError, SlowTier, Snapshot};
 
 /// Requests from the UI to the poller.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PollerCommand {
     PollNow,
     /// Something changed on the server (an action ran): re-read the screen's slow data now.
@@ -47,6 +47,9 @@ pub enum PollerCommand {
     /// locks, a statement's every counter, an index's definition) once, and send it to
     /// the detail sink.
     FetchDetail(collector::DetailRequest),
+    /// The filter typed on a capped list (`None`: cleared): searched on the server, in
+    /// every row, from the next tick (typing does not send a poll per key).
+    Search(CappedList, Option<String>),
 }
 
 /// A detail the UI asked for, with the request it answers.
@@ -67,6 +70,18 @@ enum SlowGroup {
 
 impl SlowGroup {
     const ALL: [SlowGroup; 3] = [SlowGroup::Cache, SlowGroup::Indexes, SlowGroup::Maintenance];
+
+    /// The group a capped list is read with (`None`: read on every slow poll).
+    fn of_list(list: CappedList) -> Option<SlowGroup> {
+        match list {
+            CappedList::CacheTables => Some(SlowGroup::Cache),
+            CappedList::TableScans => Some(SlowGroup::Indexes),
+            CappedList::Maintenance | CappedList::WraparoundTables | CappedList::TaskHistory => {
+                Some(SlowGroup::Maintenance)
+            }
+            CappedList::QueryHashes => None,
+        }
+    }
 
     fn of(screen: crate::keymap::Screen) -> Option<SlowGroup> {
         use crate::keymap::Screen;
@@ -152,6 +167,8 @@ pub struct Poller {
     group_polled: std::collections::HashMap<SlowGroup, Instant>,
     /// Where answers to [`PollerCommand::FetchDetail`] go.
     details: Option<mpsc::UnboundedSender<DetailFetched>>,
+    /// The filter typed on each capped list, searched for on the server.
+    searches: std::collections::HashMap<CappedList, String>,
 }
 
 impl Poller {
@@ -180,6 +197,7 @@ impl Poller {
             screen: crate::keymap::Screen::Dashboard,
             group_polled: std::collections::HashMap::new(),
             details: None,
+            searches: std::collections::HashMap::new(),
         }
     }
 
@@ -211,6 +229,7 @@ impl Poller {
             screen: crate::keymap::Screen::Dashboard,
             group_polled: std::collections::HashMap::new(),
             details: None,
+            searches: std::collections::HashMap::new(),
         }
     }
 
@@ -305,6 +324,11 @@ impl Poller {
             }
             // Answered in the run loop (it needs the session, asynchronously).
             PollerCommand::FetchDetail(_) => false,
+            // Typing does not send a poll per key: the next tick reads it.
+            PollerCommand::Search(list, text) => {
+                self.search(list, text);
+                false
+            }
             PollerCommand::SetInterval(every) => {
                 self.config.fast = every;
                 *ticker = new_ticker(every);
@@ -337,6 +361,19 @@ impl Poller {
         }
     }
 
+    /// Searches the capped `list` for `text` on the server (`None`: no search) from the
+    /// next poll on, which reads the list's group whatever its schedule.
+    pub fn search(&mut self, list: CappedList, text: Option<String>) {
+        match text {
+            Some(text) => self.searches.insert(list, text),
+            None => self.searches.remove(&list),
+        };
+        if let Some(group) = SlowGroup::of_list(list) {
+            self.group_polled.remove(&group);
+        }
+        self.slow_due = Instant::now();
+    }
+
     /// One cycle: the fast tier always, the slow tier when due.
     pub async fn poll_once(&mut self) -> Snapshot {
         self.sequence += 1;
@@ -348,6 +385,7 @@ impl Poller {
         let server = collector::collect_server(&mut self.session).await;
         let activity = collector::collect_activity(&mut self.session, &caps).await;
         let databases = collector::collect_databases(&mut self.session).await;
+        let own_transactions = self.session.transactions();
         let statements =
             collector::collect_statements(&mut self.session, &caps, &mut self.texts).await;
         let progress = collector::collect_progress(&mut self.session, &caps).await;
@@ -388,6 +426,7 @@ impl Poller {
             sequence: self.sequence,
             taken_at: SystemTime::now(),
             poll_duration: started.elapsed(),
+            own_transactions,
             capabilities: Some(caps),
             server,
             activity,
@@ -419,38 +458,68 @@ impl Poller {
             .filter(|g| self.group_due(*g))
             .collect();
         let session = &mut self.session;
+        let searches = &self.searches;
+        let search = |list| searches.get(&list).map(String::as_str);
         let mut tier = match previous {
             Some(previous) => (*previous).clone(),
             None => SlowTier::not_polled(SystemTime::now()),
         };
         tier.taken_at = SystemTime::now();
-        tier.performance_log = collector::collect_performance_log(
+        tier.read_at.every_poll = Some(tier.taken_at);
+        let read = collector::collect_performance_log_capped(
             session,
             caps,
             self.config.latency_window,
             self.config.slow_query_threshold,
+            search(CappedList::QueryHashes),
         )
         .await;
+        tier.performance_log = uncap(read, &mut tier.caps, CappedList::QueryHashes);
         tier.table_totals = collector::collect_table_totals(session).await;
         if due.contains(&SlowGroup::Cache) {
-            tier.table_cache = collector::collect_table_cache(session).await;
+            tier.read_at.cache = Some(SystemTime::now());
+            let read =
+                collector::collect_table_cache_capped(session, search(CappedList::CacheTables))
+                    .await;
+            tier.table_cache = uncap(read, &mut tier.caps, CappedList::CacheTables);
             tier.snapshot_history =
                 collector::collect_snapshot_history(session, caps, self.config.history_window)
                     .await;
         }
         if due.contains(&SlowGroup::Indexes) {
+            tier.read_at.indexes = Some(SystemTime::now());
             tier.indexes = collector::collect_indexes(session).await;
             tier.index_flags = tier
                 .indexes
                 .as_ref()
                 .map(|list| collector::flag_indexes(list).into_iter().collect())
                 .unwrap_or_default();
-            tier.table_scans = collector::collect_table_scans(session).await;
+            let read =
+                collector::collect_table_scans_capped(session, search(CappedList::TableScans))
+                    .await;
+            tier.table_scans = uncap(read, &mut tier.caps, CappedList::TableScans);
         }
         if due.contains(&SlowGroup::Maintenance) {
-            tier.maintenance = collector::collect_table_maintenance(session, caps).await;
-            tier.wraparound = collector::collect_wraparound(session).await;
-            tier.task_history = collector::collect_task_history(session, caps).await;
+            tier.read_at.maintenance = Some(SystemTime::now());
+            let read = collector::collect_table_maintenance_capped(
+                session,
+                caps,
+                search(CappedList::Maintenance),
+            )
+            .await;
+            tier.maintenance = uncap(read, &mut tier.caps, CappedList::Maintenance);
+            tier.statistics_since = collector::collect_statistics_since(session).await;
+            let read =
+                collector::collect_wraparound_capped(session, search(CappedList::WraparoundTables))
+                    .await;
+            tier.wraparound = uncap(read, &mut tier.caps, CappedList::WraparoundTables);
+            let read = collector::collect_task_history_capped(
+                session,
+                caps,
+                search(CappedList::TaskHistory),
+            )
+            .await;
+            tier.task_history = uncap(read, &mut tier.caps, CappedList::TaskHistory);
         }
         let now = Instant::now();
         for group in due {
@@ -517,6 +586,7 @@ impl Poller {
             sequence: self.sequence,
             taken_at: SystemTime::now(),
             poll_duration: started.elapsed(),
+            own_transactions: self.session.transactions(),
             capabilities: self.capabilities.clone(),
             server: Err(failed.clone()),
             activity: Err(failed.clone()),
@@ -526,6 +596,24 @@ impl Poller {
             pgbouncer: None,
             host: None,
             slow: self.slow.clone(),
+        }
+    }
+}
+
+/// A capped read's section, its cap noted in `caps` (and forgotten when the read failed).
+fn uncap<T>(
+    read: Section<Capped<T>>,
+    caps: &mut std::collections::HashMap<CappedList, ListCap>,
+    list: CappedList,
+) -> Section<T> {
+    match read {
+        Ok(Capped { value, cap }) => {
+            caps.insert(list, cap);
+            Ok(value)
+        }
+        Err(error) => {
+            caps.remove(&list);
+            Err(error)
         }
     }
 }

@@ -23,6 +23,9 @@ pub struct Capabilities {
     pub is_superuser: bool,
     pub has_pg_monitor: bool,
     pub has_read_all_stats: bool,
+    /// A member of `pg_read_all_stats` (maybe through `pg_monitor`) whether or not it
+    /// inherits its privileges: a NOINHERIT member has the membership without the sight.
+    pub member_of_read_all_stats: bool,
     pub has_signal_backend: bool,
     /// `pg_extension.extversion` in the connected database, when installed.
     pub pgss_installed_version: Option<String>,
@@ -74,6 +77,7 @@ impl Capabilities {
             is_superuser: row.try_get("is_superuser")?,
             has_pg_monitor: row.try_get("has_pg_monitor")?,
             has_read_all_stats: row.try_get("has_read_all_stats")?,
+            member_of_read_all_stats: row.try_get("member_of_read_all_stats")?,
             has_signal_backend: row.try_get("has_signal_backend")?,
             pgss_installed_version: opt_text("pgss_installed_version")?,
             pgss_schema: opt_text("pgss_schema")?,
@@ -121,6 +125,19 @@ impl Capabilities {
     /// Whether the role sees other roles' query texts and session details.
     pub fn sees_all_stats(&self) -> bool {
         self.is_superuser || self.has_read_all_stats
+    }
+
+    /// The statement that lets this role see other roles' sessions and statements: a
+    /// grant, or for a NOINHERIT member, inheriting what it already has.
+    pub fn stats_visibility_fix(&self) -> String {
+        let role = crate::quote::quote_ident(&self.role);
+        if !self.member_of_read_all_stats {
+            format!("GRANT pg_read_all_stats TO {role}")
+        } else if self.server_major() >= 16 {
+            format!("GRANT pg_read_all_stats TO {role} WITH INHERIT TRUE")
+        } else {
+            format!("ALTER ROLE {role} INHERIT")
+        }
     }
 
     /// The installed extension version as (major, minor), e.g. (1, 10).
@@ -172,6 +189,7 @@ pub(crate) fn sample_capabilities() -> Capabilities {
         is_superuser: true,
         has_pg_monitor: true,
         has_read_all_stats: true,
+        member_of_read_all_stats: true,
         has_signal_backend: true,
         pgss_installed_version: Some("1.10".into()),
         pgss_schema: Some("public".into()),
@@ -193,6 +211,25 @@ pub(crate) fn sample_capabilities() -> Capabilities {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_visibility_fix_fits_the_role() {
+        let mut caps = sample_capabilities();
+        caps.role = "Mon".into();
+        caps.member_of_read_all_stats = false;
+        assert_eq!(
+            caps.stats_visibility_fix(),
+            "GRANT pg_read_all_stats TO \"Mon\""
+        );
+        // A NOINHERIT member: granting again changes nothing before 16.
+        caps.member_of_read_all_stats = true;
+        assert_eq!(caps.stats_visibility_fix(), "ALTER ROLE \"Mon\" INHERIT");
+        caps.server_version_num = 160_004;
+        assert_eq!(
+            caps.stats_visibility_fix(),
+            "GRANT pg_read_all_stats TO \"Mon\" WITH INHERIT TRUE"
+        );
+    }
 
     #[test]
     fn short_version_drops_the_distribution_suffix() {

@@ -36,6 +36,7 @@ pub const STATEMENTS_1_11_SQL: &str = include_str!("../queries/statements_1_11.s
 pub const STATEMENTS_1_8_SQL: &str = include_str!("../queries/statements_1_8.sql");
 pub const STATEMENTS_1_9_SQL: &str = include_str!("../queries/statements_1_9.sql");
 pub const STATEMENTS_INFO_SQL: &str = include_str!("../queries/statements_info.sql");
+pub const STATISTICS_SINCE_SQL: &str = include_str!("../queries/statistics_since.sql");
 pub const STATISTICS_SNAPSHOT_SQL: &str = include_str!("../queries/statistics_snapshot.sql");
 pub const STATISTICS_SNAPSHOT_CHECK_SQL: &str =
     include_str!("../queries/statistics_snapshot_check.sql");
@@ -77,6 +78,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("statements_1_8.sql", STATEMENTS_1_8_SQL),
     ("statements_1_9.sql", STATEMENTS_1_9_SQL),
     ("statements_info.sql", STATEMENTS_INFO_SQL),
+    ("statistics_since.sql", STATISTICS_SINCE_SQL),
     ("statistics_snapshot.sql", STATISTICS_SNAPSHOT_SQL),
     (
         "statistics_snapshot_check.sql",
@@ -89,15 +91,11 @@ pub const ALL: &[(&str, &str)] = &[
     ("wraparound_tables.sql", WRAPAROUND_TABLES_SQL),
 ];
 
-/// Whether a `pg_stat_statements` text is one of pgpulse's own statements. Normalisation
-/// replaces constants but keeps comments, so the file's first header line identifies it
-/// (as a prefix: sanitized texts have their newlines turned into spaces).
+/// Whether a `pg_stat_statements` text is one of pgpulse's own statements, on every
+/// major: PostgreSQL 18 stores texts without the leading comment, so the statement's
+/// shape is compared (see [`crate::own_statements`]), not its header.
 pub fn is_own_statement(text: &str) -> bool {
-    text.starts_with("-- ")
-        && ALL
-            .iter()
-            .filter_map(|(_, sql)| sql.lines().next())
-            .any(|first| text.starts_with(first))
+    crate::own_statements::is_own_statement(text)
 }
 
 #[cfg(test)]
@@ -107,8 +105,9 @@ mod tests {
     #[test]
     fn own_statements_are_recognised_by_their_header() {
         assert!(is_own_statement(ACTIVITY_SQL));
-        let sanitized = crate::sanitize::sanitized(STATEMENTS_1_9_SQL);
-        assert!(is_own_statement(&sanitized), "newlines became spaces");
+        // Texts are kept with their line breaks, so a `--` line ends where it should.
+        let sanitized = crate::sanitize::sanitize_multiline(STATEMENTS_1_9_SQL);
+        assert!(is_own_statement(&sanitized));
         assert!(!is_own_statement("SELECT 1"));
         assert!(!is_own_statement(
             "-- an application's own comment\nSELECT 1"

@@ -43,6 +43,9 @@ pub struct MonitorSession {
     auto_connect: bool,
     /// Why the last connection was lost, for the queries that follow without one.
     lost: Option<String>,
+    /// Transactions this session's round trips ended on the server (see
+    /// [`MonitorSession::transactions`]).
+    transactions: u64,
 }
 
 struct Live {
@@ -64,6 +67,7 @@ impl MonitorSession {
             connects: 0,
             auto_connect: true,
             lost: None,
+            transactions: 0,
         }
     }
 
@@ -90,6 +94,14 @@ impl MonitorSession {
     /// How many connections this session has opened (1 + reconnects).
     pub fn connect_count(&self) -> u64 {
         self.connects
+    }
+
+    /// How many transactions pgpulse's own round trips ended on the server so far, over
+    /// every connection: each prepare and each execution is one (committed, or rolled
+    /// back by an error). They are in `pg_stat_database`'s counters, and TPS leaves them
+    /// out. A round trip that got no answer is not counted: whether it ran is unknown.
+    pub fn transactions(&self) -> u64 {
+        self.transactions
     }
 
     /// Connects now if not connected.
@@ -155,14 +167,20 @@ impl MonitorSession {
         outcome: Result<Result<T, tokio_postgres::Error>, tokio::time::error::Elapsed>,
     ) -> Result<T, SessionError> {
         match outcome {
-            Ok(Ok(value)) => Ok(value),
+            Ok(Ok(value)) => {
+                self.transactions += 1;
+                Ok(value)
+            }
             Ok(Err(error)) if error.is_closed() || error.as_db_error().is_none() => {
                 self.live = None;
                 let reason = sanitized(&connect::error_chain(&error));
                 self.lost = Some(reason.clone());
                 Err(SessionError::Lost(reason))
             }
-            Ok(Err(error)) => Err(SessionError::Query(describe(&error))),
+            Ok(Err(error)) => {
+                self.transactions += 1;
+                Err(SessionError::Query(describe(&error)))
+            }
             Err(_) => {
                 if let Some(live) = self.live.take() {
                     tracing::warn!(

@@ -15,6 +15,20 @@ pub fn rfc3339_millis(at: SystemTime) -> String {
     format!("{date}T{time}.{:03}Z", micros / 1000)
 }
 
+/// `05:07 UTC` when `at` is within a day before `now`, else its date, `2026-12-06`: a
+/// moment in a title, as precise as a reader needs it.
+pub fn utc_clock(at: SystemTime, now: SystemTime) -> String {
+    let (date, time, _) = parts(at);
+    let recent = now
+        .duration_since(at)
+        .is_ok_and(|ago| ago < Duration::from_secs(86_400));
+    if recent {
+        format!("{} UTC", &time[..time.len().min(5)])
+    } else {
+        date
+    }
+}
+
 fn parts(at: SystemTime) -> (String, String, u32) {
     // Negative offsets (before 1970) are signed microseconds from the epoch.
     let micros: i128 = match at.duration_since(UNIX_EPOCH) {

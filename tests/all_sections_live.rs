@@ -82,3 +82,94 @@ async fn every_section_of_a_poll_succeeds_on_this_server() {
         "pg_stat_statements must be usable"
     );
 }
+
+/// pgpulse's own polling never shows as the server's work, on every major: PostgreSQL 18
+/// stores texts without the header comment that used to mark them. pgpulse connects as a
+/// role of its own here, so every pg_stat_statements entry of that role is pgpulse's.
+#[tokio::test]
+async fn pgpulse_s_own_statements_are_hidden_on_this_major() {
+    let server = common::shared();
+    let db = server.create_database().await;
+    let client = db.client().await;
+    exec(&client, "CREATE EXTENSION pg_stat_statements").await;
+    exec(&client, &pgpulse::schema::script()).await;
+    let role = format!("pgpulse_self_{}", db.name);
+    server.create_role(&role, None, "SUPERUSER").await;
+    exec(&client, "CREATE TABLE learners (id bigint PRIMARY KEY)").await;
+    let (session, caps) = common::live::monitor(format!(
+        "host=127.0.0.1 port={} user={role} dbname={} sslmode=disable",
+        server.port(),
+        db.name
+    ))
+    .await;
+    let major = caps.server_major();
+    let mut poller = Poller::new(session, caps, PollerConfig::default());
+    let mut app = pgpulse::app::App::new(
+        "test".into(),
+        std::time::Duration::from_secs(1),
+        std::time::SystemTime::now(),
+        pgpulse::keymap::Keymap::default(),
+        pgpulse::theme::Theme::default(),
+    );
+    // The application's statement runs between polls, like pgpulse's own.
+    for round in 0..3 {
+        let app_statement = format!("SELECT count(*) FROM learners WHERE id > {round}");
+        exec(&client, &app_statement).await;
+        app.update(pgpulse::app::Event::Snapshot(Box::new(
+            poller.poll_once().await,
+        )));
+    }
+    let statements = match app.latest.as_ref().map(|s| &s.statements) {
+        Some(Ok(statements)) => statements.clone(),
+        other => panic!("PostgreSQL {major}: no statements: {other:?}"),
+    };
+    let row = client
+        .query_one("SELECT oid FROM pg_roles WHERE rolname = $1", &[&role])
+        .await
+        .unwrap_or_else(|e| panic!("role oid: {e}"));
+    let pgpulse_role: u32 = row.get(0);
+    let pgpulse_entries: Vec<_> = statements
+        .counters
+        .iter()
+        .filter(|c| c.key.userid == pgpulse_role && c.key.toplevel)
+        .map(|c| c.key)
+        .collect();
+    assert!(
+        pgpulse_entries.len() >= 5,
+        "PostgreSQL {major}: pgpulse's polls are in pg_stat_statements: {pgpulse_entries:?}"
+    );
+    let unrecognised: Vec<&str> = pgpulse_entries
+        .iter()
+        .filter(|key| !statements.own.contains(key))
+        .map(|key| {
+            statements
+                .texts
+                .get(key)
+                .map_or("(no text)", String::as_str)
+        })
+        .collect();
+    assert!(
+        unrecognised.is_empty(),
+        "PostgreSQL {major}: pgpulse's statements taken for the server's work: {unrecognised:#?}"
+    );
+    let shown: Vec<&str> = app
+        .derived
+        .statements
+        .rows
+        .iter()
+        .filter(|d| d.key.userid == pgpulse_role)
+        .map(|d| statements.texts.get(&d.key).map_or("?", String::as_str))
+        .collect();
+    assert!(shown.is_empty(), "PostgreSQL {major}: shown: {shown:#?}");
+    let application = app.derived.statements.rows.iter().any(|d| {
+        statements
+            .texts
+            .get(&d.key)
+            .is_some_and(|t| t.contains("FROM learners"))
+    });
+    assert!(
+        application,
+        "PostgreSQL {major}: the application's statement is still shown: {:#?}",
+        app.derived.statements.rows
+    );
+}

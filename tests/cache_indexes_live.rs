@@ -502,3 +502,185 @@ async fn many_tables_and_indexes_are_read_in_one_capped_query() {
     let scans = must(collect_table_scans(&mut session).await, "table scans");
     assert_eq!(scans.len(), 500);
 }
+
+/// Index usage is the application's: pgpulse reads query_performance_log (and the other
+/// monitoring tables) on every slow poll, and those scans must not move the tile.
+#[tokio::test]
+async fn pgpulse_s_own_reads_do_not_count_in_index_usage() {
+    let db = common::shared().create_database().await;
+    let client = db.client().await;
+    exec(&client, &pgpulse::schema::script()).await;
+    exec(
+        &client,
+        "INSERT INTO query_performance_log (query_hash, execution_time_ms)
+              SELECT 'q' || (g % 7), g FROM generate_series(1, 500) g;
+         INSERT INTO maintenance_task_log (task_name, status) VALUES ('vacuum', 'running');
+         CREATE TABLE learners (id int PRIMARY KEY, name text);
+         INSERT INTO learners SELECT g, 'n' FROM generate_series(1, 2000) g;
+         ANALYZE learners;",
+    )
+    .await;
+    // The application: 3 index scans and 1 sequential scan of its own table.
+    for id in 1..=3 {
+        let sql = format!("SELECT name FROM learners WHERE id = {id}");
+        exec(&client, &sql).await;
+    }
+    exec(&client, "SELECT count(*) FROM learners").await;
+    let (session, caps) = monitor_db(&db).await;
+    flush_stats(&client, &caps).await;
+    let config = pgpulse::poller::PollerConfig {
+        slow: Duration::ZERO,
+        ..pgpulse::poller::PollerConfig::default()
+    };
+    let mut poller = pgpulse::poller::Poller::new(session, caps, config);
+    let mut app = pgpulse::app::App::new(
+        "test".into(),
+        Duration::from_secs(1),
+        SystemTime::now(),
+        pgpulse::keymap::Keymap::default(),
+        pgpulse::theme::Theme::default(),
+    );
+    // Poll until the server's counters show pgpulse's own reads of its sources.
+    let sql = "SELECT coalesce(sum(seq_scan + coalesce(idx_scan, 0)), 0)::bigint
+               FROM pg_stat_user_tables
+               WHERE relname IN ('query_performance_log', 'maintenance_task_log')";
+    eventually("pgpulse's reads to reach the statistics", async || {
+        app.update(pgpulse::app::Event::Snapshot(Box::new(
+            poller.poll_once().await,
+        )));
+        let row = client
+            .query_one(sql, &[])
+            .await
+            .map_err(|e| e.to_string())?;
+        let scans: i64 = row.get(0);
+        let tile = usage_tile(&app);
+        if scans >= 2 && app.latest.as_ref().is_some_and(|s| s.slow.is_some()) {
+            Ok(())
+        } else {
+            Err(format!("{scans} scans of pgpulse's sources, tile {tile:?}"))
+        }
+    })
+    .await;
+    app.update(pgpulse::app::Event::Snapshot(Box::new(
+        poller.poll_once().await,
+    )));
+    // The application's own table: its index scans among all its scans (building the
+    // primary key on the new table counted one sequential scan too).
+    let sql = "SELECT seq_scan, idx_scan FROM pg_stat_user_tables WHERE relname = 'learners'";
+    let row = must(client.query_one(sql, &[]).await, sql);
+    let (seq, idx): (i64, i64) = (row.get(0), row.get(1));
+    assert!(idx >= 3 && seq >= 1, "{seq} {idx}");
+    let expected = pgpulse::format::percent(Some(idx as f64 / (idx + seq) as f64));
+    assert_eq!(
+        usage_tile(&app),
+        Some(expected),
+        "only the application's scans count ({idx} index, {seq} sequential)"
+    );
+}
+
+fn usage_tile(app: &pgpulse::app::App) -> Option<String> {
+    pgpulse::app::kpi::tiles(app)
+        .into_iter()
+        .find(|t| t.label == "INDEX USAGE")
+        .map(|t| t.value)
+}
+
+/// The Cache screen of a database with more tables than it reads: the title says which
+/// of how many, and a filter finds a table outside the 500 largest (it is searched on
+/// the server, not among the rows read). The same for the Indexes screen's table list.
+#[tokio::test]
+async fn a_filter_finds_a_table_outside_the_capped_list() {
+    let db = common::shared().create_database().await;
+    let client = db.client().await;
+    exec(
+        &client,
+        "DO $$
+         BEGIN
+             FOR n IN 1..510 LOOP
+                 EXECUTE format('CREATE TABLE bulk_%s (a int)', n);
+             END LOOP;
+         END $$;
+         CREATE TABLE lonely_needle (a int);",
+    )
+    .await;
+    let (session, caps) = monitor_db(&db).await;
+    let config = pgpulse::poller::PollerConfig {
+        slow: Duration::ZERO,
+        ..pgpulse::poller::PollerConfig::default()
+    };
+    let mut poller = pgpulse::poller::Poller::new(session, caps, config);
+    let mut app = pgpulse::app::App::new(
+        "test".into(),
+        Duration::from_secs(1),
+        SystemTime::now(),
+        pgpulse::keymap::Keymap::default(),
+        pgpulse::theme::Theme::default(),
+    );
+    let feed = |app: &mut pgpulse::app::App, snapshot| {
+        app.update(pgpulse::app::Event::Snapshot(Box::new(snapshot)));
+    };
+    for (screen, table) in [
+        (
+            pgpulse::keymap::Screen::Cache,
+            pgpulse::app::TableId::CacheTables,
+        ),
+        (
+            pgpulse::keymap::Screen::Indexes,
+            pgpulse::app::TableId::TableScans,
+        ),
+    ] {
+        app.screen = screen;
+        feed(&mut app, poller.poll_once().await);
+        while app.focused_table_id() != Some(table) {
+            press(&mut app, crossterm::event::KeyCode::Char('f'));
+        }
+        let title = pgpulse::app::capped::cap_title(&app, table);
+        assert_eq!(title, Some(capped_words(table, "511")));
+        let names = |app: &pgpulse::app::App| -> Vec<String> {
+            app.tables
+                .model(table)
+                .rows
+                .iter()
+                .filter_map(|r| r.cells.iter().find(|c| c.text.contains("needle")))
+                .map(|c| c.text.clone())
+                .collect()
+        };
+        assert!(names(&app).is_empty(), "outside the first 500");
+        // Type the filter as a user would; the App asks the poller to search.
+        let mut effects = press(&mut app, crossterm::event::KeyCode::Char('/'));
+        for c in "needle".chars() {
+            effects.extend(press(&mut app, crossterm::event::KeyCode::Char(c)));
+        }
+        for effect in effects {
+            if let pgpulse::app::Effect::Poller(pgpulse::poller::PollerCommand::Search(
+                list,
+                text,
+            )) = effect
+            {
+                poller.search(list, text);
+            }
+        }
+        feed(&mut app, poller.poll_once().await);
+        assert_eq!(names(&app), vec!["public.lonely_needle".to_string()]);
+        let title = pgpulse::app::capped::cap_title(&app, table);
+        assert_eq!(title.as_deref(), Some("1 table matching \"needle\""));
+        press(&mut app, crossterm::event::KeyCode::Enter);
+    }
+}
+
+fn capped_words(table: pgpulse::app::TableId, total: &str) -> String {
+    match table {
+        pgpulse::app::TableId::CacheTables => format!("500 largest of {total} tables"),
+        _ => format!("500 most read by seq scans of {total} tables"),
+    }
+}
+
+fn press(
+    app: &mut pgpulse::app::App,
+    code: crossterm::event::KeyCode,
+) -> Vec<pgpulse::app::Effect> {
+    app.update(pgpulse::app::Event::Key(crossterm::event::KeyEvent::new(
+        code,
+        crossterm::event::KeyModifiers::NONE,
+    )))
+}

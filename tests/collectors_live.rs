@@ -629,12 +629,14 @@ async fn the_latency_window_uses_the_executed_at_index() {
     )
     .await;
     let sql = format!(
-        "PREPARE latency(float8, float8) AS {}",
+        "PREPARE latency(float8, float8, text) AS {}",
         include_str!("../queries/performance_log.sql")
     );
     exec(&client, &sql).await;
     let plan: Vec<String> = must(
-        client.query("EXPLAIN EXECUTE latency(60, 50)", &[]).await,
+        client
+            .query("EXPLAIN EXECUTE latency(60, 50, NULL)", &[])
+            .await,
         "explain",
     )
     .iter()

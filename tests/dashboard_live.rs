@@ -408,3 +408,183 @@ async fn percentiles_from_query_performance_log_reach_the_queries_screen() {
         "{line}"
     );
 }
+
+/// pgpulse's own polls are not the server's transactions: on a server where nothing else
+/// runs (autovacuum off), the TPS tile says 0 every interval, including the ones where
+/// the slow tier adds its statements and the server shows them a second late.
+#[tokio::test]
+async fn an_idle_server_shows_no_transactions_of_pgpulse_s_own() {
+    let server = common::start_server(|opts| {
+        opts.settings.push(("autovacuum".into(), "off".into()));
+    });
+    let db = server.create_database().await;
+    let client = db.client().await;
+    exec(&client, "CREATE EXTENSION pg_stat_statements").await;
+    drop(client);
+    let (session, caps) = monitor_db(&db).await;
+    let config = PollerConfig {
+        slow: Duration::from_secs(2),
+        ..PollerConfig::default()
+    };
+    let mut poller = Poller::new(session, caps, config);
+    let mut app = new_app();
+    let mut ticker = tokio::time::interval(Duration::from_millis(500));
+    let mut seen = Vec::new();
+    for _ in 0..14 {
+        ticker.tick().await;
+        feed(&mut app, poller.poll_once().await);
+        let tps = app
+            .derived
+            .metrics
+            .as_ref()
+            .and_then(|m| m.server.ready())
+            .map(|r| r.tps);
+        let tile = pgpulse::app::kpi::tiles(&app)
+            .into_iter()
+            .find(|t| t.label == "TPS")
+            .map(|t| t.value);
+        seen.push((tps, tile));
+    }
+    let shown: Vec<_> = seen.iter().skip(1).collect();
+    assert!(
+        shown
+            .iter()
+            .all(|(tps, tile)| tps.is_some_and(|t| t < 0.5) && tile.as_deref() == Some("0")),
+        "pgpulse's own transactions counted as the server's: {seen:?}"
+    );
+}
+
+/// The first line of `screen` that contains `needle`, for messages.
+fn line_with<'a>(screen: &'a str, needle: &str) -> &'a str {
+    screen.lines().find(|l| l.contains(needle)).unwrap_or("")
+}
+
+/// A monitoring role without pg_read_all_stats while 24 sessions of another role run:
+/// the Dashboard, Activity and Pool count them as hidden and say what to GRANT, and
+/// the alerts do not claim all is well with them.
+#[tokio::test]
+async fn sessions_hidden_from_an_unprivileged_role_are_counted_not_zero() {
+    let server = common::start_server(|opts| {
+        opts.settings.push(("autovacuum".into(), "off".into()));
+    });
+    let db = server.create_database().await;
+    server.create_role("watcher", None, "").await;
+    let mut app_sessions = Vec::new();
+    for _ in 0..24 {
+        let client = db.client().await;
+        exec(
+            &client,
+            "SET application_name = 'learning-assistant-production'",
+        )
+        .await;
+        app_sessions.push(client);
+    }
+    let (session, caps) = common::live::monitor(format!(
+        "host=127.0.0.1 port={} user=watcher dbname={} sslmode=disable",
+        server.port(),
+        db.name
+    ))
+    .await;
+    assert!(!caps.sees_all_stats());
+    let mut poller = Poller::new(session, caps, PollerConfig::default());
+    let mut app = new_app();
+    feed(&mut app, poller.poll_once().await);
+    feed(&mut app, poller.poll_once().await);
+
+    let grant = "GRANT pg_read_all_stats TO \"watcher\"";
+    let tiles = pgpulse::app::kpi::tiles(&app);
+    let connections = tiles.iter().find(|t| t.label == "CONNECTIONS");
+    assert_eq!(
+        connections.map(|t| (t.value.as_str(), t.note.as_deref())),
+        Some(("24/97", Some("24 hidden"))),
+        "{tiles:?}"
+    );
+    app.update(Event::Resize(160, 48));
+    for (screen, shows) in [
+        (Screen::Dashboard, "24 sessions hidden from this role"),
+        (Screen::Activity, "24 hidden"),
+        (Screen::Pool, "hidden 24"),
+    ] {
+        app.screen = screen;
+        let text = screen_text(&app, 160, 48);
+        assert!(text.contains(shows), "{screen:?}: {text}");
+        assert_eq!(text.matches(grant).count(), 1, "{screen:?}: {text}");
+        assert!(!text.contains("no client connections"), "{text}");
+    }
+    app.screen = Screen::Dashboard;
+    let text = screen_text(&app, 160, 48);
+    assert!(
+        line_with(&text, "long-running query").contains("not judged"),
+        "{text}"
+    );
+    app.screen = Screen::Pool;
+    let text = screen_text(&app, 160, 48);
+    let row = text
+        .lines()
+        .find(|l| l.contains("learning-assistant-production") && l.contains('%'))
+        .unwrap_or("");
+    assert!(row.contains(" 24 ") && row.contains("0+?"), "{row}");
+    drop(app_sessions);
+}
+
+/// The server goes away: the last sessions and numbers stay on screen, each marked with
+/// its age, and tiles without a value say there is no connection.
+#[tokio::test]
+async fn an_outage_keeps_the_last_good_data_marked_stale() {
+    let server = common::start_server(|opts| {
+        opts.settings.push(("autovacuum".into(), "off".into()));
+    });
+    let db = server.create_database().await;
+    let sleeper = db.client().await;
+    let sleeper_pid = backend_pid(&sleeper).await;
+    let _running = spawn_sql(sleeper, "SELECT pg_sleep(60)".into());
+    let (session, caps) = monitor_db(&db).await;
+    let mut poller = Poller::new(session, caps, PollerConfig::default());
+    let mut app = new_app();
+    app.screen = Screen::Activity;
+    eventually("the sleeping session and the rates", async || {
+        feed(&mut app, poller.poll_once().await);
+        let listed = app
+            .tables
+            .model(TableId::Activity)
+            .rows
+            .iter()
+            .any(|r| r.id == RowId::Pid(sleeper_pid));
+        let rates = app
+            .derived
+            .shown
+            .as_ref()
+            .is_some_and(|m| m.server.ready().is_some());
+        if listed && rates {
+            Ok(())
+        } else {
+            Err(format!("listed {listed}, rates {rates}"))
+        }
+    })
+    .await;
+    // The server stops (and its files go): every read fails from now on.
+    drop(db);
+    drop(server);
+    let failed = poller.poll_once().await;
+    assert!(failed.activity.is_err(), "the poll after the outage fails");
+    let later = failed.taken_at + Duration::from_secs(3);
+    feed(&mut app, failed);
+    app.update(Event::Tick(later));
+    app.update(Event::Resize(160, 48));
+
+    let text = screen_text(&app, 160, 48);
+    let title = line_with(&text, "Sessions:");
+    assert!(title.contains("· stale 3s"), "{title}");
+    assert!(
+        text.contains(&sleeper_pid.to_string()),
+        "the last sessions stay: {text}"
+    );
+    let tiles = pgpulse::app::kpi::tiles(&app);
+    for label in ["TPS", "CONNECTIONS"] {
+        let tile = tiles.iter().find(|t| t.label == label);
+        assert!(
+            tile.is_some_and(|t| t.value != "-" && t.note.as_deref() == Some("stale 3s")),
+            "{label}: {tile:?}"
+        );
+    }
+}

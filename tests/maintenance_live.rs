@@ -9,7 +9,7 @@ use common::live::{backend_pid, eventually, exec, finished, monitor_db, must, sp
 use std::time::{Duration, SystemTime};
 
 use pgpulse::collector::{
-    AutovacuumOff, MaintenanceSchedule, Overdue, VacuumTrigger, analyze_overdue,
+    AutovacuumOff, CountersSince, MaintenanceSchedule, Overdue, VacuumTrigger, analyze_overdue,
     autovacuum_verdict, collect_progress, collect_table_maintenance, collect_task_history,
     collect_wraparound, dead_ratio, vacuum_overdue,
 };
@@ -144,15 +144,25 @@ async fn a_never_analyzed_table_is_overdue_until_it_is_analyzed() {
     )
     .await;
     let schedule = MaintenanceSchedule::default();
+    // The harness's cluster has kept its statistics since initdb, minutes ago: judged a
+    // week later (with nothing run meanwhile), "never" is late.
+    let statistics = pgpulse::collector::collect_statistics_since(&mut session).await;
+    let since = CountersSince::from_section(&statistics);
+    assert!(
+        matches!(since, CountersSince::ClusterCreation(_)),
+        "{since:?}"
+    );
+    let week = Duration::from_secs(8 * 86_400);
 
-    let events = table_until(&mut session, &caps, "events", |_| true).await;
-    let now = SystemTime::now();
+    flush_stats(&client, &caps).await;
+    let events = table_until(&mut session, &caps, "events", |t| t.n_live_tup == 100).await;
+    let now = SystemTime::now() + week;
     assert_eq!(
-        analyze_overdue(&events, &schedule, now),
+        analyze_overdue(&events, &schedule, now, since),
         Some(Overdue::Never)
     );
     assert_eq!(
-        vacuum_overdue(&events, &schedule, now),
+        vacuum_overdue(&events, &schedule, now, since),
         Some(Overdue::Never)
     );
 
@@ -160,10 +170,13 @@ async fn a_never_analyzed_table_is_overdue_until_it_is_analyzed() {
     flush_stats(&client, &caps).await;
     let events = table_until(&mut session, &caps, "events", |t| t.last_analyze.is_some()).await;
     assert_eq!(events.analyze_count, 1);
-    assert_eq!(analyze_overdue(&events, &schedule, SystemTime::now()), None);
+    assert_eq!(
+        analyze_overdue(&events, &schedule, SystemTime::now(), since),
+        None
+    );
     assert_eq!(events.reltuples, 100.0, "ANALYZE counted the rows");
     assert_eq!(
-        vacuum_overdue(&events, &schedule, SystemTime::now()),
+        vacuum_overdue(&events, &schedule, SystemTime::now() + week, since),
         Some(Overdue::Never),
         "ANALYZE is not a VACUUM"
     );
@@ -455,4 +468,216 @@ async fn task_history_without_its_table_says_how_to_create_it() {
     assert!(caps.has_maintenance_task_log);
     exec(&client, "DROP TABLE maintenance_task_log").await;
     assert_eq!(collect_task_history(&mut session, &caps).await, missing);
+}
+
+/// The Maintenance screen's app, fed polls until `ready` says the tables are in.
+async fn maintenance_app(
+    poller: &mut pgpulse::poller::Poller,
+    ready: impl Fn(&pgpulse::app::App) -> Result<(), String>,
+) -> pgpulse::app::App {
+    let mut app = pgpulse::app::App::new(
+        "test".into(),
+        Duration::from_secs(1),
+        SystemTime::now(),
+        pgpulse::keymap::Keymap::default(),
+        pgpulse::theme::Theme::default(),
+    );
+    app.screen = pgpulse::keymap::Screen::Maintenance;
+    eventually("the tables on the Maintenance screen", async || {
+        let snapshot = poller.poll_once().await;
+        app.update(pgpulse::app::Event::Tick(snapshot.taken_at));
+        app.update(pgpulse::app::Event::Snapshot(Box::new(snapshot)));
+        ready(&app)
+    })
+    .await;
+    app
+}
+
+/// The Maintenance row of `table`: its cells by column title.
+fn maintenance_row(app: &pgpulse::app::App, table: &str) -> Option<Vec<(String, String)>> {
+    let model = app.tables.model(pgpulse::app::TableId::Maintenance);
+    let row = model
+        .rows
+        .iter()
+        .find(|r| r.cells.get(1).is_some_and(|c| c.text.ends_with(table)))?;
+    Some(
+        model
+            .columns
+            .iter()
+            .zip(&row.cells)
+            .map(|(column, cell)| (column.title.to_string(), cell.text.clone()))
+            .collect(),
+    )
+}
+
+fn cell<'a>(row: &'a [(String, String)], column: &str) -> &'a str {
+    row.iter()
+        .find(|(title, _)| title == column)
+        .map_or("", |(_, text)| text.as_str())
+}
+
+fn poller_for(session: MonitorSession, caps: Capabilities) -> pgpulse::poller::Poller {
+    let config = pgpulse::poller::PollerConfig {
+        slow: Duration::ZERO,
+        ..pgpulse::poller::PollerConfig::default()
+    };
+    pgpulse::poller::Poller::new(session, caps, config)
+}
+
+/// 300 empty tables never vacuumed have nothing to vacuum or analyze: a week on, the one
+/// table with dead tuples is the only OVERDUE one, and it comes first.
+#[tokio::test]
+async fn empty_tables_do_not_bury_the_one_that_is_overdue() {
+    let db = common::shared().create_database().await;
+    let client = db.client().await;
+    exec(
+        &client,
+        "DO $$ BEGIN
+             FOR i IN 1..300 LOOP
+                 EXECUTE format('CREATE TABLE empty_%s (id int)', i);
+             END LOOP;
+         END $$;
+         CREATE TABLE busy (id int) WITH (autovacuum_enabled = false);
+         INSERT INTO busy SELECT generate_series(1, 1000);
+         DELETE FROM busy WHERE id <= 500;",
+    )
+    .await;
+    let (session, caps) = monitor_db(&db).await;
+    flush_stats(&client, &caps).await;
+    let mut poller = poller_for(session, caps);
+    let mut app = maintenance_app(&mut poller, |app| match maintenance_row(app, "busy") {
+        Some(row) if cell(&row, "DEAD") == "500" => Ok(()),
+        other => Err(format!("{other:?}")),
+    })
+    .await;
+    // A week later, nothing vacuumed in between (the harness's cluster is minutes old).
+    let snapshot = poller.poll_once().await;
+    let week_later = snapshot.taken_at + Duration::from_secs(8 * 86_400);
+    app.update(pgpulse::app::Event::Tick(week_later));
+    app.update(pgpulse::app::Event::Snapshot(Box::new(snapshot)));
+    let model = app.tables.model(pgpulse::app::TableId::Maintenance);
+    let overdue: Vec<&str> = model
+        .rows
+        .iter()
+        .filter(|r| r.cells.iter().any(|c| c.text.contains("OVERDUE")))
+        .filter_map(|r| r.cells.get(1).map(|c| c.text.as_str()))
+        .collect();
+    assert_eq!(
+        overdue,
+        vec!["public.busy"],
+        "only the table with work is late"
+    );
+    let first = model.rows.first().and_then(|r| r.cells.get(1));
+    assert_eq!(first.map(|c| c.text.as_str()), Some("public.busy"));
+    let busy = maintenance_row(&app, "busy").unwrap_or_default();
+    assert_eq!(
+        cell(&busy, "LAST VAC"),
+        "never",
+        "statistics kept since initdb: never is never"
+    );
+}
+
+/// A crash restart wipes last_vacuum and the counters: the screen says since when runs
+/// are known instead of "never", does not call the table OVERDUE on no evidence, and the
+/// dead-tuple tile and alert do not read a few updates on a 20,000-row table as 100 %.
+#[tokio::test]
+async fn a_crash_restart_is_not_read_as_never_vacuumed_or_all_dead() {
+    let server = common::start_server(|opts| {
+        opts.settings.push(("autovacuum".into(), "off".into()));
+    });
+    let db = server.create_database().await;
+    let client = db.client().await;
+    exec(
+        &client,
+        "CREATE TABLE big (id int, pad text);
+         INSERT INTO big SELECT g, 'x' FROM generate_series(1, 20000) g;",
+    )
+    .await;
+    exec(&client, "VACUUM ANALYZE big").await;
+    // A crash some time into the server's life (a restart of the statistics within
+    // seconds of the start is the start's own).
+    let sql = "SELECT now() - pg_postmaster_start_time() > interval '6 seconds'";
+    eventually("the server to have run a while", async || {
+        let row = client
+            .query_one(sql, &[])
+            .await
+            .map_err(|e| e.to_string())?;
+        if row.get::<_, bool>(0) {
+            Ok(())
+        } else {
+            Err("just started".into())
+        }
+    })
+    .await;
+    // Kill a backend: the postmaster restarts every process and discards the statistics.
+    let sql = "SELECT stats_reset FROM pg_stat_bgwriter";
+    let before: SystemTime = must(client.query_one(sql, &[]).await, sql).get(0);
+    let victim = backend_pid(&client).await;
+    let killed = std::process::Command::new("kill")
+        .args(["-9", &victim.to_string()])
+        .status();
+    assert!(killed.is_ok_and(|s| s.success()), "kill -9 {victim}");
+    let conninfo = db.conninfo();
+    let client = eventually("the server back after the crash", async || {
+        let (client, connection) = tokio_postgres::connect(&conninfo, NoTls)
+            .await
+            .map_err(|e| e.to_string())?;
+        tokio::spawn(connection);
+        let row = client
+            .query_one(sql, &[])
+            .await
+            .map_err(|e| e.to_string())?;
+        let reset: SystemTime = row.get(0);
+        // Statistics restarted: the crash restart is over, this connection is after it.
+        if reset > before {
+            Ok(client)
+        } else {
+            Err("statistics not restarted yet".into())
+        }
+    })
+    .await;
+    exec(&client, "UPDATE big SET pad = 'y' WHERE id <= 2000").await;
+    let (session, caps) = monitor_db(&db).await;
+    flush_stats(&client, &caps).await;
+    let mut poller = poller_for(session, caps);
+    let app = maintenance_app(&mut poller, |app| match maintenance_row(app, "big") {
+        Some(row) if cell(&row, "DEAD") == "2.0k" => Ok(()),
+        other => Err(format!("{other:?}")),
+    })
+    .await;
+    let big = maintenance_row(&app, "big").unwrap_or_default();
+    assert!(
+        cell(&big, "LAST VAC").starts_with('>') && cell(&big, "LAST AN").starts_with('>'),
+        "no run since the crash, earlier ones forgotten: {big:?}"
+    );
+    assert!(!cell(&big, "STATUS").contains("OVERDUE"), "{big:?}");
+    assert_eq!(
+        cell(&big, "LIVE"),
+        "~20.0k",
+        "the catalog's rows, not 0: {big:?}"
+    );
+    assert_eq!(cell(&big, "DEAD %"), "9.1%", "{big:?}");
+    let dead_tile = pgpulse::app::kpi::tiles(&app)
+        .into_iter()
+        .find(|t| t.label == "DEAD TUPLES")
+        .map(|t| t.value);
+    assert_eq!(dead_tile.as_deref(), Some("9.1%"));
+    let alerts: Vec<_> = app.alerts.active().iter().map(|a| a.kind).collect();
+    assert!(
+        !alerts.contains(&pgpulse::alerts::AlertKind::DeadTuples),
+        "{alerts:?}"
+    );
+    let mut terminal = must(
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)),
+        "terminal",
+    );
+    must(terminal.draw(|f| pgpulse::ui::render(&app, f)), "draw");
+    let screen: String = terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(screen.contains("stats reset"), "{screen}");
 }

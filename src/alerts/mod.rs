@@ -23,6 +23,7 @@ mod engine;
 pub mod incidents;
 mod inputs;
 mod rules;
+mod unjudged;
 
 use std::time::Duration;
 
@@ -30,6 +31,7 @@ pub use engine::{ActiveAlert, AlertChanges, AlertEngine};
 pub use incidents::{EventTotals, IncidentThresholds, IntervalEvents};
 pub use inputs::inputs_from;
 pub use rules::{Reading, assess};
+pub use unjudged::{SESSION_RULES, Unjudged, unjudged};
 
 /// Every condition pgpulse alerts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

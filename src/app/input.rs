@@ -140,7 +140,8 @@ fn filter_key(app: &mut App, key: KeyEvent, mut input: String) -> Vec<Effect> {
         state.filter = input;
     }
     app.rebuild_tables();
-    vec![]
+    // A capped list is searched on the server too: the filter finds every row.
+    super::capped::search_effect(app)
 }
 
 fn normal(app: &mut App, action: Action) -> Vec<Effect> {
@@ -186,14 +187,19 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Back => {
             // One layer at a time: marks first (they aim cancel/terminate), then the filter.
             let marks = &mut app.tables.state_mut(TableId::Activity).marked;
+            let mut had_filter = false;
             if app.screen == Screen::Activity && !marks.is_empty() {
                 let count = marks.len();
                 marks.clear();
                 app.set_status(format!("{count} marks cleared"), false);
             } else if let Some((state, _)) = app.focused_table() {
+                had_filter = !state.filter.is_empty();
                 state.filter.clear();
             }
             app.rebuild_tables();
+            if had_filter {
+                return super::capped::search_effect(app);
+            }
         }
         Action::Pause => {
             app.paused = !app.paused;

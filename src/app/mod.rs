@@ -2,6 +2,7 @@
 //! No IO and no tokio in here: tests drive it by feeding events.
 
 mod actions;
+pub mod capped;
 mod copy;
 mod derived;
 pub mod detail;
@@ -9,6 +10,7 @@ pub mod dialog;
 mod executor_events;
 mod input;
 pub mod kpi;
+pub mod last_good;
 pub mod messages;
 pub mod table;
 mod tables;
@@ -107,7 +109,10 @@ pub struct App {
     pub refresh: Duration,
     pub paused: bool,
     pub now: SystemTime,
+    /// The newest poll, each failed section replaced by its last good value.
     pub latest: Option<Snapshot>,
+    /// Which sections of `latest` are stale, since when and why; the previous raw poll.
+    pub last_good: last_good::LastGood,
     pub derived: Derived,
     /// When the last *successful* poll was taken.
     pub last_success: Option<SystemTime>,
@@ -197,6 +202,7 @@ impl App {
             paused: false,
             now,
             latest: None,
+            last_good: last_good::LastGood::default(),
             derived: Derived::new(refresh),
             last_success: None,
             last_error: None,
@@ -298,8 +304,18 @@ impl App {
             }
         }
         self.now = self.now.max(snapshot.taken_at);
-        self.derived.absorb(self.latest.as_ref(), &snapshot);
-        self.pool_usage = match (&snapshot.activity, &snapshot.server) {
+        // Rates compare the polls as they came; the alerts judge only what was re-read.
+        self.derived
+            .absorb(self.last_good.previous_raw(), &snapshot);
+        let inputs = crate::alerts::inputs_from(
+            &snapshot,
+            self.derived.metrics.as_ref(),
+            snapshot.host.as_ref(),
+        );
+        let changes = self.alerts.evaluate(snapshot.taken_at, &inputs);
+        // The screens show each section's last good value, marked stale when it failed.
+        let shown = self.last_good.absorb(self.latest.as_ref(), snapshot);
+        self.pool_usage = match (&shown.activity, &shown.server) {
             (Ok(sessions), Ok(server)) => Some(crate::collector::pool_usage(
                 sessions,
                 server,
@@ -307,14 +323,8 @@ impl App {
             )),
             _ => None,
         };
-        let inputs = crate::alerts::inputs_from(
-            &snapshot,
-            self.derived.metrics.as_ref(),
-            snapshot.host.as_ref(),
-        );
-        let changes = self.alerts.evaluate(snapshot.taken_at, &inputs);
-        actions::forget_ended_marks(self, &snapshot);
-        self.latest = Some(snapshot);
+        actions::forget_ended_marks(self, &shown);
+        self.latest = Some(shown);
         actions::note_waits(self);
         self.rebuild_tables();
         if changes.raised_critical && self.config.bell {

@@ -10,9 +10,9 @@ use crate::quote::quote_ident;
 use crate::sanitize::sanitized;
 use crate::session::MonitorSession;
 use crate::snapshot::cache::{SnapshotHistory, SnapshotPoint, TableCache};
-use crate::snapshot::{Section, SectionError};
+use crate::snapshot::{Capped, Section, SectionError};
 
-use super::{bad_row, query_failed, sqlstate};
+use super::{bad_row, list_cap, query_failed, sqlstate};
 
 use crate::queries::CACHE_SNAPSHOT_HISTORY_SQL;
 use crate::queries::CACHE_TABLES_SQL;
@@ -33,11 +33,27 @@ const SECONDS_PER_DAY: f64 = 86_400.0;
 /// whole poll until `lock_timeout`; `relpages` is a catalog column that never waits, at
 /// the price of being as old as the table's last VACUUM or ANALYZE.
 pub async fn collect_table_cache(session: &mut MonitorSession) -> Section<Vec<TableCache>> {
+    collect_table_cache_capped(session, None)
+        .await
+        .map(|capped| capped.value)
+}
+
+/// [`collect_table_cache`] of the tables whose `schema.table` contains `search` (all when
+/// `None`), with how many there are before the cap.
+pub async fn collect_table_cache_capped(
+    session: &mut MonitorSession,
+    search: Option<&str>,
+) -> Section<Capped<Vec<TableCache>>> {
     let rows = session
-        .query(CACHE_TABLES_SQL, &[])
+        .query(CACHE_TABLES_SQL, &[&search])
         .await
         .map_err(query_failed)?;
-    rows.iter().map(table_from_row).collect()
+    let value = rows
+        .iter()
+        .map(table_from_row)
+        .collect::<Section<Vec<_>>>()?;
+    let cap = list_cap(&rows, "total_tables", value.len(), search)?;
+    Ok(Capped { value, cap })
 }
 
 fn table_from_row(row: &Row) -> Section<TableCache> {

@@ -8,9 +8,9 @@ use tokio_postgres::Row;
 use crate::sanitize::sanitized;
 use crate::session::MonitorSession;
 use crate::snapshot::indexes::{IndexInfo, TableScans};
-use crate::snapshot::{Section, SectionError};
+use crate::snapshot::{Capped, Section, SectionError};
 
-use super::{bad_row, query_failed};
+use super::{bad_row, list_cap, query_failed};
 
 use crate::queries::INDEX_USAGE_SQL;
 use crate::queries::TABLE_SCANS_SQL;
@@ -78,11 +78,27 @@ fn index_from_row(row: &Row) -> Section<IndexInfo> {
 /// Sequential and index scans of the 500 user tables whose sequential scans returned
 /// the most rows, worst first (slow tier).
 pub async fn collect_table_scans(session: &mut MonitorSession) -> Section<Vec<TableScans>> {
+    collect_table_scans_capped(session, None)
+        .await
+        .map(|capped| capped.value)
+}
+
+/// [`collect_table_scans`] of the tables whose `schema.table` contains `search` (all
+/// when `None`), with how many there are before the cap.
+pub async fn collect_table_scans_capped(
+    session: &mut MonitorSession,
+    search: Option<&str>,
+) -> Section<Capped<Vec<TableScans>>> {
     let rows = session
-        .query(TABLE_SCANS_SQL, &[])
+        .query(TABLE_SCANS_SQL, &[&search])
         .await
         .map_err(query_failed)?;
-    rows.iter().map(scans_from_row).collect()
+    let value = rows
+        .iter()
+        .map(scans_from_row)
+        .collect::<Section<Vec<_>>>()?;
+    let cap = list_cap(&rows, "total_tables", value.len(), search)?;
+    Ok(Capped { value, cap })
 }
 
 fn scans_from_row(row: &Row) -> Section<TableScans> {

@@ -7,15 +7,17 @@ use crate::probe::Capabilities;
 use crate::sanitize::sanitized;
 use crate::session::MonitorSession;
 use crate::snapshot::Section;
-use crate::snapshot::maintenance::{AutovacuumSettings, TableMaintenance};
+use crate::snapshot::maintenance::{AutovacuumSettings, StatisticsSince, TableMaintenance};
+use crate::snapshot::{Capped, SectionError};
 
 use super::maintenance_reloptions::effective_settings;
-use super::{bad_row, query_failed};
+use super::{bad_row, list_cap, query_failed};
 
 /// PostgreSQL 18+: with `relallfrozen`, which scales the insert threshold there.
 use crate::queries::MAINTENANCE_TABLES_18_SQL;
 /// PostgreSQL 13–17.
 use crate::queries::MAINTENANCE_TABLES_SQL;
+use crate::queries::STATISTICS_SINCE_SQL;
 
 /// Up to 2000 user tables, most dead tuples first (slow tier): tuple counters, last
 /// (auto)vacuum/analyze and their counts, `age(relfrozenxid)`, the planner's row estimate
@@ -25,11 +27,47 @@ pub async fn collect_table_maintenance(
     session: &mut MonitorSession,
     caps: &Capabilities,
 ) -> Section<Vec<TableMaintenance>> {
+    collect_table_maintenance_capped(session, caps, None)
+        .await
+        .map(|capped| capped.value)
+}
+
+/// [`collect_table_maintenance`] of the tables whose `schema.table` contains `search`
+/// (all when `None`), with how many there are before the cap.
+pub async fn collect_table_maintenance_capped(
+    session: &mut MonitorSession,
+    caps: &Capabilities,
+    search: Option<&str>,
+) -> Section<Capped<Vec<TableMaintenance>>> {
     let rows = session
-        .query(table_maintenance_sql(caps.server_version_num), &[])
+        .query(table_maintenance_sql(caps.server_version_num), &[&search])
         .await
         .map_err(query_failed)?;
-    rows.iter().map(table_from_row).collect()
+    let value = rows
+        .iter()
+        .map(table_from_row)
+        .collect::<Section<Vec<_>>>()?;
+    let cap = list_cap(&rows, "total_tables", value.len(), search)?;
+    Ok(Capped { value, cap })
+}
+
+/// Since when the tables' counters and last (auto)vacuum/analyze times go back: a stats
+/// reset or a crash restart forgets earlier runs (slow tier, with the tables).
+pub async fn collect_statistics_since(session: &mut MonitorSession) -> Section<StatisticsSince> {
+    let rows = session
+        .query(STATISTICS_SINCE_SQL, &[])
+        .await
+        .map_err(query_failed)?;
+    let row = rows
+        .first()
+        .ok_or_else(|| SectionError::Failed("statistics_since returned no row".into()))?;
+    Ok(StatisticsSince {
+        database_reset: row.try_get("database_reset").map_err(bad_row)?,
+        database_reset_is_explicit: row.try_get("database_reset_is_explicit").map_err(bad_row)?,
+        shared_reset: row.try_get("shared_reset").map_err(bad_row)?,
+        cluster_created: row.try_get("cluster_created").map_err(bad_row)?,
+        postmaster_start: row.try_get("postmaster_start").map_err(bad_row)?,
+    })
 }
 
 /// The variant for this server version.

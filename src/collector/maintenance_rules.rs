@@ -5,7 +5,8 @@
 use std::time::{Duration, SystemTime};
 
 use crate::format::quantity;
-use crate::snapshot::maintenance::TableMaintenance;
+use crate::snapshot::Section;
+use crate::snapshot::maintenance::{StatisticsSince, TableMaintenance};
 
 /// How often tables should be analyzed and vacuumed. The default is the seed's schedule:
 /// "Update Table Statistics" daily, "Vacuum and Analyze Tables" weekly.
@@ -131,9 +132,50 @@ fn trigger_text(trigger: &VacuumTrigger) -> String {
     }
 }
 
-/// Dead tuples as a fraction (0..=1) of live + dead; `None` for an empty table.
+/// The live tuples to judge dead ones against: `n_live_tup`, unless it was wiped (a stats
+/// reset or a crash restart zeroes it until the table's next VACUUM or ANALYZE) while the
+/// catalog still knows the rows (`reltuples`, which survives both). Right after a crash
+/// restart every counter starts at 0 and a few updates would read as 100 % dead.
+pub fn live_estimate(table: &TableMaintenance) -> i64 {
+    if measured_since_counters_began(table) {
+        table.n_live_tup
+    } else {
+        table.n_live_tup.max(reltuples(table))
+    }
+}
+
+/// Whether `n_live_tup` is the counter alone where the catalog knows more rows: the
+/// counter was wiped, and [`live_estimate`] reads `reltuples` instead.
+pub fn live_is_estimated(table: &TableMaintenance) -> bool {
+    !measured_since_counters_began(table) && reltuples(table) > table.n_live_tup
+}
+
+/// A VACUUM or ANALYZE recorded means the counters were set from the table itself since
+/// they (last) began.
+fn measured_since_counters_began(table: &TableMaintenance) -> bool {
+    [
+        table.last_vacuum,
+        table.last_autovacuum,
+        table.last_analyze,
+        table.last_autoanalyze,
+    ]
+    .iter()
+    .any(Option::is_some)
+}
+
+/// `reltuples` as a count: -1 (never vacuumed or analyzed, 14+) and NaN are 0.
+fn reltuples(table: &TableMaintenance) -> i64 {
+    if table.reltuples.is_finite() && table.reltuples > 0.0 {
+        table.reltuples as i64
+    } else {
+        0
+    }
+}
+
+/// Dead tuples as a fraction (0..=1) of live + dead (live per [`live_estimate`]); `None`
+/// for an empty table.
 pub fn dead_ratio(table: &TableMaintenance) -> Option<f64> {
-    let total = table.n_live_tup.saturating_add(table.n_dead_tup);
+    let total = live_estimate(table).saturating_add(table.n_dead_tup);
     (total > 0).then(|| table.n_dead_tup as f64 / total as f64)
 }
 
@@ -205,55 +247,113 @@ pub fn autovacuum_verdict(table: &TableMaintenance) -> AutovacuumVerdict {
     verdict
 }
 
+/// How far back the statistics of the tables go: what "no run recorded" means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountersSince {
+    /// Kept since the cluster was created, at this time: no run recorded means never (and
+    /// a table can be no older than its cluster).
+    ClusterCreation(SystemTime),
+    /// Began at this time (a stats reset or crash restart): no run recorded means none
+    /// since then; earlier runs are forgotten.
+    Reset(SystemTime),
+    /// Not known (the source could not be read): no run recorded proves nothing.
+    Unknown,
+}
+
+impl CountersSince {
+    /// From the slow tier's [`StatisticsSince`] section.
+    pub fn from_section(section: &Section<StatisticsSince>) -> Self {
+        match section.as_ref().map(StatisticsSince::reset_at) {
+            Ok(Some(at)) => Self::Reset(at),
+            Ok(None) => Self::ClusterCreation(
+                section
+                    .as_ref()
+                    .map_or(SystemTime::UNIX_EPOCH, |s| s.cluster_created),
+            ),
+            Err(_) => Self::Unknown,
+        }
+    }
+}
+
 /// Late against the schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overdue {
-    /// Never done (manually or by autovacuum) since the statistics were reset.
+    /// Never done (manually or by autovacuum): the statistics go back to the cluster's
+    /// creation.
     Never,
     /// Last done this long ago, more than the schedule allows.
     Since(Duration),
+    /// No run recorded since the statistics began this long ago (a reset or a crash
+    /// restart), which is already more than the schedule allows.
+    NoneSinceReset(Duration),
 }
 
-/// Whether the later of the last manual and automatic ANALYZE is older than
-/// `schedule.analyze_every` (or there was none).
+/// Whether the table needs an ANALYZE it has not had within `schedule.analyze_every`.
+/// Only tables with modifications since their last analyze need one (an empty or
+/// unchanged table is not late, whatever its age); partitioned parents always do, since
+/// autovacuum never analyzes them and their own counters do not move.
 pub fn analyze_overdue(
     table: &TableMaintenance,
     schedule: &MaintenanceSchedule,
     now: SystemTime,
+    since: CountersSince,
 ) -> Option<Overdue> {
+    let changed = table.partitioned || table.n_mod_since_analyze > 0;
     overdue(
-        table.last_analyze.max(table.last_autoanalyze),
+        changed.then_some(table.last_analyze.max(table.last_autoanalyze)),
         schedule.analyze_every,
         now,
+        since,
     )
 }
 
-/// Whether the later of the last manual and automatic VACUUM is older than
-/// `schedule.vacuum_every` (or there was none). Partitioned parents have nothing to
-/// vacuum (their partitions are judged on their own).
+/// Whether the table needs a VACUUM it has not had within `schedule.vacuum_every`: only
+/// tables with dead tuples or rows inserted since their last vacuum (to mark visible and
+/// freeze) need one. Partitioned parents have nothing to vacuum (their partitions are
+/// judged on their own).
 pub fn vacuum_overdue(
     table: &TableMaintenance,
     schedule: &MaintenanceSchedule,
     now: SystemTime,
+    since: CountersSince,
 ) -> Option<Overdue> {
-    if table.partitioned {
-        return None;
-    }
+    let work = !table.partitioned && (table.n_dead_tup > 0 || table.n_ins_since_vacuum > 0);
     overdue(
-        table.last_vacuum.max(table.last_autovacuum),
+        work.then_some(table.last_vacuum.max(table.last_autovacuum)),
         schedule.vacuum_every,
         now,
+        since,
     )
 }
 
-fn overdue(last: Option<SystemTime>, every: Duration, now: SystemTime) -> Option<Overdue> {
-    let Some(last) = last else {
-        return Some(Overdue::Never);
-    };
-    // A last run "in the future" (clock skew between the caller and the server) is
-    // recent, not overdue.
-    let ago = now.duration_since(last).unwrap_or_default();
-    (ago > every).then_some(Overdue::Since(ago))
+/// `last`: `None` when the table has nothing to do, `Some(None)` when no run is recorded.
+fn overdue(
+    last: Option<Option<SystemTime>>,
+    every: Duration,
+    now: SystemTime,
+    since: CountersSince,
+) -> Option<Overdue> {
+    match last? {
+        // A last run "in the future" (clock skew between the caller and the server) is
+        // recent, not overdue.
+        Some(last) => {
+            let ago = now.duration_since(last).unwrap_or_default();
+            (ago > every).then_some(Overdue::Since(ago))
+        }
+        // Never run: late once the table can have existed longer than the schedule allows
+        // (a table of a cluster created yesterday is not a week late).
+        None => match since {
+            CountersSince::ClusterCreation(at) => {
+                let ago = now.duration_since(at).unwrap_or_default();
+                (ago > every).then_some(Overdue::Never)
+            }
+            CountersSince::Reset(at) => {
+                let ago = now.duration_since(at).unwrap_or_default();
+                (ago > every).then_some(Overdue::NoneSinceReset(ago))
+            }
+            CountersSince::Unknown => None,
+        },
+    }
 }
 
 #[cfg(test)]

@@ -307,25 +307,131 @@ fn overdue_against_the_seed_schedule() {
             None,
         ),
     ];
+    let since = CountersSince::ClusterCreation(SystemTime::UNIX_EPOCH);
     for (what, [vacuum, autovacuum, analyze, autoanalyze], vacuum_late, analyze_late) in cases {
-        let mut t = table(0.0);
+        let mut t = modified(table(0.0));
         t.last_vacuum = vacuum;
         t.last_autovacuum = autovacuum;
         t.last_analyze = analyze;
         t.last_autoanalyze = autoanalyze;
-        assert_eq!(vacuum_overdue(&t, &schedule, now), vacuum_late, "{what}");
-        assert_eq!(analyze_overdue(&t, &schedule, now), analyze_late, "{what}");
+        assert_eq!(
+            vacuum_overdue(&t, &schedule, now, since),
+            vacuum_late,
+            "{what}"
+        );
+        assert_eq!(
+            analyze_overdue(&t, &schedule, now, since),
+            analyze_late,
+            "{what}"
+        );
     }
+}
+
+/// `t` with dead tuples and changes since its last analyze: work for both.
+fn modified(mut t: TableMaintenance) -> TableMaintenance {
+    t.n_live_tup = 100;
+    t.n_dead_tup = 10;
+    t.n_mod_since_analyze = 30;
+    t
+}
+
+#[test]
+fn empty_and_unchanged_tables_are_never_overdue() {
+    let now = SystemTime::UNIX_EPOCH + 100 * DAY;
+    let schedule = MaintenanceSchedule::default();
+    let since = CountersSince::ClusterCreation(SystemTime::UNIX_EPOCH);
+    let empty = table(0.0);
+    assert_eq!(vacuum_overdue(&empty, &schedule, now, since), None);
+    assert_eq!(analyze_overdue(&empty, &schedule, now, since), None);
+    // Analyzed and vacuumed long ago, untouched since: nothing to do.
+    let mut quiet = table(5_000.0);
+    quiet.n_live_tup = 5_000;
+    quiet.last_vacuum = Some(now - 90 * DAY);
+    quiet.last_analyze = Some(now - 90 * DAY);
+    assert_eq!(vacuum_overdue(&quiet, &schedule, now, since), None);
+    assert_eq!(analyze_overdue(&quiet, &schedule, now, since), None);
+    // Rows inserted since the last vacuum (to mark visible and freeze) are work.
+    quiet.n_ins_since_vacuum = 1;
+    assert_eq!(
+        vacuum_overdue(&quiet, &schedule, now, since),
+        Some(Overdue::Since(90 * DAY))
+    );
+}
+
+#[test]
+fn no_run_after_a_stats_reset_is_not_never() {
+    let now = SystemTime::UNIX_EPOCH + 100 * DAY;
+    let schedule = MaintenanceSchedule::default();
+    let t = modified(table(0.0));
+    // Reset two hours ago: earlier runs are forgotten, nothing can be said yet.
+    let recent = CountersSince::Reset(now - 2 * HOUR);
+    assert_eq!(vacuum_overdue(&t, &schedule, now, recent), None);
+    assert_eq!(analyze_overdue(&t, &schedule, now, recent), None);
+    // Reset 30 hours ago: no analyze in 30 hours is late whatever came before.
+    let older = CountersSince::Reset(now - 30 * HOUR);
+    assert_eq!(vacuum_overdue(&t, &schedule, now, older), None);
+    assert_eq!(
+        analyze_overdue(&t, &schedule, now, older),
+        Some(Overdue::NoneSinceReset(30 * HOUR))
+    );
+    // Unknown: no claim either way.
+    let unknown = CountersSince::Unknown;
+    assert_eq!(analyze_overdue(&t, &schedule, now, unknown), None);
+}
+
+#[test]
+fn a_table_is_no_older_than_its_cluster() {
+    let now = SystemTime::UNIX_EPOCH + 100 * DAY;
+    let schedule = MaintenanceSchedule::default();
+    let t = modified(table(0.0));
+    // A cluster created an hour ago: "never" is true, but not a day or a week late.
+    let young = CountersSince::ClusterCreation(now - HOUR);
+    assert_eq!(vacuum_overdue(&t, &schedule, now, young), None);
+    assert_eq!(analyze_overdue(&t, &schedule, now, young), None);
+    let two_days = CountersSince::ClusterCreation(now - 2 * DAY);
+    assert_eq!(vacuum_overdue(&t, &schedule, now, two_days), None);
+    assert_eq!(
+        analyze_overdue(&t, &schedule, now, two_days),
+        Some(Overdue::Never)
+    );
 }
 
 #[test]
 fn partitioned_parents_are_not_due_for_vacuum_but_may_need_analyze() {
     let mut t = table(0.0);
     t.partitioned = true;
-    let now = SystemTime::UNIX_EPOCH + DAY;
+    let now = SystemTime::UNIX_EPOCH + 2 * DAY;
     let schedule = MaintenanceSchedule::default();
-    assert_eq!(vacuum_overdue(&t, &schedule, now), None);
-    assert_eq!(analyze_overdue(&t, &schedule, now), Some(Overdue::Never));
+    let since = CountersSince::ClusterCreation(SystemTime::UNIX_EPOCH);
+    assert_eq!(vacuum_overdue(&t, &schedule, now, since), None);
+    // Autovacuum never analyzes them and their counters do not move.
+    assert_eq!(
+        analyze_overdue(&t, &schedule, now, since),
+        Some(Overdue::Never)
+    );
+}
+
+#[test]
+fn wiped_live_counts_fall_back_to_the_catalog() {
+    // After a crash restart: 20k rows known to the catalog, counters at 0, then 2k
+    // updates. The table is 9 % dead, not 100 %.
+    let mut t = table(20_000.0);
+    t.n_dead_tup = 2_000;
+    assert_eq!(live_estimate(&t), 20_000);
+    assert!(live_is_estimated(&t));
+    assert_eq!(dead_ratio(&t), Some(2_000.0 / 22_000.0));
+    // Once vacuumed or analyzed since, the counter is the table's own measurement.
+    t.last_autoanalyze = Some(SystemTime::UNIX_EPOCH);
+    t.n_live_tup = 15_000;
+    assert_eq!(live_estimate(&t), 15_000);
+    assert!(!live_is_estimated(&t));
+    // Never vacuumed (reltuples -1): the counter alone.
+    let mut fresh = table(-1.0);
+    fresh.n_live_tup = 10;
+    assert_eq!(
+        (live_estimate(&fresh), live_is_estimated(&fresh)),
+        (10, false)
+    );
 }
 
 #[test]

@@ -36,17 +36,24 @@ mod wraparound;
 use std::time::Duration;
 
 pub use activity::collect_activity;
-pub use cache::{collect_snapshot_history, collect_table_cache, growth_per_day};
+pub use cache::{
+    collect_snapshot_history, collect_table_cache, collect_table_cache_capped, growth_per_day,
+};
 pub use database::collect_databases;
 pub use detail::{DetailData, DetailRequest, fetch_detail};
 pub use index_flags::flag_indexes;
-pub use indexes::{collect_indexes, collect_table_scans, missing_index_hint};
-pub use maintenance::collect_table_maintenance;
-pub use maintenance_rules::{
-    AutovacuumOff, AutovacuumVerdict, MaintenanceSchedule, Overdue, VacuumTrigger, analyze_overdue,
-    autovacuum_verdict, dead_ratio, vacuum_overdue,
+pub use indexes::{
+    collect_indexes, collect_table_scans, collect_table_scans_capped, missing_index_hint,
 };
-pub use performance_log::collect_performance_log;
+pub use maintenance::{
+    collect_statistics_since, collect_table_maintenance, collect_table_maintenance_capped,
+};
+pub use maintenance_rules::{
+    AutovacuumOff, AutovacuumVerdict, CountersSince, MaintenanceSchedule, Overdue, VacuumTrigger,
+    analyze_overdue, autovacuum_verdict, dead_ratio, live_estimate, live_is_estimated,
+    vacuum_overdue,
+};
+pub use performance_log::{collect_performance_log, collect_performance_log_capped};
 pub use pgbouncer::{PgBouncerClient, collect_pgbouncer};
 pub use pool::pool_usage;
 pub use progress::collect_progress;
@@ -54,12 +61,31 @@ pub use server::collect_server;
 pub use statement_texts::StatementTextCache;
 pub use statements::collect_statements;
 pub use tables::collect_table_totals;
-pub use task_history::collect_task_history;
-pub use wraparound::{XID_HARD_LIMIT, collect_wraparound};
+pub use task_history::{collect_task_history, collect_task_history_capped};
+pub use wraparound::{XID_HARD_LIMIT, collect_wraparound, collect_wraparound_capped};
 
 use crate::sanitize::sanitized;
 use crate::session::SessionError;
 use crate::snapshot::SectionError;
+
+/// How a capped query's rows were read: `column` (a `count(*) OVER ()`) on any row is
+/// the number before the LIMIT; no row means none matched.
+fn list_cap(
+    rows: &[tokio_postgres::Row],
+    column: &str,
+    shown: usize,
+    search: Option<&str>,
+) -> Result<crate::snapshot::ListCap, SectionError> {
+    let total = match rows.first() {
+        Some(row) => row.try_get(column).map_err(bad_row)?,
+        None => 0,
+    };
+    Ok(crate::snapshot::ListCap {
+        shown,
+        total,
+        search: search.map(str::to_string),
+    })
+}
 
 /// A failed round trip: its Display is already one sanitized line.
 fn query_failed(error: SessionError) -> SectionError {

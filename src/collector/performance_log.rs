@@ -8,9 +8,9 @@ use crate::probe::Capabilities;
 use crate::quote::quote_ident;
 use crate::sanitize::sanitized;
 use crate::session::MonitorSession;
-use crate::snapshot::{PerformanceLog, QueryLatency, Section, SectionError};
+use crate::snapshot::{Capped, PerformanceLog, QueryLatency, Section, SectionError};
 
-use super::{bad_row, query_failed, sqlstate};
+use super::{bad_row, list_cap, query_failed, sqlstate};
 
 use crate::queries::PERFORMANCE_LOG_SQL;
 
@@ -27,13 +27,28 @@ pub async fn collect_performance_log(
     window: Duration,
     slow_threshold: Duration,
 ) -> Section<PerformanceLog> {
+    collect_performance_log_capped(session, caps, window, slow_threshold, None)
+        .await
+        .map(|capped| capped.value)
+}
+
+/// [`collect_performance_log`] of the query hashes containing `search` (all when
+/// `None`; the overall row always covers them all), with how many hashes there are
+/// before the cap.
+pub async fn collect_performance_log_capped(
+    session: &mut MonitorSession,
+    caps: &Capabilities,
+    window: Duration,
+    slow_threshold: Duration,
+    search: Option<&str>,
+) -> Section<Capped<PerformanceLog>> {
     if !caps.has_query_performance_log {
         return Err(missing_table());
     }
     let window_s = window.as_secs_f64();
     let threshold_ms = slow_threshold.as_secs_f64() * 1000.0;
     let rows = match session
-        .query(PERFORMANCE_LOG_SQL, &[&window_s, &threshold_ms])
+        .query(PERFORMANCE_LOG_SQL, &[&window_s, &threshold_ms, &search])
         .await
     {
         Ok(rows) => rows,
@@ -63,11 +78,17 @@ pub async fn collect_performance_log(
             queries.extend(latency_from_row(row, Some(sanitized(&hash)))?);
         }
     }
-    Ok(PerformanceLog {
-        window,
-        slow_threshold,
-        queries,
-        overall,
+    // The overall row is among the counted rows: the hashes are the others.
+    let mut cap = list_cap(&rows, "total_rows", queries.len(), search)?;
+    cap.total = (cap.total - 1).max(0);
+    Ok(Capped {
+        value: PerformanceLog {
+            window,
+            slow_threshold,
+            queries,
+            overall,
+        },
+        cap,
     })
 }
 

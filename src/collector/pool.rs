@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::config::Pool;
-use crate::metrics::connection_utilisation;
+use crate::metrics::{connection_utilisation, hidden_sessions, is_hidden_session};
 use crate::snapshot::pool::{IdleInTransaction, PoolGauge, PoolUsage, StateCounts, UsageRow};
 use crate::snapshot::{ServerState, Session};
 
@@ -21,9 +21,14 @@ enum Doing {
     IdleInTransactionAborted,
     WaitingOnLock,
     Other,
+    /// Unknown: the role may not see it.
+    Hidden,
 }
 
 fn doing(session: &Session) -> Doing {
+    if is_hidden_session(session) {
+        return Doing::Hidden;
+    }
     if session.wait_event_type.as_deref() == Some("Lock") {
         return Doing::WaitingOnLock;
     }
@@ -45,6 +50,7 @@ impl StateCounts {
             Doing::IdleInTransactionAborted => &mut self.idle_in_transaction_aborted,
             Doing::WaitingOnLock => &mut self.waiting_on_lock,
             Doing::Other => &mut self.other,
+            Doing::Hidden => &mut self.hidden,
         };
         *bucket += 1;
     }
@@ -61,13 +67,14 @@ fn in_transaction(doing: Doing) -> bool {
 /// user and client, against `max_connections` and the configured `pools`.
 ///
 /// Only client backends count: background workers, autovacuum and WAL senders have slots
-/// of their own. Sessions whose type is hidden by missing privileges are reported as
-/// [`PoolUsage::hidden`] rather than guessed at. pgpulse's own session is not in the
-/// activity list, so it is not counted either.
+/// of their own. Sessions hidden by missing privileges count when connected to a
+/// database (see [`crate::metrics::client_connections`]), in their own state bucket
+/// ([`PoolUsage::hidden`]): their user and application are known, what they do is not.
+/// pgpulse's own session is not in the activity list, so it is not counted either.
 pub fn pool_usage(sessions: &[Session], server: &ServerState, pools: &[Pool]) -> PoolUsage {
     let clients: Vec<(&Session, Doing)> = sessions
         .iter()
-        .filter(|s| s.backend_type == CLIENT_BACKEND)
+        .filter(|s| s.backend_type == CLIENT_BACKEND || is_hidden_session(s))
         .map(|s| (s, doing(s)))
         .collect();
     let mut states = StateCounts::default();
@@ -83,10 +90,7 @@ pub fn pool_usage(sessions: &[Session], server: &ServerState, pools: &[Pool]) ->
             - i64::from(server.superuser_reserved_connections)
             - i64::from(server.reserved_connections),
         utilisation: connection_utilisation(used, server),
-        hidden: sessions
-            .iter()
-            .filter(|s| s.backend_type.is_empty())
-            .count(),
+        hidden: hidden_sessions(sessions),
         by_application: breakdown(&clients, |s| s.application.clone()),
         by_user: breakdown(&clients, |s| s.user.clone().unwrap_or_default()),
         by_client: breakdown(&clients, |s| s.client.clone().unwrap_or_default()),
@@ -107,8 +111,10 @@ fn breakdown(clients: &[(&Session, Doing)], name_of: impl Fn(&Session) -> String
             active: 0,
             idle_in_transaction: 0,
             waiting: 0,
+            hidden: 0,
         });
         row.total += 1;
+        row.hidden += usize::from(*what == Doing::Hidden);
         row.active += usize::from(*what == Doing::Active);
         row.idle_in_transaction += usize::from(in_transaction(*what));
         row.waiting += usize::from(*what == Doing::WaitingOnLock);
@@ -133,6 +139,7 @@ fn gauge(pool: &Pool, clients: &[(&Session, Doing)]) -> PoolGauge {
         utilisation: members.len() as f64 / f64::from(pool.max.max(1)),
         active: members.iter().filter(|w| **w == Doing::Active).count(),
         idle_in_transaction: members.iter().filter(|w| in_transaction(**w)).count(),
+        hidden: members.iter().filter(|w| **w == Doing::Hidden).count(),
     }
 }
 
@@ -209,7 +216,19 @@ mod tests {
             },
             session(9).backend_type("autovacuum worker"),
             session(10).backend_type("walsender"),
-            session(11).backend_type(""),
+            // Another role's session, seen without pg_read_all_stats.
+            Session {
+                backend_start: None,
+                state: None,
+                ..session(11).backend_type("")
+            },
+            // A background process seen the same way: no database, no slot.
+            Session {
+                backend_start: None,
+                state: None,
+                database: None,
+                ..session(12).backend_type("")
+            },
         ];
         let usage = pool_usage(&sessions, &server(), &[]);
         assert_eq!(
@@ -221,14 +240,15 @@ mod tests {
                 idle_in_transaction_aborted: 1,
                 waiting_on_lock: 1,
                 other: 2,
+                hidden: 1,
             }
         );
-        assert_eq!(usage.used, 8);
+        assert_eq!(usage.used, 9);
         assert_eq!(usage.states.total(), usage.used);
         assert_eq!(usage.hidden, 1);
         assert_eq!(usage.max_connections, 100);
         assert_eq!(usage.available, 97);
-        assert_eq!(usage.utilisation, 8.0 / 97.0);
+        assert_eq!(usage.utilisation, 9.0 / 97.0);
     }
 
     #[test]

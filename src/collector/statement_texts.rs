@@ -21,6 +21,8 @@ pub(crate) const MAX_TEXT_BYTES: usize = 8 * 1024;
 #[derive(Debug, Clone, Default)]
 pub struct StatementTextCache {
     texts: Arc<HashMap<StatementKey, String>>,
+    /// Keys whose text is one of pgpulse's own statements, judged once per new text.
+    own: Arc<HashSet<StatementKey>>,
     /// Keys whose text came back NULL (the server could not read its text file). Not
     /// asked for again while they stay in `pg_stat_statements`: every ask reads the
     /// whole file, and asking on every poll is what this cache exists to avoid.
@@ -38,6 +40,11 @@ impl StatementTextCache {
     /// consumers can tell "nothing changed" with `Arc::ptr_eq`.
     pub fn texts(&self) -> Arc<HashMap<StatementKey, String>> {
         Arc::clone(&self.texts)
+    }
+
+    /// Keys of pgpulse's own statements among the cached texts (shared like `texts`).
+    pub fn own(&self) -> Arc<HashSet<StatementKey>> {
+        Arc::clone(&self.own)
     }
 
     /// Number of cached texts.
@@ -114,6 +121,14 @@ impl StatementTextCache {
         // Only touch the map when something is new: make_mut copies it while a
         // snapshot still shares it, and an unchanged Arc tells consumers "same texts".
         if !new_texts.is_empty() {
+            let own: Vec<StatementKey> = new_texts
+                .iter()
+                .filter(|(_, text)| crate::queries::is_own_statement(text))
+                .map(|(key, _)| *key)
+                .collect();
+            if !own.is_empty() {
+                Arc::make_mut(&mut self.own).extend(own);
+            }
             Arc::make_mut(&mut self.texts).extend(new_texts);
         }
     }
@@ -129,6 +144,7 @@ impl StatementTextCache {
         self.without_text.retain(|key| live.contains(key));
         if prune_texts {
             Arc::make_mut(&mut self.texts).retain(|key, _| live.contains(key));
+            Arc::make_mut(&mut self.own).retain(|key| live.contains(key));
         }
     }
 }

@@ -66,6 +66,7 @@ pub async fn collect_statements(
         counters,
         info,
         texts: cache.texts(),
+        own: cache.own(),
     })
 }
 

@@ -8,9 +8,9 @@ use crate::quote::quote_ident;
 use crate::sanitize::sanitized;
 use crate::session::MonitorSession;
 use crate::snapshot::maintenance::{TaskRun, TaskStatus};
-use crate::snapshot::{Section, SectionError};
+use crate::snapshot::{Capped, Section, SectionError};
 
-use super::{bad_row, query_failed, seconds, sqlstate};
+use super::{bad_row, list_cap, query_failed, seconds, sqlstate};
 
 use crate::queries::TASK_HISTORY_SQL;
 
@@ -24,10 +24,22 @@ pub async fn collect_task_history(
     session: &mut MonitorSession,
     caps: &Capabilities,
 ) -> Section<Vec<TaskRun>> {
+    collect_task_history_capped(session, caps, None)
+        .await
+        .map(|capped| capped.value)
+}
+
+/// [`collect_task_history`] of the tasks whose name contains `search` (all when `None`),
+/// with how many there are before the cap.
+pub async fn collect_task_history_capped(
+    session: &mut MonitorSession,
+    caps: &Capabilities,
+    search: Option<&str>,
+) -> Section<Capped<Vec<TaskRun>>> {
     if !caps.has_maintenance_task_log {
         return Err(missing_table());
     }
-    let rows = match session.query(TASK_HISTORY_SQL, &[]).await {
+    let rows = match session.query(TASK_HISTORY_SQL, &[&search]).await {
         Ok(rows) => rows,
         // Dropped or revoked since the capability probe: say so, not "query failed".
         Err(error) => {
@@ -44,7 +56,9 @@ pub async fn collect_task_history(
             });
         }
     };
-    rows.iter().map(run_from_row).collect()
+    let value = rows.iter().map(run_from_row).collect::<Section<Vec<_>>>()?;
+    let cap = list_cap(&rows, "total_tasks", value.len(), search)?;
+    Ok(Capped { value, cap })
 }
 
 fn missing_table() -> SectionError {

@@ -6,10 +6,10 @@ use tokio_postgres::Row;
 use crate::sanitize::sanitized;
 use crate::session::MonitorSession;
 use crate::snapshot::maintenance::{DatabaseWraparound, TableWraparound, Wraparound};
-use crate::snapshot::{Section, SectionError};
+use crate::snapshot::{Capped, Section, SectionError};
 
 use super::maintenance_reloptions::freeze_max_age as table_freeze_max_age;
-use super::{bad_row, query_failed};
+use super::{bad_row, list_cap, query_failed};
 
 use crate::queries::{WRAPAROUND_DATABASES_SQL, WRAPAROUND_TABLES_SQL};
 
@@ -21,6 +21,17 @@ pub const XID_HARD_LIMIT: i64 = 1 << 31;
 /// and the 20 tables, materialized views and TOAST tables (named after their owner) of the
 /// connected database with the oldest `relfrozenxid` (slow tier; two round trips).
 pub async fn collect_wraparound(session: &mut MonitorSession) -> Section<Wraparound> {
+    collect_wraparound_capped(session, None)
+        .await
+        .map(|capped| capped.value)
+}
+
+/// [`collect_wraparound`] with only the relations whose (owning) `schema.table` contains
+/// `search` (all when `None`), and how many there are before the cap of 20.
+pub async fn collect_wraparound_capped(
+    session: &mut MonitorSession,
+    search: Option<&str>,
+) -> Section<Capped<Wraparound>> {
     let rows = session
         .query(WRAPAROUND_DATABASES_SQL, &[])
         .await
@@ -36,18 +47,22 @@ pub async fn collect_wraparound(session: &mut MonitorSession) -> Section<Wraparo
         .map(|row| database_from_row(row, freeze_max_age))
         .collect::<Section<Vec<_>>>()?;
     let rows = session
-        .query(WRAPAROUND_TABLES_SQL, &[])
+        .query(WRAPAROUND_TABLES_SQL, &[&search])
         .await
         .map_err(query_failed)?;
     let tables = rows
         .iter()
         .map(|row| table_from_row(row, freeze_max_age))
         .collect::<Section<Vec<_>>>()?;
-    Ok(Wraparound {
-        freeze_max_age,
-        multixact_freeze_max_age,
-        databases,
-        tables,
+    let cap = list_cap(&rows, "total_relations", tables.len(), search)?;
+    Ok(Capped {
+        value: Wraparound {
+            freeze_max_age,
+            multixact_freeze_max_age,
+            databases,
+            tables,
+        },
+        cap,
     })
 }
 

@@ -16,9 +16,11 @@ pub mod database;
 pub mod derived;
 pub mod history;
 pub mod latency;
+pub mod own_work;
 pub mod statements;
 pub mod status;
 pub mod thresholds;
+pub mod visibility;
 
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -31,6 +33,7 @@ pub use database::{
 pub use derived::{SnapshotMetrics, snapshot_metrics};
 pub use history::{History, Series};
 pub use latency::mean_latency_ms;
+pub use own_work::OwnTransactions;
 pub use statements::{
     StatementDelta, StatementDeltas, StatementTotals, cumulative_statements, statement_deltas,
 };
@@ -39,3 +42,4 @@ pub use thresholds::{
     Level, Limits, Thresholds, client_connections, connection_utilisation, dead_tuple_ratio,
     index_usage_ratio,
 };
+pub use visibility::{hidden_sessions, is_hidden_session};

@@ -76,6 +76,7 @@ pub fn statement_deltas(prev: Option<&Snapshot>, cur: &Snapshot) -> StatementDel
         .prev
         .counters
         .iter()
+        .filter(|entry| !pair.cur.own.contains(&entry.key) && !pair.prev.own.contains(&entry.key))
         .map(|entry| (entry.key, entry))
         .collect();
     if was_reset(pair.prev, pair.cur, &before) {
@@ -84,7 +85,13 @@ pub fn statement_deltas(prev: Option<&Snapshot>, cur: &Snapshot) -> StatementDel
 
     let mut rows = Vec::new();
     let (mut new_entries, mut still_there) = (0, 0);
-    for now in &pair.cur.counters {
+    // pgpulse's own polling is not the server's work: not a row, not in the totals.
+    for now in pair
+        .cur
+        .counters
+        .iter()
+        .filter(|c| !pair.cur.own.contains(&c.key))
+    {
         let previous = before.get(&now.key).copied();
         still_there += usize::from(previous.is_some());
         let growth = match previous.and_then(|before| Growth::since(before, now)) {
@@ -149,6 +156,7 @@ pub fn cumulative_statements(cur: &Snapshot) -> Vec<StatementTotals> {
     let mut totals: Vec<StatementTotals> = section
         .counters
         .iter()
+        .filter(|entry| !section.own.contains(&entry.key))
         .map(|entry| {
             let total = finite_or_zero(entry.total_exec_time_ms);
             StatementTotals {
@@ -349,6 +357,40 @@ mod tests {
         assert_eq!(row.io_time_ms, 2.0);
         assert_eq!(row.share_of_total_time, 1.0);
         assert_eq!(deltas.total_exec_time_ms, 200.0);
+    }
+
+    /// `snapshot` with statement `queryid` marked as one of pgpulse's own.
+    fn own(mut snapshot: Snapshot, queryid: i64) -> Snapshot {
+        if let Ok(statements) = &mut snapshot.statements {
+            statements.own = std::sync::Arc::new([stmt(queryid).key].into_iter().collect());
+        }
+        snapshot
+    }
+
+    #[test]
+    fn pgpulse_s_own_statements_are_neither_rows_nor_time_nor_evictions() {
+        let prev = own(
+            snapshot_at(10)
+                .with_statement(stmt(1).calls(10).exec_ms(10.0))
+                .with_statement(stmt(7).calls(10).exec_ms(10.0)),
+            7,
+        );
+        let cur = own(
+            snapshot_at(11)
+                .with_statement(stmt(1).calls(12).exec_ms(14.0))
+                .with_statement(stmt(7).calls(30).exec_ms(90.0)),
+            7,
+        );
+        let deltas = statement_deltas(Some(&prev), &cur);
+        assert_eq!(keys(&deltas), vec![1]);
+        assert_eq!(deltas.total_exec_time_ms, 4.0);
+        assert_eq!(deltas.rows[0].share_of_total_time, 1.0);
+        assert_eq!((deltas.new_entries, deltas.evicted_entries), (0, 0));
+        let totals: Vec<i64> = cumulative_statements(&cur)
+            .iter()
+            .map(|t| t.key.queryid)
+            .collect();
+        assert_eq!(totals, vec![1]);
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub(crate) fn snapshot_at(secs: u64) -> Snapshot {
         sequence: secs,
         taken_at: at(secs),
         poll_duration: Duration::from_millis(5),
+        own_transactions: 0,
         capabilities: None,
         server: Ok(ServerState {
             now: at(secs),
@@ -43,6 +44,7 @@ pub(crate) fn snapshot_at(secs: u64) -> Snapshot {
             counters: Vec::new(),
             info: None,
             texts: Arc::new(HashMap::new()),
+            own: Arc::default(),
         }),
         progress: Ok(Vec::new()),
         pgbouncer: None,

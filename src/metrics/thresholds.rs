@@ -148,11 +148,14 @@ pub fn dead_tuple_ratio(tables: &TableTotals) -> Option<f64> {
 }
 
 /// Sessions that occupy a `max_connections` slot: client backends. Background workers,
-/// autovacuum and WAL senders have slots of their own.
+/// autovacuum and WAL senders have slots of their own. Sessions hidden from the role
+/// (no `pg_read_all_stats`) that are connected to a database count too: their type is
+/// hidden, but nearly all are clients (at most a few autovacuum or parallel workers),
+/// and leaving them out would show a full server as empty.
 pub fn client_connections(sessions: &[Session]) -> usize {
     sessions
         .iter()
-        .filter(|s| s.backend_type == "client backend")
+        .filter(|s| s.backend_type == "client backend" || super::is_hidden_session(s))
         .count()
 }
 
@@ -271,6 +274,17 @@ mod tests {
             session(3).backend_type("autovacuum worker"),
             session(4).backend_type("walsender"),
         ];
+        assert_eq!(client_connections(&sessions), 2);
+    }
+
+    #[test]
+    fn hidden_sessions_with_a_database_take_slots() {
+        let hidden = |pid, database: Option<&str>| Session {
+            backend_start: None,
+            database: database.map(str::to_string),
+            ..session(pid).backend_type("")
+        };
+        let sessions = [session(1), hidden(2, Some("app")), hidden(3, None)];
         assert_eq!(client_connections(&sessions), 2);
     }
 }

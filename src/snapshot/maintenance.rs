@@ -62,6 +62,47 @@ pub struct TableMaintenance {
     pub autovacuum: AutovacuumSettings,
 }
 
+/// When the statistics of the connected database's tables began (`statistics_since.sql`):
+/// `pg_stat_reset()` and a crash restart wipe `last_vacuum`, `last_analyze` and the tuple
+/// counters, so "no run recorded" means "never" only when they go back to the cluster's
+/// creation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatisticsSince {
+    /// `pg_stat_database.stats_reset` of the connected database.
+    pub database_reset: Option<SystemTime>,
+    /// PostgreSQL 15+: `database_reset` is set only by `pg_stat_reset()`; before, also
+    /// when the database's statistics were first created.
+    pub database_reset_is_explicit: bool,
+    /// `pg_stat_bgwriter.stats_reset`: initdb (15+) or the first start (13, 14), then a
+    /// crash restart or an immediate shutdown.
+    pub shared_reset: Option<SystemTime>,
+    /// initdb's time, from the system identifier.
+    pub cluster_created: SystemTime,
+    pub postmaster_start: SystemTime,
+}
+
+impl StatisticsSince {
+    /// Statistics set up within this time of initdb began with the cluster (a cluster is
+    /// usually started right after initdb).
+    pub const CREATION_GRACE: Duration = Duration::from_secs(3600);
+    /// A server sets up its statistics within this time of starting (in milliseconds,
+    /// usually); a later restart of them is a crash restart (or `pg_stat_reset_shared`).
+    pub const STARTUP: Duration = Duration::from_secs(5);
+
+    /// When the tables' counters began, if that was a reset or a crash restart rather
+    /// than the cluster's creation: runs before then are forgotten.
+    pub fn reset_at(&self) -> Option<SystemTime> {
+        let early = self.cluster_created + Self::CREATION_GRACE;
+        let shared = self
+            .shared_reset
+            .filter(|&at| at > early || at > self.postmaster_start + Self::STARTUP);
+        let database = self
+            .database_reset
+            .filter(|&at| self.database_reset_is_explicit || at > early);
+        shared.max(database)
+    }
+}
+
 /// Transaction ID and multixact age of one database.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatabaseWraparound {
@@ -216,5 +257,40 @@ mod tests {
             TaskStatus::parse("x\x1b[2J"),
             TaskStatus::Other("x\\x1b[2J".into())
         );
+    }
+
+    #[test]
+    fn a_reset_is_told_from_the_cluster_s_own_start() {
+        let at = |secs: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000 + secs);
+        let since = |database, explicit, shared, started| StatisticsSince {
+            database_reset: database,
+            database_reset_is_explicit: explicit,
+            shared_reset: shared,
+            cluster_created: at(0),
+            postmaster_start: at(started),
+        };
+        // initdb (15+) or the first start (13, 14) set the shared reset time, and 13/14
+        // stamp a database's statistics when they are created.
+        assert_eq!(since(None, true, Some(at(0)), 5).reset_at(), None);
+        assert_eq!(since(Some(at(30)), false, Some(at(6)), 5).reset_at(), None);
+        assert_eq!(since(None, true, None, 5).reset_at(), None);
+        // A crash restart, even in the cluster's first minutes; one a day later; a
+        // restart after an immediate shutdown weeks later.
+        assert_eq!(since(None, true, Some(at(30)), 5).reset_at(), Some(at(30)));
+        assert_eq!(
+            since(None, true, Some(at(86_400)), 5).reset_at(),
+            Some(at(86_400))
+        );
+        assert_eq!(
+            since(None, true, Some(at(2_000_001)), 2_000_000).reset_at(),
+            Some(at(2_000_001))
+        );
+        // pg_stat_reset() of this database (15+: whenever it happens).
+        assert_eq!(
+            since(Some(at(90)), true, Some(at(0)), 5).reset_at(),
+            Some(at(90))
+        );
+        // A clean restart keeps the statistics: the old times stay.
+        assert_eq!(since(None, true, Some(at(0)), 900_000).reset_at(), None);
     }
 }

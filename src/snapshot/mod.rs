@@ -10,7 +10,7 @@ pub mod indexes;
 pub mod maintenance;
 pub mod pool;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -163,6 +163,9 @@ pub struct Statements {
     pub info: Option<StatementsInfo>,
     /// Query texts by key, fetched once per new key and shared between snapshots.
     pub texts: Arc<HashMap<StatementKey, String>>,
+    /// Keys whose text is one of pgpulse's own statements (any pgpulse's): never shown
+    /// or counted as the server's work. Judged once, when the text arrives.
+    pub own: Arc<HashSet<StatementKey>>,
 }
 
 /// Latency of one `query_hash` from `query_performance_log` over the window.
@@ -202,10 +205,70 @@ pub struct TableTotals {
     pub dead_tuples: i64,
 }
 
+/// A list the server reads with a cap (a LIMIT): its title says so, and a filter typed
+/// on it is searched on the server, across every row, not only among those read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CappedList {
+    /// Cache screen: the 500 largest tables.
+    CacheTables,
+    /// Indexes screen: the 500 tables with most rows read by sequential scans.
+    TableScans,
+    /// Maintenance screen: the 2,000 tables with most dead tuples.
+    Maintenance,
+    /// Maintenance screen: the 20 relations with the oldest `relfrozenxid`.
+    WraparoundTables,
+    /// Maintenance screen: the latest run of at most 500 tasks.
+    TaskHistory,
+    /// Queries screen: the 200 query hashes with the slowest p95.
+    QueryHashes,
+}
+
+/// How a capped list was read: the rows that came, out of how many on the server
+/// (matching `search`, when there is one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListCap {
+    pub shown: usize,
+    pub total: i64,
+    /// The text searched for on the server (the table's filter when it was read).
+    pub search: Option<String>,
+}
+
+impl ListCap {
+    /// Whether rows were left out.
+    pub fn is_capped(&self) -> bool {
+        i64::try_from(self.shown).is_ok_and(|shown| shown < self.total)
+    }
+}
+
+/// A value read from a capped list, with its cap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capped<T> {
+    pub value: T,
+    pub cap: ListCap,
+}
+
+/// When each group of slow-tier sources was last read: a group not due this time keeps
+/// its results, and their time (what "stale 4m" must be measured from).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SlowReadTimes {
+    /// `performance_log` and `table_totals`, read on every slow poll.
+    pub every_poll: Option<SystemTime>,
+    /// `table_cache`, `snapshot_history`.
+    pub cache: Option<SystemTime>,
+    /// `indexes`, `table_scans`.
+    pub indexes: Option<SystemTime>,
+    /// `maintenance`, `statistics_since`, `wraparound`, `task_history`.
+    pub maintenance: Option<SystemTime>,
+}
+
 /// Results of the slow tier, kept and re-sent until the next slow poll.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SlowTier {
     pub taken_at: SystemTime,
+    /// When each group's results were read.
+    pub read_at: SlowReadTimes,
+    /// How the capped lists among the sections were read (missing: not read yet).
+    pub caps: HashMap<CappedList, ListCap>,
     pub performance_log: Section<PerformanceLog>,
     pub table_totals: Section<TableTotals>,
     pub table_cache: Section<Vec<cache::TableCache>>,
@@ -216,6 +279,8 @@ pub struct SlowTier {
     pub index_flags: HashMap<u32, indexes::IndexFlags>,
     pub table_scans: Section<Vec<indexes::TableScans>>,
     pub maintenance: Section<Vec<maintenance::TableMaintenance>>,
+    /// Since when the tables' counters and last runs go back (read with `maintenance`).
+    pub statistics_since: Section<maintenance::StatisticsSince>,
     pub wraparound: Section<maintenance::Wraparound>,
     pub task_history: Section<Vec<maintenance::TaskRun>>,
 }
@@ -264,6 +329,8 @@ impl SlowTier {
         let missing = || SectionError::Failed("not polled yet".into());
         Self {
             taken_at,
+            read_at: SlowReadTimes::default(),
+            caps: HashMap::new(),
             performance_log: Err(missing()),
             table_totals: Err(missing()),
             table_cache: Err(missing()),
@@ -272,6 +339,7 @@ impl SlowTier {
             index_flags: HashMap::new(),
             table_scans: Err(missing()),
             maintenance: Err(missing()),
+            statistics_since: Err(missing()),
             wraparound: Err(missing()),
             task_history: Err(missing()),
         }
@@ -286,6 +354,10 @@ pub struct Snapshot {
     pub taken_at: SystemTime,
     /// How long the fast tier's round trips took.
     pub poll_duration: Duration,
+    /// Transactions pgpulse's monitoring session had ended on the server when the database
+    /// counters were read (cumulative, see `MonitorSession::transactions`): its own part
+    /// of `pg_stat_database`'s commits and rollbacks, which TPS leaves out.
+    pub own_transactions: u64,
     pub capabilities: Option<Arc<Capabilities>>,
     pub server: Section<ServerState>,
     pub activity: Section<Vec<Session>>,

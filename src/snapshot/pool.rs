@@ -19,9 +19,10 @@ pub struct StateCounts {
     pub idle_in_transaction_aborted: usize,
     /// Waiting on a heavyweight lock (`wait_event_type = 'Lock'`).
     pub waiting_on_lock: usize,
-    /// Anything else: `fastpath function call`, `disabled`, or a state hidden by
-    /// missing privileges.
+    /// Anything else: `fastpath function call`, `disabled`.
     pub other: usize,
+    /// Sessions the role may not see into (no `pg_read_all_stats`): state unknown.
+    pub hidden: usize,
 }
 
 impl StateCounts {
@@ -33,6 +34,7 @@ impl StateCounts {
             + self.idle_in_transaction_aborted
             + self.waiting_on_lock
             + self.other
+            + self.hidden
     }
 }
 
@@ -48,6 +50,9 @@ pub struct UsageRow {
     pub idle_in_transaction: usize,
     /// Waiting on a lock.
     pub waiting: usize,
+    /// Of `total`: hidden from the role, so in none of the counts above (which are then
+    /// lower bounds, shown as such).
+    pub hidden: usize,
 }
 
 /// One configured application pool against its size.
@@ -66,6 +71,8 @@ pub struct PoolGauge {
     pub active: usize,
     /// Of `used`: idle in a transaction (aborted included).
     pub idle_in_transaction: usize,
+    /// Of `used`: hidden from the role (state unknown).
+    pub hidden: usize,
 }
 
 /// The session that has been idle in a transaction the longest.
@@ -95,8 +102,9 @@ pub struct PoolUsage {
     pub available: i64,
     /// `used / available` (see [`crate::metrics::connection_utilisation`]).
     pub utilisation: f64,
-    /// Sessions whose type the monitoring role may not see (no `pg_read_all_stats`): not
-    /// counted above, since they may be background processes.
+    /// Sessions connected to a database whose details the role may not see (no
+    /// `pg_read_all_stats`): counted in `used` and the breakdowns (their user, database
+    /// and application are visible), state unknown.
     pub hidden: usize,
     /// Client backends per application name, most first.
     pub by_application: Vec<UsageRow>,

@@ -11,6 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::table::{TableView, render_table};
+use crate::app::last_good::SectionId;
 use crate::app::{App, TableId};
 use crate::format;
 
@@ -31,8 +32,21 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             format::thousands(i64::from(holder.1))
         ));
     }
+    // Other roles' sessions without pg_read_all_stats: counted, and how to see them.
+    if let Some(blind) = crate::alerts::unjudged(app.latest.as_ref()) {
+        title.push_str(&format!(" · {} hidden", blind.hidden_sessions));
+        if let Some(fix) = blind.fix {
+            title.push_str(&format!(": {fix}"));
+        }
+    }
+    if let Some(stale) = app.stale(SectionId::Activity) {
+        title.push_str(&stale.title_suffix(app.now));
+    }
     let empty = match app.latest.as_ref().map(|s| &s.activity) {
         None => "waiting for the first poll…".to_string(),
+        Some(Err(error)) if app.last_good.connection_lost().is_some() => {
+            format!("no connection: {error}")
+        }
         Some(Err(error)) => format!("pg_stat_activity could not be read: {error}"),
         Some(Ok(_)) if !app.tables.state(TableId::Activity).filter.is_empty() => {
             "no session matches the filter (Esc clears it)".into()

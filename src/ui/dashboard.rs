@@ -20,6 +20,7 @@ use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
 
 use crate::app::App;
 use crate::app::kpi::{self, Tile};
+use crate::app::last_good::SectionId;
 use crate::app::views::collapse_spaces;
 use crate::format;
 use crate::metrics::{Level, Series};
@@ -39,8 +40,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         4
     };
-    let alerts = app.alerts.active().len();
-    // Active alerts get their own panel, as tall as the list (up to 6 lines).
+    // Active alerts get their own panel, as tall as the list (up to 6 lines), and a line
+    // for the rules that cannot see every session.
+    let unjudged = crate::alerts::unjudged(app.latest.as_ref());
+    let alerts = app.alerts.active().len() + usize::from(unjudged.is_some());
     let alerts_height = if alerts == 0 {
         0
     } else {
@@ -100,7 +103,7 @@ fn render_tiles(app: &App, frame: &mut Frame, area: Rect, tiles: &[Tile], per_ro
                 ))
                 .title(Span::styled(tile.label, theme.style(Role::Title)));
             let mut spans = vec![Span::styled(tile.value.clone(), theme.style(role))];
-            if let Some(note) = tile.note {
+            if let Some(note) = &tile.note {
                 // The note gives way on a word boundary; a single long word keeps its
                 // start and shows it is cut.
                 let room = usize::from(cell.width.saturating_sub(2))
@@ -215,7 +218,7 @@ fn axis_label(series: Series, value: f64) -> String {
 /// held from before a failed read shows its value muted and how old it is instead.
 fn render_alerts(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
-    let lines: Vec<Line> = app
+    let mut lines: Vec<Line> = app
         .alerts
         .active()
         .iter()
@@ -252,10 +255,29 @@ fn render_alerts(app: &App, frame: &mut Frame, area: Rect) {
         })
         .map(|line| super::text::fit_line(line, usize::from(area.width.saturating_sub(2))))
         .collect();
+    let count = lines.len();
+    if let Some(blind) = crate::alerts::unjudged(app.latest.as_ref()) {
+        let kinds: Vec<&str> = blind.kinds.iter().map(|k| k.label()).collect();
+        let width = usize::from(area.width.saturating_sub(2));
+        lines.push(super::text::fit_line(
+            Line::from(vec![
+                Span::styled("  ?  ", theme.style(Role::Warn)),
+                Span::styled(
+                    format!(
+                        "not judged ({} sessions hidden from this role): ",
+                        blind.hidden_sessions
+                    ),
+                    theme.style(Role::Muted),
+                ),
+                Span::styled(kinds.join(", "), theme.style(Role::Text)),
+            ]),
+            width,
+        ));
+    }
     let block = Block::bordered()
         .border_style(theme.style(level_role(Some(app.alerts.worst()))))
         .title(Span::styled(
-            format!(" Alerts ({}) ", lines.len()),
+            format!(" Alerts ({count}) "),
             theme.style(Role::Title),
         ));
     frame.render_widget(Paragraph::new(lines).block(block), area);
@@ -263,36 +285,81 @@ fn render_alerts(app: &App, frame: &mut Frame, area: Rect) {
 
 fn render_offenders(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
-    let kinds: [(&str, &str, OffenderLines); 3] = [
-        ("running", "Slowest running queries", running_lines),
-        ("stmt", "Top statements in the interval", statement_lines),
-        ("blocked", "Blocked sessions", blocked_lines),
+    let kinds: [(&str, &str, OffenderLines, SectionId); 3] = [
+        (
+            "running",
+            "Slowest running queries",
+            running_lines,
+            SectionId::Activity,
+        ),
+        (
+            "stmt",
+            "Top statements in the interval",
+            statement_lines,
+            SectionId::Statements,
+        ),
+        (
+            "blocked",
+            "Blocked sessions",
+            blocked_lines,
+            SectionId::Activity,
+        ),
     ];
     let inner_height = usize::from(area.height.saturating_sub(2)).max(1);
+    let hidden = hidden_line(app);
     // Wide terminals get one panel per kind; narrow ones share a panel, a label per line.
     if area.width >= 150 {
         let columns = Layout::horizontal([Constraint::Ratio(1, 3); 3]).split(area);
-        for ((_, title, lines_of), column) in kinds.into_iter().zip(columns.iter()) {
+        for ((label, title, lines_of, section), column) in kinds.into_iter().zip(columns.iter()) {
             let width = usize::from(column.width.saturating_sub(2));
-            let mut lines: Vec<Line> = lines_of(app, inner_height, None)
+            let mut lines = lines_of(app, inner_height, None);
+            // What the role cannot see is not "none": said once, in the running panel.
+            match (&hidden, label) {
+                (Some(_), "running") => {
+                    let mut with_hidden = hidden_lines(app);
+                    with_hidden.append(&mut lines);
+                    lines = with_hidden;
+                }
+                (Some(_), "blocked") if lines.is_empty() => lines.push(Line::from(Span::styled(
+                    "none among the visible sessions",
+                    theme.style(Role::Muted),
+                ))),
+                (_, "stmt") if lines.is_empty() && !sees_all_stats(app) => {
+                    lines.push(Line::from(Span::styled(
+                        "none of this role's; other roles' are hidden",
+                        theme.style(Role::Muted),
+                    )));
+                }
+                _ if lines.is_empty() => {
+                    lines.push(Line::from(Span::styled("none", theme.style(Role::Muted))));
+                }
+                _ => {}
+            }
+            let lines: Vec<Line> = lines
                 .into_iter()
                 .map(|line| super::text::fit_line(line, width))
                 .collect();
-            if lines.is_empty() {
-                lines.push(Line::from(Span::styled("none", theme.style(Role::Muted))));
-            }
+            let stale = stale_suffix(app, section);
             let block = Block::bordered()
                 .border_style(theme.style(Role::Border))
-                .title(Span::styled(format!(" {title} "), theme.style(Role::Title)));
+                .title(Span::styled(
+                    format!(" {title}{stale} "),
+                    theme.style(Role::Title),
+                ));
             frame.render_widget(Paragraph::new(lines).block(block), *column);
         }
         return;
     }
     let per_kind = (inner_height / 3).max(1);
     let width = usize::from(area.width.saturating_sub(2));
-    let mut lines: Vec<Line> = kinds
+    let mut lines: Vec<Line> = hidden.clone().into_iter().collect();
+    lines.extend(
+        kinds
+            .into_iter()
+            .flat_map(|(label, _, lines_of, _)| lines_of(app, per_kind, Some(label))),
+    );
+    let mut lines: Vec<Line> = lines
         .into_iter()
-        .flat_map(|(label, _, lines_of)| lines_of(app, per_kind, Some(label)))
         .map(|line| super::text::fit_line(line, width))
         .collect();
     if lines.is_empty() {
@@ -301,10 +368,64 @@ fn render_offenders(app: &App, frame: &mut Frame, area: Rect) {
             theme.style(Role::Muted),
         )));
     }
+    let stale = stale_suffix(app, SectionId::Activity);
     let block = Block::bordered()
         .border_style(theme.style(Role::Border))
-        .title(Span::styled(" Top offenders ", theme.style(Role::Title)));
+        .title(Span::styled(
+            format!(" Top offenders{stale} "),
+            theme.style(Role::Title),
+        ));
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// Whether the role sees other roles' statements (their `pg_stat_statements` rows come
+/// without a query id otherwise).
+fn sees_all_stats(app: &App) -> bool {
+    app.latest
+        .as_ref()
+        .and_then(|s| s.capabilities.as_ref())
+        .is_none_or(|caps| caps.sees_all_stats())
+}
+
+/// ` · stale 12s` when the section on screen is from an earlier poll.
+fn stale_suffix(app: &App, section: SectionId) -> String {
+    app.stale(section)
+        .map(|stale| stale.title_suffix(app.now))
+        .unwrap_or_default()
+}
+
+/// `hidden   24 sessions: GRANT pg_read_all_stats TO "mon"` when the role cannot see
+/// into other roles' sessions: they may be running, waiting or blocking.
+fn hidden_line(app: &App) -> Option<Line<'static>> {
+    let blind = crate::alerts::unjudged(app.latest.as_ref())?;
+    let fix = blind
+        .fix
+        .unwrap_or_else(|| "GRANT pg_read_all_stats".into());
+    Some(Line::from(vec![
+        Span::styled(format!("{:<9}", "hidden"), app.theme.style(Role::KeyHint)),
+        Span::styled(
+            format!("{} sessions: {fix}", blind.hidden_sessions),
+            app.theme.style(Role::Warn),
+        ),
+    ]))
+}
+
+/// The same on two lines, for a narrow panel of its own.
+fn hidden_lines(app: &App) -> Vec<Line<'static>> {
+    let Some(blind) = crate::alerts::unjudged(app.latest.as_ref()) else {
+        return vec![];
+    };
+    let fix = blind
+        .fix
+        .unwrap_or_else(|| "GRANT pg_read_all_stats".into());
+    let warn = app.theme.style(Role::Warn);
+    vec![
+        Line::from(Span::styled(
+            format!("{} sessions hidden from this role:", blind.hidden_sessions),
+            warn,
+        )),
+        Line::from(Span::styled(fix, warn)),
+    ]
 }
 
 /// Up to `limit` lines of one kind of offender, each prefixed with `label` if given.
@@ -365,8 +486,7 @@ fn statement_lines(app: &App, limit: usize, label: Option<&'static str>) -> Vec<
         .statements
         .rows
         .iter()
-        // pgpulse's own polling is not an offender the DBA can act on.
-        .filter(|d| !text_of(d.key).is_some_and(|t| crate::queries::is_own_statement(t)))
+        // pgpulse's own polling is not among the rows (see `metrics::statement_deltas`).
         .take(limit)
         .map(|delta| {
             let text = text_of(delta.key)

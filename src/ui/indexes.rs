@@ -17,6 +17,8 @@ use ratatui::widgets::Paragraph;
 
 use super::cache::level_role;
 use super::table::{TableView, render_table};
+use crate::app::capped;
+use crate::app::last_good::SectionId;
 use crate::app::{App, TableId};
 use crate::format;
 use crate::metrics::index_usage_ratio;
@@ -50,7 +52,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         app.tables.model(TableId::Indexes),
         app.tables.state(TableId::Indexes),
         &TableView {
-            title: "Indexes, flagged first (usage since the stats reset)".into(),
+            title: format!(
+                "Indexes, flagged first (usage since the stats reset){}",
+                app.stale(SectionId::Indexes)
+                    .map(|stale| stale.title_suffix(app.now))
+                    .unwrap_or_default()
+            ),
             focused: app.focused_table_id() == Some(TableId::Indexes),
             empty_message: &indexes_empty,
         },
@@ -63,7 +70,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         app.tables.model(TableId::TableScans),
         app.tables.state(TableId::TableScans),
         &TableView {
-            title: "Tables read by sequential scans, most rows first".into(),
+            title: scans_title(app),
             focused: app.focused_table_id() == Some(TableId::TableScans),
             empty_message: &scans_empty,
         },
@@ -163,6 +170,18 @@ fn indexes_message(app: &App, slow: Option<&SlowTier>) -> String {
     }
 }
 
+/// Which tables of how many (the cap is never silent), and whether they are stale.
+fn scans_title(app: &App) -> String {
+    let mut title = "Tables read by sequential scans, most rows first".to_string();
+    if let Some(cap) = capped::cap_title(app, TableId::TableScans) {
+        title.push_str(&format!(" · {cap}"));
+    }
+    if let Some(stale) = app.stale(SectionId::TableScans) {
+        title.push_str(&stale.title_suffix(app.now));
+    }
+    title
+}
+
 fn scans_message(app: &App, slow: Option<&SlowTier>) -> String {
     match slow.map(|s| &s.table_scans) {
         None => "waiting for the first slow-tier poll…".into(),
@@ -171,7 +190,8 @@ fn scans_message(app: &App, slow: Option<&SlowTier>) -> String {
         }
         Some(Err(error)) => error.to_string(),
         Some(Ok(_)) if !app.tables.state(TableId::TableScans).filter.is_empty() => {
-            "no table matches the filter (Esc clears it)".into()
+            capped::no_match_message(app, TableId::TableScans)
+                .unwrap_or_else(|| "no table matches the filter (Esc clears it)".into())
         }
         Some(Ok(_)) => "no user tables in this database".into(),
     }

@@ -173,7 +173,7 @@ fn screen_labels(app: &App) -> Vec<String> {
     if app.screen == Screen::Dashboard {
         for tile in crate::app::kpi::tiles(app) {
             labels.push(tile.label.to_string());
-            labels.extend(tile.note.map(str::to_string));
+            labels.extend(tile.note);
         }
     }
     labels

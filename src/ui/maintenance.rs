@@ -19,9 +19,13 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::table::{TableView, render_table};
+use crate::app::capped;
+use crate::app::last_good::SectionId;
 use crate::app::{App, TableId};
+use crate::collector::CountersSince;
 use crate::format;
-use crate::snapshot::{Section, SectionError, SlowTier};
+use crate::snapshot::{CappedList, Section, SectionError, SlowTier};
+use crate::timefmt;
 
 /// Rows of the running-commands band: one command (or the empty message) on small
 /// terminals, three from this body height up.
@@ -90,13 +94,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 "Running VACUUM / ANALYZE / CREATE INDEX".to_string(),
                 progress_message(app),
             ),
-            TableId::Wraparound => (wraparound_title(app), wraparound_message(app)),
+            TableId::Wraparound => (wraparound_title(app, rect.width), wraparound_message(app)),
             TableId::Journal => (journal_title(app, shared_slot), journal_message(app)),
-            _ if shared_slot => (
-                "Scheduled task history · f: journal".to_string(),
-                tasks_message(app),
-            ),
-            _ => ("Scheduled task history".to_string(), tasks_message(app)),
+            _ => (tasks_title(app, shared_slot), tasks_message(app)),
         };
         render_table(
             frame,
@@ -147,11 +147,7 @@ fn slow(app: &App) -> Option<&SlowTier> {
 /// server (every table's "due" then waits for a manual VACUUM).
 fn tables_title(app: &App) -> String {
     let schedule = crate::app::views::maintenance::schedule(app);
-    let mut title = format!(
-        "Vacuum & analyze · schedule: analyze {}, vacuum {}",
-        format::duration(schedule.analyze_every),
-        format::duration(schedule.vacuum_every)
-    );
+    let mut title = "Vacuum & analyze".to_string();
     let server_off = slow(app)
         .and_then(|s| s.maintenance.as_ref().ok())
         .and_then(|tables| tables.first())
@@ -159,16 +155,84 @@ fn tables_title(app: &App) -> String {
     if server_off {
         title.push_str(" · AUTOVACUUM OFF on the server");
     }
+    // A stats reset or crash restart forgot the runs before it: say since when "no run"
+    // holds (the cells read `>3h02m`, no run in that long, rather than `never`). Before
+    // the schedule: a narrow title keeps its start.
+    let reset = crate::app::views::maintenance::counters_since(app);
+    if let CountersSince::Reset(at) = reset {
+        title.push_str(&format!(
+            " · stats reset {}",
+            timefmt::utc_clock(at, app.now)
+        ));
+    }
+    // With the reset shown, the schedule goes without its label: 80 columns hold both.
+    let label = if matches!(reset, CountersSince::Reset(_)) {
+        ""
+    } else {
+        "schedule: "
+    };
+    with_cap_and_age(
+        app,
+        &mut title,
+        TableId::Maintenance,
+        SectionId::Maintenance,
+    );
+    title.push_str(&format!(
+        " · {label}analyze {}, vacuum {}",
+        format::duration(schedule.analyze_every),
+        format::duration(schedule.vacuum_every)
+    ));
     title
 }
 
-fn wraparound_title(app: &App) -> String {
-    match slow(app).and_then(|s| s.wraparound.as_ref().ok()) {
+/// `Wraparound · freeze 200.0M · 20 oldest of 157 relations`; in a narrow panel the cap
+/// keeps its place and the setting (in every row's FREEZE %) makes way.
+fn wraparound_title(app: &App, width: u16) -> String {
+    let mut title = match slow(app).and_then(|s| s.wraparound.as_ref().ok()) {
         Some(wrap) => format!(
             "Wraparound · freeze {}",
             format::quantity(wrap.freeze_max_age as f64)
         ),
         None => "Wraparound".into(),
+    };
+    with_cap_and_age(app, &mut title, TableId::Wraparound, SectionId::Wraparound);
+    // Border, spaces and the `(24)` row count around the title.
+    let room = usize::from(width).saturating_sub(10);
+    let cap = slow(app).and_then(|s| s.caps.get(&CappedList::WraparoundTables));
+    if title.chars().count() > room
+        && let Some(cap) = cap.filter(|cap| cap.is_capped() && cap.search.is_none())
+    {
+        title = format!(
+            "Wraparound · oldest {}/{}",
+            cap.shown,
+            format::thousands(cap.total)
+        );
+    }
+    title
+}
+
+fn tasks_title(app: &App, shared_slot: bool) -> String {
+    let mut title = "Scheduled task history".to_string();
+    with_cap_and_age(
+        app,
+        &mut title,
+        TableId::TaskHistory,
+        SectionId::TaskHistory,
+    );
+    if shared_slot {
+        title.push_str(" · f: journal");
+    }
+    title
+}
+
+/// ` · 20 oldest of 1,513 relations · stale 12s`: a capped list says so, a kept one
+/// says how old it is.
+fn with_cap_and_age(app: &App, title: &mut String, id: TableId, section: SectionId) {
+    if let Some(cap) = capped::cap_title(app, id) {
+        title.push_str(&format!(" · {cap}"));
+    }
+    if let Some(stale) = app.stale(section) {
+        title.push_str(&stale.title_suffix(app.now));
     }
 }
 
@@ -199,9 +263,8 @@ fn slow_message<T>(
     };
     match section(slow) {
         Err(error) => error_message(error),
-        Ok(_) if !app.tables.state(id).filter.is_empty() => {
-            "no row matches the filter (Esc clears it)".into()
-        }
+        Ok(_) if !app.tables.state(id).filter.is_empty() => capped::no_match_message(app, id)
+            .unwrap_or_else(|| "no row matches the filter (Esc clears it)".into()),
         Ok(_) => empty,
     }
 }

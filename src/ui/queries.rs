@@ -13,6 +13,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::table::{TableView, render_table};
+use crate::app::capped;
+use crate::app::last_good::SectionId;
 use crate::app::{App, TableId};
 use crate::format;
 use crate::layout;
@@ -36,6 +38,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             crate::quote::quote_ident(&caps.role)
         ));
     }
+    if let Some(stale) = app.stale(SectionId::Statements) {
+        statements_title.push_str(&stale.title_suffix(app.now));
+    }
     let statements_empty = statements_message(app);
     render_table(
         frame,
@@ -56,10 +61,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         app.tables.model(TableId::Latency),
         app.tables.state(TableId::Latency),
         &TableView {
-            title: format!(
-                "Latency from query_performance_log, last {}",
-                format::duration(app.latency_window)
-            ),
+            title: latency_title(app),
             focused: app.focused_table_id() == Some(TableId::Latency),
             empty_message: &latency_empty,
         },
@@ -89,6 +91,22 @@ fn statements_message(app: &App) -> String {
     }
 }
 
+/// The window, which hashes of how many (the cap is never silent), and the age of kept
+/// rows.
+fn latency_title(app: &App) -> String {
+    let mut title = format!(
+        "Latency from query_performance_log, last {}",
+        format::duration(app.latency_window)
+    );
+    if let Some(cap) = capped::cap_title(app, TableId::Latency) {
+        title.push_str(&format!(" · {cap}"));
+    }
+    if let Some(stale) = app.stale(SectionId::PerformanceLog) {
+        title.push_str(&stale.title_suffix(app.now));
+    }
+    title
+}
+
 fn latency_message(app: &App) -> String {
     match app
         .latest
@@ -98,6 +116,10 @@ fn latency_message(app: &App) -> String {
     {
         None => "waiting for the first slow-tier poll…".into(),
         Some(Err(error)) => error.to_string(),
+        Some(Ok(_)) if !app.tables.state(TableId::Latency).filter.is_empty() => {
+            capped::no_match_message(app, TableId::Latency)
+                .unwrap_or_else(|| "no query hash matches the filter (Esc clears it)".into())
+        }
         Some(Ok(_)) => format!(
             "no rows in query_performance_log in the last {} ([ and ] change the window)",
             format::duration(app.latency_window)

@@ -192,8 +192,32 @@ fn stale_after_a_failed_poll() {
             (before.kind, before.since, before.confirmed, &before.value)
         );
     }
-    assert_screens("stale", &mut app, &[Screen::Dashboard]);
+    assert_screens("stale", &mut app, &[Screen::Dashboard, Screen::Activity]);
+    app.screen = Screen::Dashboard;
     assert!(text(&draw(&app, 80, 24)).contains("threshold ≥ 30s  stale 5s"));
+    // The last good numbers stay, each with its age; the sessions too.
+    let tiles = crate::app::kpi::tiles(&app);
+    let tile = |label: &str| {
+        tiles
+            .iter()
+            .find(|t| t.label == label)
+            .map(|t| (t.value.clone(), t.note.clone()))
+    };
+    assert_eq!(tile("TPS"), Some(("250".into(), Some("stale 5s".into()))));
+    assert_eq!(
+        tile("MEAN ms"),
+        Some(("8.36".into(), Some("stale 5s".into())))
+    );
+    assert_eq!(
+        tile("CONNECTIONS"),
+        Some(("3/97".into(), Some("stale 5s".into())))
+    );
+    app.screen = Screen::Activity;
+    let screen = text(&draw(&app, 160, 48));
+    assert!(
+        screen.contains("· stale 5s") && screen.contains("4242"),
+        "{screen}"
+    );
     let buffer = draw(&app, 80, 24);
     let header = text(&buffer).lines().nth(1).unwrap_or_default().to_string();
     let x = header
@@ -201,6 +225,150 @@ fn stale_after_a_failed_poll() {
         .unwrap_or_else(|| panic!("no STALE badge in {header:?}"));
     let style = buffer[(u16::try_from(x).unwrap_or(0), 1)].style();
     super::test_render::assert_role(style, crate::theme::Role::BadgeStale, "STALE badge");
+}
+
+/// After an outage the first good poll has nothing to compare with: the last rates stay
+/// (still marked with their age) until the next poll gives new ones.
+#[test]
+fn the_poll_after_an_outage_keeps_the_last_rates_until_new_ones() {
+    let mut app = normal_app();
+    let mut failed = busy(2);
+    let error = SectionError::Failed("connection refused".into());
+    failed.server = Err(error.clone());
+    failed.activity = Err(error.clone());
+    failed.databases = Err(error.clone());
+    failed.statements = Err(error);
+    feed(&mut app, failed);
+    feed(&mut app, busy(3));
+    app.update(Event::Tick(at(3)));
+    let tps = |app: &App| {
+        crate::app::kpi::tiles(app)
+            .into_iter()
+            .find(|t| t.label == "TPS")
+            .map(|t| (t.value, t.note))
+    };
+    assert_eq!(tps(&app), Some(("250".into(), Some("stale 2s".into()))));
+    feed(&mut app, busy(4));
+    assert_eq!(tps(&app), Some(("250".into(), None)));
+}
+
+/// A frozen server answers nothing, so no failed poll arrives to say so: after two
+/// refresh intervals the numbers on screen say how old they are all the same.
+#[test]
+fn a_late_poll_marks_the_numbers_stale_before_any_failure_arrives() {
+    let mut app = normal_app();
+    app.update(Event::Tick(at(9)));
+    let tps = crate::app::kpi::tiles(&app)
+        .into_iter()
+        .find(|t| t.label == "TPS")
+        .map(|t| (t.value, t.note));
+    assert_eq!(tps, Some(("250".into(), Some("stale 8s".into()))));
+    app.screen = Screen::Activity;
+    let screen = text(&draw(&app, 160, 48));
+    assert!(screen.contains("Sessions: all · stale 8s"), "{screen}");
+}
+
+/// Never connected (the server was down from the start): every tile says so, none
+/// blames a missing extension or says "waiting".
+#[test]
+fn no_connection_before_any_data() {
+    let mut app = new_app();
+    let mut down = snapshot_at(0);
+    let error = SectionError::Failed("connection refused".into());
+    down.server = Err(error.clone());
+    down.activity = Err(error.clone());
+    down.databases = Err(error.clone());
+    down.statements = Err(error.clone());
+    down.progress = Err(error);
+    down.capabilities = Some(Arc::new(sample_capabilities()));
+    feed(&mut app, down);
+    let notes: Vec<(&str, Option<String>)> = crate::app::kpi::tiles(&app)
+        .into_iter()
+        .filter(|t| t.label != "ALERTS")
+        .map(|t| (t.label, t.note))
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .all(|(_, note)| note.as_deref() == Some("no connection")),
+        "{notes:?}"
+    );
+    app.screen = Screen::Activity;
+    let screen = text(&draw(&app, 160, 48));
+    assert!(
+        screen.contains("no connection: connection refused"),
+        "{screen}"
+    );
+}
+
+/// What an unprivileged role reads for another role's session.
+fn hidden(pid: i32) -> Session {
+    Session {
+        user: Some("app".into()),
+        application: "learning-assistant-production".into(),
+        backend_type: String::new(),
+        backend_start: None,
+        state: None,
+        client: None,
+        query: "<insufficient privilege>".into(),
+        ..session(pid)
+    }
+}
+
+/// A monitoring role without pg_read_all_stats while 24 of the application's sessions
+/// run: they are counted and shown as hidden, with the GRANT, and the alerts do not
+/// claim an all-clear over them.
+#[test]
+fn sessions_hidden_from_the_role() {
+    let mut app = new_app();
+    let mut caps = sample_capabilities();
+    (caps.role, caps.is_superuser) = ("monitor".into(), false);
+    (caps.has_read_all_stats, caps.member_of_read_all_stats) = (false, false);
+    let caps = Arc::new(caps);
+    for t in 0..2 {
+        let mut snapshot = busy(t);
+        let mut sessions = vec![session(4244)];
+        sessions.extend((5000..5024).map(hidden));
+        snapshot.activity = Ok(sessions);
+        snapshot.capabilities = Some(Arc::clone(&caps));
+        feed(&mut app, snapshot);
+    }
+    assert_screens(
+        "hidden",
+        &mut app,
+        &[Screen::Dashboard, Screen::Activity, Screen::Pool],
+    );
+    let tiles = crate::app::kpi::tiles(&app);
+    let tile = |label: &str| {
+        tiles
+            .iter()
+            .find(|t| t.label == label)
+            .map(|t| (t.value.clone(), t.note.clone(), t.level))
+    };
+    assert_eq!(
+        tile("CONNECTIONS"),
+        Some((
+            "25/97".into(),
+            Some("24 hidden".into()),
+            Some(crate::metrics::Level::Ok)
+        ))
+    );
+    assert_eq!(
+        tile("ALERTS").map(|(_, note, _)| note),
+        Some(Some("24 unseen".into())),
+        "the alerts say what they cannot judge"
+    );
+    let grant = "GRANT pg_read_all_stats TO \"monitor\"";
+    for screen in [Screen::Dashboard, Screen::Activity, Screen::Pool] {
+        app.screen = screen;
+        let shown = text(&draw(&app, 160, 48));
+        assert_eq!(
+            shown.matches(grant).count(),
+            1,
+            "once on {screen:?}:\n{shown}"
+        );
+        assert!(!shown.contains("no client connections"), "{shown}");
+    }
 }
 
 #[test]

@@ -16,6 +16,7 @@ use crate::snapshot::cache::{SnapshotHistory, SnapshotPoint, TableCache};
 use crate::snapshot::indexes::{IndexFlags, IndexInfo, TableScans};
 use crate::snapshot::{SectionError, SlowTier, Snapshot};
 use crate::theme::{Role, Theme};
+use crossterm::event::KeyCode;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 const SCREENS: [Screen; 2] = [Screen::Cache, Screen::Indexes];
@@ -485,4 +486,61 @@ fn flagged_indexes_come_first_then_the_largest() {
             "users_login_key",
         ]
     );
+}
+
+/// A database with more tables than the Cache screen reads: the title says which of how
+/// many; typing a filter asks the poller to search them all and says so until the answer
+/// comes; then the title says what matched.
+#[test]
+fn a_capped_table_list_says_so_and_searches_the_server() {
+    use crate::poller::PollerCommand;
+    use crate::snapshot::{CappedList, ListCap};
+    let cap = |shown, total, search: Option<&str>| ListCap {
+        shown,
+        total,
+        search: search.map(str::to_string),
+    };
+    let mut tier = normal_tier();
+    tier.caps
+        .insert(CappedList::CacheTables, cap(3, 1_513, None));
+    let mut app = app_with(tier.clone());
+    app.screen = Screen::Cache;
+    app.update(Event::Resize(160, 48));
+    let screen = text(&draw(&app, 160, 48));
+    assert!(screen.contains("3 largest of 1,513 tables"), "{screen}");
+
+    let mut effects = press(&mut app, KeyCode::Char('/'));
+    for c in "needle".chars() {
+        effects.extend(press(&mut app, KeyCode::Char(c)));
+    }
+    assert_eq!(
+        effects.last(),
+        Some(&crate::app::Effect::Poller(PollerCommand::Search(
+            CappedList::CacheTables,
+            Some("needle".into())
+        )))
+    );
+    let screen = text(&draw(&app, 160, 48));
+    assert!(
+        screen.contains("searching all tables for \"needle\"…")
+            && screen.contains("searching all tables on the server…"),
+        "{screen}"
+    );
+    // The poller's answer: the one table whose name matches, out of all of them.
+    tier.caps
+        .insert(CappedList::CacheTables, cap(0, 0, Some("needle")));
+    tier.table_cache = Ok(vec![]);
+    feed_polls(&mut app, tier);
+    let screen = text(&draw(&app, 160, 48));
+    assert!(
+        screen.contains("no tables match \"needle\" on the server (all of them searched"),
+        "{screen}"
+    );
+}
+
+fn press(app: &mut App, code: KeyCode) -> Vec<crate::app::Effect> {
+    app.update(Event::Key(crossterm::event::KeyEvent::new(
+        code,
+        crossterm::event::KeyModifiers::NONE,
+    )))
 }

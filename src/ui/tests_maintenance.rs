@@ -12,8 +12,8 @@ use crate::keymap::{Keymap, Screen};
 use crate::metrics::test_support::*;
 use crate::probe::sample_capabilities;
 use crate::snapshot::maintenance::{
-    AutovacuumSettings, DatabaseWraparound, Progress, ProgressKind, TableMaintenance,
-    TableWraparound, TaskRun, TaskStatus, Wraparound,
+    AutovacuumSettings, DatabaseWraparound, Progress, ProgressKind, StatisticsSince,
+    TableMaintenance, TableWraparound, TaskRun, TaskStatus, Wraparound,
 };
 use crate::snapshot::{SectionError, SlowTier, Snapshot};
 use crate::theme::{Role, Theme};
@@ -255,6 +255,7 @@ pub(super) fn normal_app() -> App {
     app_with(snapshot(
         SlowTier {
             maintenance: Ok(three_tables()),
+            statistics_since: Ok(statistics_since(None)),
             wraparound: Ok(wraparound(vec![
                 oldest(16_384, "learning_events", 120_000_000, false),
                 oldest(16_395, "user_profiles", 95_000_000, true),
@@ -278,6 +279,62 @@ fn assert_sizes(name: &str, app: &mut App) {
 #[test]
 fn normal() {
     assert_sizes("normal", &mut normal_app());
+}
+
+/// Statistics kept since initdb, or restarted `reset` seconds before the poll.
+fn statistics_since(reset: Option<u64>) -> StatisticsSince {
+    StatisticsSince {
+        database_reset: None,
+        database_reset_is_explicit: true,
+        shared_reset: Some(reset.map_or(at(0), ago)),
+        cluster_created: at(0),
+        postmaster_start: at(60),
+    }
+}
+
+/// Three hours after a crash restart: the wiped tables show no run "since the reset",
+/// never "never"; the one with 2,000 updates since is not all dead (the catalog still
+/// knows its 20,000 rows); nothing is called OVERDUE on counters three hours old.
+#[test]
+fn after_a_crash_restart() {
+    let wiped = |relid, name: &str| TableMaintenance {
+        last_autovacuum: None,
+        last_autoanalyze: None,
+        autovacuum_count: 0,
+        autoanalyze_count: 0,
+        ..table(relid, name)
+    };
+    let mut updated = wiped(16_384, "learning_events");
+    (
+        updated.reltuples,
+        updated.n_dead_tup,
+        updated.n_mod_since_analyze,
+    ) = (20_000.0, 2_000, 2_000);
+    let mut empty = wiped(16_390, "empty_table");
+    empty.reltuples = -1.0;
+    let mut vacuumed_since = table(16_402, "content_items")
+        .tuples(54_000, 900)
+        .modified(1_200);
+    (
+        vacuumed_since.last_autoanalyze,
+        vacuumed_since.autoanalyze_count,
+    ) = (None, 0);
+    let mut app = app_with(snapshot(
+        SlowTier {
+            maintenance: Ok(vec![updated, empty, vacuumed_since]),
+            statistics_since: Ok(statistics_since(Some(3 * HOUR))),
+            wraparound: Ok(wraparound(vec![])),
+            task_history: Ok(vec![]),
+            ..SlowTier::not_polled(at(NOW))
+        },
+        vec![],
+    ));
+    assert_sizes("after_a_crash_restart", &mut app);
+    let screen = text(&draw(&app, 160, 48));
+    assert!(!screen.contains("never"), "{screen}");
+    assert!(screen.contains("stats reset"), "{screen}");
+    assert!(!screen.contains("OVERDUE"), "{screen}");
+    assert!(screen.contains("~20.0k"), "{screen}");
 }
 
 #[test]

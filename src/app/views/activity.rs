@@ -4,6 +4,7 @@ use super::super::App;
 use super::super::table::{Cell, Column, Row, RowId, Severity, SortKey};
 use super::{ActivityMode, age, cell, number, text};
 use crate::format;
+use crate::metrics::is_hidden_session;
 use crate::snapshot::Session;
 
 /// Housekeeping processes that are not sessions a DBA acts on.
@@ -39,7 +40,7 @@ fn query_age_severity(session: &Session, app: &App) -> Severity {
 fn state_severity(state: Option<&str>) -> Severity {
     match state {
         Some(s) if s.starts_with("idle in transaction") => Severity::Warn,
-        Some("idle") => Severity::Muted,
+        Some("idle" | "hidden") => Severity::Muted,
         _ => Severity::Normal,
     }
 }
@@ -95,9 +96,16 @@ pub fn activity(app: &App) -> (Vec<Column>, Vec<Row>, bool) {
         sessions
             .iter()
             .filter(|s| !BACKGROUND_TYPES.contains(&s.backend_type.as_str()))
+            // Hidden rows without a database are the server's own processes.
+            .filter(|s| {
+                !(s.backend_start.is_none() && s.backend_type.is_empty() && s.database.is_none())
+            })
             .filter(|s| match app.activity_mode {
                 ActivityMode::All | ActivityMode::BlockingTree => true,
-                ActivityMode::Active => s.state.as_deref().is_some_and(|st| st != "idle"),
+                // A hidden session may be running: not listing it would say it is not.
+                ActivityMode::Active => {
+                    s.state.as_deref().is_some_and(|st| st != "idle") || is_hidden_session(s)
+                }
                 ActivityMode::Waiting => s.wait_event_type.as_deref() == Some("Lock"),
             })
             .filter(|s| !app.hide_idle || s.state.as_deref() != Some("idle"))
@@ -133,7 +141,12 @@ fn activity_row(app: &App, session: &Session, depth: u16, blocks: usize, marked:
         )
     };
     let wait = wait_label(session);
-    let state = session.state.as_deref();
+    // A session hidden from the role has no state to show, which is not "no state".
+    let state = if is_hidden_session(session) {
+        Some("hidden")
+    } else {
+        session.state.as_deref()
+    };
     let mark = if marked { MARK } else { "" };
     let mut row = Row::new(
         RowId::Pid(session.pid),

@@ -13,8 +13,8 @@ use super::maintenance_panels as panels;
 pub use super::maintenance_panels::progress_bar;
 use super::{number, text};
 use crate::collector::{
-    AutovacuumVerdict, MaintenanceSchedule, XID_HARD_LIMIT, analyze_overdue, autovacuum_verdict,
-    dead_ratio, vacuum_overdue,
+    AutovacuumVerdict, CountersSince, MaintenanceSchedule, XID_HARD_LIMIT, analyze_overdue,
+    autovacuum_verdict, dead_ratio, live_estimate, live_is_estimated, vacuum_overdue,
 };
 use crate::format;
 use crate::metrics::Level;
@@ -60,6 +60,13 @@ pub fn schedule(app: &App) -> MaintenanceSchedule {
 
 pub(super) fn slow(app: &App) -> Option<&SlowTier> {
     app.latest.as_ref()?.slow.as_deref()
+}
+
+/// How far back the tables' last runs go: "never" or "none since the reset".
+pub fn counters_since(app: &App) -> CountersSince {
+    slow(app).map_or(CountersSince::Unknown, |s| {
+        CountersSince::from_section(&s.statistics_since)
+    })
 }
 
 /// Crit, Warn or neither, as the rank the attention column sorts by.
@@ -174,9 +181,10 @@ fn tables(app: &App) -> (Vec<Column>, Vec<Row>, bool) {
         return (columns, vec![], false);
     };
     let schedule = schedule(app);
+    let since = counters_since(app);
     let mut judged: Vec<(Severity, i64, Row)> = list
         .iter()
-        .map(|table| table_row(app, table, &schedule))
+        .map(|table| table_row(app, table, &schedule, since))
         .collect();
     // Sorting is stable: pre-ordering by dead tuples makes them the tie-break under the
     // attention column, the default sort.
@@ -190,11 +198,12 @@ fn table_row(
     app: &App,
     table: &TableMaintenance,
     schedule: &MaintenanceSchedule,
+    since: CountersSince,
 ) -> (Severity, i64, Row) {
     let now = app.now;
     let verdict = autovacuum_verdict(table);
-    let vacuum_late = vacuum_overdue(table, schedule, now).is_some();
-    let analyze_late = analyze_overdue(table, schedule, now).is_some();
+    let vacuum_late = vacuum_overdue(table, schedule, now, since).is_some();
+    let analyze_late = analyze_overdue(table, schedule, now, since).is_some();
     let (status, status_severity) = status(&verdict, vacuum_late, analyze_late);
     // Partitioned parents have no relfrozenxid of their own.
     let xid = table.xid_age.map(|age| {
@@ -215,7 +224,7 @@ fn table_row(
         vec![
             attention(worst),
             label(&name, Severity::Normal),
-            count(table.n_live_tup),
+            live(table),
             count(table.n_dead_tup),
             number(ratio, |r| format::percent(Some(r)), dead_severity),
             count(table.n_mod_since_analyze),
@@ -223,11 +232,13 @@ fn table_row(
                 table.last_vacuum.max(table.last_autovacuum),
                 now,
                 vacuum_late,
+                since,
             ),
             last_run(
                 table.last_analyze.max(table.last_autoanalyze),
                 now,
                 analyze_late,
+                since,
             ),
             count(table.vacuum_count.saturating_add(table.autovacuum_count)),
             count(table.analyze_count.saturating_add(table.autoanalyze_count)),
@@ -245,15 +256,42 @@ fn count(value: i64) -> (Cell, SortKey) {
     number(Some(value as f64), format::quantity, Severity::Normal)
 }
 
-/// The later of the manual and automatic runs as an age; `never` sorts as the oldest.
-/// Warn-coloured when the schedule says it is overdue.
-fn last_run(last: Option<SystemTime>, now: SystemTime, overdue: bool) -> (Cell, SortKey) {
+/// Live tuples; `~1.2M` (muted) when the counter was wiped by a stats reset or crash
+/// restart and the catalog's estimate stands in (never a false 0).
+fn live(table: &TableMaintenance) -> (Cell, SortKey) {
+    let rows = live_estimate(table);
+    if live_is_estimated(table) {
+        number(
+            Some(rows as f64),
+            |n| format!("~{}", format::quantity(n)),
+            Severity::Muted,
+        )
+    } else {
+        count(rows)
+    }
+}
+
+/// The later of the manual and automatic runs as an age. Without a recorded run:
+/// `never` (sorted as the oldest) when the statistics go back to the cluster's creation;
+/// `>3h02m` when they began at a stats reset or crash restart that long ago (none since,
+/// earlier runs forgotten); `-` when that is unknown. Warn-coloured when overdue.
+fn last_run(
+    last: Option<SystemTime>,
+    now: SystemTime,
+    overdue: bool,
+    since: CountersSince,
+) -> (Cell, SortKey) {
     let Some(when) = last else {
-        let never = Cell {
-            text: "never".into(),
-            severity: warn_if(overdue).max(Severity::Muted),
+        let severity = warn_if(overdue).max(Severity::Muted);
+        let (text, sort) = match since {
+            CountersSince::ClusterCreation(_) => ("never".to_string(), f64::MAX),
+            CountersSince::Reset(at) => {
+                let ago = now.duration_since(at).unwrap_or_default();
+                (format!(">{}", format::age(ago)), ago.as_secs_f64())
+            }
+            CountersSince::Unknown => ("-".to_string(), f64::MAX),
         };
-        return (never, SortKey::Number(f64::MAX));
+        return (Cell { text, severity }, SortKey::Number(sort));
     };
     // A run "in the future" (clock skew with the server) just happened.
     super::age(

@@ -111,15 +111,25 @@ fn usage_row(row: &UsageRow, used: usize, unnamed: &str) -> Row {
         }
     };
     let count = |n: usize, severity| number(Some(n as f64), format::quantity, severity);
+    // Hidden sessions may be in any state: a state count is then "at least", never a
+    // plain 0 that reads as "none" (`0+?`, `3+?`).
+    let state = |n: usize, severity| {
+        let (cell, key) = count(n, severity);
+        if row.hidden == 0 {
+            return (cell, key);
+        }
+        let text = format!("{}+?", cell.text);
+        (Cell { text, ..cell }, key)
+    };
     let share = (used > 0).then(|| row.total as f64 / used as f64);
     Row::new(
         RowId::Name(row.name.clone()),
         vec![
             (name, SortKey::Text(row.name.clone())),
             count(row.total, Severity::Normal),
-            count(row.active, Severity::Normal),
-            count(row.idle_in_transaction, flag(row.idle_in_transaction)),
-            count(row.waiting, flag(row.waiting)),
+            state(row.active, Severity::Normal),
+            state(row.idle_in_transaction, flag(row.idle_in_transaction)),
+            state(row.waiting, flag(row.waiting)),
             number(share, |r| format::percent(Some(r)), Severity::Normal),
         ],
     )

@@ -20,13 +20,7 @@ pub fn statements(app: &App) -> (Vec<Column>, Vec<Row>) {
         )
     };
     let p95_warn = app.derived.thresholds.p95_latency_ms.warn;
-    // pgpulse's own polling is not what the DBA is looking for.
-    let own = |key| {
-        texts
-            .as_ref()
-            .and_then(|t| t.get(&key))
-            .is_some_and(|t| crate::queries::is_own_statement(t))
-    };
+    // pgpulse's own polling is not among the rows: `metrics` leaves it out.
     if app.cumulative {
         let columns = vec![
             Column::number("CALLS", 10, 1),
@@ -41,7 +35,6 @@ pub fn statements(app: &App) -> (Vec<Column>, Vec<Row>) {
             .derived
             .cumulative
             .iter()
-            .filter(|t| !own(t.key))
             .map(|t| {
                 Row::new(
                     RowId::Statement(t.key),
@@ -81,7 +74,6 @@ pub fn statements(app: &App) -> (Vec<Column>, Vec<Row>) {
         .statements
         .rows
         .iter()
-        .filter(|d| !own(d.key))
         .map(|d| {
             Row::new(
                 RowId::Statement(d.key),

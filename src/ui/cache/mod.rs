@@ -21,6 +21,8 @@ use ratatui::widgets::{Block, Paragraph};
 
 use self::chart::{Plot, padded_bounds, render_plot};
 use super::table::{TableView, render_table};
+use crate::app::capped;
+use crate::app::last_good::SectionId;
 use crate::app::{App, TableId};
 use crate::format;
 use crate::metrics::{Level, RateStatus, Series, cumulative_cache_hit_ratio};
@@ -217,15 +219,29 @@ fn render_tables(app: &App, frame: &mut Frame, area: Rect) {
         app.tables.model(TableId::CacheTables),
         app.tables.state(TableId::CacheTables),
         &TableView {
-            title: format!(
-                "Table cache hits since the stats reset · muted: under {} blocks",
-                crate::app::views::cache::MIN_BLOCKS_FOR_LEVEL
-            ),
+            title: tables_title(app),
             focused: app.focused_table_id() == Some(TableId::CacheTables),
             empty_message: &empty,
         },
         &app.theme,
     );
+}
+
+/// What the table shows: which tables of how many (the cap is never silent), and
+/// whether they are stale.
+fn tables_title(app: &App) -> String {
+    let mut title = "Table cache hits since the stats reset".to_string();
+    if let Some(cap) = capped::cap_title(app, TableId::CacheTables) {
+        title.push_str(&format!(" · {cap}"));
+    }
+    if let Some(stale) = app.stale(SectionId::TableCache) {
+        title.push_str(&stale.title_suffix(app.now));
+    }
+    title.push_str(&format!(
+        " · muted: under {} blocks",
+        crate::app::views::cache::MIN_BLOCKS_FOR_LEVEL
+    ));
+    title
 }
 
 /// Why the table is empty, and how to fix it when that is possible.
@@ -242,7 +258,8 @@ fn tables_message(app: &App) -> String {
         }
         Some(Err(error)) => error.to_string(),
         Some(Ok(_)) if !app.tables.state(TableId::CacheTables).filter.is_empty() => {
-            "no table matches the filter (Esc clears it)".into()
+            capped::no_match_message(app, TableId::CacheTables)
+                .unwrap_or_else(|| "no table matches the filter (Esc clears it)".into())
         }
         Some(Ok(_)) => "no user tables in this database: nothing to cache".into(),
     }

@@ -353,6 +353,9 @@ fn no_usage_reason(app: &App) -> (String, bool) {
     match app.latest.as_ref() {
         None => ("waiting for the first poll…".into(), false),
         Some(snapshot) => match (&snapshot.activity, &snapshot.server) {
+            (Err(error), _) if app.last_good.connection_lost().is_some() => {
+                (format!("no connection: {error}"), true)
+            }
             (Err(error), _) => (format!("pg_stat_activity could not be read: {error}"), true),
             (_, Err(error)) => (format!("server settings could not be read: {error}"), true),
             (Ok(_), Ok(_)) => ("no connection data yet".into(), false),

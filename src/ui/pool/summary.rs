@@ -39,10 +39,11 @@ pub(super) fn render_merged(app: &App, frame: &mut Frame, area: Rect, pool_lines
             gauges.extend(pools.gauges);
             let mut gauge_lines = gauge_lines(&app.theme, &gauges, width).into_iter();
             let mut lines: Vec<Line<'static>> = gauge_lines.next().into_iter().collect();
-            lines.push(states_line(&app.theme, &usage.states, usage.hidden));
+            lines.push(states_line(&app.theme, &usage.states, &hidden_fix(app)));
             lines.push(idle_line(
                 &app.theme,
                 usage.longest_idle_in_transaction.as_ref(),
+                usage.hidden,
             ));
             if app.config.pools.is_empty() {
                 lines.extend(pools_hint(&app.theme, pool_lines));
@@ -54,7 +55,7 @@ pub(super) fn render_merged(app: &App, frame: &mut Frame, area: Rect, pool_lines
         None => no_usage_lines(app, pool_lines),
     };
     lines.truncate(3 + pool_lines);
-    let block = panel(&app.theme, connections_title(app));
+    let block = panel(&app.theme, connections_title(app, area.width));
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -64,10 +65,11 @@ pub(super) fn render_server(app: &App, frame: &mut Frame, area: Rect) {
     let lines = match app.pool_usage.as_ref() {
         Some(usage) => {
             let mut lines = gauge_lines(&app.theme, &[server_gauge(app, usage)], width);
-            lines.push(states_line(&app.theme, &usage.states, usage.hidden));
+            lines.push(states_line(&app.theme, &usage.states, &hidden_fix(app)));
             lines.push(idle_line(
                 &app.theme,
                 usage.longest_idle_in_transaction.as_ref(),
+                usage.hidden,
             ));
             lines.push(Line::from(Span::styled(
                 format!(
@@ -80,7 +82,7 @@ pub(super) fn render_server(app: &App, frame: &mut Frame, area: Rect) {
         }
         None => no_usage_lines(app, 0),
     };
-    let block = panel(&app.theme, connections_title(app));
+    let block = panel(&app.theme, connections_title(app, area.width));
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -115,13 +117,20 @@ fn panel(theme: &Theme, title: String) -> Block<'static> {
 }
 
 /// `Connections · max_connections 100 − 3 superuser-reserved = 97 usable`: the slots an
-/// application can take, and why there are fewer than `max_connections`.
-fn connections_title(app: &App) -> String {
+/// application can take, and why there are fewer than `max_connections`. Whole parts give
+/// way from the end when the panel is narrow (the staleness stays).
+fn connections_title(app: &App, panel_width: u16) -> String {
     let server = app.latest.as_ref().and_then(|s| s.server.as_ref().ok());
-    match server {
-        Some(server) => format!(" Connections · {} ", slots(server)),
-        None => " Connections ".into(),
-    }
+    let stale = app
+        .stale(crate::app::last_good::SectionId::Activity)
+        .map(|stale| stale.title_suffix(app.now))
+        .unwrap_or_default();
+    let title = match server {
+        Some(server) => format!("Connections{stale} · {}", slots(server)),
+        None => format!("Connections{stale}"),
+    };
+    let room = usize::from(panel_width.saturating_sub(4));
+    format!(" {} ", crate::ui::text::fit_title(&title, room))
 }
 
 fn slots(server: &ServerState) -> String {
@@ -177,10 +186,17 @@ fn pool_gauges(app: &App, usage: &PoolUsage, lines: usize, prefix: &str) -> Pool
             count: format!("{}/{}", pool.used, pool.max),
             ratio: pool.utilisation,
             level: app.derived.thresholds.utilisation_level(pool.utilisation),
-            note: format!(
-                "{} active · {} idle in txn",
-                pool.active, pool.idle_in_transaction
-            ),
+            note: if pool.hidden > 0 {
+                format!(
+                    "{} hidden · {} active · {} idle in txn",
+                    pool.hidden, pool.active, pool.idle_in_transaction
+                )
+            } else {
+                format!(
+                    "{} active · {} idle in txn",
+                    pool.active, pool.idle_in_transaction
+                )
+            },
         })
         .collect();
     PoolGauges { gauges, more }
@@ -193,9 +209,22 @@ fn more_line(theme: &Theme, more: usize) -> Line<'static> {
     ))
 }
 
+/// What lets this role see the hidden sessions' states (said once, on the states line).
+fn hidden_fix(app: &App) -> String {
+    app.latest
+        .as_ref()
+        .and_then(|s| s.capabilities.as_ref())
+        .map_or_else(
+            || "GRANT pg_read_all_stats".into(),
+            |caps| caps.stats_visibility_fix(),
+        )
+}
+
 /// `active 3  idle 5  idle in txn 1  aborted txn 0  lock wait 1`: sessions holding a
-/// transaction open or waiting on a lock are flagged as soon as there is one.
-fn states_line(theme: &Theme, states: &StateCounts, hidden: usize) -> Line<'static> {
+/// transaction open or waiting on a lock are flagged as soon as there is one. Sessions
+/// hidden from the role come first when there are any: every count after them is only
+/// of what the role can see.
+fn states_line(theme: &Theme, states: &StateCounts, fix: &str) -> Line<'static> {
     let flagged = |n: usize| if n > 0 { Role::Warn } else { Role::Text };
     let mut items = vec![
         ("active", states.active, Role::Text),
@@ -228,20 +257,24 @@ fn states_line(theme: &Theme, states: &StateCounts, hidden: usize) -> Line<'stat
         ));
         spans.push(Span::styled(count.to_string(), theme.style(role)));
     }
-    if hidden > 0 {
-        spans.push(Span::styled(
-            format!("  {hidden} hidden (GRANT pg_read_all_stats)"),
-            theme.style(Role::Muted),
-        ));
+    if states.hidden > 0 {
+        spans.insert(
+            0,
+            Span::styled(
+                format!("hidden {} ({fix}) · visible: ", states.hidden),
+                theme.style(Role::Warn),
+            ),
+        );
     }
     Line::from(spans)
 }
 
 /// The session whose idle transaction is oldest: pid, application, user and ages.
-fn idle_line(theme: &Theme, longest: Option<&IdleInTransaction>) -> Line<'static> {
+fn idle_line(theme: &Theme, longest: Option<&IdleInTransaction>, hidden: usize) -> Line<'static> {
     let label = Span::styled("longest idle in txn ", theme.style(Role::Muted));
     let Some(idle) = longest else {
-        return Line::from(vec![label, Span::styled("none", theme.style(Role::Muted))]);
+        let none = if hidden > 0 { "none visible" } else { "none" };
+        return Line::from(vec![label, Span::styled(none, theme.style(Role::Muted))]);
     };
     // Judged by the transaction's age: that is how long its locks and snapshot are held.
     let role = if idle.xact_age >= IDLE_IN_TRANSACTION_WARN {
