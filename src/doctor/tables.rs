@@ -104,8 +104,10 @@ async fn measure(session: &mut MonitorSession, table: &str) -> ReadCost {
         "query_performance_log" => {
             let window = defaults.latency_window.as_secs_f64();
             let threshold = defaults.slow_query_threshold.as_secs_f64() * 1000.0;
+            // No search: every query hash, as the Queries screen reads it.
+            let search: Option<&str> = None;
             let rows = session
-                .query(PERFORMANCE_LOG_SQL, &[&window, &threshold])
+                .query(PERFORMANCE_LOG_SQL, &[&window, &threshold, &search])
                 .await;
             ("the last 15 min", rows)
         }
