@@ -6,7 +6,8 @@ use std::time::Duration;
 pub fn duration(d: Duration) -> String {
     let secs = d.as_secs();
     match secs {
-        0 if d.as_millis() > 0 => format!("{:.1}s", d.as_secs_f64()),
+        // Under 0.1 s reads as 0s, not "0.0s".
+        0 if d.as_millis() >= 100 => format!("{:.1}s", d.as_secs_f64()),
         s if s < 60 => format!("{s}s"),
         s if s < 3600 && s % 60 == 0 => format!("{}m", s / 60),
         s if s < 3600 => format!("{}m {}s", s / 60, s % 60),

@@ -20,8 +20,9 @@ const REPORT_HASH: &str = "analytics_style_report";
 const UPDATE_SQL: &str = include_str!("../../../queries/demo/op_update_content_metadata.sql");
 const UPDATE_HASH: &str = "update_content_metadata";
 /// How long the chain's first session keeps its transaction (and row lock) open: past
-/// the 5 s slow threshold, inside the sessions' 10 s lock_timeout.
-const LOCK_HOLD: Duration = Duration::from_secs(8);
+/// the 5 s slow threshold and the 10 s lock-wait warning (so the demo shows both alerts),
+/// inside the sessions' 20 s lock_timeout.
+const LOCK_HOLD: Duration = Duration::from_secs(13);
 /// How long after the second session the third one queues, so it waits behind the
 /// second rather than beside it.
 const THIRD_QUEUES_AFTER: Duration = Duration::from_millis(300);

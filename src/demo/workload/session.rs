@@ -20,7 +20,7 @@ pub(super) fn settings(application_name: &str) -> SessionSettings {
     SessionSettings {
         application_name: application_name.to_string(),
         statement_timeout: Duration::from_secs(30),
-        lock_timeout: Duration::from_secs(10),
+        lock_timeout: Duration::from_secs(20),
         idle_in_transaction_session_timeout: Duration::from_secs(60),
         read_only: false,
     }
