@@ -64,6 +64,10 @@ fn cause<T>(app: &App, section: Option<&Section<T>>, unavailable: &str) -> Strin
     match section {
         None => "waiting".into(),
         Some(Ok(_)) => "no data".into(),
+        // A source that is there but not readable is not "missing": the fix differs.
+        Some(Err(SectionError::Unavailable { reason, .. })) if reason.contains("privilege") => {
+            "no privilege".into()
+        }
         Some(Err(SectionError::Unavailable { .. })) => unavailable.into(),
         Some(Err(SectionError::Failed(line))) if line == "not polled yet" => "waiting".into(),
         Some(Err(SectionError::Failed(_))) => "read failed".into(),

@@ -301,6 +301,30 @@ fn no_connection_before_any_data() {
     );
 }
 
+/// A monitoring table the role may not read is there: its tile says "no privilege", not
+/// that the table is missing (the fix is a GRANT, not `pgpulse schema install`).
+#[test]
+fn a_monitoring_table_the_role_cannot_read_is_not_called_missing() {
+    let mut app = new_app();
+    let mut snapshot = busy(0);
+    let mut slow = snapshot
+        .slow
+        .as_deref()
+        .cloned()
+        .unwrap_or_else(|| crate::snapshot::SlowTier::not_polled(at(0)));
+    slow.performance_log = Err(SectionError::Unavailable {
+        reason: "no SELECT privilege on query_performance_log".into(),
+        fix: Some("GRANT SELECT ON query_performance_log TO \"monitor\";".into()),
+    });
+    snapshot.slow = Some(Arc::new(slow));
+    feed(&mut app, snapshot);
+    let p95 = crate::app::kpi::tiles(&app)
+        .into_iter()
+        .find(|t| t.label == "P95 ms")
+        .map(|t| (t.value, t.note));
+    assert_eq!(p95, Some(("-".into(), Some("no privilege".into()))));
+}
+
 /// What an unprivileged role reads for another role's session.
 fn hidden(pid: i32) -> Session {
     Session {
