@@ -3,12 +3,12 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = pgpulse::cli::Cli::parse_or_exit();
+    let cli = pgpulse::commands::cli::Cli::parse_or_exit();
     let _log_guard = cli
         .log_file
         .clone()
-        .or_else(pgpulse::logging::default_log_file)
-        .and_then(|file| pgpulse::logging::init(&file));
+        .or_else(pgpulse::settings::logging::default_log_file)
+        .and_then(|file| pgpulse::settings::logging::init(&file));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

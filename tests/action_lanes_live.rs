@@ -16,12 +16,12 @@ use common::live::{WAIT, backend_pid, eventually, exec, finished, monitor_db, mu
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pgpulse::actions::executor::{self, Executor, ExecutorEvent, ExecutorHandle};
 use pgpulse::actions::{ActionKind, Outcome, StepReport, plan};
-use pgpulse::app::dialog::Purpose;
-use pgpulse::app::table::RowId;
-use pgpulse::app::{App, Effect, Event, Mode, TableId};
-use pgpulse::keymap::Keymap;
-use pgpulse::poller::Poller;
-use pgpulse::theme::Theme;
+use pgpulse::monitor::poller::Poller;
+use pgpulse::tui::app::dialog::Purpose;
+use pgpulse::tui::app::table::RowId;
+use pgpulse::tui::app::{App, Effect, Event, Mode, TableId};
+use pgpulse::tui::keymap::Keymap;
+use pgpulse::tui::theme::Theme;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_postgres::Client;
 
@@ -254,7 +254,11 @@ async fn reindex_concurrently_waits_for_an_old_transaction_and_says_on_whom() {
     // A lock_timeout far shorter than the wait: it must not cut it.
     config.lock_timeout = Duration::from_millis(200);
     config.maintenance_timeout = Duration::from_secs(60);
-    let mut poller = Poller::new(session, caps, pgpulse::poller::PollerConfig::default());
+    let mut poller = Poller::new(
+        session,
+        caps,
+        pgpulse::monitor::poller::PollerConfig::default(),
+    );
     let mut app = indexes_app(&mut poller, index, writer_pid).await;
     let (handle, mut events) = executor::spawn(config);
 
@@ -277,7 +281,7 @@ async fn reindex_concurrently_waits_for_an_old_transaction_and_says_on_whom() {
     eventually("the status to say on whom the REINDEX waits", async || {
         app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
         let status = app.status.clone().map(|s| s.text).unwrap_or_default();
-        let badges = pgpulse::app::dialog::running_badges(&app);
+        let badges = pgpulse::tui::app::dialog::running_badges(&app);
         if status.contains(&format!(
             "REINDEX CONCURRENTLY waits for pid {writer_pid} (idle in transaction"
         )) && badges
@@ -339,7 +343,11 @@ async fn a_reindex_that_gives_up_offers_to_drop_exactly_the_invalid_index_it_lef
     let mut config = superuser_config(&db, version);
     config.lock_timeout = Duration::from_millis(200);
     config.maintenance_timeout = Duration::from_secs(1);
-    let mut poller = Poller::new(session, caps, pgpulse::poller::PollerConfig::default());
+    let mut poller = Poller::new(
+        session,
+        caps,
+        pgpulse::monitor::poller::PollerConfig::default(),
+    );
     let mut app = indexes_app(&mut poller, index, writer_pid).await;
     let (handle, mut events) = executor::spawn(config);
 

@@ -12,11 +12,11 @@ use std::time::{Duration, SystemTime};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pgpulse::actions::executor::{self, ExecutorConfig, ExecutorEvent, ExecutorHandle};
-use pgpulse::app::table::RowId;
-use pgpulse::app::{App, Effect, Event, Mode, TableId};
-use pgpulse::keymap::Keymap;
-use pgpulse::poller::{Poller, PollerConfig};
-use pgpulse::theme::Theme;
+use pgpulse::monitor::poller::{Poller, PollerConfig};
+use pgpulse::tui::app::table::RowId;
+use pgpulse::tui::app::{App, Effect, Event, Mode, TableId};
+use pgpulse::tui::keymap::Keymap;
+use pgpulse::tui::theme::Theme;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use common::live::{WAIT, backend_pid, eventually, exec, monitor_db, must, spawn_sql};
@@ -109,9 +109,9 @@ async fn run_script(read_only: bool, role: &str) -> (usize, (i64, i64)) {
          INSERT INTO orders SELECT g, 'n' FROM generate_series(1, 100) g;",
     )
     .await;
-    pgpulse::schema::install(&must(
-        pgpulse::conninfo::resolve_from_process(
-            pgpulse::conninfo::Flags::default(),
+    pgpulse::pg::schema::install(&must(
+        pgpulse::pg::conninfo::resolve_from_process(
+            pgpulse::pg::conninfo::Flags::default(),
             Some(format!("{} sslmode=disable", db.conninfo())),
         ),
         "conninfo",
@@ -126,8 +126,8 @@ async fn run_script(read_only: bool, role: &str) -> (usize, (i64, i64)) {
     let (session, caps) = monitor_db(&db).await;
     let version = caps.server_version_num;
     let params = must(
-        pgpulse::conninfo::resolve_from_process(
-            pgpulse::conninfo::Flags::default(),
+        pgpulse::pg::conninfo::resolve_from_process(
+            pgpulse::pg::conninfo::Flags::default(),
             Some(format!(
                 "host=127.0.0.1 port={} dbname={} user={role} sslmode=disable",
                 server.port(),

@@ -18,7 +18,7 @@ use common::quote_ident;
 use pgpulse::actions::executor::{self, Executor, ExecutorEvent};
 use pgpulse::actions::journal::Journal;
 use pgpulse::actions::{ActionKind, BackendTarget, Outcome, Plan, Step, Target, plan, sql};
-use pgpulse::sanitize::sanitized;
+use pgpulse::text::sanitize::sanitized;
 use tokio_postgres::Client;
 
 /// (vacuum_count, analyze_count, last_vacuum set, last_analyze set) of a table.

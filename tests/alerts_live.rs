@@ -7,12 +7,12 @@ mod common;
 use std::time::{Duration, SystemTime};
 
 use common::live::{backend_pid, eventually, exec, finished, monitor_db, must, spawn_sql};
-use pgpulse::alerts::AlertKind;
-use pgpulse::app::{App, Event};
-use pgpulse::config::Config;
-use pgpulse::keymap::Keymap;
-use pgpulse::poller::{Poller, PollerConfig};
-use pgpulse::theme::Theme;
+use pgpulse::analysis::alerts::AlertKind;
+use pgpulse::monitor::poller::{Poller, PollerConfig};
+use pgpulse::settings::config::Config;
+use pgpulse::tui::app::{App, Event};
+use pgpulse::tui::keymap::Keymap;
+use pgpulse::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -34,7 +34,7 @@ fn app_with(thresholds: &str) -> App {
 fn dashboard(app: &App) -> String {
     let (width, height) = (120, 40);
     let mut terminal = must(Terminal::new(TestBackend::new(width, height)), "terminal");
-    must(terminal.draw(|f| pgpulse::ui::render(app, f)), "draw");
+    must(terminal.draw(|f| pgpulse::tui::ui::render(app, f)), "draw");
     let buffer = terminal.backend().buffer();
     (0..height)
         .map(|y| {
@@ -47,7 +47,7 @@ fn dashboard(app: &App) -> String {
 }
 
 /// The active alert of `kind`, as (level, value).
-fn alert(app: &App, kind: AlertKind) -> Option<(pgpulse::metrics::Level, String)> {
+fn alert(app: &App, kind: AlertKind) -> Option<(pgpulse::analysis::metrics::Level, String)> {
     app.alerts
         .active()
         .iter()
@@ -89,7 +89,7 @@ async fn a_real_lock_wait_and_an_idle_transaction_raise_their_alerts() {
         }
     })
     .await;
-    let warn = pgpulse::metrics::Level::Warn;
+    let warn = pgpulse::analysis::metrics::Level::Warn;
     assert_eq!(lock.0, warn);
     assert!(lock.1.ends_with(&format!("(pid {waiter_pid})")), "{lock:?}");
     assert_eq!(idle.0, warn);
@@ -192,7 +192,7 @@ async fn a_real_deadlock_and_temp_file_show_on_the_dashboard() {
         .unwrap_or_else(|| panic!("no deadlock alert: {:?}", app.alerts.active()));
     assert_eq!(
         (level, value.as_str()),
-        (pgpulse::metrics::Level::Warn, "1 in 5m")
+        (pgpulse::analysis::metrics::Level::Warn, "1 in 5m")
     );
     let screen = dashboard(&app);
     assert!(screen.contains(": 1 deadlock, newest "), "{screen}");

@@ -6,8 +6,8 @@
 mod common;
 
 use common::live::{exec, monitor_db};
-use pgpulse::poller::{Poller, PollerConfig};
-use pgpulse::snapshot::{Section, SectionError};
+use pgpulse::monitor::poller::{Poller, PollerConfig};
+use pgpulse::monitor::snapshot::{Section, SectionError};
 
 fn check<T>(name: &str, section: &Section<T>, failures: &mut Vec<String>) {
     if let Err(error) = section {
@@ -20,7 +20,7 @@ async fn every_section_of_a_poll_succeeds_on_this_server() {
     let db = common::shared().create_database().await;
     let client = db.client().await;
     exec(&client, "CREATE EXTENSION pg_stat_statements").await;
-    exec(&client, &pgpulse::schema::script()).await;
+    exec(&client, &pgpulse::pg::schema::script()).await;
     exec(
         &client,
         "CREATE TABLE learners (id bigint PRIMARY KEY, name text);
@@ -92,7 +92,7 @@ async fn pgpulse_s_own_statements_are_hidden_on_this_major() {
     let db = server.create_database().await;
     let client = db.client().await;
     exec(&client, "CREATE EXTENSION pg_stat_statements").await;
-    exec(&client, &pgpulse::schema::script()).await;
+    exec(&client, &pgpulse::pg::schema::script()).await;
     let role = format!("pgpulse_self_{}", db.name);
     server.create_role(&role, None, "SUPERUSER").await;
     exec(&client, "CREATE TABLE learners (id bigint PRIMARY KEY)").await;
@@ -104,18 +104,18 @@ async fn pgpulse_s_own_statements_are_hidden_on_this_major() {
     .await;
     let major = caps.server_major();
     let mut poller = Poller::new(session, caps, PollerConfig::default());
-    let mut app = pgpulse::app::App::new(
+    let mut app = pgpulse::tui::app::App::new(
         "test".into(),
         std::time::Duration::from_secs(1),
         std::time::SystemTime::now(),
-        pgpulse::keymap::Keymap::default(),
-        pgpulse::theme::Theme::default(),
+        pgpulse::tui::keymap::Keymap::default(),
+        pgpulse::tui::theme::Theme::default(),
     );
     // The application's statement runs between polls, like pgpulse's own.
     for round in 0..3 {
         let app_statement = format!("SELECT count(*) FROM learners WHERE id > {round}");
         exec(&client, &app_statement).await;
-        app.update(pgpulse::app::Event::Snapshot(Box::new(
+        app.update(pgpulse::tui::app::Event::Snapshot(Box::new(
             poller.poll_once().await,
         )));
     }

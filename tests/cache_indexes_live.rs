@@ -7,14 +7,15 @@ use common::live::{eventually, exec, monitor_db, must};
 
 use std::time::{Duration, SystemTime};
 
-use pgpulse::collector::{
+use pgpulse::analysis::index_flags::{IndexFlags, flag_indexes};
+use pgpulse::monitor::collector::{
     collect_indexes, collect_snapshot_history, collect_table_cache, collect_table_scans,
-    flag_indexes, growth_per_day, missing_index_hint,
+    growth_per_day, missing_index_hint,
 };
-use pgpulse::probe::Capabilities;
-use pgpulse::session::MonitorSession;
-use pgpulse::snapshot::SectionError;
-use pgpulse::snapshot::indexes::{IndexFlags, IndexInfo};
+use pgpulse::monitor::snapshot::SectionError;
+use pgpulse::monitor::snapshot::indexes::IndexInfo;
+use pgpulse::pg::probe::Capabilities;
+use pgpulse::pg::session::MonitorSession;
 use tokio_postgres::Client;
 
 /// Makes this session's statistics visible to others now (PostgreSQL 15+); older
@@ -509,7 +510,7 @@ async fn many_tables_and_indexes_are_read_in_one_capped_query() {
 async fn pgpulse_s_own_reads_do_not_count_in_index_usage() {
     let db = common::shared().create_database().await;
     let client = db.client().await;
-    exec(&client, &pgpulse::schema::script()).await;
+    exec(&client, &pgpulse::pg::schema::script()).await;
     exec(
         &client,
         "INSERT INTO query_performance_log (query_hash, execution_time_ms)
@@ -528,24 +529,24 @@ async fn pgpulse_s_own_reads_do_not_count_in_index_usage() {
     exec(&client, "SELECT count(*) FROM learners").await;
     let (session, caps) = monitor_db(&db).await;
     flush_stats(&client, &caps).await;
-    let config = pgpulse::poller::PollerConfig {
+    let config = pgpulse::monitor::poller::PollerConfig {
         slow: Duration::ZERO,
-        ..pgpulse::poller::PollerConfig::default()
+        ..pgpulse::monitor::poller::PollerConfig::default()
     };
-    let mut poller = pgpulse::poller::Poller::new(session, caps, config);
-    let mut app = pgpulse::app::App::new(
+    let mut poller = pgpulse::monitor::poller::Poller::new(session, caps, config);
+    let mut app = pgpulse::tui::app::App::new(
         "test".into(),
         Duration::from_secs(1),
         SystemTime::now(),
-        pgpulse::keymap::Keymap::default(),
-        pgpulse::theme::Theme::default(),
+        pgpulse::tui::keymap::Keymap::default(),
+        pgpulse::tui::theme::Theme::default(),
     );
     // Poll until the server's counters show pgpulse's own reads of its sources.
     let sql = "SELECT coalesce(sum(seq_scan + coalesce(idx_scan, 0)), 0)::bigint
                FROM pg_stat_user_tables
                WHERE relname IN ('query_performance_log', 'maintenance_task_log')";
     eventually("pgpulse's reads to reach the statistics", async || {
-        app.update(pgpulse::app::Event::Snapshot(Box::new(
+        app.update(pgpulse::tui::app::Event::Snapshot(Box::new(
             poller.poll_once().await,
         )));
         let row = client
@@ -561,7 +562,7 @@ async fn pgpulse_s_own_reads_do_not_count_in_index_usage() {
         }
     })
     .await;
-    app.update(pgpulse::app::Event::Snapshot(Box::new(
+    app.update(pgpulse::tui::app::Event::Snapshot(Box::new(
         poller.poll_once().await,
     )));
     // The application's own table: its index scans among all its scans (building the
@@ -570,7 +571,7 @@ async fn pgpulse_s_own_reads_do_not_count_in_index_usage() {
     let row = must(client.query_one(sql, &[]).await, sql);
     let (seq, idx): (i64, i64) = (row.get(0), row.get(1));
     assert!(idx >= 3 && seq >= 1, "{seq} {idx}");
-    let expected = pgpulse::format::percent(Some(idx as f64 / (idx + seq) as f64));
+    let expected = pgpulse::text::format::percent(Some(idx as f64 / (idx + seq) as f64));
     assert_eq!(
         usage_tile(&app),
         Some(expected),
@@ -578,8 +579,8 @@ async fn pgpulse_s_own_reads_do_not_count_in_index_usage() {
     );
 }
 
-fn usage_tile(app: &pgpulse::app::App) -> Option<String> {
-    pgpulse::app::kpi::tiles(app)
+fn usage_tile(app: &pgpulse::tui::app::App) -> Option<String> {
+    pgpulse::tui::app::kpi::tiles(app)
         .into_iter()
         .find(|t| t.label == "INDEX USAGE")
         .map(|t| t.value)
@@ -604,29 +605,29 @@ async fn a_filter_finds_a_table_outside_the_capped_list() {
     )
     .await;
     let (session, caps) = monitor_db(&db).await;
-    let config = pgpulse::poller::PollerConfig {
+    let config = pgpulse::monitor::poller::PollerConfig {
         slow: Duration::ZERO,
-        ..pgpulse::poller::PollerConfig::default()
+        ..pgpulse::monitor::poller::PollerConfig::default()
     };
-    let mut poller = pgpulse::poller::Poller::new(session, caps, config);
-    let mut app = pgpulse::app::App::new(
+    let mut poller = pgpulse::monitor::poller::Poller::new(session, caps, config);
+    let mut app = pgpulse::tui::app::App::new(
         "test".into(),
         Duration::from_secs(1),
         SystemTime::now(),
-        pgpulse::keymap::Keymap::default(),
-        pgpulse::theme::Theme::default(),
+        pgpulse::tui::keymap::Keymap::default(),
+        pgpulse::tui::theme::Theme::default(),
     );
-    let feed = |app: &mut pgpulse::app::App, snapshot| {
-        app.update(pgpulse::app::Event::Snapshot(Box::new(snapshot)));
+    let feed = |app: &mut pgpulse::tui::app::App, snapshot| {
+        app.update(pgpulse::tui::app::Event::Snapshot(Box::new(snapshot)));
     };
     for (screen, table) in [
         (
-            pgpulse::keymap::Screen::Cache,
-            pgpulse::app::TableId::CacheTables,
+            pgpulse::tui::keymap::Screen::Cache,
+            pgpulse::tui::app::TableId::CacheTables,
         ),
         (
-            pgpulse::keymap::Screen::Indexes,
-            pgpulse::app::TableId::TableScans,
+            pgpulse::tui::keymap::Screen::Indexes,
+            pgpulse::tui::app::TableId::TableScans,
         ),
     ] {
         app.screen = screen;
@@ -634,9 +635,9 @@ async fn a_filter_finds_a_table_outside_the_capped_list() {
         while app.focused_table_id() != Some(table) {
             press(&mut app, crossterm::event::KeyCode::Char('f'));
         }
-        let title = pgpulse::app::capped::cap_title(&app, table);
+        let title = pgpulse::tui::app::capped::cap_title(&app, table);
         assert_eq!(title, Some(capped_words(table, "511")));
-        let names = |app: &pgpulse::app::App| -> Vec<String> {
+        let names = |app: &pgpulse::tui::app::App| -> Vec<String> {
             app.tables
                 .model(table)
                 .rows
@@ -652,35 +653,33 @@ async fn a_filter_finds_a_table_outside_the_capped_list() {
             effects.extend(press(&mut app, crossterm::event::KeyCode::Char(c)));
         }
         for effect in effects {
-            if let pgpulse::app::Effect::Poller(pgpulse::poller::PollerCommand::Search(
-                list,
-                text,
-            )) = effect
+            if let pgpulse::tui::app::Effect::Poller(
+                pgpulse::monitor::poller::PollerCommand::Search(list, text),
+            ) = effect
             {
                 poller.search(list, text);
             }
         }
         feed(&mut app, poller.poll_once().await);
         assert_eq!(names(&app), vec!["public.lonely_needle".to_string()]);
-        let title = pgpulse::app::capped::cap_title(&app, table);
+        let title = pgpulse::tui::app::capped::cap_title(&app, table);
         assert_eq!(title.as_deref(), Some("1 table matching \"needle\""));
         press(&mut app, crossterm::event::KeyCode::Enter);
     }
 }
 
-fn capped_words(table: pgpulse::app::TableId, total: &str) -> String {
+fn capped_words(table: pgpulse::tui::app::TableId, total: &str) -> String {
     match table {
-        pgpulse::app::TableId::CacheTables => format!("500 largest of {total} tables"),
+        pgpulse::tui::app::TableId::CacheTables => format!("500 largest of {total} tables"),
         _ => format!("500 most read by seq scans of {total} tables"),
     }
 }
 
 fn press(
-    app: &mut pgpulse::app::App,
+    app: &mut pgpulse::tui::app::App,
     code: crossterm::event::KeyCode,
-) -> Vec<pgpulse::app::Effect> {
-    app.update(pgpulse::app::Event::Key(crossterm::event::KeyEvent::new(
-        code,
-        crossterm::event::KeyModifiers::NONE,
-    )))
+) -> Vec<pgpulse::tui::app::Effect> {
+    app.update(pgpulse::tui::app::Event::Key(
+        crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE),
+    ))
 }

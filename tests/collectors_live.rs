@@ -8,13 +8,13 @@ use common::live::{backend_pid, eventually, exec, finished, monitor, monitor_db,
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use pgpulse::collector::{
+use pgpulse::monitor::collector::{
     StatementTextCache, collect_activity, collect_databases, collect_performance_log,
     collect_server, collect_statements, collect_table_totals,
 };
-use pgpulse::probe::Capabilities;
-use pgpulse::session::MonitorSession;
-use pgpulse::snapshot::{QueryLatency, SectionError, Session, StatementKey, Statements};
+use pgpulse::monitor::snapshot::{QueryLatency, SectionError, Session, StatementKey, Statements};
+use pgpulse::pg::probe::Capabilities;
+use pgpulse::pg::session::MonitorSession;
 use tokio_postgres::{Client, NoTls};
 
 fn find(sessions: &[Session], pid: i32) -> Option<&Session> {

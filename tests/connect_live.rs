@@ -5,8 +5,8 @@ mod common;
 
 use std::path::Path;
 
-use pgpulse::connect::{self, ConnectError, Connected, SessionSettings};
-use pgpulse::conninfo::{self, ConnParams, FileContents, Flags, Sources};
+use pgpulse::pg::connect::{self, ConnectError, Connected, SessionSettings};
+use pgpulse::pg::conninfo::{self, ConnParams, FileContents, Flags, Sources};
 
 /// Resolves a conninfo string with no environment, no home directory and no files, so
 /// the machine running the tests cannot influence the result.

@@ -6,13 +6,13 @@ mod common;
 use std::time::Duration;
 
 use common::live::{backend_pid, eventually, exec, finished, monitor_db, must, spawn_sql};
-use pgpulse::app::table::RowId;
-use pgpulse::app::views::ActivityMode;
-use pgpulse::app::{App, Event, TableId};
-use pgpulse::keymap::{Keymap, Screen};
-use pgpulse::poller::{Poller, PollerConfig};
-use pgpulse::snapshot::Snapshot;
-use pgpulse::theme::Theme;
+use pgpulse::monitor::poller::{Poller, PollerConfig};
+use pgpulse::monitor::snapshot::Snapshot;
+use pgpulse::tui::app::table::RowId;
+use pgpulse::tui::app::views::ActivityMode;
+use pgpulse::tui::app::{App, Event, TableId};
+use pgpulse::tui::keymap::{Keymap, Screen};
+use pgpulse::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;
@@ -34,7 +34,7 @@ fn feed(app: &mut App, snapshot: Snapshot) {
 
 fn screen_text(app: &App, width: u16, height: u16) -> String {
     let mut terminal = must(Terminal::new(TestBackend::new(width, height)), "terminal");
-    must(terminal.draw(|f| pgpulse::ui::render(app, f)), "draw");
+    must(terminal.draw(|f| pgpulse::tui::ui::render(app, f)), "draw");
     let buffer = terminal.backend().buffer();
     (0..height)
         .map(|y| {
@@ -193,7 +193,7 @@ fn terminal_bytes(app: &App, width: u16, height: u16) -> String {
             viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
         };
         let mut terminal = must(Terminal::with_options(backend, options), "terminal");
-        must(terminal.draw(|f| pgpulse::ui::render(app, f)), "draw");
+        must(terminal.draw(|f| pgpulse::tui::ui::render(app, f)), "draw");
     }
     String::from_utf8_lossy(&bytes).into_owned()
 }
@@ -222,7 +222,7 @@ fn assert_inert(output: &str, what: &str) {
     );
 }
 
-fn press(app: &mut App, code: crossterm::event::KeyCode) -> Vec<pgpulse::app::Effect> {
+fn press(app: &mut App, code: crossterm::event::KeyCode) -> Vec<pgpulse::tui::app::Effect> {
     app.update(Event::Key(crossterm::event::KeyEvent::new(
         code,
         crossterm::event::KeyModifiers::NONE,
@@ -297,8 +297,9 @@ async fn hostile_text_from_the_server_never_reaches_the_terminal_raw() {
     app.tables.state_mut(TableId::Activity).selected_id = Some(RowId::Pid(sleeper_pid));
     app.rebuild_tables();
     for effect in press(&mut app, crossterm::event::KeyCode::Enter) {
-        if let pgpulse::app::Effect::Poller(pgpulse::poller::PollerCommand::FetchDetail(request)) =
-            effect
+        if let pgpulse::tui::app::Effect::Poller(
+            pgpulse::monitor::poller::PollerCommand::FetchDetail(request),
+        ) = effect
         {
             let answer = poller.fetch_detail(request).await;
             app.update(Event::DetailFetched(Box::new((request, answer))));
@@ -313,7 +314,7 @@ async fn hostile_text_from_the_server_never_reaches_the_terminal_raw() {
 
     // The clipboard gets the exact text: line breaks and tabs kept, the rest escaped.
     let copied = press(&mut app, crossterm::event::KeyCode::Char('y'));
-    let [pgpulse::app::Effect::Copy(text)] = &copied[..] else {
+    let [pgpulse::tui::app::Effect::Copy(text)] = &copied[..] else {
         panic!("{copied:?}");
     };
     assert!(text.contains("-- the rest\n\t, 1"), "{text:?}");
@@ -341,8 +342,9 @@ async fn hostile_text_from_the_server_never_reaches_the_terminal_raw() {
     app.tables.state_mut(TableId::Statements).selected_id = Some(statement);
     app.rebuild_tables();
     for effect in press(&mut app, crossterm::event::KeyCode::Enter) {
-        if let pgpulse::app::Effect::Poller(pgpulse::poller::PollerCommand::FetchDetail(request)) =
-            effect
+        if let pgpulse::tui::app::Effect::Poller(
+            pgpulse::monitor::poller::PollerCommand::FetchDetail(request),
+        ) = effect
         {
             let answer = poller.fetch_detail(request).await;
             app.update(Event::DetailFetched(Box::new((request, answer))));
@@ -439,7 +441,7 @@ async fn an_idle_server_shows_no_transactions_of_pgpulse_s_own() {
             .as_ref()
             .and_then(|m| m.server.ready())
             .map(|r| r.tps);
-        let tile = pgpulse::app::kpi::tiles(&app)
+        let tile = pgpulse::tui::app::kpi::tiles(&app)
             .into_iter()
             .find(|t| t.label == "TPS")
             .map(|t| t.value);
@@ -492,7 +494,7 @@ async fn sessions_hidden_from_an_unprivileged_role_are_counted_not_zero() {
     feed(&mut app, poller.poll_once().await);
 
     let grant = "GRANT pg_read_all_stats TO \"watcher\"";
-    let tiles = pgpulse::app::kpi::tiles(&app);
+    let tiles = pgpulse::tui::app::kpi::tiles(&app);
     let connections = tiles.iter().find(|t| t.label == "CONNECTIONS");
     assert_eq!(
         connections.map(|t| (t.value.as_str(), t.note.as_deref())),
@@ -579,7 +581,7 @@ async fn an_outage_keeps_the_last_good_data_marked_stale() {
         text.contains(&sleeper_pid.to_string()),
         "the last sessions stay: {text}"
     );
-    let tiles = pgpulse::app::kpi::tiles(&app);
+    let tiles = pgpulse::tui::app::kpi::tiles(&app);
     for label in ["TPS", "CONNECTIONS"] {
         let tile = tiles.iter().find(|t| t.label == label);
         assert!(

@@ -9,14 +9,16 @@ use std::time::{Duration, Instant};
 
 use common::TestDb;
 use common::live::{exec, monitor_db, must};
-use pgpulse::collector::{
-    AutovacuumOff, autovacuum_verdict, collect_indexes, collect_performance_log,
-    collect_snapshot_history, collect_table_maintenance, collect_task_history, flag_indexes,
-};
-use pgpulse::conninfo::{self, ConnParams, Flags};
+use pgpulse::analysis::index_flags::flag_indexes;
+use pgpulse::analysis::maintenance_rules::{AutovacuumOff, autovacuum_verdict};
 use pgpulse::demo::schema::{self, DEAD_TUPLE_TABLE, DUPLICATE_INDEX, Scale, UNUSED_INDEX};
 use pgpulse::demo::workload::{self, WorkloadConfig, WorkloadHandle};
-use pgpulse::snapshot::maintenance::TaskStatus;
+use pgpulse::monitor::collector::{
+    collect_indexes, collect_performance_log, collect_snapshot_history, collect_table_maintenance,
+    collect_task_history,
+};
+use pgpulse::monitor::snapshot::maintenance::TaskStatus;
+use pgpulse::pg::conninfo::{self, ConnParams, Flags};
 use tokio_postgres::Client;
 
 /// Small enough to load in a second or two, big enough for every table to have rows.

@@ -11,9 +11,9 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 use common::live::{monitor, must};
-use pgpulse::config::Pool;
-use pgpulse::poller::{Poller, PollerConfig};
-use pgpulse::snapshot::Snapshot;
+use pgpulse::monitor::poller::{Poller, PollerConfig};
+use pgpulse::monitor::snapshot::Snapshot;
+use pgpulse::settings::config::Pool;
 
 /// Start-up (initdb, load at test scale) and shutdown bounds.
 const START: Duration = Duration::from_secs(120);
@@ -183,7 +183,7 @@ fn missing(snapshot: &Snapshot) -> Vec<&'static str> {
             application: "pla-demo-*".into(),
             max: 10,
         }];
-        let usage = pgpulse::collector::pool_usage(sessions, server, &pools);
+        let usage = pgpulse::analysis::pool::pool_usage(sessions, server, &pools);
         if usage.pools.first().is_none_or(|gauge| gauge.used == 0) {
             missing.push("the development pool gauge");
         }
@@ -195,7 +195,13 @@ fn missing(snapshot: &Snapshot) -> Vec<&'static str> {
     if !slow.table_cache.as_ref().is_ok_and(|t| !t.is_empty()) {
         missing.push("per-table cache hit ratios");
     }
-    let flags = || slow.index_flags.values();
+    // The live view flags the indexes it is shown (`Derived::absorb`); the same function.
+    let flagged = slow
+        .indexes
+        .as_ref()
+        .map(|list| pgpulse::analysis::index_flags::flag_indexes(list))
+        .unwrap_or_default();
+    let flags = || flagged.iter().map(|(_, f)| f);
     if !flags().any(|f| f.unused) {
         missing.push("an unused index");
     }

@@ -8,20 +8,20 @@ mod common;
 use std::time::Duration;
 
 use common::live::{backend_pid, eventually, exec, finished, monitor_db, must, spawn_sql};
-use pgpulse::app::table::RowId;
-use pgpulse::app::{App, Effect, Event, TableId};
-use pgpulse::collector::detail::{IndexDetail, SessionDetail, StatementDetail};
-use pgpulse::collector::{DetailData, DetailRequest};
-use pgpulse::keymap::{Keymap, Screen};
-use pgpulse::poller::{Poller, PollerCommand, PollerConfig};
-use pgpulse::snapshot::StatementKey;
-use pgpulse::theme::Theme;
+use pgpulse::monitor::collector::detail::{IndexDetail, SessionDetail, StatementDetail};
+use pgpulse::monitor::collector::{DetailData, DetailRequest};
+use pgpulse::monitor::poller::{Poller, PollerCommand, PollerConfig};
+use pgpulse::monitor::snapshot::StatementKey;
+use pgpulse::tui::app::table::RowId;
+use pgpulse::tui::app::{App, Effect, Event, TableId};
+use pgpulse::tui::keymap::{Keymap, Screen};
+use pgpulse::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 fn screen_text(app: &App, width: u16, height: u16) -> String {
     let mut terminal = must(Terminal::new(TestBackend::new(width, height)), "terminal");
-    must(terminal.draw(|f| pgpulse::ui::render(app, f)), "draw");
+    must(terminal.draw(|f| pgpulse::tui::ui::render(app, f)), "draw");
     let buffer = terminal.backend().buffer();
     (0..height)
         .map(|y| {
@@ -278,7 +278,7 @@ async fn enter_asks_the_poller_and_the_screen_shows_its_answer() {
     let (session, caps) = monitor_db(&db).await;
     let (sink, mut details) = tokio::sync::mpsc::unbounded_channel();
     let poller = Poller::new(session, caps, PollerConfig::default()).with_detail_sink(sink);
-    let (mut snapshots, commands) = pgpulse::poller::spawn_poller(poller);
+    let (mut snapshots, commands) = pgpulse::monitor::poller::spawn_poller(poller);
     let mut app = App::new(
         "test".into(),
         Duration::from_secs(1),

@@ -157,7 +157,7 @@ async fn a_plain_connection_is_reported_as_no_tls() {
 /// Creates the seed's query_performance_log without any index, with `rows` rows spread
 /// over the last hour, analyzed.
 async fn unindexed_log(client: &tokio_postgres::Client, rows: i64) {
-    let ddl = pgpulse::schema::STATEMENTS
+    let ddl = pgpulse::pg::schema::STATEMENTS
         .iter()
         .filter(|(file, _)| file.starts_with("01_") || file.starts_with("02_"))
         .map(|(_, sql)| format!("{sql};"))
@@ -227,7 +227,7 @@ async fn a_role_that_cannot_read_a_monitoring_table_is_told_the_grant() {
     let server = common::shared();
     let db = server.create_database().await;
     let client = db.client().await;
-    common::live::exec(&client, &pgpulse::schema::script()).await;
+    common::live::exec(&client, &pgpulse::pg::schema::script()).await;
     server
         .create_role("No Select", None, "IN ROLE pg_monitor")
         .await;

@@ -17,7 +17,7 @@ use common::actions::{
 use common::live::{backend_pid, eventually, exec, monitor_db, must};
 use pgpulse::actions::executor::Executor;
 use pgpulse::actions::{ActionKind, Outcome, Plan, StatementTarget, Step, Target, plan, sql};
-use pgpulse::sanitize::sanitized;
+use pgpulse::text::sanitize::sanitized;
 use tokio_postgres::Client;
 
 /// The pg_stat_statements entry of this database whose text is `text`.

@@ -8,8 +8,8 @@ use common::live::{backend_pid, eventually, finished, must, spawn_sql};
 
 use std::time::Duration;
 
-use pgpulse::conninfo::{self, ConnParams, Flags};
-use pgpulse::host::HostSampler;
+use pgpulse::monitor::host::HostSampler;
+use pgpulse::pg::conninfo::{self, ConnParams, Flags};
 use tokio_postgres::{Client, NoTls};
 
 fn params(conninfo: &str) -> ConnParams {

@@ -8,9 +8,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
 use common::live::{WAIT, must};
-use pgpulse::cli::ConnArgs;
-use pgpulse::commands::{LiveStart, open_monitoring_or_wait};
-use pgpulse::poller::{Poller, PollerConfig, spawn_poller};
+use pgpulse::monitor::poller::{Poller, PollerConfig, spawn_poller};
+use pgpulse::pg::open::{ConnectOptions, LiveStart, open_monitoring_or_wait};
 
 #[tokio::test]
 async fn failed_reconnects_are_logged_with_their_reason_in_a_private_file() {
@@ -22,16 +21,17 @@ async fn failed_reconnects_are_logged_with_their_reason_in_a_private_file() {
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)),
         "widening the old log",
     );
-    let guard = pgpulse::logging::init(&file).unwrap_or_else(|| panic!("logging did not start"));
+    let guard =
+        pgpulse::settings::logging::init(&file).unwrap_or_else(|| panic!("logging did not start"));
 
     let server = common::start_server(|_| {});
     let db = server.create_database().await;
     // The password is not needed (trust) but must never reach the log.
     let conninfo = format!("{} sslmode=disable password=hunter2-secret", db.conninfo());
     server.stop();
-    let conn = ConnArgs {
+    let conn = ConnectOptions {
         no_password: true,
-        ..ConnArgs::default()
+        ..ConnectOptions::default()
     };
     let start = must(
         open_monitoring_or_wait(&conn, Some(conninfo)).await,

@@ -8,17 +8,19 @@ use common::live::{backend_pid, eventually, exec, finished, monitor_db, must, sp
 
 use std::time::{Duration, SystemTime};
 
-use pgpulse::collector::{
+use pgpulse::analysis::maintenance_rules::{
     AutovacuumOff, CountersSince, MaintenanceSchedule, Overdue, VacuumTrigger, analyze_overdue,
-    autovacuum_verdict, collect_progress, collect_table_maintenance, collect_task_history,
-    collect_wraparound, dead_ratio, vacuum_overdue,
+    autovacuum_verdict, dead_ratio, vacuum_overdue,
 };
-use pgpulse::probe::Capabilities;
-use pgpulse::session::MonitorSession;
-use pgpulse::snapshot::SectionError;
-use pgpulse::snapshot::maintenance::{
+use pgpulse::monitor::collector::{
+    collect_progress, collect_table_maintenance, collect_task_history, collect_wraparound,
+};
+use pgpulse::monitor::snapshot::SectionError;
+use pgpulse::monitor::snapshot::maintenance::{
     Progress, ProgressKind, TableMaintenance, TableWraparound, TaskStatus,
 };
+use pgpulse::pg::probe::Capabilities;
+use pgpulse::pg::session::MonitorSession;
 use tokio_postgres::{Client, NoTls};
 
 /// Makes this session's statistics visible to others now. Before PostgreSQL 15 a backend
@@ -146,7 +148,7 @@ async fn a_never_analyzed_table_is_overdue_until_it_is_analyzed() {
     let schedule = MaintenanceSchedule::default();
     // The harness's cluster has kept its statistics since initdb, minutes ago: judged a
     // week later (with nothing run meanwhile), "never" is late.
-    let statistics = pgpulse::collector::collect_statistics_since(&mut session).await;
+    let statistics = pgpulse::monitor::collector::collect_statistics_since(&mut session).await;
     let since = CountersSince::from_section(&statistics);
     assert!(
         matches!(since, CountersSince::ClusterCreation(_)),
@@ -368,7 +370,7 @@ const TASK_RUNS: &str = r"
          NULL, NULL, E'idx_\x1b[2Jusers')";
 
 async fn install_schema(client: &Client) {
-    for (_, sql) in pgpulse::schema::STATEMENTS {
+    for (_, sql) in pgpulse::pg::schema::STATEMENTS {
         exec(client, sql).await;
     }
 }
@@ -472,21 +474,21 @@ async fn task_history_without_its_table_says_how_to_create_it() {
 
 /// The Maintenance screen's app, fed polls until `ready` says the tables are in.
 async fn maintenance_app(
-    poller: &mut pgpulse::poller::Poller,
-    ready: impl Fn(&pgpulse::app::App) -> Result<(), String>,
-) -> pgpulse::app::App {
-    let mut app = pgpulse::app::App::new(
+    poller: &mut pgpulse::monitor::poller::Poller,
+    ready: impl Fn(&pgpulse::tui::app::App) -> Result<(), String>,
+) -> pgpulse::tui::app::App {
+    let mut app = pgpulse::tui::app::App::new(
         "test".into(),
         Duration::from_secs(1),
         SystemTime::now(),
-        pgpulse::keymap::Keymap::default(),
-        pgpulse::theme::Theme::default(),
+        pgpulse::tui::keymap::Keymap::default(),
+        pgpulse::tui::theme::Theme::default(),
     );
-    app.screen = pgpulse::keymap::Screen::Maintenance;
+    app.screen = pgpulse::tui::keymap::Screen::Maintenance;
     eventually("the tables on the Maintenance screen", async || {
         let snapshot = poller.poll_once().await;
-        app.update(pgpulse::app::Event::Tick(snapshot.taken_at));
-        app.update(pgpulse::app::Event::Snapshot(Box::new(snapshot)));
+        app.update(pgpulse::tui::app::Event::Tick(snapshot.taken_at));
+        app.update(pgpulse::tui::app::Event::Snapshot(Box::new(snapshot)));
         ready(&app)
     })
     .await;
@@ -494,8 +496,8 @@ async fn maintenance_app(
 }
 
 /// The Maintenance row of `table`: its cells by column title.
-fn maintenance_row(app: &pgpulse::app::App, table: &str) -> Option<Vec<(String, String)>> {
-    let model = app.tables.model(pgpulse::app::TableId::Maintenance);
+fn maintenance_row(app: &pgpulse::tui::app::App, table: &str) -> Option<Vec<(String, String)>> {
+    let model = app.tables.model(pgpulse::tui::app::TableId::Maintenance);
     let row = model
         .rows
         .iter()
@@ -516,12 +518,12 @@ fn cell<'a>(row: &'a [(String, String)], column: &str) -> &'a str {
         .map_or("", |(_, text)| text.as_str())
 }
 
-fn poller_for(session: MonitorSession, caps: Capabilities) -> pgpulse::poller::Poller {
-    let config = pgpulse::poller::PollerConfig {
+fn poller_for(session: MonitorSession, caps: Capabilities) -> pgpulse::monitor::poller::Poller {
+    let config = pgpulse::monitor::poller::PollerConfig {
         slow: Duration::ZERO,
-        ..pgpulse::poller::PollerConfig::default()
+        ..pgpulse::monitor::poller::PollerConfig::default()
     };
-    pgpulse::poller::Poller::new(session, caps, config)
+    pgpulse::monitor::poller::Poller::new(session, caps, config)
 }
 
 /// 300 empty tables never vacuumed have nothing to vacuum or analyze: a week on, the one
@@ -553,9 +555,9 @@ async fn empty_tables_do_not_bury_the_one_that_is_overdue() {
     // A week later, nothing vacuumed in between (the harness's cluster is minutes old).
     let snapshot = poller.poll_once().await;
     let week_later = snapshot.taken_at + Duration::from_secs(8 * 86_400);
-    app.update(pgpulse::app::Event::Tick(week_later));
-    app.update(pgpulse::app::Event::Snapshot(Box::new(snapshot)));
-    let model = app.tables.model(pgpulse::app::TableId::Maintenance);
+    app.update(pgpulse::tui::app::Event::Tick(week_later));
+    app.update(pgpulse::tui::app::Event::Snapshot(Box::new(snapshot)));
+    let model = app.tables.model(pgpulse::tui::app::TableId::Maintenance);
     let overdue: Vec<&str> = model
         .rows
         .iter()
@@ -657,21 +659,21 @@ async fn a_crash_restart_is_not_read_as_never_vacuumed_or_all_dead() {
         "the catalog's rows, not 0: {big:?}"
     );
     assert_eq!(cell(&big, "DEAD %"), "9.1%", "{big:?}");
-    let dead_tile = pgpulse::app::kpi::tiles(&app)
+    let dead_tile = pgpulse::tui::app::kpi::tiles(&app)
         .into_iter()
         .find(|t| t.label == "DEAD TUPLES")
         .map(|t| t.value);
     assert_eq!(dead_tile.as_deref(), Some("9.1%"));
     let alerts: Vec<_> = app.alerts.active().iter().map(|a| a.kind).collect();
     assert!(
-        !alerts.contains(&pgpulse::alerts::AlertKind::DeadTuples),
+        !alerts.contains(&pgpulse::analysis::alerts::AlertKind::DeadTuples),
         "{alerts:?}"
     );
     let mut terminal = must(
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)),
         "terminal",
     );
-    must(terminal.draw(|f| pgpulse::ui::render(&app, f)), "draw");
+    must(terminal.draw(|f| pgpulse::tui::ui::render(&app, f)), "draw");
     let screen: String = terminal
         .backend()
         .buffer()

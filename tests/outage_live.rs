@@ -13,19 +13,19 @@ use std::time::{Duration, Instant, SystemTime};
 use common::live::{exec, must, spawn_sql};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
-use pgpulse::alerts::AlertKind;
-use pgpulse::app::{App, Event};
-use pgpulse::keymap::Keymap;
-use pgpulse::poller::{self, Poller, PollerConfig};
-use pgpulse::session::MonitorSession;
-use pgpulse::theme::Theme;
+use pgpulse::analysis::alerts::AlertKind;
+use pgpulse::monitor::poller::{self, Poller, PollerConfig};
+use pgpulse::pg::session::MonitorSession;
+use pgpulse::tui::app::{App, Event};
+use pgpulse::tui::keymap::Keymap;
+use pgpulse::tui::theme::Theme;
 
 const REFRESH: Duration = Duration::from_secs(1);
 
 /// The promise: two refresh intervals plus the client deadline (statement_timeout 2 s +
 /// 1 s), measured from the moment the server went away.
 fn promised() -> Duration {
-    let settings = pgpulse::connect::SessionSettings::monitoring(None);
+    let settings = pgpulse::pg::connect::SessionSettings::monitoring(None);
     REFRESH * 2 + MonitorSession::default_deadline(&settings)
 }
 
@@ -69,7 +69,7 @@ fn server_processes(server: &common::TestServer) -> Vec<Pid> {
 /// A live view's model fed by a real poller, as the TUI runs it.
 struct Watch {
     app: App,
-    snapshots: tokio::sync::watch::Receiver<Option<pgpulse::snapshot::Snapshot>>,
+    snapshots: tokio::sync::watch::Receiver<Option<pgpulse::monitor::snapshot::Snapshot>>,
     _commands: tokio::sync::mpsc::UnboundedSender<poller::PollerCommand>,
 }
 

@@ -9,11 +9,11 @@ use common::live::{WAIT, eventually, exec, must};
 
 use std::path::Path;
 
-use pgpulse::collector::{PgBouncerClient, collect_pgbouncer};
-use pgpulse::connect::{self, SessionSettings};
-use pgpulse::conninfo::{self, Flags};
-use pgpulse::snapshot::SectionError;
-use pgpulse::snapshot::pool::PgBouncer;
+use pgpulse::monitor::collector::{PgBouncerClient, collect_pgbouncer};
+use pgpulse::monitor::snapshot::SectionError;
+use pgpulse::monitor::snapshot::pgbouncer::PgBouncer;
+use pgpulse::pg::connect::{self, SessionSettings};
+use pgpulse::pg::conninfo::{self, Flags};
 use tokio_postgres::{Client, NoTls};
 
 /// A plain client through PgBouncer (tokio-postgres sends no startup options).

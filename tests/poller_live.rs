@@ -7,9 +7,9 @@ mod common;
 use std::time::{Duration, Instant, SystemTime};
 
 use common::live::{WAIT, eventually, exec, monitor_db, must};
-use pgpulse::keymap::Screen;
-use pgpulse::poller::{Poller, PollerCommand, PollerConfig, spawn_poller};
-use pgpulse::snapshot::{SlowTier, Snapshot};
+use pgpulse::monitor::poller::{Poller, PollerCommand, PollerConfig, spawn_poller};
+use pgpulse::monitor::snapshot::{SlowTier, Snapshot};
+use pgpulse::tui::keymap::Screen;
 use tokio::sync::watch;
 use tokio_postgres::Client;
 

@@ -5,9 +5,10 @@ mod common;
 
 use common::live::{backend_pid, eventually, exec, monitor_db, must};
 
-use pgpulse::collector::{collect_activity, collect_server, pool_usage};
-use pgpulse::config::Pool;
-use pgpulse::snapshot::pool::PoolUsage;
+use pgpulse::analysis::pool::PoolUsage;
+use pgpulse::analysis::pool::pool_usage;
+use pgpulse::monitor::collector::{collect_activity, collect_server};
+use pgpulse::settings::config::Pool;
 use tokio_postgres::{Client, NoTls};
 
 const APPLICATION: &str = "learning-assistant-production";

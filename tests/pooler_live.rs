@@ -9,10 +9,9 @@ use std::process::{Command, Output};
 
 use common::bouncer::{Bouncer, BouncerOptions, PoolMode};
 use common::live::must;
-use pgpulse::cli::ConnArgs;
-use pgpulse::commands::open_monitoring_or_wait;
-use pgpulse::connect::{self, ConnectError, SessionSettings};
-use pgpulse::conninfo::{self, Flags};
+use pgpulse::pg::connect::{self, ConnectError, SessionSettings};
+use pgpulse::pg::conninfo::{self, Flags};
+use pgpulse::pg::open::{ConnectOptions, open_monitoring_or_wait};
 
 /// `pgpulse doctor` run as a user would, with nothing leaking in from the machine. On a
 /// blocking thread: the test's runtime must go on closing the connections it dropped
@@ -80,7 +79,7 @@ async fn a_transaction_mode_pgbouncer_is_named_as_a_pooler_and_refused() {
         "{refused:?}"
     );
     let live_view = open_monitoring_or_wait(
-        &ConnArgs::default(),
+        &ConnectOptions::default(),
         Some(bouncer.conninfo("postgres", "app")),
     )
     .await;

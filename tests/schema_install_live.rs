@@ -104,7 +104,7 @@ async fn an_index_on_a_table_that_has_rows_is_built_concurrently_without_blockin
     let db = common::shared().create_database().await;
     let client = db.client().await;
     // The application's table, already logging, without the index.
-    let ddl: String = pgpulse::schema::STATEMENTS
+    let ddl: String = pgpulse::pg::schema::STATEMENTS
         .iter()
         .filter(|(file, _)| file.starts_with("01_") || file.starts_with("02_"))
         .map(|(_, sql)| format!("{sql};"))

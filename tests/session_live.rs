@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
-use pgpulse::collector::collect_server;
-use pgpulse::connect::SessionSettings;
-use pgpulse::conninfo::{self, Flags};
-use pgpulse::probe::Capabilities;
-use pgpulse::session::{MonitorSession, SessionError};
+use pgpulse::monitor::collector::collect_server;
+use pgpulse::pg::connect::SessionSettings;
+use pgpulse::pg::conninfo::{self, Flags};
+use pgpulse::pg::probe::Capabilities;
+use pgpulse::pg::session::{MonitorSession, SessionError};
 
 async fn session_for(db: &common::TestDb<'_>) -> MonitorSession {
     let params = conninfo::resolve_from_process(

@@ -69,7 +69,7 @@ fn conninfo(db: &TestDb<'_>) -> String {
 async fn prepared_db() -> (TestDb<'static>, Client) {
     let db = common::shared().create_database().await;
     let client = db.client().await;
-    exec(&client, &pgpulse::schema::script()).await;
+    exec(&client, &pgpulse::pg::schema::script()).await;
     // One transaction: ANALYZE then leaves the rows to the commit's counters, so
     // n_live_tup settles once, at 250 and 7, instead of being counted twice.
     exec(

@@ -9,21 +9,20 @@ use std::time::{Duration, SystemTime};
 
 use common::live::{WAIT, must};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use pgpulse::app::{App, Effect, Event};
-use pgpulse::cli::ConnArgs;
-use pgpulse::commands::{LiveStart, open_monitoring_or_wait};
-use pgpulse::keymap::Keymap;
-use pgpulse::poller::{Poller, PollerCommand, PollerConfig, spawn_poller};
-use pgpulse::snapshot::Snapshot;
-use pgpulse::theme::Theme;
+use pgpulse::monitor::poller::{Poller, PollerCommand, PollerConfig, spawn_poller};
+use pgpulse::monitor::snapshot::Snapshot;
+use pgpulse::pg::open::{ConnectOptions, LiveStart, open_monitoring_or_wait};
+use pgpulse::tui::app::{App, Effect, Event};
+use pgpulse::tui::keymap::Keymap;
+use pgpulse::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::watch;
 
-fn no_prompt() -> ConnArgs {
-    ConnArgs {
+fn no_prompt() -> ConnectOptions {
+    ConnectOptions {
         no_password: true,
-        ..ConnArgs::default()
+        ..ConnectOptions::default()
     }
 }
 
@@ -73,7 +72,7 @@ fn server_error(snapshot: &Snapshot) -> String {
 /// Everything the terminal shows at `width` x `height`.
 fn screen(app: &App, width: u16, height: u16) -> String {
     let mut terminal = must(Terminal::new(TestBackend::new(width, height)), "terminal");
-    must(terminal.draw(|f| pgpulse::ui::render(app, f)), "draw");
+    must(terminal.draw(|f| pgpulse::tui::ui::render(app, f)), "draw");
     let buffer = terminal.backend().buffer();
     (0..height)
         .map(|y| {

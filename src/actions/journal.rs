@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{Outcome, StepReport};
-use crate::timefmt::rfc3339_millis;
+use crate::text::timefmt::rfc3339_millis;
 
 /// The journal's file name inside the data directory.
 const FILE_NAME: &str = "journal.jsonl";
@@ -72,9 +72,9 @@ impl Journal {
         Self { path: path.into() }
     }
 
-    /// `journal.jsonl` in [`crate::settings::data_dir`]; `None` when there is no home.
+    /// `journal.jsonl` in [`crate::settings::paths::data_dir`]; `None` when there is no home.
     pub fn default_location() -> Option<Self> {
-        crate::settings::data_dir().map(|dir| Self::at(dir.join(FILE_NAME)))
+        crate::settings::paths::data_dir().map(|dir| Self::at(dir.join(FILE_NAME)))
     }
 
     pub fn path(&self) -> &Path {
@@ -116,7 +116,7 @@ impl Journal {
             Err(e) => {
                 tracing::warn!(
                     "reading the journal {}: {e}",
-                    crate::sanitize::sanitized(&self.path.display().to_string())
+                    crate::text::sanitize::sanitized(&self.path.display().to_string())
                 );
                 return Vec::new();
             }
@@ -191,7 +191,7 @@ mod tests {
 
     use super::*;
     use crate::actions::ActionKind;
-    use crate::timefmt::from_unix_micros;
+    use crate::text::timefmt::from_unix_micros;
 
     fn report(n: u64, sql: &str) -> StepReport {
         StepReport {

@@ -2,7 +2,7 @@
 //! return, and the executor runs it.
 
 use super::{ActionKind, BackendTarget, Plan, RelationTarget, StatementTarget, Step, Target, sql};
-use crate::snapshot::Session;
+use crate::monitor::snapshot::Session;
 
 /// Cancel or terminate sessions. Each is identified by pid and `backend_start`; a session
 /// whose `backend_start` is hidden by privileges cannot be verified and is refused.
@@ -134,7 +134,7 @@ pub fn describe_transaction(session: &Session) -> String {
         facts.push(state.clone());
     }
     if let Some(age) = session.xact_age {
-        facts.push(format!("open {}", crate::format::duration(age)));
+        facts.push(format!("open {}", crate::text::format::duration(age)));
     }
     if !session.application.is_empty() {
         facts.push(session.application.clone());
@@ -150,7 +150,7 @@ pub fn snapshot() -> Plan {
     Plan {
         kind: ActionKind::Snapshot,
         steps: vec![Step {
-            sql: crate::queries::STATISTICS_SNAPSHOT_SQL.to_string(),
+            sql: crate::pg::queries::STATISTICS_SNAPSHOT_SQL.to_string(),
             target: Target::Server,
         }],
         note: Some("one row per user table: size, live rows, cache hit ratio".into()),
@@ -230,7 +230,7 @@ fn check_generic(generic: bool, server_version_num: i32) -> Result<(), String> {
 mod tests {
 
     use super::*;
-    use crate::metrics::test_support::{SessionBuilder, session};
+    use crate::analysis::metrics::test_support::{SessionBuilder, session};
 
     fn index() -> RelationTarget {
         RelationTarget {

@@ -4,8 +4,8 @@
 
 use std::time::SystemTime;
 
-use crate::quote::quote_ident;
-use crate::timefmt::sql_timestamptz;
+use crate::pg::quote::quote_ident;
+use crate::text::timefmt::sql_timestamptz;
 
 /// Signals a backend only if the pid still belongs to the session that was on screen: a
 /// reused pid has another `backend_start`, so the statement returns no row and signals
@@ -136,7 +136,7 @@ fn is_ident_byte(b: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timefmt::from_unix_micros;
+    use crate::text::timefmt::from_unix_micros;
 
     #[test]
     fn signals_check_the_session_identity() {

@@ -4,10 +4,10 @@
 
 use tokio_postgres::Client;
 
-use crate::queries::{STATISTICS_SNAPSHOT_CHECK_SQL, STATISTICS_SNAPSHOT_SQL};
-use crate::quote::quote_ident;
-use crate::sanitize::sanitized;
-use crate::session::describe;
+use crate::pg::queries::{STATISTICS_SNAPSHOT_CHECK_SQL, STATISTICS_SNAPSHOT_SQL};
+use crate::pg::quote::quote_ident;
+use crate::pg::session::describe;
+use crate::text::sanitize::sanitized;
 
 /// Why no snapshot was recorded. `Display` is one sanitized line with the fix when there
 /// is one.

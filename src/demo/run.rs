@@ -9,13 +9,32 @@ use tokio::signal::unix::{SignalKind, signal};
 use super::schema::{self, Scale};
 use super::server::{self, DATABASE};
 use super::workload::{self, WorkloadConfig};
-use crate::cli::{Cli, ConnArgs, DemoArgs};
 use crate::cluster::Cluster;
-use crate::config::Pool;
-use crate::conninfo::{self, Flags};
+use crate::pg::conninfo::{self, Flags};
+use crate::pg::open::ConnectOptions;
+use crate::settings::config::Pool;
+use crate::tui::terminal::LiveOptions;
+
+/// What `pgpulse demo` was asked for (`pgpulse demo --help` says what each flag does);
+/// the ranges were checked when the flags were parsed.
+#[derive(Debug, Clone, Default)]
+pub struct DemoOptions {
+    /// The server binaries to use.
+    pub pgbin: Option<std::path::PathBuf>,
+    /// Keep the cluster in this directory instead of a temp dir.
+    pub keep: Option<std::path::PathBuf>,
+    /// Run the server and the workload only, no live view.
+    pub no_tui: bool,
+    /// Workload connections.
+    pub clients: Option<usize>,
+    /// Workload operations per second.
+    pub rate: Option<f64>,
+    /// Users to generate.
+    pub users: Option<i64>,
+}
 
 /// Runs the demo until the user quits; the cluster is gone (or kept) when this returns.
-pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<ExitCode, String> {
+pub async fn run(cli: &LiveOptions, args: &DemoOptions) -> Result<ExitCode, String> {
     let scale = scale(args)?;
     // From the very start, so a Ctrl-C or SIGTERM at any moment (even during the load, or
     // right after the conninfo is printed) stops the demo in order instead of killing it.
@@ -47,7 +66,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<ExitCode, String> {
     outcome
 }
 
-fn scale(args: &DemoArgs) -> Result<Scale, String> {
+fn scale(args: &DemoOptions) -> Result<Scale, String> {
     let mut scale = Scale::default();
     // The range was checked when the flag was parsed.
     if let Some(users) = args.users {
@@ -58,8 +77,8 @@ fn scale(args: &DemoArgs) -> Result<Scale, String> {
 }
 
 async fn with_cluster(
-    cli: &Cli,
-    args: &DemoArgs,
+    cli: &LiveOptions,
+    args: &DemoOptions,
     cluster: &Cluster,
     conninfo: &str,
     scale: &Scale,
@@ -91,11 +110,11 @@ async fn with_cluster(
     let outcome = if args.no_tui {
         wait_for_signal(conninfo, signals).await
     } else {
-        let conn = ConnArgs {
+        let conn = ConnectOptions {
             statement_timeout_ms: cli.conn.statement_timeout_ms,
-            ..ConnArgs::default()
+            ..ConnectOptions::default()
         };
-        let extras = crate::tui::Extras {
+        let extras = crate::tui::terminal::Extras {
             badge: Some("DEMO".into()),
             pools: vec![Pool {
                 // The seed's development pool, which the workload's connections form.
@@ -104,7 +123,7 @@ async fn with_cluster(
                 max: u32::try_from(workload::SEED_DEVELOPMENT_POOL_MAX).unwrap_or(10),
             }],
         };
-        crate::tui::run_on(cli, &conn, Some(conninfo.to_string()), extras).await
+        crate::tui::terminal::run_on(cli, &conn, Some(conninfo.to_string()), extras).await
     };
     workload.stop().await;
     outcome
@@ -149,8 +168,8 @@ async fn prepare_database(
         .map_err(|e| format!("creating pg_stat_statements: {e}"))?;
     say(&format!(
         "loading the Personal Learning Assistant database: {} users, {} learning sessions…",
-        crate::format::thousands(scale.users),
-        crate::format::thousands(scale.sessions)
+        crate::text::format::thousands(scale.users),
+        crate::text::format::thousands(scale.sessions)
     ));
     let started = Instant::now();
     let report = schema::load(&client, scale).await;

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use tokio_postgres::Client;
 
-use crate::sanitize::sanitized;
+use crate::text::sanitize::sanitized;
 
 /// How much data to generate. The other tables scale from these two (see
 /// `queries/demo/02_data.sql`).
@@ -131,7 +131,7 @@ pub async fn load(client: &Client, scale: &Scale) -> Result<LoadReport, String> 
 async fn load_in_transaction(client: &Client, scale: &Scale) -> Result<(usize, i64, i64), String> {
     // The monitoring schema's own script wraps itself in BEGIN/COMMIT, which would end
     // this transaction early: run its statements one by one instead.
-    for (name, sql) in crate::schema::STATEMENTS {
+    for (name, sql) in crate::pg::schema::STATEMENTS {
         client
             .batch_execute(sql)
             .await

@@ -29,11 +29,11 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::conninfo::ConnParams;
-use crate::sanitize::sanitized;
+use crate::pg::conninfo::ConnParams;
+use crate::text::sanitize::sanitized;
 
 use self::ops::Scenario;
-pub(crate) use crate::session::describe;
+pub(crate) use crate::pg::session::describe;
 
 /// A statement as the application sends it: the file's header comment (for readers of
 /// `queries/demo/`) stays out, or it would be the first thing the Queries screen and

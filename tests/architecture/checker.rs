@@ -170,13 +170,15 @@ impl<'a> Crate<'a> {
     /// Parses `file` as module `id`; `dir` is where its `mod x;` children live.
     fn load_file(&mut self, file: &Path, id: ModId, dir: PathBuf) {
         let Some(text) = self.files.get(file) else {
-            self.problems.push(format!("{} is declared but missing", file.display()));
+            self.problems
+                .push(format!("{} is declared but missing", file.display()));
             return;
         };
         let parsed = match syn::parse_file(text) {
             Ok(parsed) => parsed,
             Err(e) => {
-                self.problems.push(format!("{} does not parse: {e}", file.display()));
+                self.problems
+                    .push(format!("{} does not parse: {e}", file.display()));
                 return;
             }
         };
@@ -211,7 +213,10 @@ impl<'a> Crate<'a> {
 
     fn collect_mod(&mut self, m: &syn::ItemMod, parent: ModId, file: &Path, dir: &Path) {
         let name = m.ident.to_string();
-        let top = self.modules[parent].top.clone().or_else(|| Some(name.clone()));
+        let top = self.modules[parent]
+            .top
+            .clone()
+            .or_else(|| Some(name.clone()));
         if let Some((_, items)) = &m.content {
             let id = self.new_module(file.to_path_buf(), Some(parent), top);
             self.modules[parent].children.insert(name.clone(), id);
@@ -305,12 +310,7 @@ impl<'a> Crate<'a> {
     }
 
     /// What `name` means inside module `at`.
-    fn lookup(
-        &self,
-        at: ModId,
-        name: &str,
-        seen: &mut HashSet<(ModId, String)>,
-    ) -> Option<Target> {
+    fn lookup(&self, at: ModId, name: &str, seen: &mut HashSet<(ModId, String)>) -> Option<Target> {
         if !seen.insert((at, name.to_string())) {
             return None;
         }
@@ -419,10 +419,14 @@ impl References<'_, '_> {
                     let line = ident.span().start().line;
                     let mut segs = vec![ident.to_string()];
                     let mut j = i + 1;
-                    while let (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)), Some(TokenTree::Ident(next))) =
-                        (trees.get(j), trees.get(j + 1), trees.get(j + 2))
+                    while let (
+                        Some(TokenTree::Punct(a)),
+                        Some(TokenTree::Punct(b)),
+                        Some(TokenTree::Ident(next)),
+                    ) = (trees.get(j), trees.get(j + 1), trees.get(j + 2))
                     {
-                        if a.as_char() == ':' && a.spacing() == Spacing::Joint && b.as_char() == ':' {
+                        if a.as_char() == ':' && a.spacing() == Spacing::Joint && b.as_char() == ':'
+                        {
                             segs.push(next.to_string());
                             j += 3;
                         } else {
@@ -541,15 +545,19 @@ pub fn check(files: &BTreeMap<PathBuf, String>, root: &Path, layers: &[&str]) ->
     tops.sort();
     for top in tops {
         if !rank.contains_key(top.as_str()) {
-            report
-                .problems
-                .push(format!("top-level module `{top}` is not a layer: add it to a layer's folder"));
+            report.problems.push(format!(
+                "top-level module `{top}` is not a layer: add it to a layer's folder"
+            ));
         }
     }
     let reached: BTreeSet<&PathBuf> = krate.parsed.keys().collect();
     for file in files.keys() {
         let in_crate = file.starts_with(root.parent().unwrap_or(Path::new("")));
-        if in_crate && !reached.contains(file) && file.extension().is_some_and(|e| e == "rs") && file.file_name() != Some("main.rs".as_ref()) {
+        if in_crate
+            && !reached.contains(file)
+            && file.extension().is_some_and(|e| e == "rs")
+            && file.file_name() != Some("main.rs".as_ref())
+        {
             report
                 .problems
                 .push(format!("{} is not part of the module tree", file.display()));
@@ -729,7 +737,9 @@ pub fn read_tree(base: &Path, dir: &Path) -> BTreeMap<PathBuf, String> {
         for entry in entries {
             let entry = entry.unwrap_or_else(|e| panic!("reading {}: {e}", at.display()));
             let rel = at.join(entry.file_name());
-            let kind = entry.file_type().unwrap_or_else(|e| panic!("{}: {e}", rel.display()));
+            let kind = entry
+                .file_type()
+                .unwrap_or_else(|e| panic!("{}: {e}", rel.display()));
             if kind.is_dir() {
                 pending.push(rel);
             } else if rel.extension().is_some_and(|e| e == "rs") {

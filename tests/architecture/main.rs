@@ -32,7 +32,10 @@ fn layers_import_only_downwards_and_files_form_no_cycle() {
             );
         }
     }
-    assert!(report.edges.len() > 100, "the checker found almost no imports: is it reading src/?");
+    assert!(
+        report.edges.len() > 100,
+        "the checker found almost no imports: is it reading src/?"
+    );
     assert!(report.is_clean(), "\n{}", report.describe());
 }
 
@@ -56,7 +59,10 @@ fn the_checker_accepts_a_clean_tree() {
             "src/tui/mod.rs",
             "mod view;\nuse crate::text::width;\npub fn draw() -> usize { width() + view::rows() }",
         ),
-        ("src/tui/view.rs", "pub fn rows() -> usize { crate::text::format::width() }"),
+        (
+            "src/tui/view.rs",
+            "pub fn rows() -> usize { crate::text::format::width() }",
+        ),
     ]);
     let report = checker::check(&files, Path::new("src/lib.rs"), TWO_LAYERS);
     assert!(report.is_clean(), "{}", report.describe());
@@ -80,13 +86,18 @@ fn the_checker_accepts_a_clean_tree() {
 fn the_checker_reports_an_upward_import() {
     let files = tree(&[
         ("src/lib.rs", "pub mod text; pub mod tui;"),
-        ("src/text/mod.rs", "use crate::tui::Screen;\npub fn name(_: Screen) {}"),
+        (
+            "src/text/mod.rs",
+            "use crate::tui::terminal::Screen;\npub fn name(_: Screen) {}",
+        ),
         ("src/tui/mod.rs", "pub enum Screen { Dashboard }"),
     ]);
     let report = checker::check(&files, Path::new("src/lib.rs"), TWO_LAYERS);
     assert_eq!(
         report.upward,
-        ["src/text/mod.rs:1 `crate::tui::Screen` -> src/tui/mod.rs (text may not import tui)"]
+        [
+            "src/text/mod.rs:1 `crate::tui::terminal::Screen` -> src/tui/mod.rs (text may not import tui)"
+        ]
     );
 }
 
@@ -95,10 +106,19 @@ fn the_checker_reports_a_cycle_through_super_globs_and_macro_arguments() {
     let files = tree(&[
         ("src/lib.rs", "pub mod text; pub mod tui;"),
         ("src/text/mod.rs", "pub mod a; pub mod b; pub mod c;"),
-        ("src/text/a.rs", "use super::b::helper;\npub fn start() { helper() }"),
+        (
+            "src/text/a.rs",
+            "use super::b::helper;\npub fn start() { helper() }",
+        ),
         // A glob brings `finish` in; it is only named inside a macro's arguments.
-        ("src/text/b.rs", "use super::c::*;\npub fn helper() { assert!(finish()) }"),
-        ("src/text/c.rs", "pub fn finish() -> bool {\n    super::a::start();\n    true\n}"),
+        (
+            "src/text/b.rs",
+            "use super::c::*;\npub fn helper() { assert!(finish()) }",
+        ),
+        (
+            "src/text/c.rs",
+            "pub fn finish() -> bool {\n    super::a::start();\n    true\n}",
+        ),
         ("src/tui/mod.rs", ""),
     ]);
     let report = checker::check(&files, Path::new("src/lib.rs"), TWO_LAYERS);

@@ -6,12 +6,12 @@ use std::time::SystemTime;
 
 use pgpulse::actions::executor::{Executor, ExecutorConfig};
 use pgpulse::actions::{Plan, RelationTarget, StepReport};
-use pgpulse::collector::collect_activity;
-use pgpulse::conninfo::{self, ConnParams, Flags};
-use pgpulse::probe::Capabilities;
-use pgpulse::sanitize::sanitized;
-use pgpulse::session::MonitorSession;
-use pgpulse::snapshot::Session;
+use pgpulse::monitor::collector::collect_activity;
+use pgpulse::monitor::snapshot::Session;
+use pgpulse::pg::conninfo::{self, ConnParams, Flags};
+use pgpulse::pg::probe::Capabilities;
+use pgpulse::pg::session::MonitorSession;
+use pgpulse::text::sanitize::sanitized;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_postgres::{CancelToken, Client, NoTls};

@@ -4,10 +4,10 @@
 use std::fmt::Display;
 use std::time::{Duration, Instant};
 
-use pgpulse::connect::SessionSettings;
-use pgpulse::conninfo::{self, Flags};
-use pgpulse::probe::Capabilities;
-use pgpulse::session::MonitorSession;
+use pgpulse::pg::connect::SessionSettings;
+use pgpulse::pg::conninfo::{self, Flags};
+use pgpulse::pg::probe::Capabilities;
+use pgpulse::pg::session::MonitorSession;
 use tokio::task::JoinHandle;
 use tokio_postgres::Client;
 

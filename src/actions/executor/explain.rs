@@ -6,8 +6,8 @@ use tokio_postgres::SimpleQueryMessage;
 use super::steps::{absorb_notices, settle};
 use super::{Executor, describe, guarded};
 use crate::actions::{ActionKind, BackendTarget, Outcome, StepReport, Target, sql};
-use crate::queries::{ACTION_SESSION_SQL, ACTION_STATEMENT_TEXT_SQL};
-use crate::sanitize::sanitized;
+use crate::pg::queries::{ACTION_SESSION_SQL, ACTION_STATEMENT_TEXT_SQL};
+use crate::text::sanitize::sanitized;
 
 /// The activity collector keeps this many characters of a query (`left(query, 4096)`).
 const COLLECTED_QUERY_CHARS: usize = 4096;

@@ -21,9 +21,9 @@ use tokio::sync::mpsc::{self, UnboundedReceiver};
 
 use super::journal::{Journal, JournalEntry};
 use super::{ActionKind, Outcome, Plan, Step, StepReport};
-use crate::connect::{self, Canceller, Connected, Notice, SessionSettings};
-use crate::conninfo::ConnParams;
-use crate::sanitize::sanitized;
+use crate::pg::connect::{self, Canceller, Connected, Notice, SessionSettings};
+use crate::pg::conninfo::ConnParams;
+use crate::text::sanitize::sanitized;
 
 /// Where and how actions run.
 #[derive(Clone)]

@@ -6,8 +6,8 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use super::steps::simple;
 use super::{Executor, describe};
 use crate::actions::{ActionKind, Outcome, RelationTarget, StepReport, sql};
-use crate::queries::{ACTION_INVALID_INDEXES_SQL, ACTION_RELATION_SQL};
-use crate::sanitize::sanitized;
+use crate::pg::queries::{ACTION_INVALID_INDEXES_SQL, ACTION_RELATION_SQL};
+use crate::text::sanitize::sanitized;
 
 /// The relation's real names, read by OID now: what the screen showed may be sanitized,
 /// renamed since, or gone.

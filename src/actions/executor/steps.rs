@@ -7,9 +7,9 @@ use tokio_postgres::SimpleQueryMessage;
 
 use super::{Executor, Guarded, describe, guarded};
 use crate::actions::{ActionKind, BackendTarget, Outcome, Step, StepReport, Target, sql};
-use crate::connect::Notice;
-use crate::queries::ACTION_SESSION_SQL;
-use crate::sanitize::sanitized;
+use crate::pg::connect::Notice;
+use crate::pg::queries::ACTION_SESSION_SQL;
+use crate::text::sanitize::sanitized;
 
 /// Runs one step; the caller fills in the duration and journals it.
 pub(super) async fn run(
@@ -172,7 +172,7 @@ impl SessionNow {
         match (self.state.as_deref(), self.query_start) {
             (Some("active"), Some(start)) => format!(
                 "now runs another query (started {} UTC)",
-                crate::timefmt::rfc3339_millis(start)
+                crate::text::timefmt::rfc3339_millis(start)
                     .get(11..23)
                     .unwrap_or_default()
             ),

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use tokio::time::MissedTickBehavior;
 
-use crate::connect::Connected;
+use crate::pg::connect::Connected;
 
 use super::ops::{Call, Ids, Prepared, Scenario};
 use super::rng::Rng;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::time::{Interval, MissedTickBehavior};
 use tokio_postgres::Client;
 
-use crate::connect::Connected;
+use crate::pg::connect::Connected;
 
 use super::ops::Ids;
 use super::rng::Rng;

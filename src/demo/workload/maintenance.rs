@@ -9,7 +9,7 @@ use tokio_postgres::Client;
 use tokio_postgres::types::ToSql;
 
 use crate::actions::statistics::take_snapshot;
-use crate::connect::Connected;
+use crate::pg::connect::Connected;
 
 use super::{Context, describe, session};
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::time::MissedTickBehavior;
 use tokio_postgres::Client;
 
-use crate::connect::Connected;
+use crate::pg::connect::Connected;
 
 use super::{Context, Timing, describe, session};
 

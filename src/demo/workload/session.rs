@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::connect::{self, Connected, SessionSettings};
+use crate::pg::connect::{self, Connected, SessionSettings};
 
 use super::Context;
 

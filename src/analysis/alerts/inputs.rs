@@ -1,0 +1,439 @@
+//! From one poll to the plain values the alert rules judge.
+
+use std::time::Duration;
+
+use super::{AlertInputs, AlertKind, IntervalEvents};
+use crate::analysis::metrics::{
+    SnapshotMetrics, client_connections, connection_utilisation, dead_tuple_ratio,
+    index_usage_ratio,
+};
+use crate::monitor::snapshot::host::HostSample;
+use crate::monitor::snapshot::{Section, SectionError, Session, Snapshot};
+
+/// The alert inputs of `snapshot`, with its interval `metrics` (from
+/// [`crate::analysis::metrics::snapshot_metrics`]) and the local `host` sample when there is one.
+///
+/// Every value comes only from a section read successfully in this poll. A section that
+/// failed this time (or, for interval values, a poll with no interval) leaves its kinds
+/// in `unread`, and the engine holds their alerts; a source that is not there at all
+/// (table absent) reads as no value. While the connection is down everything but the
+/// failure itself and the host's own figures is unread: the slow tier's last results are
+/// still in the snapshot, but they describe a server pgpulse can no longer see.
+pub fn inputs_from(
+    snapshot: &Snapshot,
+    metrics: Option<&SnapshotMetrics>,
+    host: Option<&HostSample>,
+) -> AlertInputs {
+    let mut unread = Vec::new();
+    if host.is_none() {
+        unread.extend([AlertKind::HostCpu, AlertKind::DataDisk]);
+    }
+    let host_inputs = AlertInputs {
+        host_cpu: host.and_then(|h| h.cpu_ratio),
+        data_disk_used: host
+            .and_then(|h| h.data_disk.as_ref())
+            .and_then(|d| d.used_ratio()),
+        ..AlertInputs::default()
+    };
+    if let Some(error) = connection_error(snapshot) {
+        unread.extend(AlertKind::ALL.into_iter().filter(|k| {
+            !matches!(
+                k,
+                AlertKind::ConnectionFailure | AlertKind::HostCpu | AlertKind::DataDisk
+            )
+        }));
+        return AlertInputs {
+            connection_error: Some(error),
+            unread,
+            ..host_inputs
+        };
+    }
+    let slow = snapshot.slow.as_deref();
+    let mut read = |kinds: &[AlertKind], failed: bool| {
+        if failed {
+            unread.extend_from_slice(kinds);
+        }
+    };
+    let performance = slow.map(|s| &s.performance_log);
+    read(&[AlertKind::StatementP95], failed(performance));
+    let totals = slow.map(|s| &s.table_totals);
+    read(
+        &[AlertKind::IndexUsage, AlertKind::DeadTuples],
+        failed(totals),
+    );
+    let sessions = snapshot.activity.as_ref().ok();
+    read(
+        &[
+            AlertKind::LongRunningQuery,
+            AlertKind::LockWait,
+            AlertKind::IdleInTransaction,
+        ],
+        sessions.is_none(),
+    );
+    read(
+        &[AlertKind::ConnectionUtilisation],
+        sessions.is_none() || snapshot.server.is_err(),
+    );
+    let interval = metrics.and_then(|m| m.server.ready());
+    read(&[AlertKind::CacheHitRatio], interval.is_none());
+    let performance = performance.and_then(|p| p.as_ref().ok());
+    let totals = totals.and_then(|t| t.as_ref().ok());
+    let own_pid = snapshot.capabilities.as_ref().map(|c| c.backend_pid);
+    let sessions = sessions.map_or(&[][..], Vec::as_slice);
+    AlertInputs {
+        p95_ms: performance
+            .and_then(|log| log.overall.as_ref())
+            .filter(|all| all.count > 0)
+            .map(|all| all.p95_ms),
+        oldest_active_query: oldest_active_query(sessions, own_pid),
+        lock_waits: sessions
+            .iter()
+            .filter(|s| !is_parallel_worker(s))
+            .filter_map(|s| Some((s.pid, s.lock_wait_age?)))
+            .collect(),
+        idle_in_transaction: sessions
+            .iter()
+            .filter(|s| {
+                s.state
+                    .as_deref()
+                    .is_some_and(|st| st.starts_with("idle in transaction"))
+            })
+            .filter_map(|s| Some((s.pid, s.state_age?)))
+            .collect(),
+        interval_events: interval.map(IntervalEvents::of),
+        cache_hit_ratio: interval.and_then(|rates| rates.cache_hit_ratio),
+        connection_utilisation: match (&snapshot.activity, &snapshot.server) {
+            (Ok(sessions), Ok(server)) => {
+                Some(connection_utilisation(client_connections(sessions), server))
+            }
+            _ => None,
+        },
+        index_usage: totals.and_then(index_usage_ratio),
+        dead_tuple_ratio: totals.and_then(dead_tuple_ratio),
+        unread,
+        ..host_inputs
+    }
+}
+
+/// A slow-tier section that was not read: the tier has not run yet, or its query failed
+/// this time. A source that is not there (`Unavailable`) was read and found absent.
+fn failed<T>(section: Option<&Section<T>>) -> bool {
+    matches!(section, None | Some(Err(SectionError::Failed(_))))
+}
+
+/// A parallel worker waits along with its leader: one wait, counted once.
+fn is_parallel_worker(session: &Session) -> bool {
+    session
+        .leader_pid
+        .is_some_and(|leader| leader != session.pid)
+}
+
+/// The poller marks a lost connection by failing every fast-tier section with the same
+/// error; one failing query (a timeout on a sick server) fails only its own section.
+fn connection_error(snapshot: &Snapshot) -> Option<String> {
+    let failed = |section: Result<(), &SectionError>| match section {
+        Err(SectionError::Failed(line)) => Some(line.clone()),
+        _ => None,
+    };
+    let server = failed(snapshot.server.as_ref().map(|_| ()))?;
+    let activity = failed(snapshot.activity.as_ref().map(|_| ()))?;
+    let databases = failed(snapshot.databases.as_ref().map(|_| ()))?;
+    (server == activity && server == databases).then_some(server)
+}
+
+/// The client query running longest, other than pgpulse's own poll. Walsenders and
+/// background workers are "active" for hours by design; they are not slow queries.
+fn oldest_active_query(sessions: &[Session], own_pid: Option<i32>) -> Option<(i32, Duration)> {
+    sessions
+        .iter()
+        .filter(|s| s.backend_type == "client backend")
+        .filter(|s| s.state.as_deref() == Some("active"))
+        .filter(|s| Some(s.pid) != own_pid)
+        .filter_map(|s| Some((s.pid, s.query_age?)))
+        .max_by_key(|&(_, age)| age)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::metrics::snapshot_metrics;
+    use crate::analysis::metrics::test_support::*;
+    use crate::monitor::snapshot::host::DiskUsage;
+    use crate::monitor::snapshot::{PerformanceLog, QueryLatency, SlowTier, TableTotals};
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    fn active(pid: i32, secs: u64) -> Session {
+        Session {
+            state: Some("active".into()),
+            query_age: Some(Duration::from_secs(secs)),
+            ..session(pid)
+        }
+    }
+
+    fn latency(count: i64, p95_ms: f64) -> QueryLatency {
+        QueryLatency {
+            query_hash: None,
+            count,
+            mean_ms: p95_ms / 2.0,
+            p50_ms: p95_ms / 2.0,
+            p95_ms,
+            p99_ms: p95_ms,
+            max_ms: p95_ms,
+            slow_count: 0,
+            rows_examined: 0,
+            rows_returned: 0,
+        }
+    }
+
+    fn with_slow(mut snapshot: Snapshot, overall: QueryLatency, totals: TableTotals) -> Snapshot {
+        snapshot.slow = Some(Arc::new(SlowTier {
+            performance_log: Ok(PerformanceLog {
+                window: Duration::from_secs(900),
+                slow_threshold: Duration::from_secs(5),
+                queries: Vec::new(),
+                overall: Some(overall),
+            }),
+            table_totals: Ok(totals),
+            ..SlowTier::not_polled(at(0))
+        }));
+        snapshot
+    }
+
+    fn host(cpu: Option<f64>, total: u64, available: u64) -> HostSample {
+        HostSample {
+            cpu_ratio: cpu,
+            load: None,
+            memory_used: 0,
+            memory_total: 0,
+            swap_used: 0,
+            swap_total: 0,
+            data_disk: Some(DiskUsage {
+                mount_point: PathBuf::from("/"),
+                total,
+                available,
+            }),
+            backends: HashMap::new(),
+        }
+    }
+
+    fn lost(mut snapshot: Snapshot, error: &str) -> Snapshot {
+        let failed = SectionError::Failed(error.into());
+        snapshot.server = Err(failed.clone());
+        snapshot.activity = Err(failed.clone());
+        snapshot.databases = Err(failed.clone());
+        snapshot.statements = Err(failed);
+        snapshot
+    }
+
+    #[test]
+    fn a_healthy_poll_fills_every_input_it_has() {
+        let sessions = vec![
+            active(10, 3),
+            active(11, 40),
+            // pgpulse's own poll, a walsender and an idle session never count.
+            active(4242, 900),
+            active(12, 7_200).backend_type("walsender"),
+            session(13),
+            Session {
+                state: Some("idle in transaction (aborted)".into()),
+                state_age: Some(Duration::from_secs(90)),
+                ..session(14)
+            },
+            Session {
+                lock_wait_age: Some(Duration::from_secs(20)),
+                ..active(15, 25)
+            },
+            // Its parallel worker waits with it: one wait.
+            Session {
+                leader_pid: Some(15),
+                lock_wait_age: Some(Duration::from_secs(20)),
+                ..active(16, 25).backend_type("parallel worker")
+            },
+        ];
+        let mut cur = with_slow(
+            snapshot_at(1)
+                .with_database(
+                    db(1)
+                        .blocks(90, 10)
+                        .deadlocks(3)
+                        .temp_files(2)
+                        .temp_bytes(8192),
+                )
+                .with_sessions(sessions),
+            latency(10, 120.0),
+            tables(10, 90, 800, 200),
+        );
+        let mut caps = crate::pg::probe::sample_capabilities();
+        caps.backend_pid = 4242;
+        cur.capabilities = Some(Arc::new(caps));
+        let prev = snapshot_at(0).with_database(db(1).deadlocks(1));
+        let metrics = snapshot_metrics(Some(&prev), &cur, 1);
+        let inputs = inputs_from(&cur, Some(&metrics), Some(&host(Some(0.5), 100, 25)));
+        let want = AlertInputs {
+            connection_error: None,
+            p95_ms: Some(120.0),
+            oldest_active_query: Some((11, Duration::from_secs(40))),
+            lock_waits: vec![(15, Duration::from_secs(20))],
+            idle_in_transaction: vec![(14, Duration::from_secs(90))],
+            interval_events: Some(IntervalEvents {
+                length: Duration::from_secs(1),
+                deadlocks: 2,
+                temp_files: 2,
+                temp_bytes: 8192,
+            }),
+            cache_hit_ratio: Some(0.9),
+            // 6 client backends of 97 ordinary slots.
+            connection_utilisation: Some(6.0 / 97.0),
+            index_usage: Some(0.9),
+            dead_tuple_ratio: Some(0.2),
+            host_cpu: Some(0.5),
+            data_disk_used: Some(0.75),
+            unread: vec![],
+        };
+        assert_eq!(inputs, want);
+    }
+
+    #[test]
+    fn sources_not_read_this_time_leave_their_kinds_unread() {
+        use AlertKind::*;
+        let cur = with_slow(
+            snapshot_at(1).without_activity(),
+            latency(0, 500.0),
+            tables(0, 0, 0, 0),
+        );
+        let inputs = inputs_from(&cur, None, None);
+        let want = AlertInputs {
+            unread: vec![
+                HostCpu,
+                DataDisk,
+                LongRunningQuery,
+                LockWait,
+                IdleInTransaction,
+                ConnectionUtilisation,
+                CacheHitRatio,
+            ],
+            ..AlertInputs::default()
+        };
+        assert_eq!(inputs, want);
+        // A first poll has no interval: no cache ratio, deadlocks or temp files yet.
+        let first = snapshot_at(0).with_database(db(1).blocks(99, 1));
+        let metrics = snapshot_metrics(None, &first, 1);
+        let inputs = inputs_from(&first, Some(&metrics), None);
+        assert_eq!(
+            (inputs.cache_hit_ratio, inputs.interval_events),
+            (None, None)
+        );
+        assert!(inputs.unread.contains(&CacheHitRatio));
+        // The slow tier not run yet, or its query failed: unread. A table that is not
+        // there was read and found absent: nothing to hold.
+        let unread = inputs_from(&snapshot_at(1), None, None).unread;
+        assert!(unread.contains(&StatementP95) && unread.contains(&DeadTuples));
+        let absent = with_slow(snapshot_at(1), latency(0, 0.0), tables(0, 0, 0, 0));
+        let mut slow = absent
+            .slow
+            .as_deref()
+            .cloned()
+            .unwrap_or_else(|| SlowTier::not_polled(at(0)));
+        slow.performance_log = Err(SectionError::Unavailable {
+            reason: "no query_performance_log".into(),
+            fix: None,
+        });
+        let absent = Snapshot {
+            slow: Some(Arc::new(slow)),
+            ..absent
+        };
+        let unread = inputs_from(&absent, None, None).unread;
+        assert!(!unread.contains(&StatementP95), "{unread:?}");
+    }
+
+    #[test]
+    fn a_lost_connection_leaves_server_values_unread_but_keeps_the_host() {
+        let stale = with_slow(snapshot_at(1), latency(10, 999.0), tables(99, 1, 1, 99));
+        let inputs = inputs_from(
+            &lost(stale, "connection refused"),
+            None,
+            Some(&host(Some(0.9), 10, 0)),
+        );
+        let server_kinds = AlertKind::ALL
+            .into_iter()
+            .filter(|k| {
+                !matches!(
+                    k,
+                    AlertKind::ConnectionFailure | AlertKind::HostCpu | AlertKind::DataDisk
+                )
+            })
+            .collect();
+        let want = AlertInputs {
+            connection_error: Some("connection refused".into()),
+            host_cpu: Some(0.9),
+            data_disk_used: Some(1.0),
+            unread: server_kinds,
+            ..AlertInputs::default()
+        };
+        assert_eq!(inputs, want);
+    }
+
+    #[test]
+    fn one_failing_query_is_not_a_connection_failure() {
+        let mut cur = snapshot_at(1);
+        cur.server = Err(SectionError::Failed(
+            "canceling statement due to statement timeout".into(),
+        ));
+        assert_eq!(inputs_from(&cur, None, None).connection_error, None);
+    }
+
+    /// No rule without data: every kind the engine offers must be raisable from what the
+    /// collectors put in a snapshot. A kind added without a collector (replication lag
+    /// before the replication screen) fails here.
+    #[test]
+    fn every_offered_alert_is_fed_by_a_collected_section() {
+        use crate::analysis::alerts::AlertEngine;
+        let sessions = vec![
+            active(10, 40),
+            Session {
+                lock_wait_age: Some(Duration::from_secs(90)),
+                ..active(11, 90)
+            },
+            Session {
+                state: Some("idle in transaction".into()),
+                state_age: Some(Duration::from_secs(600)),
+                ..session(12)
+            },
+        ];
+        let prev = snapshot_at(0).with_database(db(1));
+        let mut cur = with_slow(
+            snapshot_at(1)
+                .with_database(
+                    db(1)
+                        .blocks(10, 90)
+                        .deadlocks(1)
+                        .temp_files(1)
+                        .temp_bytes(2 << 30),
+                )
+                .with_sessions(sessions),
+            latency(10, 500.0),
+            tables(90, 10, 50, 50),
+        );
+        if let Ok(server) = &mut cur.server {
+            server.max_connections = 5;
+        }
+        let metrics = snapshot_metrics(Some(&prev), &cur, 1);
+        let mut engine = AlertEngine::default();
+        let mut raised = engine
+            .evaluate(
+                at(1),
+                &inputs_from(&cur, Some(&metrics), Some(&host(Some(0.95), 10, 0))),
+            )
+            .raised;
+        let down = lost(snapshot_at(2), "connection refused");
+        raised.extend(
+            engine
+                .evaluate(at(2), &inputs_from(&down, None, None))
+                .raised,
+        );
+        raised.sort_unstable();
+        assert_eq!(raised, AlertKind::ALL.to_vec());
+    }
+}

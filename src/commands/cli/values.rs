@@ -1,0 +1,126 @@
+//! Value parsers for the numeric flags: each accepts exactly the range the config file
+//! accepts for the same setting, and its error names that range (clap adds the flag and
+//! the value). `nan`, `inf`, `1e309` and negative numbers are refused, never clamped.
+
+use std::ops::RangeInclusive;
+use std::time::Duration;
+
+use crate::pg::open::STATEMENT_TIMEOUT_MS_RANGE;
+use crate::settings::config::{FAST_REFRESH_RANGE, SLOW_REFRESH_RANGE};
+
+/// `--refresh`: seconds, 0.5 to 60.
+pub fn fast_refresh(text: &str) -> Result<Duration, String> {
+    seconds(text, &FAST_REFRESH_RANGE)
+}
+
+/// `--slow-refresh`: seconds, 1 to 3600.
+pub fn slow_refresh(text: &str) -> Result<Duration, String> {
+    seconds(text, &SLOW_REFRESH_RANGE)
+}
+
+/// `--statement-timeout-ms`: whole milliseconds, 100 to 60000.
+pub fn statement_timeout_ms(text: &str) -> Result<u64, String> {
+    let range = STATEMENT_TIMEOUT_MS_RANGE;
+    let allowed = format!(
+        "give whole milliseconds from {} to {}",
+        range.start(),
+        range.end()
+    );
+    match text.trim().parse::<u64>() {
+        Ok(ms) if range.contains(&ms) => Ok(ms),
+        _ => Err(allowed),
+    }
+}
+
+/// `pgpulse demo --rate`: operations per second, above 0 and up to 10000.
+pub fn workload_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 && rate <= 10_000.0 => Ok(rate),
+        _ => Err("give operations per second, above 0 up to 10000".into()),
+    }
+}
+
+/// A number of seconds inside `range`.
+fn seconds(text: &str, range: &RangeInclusive<Duration>) -> Result<Duration, String> {
+    let allowed = format!(
+        "give seconds from {} to {}",
+        range.start().as_secs_f64(),
+        range.end().as_secs_f64()
+    );
+    let value: f64 = text.trim().parse().map_err(|_| allowed.clone())?;
+    // `is_finite` first: Duration::from_secs_f64 panics on NaN, infinity and negatives.
+    if !value.is_finite() {
+        return Err(allowed);
+    }
+    let lowest = range.start().as_secs_f64();
+    let highest = range.end().as_secs_f64();
+    if !(lowest..=highest).contains(&value) {
+        return Err(allowed);
+    }
+    Ok(Duration::from_secs_f64(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_accepts_its_range_and_refuses_everything_else() {
+        let ok = [
+            ("0.5", 500),
+            ("1", 1000),
+            ("60", 60_000),
+            (" 2.5 ", 2500),
+            ("1e1", 10_000),
+        ];
+        for (text, ms) in ok {
+            assert_eq!(
+                fast_refresh(text),
+                Ok(Duration::from_millis(ms)),
+                "{text:?}"
+            );
+        }
+        for bad in [
+            "nan", "NaN", "inf", "-inf", "-1", "0", "0.49", "60.01", "1e309", "", "1s", "abc",
+        ] {
+            assert_eq!(
+                fast_refresh(bad),
+                Err("give seconds from 0.5 to 60".to_string()),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn slow_refresh_has_the_config_files_range() {
+        assert_eq!(slow_refresh("1"), Ok(Duration::from_secs(1)));
+        assert_eq!(slow_refresh("3600"), Ok(Duration::from_secs(3600)));
+        for bad in ["0.5", "3601", "nan", "-5", "1e309"] {
+            assert_eq!(
+                slow_refresh(bad),
+                Err("give seconds from 1 to 3600".to_string()),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn statement_timeout_refuses_zero_and_out_of_range() {
+        assert_eq!(statement_timeout_ms("2000"), Ok(2000));
+        for bad in [
+            "0",
+            "99",
+            "60001",
+            "-1",
+            "1.5",
+            "nan",
+            "18446744073709551616",
+        ] {
+            assert_eq!(
+                statement_timeout_ms(bad),
+                Err("give whole milliseconds from 100 to 60000".to_string()),
+                "{bad:?}"
+            );
+        }
+    }
+}

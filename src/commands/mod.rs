@@ -1,0 +1,10 @@
+//! The command line and what each of its entry points does: the live view, `doctor`,
+//! `schema install`, `snapshot` and `demo`.
+//!
+//! Layer rule: the top layer; may import every other layer.
+
+pub mod cli;
+mod dispatch;
+pub mod doctor;
+
+pub use dispatch::run;

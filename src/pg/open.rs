@@ -1,0 +1,160 @@
+//! Opening the monitoring session the way the command line asks: resolve the target like
+//! psql, prompt once for a password when the server wants one and stdin is a terminal,
+//! connect, and probe what the server offers. Also how the live view starts when the
+//! server is not there yet.
+//!
+//! The command line's flags arrive as [`ConnectOptions`], plain values: this layer knows
+//! nothing of the argument parser.
+
+use std::io::IsTerminal;
+use std::ops::RangeInclusive;
+use std::time::Duration;
+
+use crate::pg::connect::{ConnectError, SessionSettings};
+use crate::pg::conninfo::{self, ConnParams, Flags, Password, PasswordSource};
+use crate::pg::probe::Capabilities;
+use crate::pg::session::{MonitorSession, SessionError};
+use crate::text::sanitize::sanitized;
+
+/// The monitoring session's `statement_timeout` (`--statement-timeout-ms`): 0 would
+/// switch the server's timeout off, and a poll longer than a minute is no longer live.
+pub const STATEMENT_TIMEOUT_MS_RANGE: RangeInclusive<u64> = 100..=60_000;
+
+/// The monitoring session's `statement_timeout` when none is given, in milliseconds.
+pub const DEFAULT_STATEMENT_TIMEOUT_MS: u64 = 2000;
+
+/// How to reach the server and what the monitoring session is called: psql's connection
+/// flags (`-h -p -U -d -w -W`) and pgpulse's session options, as plain values.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// `-h -p -U -d`.
+    pub flags: Flags,
+    /// `-w`: never prompt for a password.
+    pub no_password: bool,
+    /// `-W`: prompt for a password before connecting.
+    pub force_password_prompt: bool,
+    /// `--application-name` (default `pgpulse`).
+    pub application_name: Option<String>,
+    /// `--statement-timeout-ms`, within [`STATEMENT_TIMEOUT_MS_RANGE`].
+    pub statement_timeout_ms: u64,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        Self {
+            flags: Flags::default(),
+            no_password: false,
+            force_password_prompt: false,
+            application_name: None,
+            statement_timeout_ms: DEFAULT_STATEMENT_TIMEOUT_MS,
+        }
+    }
+}
+
+/// Resolves the target, connects the monitoring session (prompting once for a password
+/// when the server asks and stdin is a terminal) and runs the capability probe.
+pub async fn open_monitoring(
+    conn: &ConnectOptions,
+    conninfo: Option<String>,
+) -> Result<(MonitorSession, Capabilities), String> {
+    let (mut session, connected) = connect_monitoring(conn, conninfo).await?;
+    connected.map_err(|e| e.to_string())?;
+    let caps = Capabilities::probe(&mut session)
+        .await
+        .map_err(|e| format!("capability probe failed: {e}"))?;
+    Ok((session, caps))
+}
+
+/// How the live view starts.
+pub enum LiveStart {
+    /// Connected and probed.
+    Ready(MonitorSession, Capabilities),
+    /// The server is down, starting up, shutting down or full: the live view opens and
+    /// waits for it (this failure was attempt 1).
+    Waiting(MonitorSession, SessionError),
+}
+
+/// Like [`open_monitoring`], but a server that is only not there *yet* (connection
+/// refused, timeout, starting up, shutting down, too many clients) is waited for instead
+/// of being an error. Authentication, TLS and configuration errors are still errors.
+pub async fn open_monitoring_or_wait(
+    conn: &ConnectOptions,
+    conninfo: Option<String>,
+) -> Result<LiveStart, String> {
+    let (mut session, connected) = connect_monitoring(conn, conninfo).await?;
+    if let Err(error) = connected {
+        let worth_waiting = matches!(&error, SessionError::Connect(c) if c.wait_reason().is_some());
+        if !worth_waiting {
+            return Err(error.to_string());
+        }
+        tracing::warn!("connection attempt 1 failed: {error}; waiting for the server");
+        return Ok(LiveStart::Waiting(session, error));
+    }
+    let caps = Capabilities::probe(&mut session)
+        .await
+        .map_err(|e| format!("capability probe failed: {e}"))?;
+    Ok(LiveStart::Ready(session, caps))
+}
+
+/// Resolves the target and tries to connect the monitoring session once (prompting for
+/// a password when the server asks and stdin is a terminal). Errors before any connection
+/// attempt (the target, the prompt) are `Err`; the attempt's own outcome comes with the
+/// session.
+async fn connect_monitoring(
+    conn: &ConnectOptions,
+    conninfo: Option<String>,
+) -> Result<(MonitorSession, Result<(), SessionError>), String> {
+    let params = resolve_params(conn, conninfo)?;
+    let settings = monitoring_settings(conn);
+    let deadline = MonitorSession::default_deadline(&settings);
+    let mut params = params;
+    if conn.force_password_prompt && params.password.is_none() {
+        params = with_prompted_password(params)?;
+    }
+    let mut session = MonitorSession::new(params.clone(), settings.clone(), deadline);
+    let outcome = match session.ensure_connected().await {
+        Err(SessionError::Connect(ConnectError::PasswordNeeded { .. }))
+            if !conn.no_password && std::io::stdin().is_terminal() =>
+        {
+            session = MonitorSession::new(with_prompted_password(params)?, settings, deadline);
+            session.ensure_connected().await
+        }
+        other => other,
+    };
+    Ok((session, outcome))
+}
+
+/// The monitoring session's settings from the command line.
+pub fn monitoring_settings(conn: &ConnectOptions) -> SessionSettings {
+    let mut settings = SessionSettings::monitoring(conn.application_name.as_deref());
+    // Parsed within range from the command line; clamped again for other callers, since
+    // 0 would switch the server's timeout off.
+    let range = STATEMENT_TIMEOUT_MS_RANGE;
+    let ms = conn
+        .statement_timeout_ms
+        .clamp(*range.start(), *range.end());
+    settings.statement_timeout = Duration::from_millis(ms);
+    settings
+}
+
+pub fn resolve_params(
+    conn: &ConnectOptions,
+    conninfo: Option<String>,
+) -> Result<ConnParams, String> {
+    let params =
+        conninfo::resolve_from_process(conn.flags.clone(), conninfo).map_err(|e| e.to_string())?;
+    for warning in &params.warnings {
+        eprintln!("{}", sanitized(warning));
+        tracing::warn!("{}", sanitized(warning));
+    }
+    Ok(params)
+}
+
+pub fn with_prompted_password(mut params: ConnParams) -> Result<ConnParams, String> {
+    let prompt = format!("Password for user {}: ", sanitized(&params.user));
+    let secret = rpassword::prompt_password(prompt)
+        .map_err(|e| format!("could not read the password: {e}"))?;
+    params.password = Some(Password::new(secret));
+    params.password_source = Some(PasswordSource::Prompt);
+    Ok(params)
+}

@@ -1,0 +1,499 @@
+use super::*;
+use crate::analysis::metrics::Thresholds;
+
+use crate::tui::keymap::{Action, Context, Screen};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn parse(text: &str) -> Config {
+    match Config::from_toml(text, "test.toml") {
+        Ok(config) => config,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn error(text: &str) -> String {
+    match Config::from_toml(text, "test.toml") {
+        Ok(config) => panic!("expected an error, got {config:#?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn press(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+#[test]
+fn the_shipped_default_file_is_the_built_in_default() {
+    let parsed = Config::from_toml(default_config_text(), "default.toml");
+    assert_eq!(
+        parsed.map(|c| Config { file: None, ..c }),
+        Ok(Config::default())
+    );
+}
+
+#[test]
+fn the_default_thresholds_are_the_seed_thresholds() {
+    assert_eq!(Config::default().thresholds(), Thresholds::default());
+    assert_eq!(
+        Config::default().extra_thresholds(),
+        ExtraThresholds {
+            disk_crit: 0.90,
+            cpu_warn: 0.80,
+        }
+    );
+    assert_eq!(
+        Config::default().incident_thresholds(),
+        crate::analysis::alerts::IncidentThresholds::default()
+    );
+    // Reserved for the Replication screen: still read with the seed's value.
+    assert_eq!(
+        Config::default().threshold_settings.replication_lag_crit,
+        Duration::from_secs(30)
+    );
+}
+
+#[test]
+fn the_default_file_lists_every_default_key_binding() {
+    // The commented lines of [keys], uncommented, are exactly the built-in bindings.
+    let keys_section = default_config_text()
+        .split_once("\n[keys]\n")
+        .map(|(_, rest)| rest)
+        .unwrap_or_default();
+    let uncommented: String = keys_section
+        .lines()
+        .filter_map(|line| line.strip_prefix("# "))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let config = parse(&format!("[keys]\n{uncommented}"));
+    let listed: Vec<(String, Vec<String>)> = config.keys.clone();
+    let mut built_in: Vec<(String, Vec<String>)> = Keymap::default()
+        .config_entries()
+        .into_iter()
+        .map(|(name, keys)| (name.to_owned(), keys))
+        .collect();
+    built_in.sort();
+    assert_eq!(listed, built_in);
+    assert_eq!(config.keymap(), Ok(Keymap::default()));
+}
+
+#[test]
+fn the_valid_fixture_sets_every_table() {
+    let text = include_str!("../../../tests/fixtures/config/valid.toml");
+    let config = match Config::from_toml(text, "valid.toml") {
+        Ok(config) => config,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(config.file.as_deref(), Some("valid.toml"));
+    assert_eq!(config.theme.as_deref(), Some("light"));
+    assert!(config.read_only && config.bell);
+    assert_eq!(
+        config.refresh,
+        Refresh {
+            fast: Duration::from_millis(500),
+            slow: Duration::from_secs(30),
+            latency_window: Duration::from_secs(3600),
+            slow_query: Duration::from_secs(2),
+        }
+    );
+    let t = config.thresholds();
+    assert_eq!(t.p95_latency_ms.warn, 250.5);
+    assert_eq!(t.running_query_age.warn, Duration::from_secs(10));
+    assert_eq!(t.running_query_age.crit, Some(Duration::from_secs(60)));
+    assert_eq!(
+        (t.cache_hit_ratio.warn, t.cache_hit_ratio.crit),
+        (0.9, Some(0.8))
+    );
+    assert_eq!((t.utilisation.warn, t.utilisation.crit), (0.75, Some(0.9)));
+    assert_eq!((t.index_usage.warn, t.index_usage.crit), (0.95, None));
+    assert_eq!(
+        (t.dead_tuple_ratio.warn, t.dead_tuple_ratio.crit),
+        (0.05, Some(0.15))
+    );
+    assert_eq!(
+        config.extra_thresholds(),
+        ExtraThresholds {
+            disk_crit: 0.85,
+            cpu_warn: 0.7,
+        }
+    );
+    let incidents = config.incident_thresholds();
+    assert_eq!(
+        (incidents.lock_wait.warn, incidents.lock_wait.crit),
+        (Duration::from_secs(2), Some(Duration::from_secs(20)))
+    );
+    assert_eq!(
+        (
+            incidents.idle_in_transaction.warn,
+            incidents.idle_in_transaction.crit
+        ),
+        (Duration::from_secs(30), Some(Duration::from_secs(120)))
+    );
+    assert_eq!(
+        (incidents.deadlocks.warn, incidents.deadlocks.crit),
+        (2, Some(3))
+    );
+    assert_eq!(
+        (incidents.temp_bytes.warn, incidents.temp_bytes.crit),
+        (256 << 20, None)
+    );
+    assert_eq!(incidents.window, Duration::from_secs(600));
+    assert_eq!(
+        config.threshold_settings.replication_lag_crit,
+        Duration::from_secs(10),
+        "a file written for an older pgpulse still loads"
+    );
+    assert_eq!(
+        config.schedule,
+        Schedule {
+            analyze_every: Duration::from_secs(12 * 3600),
+            vacuum_every: Duration::from_secs(3 * 86_400),
+        }
+    );
+    assert_eq!(
+        config.pools,
+        [
+            Pool {
+                name: "learning-assistant (prod)".into(),
+                application: "learning-assistant-production".into(),
+                max: 50,
+            },
+            Pool {
+                name: "learning-assistant-dev*".into(),
+                application: "learning-assistant-dev*".into(),
+                max: 10,
+            },
+        ]
+    );
+    assert_eq!(
+        config.pgbouncer.as_ref().map(|t| t.conninfo.as_str()),
+        Some("host=127.0.0.1 port=6432 dbname=pgbouncer user=pgbouncer")
+    );
+    let targets: Vec<(&str, &str)> = config
+        .targets
+        .iter()
+        .map(|(name, t)| (name.as_str(), t.conninfo.as_str()))
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            ("prod", "host=db1 dbname=app"),
+            ("replica", "postgres://monitor@db2/app")
+        ]
+    );
+    let keymap = match config.keymap() {
+        Ok(keymap) => keymap,
+        Err(e) => panic!("{e}"),
+    };
+    let queries = Context::Screen(Screen::Queries);
+    assert_eq!(keymap.action(queries, &press('Q')), Some(Action::Quit));
+    assert_eq!(keymap.action(queries, &press('q')), None);
+    assert_eq!(keymap.action(queries, &press('X')), None, "unbound");
+    let f1 = KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE);
+    assert_eq!(keymap.action(queries, &f1), Some(Action::Help));
+}
+
+#[test]
+fn each_invalid_fixture_says_what_is_wrong_and_how_to_fix_it() {
+    let cases = [
+        (
+            "unknown-key.toml",
+            include_str!("../../../tests/fixtures/config/unknown-key.toml"),
+            "unknown-key.toml: unknown key \"refresh.fsat\" (use one of: fast, slow, \
+             latency_window, slow_query)",
+        ),
+        (
+            "bad-duration.toml",
+            include_str!("../../../tests/fixtures/config/bad-duration.toml"),
+            "bad-duration.toml: refresh.slow = \"2 minutes\" is not a whole number with a unit \
+             (use a whole number followed by ms, s, m, h or d, e.g. \"500ms\", \"15s\", \"15m\", \
+             \"7d\")",
+        ),
+        (
+            "negative-max.toml",
+            include_str!("../../../tests/fixtures/config/negative-max.toml"),
+            "negative-max.toml: pools[1].max = -50 is not a pool size (use a whole number of \
+             connections from 1 up, e.g. max = 50)",
+        ),
+        (
+            "threshold-range.toml",
+            include_str!("../../../tests/fixtures/config/threshold-range.toml"),
+            "threshold-range.toml: thresholds.cache_hit_warn = 85 is out of range (use a \
+             fraction from 0 to 1: 85 % is 0.85)",
+        ),
+        (
+            "bad-key.toml",
+            include_str!("../../../tests/fixtures/config/bad-key.toml"),
+            "bad-key.toml: action \"quit\": cannot read key \"ctl-c\" (use a character like \"q\" \
+             or \"K\", or a name like \"enter\", \"esc\", \"space\", \"tab\", \"pgdn\", \"f5\"; \
+             \"ctrl-\", \"alt-\" and \"shift-\" may go in front)",
+        ),
+    ];
+    for (file, text, want) in cases {
+        let got = Config::from_toml(text, file).map_err(|e| e.to_string());
+        assert_eq!(got, Err(want.to_owned()), "{file}");
+    }
+}
+
+#[test]
+fn bad_values_name_the_key_and_quote_the_value() {
+    let cases = [
+        (
+            "read_only = \"yes\"",
+            "test.toml: read_only = \"yes\" is not true or false (write read_only = true or \
+             read_only = false, without quotes)",
+        ),
+        (
+            "[refresh]\nfast = 2",
+            "test.toml: refresh.fast = 2 is not a duration (write it as a string: a whole number \
+             followed by ms, s, m, h or d, e.g. \"500ms\", \"15s\", \"15m\", \"7d\")",
+        ),
+        (
+            "[refresh]\nfast = \"100ms\"",
+            "test.toml: refresh.fast = \"100ms\" is out of range (use a duration from \"500ms\" \
+             to \"1m\")",
+        ),
+        (
+            "[refresh]\nfast = \"10s\"\nslow = \"5s\"",
+            "test.toml: refresh.slow = \"5s\" is shorter than refresh.fast (10s) (make the slow \
+             tier at least as long as the fast one)",
+        ),
+        (
+            "[thresholds]\ncache_hit_crit = 0.9",
+            "test.toml: thresholds.cache_hit_crit = 0.9 crosses thresholds.cache_hit_warn (its \
+             default) (the critical level must be the lower one, or equal to the warning level)",
+        ),
+        (
+            "[thresholds]\nutilisation_warn = 0.99",
+            "test.toml: thresholds.utilisation_warn = 0.99 crosses thresholds.utilisation_crit \
+             (its default) (the critical level must be the higher one, or equal to the warning \
+             level)",
+        ),
+        (
+            "[thresholds]\nquery_warn = \"1m\"\nquery_crit = \"10s\"",
+            "test.toml: thresholds.query_crit = \"10s\" crosses thresholds.query_warn (\"1m\") \
+             (the critical level must be the higher one, or equal to the warning level)",
+        ),
+        (
+            "[thresholds]\nlock_wait_warn = \"2m\"",
+            "test.toml: thresholds.lock_wait_warn = \"2m\" crosses thresholds.lock_wait_crit \
+             (its default) (the critical level must be the higher one, or equal to the warning \
+             level)",
+        ),
+        (
+            "[thresholds]\ndeadlocks_warn = 0",
+            "test.toml: thresholds.deadlocks_warn = 0 is out of range (use a whole number from 1 \
+             to 1000000, e.g. deadlocks_warn = 1)",
+        ),
+        (
+            "[thresholds]\ndeadlocks_crit = 2.5",
+            "test.toml: thresholds.deadlocks_crit = 2.5 is not a whole number (use a whole number \
+             from 1 to 1000000, e.g. deadlocks_crit = 5)",
+        ),
+        (
+            "[thresholds]\ntemp_bytes_warn = 1024",
+            "test.toml: thresholds.temp_bytes_warn = 1024 is not a size (write it as a string: a \
+             whole number followed by B, kB, MB, GB or TB, e.g. \"512MB\", \"1GB\")",
+        ),
+        (
+            "[thresholds]\ntemp_bytes_warn = \"1 GB\"",
+            "test.toml: thresholds.temp_bytes_warn = \"1 GB\" is not a whole number with a unit \
+             (use a whole number followed by B, kB, MB, GB or TB, e.g. \"512MB\", \"1GB\")",
+        ),
+        (
+            "[thresholds]\ntemp_bytes_warn = \"10kB\"",
+            "test.toml: thresholds.temp_bytes_warn = \"10kB\" is out of range (use a size from \
+             \"1MB\" to \"1024TB\")",
+        ),
+        (
+            "[thresholds]\nevents_window = \"1s\"",
+            "test.toml: thresholds.events_window = \"1s\" is out of range (use a duration from \
+             \"10s\" to \"1d\")",
+        ),
+        (
+            "[thresholds]\nidle_in_transaction = \"1m\"",
+            "test.toml: unknown key \"thresholds.idle_in_transaction\" (use one of: \
+             p95_latency_ms, query_warn, query_crit, cache_hit_warn, cache_hit_crit, \
+             utilisation_warn, utilisation_crit, index_usage_warn, dead_tuples_warn, \
+             dead_tuples_crit, disk_crit, cpu_warn, lock_wait_warn, lock_wait_crit, \
+             idle_in_transaction_warn, idle_in_transaction_crit, deadlocks_warn, deadlocks_crit, \
+             temp_bytes_warn, events_window, replication_lag_crit)",
+        ),
+        (
+            "[thresholds]\ndisk_crit = -0.5",
+            "test.toml: thresholds.disk_crit = -0.5 is out of range (use a fraction from 0 to 1, \
+             e.g. 0.85 for 85 %)",
+        ),
+        (
+            "[thresholds]\np95_latency_ms = \"100ms\"",
+            "test.toml: thresholds.p95_latency_ms = \"100ms\" is not a number (use a positive \
+             number of milliseconds, e.g. p95_latency_ms = 100)",
+        ),
+        (
+            "[thresholds]\np95_latency_ms = 0",
+            "test.toml: thresholds.p95_latency_ms = 0 is out of range (use a positive number of \
+             milliseconds, e.g. p95_latency_ms = 100)",
+        ),
+        (
+            "refresh = 1",
+            "test.toml: refresh = 1 is not a table (write a [refresh] table with lines like fast \
+             = ...)",
+        ),
+        (
+            "[[pools]]\nmax = 5",
+            "test.toml: pools[1].application is missing (give the pool's application_name or a \
+             glob with *, e.g. application = \"learning-assistant-*\")",
+        ),
+        (
+            "[[pools]]\napplication = \"a\"\nmax = 0",
+            "test.toml: pools[1].max = 0 is not a pool size (use a whole number of connections \
+             from 1 up, e.g. max = 50)",
+        ),
+        (
+            "[[pools]]\napplication = \"a\"\nmax = 5\n[[pools]]\napplication = \"a\"\nmax = 6",
+            "test.toml: pools[2].application = \"a\" names a pool twice (give each pool its own \
+             name)",
+        ),
+        (
+            "[[pools]]\napplication = \"a\"\nmax = 5\nsize = 3",
+            "test.toml: unknown key \"pools[1].size\" (use one of: name, application, max)",
+        ),
+        (
+            "pools = \"app\"",
+            "test.toml: pools = \"app\" is not a list of pools (write [[pools]] tables like: \
+             application = \"learning-assistant-*\", max = 50)",
+        ),
+        (
+            "[pgbouncer]\nhost = \"x\"",
+            "test.toml: unknown key \"pgbouncer.host\" (use one of: conninfo)",
+        ),
+        (
+            "[targets.prod]\nconninfo = \"\"",
+            "test.toml: targets.prod.conninfo = \"\" is empty (write [targets.prod] with \
+             conninfo = \"host=db1 dbname=app\")",
+        ),
+        (
+            "[keys]\nquit = [\"q\", 3]",
+            "test.toml: keys.quit = [\"q\", 3] is not a list of strings (write a list of keys, \
+             e.g. quit = [\"q\", \"ctrl-c\"])",
+        ),
+        (
+            "colour = \"red\"",
+            "test.toml: unknown key \"colour\" (use one of: theme, read_only, bell, refresh, \
+             actions, thresholds, schedule, keys, pools, pgbouncer, targets)",
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(error(text), want, "{text}");
+    }
+}
+
+#[test]
+fn toml_syntax_errors_give_the_line_and_column() {
+    let got = error("bell = false\n[refresh\nfast = \"1s\"\n");
+    assert!(
+        got.starts_with("test.toml: not valid TOML at line 2, column "),
+        "{got}"
+    );
+    assert!(got.ends_with("(fix the syntax there; `pgpulse --print-config` prints a valid file)"));
+}
+
+#[test]
+fn an_empty_file_is_the_default() {
+    assert_eq!(
+        Config {
+            file: None,
+            ..parse("")
+        },
+        Config::default()
+    );
+}
+
+#[test]
+fn load_reads_config_toml_from_the_directory() {
+    let dir = match tempfile::tempdir() {
+        Ok(dir) => dir,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(Config::load(None), Ok(Config::default()));
+    assert_eq!(Config::load(Some(dir.path())), Ok(Config::default()));
+    let path = dir.path().join(CONFIG_FILE);
+    let write = std::fs::write(&path, "bell = true\n[refresh]\nfast = \"2s\"\n");
+    assert!(write.is_ok());
+    let loaded = Config::load(Some(dir.path()));
+    let loaded = match loaded {
+        Ok(config) => config,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(loaded.bell);
+    assert_eq!(loaded.refresh.fast, Duration::from_secs(2));
+    assert_eq!(loaded.file, Some(path.display().to_string()));
+
+    assert!(std::fs::write(&path, "bell = 1\n").is_ok());
+    assert_eq!(
+        Config::load(Some(dir.path())).map_err(|e| e.to_string()),
+        Err(format!(
+            "{}: bell = 1 is not true or false (write bell = true or bell = false, without \
+             quotes)",
+            path.display()
+        ))
+    );
+    assert!(Config::load_file(&dir.path().join("missing.toml")).is_err());
+}
+
+#[test]
+fn an_unreadable_config_file_is_an_error_not_the_defaults() {
+    let dir = match tempfile::tempdir() {
+        Ok(dir) => dir,
+        Err(e) => panic!("{e}"),
+    };
+    // A directory where the file should be: it exists but cannot be read as text.
+    assert!(std::fs::create_dir(dir.path().join(CONFIG_FILE)).is_ok());
+    let got = Config::load(Some(dir.path()));
+    assert!(matches!(got, Err(ConfigError::Io { .. })), "{got:?}");
+}
+
+#[test]
+fn targets_are_looked_up_by_name() {
+    let config = parse("[targets.prod]\nconninfo = \"host=db1\"\n");
+    assert_eq!(
+        config.target("prod").map(|t| t.conninfo.as_str()),
+        Ok("host=db1")
+    );
+    assert_eq!(
+        config.target("stage").map_err(|e| e.to_string()),
+        Err(
+            "test.toml: unknown target \"stage\" (use one of: prod; or add [targets.stage] \
+             with a conninfo)"
+                .to_owned()
+        )
+    );
+    assert_eq!(
+        Config::default().target("prod").map_err(|e| e.to_string()),
+        Err(
+            "built-in configuration: unknown target \"prod\" (define it in the config file \
+             as [targets.prod] with a conninfo)"
+                .to_owned()
+        )
+    );
+}
+
+#[test]
+fn the_theme_comes_from_the_flag_then_the_file_then_no_color() {
+    let themed = parse("theme = \"light\"");
+    let name = |config: &Config, flag: Option<&str>, no_color: bool| {
+        config
+            .load_theme(flag, no_color, None)
+            .map(|t| t.name().to_owned())
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(name(&themed, None, true), Ok("light".into()));
+    assert_eq!(name(&themed, Some("mono"), false), Ok("mono".into()));
+    assert_eq!(name(&Config::default(), None, true), Ok("mono".into()));
+    assert_eq!(name(&Config::default(), None, false), Ok("default".into()));
+    let unknown = parse("theme = \"nope\"");
+    let got = name(&unknown, None, false).err().unwrap_or_default();
+    assert!(
+        got.starts_with("test.toml: theme: unknown theme \"nope\""),
+        "{got}"
+    );
+}

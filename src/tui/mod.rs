@@ -1,0 +1,13 @@
+//! The terminal user interface: the application state and its `update` (`app`), the
+//! renderers (`ui`), the screens and where things go on them, the keymap and the theme,
+//! and the terminal's event loop.
+//!
+//! Layer rule: imports `text`, `settings`, `pg`, `cluster`, `monitor`, `analysis` and
+//! `actions`; never `demo` or `commands`.
+
+pub mod app;
+pub mod keymap;
+pub mod layout;
+pub mod terminal;
+pub mod theme;
+pub mod ui;

@@ -1,0 +1,305 @@
+//! The terminal side: set-up and restore (also on panic and on SIGTERM/SIGHUP), and the
+//! event loop joining keys, mouse, snapshots and signals into `App::update`.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime};
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event as TermEvent, EventStream};
+use futures_util::StreamExt;
+use tokio::signal::unix::{SignalKind, signal};
+
+use crate::actions::executor::{self, ExecutorConfig, ExecutorEvent};
+use crate::monitor::collector::PgBouncerClient;
+use crate::monitor::poller::{self, Poller, PollerConfig};
+use crate::pg::open::{ConnectOptions, LiveStart, open_monitoring_or_wait};
+use crate::settings::config::Config;
+use crate::text::sanitize::sanitized;
+use crate::tui::app::{App, Effect, Event};
+use crate::tui::theme;
+
+/// What the command line asks of the live view, as plain values (the command line's
+/// parser fills it in; this layer does not know the parser).
+#[derive(Debug, Clone, Default)]
+pub struct LiveOptions {
+    /// Where to connect and how: psql's flags and the monitoring session's options.
+    pub conn: ConnectOptions,
+    /// The positional connection string or URI.
+    pub conninfo: Option<String>,
+    /// `--target NAME`: a connection string from the config file.
+    pub target: Option<String>,
+    /// `--refresh` (range-checked when parsed); `None`: the config file's.
+    pub refresh: Option<Duration>,
+    /// `--slow-refresh` (range-checked when parsed); `None`: the config file's.
+    pub slow_refresh: Option<Duration>,
+    /// `--theme`.
+    pub theme: Option<String>,
+    /// `--no-mouse`.
+    pub no_mouse: bool,
+    /// `--read-only`.
+    pub read_only: bool,
+}
+
+/// Connects to the command line's target, then runs the live view until the user quits or
+/// a signal arrives.
+pub async fn run(cli: &LiveOptions) -> Result<ExitCode, String> {
+    let settings =
+        Config::load(crate::settings::paths::config_dir().as_deref()).map_err(|e| e.to_string())?;
+    let conninfo = match (&cli.target, &cli.conninfo) {
+        (Some(_), Some(_)) => {
+            return Err("give either --target or a connection string, not both".into());
+        }
+        (Some(name), None) => Some(
+            settings
+                .target(name)
+                .map_err(|e| e.to_string())?
+                .conninfo
+                .clone(),
+        ),
+        (None, conninfo) => conninfo.clone(),
+    };
+    run_on(cli, &cli.conn, conninfo, Extras::default()).await
+}
+
+/// What a caller adds to the live view: a header badge (the demo says it is a demo) and
+/// pools to show besides the config file's.
+#[derive(Debug, Default)]
+pub struct Extras {
+    pub badge: Option<String>,
+    pub pools: Vec<crate::settings::config::Pool>,
+}
+
+/// Runs the live view on `conninfo` (resolved with `conn`'s flags like psql would).
+pub async fn run_on(
+    cli: &LiveOptions,
+    conn: &ConnectOptions,
+    conninfo: Option<String>,
+    extras: Extras,
+) -> Result<ExitCode, String> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return Err("the live view needs a terminal; for text output use `pgpulse doctor`".into());
+    }
+    let config_dir = crate::settings::paths::config_dir();
+    let mut settings = Config::load(config_dir.as_deref()).map_err(|e| e.to_string())?;
+    settings.pools.extend(extras.pools);
+    // The flags were range-checked when parsed; the slow tier never polls more often
+    // than the fast one.
+    let refresh = cli.refresh.unwrap_or(settings.refresh.fast);
+    let slow = cli
+        .slow_refresh
+        .unwrap_or(settings.refresh.slow)
+        .max(refresh);
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let requested_theme = cli.theme.as_deref().or(settings.theme.as_deref());
+    let theme_name = theme::effective_theme_name(requested_theme, no_color);
+    let theme = theme::load_theme(theme_name, config_dir.as_deref()).map_err(|e| e.to_string())?;
+    let keymap = settings.keymap().map_err(|e| e.to_string())?;
+    // Connect before taking over the terminal, so password prompts and connection errors
+    // appear as ordinary lines; a server that is down or starting is waited for on screen.
+    let start = open_monitoring_or_wait(conn, conninfo).await?;
+    let session = match &start {
+        LiveStart::Ready(session, _) | LiveStart::Waiting(session, _) => session,
+    };
+    let target = sanitized(&session.params().display_target());
+    let action_params = session.params().clone();
+    let poller_config = PollerConfig {
+        fast: refresh,
+        slow,
+        latency_window: settings.refresh.latency_window,
+        slow_query_threshold: settings.refresh.slow_query,
+        ..PollerConfig::default()
+    };
+    let (mut poller, server_version_num) = match start {
+        LiveStart::Ready(session, caps) => {
+            let version = caps.server_version_num;
+            (Poller::new(session, caps, poller_config), Some(version))
+        }
+        LiveStart::Waiting(session, error) => {
+            (Poller::waiting(session, poller_config, &error), None)
+        }
+    };
+    if let Some(bouncer) = &settings.pgbouncer {
+        let client = PgBouncerClient::from_conninfo(&bouncer.conninfo)
+            .map_err(|e| format!("[pgbouncer] conninfo: {e}"))?;
+        poller = poller.with_pgbouncer(client);
+    }
+    let read_only = cli.read_only || settings.read_only;
+    let role = sanitized(&action_params.user);
+    let journal = crate::actions::journal::Journal::default_location();
+    let past_actions = journal
+        .as_ref()
+        .map(|j| {
+            j.recent(crate::tui::app::JOURNAL_KEPT)
+                .into_iter()
+                .filter(|entry| entry.server == target)
+                .collect()
+        })
+        .unwrap_or_default();
+    // Read-only mode never opens the action connection at all (`for_live_view`). The
+    // executor needs the server version (EXPLAIN's variant): when the server was down at
+    // start, it starts with the first snapshot that has it.
+    let mut executor_config = {
+        let mut config = ExecutorConfig::new(action_params, 0);
+        config.lock_timeout = settings.actions.lock_timeout;
+        config.statement_timeout = settings.actions.statement_timeout;
+        config.maintenance_timeout = settings.actions.maintenance_timeout;
+        config.journal = journal;
+        Some(config)
+    };
+    let (mut executor, mut executor_events) = (None, None);
+    if let Some(version) = server_version_num {
+        (executor, executor_events) = start_executor(&mut executor_config, read_only, version);
+    }
+    // The detail view's on-demand reads come back on their own channel.
+    let (detail_sink, mut details) = tokio::sync::mpsc::unbounded_channel();
+    let poller = poller.with_detail_sink(detail_sink);
+    let (mut snapshots, commands) = poller::spawn_poller(poller);
+
+    let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+    let mut hangup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
+
+    // ratatui::init installs a panic hook that restores the terminal before the message;
+    // ours also releases the mouse first.
+    let mut terminal = ratatui::init();
+    let mouse = !cli.no_mouse;
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+            previous(info);
+        }));
+    }
+    let mut app = App::new(target, refresh, SystemTime::now(), keymap, theme).with_config(settings);
+    app.read_only = read_only;
+    app.badge = extras.badge;
+    app.role = role;
+    app.journal = past_actions;
+    app.rebuild_tables();
+    if let Ok(size) = terminal.size() {
+        app.update(Event::Resize(size.width, size.height));
+    }
+    let mut keys = EventStream::new();
+    let mut clock = tokio::time::interval(Duration::from_secs(1));
+    // Test-only, not a user option: the pty test forces a panic after the first frame to
+    // check that the panic hooks give the terminal back.
+    let panic_after_first_frame = std::env::var_os("PGPULSE_TEST_PANIC").is_some();
+    let outcome = loop {
+        if let Err(e) = terminal.draw(|frame| crate::tui::ui::render(&app, frame)) {
+            break Err(format!("drawing failed: {e}"));
+        }
+        if panic_after_first_frame {
+            panic!("PGPULSE_TEST_PANIC is set: panicking after the first frame");
+        }
+        let event = tokio::select! {
+            key = keys.next() => match key {
+                Some(Ok(TermEvent::Key(key))) => Event::Key(key),
+                Some(Ok(TermEvent::Mouse(mouse))) => Event::Mouse(mouse),
+                Some(Ok(TermEvent::Resize(width, height))) => Event::Resize(width, height),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => break Err(format!("terminal input failed: {e}")),
+                None => Event::Terminate,
+            },
+            changed = snapshots.changed() => match changed {
+                Ok(()) => match snapshots.borrow_and_update().clone() {
+                    Some(snapshot) => {
+                        if let Some(caps) = snapshot.capabilities.as_deref()
+                            && executor.is_none()
+                        {
+                            (executor, executor_events) =
+                                start_executor(&mut executor_config, read_only, caps.server_version_num);
+                        }
+                        Event::Snapshot(Box::new(snapshot))
+                    }
+                    None => continue,
+                },
+                Err(_) => break Err("the poller stopped".into()),
+            },
+            Some(event) = next_executor_event(&mut executor_events) => Event::Executor(event),
+            Some(fetched) = details.recv() => Event::DetailFetched(Box::new(fetched)),
+            _ = clock.tick() => Event::Tick(SystemTime::now()),
+            _ = terminate.recv() => Event::Terminate,
+            _ = hangup.recv() => Event::Terminate,
+            _ = interrupt.recv() => Event::Terminate,
+        };
+        let mut quit = false;
+        for effect in app.update(event) {
+            match effect {
+                Effect::Quit => quit = true,
+                Effect::Poller(command) => {
+                    let _ = commands.send(command);
+                }
+                Effect::Copy(text) => copy_to_clipboard(&text),
+                Effect::RunAction { id, plan } => {
+                    if let Some(executor) = &executor {
+                        executor.run(id, *plan);
+                    }
+                }
+                Effect::StopAction(id) => {
+                    if let Some(executor) = &executor {
+                        executor.stop(id);
+                    }
+                }
+                Effect::Bell => {
+                    let mut stdout = std::io::stdout();
+                    let _ = stdout.write_all(b"\x07");
+                    let _ = stdout.flush();
+                }
+            }
+        }
+        if quit {
+            break Ok(ExitCode::SUCCESS);
+        }
+    };
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+    }
+    ratatui::restore();
+    outcome
+}
+
+/// Starts the action executor once, for a server of `server_version_num`; nothing in
+/// read-only mode or when it already runs (the config was taken).
+fn start_executor(
+    config: &mut Option<ExecutorConfig>,
+    read_only: bool,
+    server_version_num: i32,
+) -> (
+    Option<executor::ExecutorHandle>,
+    Option<tokio::sync::mpsc::UnboundedReceiver<ExecutorEvent>>,
+) {
+    match config.take() {
+        Some(mut config) => {
+            config.server_version_num = server_version_num;
+            match executor::for_live_view(read_only, config) {
+                Some((handle, events)) => (Some(handle), Some(events)),
+                None => (None, None),
+            }
+        }
+        None => (None, None),
+    }
+}
+
+/// The executor's next event; never resolves in read-only mode (there is no executor).
+async fn next_executor_event(
+    events: &mut Option<tokio::sync::mpsc::UnboundedReceiver<ExecutorEvent>>,
+) -> Option<ExecutorEvent> {
+    match events {
+        Some(events) => events.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// OSC 52: the terminal (also over SSH and inside tmux with `set-clipboard on`) puts the
+/// text on the clipboard. The text was sanitized at the data boundary and is base64-encoded
+/// in the escape, so it cannot break out of it.
+fn copy_to_clipboard(text: &str) {
+    let mut stdout = std::io::stdout();
+    let _ = crossterm::execute!(
+        stdout,
+        crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+    );
+    let _ = stdout.flush();
+}
