@@ -622,11 +622,11 @@ async fn a_filter_finds_a_table_outside_the_capped_list() {
     };
     for (screen, table) in [
         (
-            pgpulse::tui::keymap::Screen::Cache,
+            pgpulse::tui::screen::Screen::Cache,
             pgpulse::tui::app::TableId::CacheTables,
         ),
         (
-            pgpulse::tui::keymap::Screen::Indexes,
+            pgpulse::tui::screen::Screen::Indexes,
             pgpulse::tui::app::TableId::TableScans,
         ),
     ] {

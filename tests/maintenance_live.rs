@@ -484,7 +484,7 @@ async fn maintenance_app(
         pgpulse::tui::keymap::Keymap::default(),
         pgpulse::tui::theme::Theme::default(),
     );
-    app.screen = pgpulse::tui::keymap::Screen::Maintenance;
+    app.screen = pgpulse::tui::screen::Screen::Maintenance;
     eventually("the tables on the Maintenance screen", async || {
         let snapshot = poller.poll_once().await;
         app.update(pgpulse::tui::app::Event::Tick(snapshot.taken_at));

@@ -7,9 +7,8 @@ mod common;
 use std::time::{Duration, Instant, SystemTime};
 
 use common::live::{WAIT, eventually, exec, monitor_db, must};
-use pgpulse::monitor::poller::{Poller, PollerCommand, PollerConfig, spawn_poller};
+use pgpulse::monitor::poller::{Poller, PollerCommand, PollerConfig, SlowGroup, spawn_poller};
 use pgpulse::monitor::snapshot::{SlowTier, Snapshot};
-use pgpulse::tui::keymap::Screen;
 use tokio::sync::watch;
 use tokio_postgres::Client;
 
@@ -106,7 +105,7 @@ async fn while_paused_nothing_is_polled_or_sent_and_resuming_polls_at_once() {
     snapshots.borrow_and_update();
     // Everything the UI may send while paused: none of it may reach the server.
     for command in [
-        PollerCommand::ShowScreen(Screen::Indexes),
+        PollerCommand::Watch(Some(SlowGroup::Indexes)),
         PollerCommand::RefreshNow,
         PollerCommand::PollNow,
         PollerCommand::SetLatencyWindow(Duration::from_secs(300)),
@@ -236,7 +235,7 @@ async fn the_screen_on_view_decides_which_slow_sources_are_read() {
     assert!(!lists_table_in_cache(slow, "fresh_t"));
 
     must(
-        commands.send(PollerCommand::ShowScreen(Screen::Indexes)),
+        commands.send(PollerCommand::Watch(Some(SlowGroup::Indexes))),
         "Indexes",
     );
     let on_indexes = snapshot_where(
@@ -262,7 +261,7 @@ async fn the_screen_on_view_decides_which_slow_sources_are_read() {
     // The other groups do list the table once their screen is on view: the checks above
     // could have failed.
     must(
-        commands.send(PollerCommand::ShowScreen(Screen::Maintenance)),
+        commands.send(PollerCommand::Watch(Some(SlowGroup::Maintenance))),
         "Maintenance",
     );
     snapshot_where(
@@ -277,7 +276,7 @@ async fn the_screen_on_view_decides_which_slow_sources_are_read() {
     )
     .await;
     must(
-        commands.send(PollerCommand::ShowScreen(Screen::Cache)),
+        commands.send(PollerCommand::Watch(Some(SlowGroup::Cache))),
         "Cache",
     );
     snapshot_where(&mut snapshots, "fresh_t on the Cache screen", WAIT, |s| {

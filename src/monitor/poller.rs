@@ -32,7 +32,7 @@ use crate::pg::session::{MonitorSession, SessionError};
 #[derive(Debug, Clone, PartialEq)]
 pub enum PollerCommand {
     PollNow,
-    /// Something changed on the server (an action ran): re-read the screen's slow data now.
+    /// Something changed on the server (an action ran): re-read the watched slow group now.
     RefreshNow,
     SetInterval(Duration),
     Pause(bool),
@@ -40,9 +40,10 @@ pub enum PollerCommand {
     SetLatencyWindow(Duration),
     /// A new `database_statistics_snapshot` history window: re-read the slow tier now.
     SetHistoryWindow(Duration),
-    /// The user switched to this screen: its slow sources are read from now on (and now,
-    /// if what we have is older than the slow interval).
-    ShowScreen(crate::tui::keymap::Screen),
+    /// The UI now shows this slow group (`None`: none of them): it follows the slow
+    /// interval from now on (and is read now, if what we have is older than the slow
+    /// interval); the others are refreshed only every [`IDLE_GROUP_EVERY`].
+    Watch(Option<SlowGroup>),
     /// The user asked to reconnect now: skip what is left of the backoff wait.
     Reconnect,
     /// The detail view opened: read what it shows beyond the polled data (a session's
@@ -61,12 +62,16 @@ pub type DetailFetched = (
 );
 
 /// Slow-tier sources that cost real server time on big databases (thousands of tables
-/// and indexes), grouped by the screen that shows them. The group of the screen on view
-/// follows the slow interval; the others are refreshed only every [`IDLE_GROUP_EVERY`].
+/// and indexes), grouped by what the UI shows together. The group on view
+/// ([`PollerCommand::Watch`]) follows the slow interval; the others are refreshed only
+/// every [`IDLE_GROUP_EVERY`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum SlowGroup {
+pub enum SlowGroup {
+    /// Per-table cache hits and reads, and the statistics snapshot history.
     Cache,
+    /// Index usage and definitions, and sequential versus index scans per table.
     Indexes,
+    /// Vacuum and analyze state, wraparound and the scheduled task history.
     Maintenance,
 }
 
@@ -84,19 +89,9 @@ impl SlowGroup {
             CappedList::QueryHashes => None,
         }
     }
-
-    fn of(screen: crate::tui::keymap::Screen) -> Option<SlowGroup> {
-        use crate::tui::keymap::Screen;
-        match screen {
-            Screen::Cache => Some(SlowGroup::Cache),
-            Screen::Indexes => Some(SlowGroup::Indexes),
-            Screen::Maintenance => Some(SlowGroup::Maintenance),
-            _ => None,
-        }
-    }
 }
 
-/// How often the slow groups of screens not on view are refreshed.
+/// How often the slow groups not on view are refreshed.
 const IDLE_GROUP_EVERY: Duration = Duration::from_secs(300);
 
 /// Tier intervals and the latency source's settings.
@@ -164,8 +159,8 @@ pub struct Poller {
     host: Option<HostSampler>,
     /// Whether host sampling was set up (it needs the first probe's backend pid).
     host_detected: bool,
-    /// The screen on view, and when each slow group was last read.
-    screen: crate::tui::keymap::Screen,
+    /// The slow group on view, and when each slow group was last read.
+    watched: Option<SlowGroup>,
     group_polled: std::collections::HashMap<SlowGroup, Instant>,
     /// Where answers to [`PollerCommand::FetchDetail`] go.
     details: Option<mpsc::UnboundedSender<DetailFetched>>,
@@ -196,7 +191,7 @@ impl Poller {
             pgbouncer: None,
             host,
             host_detected: true,
-            screen: crate::tui::keymap::Screen::Dashboard,
+            watched: None,
             group_polled: std::collections::HashMap::new(),
             details: None,
             searches: std::collections::HashMap::new(),
@@ -228,7 +223,7 @@ impl Poller {
             pgbouncer: None,
             host: None,
             host_detected: false,
-            screen: crate::tui::keymap::Screen::Dashboard,
+            watched: None,
             group_polled: std::collections::HashMap::new(),
             details: None,
             searches: std::collections::HashMap::new(),
@@ -309,7 +304,7 @@ impl Poller {
         match command {
             PollerCommand::PollNow => true,
             PollerCommand::RefreshNow => {
-                if let Some(group) = SlowGroup::of(self.screen) {
+                if let Some(group) = self.watched {
                     self.group_polled.remove(&group);
                 }
                 self.slow_due = Instant::now();
@@ -348,9 +343,9 @@ impl Poller {
                 self.slow_due = Instant::now();
                 true
             }
-            PollerCommand::ShowScreen(screen) => {
-                self.screen = screen;
-                let stale = SlowGroup::of(screen).is_some_and(|group| {
+            PollerCommand::Watch(watched) => {
+                self.watched = watched;
+                let stale = watched.is_some_and(|group| {
                     self.group_polled
                         .get(&group)
                         .is_none_or(|at| at.elapsed() >= self.config.slow)
@@ -441,10 +436,10 @@ impl Poller {
         }
     }
 
-    /// Whether a slow group is read this time: always for the screen on view, and every
+    /// Whether a slow group is read this time: always for the group on view, and every
     /// [`IDLE_GROUP_EVERY`] otherwise (so alerts and a later visit are not too old).
     fn group_due(&self, group: SlowGroup) -> bool {
-        SlowGroup::of(self.screen) == Some(group)
+        self.watched == Some(group)
             || self
                 .group_polled
                 .get(&group)

@@ -11,7 +11,7 @@
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use crate::tui::app::TableId;
-use crate::tui::keymap::Screen;
+use crate::tui::screen::Screen;
 
 /// The fixed regions of every screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,6 +8,8 @@
 pub mod app;
 pub mod keymap;
 pub mod layout;
+pub mod screen;
+pub mod setup;
 pub mod terminal;
 pub mod theme;
 pub mod ui;

@@ -13,10 +13,9 @@ use crate::actions::executor::{self, ExecutorConfig, ExecutorEvent};
 use crate::monitor::collector::PgBouncerClient;
 use crate::monitor::poller::{self, Poller, PollerConfig};
 use crate::pg::open::{ConnectOptions, LiveStart, open_monitoring_or_wait};
-use crate::settings::config::Config;
 use crate::text::sanitize::sanitized;
 use crate::tui::app::{App, Effect, Event};
-use crate::tui::theme;
+use crate::tui::setup;
 
 /// What the command line asks of the live view, as plain values (the command line's
 /// parser fills it in; this layer does not know the parser).
@@ -43,8 +42,7 @@ pub struct LiveOptions {
 /// Connects to the command line's target, then runs the live view until the user quits or
 /// a signal arrives.
 pub async fn run(cli: &LiveOptions) -> Result<ExitCode, String> {
-    let settings =
-        Config::load(crate::settings::paths::config_dir().as_deref()).map_err(|e| e.to_string())?;
+    let settings = setup::load_config(crate::settings::paths::config_dir().as_deref())?;
     let conninfo = match (&cli.target, &cli.conninfo) {
         (Some(_), Some(_)) => {
             return Err("give either --target or a connection string, not both".into());
@@ -81,7 +79,7 @@ pub async fn run_on(
         return Err("the live view needs a terminal; for text output use `pgpulse doctor`".into());
     }
     let config_dir = crate::settings::paths::config_dir();
-    let mut settings = Config::load(config_dir.as_deref()).map_err(|e| e.to_string())?;
+    let mut settings = setup::load_config(config_dir.as_deref())?;
     settings.pools.extend(extras.pools);
     // The flags were range-checked when parsed; the slow tier never polls more often
     // than the fast one.
@@ -91,10 +89,14 @@ pub async fn run_on(
         .unwrap_or(settings.refresh.slow)
         .max(refresh);
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let requested_theme = cli.theme.as_deref().or(settings.theme.as_deref());
-    let theme_name = theme::effective_theme_name(requested_theme, no_color);
-    let theme = theme::load_theme(theme_name, config_dir.as_deref()).map_err(|e| e.to_string())?;
-    let keymap = settings.keymap().map_err(|e| e.to_string())?;
+    let theme = setup::theme(
+        &settings,
+        cli.theme.as_deref(),
+        no_color,
+        config_dir.as_deref(),
+    )
+    .map_err(|e| e.to_string())?;
+    let keymap = setup::keymap(&settings).map_err(|e| e.to_string())?;
     // Connect before taking over the terminal, so password prompts and connection errors
     // appear as ordinary lines; a server that is down or starting is waited for on screen.
     let start = open_monitoring_or_wait(conn, conninfo).await?;

@@ -11,6 +11,7 @@ use std::collections::VecDeque;
 use std::time::{Duration, SystemTime};
 
 use crate::analysis::metrics::{DatabaseRates, Limits};
+use crate::settings::config::ThresholdSettings;
 
 /// Limits of the incident alerts. `Default` is what `pgpulse --print-config` shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +52,25 @@ impl Default for IncidentThresholds {
                 crit: None,
             },
             window: Duration::from_secs(300),
+        }
+    }
+}
+
+impl IncidentThresholds {
+    /// The config file's `[thresholds]` as the incident alerts judge by them.
+    pub fn from_settings(t: &ThresholdSettings) -> Self {
+        IncidentThresholds {
+            lock_wait: Limits::warn_crit(t.lock_wait_warn, t.lock_wait_crit),
+            idle_in_transaction: Limits::warn_crit(
+                t.idle_in_transaction_warn,
+                t.idle_in_transaction_crit,
+            ),
+            deadlocks: Limits::warn_crit(t.deadlocks_warn, t.deadlocks_crit),
+            temp_bytes: Limits {
+                warn: t.temp_bytes_warn,
+                crit: None,
+            },
+            window: t.events_window,
         }
     }
 }
@@ -152,6 +172,49 @@ impl EventWindow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_config_files_defaults_are_these_defaults() {
+        assert_eq!(
+            IncidentThresholds::from_settings(&ThresholdSettings::default()),
+            IncidentThresholds::default()
+        );
+    }
+
+    #[test]
+    fn every_setting_reaches_its_limit() {
+        let incidents = IncidentThresholds::from_settings(&ThresholdSettings {
+            lock_wait_warn: Duration::from_secs(2),
+            lock_wait_crit: Duration::from_secs(20),
+            idle_in_transaction_warn: Duration::from_secs(30),
+            idle_in_transaction_crit: Duration::from_secs(120),
+            deadlocks_warn: 2,
+            deadlocks_crit: 3,
+            temp_bytes_warn: 256 << 20,
+            events_window: Duration::from_secs(600),
+            ..ThresholdSettings::default()
+        });
+        assert_eq!(
+            (incidents.lock_wait.warn, incidents.lock_wait.crit),
+            (Duration::from_secs(2), Some(Duration::from_secs(20)))
+        );
+        assert_eq!(
+            (
+                incidents.idle_in_transaction.warn,
+                incidents.idle_in_transaction.crit
+            ),
+            (Duration::from_secs(30), Some(Duration::from_secs(120)))
+        );
+        assert_eq!(
+            (incidents.deadlocks.warn, incidents.deadlocks.crit),
+            (2, Some(3))
+        );
+        assert_eq!(
+            (incidents.temp_bytes.warn, incidents.temp_bytes.crit),
+            (256 << 20, None)
+        );
+        assert_eq!(incidents.window, Duration::from_secs(600));
+    }
 
     fn at(secs: u64) -> SystemTime {
         SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000 + secs)

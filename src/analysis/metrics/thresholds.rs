@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::counters::share;
 use crate::monitor::snapshot::{ServerState, Session, TableTotals};
+use crate::settings::config::ThresholdSettings;
 
 /// How worrying a value is. Ordered, so the worst of several is their `max`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -27,6 +28,16 @@ pub struct Limits<T> {
     pub warn: T,
     /// `None` when the metric has no critical level.
     pub crit: Option<T>,
+}
+
+impl<T> Limits<T> {
+    /// A metric with both a warning and a critical level.
+    pub fn warn_crit(warn: T, crit: T) -> Self {
+        Self {
+            warn,
+            crit: Some(crit),
+        }
+    }
 }
 
 impl<T: PartialOrd> Limits<T> {
@@ -104,6 +115,24 @@ impl Default for Thresholds {
 }
 
 impl Thresholds {
+    /// The config file's `[thresholds]` as the metrics judge by them.
+    pub fn from_settings(t: &ThresholdSettings) -> Self {
+        Thresholds {
+            p95_latency_ms: Limits {
+                warn: t.p95_latency_ms,
+                crit: None,
+            },
+            running_query_age: Limits::warn_crit(t.query_warn, t.query_crit),
+            cache_hit_ratio: Limits::warn_crit(t.cache_hit_warn, t.cache_hit_crit),
+            utilisation: Limits::warn_crit(t.utilisation_warn, t.utilisation_crit),
+            index_usage: Limits {
+                warn: t.index_usage_warn,
+                crit: None,
+            },
+            dead_tuple_ratio: Limits::warn_crit(t.dead_tuples_warn, t.dead_tuples_crit),
+        }
+    }
+
     /// Level of a statement p95 latency in milliseconds.
     pub fn p95_latency_level(&self, p95_ms: f64) -> Level {
         self.p95_latency_ms.high_is_bad(p95_ms)
@@ -182,6 +211,49 @@ mod tests {
             Ok(server) => server,
             Err(e) => panic!("{e}"),
         }
+    }
+
+    #[test]
+    fn the_config_files_defaults_are_these_defaults() {
+        assert_eq!(
+            Thresholds::from_settings(&ThresholdSettings::default()),
+            Thresholds::default()
+        );
+    }
+
+    #[test]
+    fn every_setting_reaches_its_limit() {
+        let t = Thresholds::from_settings(&ThresholdSettings {
+            p95_latency_ms: 250.5,
+            query_warn: Duration::from_secs(10),
+            query_crit: Duration::from_secs(60),
+            cache_hit_warn: 0.9,
+            cache_hit_crit: 0.8,
+            utilisation_warn: 0.75,
+            utilisation_crit: 0.9,
+            index_usage_warn: 0.95,
+            dead_tuples_warn: 0.05,
+            dead_tuples_crit: 0.15,
+            ..ThresholdSettings::default()
+        });
+        assert_eq!(
+            (t.p95_latency_ms.warn, t.p95_latency_ms.crit),
+            (250.5, None)
+        );
+        assert_eq!(
+            (t.running_query_age.warn, t.running_query_age.crit),
+            (Duration::from_secs(10), Some(Duration::from_secs(60)))
+        );
+        assert_eq!(
+            (t.cache_hit_ratio.warn, t.cache_hit_ratio.crit),
+            (0.9, Some(0.8))
+        );
+        assert_eq!((t.utilisation.warn, t.utilisation.crit), (0.75, Some(0.9)));
+        assert_eq!((t.index_usage.warn, t.index_usage.crit), (0.95, None));
+        assert_eq!(
+            (t.dead_tuple_ratio.warn, t.dead_tuple_ratio.crit),
+            (0.05, Some(0.15))
+        );
     }
 
     #[test]

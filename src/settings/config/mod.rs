@@ -25,9 +25,6 @@ pub use pool::Pool;
 pub use size::{SIZE_FORMAT, format_size, parse_size};
 pub use thresholds::{ExtraThresholds, ThresholdSettings};
 
-use crate::tui::keymap::{Keymap, KeymapError};
-use crate::tui::theme::{Theme, ThemeError};
-
 /// The file name inside the config directory.
 pub const CONFIG_FILE: &str = "config.toml";
 
@@ -88,20 +85,14 @@ pub enum ConfigError {
         name: String,
         hint: String,
     },
-    /// A bad `[keys]` entry (its message names the file and the action).
-    #[error(transparent)]
-    Keymap(#[from] KeymapError),
-    /// The theme named by the config cannot be loaded.
-    #[error("{file}: theme: {source}")]
-    Theme { file: String, source: ThemeError },
-    /// The theme named by `--theme` cannot be loaded.
-    #[error(transparent)]
-    RequestedTheme(ThemeError),
 }
 
+/// The shortest refresh interval (`[refresh] fast`, `--refresh`, and `-` in the live view).
+pub const MIN_REFRESH: Duration = Duration::from_millis(500);
+/// The longest refresh interval (`[refresh] fast`, `--refresh`, and `+` in the live view).
+pub const MAX_REFRESH: Duration = Duration::from_secs(60);
 /// `[refresh] fast` and `--refresh`: 0.5 s to 60 s.
-pub const FAST_REFRESH_RANGE: std::ops::RangeInclusive<Duration> =
-    crate::tui::app::MIN_REFRESH..=crate::tui::app::MAX_REFRESH;
+pub const FAST_REFRESH_RANGE: std::ops::RangeInclusive<Duration> = MIN_REFRESH..=MAX_REFRESH;
 /// `[refresh] slow` and `--slow-refresh`: 1 s to 1 h.
 pub const SLOW_REFRESH_RANGE: std::ops::RangeInclusive<Duration> =
     Duration::from_secs(1)..=Duration::from_secs(3600);
@@ -179,7 +170,7 @@ pub struct Target {
 pub struct Config {
     /// The file this was read from, for error messages; `None` for the defaults.
     pub file: Option<String>,
-    /// Theme name; `None` lets `NO_COLOR` choose (see [`crate::tui::theme::effective_theme_name`]).
+    /// Theme name; `None` lets `NO_COLOR` choose (the live view's theme module decides).
     pub theme: Option<String>,
     /// Disables every action, like `--read-only`.
     pub read_only: bool,
@@ -191,7 +182,8 @@ pub struct Config {
     /// The `[thresholds]` table; use [`Config::thresholds`] / [`Config::extra_thresholds`].
     pub threshold_settings: ThresholdSettings,
     pub schedule: Schedule,
-    /// `[keys]` overrides: (action name, keys), sorted by action name.
+    /// `[keys]` overrides: (action name, keys), sorted by action name. Checked against the
+    /// keymap by the live view, which owns the actions and keys.
     pub keys: Vec<(String, Vec<String>)>,
     /// Application pools, in file order.
     pub pools: Vec<Pool>,
@@ -230,8 +222,7 @@ impl Config {
         Config::from_toml(&text, &file)
     }
 
-    /// Parses a config file's text; `file_name` is how errors name the file. The key
-    /// bindings are checked here too, so a bad `[keys]` entry is reported at load time.
+    /// Parses a config file's text; `file_name` is how errors name the file.
     pub fn from_toml(text: &str, file_name: &str) -> Result<Config, ConfigError> {
         let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
             let (line, column) = e
@@ -244,33 +235,7 @@ impl Config {
                 message: e.message().trim().replace('\n', "; "),
             }
         })?;
-        let config = parse::config(&table, file_name)?;
-        config.keymap()?;
-        Ok(config)
-    }
-
-    /// The default keymap with the `[keys]` overrides applied.
-    pub fn keymap(&self) -> Result<Keymap, ConfigError> {
-        Ok(Keymap::with_overrides(&self.keys, self.file_name())?)
-    }
-
-    /// Loads the theme: `requested` (from `--theme`) beats the config's `theme`, which
-    /// beats the `NO_COLOR` default. User themes come from `<user_dir>/themes/`.
-    pub fn load_theme(
-        &self,
-        requested: Option<&str>,
-        no_color: bool,
-        user_dir: Option<&Path>,
-    ) -> Result<Theme, ConfigError> {
-        if let Some(name) = requested {
-            return crate::tui::theme::load_theme(name, user_dir)
-                .map_err(ConfigError::RequestedTheme);
-        }
-        let name = crate::tui::theme::effective_theme_name(self.theme.as_deref(), no_color);
-        crate::tui::theme::load_theme(name, user_dir).map_err(|source| ConfigError::Theme {
-            file: self.file_name().to_owned(),
-            source,
-        })
+        parse::config(&table, file_name)
     }
 
     /// The named target's conninfo (`--target NAME`).
@@ -294,7 +259,7 @@ impl Config {
     }
 
     /// How messages name where this config came from.
-    fn file_name(&self) -> &str {
+    pub fn file_name(&self) -> &str {
         self.file.as_deref().unwrap_or("built-in configuration")
     }
 }

@@ -1,8 +1,4 @@
 use super::*;
-use crate::analysis::metrics::Thresholds;
-
-use crate::tui::keymap::{Action, Context, Screen};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn parse(text: &str) -> Config {
     match Config::from_toml(text, "test.toml") {
@@ -18,10 +14,6 @@ fn error(text: &str) -> String {
     }
 }
 
-fn press(c: char) -> KeyEvent {
-    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
-}
-
 #[test]
 fn the_shipped_default_file_is_the_built_in_default() {
     let parsed = Config::from_toml(default_config_text(), "default.toml");
@@ -31,9 +23,10 @@ fn the_shipped_default_file_is_the_built_in_default() {
     );
 }
 
+/// That `[thresholds]` defaults are the metrics' and the alerts' own is checked where those
+/// are defined (`analysis`).
 #[test]
 fn the_default_thresholds_are_the_seed_thresholds() {
-    assert_eq!(Config::default().thresholds(), Thresholds::default());
     assert_eq!(
         Config::default().extra_thresholds(),
         ExtraThresholds {
@@ -41,39 +34,11 @@ fn the_default_thresholds_are_the_seed_thresholds() {
             cpu_warn: 0.80,
         }
     );
-    assert_eq!(
-        Config::default().incident_thresholds(),
-        crate::analysis::alerts::IncidentThresholds::default()
-    );
     // Reserved for the Replication screen: still read with the seed's value.
     assert_eq!(
         Config::default().threshold_settings.replication_lag_crit,
         Duration::from_secs(30)
     );
-}
-
-#[test]
-fn the_default_file_lists_every_default_key_binding() {
-    // The commented lines of [keys], uncommented, are exactly the built-in bindings.
-    let keys_section = default_config_text()
-        .split_once("\n[keys]\n")
-        .map(|(_, rest)| rest)
-        .unwrap_or_default();
-    let uncommented: String = keys_section
-        .lines()
-        .filter_map(|line| line.strip_prefix("# "))
-        .map(|line| format!("{line}\n"))
-        .collect();
-    let config = parse(&format!("[keys]\n{uncommented}"));
-    let listed: Vec<(String, Vec<String>)> = config.keys.clone();
-    let mut built_in: Vec<(String, Vec<String>)> = Keymap::default()
-        .config_entries()
-        .into_iter()
-        .map(|(name, keys)| (name.to_owned(), keys))
-        .collect();
-    built_in.sort();
-    assert_eq!(listed, built_in);
-    assert_eq!(config.keymap(), Ok(Keymap::default()));
 }
 
 #[test]
@@ -95,20 +60,16 @@ fn the_valid_fixture_sets_every_table() {
             slow_query: Duration::from_secs(2),
         }
     );
-    let t = config.thresholds();
-    assert_eq!(t.p95_latency_ms.warn, 250.5);
-    assert_eq!(t.running_query_age.warn, Duration::from_secs(10));
-    assert_eq!(t.running_query_age.crit, Some(Duration::from_secs(60)));
+    let t = &config.threshold_settings;
+    assert_eq!(t.p95_latency_ms, 250.5);
     assert_eq!(
-        (t.cache_hit_ratio.warn, t.cache_hit_ratio.crit),
-        (0.9, Some(0.8))
+        (t.query_warn, t.query_crit),
+        (Duration::from_secs(10), Duration::from_secs(60))
     );
-    assert_eq!((t.utilisation.warn, t.utilisation.crit), (0.75, Some(0.9)));
-    assert_eq!((t.index_usage.warn, t.index_usage.crit), (0.95, None));
-    assert_eq!(
-        (t.dead_tuple_ratio.warn, t.dead_tuple_ratio.crit),
-        (0.05, Some(0.15))
-    );
+    assert_eq!((t.cache_hit_warn, t.cache_hit_crit), (0.9, 0.8));
+    assert_eq!((t.utilisation_warn, t.utilisation_crit), (0.75, 0.9));
+    assert_eq!(t.index_usage_warn, 0.95);
+    assert_eq!((t.dead_tuples_warn, t.dead_tuples_crit), (0.05, 0.15));
     assert_eq!(
         config.extra_thresholds(),
         ExtraThresholds {
@@ -116,27 +77,17 @@ fn the_valid_fixture_sets_every_table() {
             cpu_warn: 0.7,
         }
     );
-    let incidents = config.incident_thresholds();
     assert_eq!(
-        (incidents.lock_wait.warn, incidents.lock_wait.crit),
-        (Duration::from_secs(2), Some(Duration::from_secs(20)))
+        (t.lock_wait_warn, t.lock_wait_crit),
+        (Duration::from_secs(2), Duration::from_secs(20))
     );
     assert_eq!(
-        (
-            incidents.idle_in_transaction.warn,
-            incidents.idle_in_transaction.crit
-        ),
-        (Duration::from_secs(30), Some(Duration::from_secs(120)))
+        (t.idle_in_transaction_warn, t.idle_in_transaction_crit),
+        (Duration::from_secs(30), Duration::from_secs(120))
     );
-    assert_eq!(
-        (incidents.deadlocks.warn, incidents.deadlocks.crit),
-        (2, Some(3))
-    );
-    assert_eq!(
-        (incidents.temp_bytes.warn, incidents.temp_bytes.crit),
-        (256 << 20, None)
-    );
-    assert_eq!(incidents.window, Duration::from_secs(600));
+    assert_eq!((t.deadlocks_warn, t.deadlocks_crit), (2, 3));
+    assert_eq!(t.temp_bytes_warn, 256 << 20);
+    assert_eq!(t.events_window, Duration::from_secs(600));
     assert_eq!(
         config.threshold_settings.replication_lag_crit,
         Duration::from_secs(10),
@@ -180,16 +131,6 @@ fn the_valid_fixture_sets_every_table() {
             ("replica", "postgres://monitor@db2/app")
         ]
     );
-    let keymap = match config.keymap() {
-        Ok(keymap) => keymap,
-        Err(e) => panic!("{e}"),
-    };
-    let queries = Context::Screen(Screen::Queries);
-    assert_eq!(keymap.action(queries, &press('Q')), Some(Action::Quit));
-    assert_eq!(keymap.action(queries, &press('q')), None);
-    assert_eq!(keymap.action(queries, &press('X')), None, "unbound");
-    let f1 = KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE);
-    assert_eq!(keymap.action(queries, &f1), Some(Action::Help));
 }
 
 #[test]
@@ -219,13 +160,6 @@ fn each_invalid_fixture_says_what_is_wrong_and_how_to_fix_it() {
             include_str!("../../../tests/fixtures/config/threshold-range.toml"),
             "threshold-range.toml: thresholds.cache_hit_warn = 85 is out of range (use a \
              fraction from 0 to 1: 85 % is 0.85)",
-        ),
-        (
-            "bad-key.toml",
-            include_str!("../../../tests/fixtures/config/bad-key.toml"),
-            "bad-key.toml: action \"quit\": cannot read key \"ctl-c\" (use a character like \"q\" \
-             or \"K\", or a name like \"enter\", \"esc\", \"space\", \"tab\", \"pgdn\", \"f5\"; \
-             \"ctrl-\", \"alt-\" and \"shift-\" may go in front)",
         ),
     ];
     for (file, text, want) in cases {
@@ -474,26 +408,5 @@ fn targets_are_looked_up_by_name() {
              as [targets.prod] with a conninfo)"
                 .to_owned()
         )
-    );
-}
-
-#[test]
-fn the_theme_comes_from_the_flag_then_the_file_then_no_color() {
-    let themed = parse("theme = \"light\"");
-    let name = |config: &Config, flag: Option<&str>, no_color: bool| {
-        config
-            .load_theme(flag, no_color, None)
-            .map(|t| t.name().to_owned())
-            .map_err(|e| e.to_string())
-    };
-    assert_eq!(name(&themed, None, true), Ok("light".into()));
-    assert_eq!(name(&themed, Some("mono"), false), Ok("mono".into()));
-    assert_eq!(name(&Config::default(), None, true), Ok("mono".into()));
-    assert_eq!(name(&Config::default(), None, false), Ok("default".into()));
-    let unknown = parse("theme = \"nope\"");
-    let got = name(&unknown, None, false).err().unwrap_or_default();
-    assert!(
-        got.starts_with("test.toml: theme: unknown theme \"nope\""),
-        "{got}"
     );
 }

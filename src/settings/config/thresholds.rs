@@ -1,22 +1,18 @@
 //! `[thresholds]`: where every alert and colour starts. The file's keys as written
-//! ([`ThresholdSettings`]), how they are read and checked, and what they become for the
-//! metrics ([`Thresholds`]) and the alert engine ([`ExtraThresholds`],
-//! [`IncidentThresholds`]).
+//! ([`ThresholdSettings`]) and how they are read and checked. What they become for the
+//! metrics and the alert engine is decided there (`analysis`), from these plain values.
 
 use std::time::Duration;
 
 use super::Config;
 use super::ConfigError;
 use super::read::Section;
-use crate::analysis::alerts::IncidentThresholds;
-use crate::analysis::metrics::{Limits, Thresholds};
 
 const SECOND: Duration = Duration::from_secs(1);
 const DAY: Duration = Duration::from_secs(86_400);
 
-/// The `[thresholds]` table as written; [`Config::thresholds`],
-/// [`Config::extra_thresholds`] and [`Config::incident_thresholds`] turn it into what the
-/// metrics and alerts use. Fractions are `0..=1`.
+/// The `[thresholds]` table as written; the analysis layer turns it into what the metrics
+/// and alerts use. Fractions are `0..=1`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThresholdSettings {
     pub p95_latency_ms: f64,
@@ -47,12 +43,10 @@ pub struct ThresholdSettings {
 }
 
 impl Default for ThresholdSettings {
-    /// The seed report's values (a test checks they match [`Thresholds::default`]) and
-    /// its critical alerts for disk (> 90 % full) and replication lag (> 30 s) and its
-    /// CPU warning (> 80 %); the incident alerts' from [`IncidentThresholds::default`].
+    /// The seed report's values and its critical alerts for disk (> 90 % full) and
+    /// replication lag (> 30 s) and its CPU warning (> 80 %); the incident alerts' are an
+    /// on-call DBA's. Tests in `analysis` check these equal its own defaults.
     fn default() -> Self {
-        let incidents = IncidentThresholds::default();
-        let crit = |limits: &Limits<Duration>| limits.crit.unwrap_or(limits.warn);
         Self {
             p95_latency_ms: 100.0,
             query_warn: Duration::from_secs(5),
@@ -66,14 +60,14 @@ impl Default for ThresholdSettings {
             dead_tuples_crit: 0.20,
             disk_crit: 0.90,
             cpu_warn: 0.80,
-            lock_wait_warn: incidents.lock_wait.warn,
-            lock_wait_crit: crit(&incidents.lock_wait),
-            idle_in_transaction_warn: incidents.idle_in_transaction.warn,
-            idle_in_transaction_crit: crit(&incidents.idle_in_transaction),
-            deadlocks_warn: incidents.deadlocks.warn,
-            deadlocks_crit: incidents.deadlocks.crit.unwrap_or(incidents.deadlocks.warn),
-            temp_bytes_warn: incidents.temp_bytes.warn,
-            events_window: incidents.window,
+            lock_wait_warn: Duration::from_secs(10),
+            lock_wait_crit: Duration::from_secs(60),
+            idle_in_transaction_warn: Duration::from_secs(60),
+            idle_in_transaction_crit: Duration::from_secs(300),
+            deadlocks_warn: 1,
+            deadlocks_crit: 5,
+            temp_bytes_warn: 1 << 30,
+            events_window: Duration::from_secs(300),
             replication_lag_crit: Duration::from_secs(30),
         }
     }
@@ -89,25 +83,6 @@ pub struct ExtraThresholds {
 }
 
 impl Config {
-    /// The thresholds the metrics judge values by.
-    pub fn thresholds(&self) -> Thresholds {
-        let t = &self.threshold_settings;
-        Thresholds {
-            p95_latency_ms: Limits {
-                warn: t.p95_latency_ms,
-                crit: None,
-            },
-            running_query_age: both(t.query_warn, t.query_crit),
-            cache_hit_ratio: both(t.cache_hit_warn, t.cache_hit_crit),
-            utilisation: both(t.utilisation_warn, t.utilisation_crit),
-            index_usage: Limits {
-                warn: t.index_usage_warn,
-                crit: None,
-            },
-            dead_tuple_ratio: both(t.dead_tuples_warn, t.dead_tuples_crit),
-        }
-    }
-
     /// The host thresholds, for the alert engine.
     pub fn extra_thresholds(&self) -> ExtraThresholds {
         let t = &self.threshold_settings;
@@ -115,28 +90,6 @@ impl Config {
             disk_crit: t.disk_crit,
             cpu_warn: t.cpu_warn,
         }
-    }
-
-    /// Lock waits, idle transactions, deadlocks and temp files, for the alert engine.
-    pub fn incident_thresholds(&self) -> IncidentThresholds {
-        let t = &self.threshold_settings;
-        IncidentThresholds {
-            lock_wait: both(t.lock_wait_warn, t.lock_wait_crit),
-            idle_in_transaction: both(t.idle_in_transaction_warn, t.idle_in_transaction_crit),
-            deadlocks: both(t.deadlocks_warn, t.deadlocks_crit),
-            temp_bytes: Limits {
-                warn: t.temp_bytes_warn,
-                crit: None,
-            },
-            window: t.events_window,
-        }
-    }
-}
-
-fn both<T>(warn: T, crit: T) -> Limits<T> {
-    Limits {
-        warn,
-        crit: Some(crit),
     }
 }
 

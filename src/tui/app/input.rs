@@ -6,12 +6,12 @@ use crossterm::event::{
 use ratatui::layout::Rect;
 
 use super::views::ActivityMode;
-use super::{
-    App, Effect, HISTORY_WINDOWS, LATENCY_WINDOWS, MAX_REFRESH, MIN_REFRESH, Mode, TableId,
-};
+use super::{App, Effect, HISTORY_WINDOWS, LATENCY_WINDOWS, Mode, TableId};
 use crate::monitor::poller::PollerCommand;
-use crate::tui::keymap::{Action, Context, Screen};
+use crate::settings::config::{MAX_REFRESH, MIN_REFRESH};
+use crate::tui::keymap::{Action, Context};
 use crate::tui::layout;
+use crate::tui::screen::Screen;
 
 pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if key.kind == KeyEventKind::Release {
@@ -294,7 +294,7 @@ fn show_screen(app: &mut App, screen: Screen) -> Vec<Effect> {
         return vec![];
     }
     app.screen = screen;
-    vec![Effect::Poller(PollerCommand::ShowScreen(screen))]
+    vec![Effect::Poller(PollerCommand::Watch(screen.slow_group()))]
 }
 
 fn cycle_screen(current: Screen, forward: bool) -> Screen {

@@ -29,10 +29,13 @@ pub use self::executor_events::JOURNAL_KEPT;
 use self::table::{TableModel, TableState};
 pub use self::tables::{TableId, Tables};
 use self::views::ActivityMode;
+use crate::analysis::alerts::IncidentThresholds;
 pub use crate::analysis::derived::Derived;
+use crate::analysis::metrics::Thresholds;
 use crate::monitor::poller::PollerCommand;
 use crate::monitor::snapshot::Snapshot;
-use crate::tui::keymap::{Keymap, Screen};
+use crate::tui::keymap::Keymap;
+use crate::tui::screen::Screen;
 use crate::tui::theme::Theme;
 
 /// Something that happened.
@@ -171,9 +174,6 @@ pub const HISTORY_WINDOWS: [Duration; 3] = [
     Duration::from_secs(30 * 86_400),
 ];
 
-/// Refresh interval limits for `+`/`-`.
-pub const MIN_REFRESH: Duration = Duration::from_millis(500);
-pub const MAX_REFRESH: Duration = Duration::from_secs(60);
 /// `[`/`]` steps of the latency window.
 pub const LATENCY_WINDOWS: [Duration; 7] = [
     Duration::from_secs(60),
@@ -241,7 +241,7 @@ impl App {
 
     /// Applies the configuration file: thresholds, pools, schedule, latency window, bell.
     pub fn with_config(mut self, config: crate::settings::config::Config) -> Self {
-        let thresholds = config.thresholds();
+        let thresholds = Thresholds::from_settings(&config.threshold_settings);
         let extra = config.extra_thresholds();
         self.derived.thresholds = thresholds.clone();
         self.alerts = crate::analysis::alerts::AlertEngine::new(
@@ -251,7 +251,9 @@ impl App {
                 disk_crit: extra.disk_crit,
             },
         )
-        .with_incidents(config.incident_thresholds());
+        .with_incidents(IncidentThresholds::from_settings(
+            &config.threshold_settings,
+        ));
         self.latency_window = config.refresh.latency_window;
         self.read_only |= config.read_only;
         self.config = config;

@@ -10,7 +10,8 @@ use super::{App, Effect, Event, Mode, TableId};
 use crate::analysis::metrics::test_support::*;
 use crate::monitor::poller::PollerCommand;
 use crate::monitor::snapshot::Session;
-use crate::tui::keymap::{Keymap, Screen};
+use crate::tui::keymap::Keymap;
+use crate::tui::screen::Screen;
 use crate::tui::theme::Theme;
 
 fn key(code: KeyCode) -> Event {
@@ -63,7 +64,7 @@ fn number_keys_tab_and_backtab_switch_screens() {
     let mut app = app_with_sessions();
     assert_eq!(
         chars(&mut app, "2"),
-        vec![Effect::Poller(PollerCommand::ShowScreen(Screen::Activity))],
+        vec![Effect::Poller(PollerCommand::Watch(None))],
         "the poller learns which screen is on view"
     );
     assert!(
@@ -111,7 +112,7 @@ fn q_typed_into_the_filter_does_not_quit() {
     let effects = chars(&mut app, "2/q");
     assert_eq!(
         effects,
-        vec![Effect::Poller(PollerCommand::ShowScreen(Screen::Activity))],
+        vec![Effect::Poller(PollerCommand::Watch(None))],
         "only the screen switch; q went into the filter"
     );
     assert_eq!(app.mode, Mode::Filter { input: "q".into() });

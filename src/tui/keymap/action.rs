@@ -1,60 +1,11 @@
-//! The screens, the actions, and the catalogue row of each action: config name, help text,
-//! help group, where it is available and its default keys. One `match` holds the catalogue
+//! The actions, and the catalogue row of each action: config name, help text, help group,
+//! where it is available and its default keys. One `match` holds the catalogue
 //! so the compiler refuses an action without a row.
 
 use crossterm::event::{KeyCode, KeyModifiers};
 
 use super::key::KeyBinding;
-
-/// The screens, in tab order; digits 1–7 select them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Screen {
-    Dashboard,
-    Activity,
-    Queries,
-    Cache,
-    Pool,
-    Indexes,
-    Maintenance,
-}
-
-impl Screen {
-    /// Every screen, in tab order.
-    pub const ALL: [Screen; 7] = [
-        Screen::Dashboard,
-        Screen::Activity,
-        Screen::Queries,
-        Screen::Cache,
-        Screen::Pool,
-        Screen::Indexes,
-        Screen::Maintenance,
-    ];
-
-    /// The name shown in the tab bar and the panel title.
-    pub fn title(self) -> &'static str {
-        match self {
-            Screen::Dashboard => "Dashboard",
-            Screen::Activity => "Activity",
-            Screen::Queries => "Queries",
-            Screen::Cache => "Cache",
-            Screen::Pool => "Pool",
-            Screen::Indexes => "Indexes",
-            Screen::Maintenance => "Maintenance",
-        }
-    }
-
-    /// The screen's number, 1–7 (its default key).
-    pub fn number(self) -> u8 {
-        self as u8 + 1
-    }
-
-    /// The screen numbered `number` (1–7).
-    pub fn from_number(number: u8) -> Option<Screen> {
-        Screen::ALL
-            .get(usize::from(number).checked_sub(1)?)
-            .copied()
-    }
-}
+use crate::tui::screen::Screen;
 
 /// Everything a key can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -13,8 +13,10 @@ use std::collections::BTreeMap;
 
 use crossterm::event::{KeyEvent, KeyEventKind};
 
+pub use action::Action;
 use action::Scope;
-pub use action::{Action, Screen};
+
+use crate::tui::screen::Screen;
 pub use key::KeyBinding;
 
 /// Where a key is pressed; decides which actions are available.

@@ -15,8 +15,9 @@ use ratatui::layout::Rect;
 
 use super::test_render::{draw, text};
 use crate::tui::app::{App, Event, Mode};
-use crate::tui::keymap::{Context, Screen};
+use crate::tui::keymap::Context;
 use crate::tui::layout;
+use crate::tui::screen::Screen;
 
 /// The sizes every screen is checked at: the SSH minimum and the usual larger ones.
 pub(super) const SIZES: [(u16, u16); 5] = [(80, 24), (100, 30), (120, 40), (160, 48), (200, 50)];

@@ -42,8 +42,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use crate::tui::app::{App, Mode};
-use crate::tui::keymap::Screen;
 use crate::tui::layout;
+use crate::tui::screen::Screen;
 use crate::tui::theme::Role;
 
 /// Draws the whole screen.

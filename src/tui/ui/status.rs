@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::tui::app::{App, Mode};
-use crate::tui::keymap::{Action, Screen};
+use crate::tui::keymap::Action;
+use crate::tui::screen::Screen;
 use crate::tui::theme::Role;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {

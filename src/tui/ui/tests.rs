@@ -12,7 +12,8 @@ use crate::monitor::snapshot::{
 use crate::pg::probe::sample_capabilities;
 use crate::tui::app::views::ActivityMode;
 use crate::tui::app::{App, Event, Mode, TableId};
-use crate::tui::keymap::{Keymap, Screen};
+use crate::tui::keymap::Keymap;
+use crate::tui::screen::Screen;
 use crate::tui::theme::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];

@@ -15,7 +15,8 @@ use crate::monitor::snapshot::{SectionError, SlowTier, Snapshot};
 use crate::tui::app::table::{RowId, TableState};
 use crate::tui::app::views::{cache, indexes};
 use crate::tui::app::{App, Event, TableId};
-use crate::tui::keymap::{Keymap, Screen};
+use crate::tui::keymap::Keymap;
+use crate::tui::screen::Screen;
 use crate::tui::theme::{Role, Theme};
 use crossterm::event::KeyCode;
 

@@ -11,7 +11,8 @@ use crate::actions::executor::ExecutorEvent;
 use crate::actions::{ActionKind, Outcome};
 use crate::analysis::metrics::test_support::*;
 use crate::tui::app::{App, Event, Mode};
-use crate::tui::keymap::{Keymap, Screen};
+use crate::tui::keymap::Keymap;
+use crate::tui::screen::Screen;
 use crate::tui::theme::Theme;
 
 fn press(app: &mut App, code: KeyCode) {

@@ -15,7 +15,8 @@ use crate::monitor::snapshot::maintenance::{
 use crate::monitor::snapshot::{SectionError, SlowTier, Snapshot};
 use crate::pg::probe::sample_capabilities;
 use crate::tui::app::{App, Event, TableId};
-use crate::tui::keymap::{Keymap, Screen};
+use crate::tui::keymap::Keymap;
+use crate::tui::screen::Screen;
 use crate::tui::theme::{Role, Theme};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];

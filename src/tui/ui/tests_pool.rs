@@ -12,7 +12,8 @@ use crate::monitor::snapshot::pgbouncer::{BouncerList, BouncerPool, BouncerStats
 use crate::monitor::snapshot::{SectionError, Session, Snapshot};
 use crate::settings::config::Pool;
 use crate::tui::app::{App, Event, TableId};
-use crate::tui::keymap::{Keymap, Screen};
+use crate::tui::keymap::Keymap;
+use crate::tui::screen::Screen;
 use crate::tui::theme::{Role, Theme};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];

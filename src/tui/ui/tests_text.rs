@@ -15,7 +15,8 @@ use crate::monitor::poller::PollerCommand;
 use crate::monitor::snapshot::{Session, Snapshot};
 use crate::tui::app::table::RowId;
 use crate::tui::app::{App, Effect, Event, Mode, TableId};
-use crate::tui::keymap::{Keymap, Screen};
+use crate::tui::keymap::Keymap;
+use crate::tui::screen::Screen;
 use crate::tui::theme::Theme;
 
 fn new_app() -> App {

@@ -31,8 +31,9 @@ use super::table::{TableView, render_table};
 use crate::monitor::snapshot::pgbouncer::PgBouncer;
 use crate::tui::app::table::TableModel;
 use crate::tui::app::{App, TableId};
-use crate::tui::keymap::{Action, Screen};
+use crate::tui::keymap::Action;
 use crate::tui::layout;
+use crate::tui::screen::Screen;
 use crate::tui::theme::Role;
 
 /// From this width the summary splits into two panels and the three breakdown tables
