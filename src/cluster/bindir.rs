@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::ClusterError;
+use super::error::ClusterError;
 
 /// Where Debian/Ubuntu install one directory per major version.
 const DEBIAN_ROOT: &str = "/usr/lib/postgresql";

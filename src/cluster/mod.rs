@@ -13,6 +13,7 @@
 //! runtime starts (or via `spawn_blocking`).
 
 mod bindir;
+mod error;
 mod setup;
 mod supervisor;
 
@@ -20,112 +21,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 pub use bindir::{find_bindir, has_server_binaries};
+pub use error::ClusterError;
+use error::io_err;
+pub use setup::ClusterOptions;
 use supervisor::Supervisor;
-
-/// Errors from finding, creating, starting or restarting a cluster.
-#[derive(Debug, thiserror::Error)]
-pub enum ClusterError {
-    /// No directory with `initdb` and `postgres` was found.
-    #[error(
-        "PostgreSQL server binaries not found (looked in {looked_in}): install them with \
-         `apt-get install postgresql postgresql-contrib`, or point PGPULSE_TEST_PGBIN/--pgbin \
-         at a directory containing initdb and postgres"
-    )]
-    BinariesNotFound {
-        /// The places searched.
-        looked_in: String,
-    },
-    /// Running as root, but neither a `postgres` nor a `nobody` user exists to run the server.
-    #[error(
-        "running as root and no unprivileged `postgres` or `nobody` user exists to run the server as"
-    )]
-    NoServerUser,
-    /// A filesystem or process operation failed.
-    #[error("{context}: {source}")]
-    Io {
-        /// What we were doing, e.g. "writing /tmp/x/data/server.key".
-        context: String,
-        /// The underlying error.
-        source: std::io::Error,
-    },
-    /// `initdb` failed.
-    #[error("initdb failed ({status}):\n{output}")]
-    Initdb {
-        /// Exit status, or why it was stopped.
-        status: String,
-        /// Its combined stdout and stderr.
-        output: String,
-    },
-    /// The data directory was not as expected.
-    #[error("unexpected cluster state: {0}")]
-    Config(String),
-    /// The server did not start (or restart) and accept connections.
-    #[error(
-        "PostgreSQL server failed to {action}: {reason}\n--- tail of server.log ---\n{log_tail}"
-    )]
-    Server {
-        /// "start" or "restart".
-        action: &'static str,
-        /// What went wrong.
-        reason: String,
-        /// The last lines of the server log.
-        log_tail: String,
-    },
-}
-
-/// Builds the error-mapping closure for an I/O operation on `path`.
-fn io_err(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> ClusterError {
-    let context = format!("{what} {}", path.display());
-    move |source| ClusterError::Io { context, source }
-}
-
-/// How to set up a [`Cluster`].
-#[derive(Clone, Default)]
-pub struct ClusterOptions {
-    /// Directory holding `initdb` and `postgres` (see [`find_bindir`]).
-    pub bindir: PathBuf,
-    /// Extra postgresql.conf settings, appended after the defaults (so they win). Values
-    /// are quoted for you.
-    pub settings: Vec<(String, String)>,
-    /// pg_hba.conf lines placed before the default trust lines (the first match wins).
-    pub hba: Vec<String>,
-    /// Files to write into the data dir: (relative name, contents, mode such as 0o600).
-    pub files: Vec<(String, Vec<u8>, u32)>,
-    /// Password for the `postgres` superuser (passed to initdb via `--pwfile`).
-    pub superuser_password: Option<String>,
-    /// Keep the cluster in this directory instead of a temp dir: it is created (initdb)
-    /// when it holds no cluster yet, reused otherwise, and never deleted.
-    pub keep: Option<PathBuf>,
-}
-
-impl ClusterOptions {
-    /// Options with defaults and the given binary directory.
-    pub fn new(bindir: impl Into<PathBuf>) -> Self {
-        Self {
-            bindir: bindir.into(),
-            ..Self::default()
-        }
-    }
-}
-
-impl std::fmt::Debug for ClusterOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClusterOptions")
-            .field("bindir", &self.bindir)
-            .field("settings", &self.settings)
-            .field("hba", &self.hba)
-            .field(
-                "files",
-                &self.files.iter().map(|f| &f.0).collect::<Vec<_>>(),
-            )
-            .field(
-                "superuser_password",
-                &self.superuser_password.as_ref().map(|_| "***"),
-            )
-            .field("keep", &self.keep)
-            .finish()
-    }
-}
 
 /// A running throwaway cluster. Stopping it (explicitly with [`Cluster::stop`] or by
 /// dropping it) stops the server and removes its temp dir.

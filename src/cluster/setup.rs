@@ -9,7 +9,55 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use super::{ClusterError, ClusterOptions, io_err};
+use super::error::{ClusterError, io_err};
+
+/// How to set up a [`Cluster`].
+#[derive(Clone, Default)]
+pub struct ClusterOptions {
+    /// Directory holding `initdb` and `postgres` (see [`find_bindir`](super::find_bindir)).
+    pub bindir: PathBuf,
+    /// Extra postgresql.conf settings, appended after the defaults (so they win). Values
+    /// are quoted for you.
+    pub settings: Vec<(String, String)>,
+    /// pg_hba.conf lines placed before the default trust lines (the first match wins).
+    pub hba: Vec<String>,
+    /// Files to write into the data dir: (relative name, contents, mode such as 0o600).
+    pub files: Vec<(String, Vec<u8>, u32)>,
+    /// Password for the `postgres` superuser (passed to initdb via `--pwfile`).
+    pub superuser_password: Option<String>,
+    /// Keep the cluster in this directory instead of a temp dir: it is created (initdb)
+    /// when it holds no cluster yet, reused otherwise, and never deleted.
+    pub keep: Option<PathBuf>,
+}
+
+impl ClusterOptions {
+    /// Options with defaults and the given binary directory.
+    pub fn new(bindir: impl Into<PathBuf>) -> Self {
+        Self {
+            bindir: bindir.into(),
+            ..Self::default()
+        }
+    }
+}
+
+impl std::fmt::Debug for ClusterOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClusterOptions")
+            .field("bindir", &self.bindir)
+            .field("settings", &self.settings)
+            .field("hba", &self.hba)
+            .field(
+                "files",
+                &self.files.iter().map(|f| &f.0).collect::<Vec<_>>(),
+            )
+            .field(
+                "superuser_password",
+                &self.superuser_password.as_ref().map(|_| "***"),
+            )
+            .field("keep", &self.keep)
+            .finish()
+    }
+}
 
 /// The unprivileged account the server runs as when we are root (initdb and postgres
 /// refuse to run as root).

@@ -12,8 +12,8 @@ use std::process::{Child, ChildStdin, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+use super::error::{ClusterError, io_err};
 use super::setup::{RunAs, command};
-use super::{ClusterError, io_err};
 
 /// Positional args: $1 postgres binary, $2 data dir, $3 log file, $4 temp dir to remove
 /// (empty: a kept cluster, nothing is removed).

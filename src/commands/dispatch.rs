@@ -56,7 +56,7 @@ async fn run_doctor(conn: &ConnectOptions, conninfo: Option<String>) -> Result<E
     let (mut session, caps) = open_monitoring(conn, conninfo).await?;
     let target = session.params().display_target();
     let mut checks = doctor::checks(&caps);
-    checks.extend(doctor::table_checks(&mut session, &caps.role).await?);
+    checks.extend(doctor::tables::table_checks(&mut session, &caps.role).await?);
     print!("{}", doctor::render(&sanitized(&target), &checks));
     Ok(ExitCode::SUCCESS)
 }

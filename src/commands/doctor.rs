@@ -1,10 +1,8 @@
 //! `pgpulse doctor`: the capability probe as a checklist, with the exact fix for each gap.
 
-mod tables;
+pub mod tables;
 
 use std::fmt::Write as _;
-
-pub use tables::table_checks;
 
 use crate::pg::probe::{Capabilities, preload_list};
 use crate::pg::quote::{quote_ident, quote_literal};

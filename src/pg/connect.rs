@@ -7,6 +7,7 @@
 //! telling a server worth waiting for (down, starting, full) from one that is not.
 
 mod failure;
+mod settings;
 mod verify;
 
 use std::time::Duration;
@@ -20,60 +21,9 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 use crate::pg::conninfo::{ConnParams, Host};
 use crate::pg::tls::{self, Attempt};
 use crate::text::sanitize::sanitized;
+pub(crate) use failure::error_chain;
 use failure::{AttemptError, classify};
-
-/// Settings every pgpulse session carries, sent in the startup packet.
-#[derive(Debug, Clone)]
-pub struct SessionSettings {
-    pub application_name: String,
-    pub statement_timeout: Duration,
-    pub lock_timeout: Duration,
-    pub idle_in_transaction_session_timeout: Duration,
-    /// `default_transaction_read_only`: on for the monitoring session.
-    pub read_only: bool,
-}
-
-impl SessionSettings {
-    /// The monitoring session: read-only, short statement and lock timeouts, so a poll
-    /// can never queue behind a lock or hold one.
-    pub fn monitoring(application_name: Option<&str>) -> Self {
-        Self {
-            application_name: application_name.unwrap_or("pgpulse").to_string(),
-            statement_timeout: Duration::from_secs(2),
-            lock_timeout: Duration::from_millis(500),
-            idle_in_transaction_session_timeout: Duration::from_secs(10),
-            read_only: true,
-        }
-    }
-
-    /// A session that runs actions (snapshot, maintenance): writable, with the caller's
-    /// statement and lock timeouts; an idle transaction is still ended after 10 s so a
-    /// stuck client cannot hold locks.
-    pub fn actions(
-        application_name: &str,
-        statement_timeout: Duration,
-        lock_timeout: Duration,
-    ) -> Self {
-        Self {
-            application_name: application_name.to_string(),
-            statement_timeout,
-            lock_timeout,
-            idle_in_transaction_session_timeout: Duration::from_secs(10),
-            read_only: false,
-        }
-    }
-
-    /// `-c name=value` startup options for these settings.
-    fn startup_options(&self) -> String {
-        format!(
-            "-c statement_timeout={} -c lock_timeout={} -c idle_in_transaction_session_timeout={} -c default_transaction_read_only={}",
-            self.statement_timeout.as_millis(),
-            self.lock_timeout.as_millis(),
-            self.idle_in_transaction_session_timeout.as_millis(),
-            if self.read_only { "on" } else { "off" },
-        )
-    }
-}
+pub use settings::SessionSettings;
 
 /// How a server message that arrives outside a query result is handled.
 pub type NoticeSink = tokio::sync::mpsc::UnboundedSender<Notice>;
@@ -377,22 +327,6 @@ fn driver_config(params: &ConnParams, settings: &SessionSettings, attempt: &Atte
     };
     config.options(&options);
     config
-}
-
-/// The error and its causes on one line: tokio-postgres puts the useful part ("Connection
-/// refused", "failed to lookup address") in the source, not in `Display`.
-pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut line = error.to_string();
-    let mut cause = error.source();
-    while let Some(inner) = cause {
-        let text = inner.to_string();
-        if !line.contains(&text) {
-            line.push_str(": ");
-            line.push_str(&text);
-        }
-        cause = inner.source();
-    }
-    line
 }
 
 /// Defence in depth: no driver message should carry the password, but if one ever did,

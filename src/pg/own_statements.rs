@@ -215,6 +215,18 @@ mod tests {
     use super::*;
     use crate::pg::queries;
 
+    #[test]
+    fn own_statements_are_recognised_by_their_header() {
+        assert!(is_own_statement(queries::ACTIVITY_SQL));
+        // Texts are kept with their line breaks, so a `--` line ends where it should.
+        let sanitized = crate::text::sanitize::sanitize_multiline(queries::STATEMENTS_1_9_SQL);
+        assert!(is_own_statement(&sanitized));
+        assert!(!is_own_statement("SELECT 1"));
+        assert!(!is_own_statement(
+            "-- an application's own comment\nSELECT 1"
+        ));
+    }
+
     /// What PostgreSQL 18 stored for one of pgpulse's statements (copied from a server):
     /// no header comment, constants numbered, `IN ('r', 'm')` squashed, `epoch` and NULL
     /// turned into parameters.

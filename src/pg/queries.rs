@@ -93,28 +93,9 @@ pub const ALL: &[(&str, &str)] = &[
     ("wraparound_tables.sql", WRAPAROUND_TABLES_SQL),
 ];
 
-/// Whether a `pg_stat_statements` text is one of pgpulse's own statements, on every
-/// major: PostgreSQL 18 stores texts without the leading comment, so the statement's
-/// shape is compared (see [`crate::pg::own_statements`]), not its header.
-pub fn is_own_statement(text: &str) -> bool {
-    crate::pg::own_statements::is_own_statement(text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn own_statements_are_recognised_by_their_header() {
-        assert!(is_own_statement(ACTIVITY_SQL));
-        // Texts are kept with their line breaks, so a `--` line ends where it should.
-        let sanitized = crate::text::sanitize::sanitize_multiline(STATEMENTS_1_9_SQL);
-        assert!(is_own_statement(&sanitized));
-        assert!(!is_own_statement("SELECT 1"));
-        assert!(!is_own_statement(
-            "-- an application's own comment\nSELECT 1"
-        ));
-    }
 
     #[test]
     fn every_file_starts_with_a_distinct_header_comment() {

@@ -3,8 +3,7 @@
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_postgres::SimpleQueryMessage;
 
-use super::steps::{absorb_notices, settle};
-use super::{Executor, describe, guarded};
+use super::connection::{Executor, absorb_notices, describe, guarded, settle};
 use crate::actions::{ActionKind, BackendTarget, Outcome, StepReport, Target, sql};
 use crate::pg::queries::{ACTION_SESSION_SQL, ACTION_STATEMENT_TEXT_SQL};
 use crate::text::sanitize::sanitized;

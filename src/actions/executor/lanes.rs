@@ -6,8 +6,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 
-use super::{ActionId, Executor, ExecutorConfig, not_run};
+use super::connection::{Executor, ExecutorConfig, not_run};
 use crate::actions::{Lane, Outcome, Plan, StepReport};
+
+/// Names one confirmed plan, so a stop reaches that plan and never the next one.
+pub type ActionId = u64;
 
 /// What the executor's lanes tell the event loop, each about one confirmed plan.
 #[derive(Debug, Clone, PartialEq)]

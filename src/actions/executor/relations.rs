@@ -3,8 +3,7 @@
 
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use super::steps::simple;
-use super::{Executor, describe};
+use super::connection::{Executor, describe, simple};
 use crate::actions::{ActionKind, Outcome, RelationTarget, StepReport, sql};
 use crate::pg::queries::{ACTION_INVALID_INDEXES_SQL, ACTION_RELATION_SQL};
 use crate::text::sanitize::sanitized;

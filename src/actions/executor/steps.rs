@@ -1,18 +1,50 @@
-//! What each kind of step sends and how its answer reads.
+//! Running a plan step by step, and what each kind of step sends and how its answer reads
+//! (the maintenance steps in `relations`, EXPLAIN in `explain`).
 
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
 
 use tokio::sync::mpsc::UnboundedReceiver;
-use tokio_postgres::SimpleQueryMessage;
 
-use super::{Executor, Guarded, describe, guarded};
-use crate::actions::{ActionKind, BackendTarget, Outcome, Step, StepReport, Target, sql};
-use crate::pg::connect::Notice;
+use super::connection::{Executor, Guarded, absorb_notices, describe, guarded, not_run, simple};
+use crate::actions::{ActionKind, BackendTarget, Outcome, Plan, Step, StepReport, Target, sql};
 use crate::pg::queries::ACTION_SESSION_SQL;
 use crate::text::sanitize::sanitized;
 
+impl Executor {
+    /// Runs every step of a plan (stopping early when asked) and journals each.
+    pub async fn run(&mut self, plan: &Plan, stop: &mut UnboundedReceiver<()>) -> Vec<StepReport> {
+        let mut reports = Vec::with_capacity(plan.steps.len());
+        let mut stopped = false;
+        for step in &plan.steps {
+            let report = if stopped {
+                not_run(plan.kind, step)
+            } else {
+                self.run_step(plan.kind, step, stop).await
+            };
+            stopped |= report.outcome == Outcome::Cancelled;
+            reports.push(report);
+        }
+        reports
+    }
+
+    /// Runs one step and journals it.
+    pub async fn run_step(
+        &mut self,
+        kind: ActionKind,
+        step: &Step,
+        stop: &mut UnboundedReceiver<()>,
+    ) -> StepReport {
+        let started = Instant::now();
+        let mut report = run(self, kind, step, stop).await;
+        report.duration = started.elapsed();
+        report.finished_at = SystemTime::now();
+        self.journal(&mut report);
+        report
+    }
+}
+
 /// Runs one step; the caller fills in the duration and journals it.
-pub(super) async fn run(
+async fn run(
     executor: &mut Executor,
     kind: ActionKind,
     step: &Step,
@@ -48,69 +80,6 @@ pub(super) async fn run(
         report.message = message;
     }
     report
-}
-
-/// Settles a guarded round trip: errors become the report's outcome and message.
-pub(super) fn settle<T>(
-    executor: &mut Executor,
-    guarded: Guarded<T, tokio_postgres::Error>,
-    report: &mut StepReport,
-) -> Result<T, String> {
-    match guarded {
-        Guarded::Done(Ok(value)) => Ok(value),
-        Guarded::Done(Err(error)) => Err(describe(&error)),
-        Guarded::Stopped(result) => {
-            report.outcome = Outcome::Cancelled;
-            Err(match result {
-                Ok(_) => "stopped, but the statement had already finished".into(),
-                Err(error) => format!("stopped: {}", describe(&error)),
-            })
-        }
-        Guarded::NoAnswer => {
-            executor.drop_connection();
-            Err("no answer from the server within statement_timeout: cancelled".into())
-        }
-    }
-}
-
-/// Warnings turn a success into a failure; notices are kept either way.
-pub(super) fn absorb_notices(notices: Vec<Notice>, report: &mut StepReport) {
-    for notice in notices {
-        if notice.severity == "WARNING" && report.outcome == Outcome::Ok {
-            report.outcome = Outcome::Warning;
-            report.message = format!("WARNING: {}", notice.message);
-        }
-        report
-            .notices
-            .push(format!("{}: {}", notice.severity, notice.message));
-    }
-}
-
-pub(super) async fn simple(
-    executor: &mut Executor,
-    kind: ActionKind,
-    text: &str,
-    stop: &mut UnboundedReceiver<()>,
-    report: &mut StepReport,
-) -> Result<Vec<Vec<Option<String>>>, String> {
-    let timeout = executor.timeout_for(kind);
-    let live = executor.connection(kind).await?;
-    let canceller = live.canceller();
-    let outcome = guarded(live.client().simple_query(text), canceller, timeout, stop).await;
-    let notices = live.take_notices();
-    absorb_notices(notices, report);
-    let messages = settle(executor, outcome, report)?;
-    Ok(messages
-        .iter()
-        .filter_map(|m| match m {
-            SimpleQueryMessage::Row(row) => Some(
-                (0..row.len())
-                    .map(|i| row.get(i).map(str::to_owned))
-                    .collect(),
-            ),
-            _ => None,
-        })
-        .collect())
 }
 
 async fn signal(

@@ -4,8 +4,9 @@
 use std::time::SystemTime;
 
 use super::incidents::{EventTotals, EventWindow, IncidentThresholds};
-use super::rules::{Reading, assess};
-use super::{AlertInputs, AlertKind, HostThresholds};
+use super::inputs::AlertInputs;
+use super::kind::AlertKind;
+use super::rules::{HostThresholds, Reading, assess};
 use crate::analysis::metrics::{Level, Thresholds};
 
 /// An alert that is on now.

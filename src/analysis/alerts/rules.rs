@@ -3,10 +3,32 @@
 
 use std::time::Duration;
 
-use super::{AlertInputs, AlertKind, EventTotals, HostThresholds, IncidentThresholds};
+use super::incidents::{EventTotals, IncidentThresholds};
+use super::inputs::AlertInputs;
+use super::kind::AlertKind;
 use crate::analysis::metrics::{Level, Limits, Thresholds};
 use crate::text::format;
 use crate::text::sanitize::sanitized;
+
+/// Limits for the host metrics, which [`Thresholds`](crate::analysis::metrics::Thresholds) does not
+/// cover. `Default` is DESIGN's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostThresholds {
+    /// Whole-machine CPU share, `0..=1`; warning at or above. (DESIGN's table says ok
+    /// below 70 % but warns only from 80 %, the seed's figure; 70–80 % raises nothing.)
+    pub cpu_warn: f64,
+    /// Used share of the data directory's file system, `0..=1`; critical at or above.
+    pub disk_crit: f64,
+}
+
+impl Default for HostThresholds {
+    fn default() -> Self {
+        Self {
+            cpu_warn: 0.80,
+            disk_crit: 0.90,
+        }
+    }
+}
 
 /// A rule that fired: how bad, the value now, and the limit it crossed (`≥ 30s`).
 #[derive(Debug, Clone, PartialEq)]
@@ -190,6 +212,13 @@ fn high_ratio(level: Level, ratio: f64, limits: &Limits<f64>) -> Option<Reading>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_defaults_are_the_seed_thresholds() {
+        let host = HostThresholds::default();
+        assert_eq!(host.cpu_warn, 0.80);
+        assert_eq!(host.disk_crit, 0.90);
+    }
     use std::time::Duration;
 
     fn secs(s: f64) -> Duration {

@@ -3,7 +3,7 @@
 //! not found them fine, it has not seen them. The Dashboard says so instead of showing
 //! an all-clear.
 
-use super::AlertKind;
+use super::kind::AlertKind;
 use crate::analysis::metrics::hidden_sessions;
 use crate::monitor::snapshot::Snapshot;
 

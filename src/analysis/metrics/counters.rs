@@ -6,7 +6,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::status::ResetReason;
+use super::status::{RateStatus, ResetReason};
 use crate::monitor::snapshot::Snapshot;
 
 /// How much a cumulative counter grew between two samples.
@@ -113,6 +113,35 @@ impl Interval {
         let rate = delta / self.length.as_secs_f64();
         if rate.is_finite() { rate } else { 0.0 }
     }
+}
+
+/// Status of the statement deltas; when ready it carries the interval they cover.
+pub type DeltaStatus = RateStatus<Interval>;
+
+/// One section of two consecutive snapshots, ready to be compared.
+pub(crate) struct SectionPair<'a, T> {
+    pub prev: &'a T,
+    pub cur: &'a T,
+    pub interval: Interval,
+}
+
+/// The checks every rate starts with, in the order that explains the most: the current
+/// section is missing (`Unavailable`), there is no previous one (`FirstPoll`, also when
+/// the previous poll failed to read it), the server restarted, the interval is unusable.
+pub(crate) fn section_pair<'a, T, U>(
+    prev: Option<&'a Snapshot>,
+    cur: &'a Snapshot,
+    section: fn(&Snapshot) -> Option<&T>,
+) -> Result<SectionPair<'a, T>, RateStatus<U>> {
+    let cur_section = section(cur).ok_or(RateStatus::Unavailable)?;
+    let prev = prev.ok_or(RateStatus::FirstPoll)?;
+    let prev_section = section(prev).ok_or(RateStatus::FirstPoll)?;
+    let interval = Interval::between(prev, cur).map_err(RateStatus::Reset)?;
+    Ok(SectionPair {
+        prev: prev_section,
+        cur: cur_section,
+        interval,
+    })
 }
 
 /// `part / (part + other)`: the share of `part`, as in hits / (hits + reads).

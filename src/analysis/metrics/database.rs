@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use super::counters::section_pair;
 use super::counters::{Interval, counter_delta, share, time_counter_delta};
-use super::status::{RateStatus, ResetReason, section_pair};
+use super::status::{RateStatus, ResetReason};
 use crate::monitor::snapshot::{DatabaseCounters, Snapshot};
 
 /// What one database (or all of them) did during one interval.

@@ -26,7 +26,9 @@ pub mod visibility;
 pub(crate) mod test_support;
 
 pub use blocking::{BlockingRow, blocking_tree, oldest_xmin_holder};
-pub use counters::{Interval, counter_delta, sample_time, server_restarted, time_counter_delta};
+pub use counters::{
+    DeltaStatus, Interval, counter_delta, sample_time, server_restarted, time_counter_delta,
+};
 pub use database::{
     DatabaseRates, all_databases_rates, cumulative_cache_hit_ratio, database_rates,
 };
@@ -37,7 +39,7 @@ pub use own_work::OwnTransactions;
 pub use statements::{
     StatementDelta, StatementDeltas, StatementTotals, cumulative_statements, statement_deltas,
 };
-pub use status::{DeltaStatus, RateStatus, ResetReason};
+pub use status::{RateStatus, ResetReason};
 pub use thresholds::{
     Level, Limits, Thresholds, client_connections, connection_utilisation, dead_tuple_ratio,
     index_usage_ratio,

@@ -8,8 +8,9 @@
 
 use std::collections::HashMap;
 
+use super::counters::{DeltaStatus, section_pair};
 use super::counters::{Interval, counter_delta, ratio, share, time_counter_delta};
-use super::status::{DeltaStatus, RateStatus, ResetReason, section_pair};
+use super::status::{RateStatus, ResetReason};
 use crate::monitor::snapshot::{Snapshot, StatementCounters, StatementKey, Statements};
 
 /// What one statement did during the interval.

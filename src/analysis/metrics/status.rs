@@ -2,9 +2,6 @@
 
 use std::fmt;
 
-use super::counters::Interval;
-use crate::monitor::snapshot::Snapshot;
-
 /// The outcome of a rate computation: a value, or the honest reason there is none.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RateStatus<T> {
@@ -49,7 +46,8 @@ pub enum ResetReason {
     CounterWentBackwards,
     /// The object did not exist in the previous sample: its counters are cumulative.
     NewObject,
-    /// The interval is zero, negative (clock went back) or longer than [`Interval::MAX`].
+    /// The interval is zero, negative (clock went back) or longer than
+    /// [`Interval::MAX`](super::counters::Interval::MAX).
     IntervalOutOfRange,
 }
 
@@ -63,35 +61,6 @@ impl fmt::Display for ResetReason {
             Self::IntervalOutOfRange => "poll interval out of range",
         })
     }
-}
-
-/// Status of the statement deltas; when ready it carries the interval they cover.
-pub type DeltaStatus = RateStatus<Interval>;
-
-/// One section of two consecutive snapshots, ready to be compared.
-pub(crate) struct SectionPair<'a, T> {
-    pub prev: &'a T,
-    pub cur: &'a T,
-    pub interval: Interval,
-}
-
-/// The checks every rate starts with, in the order that explains the most: the current
-/// section is missing (`Unavailable`), there is no previous one (`FirstPoll`, also when
-/// the previous poll failed to read it), the server restarted, the interval is unusable.
-pub(crate) fn section_pair<'a, T, U>(
-    prev: Option<&'a Snapshot>,
-    cur: &'a Snapshot,
-    section: fn(&Snapshot) -> Option<&T>,
-) -> Result<SectionPair<'a, T>, RateStatus<U>> {
-    let cur_section = section(cur).ok_or(RateStatus::Unavailable)?;
-    let prev = prev.ok_or(RateStatus::FirstPoll)?;
-    let prev_section = section(prev).ok_or(RateStatus::FirstPoll)?;
-    let interval = Interval::between(prev, cur).map_err(RateStatus::Reset)?;
-    Ok(SectionPair {
-        prev: prev_section,
-        cur: cur_section,
-        interval,
-    })
 }
 
 #[cfg(test)]

@@ -7,9 +7,10 @@ use tokio::time::MissedTickBehavior;
 
 use crate::pg::connect::Connected;
 
+use super::context::{Context, Timing};
 use super::ops::{Call, Ids, Prepared, Scenario};
 use super::rng::Rng;
-use super::{Context, Timing, describe, session};
+use super::{describe, session};
 
 /// Why a connection's run ended.
 enum Ended {

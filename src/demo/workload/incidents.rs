@@ -9,9 +9,10 @@ use tokio_postgres::Client;
 
 use crate::pg::connect::Connected;
 
+use super::context::{Context, Timing, body};
 use super::ops::Ids;
 use super::rng::Rng;
-use super::{Context, Timing, describe, session};
+use super::{describe, session};
 
 pub(super) const ANALYTICS_APPLICATION: &str = "pla-jobs-analytics";
 pub(super) const EDITOR_APPLICATION: &str = "pla-jobs-content-admin";
@@ -57,7 +58,7 @@ pub(super) async fn slow_queries(mut ctx: Context, every: Duration) {
         match session::unless_stopped(
             connected,
             &mut ctx.stop,
-            connected.client.query(super::body(REPORT_SQL), &[]),
+            connected.client.query(body(REPORT_SQL), &[]),
         )
         .await
         {
@@ -176,7 +177,7 @@ async fn timed_update(
     let at = SystemTime::now();
     let started = Instant::now();
     let rows = client
-        .execute(super::body(UPDATE_SQL), &[&content, &editor])
+        .execute(body(UPDATE_SQL), &[&content, &editor])
         .await?;
     Ok(Timing {
         query_hash: UPDATE_HASH,

@@ -11,7 +11,8 @@ use tokio_postgres::types::ToSql;
 use crate::actions::statistics::take_snapshot;
 use crate::pg::connect::Connected;
 
-use super::{Context, describe, session};
+use super::context::{Context, body};
+use super::{describe, session};
 
 pub(super) const APPLICATION: &str = "pla-jobs-maintenance";
 /// The seed's name for the task (appendix C), as the back-filled history has it.
@@ -69,7 +70,7 @@ async fn update_statistics(ctx: &mut Context, connected: &Connected) -> bool {
     let analyzed = session::unless_stopped(
         connected,
         &mut ctx.stop,
-        client.batch_execute(super::body(ANALYZE_SQL)),
+        client.batch_execute(body(ANALYZE_SQL)),
     )
     .await;
     let (status, rows, detail) = match &analyzed {
@@ -82,7 +83,7 @@ async fn update_statistics(ctx: &mut Context, connected: &Connected) -> bool {
         Some(Err(error)) => ("failed", None, Some(describe(error))),
     };
     let params: [&(dyn ToSql + Sync); 4] = [&id, &status, &rows, &detail];
-    let finish = client.execute(super::body(FINISHED_SQL), &params);
+    let finish = client.execute(body(FINISHED_SQL), &params);
     let finished = match tokio::time::timeout(FINISH_LIMIT, finish).await {
         Ok(finished) => finished.map_err(|e| describe(&e)),
         Err(_) => Err("timed out recording the task's outcome".into()),
@@ -98,7 +99,7 @@ async fn update_statistics(ctx: &mut Context, connected: &Connected) -> bool {
 
 async fn started(client: &Client) -> Result<String, String> {
     let row = client
-        .query_one(super::body(STARTED_SQL), &[&TASK])
+        .query_one(body(STARTED_SQL), &[&TASK])
         .await
         .map_err(|e| describe(&e))?;
     row.try_get(0).map_err(|e| describe(&e))

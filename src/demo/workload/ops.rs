@@ -4,6 +4,7 @@
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Statement};
 
+use super::context::body;
 use super::rng::Rng;
 
 /// One of the seed's load scenarios; each client runs one.
@@ -169,7 +170,7 @@ impl Ids {
     /// would fail without it.
     pub(super) async fn load(client: &Client) -> Result<Ids, String> {
         let row = client
-            .query_one(super::body(IDS_SQL), &[])
+            .query_one(body(IDS_SQL), &[])
             .await
             .map_err(|e| super::describe(&e))?;
         let column = |name: &str| -> Result<Vec<String>, String> {
@@ -210,10 +211,7 @@ impl Prepared {
     ) -> Result<Self, tokio_postgres::Error> {
         let mut statements = Vec::new();
         for (operation, _) in scenario.operations() {
-            statements.push((
-                *operation,
-                client.prepare(super::body(operation.sql())).await?,
-            ));
+            statements.push((*operation, client.prepare(body(operation.sql())).await?));
         }
         Ok(Self(statements))
     }
@@ -307,11 +305,7 @@ impl Call {
         let rows = match prepared.statement(self.operation) {
             Some(statement) => client.query(statement, &params).await?,
             // Not prepared for this scenario: let the driver prepare it on the fly.
-            None => {
-                client
-                    .query(super::body(self.operation.sql()), &params)
-                    .await?
-            }
+            None => client.query(body(self.operation.sql()), &params).await?,
         };
         let rows_examined = rows
             .first()

@@ -9,7 +9,8 @@ use tokio_postgres::Client;
 
 use crate::pg::connect::Connected;
 
-use super::{Context, Timing, describe, session};
+use super::context::{Context, Timing, body};
+use super::{describe, session};
 
 pub(super) const APPLICATION: &str = "pla-jobs-perf-log";
 const LOG_SQL: &str = include_str!("../../../queries/demo/workload_log_timings.sql");
@@ -74,7 +75,7 @@ async fn insert(client: &Client, batch: &[Timing]) -> Result<u64, String> {
     let at: Vec<std::time::SystemTime> = batch.iter().map(|t| t.at).collect();
     client
         .execute(
-            super::body(LOG_SQL),
+            body(LOG_SQL),
             &[&hashes, &millis, &examined, &returned, &at],
         )
         .await

@@ -8,7 +8,7 @@ use tokio::sync::watch;
 
 use crate::pg::connect::{self, Connected, SessionSettings};
 
-use super::Context;
+use super::context::Context;
 
 /// The first wait after a failed connection or a broken one; doubled up to the cap.
 const FIRST_BACKOFF: Duration = Duration::from_millis(500);

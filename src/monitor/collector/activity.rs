@@ -7,7 +7,7 @@ use crate::pg::probe::Capabilities;
 use crate::pg::session::MonitorSession;
 use crate::text::sanitize::sanitized;
 
-use super::{bad_row, query_failed, seconds};
+use super::rows::{bad_row, query_failed, seconds};
 
 /// PostgreSQL 13: `query_id` does not exist yet (read as NULL).
 use crate::pg::queries::ACTIVITY_13_SQL;

@@ -6,7 +6,7 @@ use crate::monitor::snapshot::{DatabaseCounters, Section};
 use crate::pg::session::MonitorSession;
 use crate::text::sanitize::sanitized;
 
-use super::{bad_row, query_failed};
+use super::rows::{bad_row, query_failed};
 
 use crate::pg::queries::DATABASE_COUNTERS_SQL;
 

@@ -1,7 +1,7 @@
 //! Indexes screen sources: usage and definition of every user index
 //! (`pg_stat_user_indexes` + `pg_index`), and sequential versus index scans per table
 //! (`pg_stat_user_tables`). What is wrong with an index is decided in Rust
-//! ([`super::flag_indexes`]) from the catalog data read here.
+//! ([`crate::analysis::index_flags::flag_indexes`]) from the catalog data read here.
 
 use tokio_postgres::Row;
 
@@ -10,7 +10,7 @@ use crate::monitor::snapshot::{Capped, Section, SectionError};
 use crate::pg::session::MonitorSession;
 use crate::text::sanitize::sanitized;
 
-use super::{bad_row, list_cap, query_failed};
+use super::rows::{bad_row, list_cap, query_failed};
 
 use crate::pg::queries::INDEX_USAGE_SQL;
 use crate::pg::queries::TABLE_SCANS_SQL;

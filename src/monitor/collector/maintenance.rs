@@ -13,7 +13,7 @@ use crate::pg::session::MonitorSession;
 use crate::text::sanitize::sanitized;
 
 use super::maintenance_reloptions::effective_settings;
-use super::{bad_row, list_cap, query_failed};
+use super::rows::{bad_row, list_cap, query_failed};
 
 /// PostgreSQL 18+: with `relallfrozen`, which scales the insert threshold there.
 use crate::pg::queries::MAINTENANCE_TABLES_18_SQL;
@@ -24,7 +24,7 @@ use crate::pg::queries::STATISTICS_SINCE_SQL;
 /// Up to 2000 user tables, most dead tuples first (slow tier): tuple counters, last
 /// (auto)vacuum/analyze and their counts, `age(relfrozenxid)`, the planner's row estimate
 /// and the autovacuum settings in force for each table (its reloptions over the server's
-/// settings). Judge them with [`super::autovacuum_verdict`] and the overdue rules.
+/// settings). Judge them with [`crate::analysis::maintenance_rules::autovacuum_verdict`] and the overdue rules.
 pub async fn collect_table_maintenance(
     session: &mut MonitorSession,
     caps: &Capabilities,

@@ -23,14 +23,13 @@ mod maintenance_reloptions;
 mod performance_log;
 mod pgbouncer;
 mod progress;
+mod rows;
 mod server;
 mod statement_texts;
 mod statements;
 mod tables;
 mod task_history;
 mod wraparound;
-
-use std::time::Duration;
 
 pub use activity::collect_activity;
 pub use cache::{
@@ -53,79 +52,3 @@ pub use statements::collect_statements;
 pub use tables::collect_table_totals;
 pub use task_history::{collect_task_history, collect_task_history_capped};
 pub use wraparound::{XID_HARD_LIMIT, collect_wraparound, collect_wraparound_capped};
-
-use crate::monitor::snapshot::SectionError;
-use crate::pg::session::SessionError;
-use crate::text::sanitize::sanitized;
-
-/// How a capped query's rows were read: `column` (a `count(*) OVER ()`) on any row is
-/// the number before the LIMIT; no row means none matched.
-fn list_cap(
-    rows: &[tokio_postgres::Row],
-    column: &str,
-    shown: usize,
-    search: Option<&str>,
-) -> Result<crate::monitor::snapshot::ListCap, SectionError> {
-    let total = match rows.first() {
-        Some(row) => row.try_get(column).map_err(bad_row)?,
-        None => 0,
-    };
-    Ok(crate::monitor::snapshot::ListCap {
-        shown,
-        total,
-        search: search.map(str::to_string),
-    })
-}
-
-/// A failed round trip: its Display is already one sanitized line.
-fn query_failed(error: SessionError) -> SectionError {
-    SectionError::Failed(error.to_string())
-}
-
-/// A row that does not have the expected shape (a column missing or of another type).
-fn bad_row(error: tokio_postgres::Error) -> SectionError {
-    SectionError::Failed(sanitized(&format!("unexpected row: {error}")))
-}
-
-/// Seconds measured on the server as a duration; NULL, negative (clock adjustments,
-/// `query_start` of a backend that has not run anything yet) and NaN give `None`.
-fn seconds(value: Option<f64>) -> Option<Duration> {
-    value.and_then(|s| Duration::try_from_secs_f64(s).ok())
-}
-
-/// The SQLSTATE of a server error. The session reports server errors as
-/// `"{severity} {sqlstate}: {message}"`; the code is the second word.
-fn sqlstate(error: &SessionError) -> Option<&str> {
-    match error {
-        SessionError::Query(line) => line
-            .split(' ')
-            .nth(1)
-            .and_then(|word| word.strip_suffix(':'))
-            .filter(|code| code.len() == 5),
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn seconds_reject_what_is_not_an_age() {
-        assert_eq!(seconds(Some(1.5)), Some(Duration::from_millis(1500)));
-        assert_eq!(seconds(Some(0.0)), Some(Duration::ZERO));
-        assert_eq!(seconds(Some(-0.2)), None);
-        assert_eq!(seconds(Some(f64::NAN)), None);
-        assert_eq!(seconds(None), None);
-    }
-
-    #[test]
-    fn sqlstate_is_read_from_server_errors_only() {
-        let undefined = SessionError::Query(
-            "ERROR 42883: function pg_stat_statements(showtext => boolean) does not exist".into(),
-        );
-        assert_eq!(sqlstate(&undefined), Some("42883"));
-        assert_eq!(sqlstate(&SessionError::Lost("ERROR 42883: x".into())), None);
-        assert_eq!(sqlstate(&SessionError::Query("odd message".into())), None);
-    }
-}

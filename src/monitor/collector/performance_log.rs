@@ -10,7 +10,7 @@ use crate::pg::quote::quote_ident;
 use crate::pg::session::MonitorSession;
 use crate::text::sanitize::sanitized;
 
-use super::{bad_row, list_cap, query_failed, sqlstate};
+use super::rows::{bad_row, list_cap, query_failed, sqlstate};
 
 use crate::pg::queries::PERFORMANCE_LOG_SQL;
 

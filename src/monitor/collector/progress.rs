@@ -10,7 +10,7 @@ use crate::pg::session::MonitorSession;
 use crate::text::format::{bytes, quantity};
 use crate::text::sanitize::sanitized;
 
-use super::{bad_row, query_failed, seconds};
+use super::rows::{bad_row, query_failed, seconds};
 
 /// PostgreSQL 13–16: `num_dead_tuples` / `max_dead_tuples`.
 use crate::pg::queries::PROGRESS_13_SQL;

@@ -123,7 +123,7 @@ impl StatementTextCache {
         if !new_texts.is_empty() {
             let own: Vec<StatementKey> = new_texts
                 .iter()
-                .filter(|(_, text)| crate::pg::queries::is_own_statement(text))
+                .filter(|(_, text)| crate::pg::own_statements::is_own_statement(text))
                 .map(|(key, _)| *key)
                 .collect();
             if !own.is_empty() {

@@ -17,8 +17,8 @@ use crate::pg::probe::{Capabilities, preload_list};
 use crate::pg::quote::{quote_ident, quote_literal};
 use crate::pg::session::MonitorSession;
 
+use super::rows::{bad_row, query_failed, sqlstate};
 use super::statement_texts::StatementTextCache;
-use super::{bad_row, query_failed, sqlstate};
 
 use crate::pg::queries::STATEMENT_TEXTS_1_8_SQL;
 use crate::pg::queries::STATEMENT_TEXTS_SQL;

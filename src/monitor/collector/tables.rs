@@ -3,7 +3,7 @@
 use crate::monitor::snapshot::{Section, SectionError, TableTotals};
 use crate::pg::session::MonitorSession;
 
-use super::{bad_row, query_failed};
+use super::rows::{bad_row, query_failed};
 
 use crate::pg::queries::TABLE_TOTALS_SQL;
 

@@ -9,7 +9,7 @@ use crate::pg::session::MonitorSession;
 use crate::text::sanitize::sanitized;
 
 use super::maintenance_reloptions::freeze_max_age as table_freeze_max_age;
-use super::{bad_row, list_cap, query_failed};
+use super::rows::{bad_row, list_cap, query_failed};
 
 use crate::pg::queries::{WRAPAROUND_DATABASES_SQL, WRAPAROUND_TABLES_SQL};
 

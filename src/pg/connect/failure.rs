@@ -70,7 +70,7 @@ pub(super) fn classify(error: &tokio_postgres::Error) -> AttemptError {
             wait,
         };
     }
-    let text = super::error_chain(error);
+    let text = error_chain(error);
     if text.contains("password missing") {
         return AttemptError::PasswordMissing;
     }
@@ -78,6 +78,22 @@ pub(super) fn classify(error: &tokio_postgres::Error) -> AttemptError {
         line: sanitized(&text),
         wait: io_kind(error).and_then(wait_for_io),
     }
+}
+
+/// The error and its causes on one line: tokio-postgres puts the useful part ("Connection
+/// refused", "failed to lookup address") in the source, not in `Display`.
+pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        let text = inner.to_string();
+        if !line.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+        cause = inner.source();
+    }
+    line
 }
 
 /// The kind of the first I/O error in the chain, if there is one.

@@ -5,8 +5,8 @@
 
 use tokio_postgres::{Client, SimpleQueryMessage};
 
-use super::SessionSettings;
 use super::failure::{AttemptError, classify};
+use super::settings::SessionSettings;
 use crate::pg::queries::SESSION_SETTINGS_SQL;
 use crate::text::sanitize::sanitized;
 

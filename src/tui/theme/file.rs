@@ -2,13 +2,12 @@
 //! so that every mistake gets an error naming the file, the role and the key, quoting the
 //! bad value and saying what would be accepted.
 
-use std::path::Path;
 use std::str::FromStr;
 
 use ratatui::style::{Color, Modifier, Style};
 use toml::Value;
 
-use super::{Role, builtin_names};
+use super::role::Role;
 
 /// The keys a role's table may have.
 const KEYS: &str = "fg, bg, bold, italic, underlined, reversed, dim";
@@ -183,35 +182,4 @@ fn parse_colour(
         key,
         value: value.to_string(),
     })
-}
-
-/// The error for a theme name that is neither built in nor in the user's themes directory,
-/// listing every name that would have worked.
-pub(super) fn unknown_theme(name: &str, dir: Option<&Path>) -> ThemeError {
-    let mut available: Vec<String> = builtin_names().iter().map(ToString::to_string).collect();
-    let hint = match dir {
-        Some(dir) => {
-            let mut user: Vec<String> = std::fs::read_dir(dir)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .filter_map(|entry| {
-                    let path = entry.path();
-                    let is_toml = path.extension().is_some_and(|ext| ext == "toml");
-                    let stem = path.file_stem()?.to_str()?.to_owned();
-                    is_toml.then_some(stem)
-                })
-                .filter(|stem| !available.contains(stem))
-                .collect();
-            user.sort();
-            available.extend(user);
-            format!("; or create {}", dir.join(format!("{name}.toml")).display())
-        }
-        None => String::new(),
-    };
-    ThemeError::UnknownTheme {
-        name: name.to_owned(),
-        available: available.join(", "),
-        hint,
-    }
 }

@@ -10,101 +10,14 @@
 //! ```
 
 mod file;
+mod role;
 
 use std::path::Path;
 
 use ratatui::style::{Color, Style};
 
 pub use file::ThemeError;
-
-/// Declares the roles once, so the enum, the kebab-case file names and the descriptions
-/// (taken from the doc comments) cannot drift apart.
-macro_rules! roles {
-    ($( #[doc = $doc:literal] $variant:ident => $name:literal, )+) => {
-        /// What a piece of the screen *means*; the theme decides how it looks.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Role {
-            $( #[doc = $doc] $variant, )+
-        }
-
-        impl Role {
-            /// How many roles there are.
-            pub const COUNT: usize = [$($name),+].len();
-            /// Every role, in the order theme files list them.
-            pub const ALL: [Role; Role::COUNT] = [$(Role::$variant),+];
-
-            /// The kebab-case name used in theme files.
-            pub fn name(self) -> &'static str {
-                match self { $(Role::$variant => $name,)+ }
-            }
-
-            /// Where the role is used (its doc comment), for generated theme documentation.
-            pub fn description(self) -> &'static str {
-                match self { $(Role::$variant => $doc.trim(),)+ }
-            }
-        }
-    };
-}
-
-roles! {
-    /// Ordinary text: table cells, values, the help text.
-    Text => "text",
-    /// Secondary text: units, labels, idle sessions, "n/a", timestamps.
-    Muted => "muted",
-    /// A value inside its healthy threshold.
-    Ok => "ok",
-    /// A value past its warning threshold.
-    Warn => "warn",
-    /// A value past its critical threshold.
-    Crit => "crit",
-    /// Borders of panels that do not have focus.
-    Border => "border",
-    /// The border of the focused panel.
-    BorderFocused => "border-focused",
-    /// Panel titles and the application name in the header.
-    Title => "title",
-    /// Table column headers.
-    Header => "header",
-    /// The selected (cursor) row of a table.
-    Selected => "selected",
-    /// Rows marked with Space for a bulk action.
-    Marked => "marked",
-    /// The tab of the current screen in the tab bar.
-    TabActive => "tab-active",
-    /// The tabs of the other screens.
-    TabInactive => "tab-inactive",
-    /// The filled part of gauges (connections, pool utilisation, progress).
-    Gauge => "gauge",
-    /// The empty part of gauges.
-    GaugeEmpty => "gauge-empty",
-    /// The first series of a chart (e.g. mean latency, database hit ratio).
-    Chart1 => "chart-1",
-    /// The second series of a chart (e.g. p95 latency).
-    Chart2 => "chart-2",
-    /// The third series of a chart (e.g. p99 latency).
-    Chart3 => "chart-3",
-    /// Dialog boxes: confirmations, the detail popup, the help screen.
-    Dialog => "dialog",
-    /// Destructive buttons and labels (terminate, reset statistics).
-    Danger => "danger",
-    /// The STALE badge shown when the last poll failed or is late.
-    BadgeStale => "badge-stale",
-    /// The alert counter badge in the header.
-    BadgeAlert => "badge-alert",
-    /// The status line at the bottom (action results, messages).
-    StatusLine => "status-line",
-    /// Key names in the status line and in help ("q", "Enter").
-    KeyHint => "key-hint",
-    /// The filter prompt and the active filter text.
-    Filter => "filter",
-}
-
-impl Role {
-    /// The role with this kebab-case name.
-    pub fn from_name(name: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|role| role.name() == name)
-    }
-}
+pub use role::Role;
 
 /// A complete theme: one style per role.
 #[derive(Debug, Clone, PartialEq)]
@@ -209,18 +122,47 @@ pub fn load_theme(name: &str, user_dir: Option<&Path>) -> Result<Theme, ThemeErr
         });
     }
     let Some(dir) = user_dir.map(|dir| dir.join("themes")) else {
-        return Err(file::unknown_theme(name, None));
+        return Err(unknown_theme(name, None));
     };
     let path = dir.join(format!("{name}.toml"));
     match std::fs::read_to_string(&path) {
         Ok(text) => Theme::parse(name, &text, &path.display().to_string()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Err(file::unknown_theme(name, Some(&dir)))
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(unknown_theme(name, Some(&dir))),
         Err(e) => Err(ThemeError::Io {
             file: path.display().to_string(),
             message: e.to_string(),
         }),
+    }
+}
+
+/// The error for a theme name that is neither built in nor in the user's themes directory,
+/// listing every name that would have worked.
+fn unknown_theme(name: &str, dir: Option<&Path>) -> ThemeError {
+    let mut available: Vec<String> = builtin_names().iter().map(ToString::to_string).collect();
+    let hint = match dir {
+        Some(dir) => {
+            let mut user: Vec<String> = std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|entry| {
+                    let path = entry.path();
+                    let is_toml = path.extension().is_some_and(|ext| ext == "toml");
+                    let stem = path.file_stem()?.to_str()?.to_owned();
+                    is_toml.then_some(stem)
+                })
+                .filter(|stem| !available.contains(stem))
+                .collect();
+            user.sort();
+            available.extend(user);
+            format!("; or create {}", dir.join(format!("{name}.toml")).display())
+        }
+        None => String::new(),
+    };
+    ThemeError::UnknownTheme {
+        name: name.to_owned(),
+        available: available.join(", "),
+        hint,
     }
 }
 

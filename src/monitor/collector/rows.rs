@@ -1,0 +1,81 @@
+//! What every collector shares: a failed round trip or a row of the wrong shape as the
+//! section's error, ages measured on the server as durations, the SQLSTATE of a server
+//! error, and the cap of a capped read.
+
+use std::time::Duration;
+
+use crate::monitor::snapshot::SectionError;
+use crate::pg::session::SessionError;
+use crate::text::sanitize::sanitized;
+
+/// How a capped query's rows were read: `column` (a `count(*) OVER ()`) on any row is
+/// the number before the LIMIT; no row means none matched.
+pub(super) fn list_cap(
+    rows: &[tokio_postgres::Row],
+    column: &str,
+    shown: usize,
+    search: Option<&str>,
+) -> Result<crate::monitor::snapshot::ListCap, SectionError> {
+    let total = match rows.first() {
+        Some(row) => row.try_get(column).map_err(bad_row)?,
+        None => 0,
+    };
+    Ok(crate::monitor::snapshot::ListCap {
+        shown,
+        total,
+        search: search.map(str::to_string),
+    })
+}
+
+/// A failed round trip: its Display is already one sanitized line.
+pub(super) fn query_failed(error: SessionError) -> SectionError {
+    SectionError::Failed(error.to_string())
+}
+
+/// A row that does not have the expected shape (a column missing or of another type).
+pub(super) fn bad_row(error: tokio_postgres::Error) -> SectionError {
+    SectionError::Failed(sanitized(&format!("unexpected row: {error}")))
+}
+
+/// Seconds measured on the server as a duration; NULL, negative (clock adjustments,
+/// `query_start` of a backend that has not run anything yet) and NaN give `None`.
+pub(super) fn seconds(value: Option<f64>) -> Option<Duration> {
+    value.and_then(|s| Duration::try_from_secs_f64(s).ok())
+}
+
+/// The SQLSTATE of a server error. The session reports server errors as
+/// `"{severity} {sqlstate}: {message}"`; the code is the second word.
+pub(super) fn sqlstate(error: &SessionError) -> Option<&str> {
+    match error {
+        SessionError::Query(line) => line
+            .split(' ')
+            .nth(1)
+            .and_then(|word| word.strip_suffix(':'))
+            .filter(|code| code.len() == 5),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_reject_what_is_not_an_age() {
+        assert_eq!(seconds(Some(1.5)), Some(Duration::from_millis(1500)));
+        assert_eq!(seconds(Some(0.0)), Some(Duration::ZERO));
+        assert_eq!(seconds(Some(-0.2)), None);
+        assert_eq!(seconds(Some(f64::NAN)), None);
+        assert_eq!(seconds(None), None);
+    }
+
+    #[test]
+    fn sqlstate_is_read_from_server_errors_only() {
+        let undefined = SessionError::Query(
+            "ERROR 42883: function pg_stat_statements(showtext => boolean) does not exist".into(),
+        );
+        assert_eq!(sqlstate(&undefined), Some("42883"));
+        assert_eq!(sqlstate(&SessionError::Lost("ERROR 42883: x".into())), None);
+        assert_eq!(sqlstate(&SessionError::Query("odd message".into())), None);
+    }
+}
