@@ -13,8 +13,8 @@ use super::{
 /// then the upstream default.
 const SOCKET_DIRS: [&str; 2] = ["/var/run/postgresql", "/tmp"];
 
-/// See [`super::resolve`].
-pub(crate) fn resolve(sources: &Sources<'_>) -> Result<ConnParams, ConnInfoError> {
+/// Resolves the connection target from all sources, libpq's way.
+pub fn resolve(sources: &Sources<'_>) -> Result<ConnParams, ConnInfoError> {
     let layers = Layers::collect(sources)?;
     for key in ["host", "hostaddr", "port"] {
         if let Some(list) = layers.value(key).filter(|v| v.contains(',')) {

@@ -4,8 +4,7 @@
 
 use std::time::Duration;
 
-use super::Config;
-use super::ConfigError;
+use super::error::ConfigError;
 use super::read::Section;
 
 const SECOND: Duration = Duration::from_secs(1);
@@ -80,17 +79,6 @@ pub struct ExtraThresholds {
     pub disk_crit: f64,
     /// Host CPU use (local server); warning at or above.
     pub cpu_warn: f64,
-}
-
-impl Config {
-    /// The host thresholds, for the alert engine.
-    pub fn extra_thresholds(&self) -> ExtraThresholds {
-        let t = &self.threshold_settings;
-        ExtraThresholds {
-            disk_crit: t.disk_crit,
-            cpu_warn: t.cpu_warn,
-        }
-    }
 }
 
 pub(super) const THRESHOLD_KEYS: &[&str] = &[
