@@ -8,6 +8,7 @@
 pub mod alerts;
 pub mod derived;
 pub mod index_flags;
+pub mod last_good;
 pub mod maintenance_rules;
 pub mod metrics;
 pub mod pool;

@@ -1,5 +1,7 @@
-//! Where things go on the screen. Pure functions of the terminal size, shared by the
-//! renderer and by mouse handling (a click must hit what was drawn).
+//! Where things go on the screen. Pure functions of the terminal size (and of which table
+//! has the focus), shared by the renderers and by paging and mouse handling (a click must
+//! hit what was drawn); they import neither. Each screen's drawing, with its sketch, is in
+//! its renderer (`ui/`); the rectangles it draws into are here.
 //!
 //! ```text
 //! ┌ 1 Dashboard │ 2 Activity │ 3 Queries ...            tabs      (1 line)
@@ -81,12 +83,216 @@ pub fn table_areas(screen: Screen, body: Rect, focused: Option<TableId>) -> Vec<
                 (TableId::Latency, latency),
             ]
         }
-        Screen::Cache => crate::tui::ui::cache::table_areas(body),
-        Screen::Pool => crate::tui::ui::pool::table_areas_for(body, focused),
-        Screen::Indexes => crate::tui::ui::indexes::table_areas(body),
-        Screen::Maintenance => crate::tui::ui::maintenance::table_areas(body, focused),
+        Screen::Cache => vec![(TableId::CacheTables, cache_bands(body).table)],
+        // On short terminals the focused table is the one drawn expanded, so paging and
+        // clicks need the focus to match the drawing.
+        Screen::Pool => pool_regions(body, focused).tables,
+        Screen::Indexes => {
+            let [_, indexes, scans] = indexes_bands(body);
+            vec![(TableId::Indexes, indexes), (TableId::TableScans, scans)]
+        }
+        Screen::Maintenance => maintenance_table_areas(body, focused),
         Screen::Dashboard => vec![],
     }
+}
+
+// The Cache screen.
+
+/// The Cache screen's three bands: summary (tiles and chart), table, history.
+pub struct CacheBands {
+    pub summary: Rect,
+    pub table: Rect,
+    pub history: Rect,
+}
+
+/// Taller terminals give the charts more lines; the table keeps the rest.
+pub fn cache_bands(body: Rect) -> CacheBands {
+    let (summary, history) = if body.height >= 40 {
+        (9, 14)
+    } else if body.height >= 30 {
+        (7, 10)
+    } else {
+        (5, 7)
+    };
+    let [summary, table, history] = Layout::vertical([
+        Constraint::Length(summary),
+        Constraint::Min(5),
+        Constraint::Length(history),
+    ])
+    .areas(body);
+    CacheBands {
+        summary,
+        table,
+        history,
+    }
+}
+
+// The Indexes screen.
+
+/// The Indexes screen: a summary line, the indexes, the table scans.
+pub fn indexes_bands(body: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+    ])
+    .areas(body)
+}
+
+// The Maintenance screen.
+
+/// Rows of the running-commands band: one command (or the empty message) on small
+/// terminals, three from this body height up.
+const TALL_BODY: u16 = 30;
+/// The wraparound panel's name, XID age and freeze columns with their borders.
+const WRAPAROUND_MIN_WIDTH: u16 = 36;
+
+/// From this width the actions journal gets its own panel next to the task history;
+/// narrower, the two share one slot and `f` switches between them.
+pub const JOURNAL_SIDE_BY_SIDE: u16 = 140;
+
+/// The panels: tables on top with most of the height, running commands in a thin band,
+/// wraparound, task history and the actions journal side by side at the bottom. A pure
+/// function of the body and the focus, so drawing, paging and mouse clicks agree.
+fn maintenance_split(body: Rect) -> [Rect; 4] {
+    let progress = if body.height >= TALL_BODY { 6 } else { 4 };
+    // Three tenths of the height for the bottom band: three rows each at 80x24, about
+    // ten at 160x48, never more than sixteen (the tables keep the rest).
+    let band = u16::try_from(u32::from(body.height) * 3 / 10)
+        .unwrap_or(u16::MAX)
+        .clamp(6, 16);
+    let [tables, progress, band] = Layout::vertical([
+        Constraint::Min(6),
+        Constraint::Length(progress),
+        Constraint::Length(band),
+    ])
+    .areas(body);
+    // Wraparound needs 36 columns for its name and two ages; past that, task history's
+    // extra columns (the failure detail above all) make better use of the width.
+    let wraparound_width = u16::try_from(u32::from(band.width) * 2 / 5)
+        .unwrap_or(u16::MAX)
+        .max(WRAPAROUND_MIN_WIDTH);
+    let [wraparound, tasks] =
+        Layout::horizontal([Constraint::Length(wraparound_width), Constraint::Min(0)]).areas(band);
+    [tables, progress, wraparound, tasks]
+}
+
+/// Where the Maintenance screen's tables are drawn (also used for paging and mouse clicks).
+pub fn maintenance_table_areas(body: Rect, focused: Option<TableId>) -> Vec<(TableId, Rect)> {
+    let [tables, progress, wraparound, tasks] = maintenance_split(body);
+    let mut areas = vec![
+        (TableId::Maintenance, tables),
+        (TableId::Progress, progress),
+        (TableId::Wraparound, wraparound),
+    ];
+    if body.width >= JOURNAL_SIDE_BY_SIDE {
+        let [history, journal] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(tasks);
+        areas.push((TableId::TaskHistory, history));
+        areas.push((TableId::Journal, journal));
+    } else if focused == Some(TableId::Journal) {
+        areas.push((TableId::Journal, tasks));
+    } else {
+        areas.push((TableId::TaskHistory, tasks));
+    }
+    areas
+}
+
+// The Pool screen.
+
+/// From this width the summary splits into two panels and the three breakdown tables
+/// stand side by side (each then has 36 columns or more, enough for name and counts).
+const POOL_WIDE: u16 = 120;
+
+/// Where everything on the Pool screen goes. A function of the body's size and of which
+/// table has the focus (the expanded one when they do not all fit).
+#[derive(Debug)]
+pub struct PoolRegions {
+    /// Server connections; on narrow terminals the pool gauges too.
+    pub summary: Rect,
+    /// The pool gauges beside the server's on wide terminals.
+    pub pools: Option<Rect>,
+    /// How many lines the pool gauges (or the hint to configure them) may take.
+    pub pool_lines: usize,
+    /// The four tables, in focus order.
+    pub tables: Vec<(TableId, Rect)>,
+}
+
+/// The Pool screen's regions for this body and focus.
+pub fn pool_regions(body: Rect, focused: Option<TableId>) -> PoolRegions {
+    let wide = body.width >= POOL_WIDE;
+    // Taller terminals show more pools; the tables keep the rest.
+    let (summary_lines, pool_lines) = if wide {
+        let lines = if body.height >= 40 { 4 } else { 3 };
+        (lines, lines)
+    } else {
+        let pools = if body.height >= 36 { 4 } else { 2 };
+        (3 + pools, pools)
+    };
+    let [top, rest] = Layout::vertical([
+        Constraint::Length(u16::try_from(summary_lines + 2).unwrap_or(u16::MAX)),
+        Constraint::Fill(1),
+    ])
+    .areas(body);
+    let (summary, pools) = if wide {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+        (left, Some(right))
+    } else {
+        (top, None)
+    };
+    PoolRegions {
+        summary,
+        pools,
+        pool_lines,
+        tables: pool_table_rects(rest, wide, focused),
+    }
+}
+
+/// The tables: side by side over PgBouncer's on wide terminals, stacked otherwise, and
+/// collapsed to one line each but the focused one when stacking leaves too little room.
+fn pool_table_rects(area: Rect, wide: bool, focused: Option<TableId>) -> Vec<(TableId, Rect)> {
+    let order = tables_of(Screen::Pool);
+    if wide && area.height >= 14 {
+        // PgBouncer usually has a handful of pools; the breakdowns get the larger part.
+        let bouncer_height = (area.height / 3).max(7);
+        let [usage, bouncer] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(bouncer_height)]).areas(area);
+        // Application names are the longest: their table gets the widest third.
+        let [applications, users, clients] = Layout::horizontal([
+            Constraint::Percentage(40),
+            Constraint::Percentage(30),
+            Constraint::Percentage(30),
+        ])
+        .areas(usage);
+        return vec![
+            (TableId::PoolApplications, applications),
+            (TableId::PoolUsers, users),
+            (TableId::PoolClients, clients),
+            (TableId::PgBouncerPools, bouncer),
+        ];
+    }
+    // Six lines each (border, header, three rows) is the least that reads as a table.
+    if area.height >= 6 * u16::try_from(order.len()).unwrap_or(4) {
+        let constraints = vec![Constraint::Ratio(1, order.len() as u32); order.len()];
+        let rects = Layout::vertical(constraints).split(area);
+        return order.iter().copied().zip(rects.iter().copied()).collect();
+    }
+    let expanded = focused
+        .filter(|id| order.contains(id))
+        .or_else(|| order.first().copied());
+    let constraints: Vec<Constraint> = order
+        .iter()
+        .map(|id| {
+            if Some(*id) == expanded {
+                Constraint::Fill(1)
+            } else {
+                Constraint::Length(1)
+            }
+        })
+        .collect();
+    let rects = Layout::vertical(constraints).split(area);
+    order.iter().copied().zip(rects.iter().copied()).collect()
 }
 
 /// How many data rows fit in a bordered table with a header line.

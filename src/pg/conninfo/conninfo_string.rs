@@ -112,7 +112,7 @@ fn quoted(chars: &mut Chars<'_>) -> Result<String, ConnInfoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pg::conninfo::test_support::ErrorCheck;
+    use crate::pg::conninfo::error::ErrorCheck;
 
     #[test]
     fn parses_pairs() {

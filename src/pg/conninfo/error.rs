@@ -37,3 +37,8 @@ pub enum ConnInfoError {
         reason: String,
     },
 }
+
+/// A predicate over an error, for tables of failing cases (the parsers' tests and the
+/// resolver's).
+#[cfg(test)]
+pub(crate) type ErrorCheck<'a> = dyn Fn(&ConnInfoError) -> bool + 'a;

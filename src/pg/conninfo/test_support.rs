@@ -3,10 +3,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+pub(crate) use super::error::ErrorCheck;
 use super::{ConnInfoError, ConnParams, FileContents, Flags, Sources, resolve};
-
-/// A predicate over an error, for tables of failing cases.
-pub(crate) type ErrorCheck<'a> = dyn Fn(&ConnInfoError) -> bool + 'a;
 
 /// The home directory of the fake user `alice`.
 pub(crate) const HOME: &str = "/home/alice";

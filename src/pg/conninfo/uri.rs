@@ -187,7 +187,7 @@ fn decode(text: &str, what: &str) -> Result<String, ConnInfoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pg::conninfo::test_support::ErrorCheck;
+    use crate::pg::conninfo::error::ErrorCheck;
 
     #[test]
     fn recognises_uris() {

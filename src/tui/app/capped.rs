@@ -4,8 +4,8 @@
 //! The filter is sent to the poller as the user types (it reads on its next tick, not on
 //! every key); until the rows answering it arrive, the table says it is searching.
 
-use super::last_good::SectionId;
 use super::{App, Effect, TableId};
+use crate::analysis::last_good::SectionId;
 use crate::monitor::poller::PollerCommand;
 use crate::monitor::snapshot::{CappedList, ListCap};
 use crate::text::format;

@@ -1,20 +1,12 @@
-//! The detail view's state: which row it shows, what it asked the poller for (a session's
-//! locks, a statement's every counter and whole text, an index's definition) and the
-//! answer, and how far it is scrolled.
+//! The detail view: opening it on the selected row and asking the poller for what the
+//! polled data does not have (a session's locks, a statement's every counter and whole
+//! text, an index's definition), keeping the answer, and the statement text it shows.
 
+pub use super::state::DetailFetch;
 use super::table::RowId;
 use super::{App, Effect, Mode, TableId};
 use crate::monitor::collector::{DetailData, DetailRequest};
 use crate::monitor::poller::PollerCommand;
-use crate::tui::keymap::Action;
-
-/// A request of the open detail view and, once it came, its answer.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DetailFetch {
-    pub request: DetailRequest,
-    /// `None` while the poller has not answered.
-    pub answer: Option<Result<DetailData, String>>,
-}
 
 /// Enter: opens the detail view of the selected row, at its top, and asks the poller for
 /// what the polled data does not have.
@@ -71,24 +63,6 @@ pub(super) fn on_fetched(
     {
         fetch.answer = Some(answer);
     }
-}
-
-/// j/k, PgUp/PgDn, g/G in the detail view or the message log: scrolls within what the
-/// view has to show (its last page at most), so `k` after `G` moves at once.
-pub(super) fn scroll(app: &mut App, action: Action) {
-    let (limit, page) = crate::tui::ui::overlay_scroll_limit(app);
-    let page = page.max(1);
-    let scroll = app.overlay_scroll.min(limit);
-    app.overlay_scroll = match action {
-        Action::Down => scroll.saturating_add(1),
-        Action::Up => scroll.saturating_sub(1),
-        Action::PageDown => scroll.saturating_add(page),
-        Action::PageUp => scroll.saturating_sub(page),
-        Action::Top => 0,
-        Action::Bottom => limit,
-        _ => scroll,
-    }
-    .min(limit);
 }
 
 /// The statement text the detail view shows and `y` copies: the whole text when the

@@ -1,72 +1,11 @@
-//! The confirmation dialog and the EXPLAIN output view: their state and their keys.
+//! The confirmation dialog and the EXPLAIN output view: their keys, and the header badges
+//! of the actions they started. (Their state is in `state`, with the rest of `App`'s.)
 
 use crossterm::event::KeyEvent;
 
+pub use super::state::{Dialog, Purpose, Running};
 use super::{App, Effect, Mode, TableId};
-use crate::actions::executor::ActionId;
-use crate::actions::{ActionKind, Plan};
-use crate::tui::keymap::{Action, Context};
-
-/// What the dialog asks.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Purpose {
-    /// Run this plan.
-    Run(Plan),
-    /// Stop the running action `id` (cancels its statement on the server).
-    Stop {
-        id: ActionId,
-        title: String,
-        sql: String,
-    },
-}
-
-/// A confirmation dialog. Destructive actions open with No focused.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Dialog {
-    pub purpose: Purpose,
-    pub yes_focused: bool,
-}
-
-impl Dialog {
-    pub fn run(plan: Plan) -> Self {
-        let yes_focused = !plan.kind.destructive();
-        Self {
-            purpose: Purpose::Run(plan),
-            yes_focused,
-        }
-    }
-
-    pub fn stop(running: &Running) -> Self {
-        Self {
-            purpose: Purpose::Stop {
-                id: running.id,
-                title: running.title.clone(),
-                sql: running.sql.clone(),
-            },
-            yes_focused: false,
-        }
-    }
-}
-
-/// An action on its way: shown in the header until the executor says it is done. Each
-/// lane runs one at a time, so a signal can be in flight while a VACUUM runs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Running {
-    pub id: ActionId,
-    pub kind: ActionKind,
-    pub title: String,
-    pub sql: String,
-    pub started: std::time::SystemTime,
-    pub steps: usize,
-    pub done: usize,
-    /// The server process running it, once the executor has said.
-    pub backend_pid: Option<i32>,
-    /// Whom it waits for on a lock, at the last poll (a REINDEX CONCURRENTLY waits for
-    /// every older transaction).
-    pub waiting_for: Vec<i32>,
-    /// A stop was confirmed: the header says so until the executor reports.
-    pub stopping: bool,
-}
+use crate::tui::keymap::{Action, Context, is_interrupt};
 
 /// One header badge per running action, e.g. ` RUNNING REINDEX CONCURRENTLY 1m 2s · waits
 /// for pid 4242 · x stops `: with a signal in flight beside a VACUUM, both show. The stop
@@ -108,7 +47,7 @@ pub(super) fn on_key(app: &mut App, mut dialog: Dialog, key: KeyEvent) -> Vec<Ef
     let confirmed = match app.keymap.action(Context::Dialog, &key) {
         // Overlays first: the quit key closes the dialog (sending nothing); only Ctrl-C
         // quits from here.
-        Some(Action::Quit) if super::input::is_interrupt(&key) => return vec![Effect::Quit],
+        Some(Action::Quit) if is_interrupt(&key) => return vec![Effect::Quit],
         Some(Action::Quit) => false,
         Some(Action::Confirm) => true,
         Some(Action::Accept) => dialog.yes_focused,
@@ -195,7 +134,7 @@ pub(super) fn output_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let last = u16::try_from(lines.len().saturating_sub(1)).unwrap_or(u16::MAX);
     let scroll = &mut app.output_scroll;
     match app.keymap.action(Context::Detail, &key) {
-        Some(Action::Quit) if super::input::is_interrupt(&key) => return vec![Effect::Quit],
+        Some(Action::Quit) if is_interrupt(&key) => return vec![Effect::Quit],
         Some(Action::Down) => *scroll = scroll.saturating_add(1).min(last),
         Some(Action::Up) => *scroll = scroll.saturating_sub(1),
         Some(Action::PageDown) => *scroll = scroll.saturating_add(10).min(last),

@@ -1,15 +1,13 @@
 //! Keys and mouse, mapped through the keymap to state changes and effects.
 
-use crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
 use super::views::ActivityMode;
 use super::{App, Effect, HISTORY_WINDOWS, LATENCY_WINDOWS, Mode, TableId};
 use crate::monitor::poller::PollerCommand;
 use crate::settings::config::{MAX_REFRESH, MIN_REFRESH};
-use crate::tui::keymap::{Action, Context};
+use crate::tui::keymap::{Action, Context, is_interrupt};
 use crate::tui::layout;
 use crate::tui::screen::Screen;
 
@@ -62,7 +60,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 | Action::Top
                 | Action::Bottom),
             ) => {
-                super::detail::scroll(app, action);
+                scroll_overlay(app, action);
                 vec![]
             }
             Some(action @ (Action::Copy | Action::Help | Action::MessageLog)) => {
@@ -80,7 +78,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 | Action::Top
                 | Action::Bottom),
             ) => {
-                super::detail::scroll(app, action);
+                scroll_overlay(app, action);
                 vec![]
             }
             // Overlays close with q as with Esc: q quits only from the plain screen.
@@ -99,10 +97,22 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
-/// Ctrl-C quits from everywhere; the other quit keys (`q`) first close whatever overlay
-/// is open (dialog, detail, output, help) and quit only from the plain screen.
-pub(super) fn is_interrupt(key: &KeyEvent) -> bool {
-    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
+/// j/k, PgUp/PgDn, g/G in the detail view or the message log: scrolls within what the
+/// view has to show (its last page at most), so `k` after `G` moves at once.
+fn scroll_overlay(app: &mut App, action: Action) {
+    let (limit, page) = crate::tui::ui::overlay_scroll_limit(app);
+    let page = page.max(1);
+    let scroll = app.overlay_scroll.min(limit);
+    app.overlay_scroll = match action {
+        Action::Down => scroll.saturating_add(1),
+        Action::Up => scroll.saturating_sub(1),
+        Action::PageDown => scroll.saturating_add(page),
+        Action::PageUp => scroll.saturating_sub(page),
+        Action::Top => 0,
+        Action::Bottom => limit,
+        _ => scroll,
+    }
+    .min(limit);
 }
 
 fn filter_key(app: &mut App, key: KeyEvent, mut input: String) -> Vec<Effect> {

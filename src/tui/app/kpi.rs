@@ -8,7 +8,7 @@
 use std::time::SystemTime;
 
 use super::App;
-use super::last_good::SectionId;
+use crate::analysis::last_good::SectionId;
 use crate::analysis::metrics::{
     Level, RateStatus, ResetReason, client_connections, connection_utilisation, dead_tuple_ratio,
     hidden_sessions, index_usage_ratio,

@@ -168,3 +168,9 @@ fn named_code(name: &str) -> Option<KeyCode> {
     let n: u8 = name.strip_prefix('f')?.parse().ok()?;
     (1..=24).contains(&n).then_some(KeyCode::F(n))
 }
+
+/// Ctrl-C quits from everywhere; the other quit keys (`q`) first close whatever overlay
+/// is open (dialog, detail, output, help) and quit only from the plain screen.
+pub fn is_interrupt(key: &KeyEvent) -> bool {
+    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
+}

@@ -17,7 +17,7 @@ pub use action::Action;
 use action::Scope;
 
 use crate::tui::screen::Screen;
-pub use key::KeyBinding;
+pub use key::{KeyBinding, is_interrupt};
 
 /// Where a key is pressed; decides which actions are available.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,6 +1,8 @@
 //! The semantic roles: what a piece of the screen *means*. Declared once, with their
 //! kebab-case names in theme files and their descriptions.
 
+use crate::analysis::metrics::Level;
+
 /// Declares the roles once, so the enum, the kebab-case file names and the descriptions
 /// (taken from the doc comments) cannot drift apart.
 macro_rules! roles {
@@ -84,6 +86,15 @@ roles! {
 }
 
 impl Role {
+    /// A threshold level as the role that colours it.
+    pub fn of_level(level: Level) -> Role {
+        match level {
+            Level::Ok => Role::Ok,
+            Level::Warn => Role::Warn,
+            Level::Crit => Role::Crit,
+        }
+    }
+
     /// The role with this kebab-case name.
     pub fn from_name(name: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|role| role.name() == name)

@@ -11,8 +11,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::table::{TableView, render_table};
+use crate::analysis::last_good::SectionId;
 use crate::text::format;
-use crate::tui::app::last_good::SectionId;
 use crate::tui::app::{App, TableId};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {

@@ -18,11 +18,11 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
 
+use crate::analysis::last_good::SectionId;
 use crate::analysis::metrics::{Level, Series};
 use crate::text::format;
 use crate::tui::app::App;
 use crate::tui::app::kpi::{self, Tile};
-use crate::tui::app::last_good::SectionId;
 use crate::tui::app::views::collapse_spaces;
 use crate::tui::theme::Role;
 

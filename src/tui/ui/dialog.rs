@@ -76,8 +76,8 @@ pub fn render(app: &App, dialog: &Dialog, frame: &mut Frame, body: Rect) {
         .min(body.height);
     // The dialog is modal: the screen under it is cleared, so no panel's border or cut
     // word shows at its edges; what it acts on is in the dialog itself.
-    super::cover(frame, body);
-    let area = super::centered(body, width, height);
+    super::overlay::cover(frame, body);
+    let area = super::overlay::centered(body, width, height);
     let border = if danger {
         Role::Danger
     } else {
@@ -389,7 +389,7 @@ fn buttons<'a>(app: &App, dialog: &Dialog, danger: bool, width: usize) -> Line<'
 /// The EXPLAIN output view.
 pub fn render_output(app: &App, title: &str, lines: &[String], frame: &mut Frame, body: Rect) {
     let theme = &app.theme;
-    super::cover(frame, body);
+    super::overlay::cover(frame, body);
     let area = body;
     // Long plan lines wrap (under themselves) rather than end at the border.
     let width = usize::from(area.width.saturating_sub(2));

@@ -93,7 +93,7 @@ fn layout(app: &App, body: Rect) -> HelpLayout {
     let single_height = u16::try_from(single.len()).unwrap_or(u16::MAX);
     let two_fit = max_width >= 2 * MIN_COLUMN + GUTTER + 2;
     if single_height + 2 <= body.height || !two_fit {
-        let area = super::centered(body, single_width + 2, single_height + 2);
+        let area = super::overlay::centered(body, single_width + 2, single_height + 2);
         return HelpLayout {
             area,
             columns: vec![single],
@@ -115,7 +115,7 @@ fn layout(app: &App, body: Rect) -> HelpLayout {
     let left = joined(&groups[..split]);
     let right = joined(&groups[split..]);
     let height = u16::try_from(left.len().max(right.len())).unwrap_or(u16::MAX);
-    let area = super::centered(body, 2 * column + GUTTER + 2, height + 2);
+    let area = super::overlay::centered(body, 2 * column + GUTTER + 2, height + 2);
     HelpLayout {
         area,
         columns: vec![left, right],
@@ -134,7 +134,7 @@ pub(super) fn scroll_limit(app: &App, body: Rect) -> (u16, u16) {
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let theme = &app.theme;
     let layout = layout(app, body);
-    super::cover(frame, body);
+    super::overlay::cover(frame, body);
     let area = layout.area;
     let (limit, page) = scroll_limit(app, body);
     let scroll = app.help_scroll.min(limit);

@@ -11,38 +11,23 @@
 //! ```
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::cache::level_role;
 use super::table::{TableView, render_table};
+use crate::analysis::last_good::SectionId;
 use crate::analysis::metrics::index_usage_ratio;
 use crate::monitor::snapshot::{SectionError, SlowTier};
 use crate::text::format;
 use crate::tui::app::capped;
-use crate::tui::app::last_good::SectionId;
 use crate::tui::app::{App, TableId};
+use crate::tui::layout;
 use crate::tui::theme::Role;
 
 /// Summary line, indexes (the larger share), tables by sequential scans.
-fn bands(body: Rect) -> [Rect; 3] {
-    Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(3),
-        Constraint::Fill(2),
-    ])
-    .areas(body)
-}
-
-/// Where this screen's tables are drawn (also used for paging and mouse clicks).
-pub fn table_areas(body: Rect) -> Vec<(TableId, Rect)> {
-    let [_, indexes, scans] = bands(body);
-    vec![(TableId::Indexes, indexes), (TableId::TableScans, scans)]
-}
-
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let [summary, indexes, scans] = bands(area);
+    let [summary, indexes, scans] = layout::indexes_bands(area);
     let slow = app.latest.as_ref().and_then(|s| s.slow.as_deref());
     frame.render_widget(Paragraph::new(summary_line(app, slow)), summary);
     let indexes_empty = indexes_message(app, slow);
@@ -96,7 +81,7 @@ fn summary_line(app: &App, slow: Option<&SlowTier>) -> Line<'static> {
         Ok(totals) => match index_usage_ratio(totals) {
             Some(ratio) => spans.push(Span::styled(
                 format::percent(Some(ratio)),
-                theme.style(level_role(thresholds.index_usage_level(ratio))),
+                theme.style(Role::of_level(thresholds.index_usage_level(ratio))),
             )),
             None => spans.push(Span::styled("- no scans yet", theme.style(Role::Muted))),
         },

@@ -16,78 +16,22 @@
 //! ```
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 
 use super::table::{TableView, render_table};
+use crate::analysis::last_good::SectionId;
 use crate::analysis::maintenance_rules::CountersSince;
 use crate::monitor::snapshot::{CappedList, Section, SectionError, SlowTier};
 use crate::text::format;
 use crate::text::timefmt;
 use crate::tui::app::capped;
-use crate::tui::app::last_good::SectionId;
 use crate::tui::app::{App, TableId};
-
-/// Rows of the running-commands band: one command (or the empty message) on small
-/// terminals, three from this body height up.
-const TALL_BODY: u16 = 30;
-/// The wraparound panel's name, XID age and freeze columns with their borders.
-const WRAPAROUND_MIN_WIDTH: u16 = 36;
-
-/// From this width the actions journal gets its own panel next to the task history;
-/// narrower, the two share one slot and `f` switches between them.
-const JOURNAL_SIDE_BY_SIDE: u16 = 140;
-
-/// The panels: tables on top with most of the height, running commands in a thin band,
-/// wraparound, task history and the actions journal side by side at the bottom. A pure
-/// function of the body and the focus, so drawing, paging and mouse clicks agree.
-fn split(body: Rect) -> [Rect; 4] {
-    let progress = if body.height >= TALL_BODY { 6 } else { 4 };
-    // Three tenths of the height for the bottom band: three rows each at 80x24, about
-    // ten at 160x48, never more than sixteen (the tables keep the rest).
-    let band = u16::try_from(u32::from(body.height) * 3 / 10)
-        .unwrap_or(u16::MAX)
-        .clamp(6, 16);
-    let [tables, progress, band] = Layout::vertical([
-        Constraint::Min(6),
-        Constraint::Length(progress),
-        Constraint::Length(band),
-    ])
-    .areas(body);
-    // Wraparound needs 36 columns for its name and two ages; past that, task history's
-    // extra columns (the failure detail above all) make better use of the width.
-    let wraparound_width = u16::try_from(u32::from(band.width) * 2 / 5)
-        .unwrap_or(u16::MAX)
-        .max(WRAPAROUND_MIN_WIDTH);
-    let [wraparound, tasks] =
-        Layout::horizontal([Constraint::Length(wraparound_width), Constraint::Min(0)]).areas(band);
-    [tables, progress, wraparound, tasks]
-}
-
-/// Where this screen's tables are drawn (also used for paging and mouse clicks).
-pub fn table_areas(body: Rect, focused: Option<TableId>) -> Vec<(TableId, Rect)> {
-    let [tables, progress, wraparound, tasks] = split(body);
-    let mut areas = vec![
-        (TableId::Maintenance, tables),
-        (TableId::Progress, progress),
-        (TableId::Wraparound, wraparound),
-    ];
-    if body.width >= JOURNAL_SIDE_BY_SIDE {
-        let [history, journal] =
-            Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(tasks);
-        areas.push((TableId::TaskHistory, history));
-        areas.push((TableId::Journal, journal));
-    } else if focused == Some(TableId::Journal) {
-        areas.push((TableId::Journal, tasks));
-    } else {
-        areas.push((TableId::TaskHistory, tasks));
-    }
-    areas
-}
+use crate::tui::layout;
 
 /// Draws the four panels, each with the reason (and the fix) when it has no rows.
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let shared_slot = area.width < JOURNAL_SIDE_BY_SIDE;
-    for (id, rect) in table_areas(area, app.focused_table_id()) {
+    let shared_slot = area.width < layout::JOURNAL_SIDE_BY_SIDE;
+    for (id, rect) in layout::maintenance_table_areas(area, app.focused_table_id()) {
         let (title, empty) = match id {
             TableId::Maintenance => (tables_title(app), tables_message(app)),
             TableId::Progress => (

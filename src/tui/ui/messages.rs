@@ -76,7 +76,7 @@ pub(super) fn scroll_limit(app: &App, body: Rect) -> (u16, u16) {
 
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let theme = &app.theme;
-    super::cover(frame, body);
+    super::overlay::cover(frame, body);
     let area = area(body);
     let page = usize::from(area.height.saturating_sub(2));
     let lines = lines(app, usize::from(area.width.saturating_sub(2)));

@@ -13,6 +13,7 @@ pub(crate) mod indexes;
 mod layout_check;
 pub(crate) mod maintenance;
 mod messages;
+mod overlay;
 pub(crate) mod pool;
 mod queries;
 mod recent_events;
@@ -39,7 +40,7 @@ pub(crate) mod text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::tui::app::{App, Mode};
 use crate::tui::layout;
@@ -85,24 +86,6 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(label, app.theme.style(role)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-/// A rectangle of `width` x `height` centred in `area` (clamped to it), for overlays.
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width);
-    let height = height.min(area.height);
-    Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    )
-}
-
-/// Clears the whole body for an overlay (help, detail, messages, output, a dialog):
-/// nothing of the screen below shows around it, not even a cut word at its edge.
-pub fn cover(frame: &mut Frame, body: Rect) {
-    frame.render_widget(Clear, body);
 }
 
 /// How far the open overlay (help, detail view, message log) can scroll, and its page

@@ -13,10 +13,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::table::{TableView, render_table};
+use crate::analysis::last_good::SectionId;
 use crate::analysis::metrics::DeltaStatus;
 use crate::text::format;
 use crate::tui::app::capped;
-use crate::tui::app::last_good::SectionId;
 use crate::tui::app::{App, TableId};
 use crate::tui::layout;
 

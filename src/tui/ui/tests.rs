@@ -517,3 +517,90 @@ fn a_query_with_escape_sequences_renders_without_any_escape_byte() {
         assert!(text(&buffer).contains("\\x1b]0;pwned\\x07"));
     }
 }
+
+/// The Dashboard's line of recent incidents (`recent_events`), as drawn.
+mod recent_events {
+    use super::super::test_render::{draw, style_of, text};
+    use crate::analysis::metrics::test_support::*;
+    use crate::monitor::snapshot::{SectionError, Snapshot};
+    use crate::tui::app::{App, Event};
+    use crate::tui::keymap::Keymap;
+    use crate::tui::theme::{Role, Theme};
+    use std::time::Duration;
+
+    fn feed(app: &mut App, snapshot: Snapshot) {
+        app.update(Event::Snapshot(Box::new(snapshot)));
+    }
+
+    fn counters(t: u64, deadlocks: i64, temp_files: i64) -> Snapshot {
+        snapshot_at(t).with_database(
+            db(1)
+                .deadlocks(deadlocks)
+                .temp_files(temp_files)
+                .temp_bytes(temp_files * (3 << 20)),
+        )
+    }
+
+    fn lost(t: u64) -> Snapshot {
+        let mut snapshot = snapshot_at(t);
+        let failed = SectionError::Failed("connection refused".into());
+        snapshot.server = Err(failed.clone());
+        snapshot.activity = Err(failed.clone());
+        snapshot.databases = Err(failed);
+        snapshot
+    }
+
+    fn line(app: &App) -> String {
+        text(&draw(app, 100, 30))
+            .lines()
+            .find(|l| l.starts_with(" last ") || l.starts_with(" deadlocks"))
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    #[test]
+    fn the_line_counts_the_window_says_what_it_did_not_see_and_colours_by_threshold() {
+        let mut app = App::new(
+            "t".into(),
+            Duration::from_secs(1),
+            at(0),
+            Keymap::default(),
+            Theme::default(),
+        );
+        feed(&mut app, counters(0, 0, 0));
+        assert_eq!(line(&app), " deadlocks, temp files: known after two polls");
+        feed(&mut app, counters(1, 0, 0));
+        assert_eq!(line(&app), " last 1s: no deadlocks · no temp files");
+        feed(&mut app, counters(2, 1, 2));
+        assert_eq!(
+            line(&app),
+            " last 2s: 1 deadlock, newest 0s ago · 2 temp files, 6.0 MiB"
+        );
+        let buffer = draw(&app, 100, 30);
+        let theme = Theme::default();
+        assert_eq!(
+            style_of(&buffer, " last ", "1 deadlock").fg,
+            theme.style(Role::Warn).fg
+        );
+        assert_eq!(
+            style_of(&buffer, " last ", "2 temp files").fg,
+            theme.style(Role::Text).fg,
+            "6 MiB is far below 1 GB"
+        );
+        // Ten seconds without a connection: the counts are held, and say how old.
+        for t in 3..=12 {
+            feed(&mut app, lost(t));
+        }
+        assert_eq!(
+            line(&app),
+            " last 2s: 1 deadlock, newest 10s ago · 2 temp files, 6.0 MiB · stale 10s"
+        );
+        // Back: a first poll, then an interval; the 10 s not read are named.
+        feed(&mut app, counters(13, 1, 2));
+        feed(&mut app, counters(14, 1, 2));
+        assert_eq!(
+            line(&app),
+            " last 14s (11s unread): 1 deadlock, newest 12s ago · 2 temp files, 6.0 MiB"
+        );
+    }
+}

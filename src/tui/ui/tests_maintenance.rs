@@ -472,12 +472,12 @@ fn wraparound_lists_the_connected_databases_tables_under_it() {
 fn panels_tile_the_body_at_any_size() {
     for (width, height) in [(80, 24), (160, 48), (200, 60), (60, 12), (20, 5)] {
         let body = Rect::new(0, 2, width, height);
-        let areas = super::maintenance::table_areas(body, None);
+        let areas = crate::tui::layout::maintenance_table_areas(body, None);
         let mut expected = crate::tui::layout::tables_of(Screen::Maintenance).to_vec();
         if width < 140 {
             // Narrow: the journal shares the task history's slot and shows when focused.
             expected.retain(|id| *id != TableId::Journal);
-            let focused = super::maintenance::table_areas(body, Some(TableId::Journal));
+            let focused = crate::tui::layout::maintenance_table_areas(body, Some(TableId::Journal));
             assert_eq!(focused.last().map(|(id, _)| *id), Some(TableId::Journal));
             assert_eq!(
                 focused.last().map(|(_, r)| *r),

@@ -339,7 +339,7 @@ fn any_size_and_focus_renders_without_panicking() {
 fn the_expanded_table_follows_the_focus_on_short_terminals() {
     let body = ratatui::layout::Rect::new(0, 2, 80, 21);
     for &focused in crate::tui::layout::tables_of(Screen::Pool) {
-        let areas = super::pool::table_areas_for(body, Some(focused));
+        let areas = crate::tui::layout::pool_regions(body, Some(focused)).tables;
         let tallest = areas.iter().max_by_key(|(_, rect)| rect.height);
         assert_eq!(tallest.map(|(id, _)| *id), Some(focused));
         assert!(
@@ -350,6 +350,6 @@ fn the_expanded_table_follows_the_focus_on_short_terminals() {
     }
     // With room for all, every table is drawn in full whatever the focus.
     let tall = ratatui::layout::Rect::new(0, 2, 80, 45);
-    let areas = super::pool::table_areas_for(tall, Some(TableId::PoolClients));
+    let areas = crate::tui::layout::pool_regions(tall, Some(TableId::PoolClients)).tables;
     assert!(areas.iter().all(|(_, rect)| rect.height >= 6), "{areas:?}");
 }

@@ -2,7 +2,8 @@
 
 use super::super::App;
 use super::super::table::{Cell, Column, Row, RowId, Severity, SortKey};
-use super::{ActivityMode, age, cell, number, text};
+use super::ActivityMode;
+use super::cells::{age, cell, number, text};
 use crate::analysis::metrics::is_hidden_session;
 use crate::monitor::snapshot::Session;
 use crate::text::format;

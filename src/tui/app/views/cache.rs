@@ -3,7 +3,7 @@
 
 use super::super::table::{Cell, Column, Row, RowId, Severity, SortKey};
 use super::super::{App, TableId};
-use super::{cell, number};
+use super::cells::{cell, number};
 use crate::analysis::metrics::Level;
 use crate::monitor::snapshot::cache::TableCache;
 use crate::text::format;

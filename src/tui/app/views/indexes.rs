@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::super::table::{Cell, Column, Row, RowId, Severity, SortKey};
 use super::super::{App, TableId};
-use super::{cell, number};
+use super::cells::{cell, number};
 use crate::analysis::index_flags::IndexFlags;
 use crate::monitor::collector::missing_index_hint;
 use crate::monitor::snapshot::SlowTier;

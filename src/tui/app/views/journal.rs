@@ -3,7 +3,7 @@
 
 use super::super::App;
 use super::super::table::{Cell, Column, Row, RowId, Severity, SortKey};
-use super::{number, text};
+use super::cells::{number, text};
 use crate::actions::Outcome;
 use crate::actions::journal::JournalEntry;
 

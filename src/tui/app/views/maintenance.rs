@@ -2,39 +2,28 @@
 //! server's autovacuum formula and by the schedule, running maintenance commands,
 //! transaction ID wraparound, and the seed's scheduled task history.
 //!
-//! The judgements themselves live in [`crate::monitor::collector`] (`autovacuum_verdict`,
-//! `vacuum_overdue`...); this module only turns them into words and colours.
+//! The judgements themselves live in [`crate::analysis::maintenance_rules`]
+//! (`autovacuum_verdict`, `vacuum_overdue`...); this module only turns them into words and
+//! colours.
 
 use std::time::SystemTime;
 
 use super::super::table::{Cell, Column, Row, RowId, Severity, SortKey};
 use super::super::{App, TableId};
+use super::cells::{attention, label, number, percent_cell, rank, severity_of, text, warn_if};
 use super::maintenance_panels as panels;
 pub use super::maintenance_panels::progress_bar;
-use super::{number, text};
+pub use super::maintenance_panels::{
+    FREEZE_CRIT_PERCENT, FREEZE_WARN_PERCENT, HARD_LIMIT_CRIT_PERCENT, HARD_LIMIT_WARN_PERCENT,
+};
+use super::maintenance_panels::{percent_of, slow, wraparound_severity};
 use crate::analysis::maintenance_rules::{
     AutovacuumVerdict, CountersSince, MaintenanceSchedule, analyze_overdue, autovacuum_verdict,
     dead_ratio, live_estimate, live_is_estimated, vacuum_overdue,
 };
-use crate::analysis::metrics::Level;
 use crate::monitor::collector::XID_HARD_LIMIT;
-use crate::monitor::snapshot::SlowTier;
 use crate::monitor::snapshot::maintenance::TableMaintenance;
 use crate::text::format;
-
-/// Of a relation's `autovacuum_freeze_max_age`: at 50 % it is halfway to a forced
-/// anti-wraparound vacuum (time to plan a `VACUUM (FREEZE)` at a quiet hour); at 90 % that
-/// forced vacuum, which cannot be cancelled and runs even with autovacuum off, is close.
-/// Busy servers routinely sit between 50 % and 75 % (`vacuum_freeze_table_age`, where
-/// vacuums turn aggressive): Warn there is a reminder, not an emergency.
-pub const FREEZE_WARN_PERCENT: f64 = 50.0;
-pub const FREEZE_CRIT_PERCENT: f64 = 90.0;
-/// Of the 2^31 hard limit, whatever `autovacuum_freeze_max_age` says (it may be set as high
-/// as 2 billion, 93 % of the limit, where the levels above would fire far too late): 25 %
-/// (about 537 million) means anti-wraparound vacuums are not keeping up; at 50 % only about
-/// a billion XIDs remain before the server refuses writes.
-pub const HARD_LIMIT_WARN_PERCENT: f64 = 25.0;
-pub const HARD_LIMIT_CRIT_PERCENT: f64 = 50.0;
 
 /// The Progress table's elapsed column: longest running first is the useful order. (The
 /// Maintenance and Task history tables need no entry: their column 0 is the attention
@@ -59,96 +48,11 @@ pub fn schedule(app: &App) -> MaintenanceSchedule {
     }
 }
 
-pub(super) fn slow(app: &App) -> Option<&SlowTier> {
-    app.latest.as_ref()?.slow.as_deref()
-}
-
 /// How far back the tables' last runs go: "never" or "none since the reset".
 pub fn counters_since(app: &App) -> CountersSince {
     slow(app).map_or(CountersSince::Unknown, |s| {
         CountersSince::from_section(&s.statistics_since)
     })
-}
-
-/// Crit, Warn or neither, as the rank the attention column sorts by.
-pub(super) fn rank(severity: Severity) -> u8 {
-    match severity {
-        Severity::Crit => 2,
-        Severity::Warn => 1,
-        Severity::Normal | Severity::Muted => 0,
-    }
-}
-
-pub(super) fn severity_of(level: Level) -> Severity {
-    match level {
-        Level::Crit => Severity::Crit,
-        Level::Warn => Severity::Warn,
-        Level::Ok => Severity::Normal,
-    }
-}
-
-/// The `!!` / `!` gutter: the row's worst judgement, sorted on as a number.
-pub(super) fn attention(severity: Severity) -> (Cell, SortKey) {
-    let text = match rank(severity) {
-        2 => "!!",
-        1 => "!",
-        _ => "",
-    };
-    (
-        Cell {
-            text: text.into(),
-            severity,
-        },
-        SortKey::Number(f64::from(rank(severity))),
-    )
-}
-
-/// How close to wraparound an age is: the worse of its share of the freeze limit and of
-/// the hard limit (see the constants above).
-pub fn wraparound_severity(percent_of_freeze_max_age: f64, percent_of_hard_limit: f64) -> Severity {
-    if percent_of_freeze_max_age >= FREEZE_CRIT_PERCENT
-        || percent_of_hard_limit >= HARD_LIMIT_CRIT_PERCENT
-    {
-        Severity::Crit
-    } else if percent_of_freeze_max_age >= FREEZE_WARN_PERCENT
-        || percent_of_hard_limit >= HARD_LIMIT_WARN_PERCENT
-    {
-        Severity::Warn
-    } else {
-        Severity::Normal
-    }
-}
-
-/// `age` as a percentage of `limit` (0 for a limit that is not positive).
-pub(super) fn percent_of(age: i64, limit: i64) -> f64 {
-    if limit > 0 {
-        age as f64 * 100.0 / limit as f64
-    } else {
-        0.0
-    }
-}
-
-pub(super) fn percent_cell(value: f64, severity: Severity) -> (Cell, SortKey) {
-    number(Some(value), |p| format!("{p:.1}%"), severity)
-}
-
-/// Text sorted as itself, in a colour.
-pub(super) fn label(text: &str, severity: Severity) -> (Cell, SortKey) {
-    (
-        Cell {
-            text: text.to_string(),
-            severity,
-        },
-        SortKey::Text(text.to_string()),
-    )
-}
-
-pub(super) fn warn_if(condition: bool) -> Severity {
-    if condition {
-        Severity::Warn
-    } else {
-        Severity::Normal
-    }
 }
 
 /// The Maintenance table: one row per user table, worst first.
@@ -295,7 +199,7 @@ fn last_run(
         return (Cell { text, severity }, SortKey::Number(sort));
     };
     // A run "in the future" (clock skew with the server) just happened.
-    super::age(
+    super::cells::age(
         Some(now.duration_since(when).unwrap_or_default()),
         warn_if(overdue),
     )

@@ -5,14 +5,56 @@ use std::time::Duration;
 
 use super::super::App;
 use super::super::table::{Cell, Column, Row, RowId, Severity, SortKey};
-use super::maintenance::{
-    attention, label, percent_cell, percent_of, rank, slow, warn_if, wraparound_severity,
-};
-use super::{cell, number, text};
+use super::cells::{attention, cell, label, number, percent_cell, rank, text, warn_if};
+use crate::monitor::snapshot::SlowTier;
 use crate::monitor::snapshot::maintenance::{
     DatabaseWraparound, Progress, TableWraparound, TaskRun, TaskStatus, Wraparound,
 };
 use crate::text::format;
+
+/// Of a relation's `autovacuum_freeze_max_age`: at 50 % it is halfway to a forced
+/// anti-wraparound vacuum (time to plan a `VACUUM (FREEZE)` at a quiet hour); at 90 % that
+/// forced vacuum, which cannot be cancelled and runs even with autovacuum off, is close.
+/// Busy servers routinely sit between 50 % and 75 % (`vacuum_freeze_table_age`, where
+/// vacuums turn aggressive): Warn there is a reminder, not an emergency.
+pub const FREEZE_WARN_PERCENT: f64 = 50.0;
+pub const FREEZE_CRIT_PERCENT: f64 = 90.0;
+/// Of the 2^31 hard limit, whatever `autovacuum_freeze_max_age` says (it may be set as high
+/// as 2 billion, 93 % of the limit, where the levels above would fire far too late): 25 %
+/// (about 537 million) means anti-wraparound vacuums are not keeping up; at 50 % only about
+/// a billion XIDs remain before the server refuses writes.
+pub const HARD_LIMIT_WARN_PERCENT: f64 = 25.0;
+pub const HARD_LIMIT_CRIT_PERCENT: f64 = 50.0;
+
+/// The slow tier of the newest poll, if there is one.
+pub(super) fn slow(app: &App) -> Option<&SlowTier> {
+    app.latest.as_ref()?.slow.as_deref()
+}
+
+/// How close to wraparound an age is: the worse of its share of the freeze limit and of
+/// the hard limit (see the constants above).
+pub fn wraparound_severity(percent_of_freeze_max_age: f64, percent_of_hard_limit: f64) -> Severity {
+    if percent_of_freeze_max_age >= FREEZE_CRIT_PERCENT
+        || percent_of_hard_limit >= HARD_LIMIT_CRIT_PERCENT
+    {
+        Severity::Crit
+    } else if percent_of_freeze_max_age >= FREEZE_WARN_PERCENT
+        || percent_of_hard_limit >= HARD_LIMIT_WARN_PERCENT
+    {
+        Severity::Warn
+    } else {
+        Severity::Normal
+    }
+}
+
+/// `age` as a percentage of `limit` (0 for a limit that is not positive).
+pub(super) fn percent_of(age: i64, limit: i64) -> f64 {
+    if limit > 0 {
+        age as f64 * 100.0 / limit as f64
+    } else {
+        0.0
+    }
+}
 
 /// Running VACUUM / ANALYZE / CREATE INDEX, from the fast tier.
 pub(super) fn progress(app: &App) -> (Vec<Column>, Vec<Row>, bool) {
@@ -76,7 +118,7 @@ pub fn progress_bar(percent: f64) -> String {
 }
 
 fn age(value: Option<Duration>) -> (Cell, SortKey) {
-    super::age(value, Severity::Normal)
+    super::cells::age(value, Severity::Normal)
 }
 
 /// Databases by age, oldest first, with the connected database's oldest relations listed

@@ -3,6 +3,7 @@
 
 mod activity;
 pub mod cache;
+mod cells;
 pub mod indexes;
 pub mod journal;
 pub mod maintenance;
@@ -13,34 +14,9 @@ mod queries;
 pub use activity::{activity, collapse_spaces};
 pub use queries::{latency, statements};
 
-use std::time::Duration;
-
-use super::table::{Cell, Column, Row, Severity, SortKey};
+pub use super::state::ActivityMode;
+use super::table::{Column, Row};
 use super::{App, TableId};
-use crate::text::format;
-
-/// Which sessions the Activity screen lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ActivityMode {
-    All,
-    /// Not idle: running, or idle inside a transaction.
-    Active,
-    /// Waiting on a lock.
-    Waiting,
-    /// Root blockers first, their waiters indented below.
-    BlockingTree,
-}
-
-impl ActivityMode {
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::All => "all",
-            Self::Active => "active",
-            Self::Waiting => "waiting",
-            Self::BlockingTree => "blocking tree",
-        }
-    }
-}
 
 /// Default sort columns: longest running query, most time, slowest p95.
 pub const ACTIVITY_DEFAULT_SORT: usize = 8;
@@ -89,53 +65,13 @@ pub fn build(app: &App, id: TableId) -> (Vec<Column>, Vec<Row>, bool) {
     }
 }
 
-fn cell(text: impl Into<String>) -> Cell {
-    Cell {
-        text: text.into(),
-        severity: Severity::Normal,
+impl App {
+    /// Rebuilds the table models from the newest data and the user's table states.
+    pub fn rebuild_tables(&mut self) {
+        for id in TableId::ALL {
+            let (columns, rows, keep_order) = build(self, id);
+            self.tables.rebuild(id, columns, rows, keep_order);
+        }
+        self.scroll_tables_into_view();
     }
-}
-
-fn text(value: Option<&str>) -> (Cell, SortKey) {
-    match value {
-        Some(v) => (cell(v), SortKey::Text(v.to_string())),
-        None => (
-            Cell {
-                text: "-".into(),
-                severity: Severity::Muted,
-            },
-            SortKey::Missing,
-        ),
-    }
-}
-
-fn number(
-    value: Option<f64>,
-    shown: impl FnOnce(f64) -> String,
-    severity: Severity,
-) -> (Cell, SortKey) {
-    match value {
-        Some(v) if v.is_finite() => (
-            Cell {
-                text: shown(v),
-                severity,
-            },
-            SortKey::Number(v),
-        ),
-        _ => (
-            Cell {
-                text: "-".into(),
-                severity: Severity::Muted,
-            },
-            SortKey::Missing,
-        ),
-    }
-}
-
-fn age(value: Option<Duration>, severity: Severity) -> (Cell, SortKey) {
-    number(
-        value.map(|d| d.as_secs_f64()),
-        |s| format::age(Duration::from_secs_f64(s)),
-        severity,
-    )
 }

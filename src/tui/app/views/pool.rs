@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::super::table::{Cell, Column, Row, RowId, Severity, SortKey};
 use super::super::{App, TableId};
-use super::{cell, number};
+use super::cells::{cell, number};
 use crate::analysis::pool::UsageRow;
 use crate::monitor::snapshot::pgbouncer::{BouncerPool, BouncerStats, PgBouncer};
 use crate::text::format;

@@ -3,7 +3,8 @@
 
 use super::super::App;
 use super::super::table::{Column, Row, RowId, Severity, SortKey};
-use super::{cell, collapse_spaces, number};
+use super::cells::{cell, number};
+use super::collapse_spaces;
 use crate::text::format;
 
 /// The statements table: interval deltas, or cumulative totals when toggled.

@@ -10,7 +10,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::chart::{Plot, padded_bounds, render_plot};
-use super::level_role;
 use crate::monitor::collector::growth_per_day;
 use crate::monitor::snapshot::SectionError;
 use crate::monitor::snapshot::cache::{SnapshotHistory, SnapshotPoint};
@@ -101,7 +100,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(" hit ratio ", theme.style(Role::Title)),
             Span::styled(
                 format::percent(Some(r)),
-                theme.style(level_role(app.derived.thresholds.cache_hit_level(r))),
+                theme.style(Role::of_level(app.derived.thresholds.cache_hit_level(r))),
             ),
         ]),
         None => Line::from(Span::styled(" hit ratio -", theme.style(Role::Title))),

@@ -21,50 +21,17 @@ use ratatui::widgets::{Block, Paragraph};
 
 use self::chart::{Plot, padded_bounds, render_plot};
 use super::table::{TableView, render_table};
-use crate::analysis::metrics::{Level, RateStatus, Series, cumulative_cache_hit_ratio};
+use crate::analysis::last_good::SectionId;
+use crate::analysis::metrics::{RateStatus, Series, cumulative_cache_hit_ratio};
 use crate::monitor::snapshot::{DatabaseCounters, SectionError};
 use crate::text::format;
 use crate::tui::app::capped;
-use crate::tui::app::last_good::SectionId;
 use crate::tui::app::{App, TableId};
+use crate::tui::layout;
 use crate::tui::theme::Role;
 
-/// The three bands of the screen: summary (tiles and chart), table, history.
-struct Bands {
-    summary: Rect,
-    table: Rect,
-    history: Rect,
-}
-
-/// Taller terminals give the charts more lines; the table keeps the rest.
-fn bands(body: Rect) -> Bands {
-    let (summary, history) = if body.height >= 40 {
-        (9, 14)
-    } else if body.height >= 30 {
-        (7, 10)
-    } else {
-        (5, 7)
-    };
-    let [summary, table, history] = Layout::vertical([
-        Constraint::Length(summary),
-        Constraint::Min(5),
-        Constraint::Length(history),
-    ])
-    .areas(body);
-    Bands {
-        summary,
-        table,
-        history,
-    }
-}
-
-/// Where this screen's tables are drawn (also used for paging and mouse clicks).
-pub fn table_areas(body: Rect) -> Vec<(TableId, Rect)> {
-    vec![(TableId::CacheTables, bands(body).table)]
-}
-
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let bands = bands(area);
+    let bands = layout::cache_bands(area);
     let tiles_width = if area.width >= 120 { 34 } else { 26 };
     let [tiles, ratio_chart] =
         Layout::horizontal([Constraint::Length(tiles_width), Constraint::Min(10)])
@@ -75,15 +42,6 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     history::render(app, frame, bands.history);
 }
 
-/// A threshold level as a theme role.
-pub(super) fn level_role(level: Level) -> Role {
-    match level {
-        Level::Ok => Role::Ok,
-        Level::Warn => Role::Warn,
-        Level::Crit => Role::Crit,
-    }
-}
-
 /// Interval and cumulative hit ratios of all databases, coloured by the thresholds.
 fn render_ratios(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
@@ -92,7 +50,7 @@ fn render_ratios(app: &App, frame: &mut Frame, area: Rect) {
         match ratio {
             Some(r) => vec![Span::styled(
                 format::percent(Some(r)),
-                theme.style(level_role(thresholds.cache_hit_level(r))),
+                theme.style(Role::of_level(thresholds.cache_hit_level(r))),
             )],
             None => vec![
                 Span::styled("-", theme.style(Role::Text)),

@@ -4,7 +4,7 @@
 
 use ratatui::text::{Line, Span};
 
-use super::{fetched, field, heading};
+use super::lines::{fetched, field, heading};
 use crate::monitor::collector::DetailData;
 use crate::monitor::collector::detail::IndexDetail;
 use crate::text::format;

@@ -4,7 +4,7 @@
 
 use ratatui::text::{Line, Span};
 
-use super::{fetched, field, heading, query_lines};
+use super::lines::{fetched, field, heading, query_lines};
 use crate::monitor::collector::DetailData;
 use crate::monitor::collector::detail::StatementDetail;
 use crate::monitor::snapshot::StatementKey;

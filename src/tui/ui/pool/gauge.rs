@@ -43,7 +43,7 @@ pub(super) fn gauge_lines(theme: &Theme, gauges: &[Gauge], width: usize) -> Vec<
     gauges
         .iter()
         .map(|gauge| {
-            let role = level_role(gauge.level);
+            let role = Role::of_level(gauge.level);
             let mut spans = vec![Span::styled(
                 format!(
                     "{:<label_width$} ",
@@ -95,17 +95,8 @@ fn bar(theme: &Theme, ratio: f64, level: Level, width: usize) -> Vec<Span<'stati
 /// empty, and the numbers after the bar carry the level in full anyway.
 fn fill_style(theme: &Theme, level: Level) -> Style {
     let gauge = theme.style(Role::Gauge);
-    match (level, theme.style(level_role(level)).fg) {
+    match (level, theme.style(Role::of_level(level)).fg) {
         (Level::Ok, _) | (_, None) => gauge,
         (_, Some(colour)) => gauge.fg(colour),
-    }
-}
-
-/// A threshold level as a theme role.
-fn level_role(level: Level) -> Role {
-    match level {
-        Level::Ok => Role::Ok,
-        Level::Warn => Role::Warn,
-        Level::Crit => Role::Crit,
     }
 }

@@ -23,7 +23,7 @@ mod gauge;
 mod summary;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
@@ -33,109 +33,10 @@ use crate::tui::app::table::TableModel;
 use crate::tui::app::{App, TableId};
 use crate::tui::keymap::Action;
 use crate::tui::layout;
-use crate::tui::screen::Screen;
 use crate::tui::theme::Role;
 
-/// From this width the summary splits into two panels and the three breakdown tables
-/// stand side by side (each then has 36 columns or more, enough for name and counts).
-const WIDE: u16 = 120;
-
-/// Where everything on the screen goes. A function of the body's size and of which
-/// table has the focus (the expanded one when they do not all fit).
-struct Regions {
-    /// Server connections; on narrow terminals the pool gauges too.
-    summary: Rect,
-    /// The pool gauges beside the server's on wide terminals.
-    pools: Option<Rect>,
-    /// How many lines the pool gauges (or the hint to configure them) may take.
-    pool_lines: usize,
-    tables: Vec<(TableId, Rect)>,
-}
-
-fn regions(body: Rect, focused: Option<TableId>) -> Regions {
-    let wide = body.width >= WIDE;
-    // Taller terminals show more pools; the tables keep the rest.
-    let (summary_lines, pool_lines) = if wide {
-        let lines = if body.height >= 40 { 4 } else { 3 };
-        (lines, lines)
-    } else {
-        let pools = if body.height >= 36 { 4 } else { 2 };
-        (3 + pools, pools)
-    };
-    let [top, rest] = Layout::vertical([
-        Constraint::Length(u16::try_from(summary_lines + 2).unwrap_or(u16::MAX)),
-        Constraint::Fill(1),
-    ])
-    .areas(body);
-    let (summary, pools) = if wide {
-        let [left, right] =
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
-        (left, Some(right))
-    } else {
-        (top, None)
-    };
-    Regions {
-        summary,
-        pools,
-        pool_lines,
-        tables: table_rects(rest, wide, focused),
-    }
-}
-
-/// The tables: side by side over PgBouncer's on wide terminals, stacked otherwise, and
-/// collapsed to one line each but the focused one when stacking leaves too little room.
-fn table_rects(area: Rect, wide: bool, focused: Option<TableId>) -> Vec<(TableId, Rect)> {
-    let order = layout::tables_of(Screen::Pool);
-    if wide && area.height >= 14 {
-        // PgBouncer usually has a handful of pools; the breakdowns get the larger part.
-        let bouncer_height = (area.height / 3).max(7);
-        let [usage, bouncer] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(bouncer_height)]).areas(area);
-        // Application names are the longest: their table gets the widest third.
-        let [applications, users, clients] = Layout::horizontal([
-            Constraint::Percentage(40),
-            Constraint::Percentage(30),
-            Constraint::Percentage(30),
-        ])
-        .areas(usage);
-        return vec![
-            (TableId::PoolApplications, applications),
-            (TableId::PoolUsers, users),
-            (TableId::PoolClients, clients),
-            (TableId::PgBouncerPools, bouncer),
-        ];
-    }
-    // Six lines each (border, header, three rows) is the least that reads as a table.
-    if area.height >= 6 * u16::try_from(order.len()).unwrap_or(4) {
-        let constraints = vec![Constraint::Ratio(1, order.len() as u32); order.len()];
-        let rects = Layout::vertical(constraints).split(area);
-        return order.iter().copied().zip(rects.iter().copied()).collect();
-    }
-    let expanded = focused
-        .filter(|id| order.contains(id))
-        .or_else(|| order.first().copied());
-    let constraints: Vec<Constraint> = order
-        .iter()
-        .map(|id| {
-            if Some(*id) == expanded {
-                Constraint::Fill(1)
-            } else {
-                Constraint::Length(1)
-            }
-        })
-        .collect();
-    let rects = Layout::vertical(constraints).split(area);
-    order.iter().copied().zip(rects.iter().copied()).collect()
-}
-
-/// [`table_areas`] when the focused table is known: on short terminals it is the one
-/// drawn expanded, so paging and clicks need it to match the drawing.
-pub fn table_areas_for(body: Rect, focused: Option<TableId>) -> Vec<(TableId, Rect)> {
-    regions(body, focused).tables
-}
-
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let regions = regions(area, app.focused_table_id());
+    let regions = layout::pool_regions(area, app.focused_table_id());
     match regions.pools {
         Some(pools) => {
             summary::render_server(app, frame, regions.summary);
@@ -345,25 +246,9 @@ fn empty_message(app: &App, id: TableId) -> String {
             Some(Some(Ok(_))) => "PgBouncer reports no pools (SHOW POOLS is empty)".into(),
         };
     }
-    match no_usage_reason(app) {
+    match summary::no_usage_reason(app) {
         (reason, _) if app.pool_usage.is_none() => reason,
         _ if filtered => "no row matches the filter (Esc clears it)".into(),
         _ => "no client connections (pgpulse's own session is not counted)".into(),
-    }
-}
-
-/// Why `app.pool_usage` is missing, and whether that is a failure (as opposed to no
-/// poll yet). Meaningless when it is present.
-fn no_usage_reason(app: &App) -> (String, bool) {
-    match app.latest.as_ref() {
-        None => ("waiting for the first poll…".into(), false),
-        Some(snapshot) => match (&snapshot.activity, &snapshot.server) {
-            (Err(error), _) if app.last_good.connection_lost().is_some() => {
-                (format!("no connection: {error}"), true)
-            }
-            (Err(error), _) => (format!("pg_stat_activity could not be read: {error}"), true),
-            (_, Err(error)) => (format!("server settings could not be read: {error}"), true),
-            (Ok(_), Ok(_)) => ("no connection data yet".into(), false),
-        },
     }
 }

@@ -122,7 +122,7 @@ fn panel(theme: &Theme, title: String) -> Block<'static> {
 fn connections_title(app: &App, panel_width: u16) -> String {
     let server = app.latest.as_ref().and_then(|s| s.server.as_ref().ok());
     let stale = app
-        .stale(crate::tui::app::last_good::SectionId::Activity)
+        .stale(crate::analysis::last_good::SectionId::Activity)
         .map(|stale| stale.title_suffix(app.now))
         .unwrap_or_default();
     let title = match server {
@@ -334,11 +334,27 @@ fn pools_hint(theme: &Theme, lines: usize) -> Vec<Line<'static>> {
 /// Why there is no usage to show (no poll yet, or the sessions or settings could not
 /// be read), and the pools hint when none are configured.
 fn no_usage_lines(app: &App, pool_lines: usize) -> Vec<Line<'static>> {
-    let (reason, failed) = super::no_usage_reason(app);
+    let (reason, failed) = no_usage_reason(app);
     let role = if failed { Role::Crit } else { Role::Muted };
     let mut lines = vec![Line::from(Span::styled(reason, app.theme.style(role)))];
     if app.config.pools.is_empty() {
         lines.extend(pools_hint(&app.theme, pool_lines));
     }
     lines
+}
+
+/// Why `app.pool_usage` is missing, and whether that is a failure (as opposed to no
+/// poll yet). Meaningless when it is present.
+pub(super) fn no_usage_reason(app: &App) -> (String, bool) {
+    match app.latest.as_ref() {
+        None => ("waiting for the first poll…".into(), false),
+        Some(snapshot) => match (&snapshot.activity, &snapshot.server) {
+            (Err(error), _) if app.last_good.connection_lost().is_some() => {
+                (format!("no connection: {error}"), true)
+            }
+            (Err(error), _) => (format!("pg_stat_activity could not be read: {error}"), true),
+            (_, Err(error)) => (format!("server settings could not be read: {error}"), true),
+            (Ok(_), Ok(_)) => ("no connection data yet".into(), false),
+        },
+    }
 }

@@ -32,22 +32,6 @@ pub enum SectionId {
     TaskHistory,
 }
 
-impl super::App {
-    /// Whether section `id` on screen is stale: its read failed, or no poll has answered
-    /// for longer than two refresh intervals (a frozen server answers nothing at all, so
-    /// no failure has arrived yet to say so).
-    pub fn stale(&self, id: SectionId) -> Option<Stale<'_>> {
-        if let Some(stale) = self.last_good.stale(id) {
-            return Some(stale);
-        }
-        self.staleness()?;
-        Some(Stale {
-            read_at: self.last_good.read_at(id),
-            reason: "no answer from the server yet",
-        })
-    }
-}
-
 /// The slow tier's sections.
 const SLOW_SECTIONS: [SectionId; 10] = [
     SectionId::PerformanceLog,
