@@ -8,9 +8,9 @@ use common::live::{eventually, exec, monitor_db, must};
 use std::time::{Duration, SystemTime};
 
 use pgpulse::analysis::index_flags::{IndexFlags, flag_indexes};
+use pgpulse::analysis::tables::{growth_per_day, missing_index_hint};
 use pgpulse::monitor::collector::{
     collect_indexes, collect_snapshot_history, collect_table_cache, collect_table_scans,
-    growth_per_day, missing_index_hint,
 };
 use pgpulse::monitor::snapshot::SectionError;
 use pgpulse::monitor::snapshot::indexes::IndexInfo;

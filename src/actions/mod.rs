@@ -6,6 +6,9 @@
 //! Safety rules live here, not in the UI: targets carry their identity (pid **and**
 //! `backend_start`, or an OID), never display text; every statement is sent alone; the
 //! destructive ones default to No in the dialog.
+//!
+//! Layer rule: imports `text`, `settings`, `pg`, `cluster`, `monitor` (the sessions a plan
+//! targets) and `analysis`; never `tui`, `demo` or `commands`.
 
 pub mod executor;
 pub mod journal;

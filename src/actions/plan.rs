@@ -230,7 +230,7 @@ fn check_generic(generic: bool, server_version_num: i32) -> Result<(), String> {
 mod tests {
 
     use super::*;
-    use crate::analysis::metrics::test_support::{SessionBuilder, session};
+    use crate::monitor::snapshot::test_support::{SessionBuilder, session};
 
     fn index() -> RelationTarget {
         RelationTarget {

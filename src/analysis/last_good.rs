@@ -322,7 +322,7 @@ fn lost_connection(snapshot: &Snapshot) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::metrics::test_support::*;
+    use crate::monitor::snapshot::test_support::*;
 
     fn lost(mut snapshot: Snapshot, error: &str) -> Snapshot {
         let failed = SectionError::Failed(error.into());

@@ -277,7 +277,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::analysis::metrics::test_support::*;
+    use crate::monitor::snapshot::test_support::*;
 
     fn server() -> ServerState {
         match snapshot_at(0).server {

@@ -11,6 +11,9 @@
 //!
 //! Everything here is blocking (`std::process`); call it from tests or before a tokio
 //! runtime starts (or via `spawn_blocking`).
+//!
+//! Layer rule: may import `text`, `settings` and `pg` (it needs none of them today); the
+//! monitor and everything above may use it, the demo and the live tests do.
 
 mod bindir;
 mod error;

@@ -189,8 +189,8 @@ fn oldest_active_query(sessions: &[Session], own_pid: Option<i32>) -> Option<(i3
 pub(crate) mod tests {
     use super::*;
     use crate::analysis::metrics::snapshot_metrics;
-    use crate::analysis::metrics::test_support::*;
     use crate::monitor::snapshot::host::DiskUsage;
+    use crate::monitor::snapshot::test_support::*;
     use crate::monitor::snapshot::{PerformanceLog, QueryLatency, SlowTier, TableTotals};
     use std::collections::HashMap;
     use std::path::PathBuf;

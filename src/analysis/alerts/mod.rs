@@ -40,8 +40,8 @@ mod tests {
     use super::inputs::tests::{active, host, latency, lost, with_slow};
     use super::*;
     use crate::analysis::metrics::snapshot_metrics;
-    use crate::analysis::metrics::test_support::*;
     use crate::monitor::snapshot::Session;
+    use crate::monitor::snapshot::test_support::*;
 
     /// No rule without data: every kind the engine offers must be raisable from what the
     /// collectors put in a snapshot. A kind added without a collector (replication lag

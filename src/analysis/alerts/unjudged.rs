@@ -43,8 +43,8 @@ pub fn unjudged(snapshot: Option<&Snapshot>) -> Option<Unjudged> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::metrics::test_support::*;
     use crate::monitor::snapshot::Session;
+    use crate::monitor::snapshot::test_support::*;
 
     #[test]
     fn hidden_sessions_leave_the_session_rules_unjudged() {

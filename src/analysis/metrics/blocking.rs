@@ -302,7 +302,7 @@ impl Bits {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::metrics::test_support::*;
+    use crate::monitor::snapshot::test_support::*;
 
     /// `(pid, depth, blocks_total)` per row, root flags checked on the way.
     fn tree(sessions: &[Session]) -> Vec<(i32, usize, usize)> {

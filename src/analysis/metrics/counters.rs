@@ -167,7 +167,7 @@ pub(crate) fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::metrics::test_support::*;
+    use crate::monitor::snapshot::test_support::*;
 
     #[test]
     fn a_counter_that_grew_gives_its_growth() {

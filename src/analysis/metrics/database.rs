@@ -197,7 +197,7 @@ impl DatabaseDelta {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::metrics::test_support::*;
+    use crate::monitor::snapshot::test_support::*;
 
     fn ready(status: RateStatus<DatabaseRates>) -> DatabaseRates {
         match status {

@@ -50,7 +50,7 @@ pub fn snapshot_metrics(prev: Option<&Snapshot>, cur: &Snapshot, datid: u32) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::metrics::test_support::*;
+    use crate::monitor::snapshot::test_support::*;
 
     #[test]
     fn one_call_derives_every_view() {

@@ -184,7 +184,7 @@ fn expected_points(retention: Duration, refresh: Duration) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::metrics::test_support::*;
+    use crate::monitor::snapshot::test_support::*;
 
     fn at_ms(ms: u64) -> SystemTime {
         at(0) + Duration::from_millis(ms)

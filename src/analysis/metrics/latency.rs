@@ -1,6 +1,6 @@
 //! Mean statement latency in the interval (the dashboard's "mean latency" tile).
 //!
-//! Percentiles come from `query_performance_log` instead (`snapshot::PerformanceLog`):
+//! Percentiles come from `query_performance_log` instead (`monitor::snapshot::PerformanceLog`):
 //! `pg_stat_statements` only has means, so p95 cannot be derived from it.
 
 use super::counters::ratio;
@@ -27,7 +27,7 @@ pub fn mean_latency_ms(deltas: &StatementDeltas) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::analysis::metrics::statements::statement_deltas;
-    use crate::analysis::metrics::test_support::*;
+    use crate::monitor::snapshot::test_support::*;
 
     #[test]
     fn mean_latency_is_interval_time_over_interval_calls() {

@@ -22,9 +22,6 @@ pub mod status;
 pub mod thresholds;
 pub mod visibility;
 
-#[cfg(test)]
-pub(crate) mod test_support;
-
 pub use blocking::{BlockingRow, blocking_tree, oldest_xmin_holder};
 pub use counters::{
     DeltaStatus, Interval, counter_delta, sample_time, server_restarted, time_counter_delta,

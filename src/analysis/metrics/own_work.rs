@@ -90,7 +90,7 @@ fn remove(rates: &mut DatabaseRates, count: u64) {
 mod tests {
     use super::*;
     use crate::analysis::metrics::database_rates;
-    use crate::analysis::metrics::test_support::*;
+    use crate::monitor::snapshot::test_support::*;
 
     /// Rates of an interval of `secs` seconds with `commits` commits.
     fn rates(secs: u64, commits: i64) -> RateStatus<DatabaseRates> {

@@ -289,7 +289,7 @@ impl Growth {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::metrics::test_support::*;
+    use crate::monitor::snapshot::test_support::*;
 
     fn keys(deltas: &StatementDeltas) -> Vec<i64> {
         deltas.rows.iter().map(|row| row.key.queryid).collect()

@@ -204,7 +204,7 @@ pub fn connection_utilisation(used: usize, server: &ServerState) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::metrics::test_support::*;
+    use crate::monitor::snapshot::test_support::*;
 
     fn server() -> ServerState {
         match snapshot_at(0).server {

@@ -30,7 +30,7 @@ pub fn hidden_sessions(sessions: &[Session]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::metrics::test_support::*;
+    use crate::monitor::snapshot::test_support::*;
 
     /// What an unprivileged role reads for another role's session.
     fn hidden(pid: i32, database: Option<&str>) -> Session {

@@ -1,7 +1,7 @@
 //! Cache screen sources: per-table buffer hits and reads from `pg_statio_user_tables`,
 //! and the per-table history the application records in `database_statistics_snapshot`.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use tokio_postgres::Row;
 
@@ -22,8 +22,6 @@ const HISTORY_CAP: usize = 20_000;
 
 /// The fix for a missing table, as `pgpulse doctor` gives it.
 const SCHEMA_INSTALL_FIX: &str = "pgpulse schema install";
-
-const SECONDS_PER_DAY: f64 = 86_400.0;
 
 /// Heap, index and TOAST buffer hits and reads of the 500 largest user tables (by
 /// `relpages`), largest first, with size and row estimates from `pg_class` (slow tier).
@@ -140,108 +138,4 @@ fn point_from_row(row: &Row) -> Section<SnapshotPoint> {
         rows: row.try_get("row_count").map_err(bad_row)?,
         cache_hit_ratio: percent.map(|p| p / 100.0),
     })
-}
-
-/// Growth of one table in bytes per day, between its earliest and latest point that
-/// have a size. `None` with fewer than two such points or when they share one instant.
-/// The points must belong to one table (see [`SnapshotHistory::tables`]); their order
-/// does not matter.
-pub fn growth_per_day(points: &[SnapshotPoint]) -> Option<f64> {
-    let sized = points
-        .iter()
-        .filter_map(|p| p.size_bytes.map(|size| (p.at, size)));
-    let mut first: Option<(SystemTime, i64)> = None;
-    let mut last: Option<(SystemTime, i64)> = None;
-    let mut count = 0usize;
-    for (at, size) in sized {
-        count += 1;
-        if first.is_none_or(|(t, _)| at < t) {
-            first = Some((at, size));
-        }
-        if last.is_none_or(|(t, _)| at >= t) {
-            last = Some((at, size));
-        }
-    }
-    let ((t0, s0), (t1, s1)) = (first?, last?);
-    let span = t1.duration_since(t0).ok()?.as_secs_f64();
-    if count < 2 || span <= 0.0 {
-        return None;
-    }
-    Some((s1 - s0) as f64 / span * SECONDS_PER_DAY)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const HOUR: u64 = 3_600;
-
-    fn point(hours: u64, size: Option<i64>) -> SnapshotPoint {
-        SnapshotPoint {
-            table_name: "learning_sessions".into(),
-            at: SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000 + hours * HOUR),
-            size_bytes: size,
-            rows: None,
-            cache_hit_ratio: None,
-        }
-    }
-
-    #[test]
-    fn growth_per_day_cases() {
-        let cases: &[(&str, Vec<SnapshotPoint>, Option<f64>)] = &[
-            ("no points", vec![], None),
-            ("one point", vec![point(0, Some(100))], None),
-            (
-                "two points at the same instant",
-                vec![point(5, Some(100)), point(5, Some(900))],
-                None,
-            ),
-            (
-                "one day, +1 MiB",
-                vec![point(0, Some(0)), point(24, Some(1_048_576))],
-                Some(1_048_576.0),
-            ),
-            (
-                "half a day, +500 bytes: 1000 per day",
-                vec![point(0, Some(1_000)), point(12, Some(1_500))],
-                Some(1_000.0),
-            ),
-            (
-                "shrinking after VACUUM FULL",
-                vec![point(0, Some(4_000)), point(48, Some(2_000))],
-                Some(-1_000.0),
-            ),
-            (
-                "first and last count, not the middle",
-                vec![
-                    point(0, Some(0)),
-                    point(12, Some(999_999)),
-                    point(24, Some(10)),
-                ],
-                Some(10.0),
-            ),
-            (
-                "points without a size are skipped",
-                vec![point(0, None), point(24, Some(100)), point(48, Some(200))],
-                Some(100.0),
-            ),
-            (
-                "only one sized point",
-                vec![point(0, None), point(24, Some(100))],
-                None,
-            ),
-            (
-                "order does not matter",
-                vec![point(24, Some(300)), point(0, Some(100))],
-                Some(200.0),
-            ),
-        ];
-        for (what, points, expected) in cases {
-            let got = growth_per_day(points);
-            match (got, expected) {
-                (Some(g), Some(e)) => assert!((g - e).abs() < 1e-6, "{what}: {g} != {e}"),
-                _ => assert_eq!(got, *expected, "{what}"),
-            }
-        }
-    }
 }

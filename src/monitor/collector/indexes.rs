@@ -15,11 +15,6 @@ use super::rows::{bad_row, list_cap, query_failed};
 use crate::pg::queries::INDEX_USAGE_SQL;
 use crate::pg::queries::TABLE_SCANS_SQL;
 
-/// Average rows per sequential scan above which a table looks like it misses an index.
-/// Scanning a thousand rows to answer a query is what an index exists to avoid; below
-/// that, sequential scans of small tables are often the planner's best choice.
-const SEQ_ROWS_PER_SCAN_HINT: i64 = 1_000;
-
 /// Every user index with its scans, tuples read and fetched, size estimate and
 /// definition, by schema, table and index name (slow tier).
 ///
@@ -119,17 +114,6 @@ fn scans_from_row(row: &Row) -> Section<TableScans> {
     })
 }
 
-/// Whether a table looks like it misses an index: its sequential scans return more
-/// than 1,000 rows each on average (large reads, not lookups of a small table) and it
-/// is scanned sequentially more often than through any index (so the existing
-/// indexes, if any, do not serve most of its queries). A heuristic for where to look,
-/// not proof: reporting queries that read the whole table match it too.
-pub fn missing_index_hint(t: &TableScans) -> bool {
-    t.seq_scan > 0
-        && t.seq_tup_read / t.seq_scan > SEQ_ROWS_PER_SCAN_HINT
-        && t.seq_scan > t.idx_scan
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,34 +129,6 @@ mod tests {
             idx_tup_fetch: 0,
             has_indexes: idx_scan > 0,
             n_live_tup: seq_tup_read,
-        }
-    }
-
-    #[test]
-    fn missing_index_hint_cases() {
-        let cases = [
-            ("never scanned", scans(0, 0, 0), false),
-            ("big reads, no index scans", scans(10, 50_000, 0), true),
-            (
-                "big reads, mostly index scans",
-                scans(10, 50_000, 1_000),
-                false,
-            ),
-            (
-                "exactly 1000 rows per scan is not over",
-                scans(10, 10_000, 0),
-                false,
-            ),
-            (
-                "small table scanned often",
-                scans(10_000, 100_000, 0),
-                false,
-            ),
-            ("as many index as seq scans", scans(10, 50_000, 10), false),
-            ("one more seq than index scan", scans(11, 50_000, 10), true),
-        ];
-        for (what, table, expected) in cases {
-            assert_eq!(missing_index_hint(&table), expected, "{what}");
         }
     }
 

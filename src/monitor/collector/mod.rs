@@ -32,14 +32,10 @@ mod task_history;
 mod wraparound;
 
 pub use activity::collect_activity;
-pub use cache::{
-    collect_snapshot_history, collect_table_cache, collect_table_cache_capped, growth_per_day,
-};
+pub use cache::{collect_snapshot_history, collect_table_cache, collect_table_cache_capped};
 pub use database::collect_databases;
 pub use detail::{DetailData, DetailRequest, fetch_detail};
-pub use indexes::{
-    collect_indexes, collect_table_scans, collect_table_scans_capped, missing_index_hint,
-};
+pub use indexes::{collect_indexes, collect_table_scans, collect_table_scans_capped};
 pub use maintenance::{
     collect_statistics_since, collect_table_maintenance, collect_table_maintenance_capped,
 };

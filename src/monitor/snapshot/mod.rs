@@ -9,6 +9,8 @@ pub mod host;
 pub mod indexes;
 pub mod maintenance;
 pub mod pgbouncer;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;

@@ -9,7 +9,7 @@ use super::{parse, read};
 /// The file name inside the config directory.
 pub const CONFIG_FILE: &str = "config.toml";
 
-/// The commented default configuration, embedded from `src/config/default.toml`.
+/// The commented default configuration, embedded from `src/settings/config/default.toml`.
 const DEFAULT_TEXT: &str = include_str!("default.toml");
 
 /// The commented default config file, for `pgpulse --print-config`. It parses to

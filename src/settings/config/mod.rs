@@ -5,7 +5,7 @@
 //!
 //! Every key is optional and a missing file means the built-in defaults; `pgpulse
 //! --print-config` prints them as a commented file ([`default_config_text`], shipped as
-//! `src/config/default.toml`; a test checks it says the same as [`Config::default`]).
+//! `src/settings/config/default.toml`; a test checks it says the same as [`Config::default`]).
 //! Unknown keys and bad values are errors that name the file and the key, quote the value
 //! and say how to fix it: a typo must never silently fall back to a default.
 

@@ -7,9 +7,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 use super::table::RowId;
 use super::views::ActivityMode;
 use super::{App, Effect, Event, Mode, TableId};
-use crate::analysis::metrics::test_support::*;
 use crate::monitor::poller::PollerCommand;
 use crate::monitor::snapshot::Session;
+use crate::monitor::snapshot::test_support::*;
 use crate::tui::keymap::Keymap;
 use crate::tui::screen::Screen;
 use crate::tui::theme::Theme;

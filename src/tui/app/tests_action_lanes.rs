@@ -9,8 +9,8 @@ use super::dialog::Purpose;
 use super::{App, Effect, Event, Mode, TableId};
 use crate::actions::executor::ExecutorEvent;
 use crate::actions::{ActionKind, Outcome, Plan, RelationTarget, StepReport, Target, plan};
-use crate::analysis::metrics::test_support::*;
 use crate::monitor::snapshot::Session;
+use crate::monitor::snapshot::test_support::*;
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 

@@ -8,9 +8,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::{App, Effect, Event, Mode, TableId};
 use crate::actions::executor::ExecutorEvent;
 use crate::actions::{ActionKind, Outcome, StepReport, Target};
-use crate::analysis::metrics::test_support::*;
 use crate::monitor::poller::PollerCommand;
 use crate::monitor::snapshot::Session;
+use crate::monitor::snapshot::test_support::*;
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 

@@ -486,7 +486,7 @@ fn statement_lines(app: &App, limit: usize, label: Option<&'static str>) -> Vec<
         .statements
         .rows
         .iter()
-        // pgpulse's own polling is not among the rows (see `metrics::statement_deltas`).
+        // pgpulse's own polling is not among the rows (see `analysis::metrics::statement_deltas`).
         .take(limit)
         .map(|delta| {
             let text = text_of(delta.key)

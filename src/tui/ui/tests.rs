@@ -5,7 +5,7 @@ use super::test_render::{draw, text};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::analysis::metrics::test_support::*;
+use crate::monitor::snapshot::test_support::*;
 use crate::monitor::snapshot::{
     PerformanceLog, QueryLatency, SectionError, Session, SlowTier, Snapshot,
 };
@@ -521,7 +521,7 @@ fn a_query_with_escape_sequences_renders_without_any_escape_byte() {
 /// The Dashboard's line of recent incidents (`recent_events`), as drawn.
 mod recent_events {
     use super::super::test_render::{draw, style_of, text};
-    use crate::analysis::metrics::test_support::*;
+    use crate::monitor::snapshot::test_support::*;
     use crate::monitor::snapshot::{SectionError, Snapshot};
     use crate::tui::app::{App, Event};
     use crate::tui::keymap::Keymap;

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::analysis::index_flags::{IndexFlags, flag_indexes};
-use crate::analysis::metrics::test_support::*;
 use crate::monitor::snapshot::cache::{SnapshotHistory, SnapshotPoint, TableCache};
 use crate::monitor::snapshot::indexes::{IndexInfo, TableScans};
+use crate::monitor::snapshot::test_support::*;
 use crate::monitor::snapshot::{SectionError, SlowTier, Snapshot};
 use crate::tui::app::table::{RowId, TableState};
 use crate::tui::app::views::{cache, indexes};

@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::layout_check::problems;
 use crate::actions::executor::ExecutorEvent;
 use crate::actions::{ActionKind, Outcome};
-use crate::analysis::metrics::test_support::*;
+use crate::monitor::snapshot::test_support::*;
 use crate::tui::app::{App, Event, Mode};
 use crate::tui::keymap::Keymap;
 use crate::tui::screen::Screen;

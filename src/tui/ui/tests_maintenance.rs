@@ -7,11 +7,11 @@ use std::time::{Duration, SystemTime};
 
 use ratatui::layout::Rect;
 
-use crate::analysis::metrics::test_support::*;
 use crate::monitor::snapshot::maintenance::{
     AutovacuumSettings, DatabaseWraparound, Progress, ProgressKind, StatisticsSince,
     TableMaintenance, TableWraparound, TaskRun, TaskStatus, Wraparound,
 };
+use crate::monitor::snapshot::test_support::*;
 use crate::monitor::snapshot::{SectionError, SlowTier, Snapshot};
 use crate::pg::probe::sample_capabilities;
 use crate::tui::app::{App, Event, TableId};

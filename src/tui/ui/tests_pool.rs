@@ -7,8 +7,8 @@ use std::time::Duration;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 
-use crate::analysis::metrics::test_support::*;
 use crate::monitor::snapshot::pgbouncer::{BouncerList, BouncerPool, BouncerStats, PgBouncer};
+use crate::monitor::snapshot::test_support::*;
 use crate::monitor::snapshot::{SectionError, Session, Snapshot};
 use crate::settings::config::Pool;
 use crate::tui::app::{App, Event, TableId};

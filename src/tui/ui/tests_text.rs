@@ -8,10 +8,10 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::test_render::{draw, text};
-use crate::analysis::metrics::test_support::*;
 use crate::monitor::collector::detail::{IndexDetail, LockInfo, SessionDetail, StatementDetail};
 use crate::monitor::collector::{DetailData, DetailRequest};
 use crate::monitor::poller::PollerCommand;
+use crate::monitor::snapshot::test_support::*;
 use crate::monitor::snapshot::{Session, Snapshot};
 use crate::tui::app::table::RowId;
 use crate::tui::app::{App, Effect, Event, Mode, TableId};

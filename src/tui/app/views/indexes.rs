@@ -7,7 +7,7 @@ use super::super::table::{Cell, Column, Row, RowId, Severity, SortKey};
 use super::super::{App, TableId};
 use super::cells::{cell, number};
 use crate::analysis::index_flags::IndexFlags;
-use crate::monitor::collector::missing_index_hint;
+use crate::analysis::tables::missing_index_hint;
 use crate::monitor::snapshot::SlowTier;
 use crate::monitor::snapshot::indexes::{IndexInfo, TableScans};
 use crate::text::format;

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::chart::{Plot, padded_bounds, render_plot};
-use crate::monitor::collector::growth_per_day;
+use crate::analysis::tables::growth_per_day;
 use crate::monitor::snapshot::SectionError;
 use crate::monitor::snapshot::cache::{SnapshotHistory, SnapshotPoint};
 use crate::text::format;
