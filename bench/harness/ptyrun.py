@@ -55,8 +55,10 @@ def run(cleanup, argv, *, env, seconds, keys, quit_key, rows=50, cols=200):
                 break
             while pending and started + pending[0][0] <= now:
                 _, key = pending.pop(0)
-                os.write(master, key)
+                # The time is taken before the write: the tool may answer (and log its
+                # frame) before this process runs again after the write.
                 result["keys"].append((time.time_ns(), key.decode(errors="replace")))
+                os.write(master, key)
             wake = min(deadline, started + pending[0][0]) if pending else deadline
             if not _drain(master, tail, max(0.0, wake - time.monotonic()), answerer):
                 break  # the tool exited (the pty closed)

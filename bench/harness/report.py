@@ -32,21 +32,24 @@ def parse_frames(path):
 
 
 def key_latencies_ms(keys, frames):
-    """For each key the harness wrote (after the first frame), the time to the end of
-    the first frame that answered a key (its after_key_us is set) and ended after the
-    write: pty, input parsing, queueing behind other events, update and draw included."""
+    """For each key the harness wrote (after the first frame), the time from just before
+    the write to the end of the first frame that answered a key (its after_key_us is set)
+    and ended after it: pty, input parsing, queueing behind other events, update and draw
+    included. Each answering frame is matched to one key only."""
     if not frames:
         return [], len(keys)
     first_frame = frames[0][0]
     answered = [f[0] for f in frames if f[2] is not None]
-    latencies, missed = [], 0
+    latencies, missed, used = [], 0, 0
     for key_ns, _ in keys:
         if key_ns < first_frame:
             missed += 1
             continue
-        after = [ns for ns in answered if ns > key_ns]
-        if after:
-            latencies.append((after[0] - key_ns) / 1e6)
+        while used < len(answered) and answered[used] <= key_ns:
+            used += 1
+        if used < len(answered):
+            latencies.append((answered[used] - key_ns) / 1e6)
+            used += 1
         else:
             missed += 1
     return latencies, missed
