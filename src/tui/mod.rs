@@ -6,6 +6,7 @@
 //! `actions`; never `demo` or `commands`.
 
 pub mod app;
+mod frame_log;
 pub mod keymap;
 pub mod layout;
 pub mod screen;

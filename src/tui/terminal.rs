@@ -188,9 +188,15 @@ pub async fn run_on(
     // Test-only, not a user option: the pty test forces a panic after the first frame to
     // check that the panic hooks give the terminal back.
     let panic_after_first_frame = std::env::var_os("PGPULSE_TEST_PANIC").is_some();
+    // Benchmark hook (bench/run), off unless PGPULSE_BENCH_FRAMES is set.
+    let mut frame_log = crate::tui::frame_log::FrameLog::from_env();
     let outcome = loop {
+        let draw_started = frame_log.as_ref().map(|_| std::time::Instant::now());
         if let Err(e) = terminal.draw(|frame| crate::tui::ui::render(&app, frame)) {
             break Err(format!("drawing failed: {e}"));
+        }
+        if let (Some(log), Some(started)) = (&mut frame_log, draw_started) {
+            log.frame(started.elapsed());
         }
         if panic_after_first_frame {
             panic!("PGPULSE_TEST_PANIC is set: panicking after the first frame");
@@ -226,6 +232,9 @@ pub async fn run_on(
             _ = hangup.recv() => Event::Terminate,
             _ = interrupt.recv() => Event::Terminate,
         };
+        if let (Some(log), Event::Key(_)) = (&mut frame_log, &event) {
+            log.key();
+        }
         let mut quit = false;
         for effect in app.update(event) {
             match effect {
