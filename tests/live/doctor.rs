@@ -1,6 +1,6 @@
 //! `pgpulse doctor` run as a user would, against servers in different states.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 

@@ -1,7 +1,7 @@
 //! The password prompt, as a user meets it: pgpulse runs on a real pseudo-terminal, the
 //! server asks for a password, pgpulse asks once without echo, and connects.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;

@@ -4,7 +4,7 @@
 //! under NO_COLOR it sends no colour; `y` sends one OSC 52 with the row's exact text; and
 //! `--read-only` never opens the action connection, which the server confirms.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};

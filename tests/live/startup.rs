@@ -3,7 +3,7 @@
 //! and pgpulse connects on its own once it can; a wrong password or an unknown database
 //! still ends with one line before the terminal is taken.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 

@@ -3,7 +3,7 @@
 //! major with `PGPULSE_TEST_PGBIN` (CI does 13–18): it executes every query variant the
 //! collectors choose for that server and extension version.
 
-mod common;
+use crate::common;
 
 use common::live::{exec, monitor_db};
 use pgpulse::monitor::poller::{Poller, PollerConfig};

@@ -1,7 +1,7 @@
 //! The Cache and Indexes collectors against a real server: what a DBA would notice on
 //! those screens after real index builds, scans, failed builds and snapshots.
 
-mod common;
+use crate::common;
 
 use common::live::{eventually, exec, monitor_db, must};
 

@@ -2,7 +2,7 @@
 //! pause, a new interval, the screen's slow group, and reconnecting after the server
 //! went away.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -146,7 +146,7 @@ async fn snapshots_arrive_at_the_pace_of_the_new_interval() {
     let (mut snapshots, commands) = spawn_poller(poller);
     snapshot_where(&mut snapshots, "the first poll", WAIT, |s| s.sequence >= 1).await;
 
-    // Counted over windows, generously: two cores are shared with other test binaries.
+    // Counted over windows, generously: two cores are shared with other tests.
     let count = async |snapshots: &watch::Receiver<Option<Snapshot>>, window: Duration| {
         let first = latest_sequence(snapshots);
         tokio::time::sleep(window).await;

@@ -3,7 +3,7 @@
 //! names, an index's definition; and the way they travel (poller command → detail
 //! sink → App → screen). Run against each supported major with `PGPULSE_TEST_PGBIN`.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The collectors against a real server: what a DBA would see in each panel when real
 //! sessions run, wait, lock and log.
 
-mod common;
+use crate::common;
 
 use common::live::{backend_pid, eventually, exec, finished, monitor, monitor_db, must, spawn_sql};
 
@@ -630,7 +630,7 @@ async fn the_latency_window_uses_the_executed_at_index() {
     .await;
     let sql = format!(
         "PREPARE latency(float8, float8, text) AS {}",
-        include_str!("../queries/performance_log.sql")
+        include_str!("../../queries/performance_log.sql")
     );
     exec(&client, &sql).await;
     let plan: Vec<String> = must(

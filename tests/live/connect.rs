@@ -1,7 +1,7 @@
 //! Connecting to a real server: every sslmode against a TLS server with a test CA, and the
 //! one-line errors for a wrong password, an unknown host, a refused port and a bad URI.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

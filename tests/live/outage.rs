@@ -6,7 +6,7 @@
 //! refused), and it freezes (a hung host or a network partition: nothing answers, not even
 //! a refusal, so only the client-side deadline can tell).
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant, SystemTime};
 

@@ -1,7 +1,7 @@
 //! The monitoring session against a real server: its settings, and a frozen backend that
 //! must not hang pgpulse.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
