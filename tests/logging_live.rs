@@ -25,8 +25,7 @@ async fn failed_reconnects_are_logged_with_their_reason_in_a_private_file() {
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)),
         "widening the old log",
     );
-    let guard =
-        pgpulse::settings::logging::init(&file).unwrap_or_else(|| panic!("logging did not start"));
+    let guard = pgpulse::settings::logging::init(&file).expect("logging did not start");
 
     let server = common::start_server(|_| {});
     let db = server.create_database().await;

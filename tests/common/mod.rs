@@ -289,25 +289,25 @@ impl TlsFiles {
     /// A CA (CA:TRUE) and a server leaf it signed (CA:FALSE, SAN localhost + 127.0.0.1,
     /// serverAuth). A single self-signed CA:TRUE cert would be rejected by rustls/webpki.
     fn generate() -> TlsFiles {
-        let fail = |e: rcgen::Error| -> ! { panic!("generating test certificates: {e}") };
-        let ca_key = KeyPair::generate().unwrap_or_else(|e| fail(e));
-        let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap_or_else(|e| fail(e));
+        const FAILED: &str = "generating test certificates";
+        let ca_key = KeyPair::generate().expect(FAILED);
+        let mut ca = CertificateParams::new(Vec::<String>::new()).expect(FAILED);
         ca.distinguished_name
             .push(DnType::CommonName, "pgpulse test CA");
         ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        let ca = CertifiedIssuer::self_signed(ca, ca_key).unwrap_or_else(|e| fail(e));
+        let ca = CertifiedIssuer::self_signed(ca, ca_key).expect(FAILED);
 
-        let key = KeyPair::generate().unwrap_or_else(|e| fail(e));
+        let key = KeyPair::generate().expect(FAILED);
         let sans = vec!["localhost".to_string(), "127.0.0.1".to_string()];
-        let mut leaf = CertificateParams::new(sans).unwrap_or_else(|e| fail(e));
+        let mut leaf = CertificateParams::new(sans).expect(FAILED);
         leaf.distinguished_name
             .push(DnType::CommonName, "localhost");
         leaf.is_ca = IsCa::ExplicitNoCa;
         leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         leaf.use_authority_key_identifier_extension = true;
-        let leaf = leaf.signed_by(&key, &ca).unwrap_or_else(|e| fail(e));
+        let leaf = leaf.signed_by(&key, &ca).expect(FAILED);
         TlsFiles {
             ca_cert: ca.pem(),
             server_cert: leaf.pem(),

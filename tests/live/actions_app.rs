@@ -120,7 +120,7 @@ async fn run_script(
         "conninfo",
     ))
     .await
-    .unwrap_or_else(|e| panic!("schema install: {e}"));
+    .expect("schema install");
     // A session to point cancel/terminate/EXPLAIN at.
     let sleeper = db.client().await;
     let sleeper_pid = backend_pid(&sleeper).await;

@@ -347,7 +347,7 @@ async fn hostile_text_from_the_server_never_reaches_the_terminal_raw() {
         .iter()
         .find(|r| r.cells.iter().any(|c| c.text.contains("-- stmt")))
         .map(|r| r.id.clone())
-        .unwrap_or_else(|| panic!("the hostile statement is not listed"));
+        .expect("the hostile statement is not listed");
     app.tables.state_mut(TableId::Statements).selected_id = Some(statement);
     app.rebuild_tables();
     for effect in press(&mut app, crossterm::event::KeyCode::Enter) {
@@ -395,7 +395,7 @@ async fn percentiles_from_query_performance_log_reach_the_queries_screen() {
         .as_ref()
         .and_then(|s| s.slow.as_ref())
         .and_then(|slow| slow.performance_log.as_ref().ok())
-        .unwrap_or_else(|| panic!("no performance log section"));
+        .expect("no performance log section");
     let profile = log
         .queries
         .iter()

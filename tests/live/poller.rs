@@ -226,7 +226,7 @@ async fn the_screen_on_view_decides_which_slow_sources_are_read() {
         s.slow.as_ref().is_some_and(|slow| slow.taken_at > created)
     })
     .await;
-    let slow = later.slow.as_deref().unwrap_or_else(|| panic!("slow tier"));
+    let slow = later.slow.as_deref().expect("slow tier");
     assert!(
         !lists_index(slow, "fresh_idx"),
         "the Indexes group was read on the Dashboard"
@@ -249,10 +249,7 @@ async fn the_screen_on_view_decides_which_slow_sources_are_read() {
         },
     )
     .await;
-    let slow = on_indexes
-        .slow
-        .as_deref()
-        .unwrap_or_else(|| panic!("slow tier"));
+    let slow = on_indexes.slow.as_deref().expect("slow tier");
     assert!(
         !lists_table_in_maintenance(slow, "fresh_t") && !lists_table_in_cache(slow, "fresh_t"),
         "only the Indexes group is read for the Indexes screen"
