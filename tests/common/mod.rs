@@ -47,7 +47,16 @@ pub fn bindir() -> PathBuf {
 /// server-wide state; use [`start_server`] for that (see `tests/live/main.rs`).
 pub fn shared() -> &'static TestServer {
     static SHARED: OnceLock<TestServer> = OnceLock::new();
-    SHARED.get_or_init(|| start_server(|_| {}))
+    // Every test's statements, and pgpulse's own in every test database, pile up in one
+    // pg_stat_statements (about 2,200 entries after a whole run). Past `max` it evicts
+    // the least used, which could drop a test's statements between running and reading
+    // them: far more room than the run needs.
+    SHARED.get_or_init(|| {
+        start_server(|opts| {
+            let max = ("pg_stat_statements.max".into(), "20000".into());
+            opts.settings.push(max);
+        })
+    })
 }
 
 /// Starts a private server with the harness defaults, after `custom` adjusted the options

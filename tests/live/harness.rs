@@ -26,6 +26,8 @@ async fn shared_server_preloads_pg_stat_statements() {
     let libs = show(&client, "shared_preload_libraries").await;
     assert!(libs.contains("pg_stat_statements"), "{libs}");
     assert_eq!(show(&client, "compute_query_id").await, "on");
+    // Room for every test's statements (see `common::shared`).
+    assert_eq!(show(&client, "pg_stat_statements.max").await, "20000");
 }
 
 #[tokio::test]
