@@ -1,6 +1,10 @@
 //! The log file as a DBA finds it after an outage: readable by its owner only, with every
-//! failed reconnect and its reason, and never the password. (Its own test binary: the
-//! log subscriber is process-wide.)
+//! failed reconnect and its reason, and never the password. (Its own test binary, not a
+//! module of `tests/live/`: the log subscriber it installs is process-wide, and there it
+//! would also record, and be read for, every other test's reconnects.)
+
+// Test code: a panic with the error is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -21,8 +25,7 @@ async fn failed_reconnects_are_logged_with_their_reason_in_a_private_file() {
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)),
         "widening the old log",
     );
-    let guard =
-        pgpulse::settings::logging::init(&file).unwrap_or_else(|| panic!("logging did not start"));
+    let guard = pgpulse::settings::logging::init(&file).expect("logging did not start");
 
     let server = common::start_server(|_| {});
     let db = server.create_database().await;

@@ -1,10 +1,13 @@
-//! Test harness shared by all integration test binaries (`mod common;`).
+//! The test harness of the live tests (`tests/live/`, one binary) and of the log file's
+//! test (`tests/logging_live.rs`, a binary of its own).
 //!
-//! Every binary gets one shared server ([`shared`]) started lazily; tests that need their
-//! own (e.g. to restart it) use [`start_server`]. Servers run with TLS on (certificates from
-//! a throwaway CA), and with group roles `ssl_users` (must use TLS) and `password_users`
-//! (must use scram-sha-256). Harness helpers panic with context on failure: tests must
-//! fail loudly, never skip.
+//! A binary gets one shared server ([`shared`]) started lazily, on which every test
+//! creates its own database ([`TestServer::create_database`]); tests that need their own
+//! server (to restart, stop or freeze it, with other settings, or to judge server-wide
+//! state) use [`start_server`]. Servers run with TLS on (certificates from a throwaway
+//! CA), and with group roles `ssl_users` (must use TLS) and `password_users` (must use
+//! scram-sha-256). Harness helpers panic with context on failure: tests must fail
+//! loudly, never skip.
 //!
 //! Cleanup: the shared server lives in a `static` that is never dropped; the cluster's
 //! supervisor notices our exit (its command pipe closes) and removes everything.
@@ -39,11 +42,21 @@ pub fn bindir() -> PathBuf {
     find_bindir(explicit.as_deref()).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The server shared by all tests of this test binary. Do not restart it or change
-/// global settings on it; use [`start_server`] for that.
+/// The server shared by all tests of this test binary, which run in parallel threads.
+/// Do not restart it, change server-wide settings or statistics on it, or judge its
+/// server-wide state; use [`start_server`] for that (see `tests/live/main.rs`).
 pub fn shared() -> &'static TestServer {
     static SHARED: OnceLock<TestServer> = OnceLock::new();
-    SHARED.get_or_init(|| start_server(|_| {}))
+    // Every test's statements, and pgpulse's own in every test database, pile up in one
+    // pg_stat_statements (about 2,200 entries after a whole run). Past `max` it evicts
+    // the least used, which could drop a test's statements between running and reading
+    // them: far more room than the run needs.
+    SHARED.get_or_init(|| {
+        start_server(|opts| {
+            let max = ("pg_stat_statements.max".into(), "20000".into());
+            opts.settings.push(max);
+        })
+    })
 }
 
 /// Starts a private server with the harness defaults, after `custom` adjusted the options
@@ -212,21 +225,32 @@ impl TestServer {
     }
 
     /// Creates a LOGIN role, with a password if given; `extra` is appended verbatim
-    /// (e.g. `"IN ROLE password_users"`).
+    /// (e.g. `"IN ROLE password_users"`). Roles are server-wide: on the shared server,
+    /// `name` must be one no other test of the binary uses.
     pub async fn create_role(&self, name: &str, password: Option<&str>, extra: &str) {
         let password = password
             .map(|p| format!(" PASSWORD {}", quote_literal(p)))
             .unwrap_or_default();
         let sql = format!("CREATE ROLE {} LOGIN{password} {extra}", quote_ident(name));
-        self.execute(&sql).await;
+        if let Err(e) = self.try_execute(&sql).await {
+            let hint = "(role names are server-wide: on the shared server each test needs \
+                        names no other test of the binary uses)";
+            self.fail(&sql, format!("{e} {hint}"));
+        }
     }
 
     async fn execute(&self, sql: &str) {
+        if let Err(e) = self.try_execute(sql).await {
+            self.fail(sql, e);
+        }
+    }
+
+    async fn try_execute(&self, sql: &str) -> Result<(), String> {
         let client = self.superuser_client("postgres").await;
         match tokio::time::timeout(TIMEOUT, client.batch_execute(sql)).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => self.fail(sql, e.to_string()),
-            Err(_) => self.fail(sql, "timed out".into()),
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("timed out".into()),
         }
     }
 
@@ -274,25 +298,25 @@ impl TlsFiles {
     /// A CA (CA:TRUE) and a server leaf it signed (CA:FALSE, SAN localhost + 127.0.0.1,
     /// serverAuth). A single self-signed CA:TRUE cert would be rejected by rustls/webpki.
     fn generate() -> TlsFiles {
-        let fail = |e: rcgen::Error| -> ! { panic!("generating test certificates: {e}") };
-        let ca_key = KeyPair::generate().unwrap_or_else(|e| fail(e));
-        let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap_or_else(|e| fail(e));
+        const FAILED: &str = "generating test certificates";
+        let ca_key = KeyPair::generate().expect(FAILED);
+        let mut ca = CertificateParams::new(Vec::<String>::new()).expect(FAILED);
         ca.distinguished_name
             .push(DnType::CommonName, "pgpulse test CA");
         ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        let ca = CertifiedIssuer::self_signed(ca, ca_key).unwrap_or_else(|e| fail(e));
+        let ca = CertifiedIssuer::self_signed(ca, ca_key).expect(FAILED);
 
-        let key = KeyPair::generate().unwrap_or_else(|e| fail(e));
+        let key = KeyPair::generate().expect(FAILED);
         let sans = vec!["localhost".to_string(), "127.0.0.1".to_string()];
-        let mut leaf = CertificateParams::new(sans).unwrap_or_else(|e| fail(e));
+        let mut leaf = CertificateParams::new(sans).expect(FAILED);
         leaf.distinguished_name
             .push(DnType::CommonName, "localhost");
         leaf.is_ca = IsCa::ExplicitNoCa;
         leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         leaf.use_authority_key_identifier_extension = true;
-        let leaf = leaf.signed_by(&key, &ca).unwrap_or_else(|e| fail(e));
+        let leaf = leaf.signed_by(&key, &ca).expect(FAILED);
         TlsFiles {
             ca_cert: ca.pem(),
             server_cert: leaf.pem(),

@@ -2,7 +2,7 @@
 //! pause, a new interval, the screen's slow group, and reconnecting after the server
 //! went away.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -146,7 +146,7 @@ async fn snapshots_arrive_at_the_pace_of_the_new_interval() {
     let (mut snapshots, commands) = spawn_poller(poller);
     snapshot_where(&mut snapshots, "the first poll", WAIT, |s| s.sequence >= 1).await;
 
-    // Counted over windows, generously: two cores are shared with other test binaries.
+    // Counted over windows, generously: two cores are shared with other tests.
     let count = async |snapshots: &watch::Receiver<Option<Snapshot>>, window: Duration| {
         let first = latest_sequence(snapshots);
         tokio::time::sleep(window).await;
@@ -226,7 +226,7 @@ async fn the_screen_on_view_decides_which_slow_sources_are_read() {
         s.slow.as_ref().is_some_and(|slow| slow.taken_at > created)
     })
     .await;
-    let slow = later.slow.as_deref().unwrap_or_else(|| panic!("slow tier"));
+    let slow = later.slow.as_deref().expect("slow tier");
     assert!(
         !lists_index(slow, "fresh_idx"),
         "the Indexes group was read on the Dashboard"
@@ -249,10 +249,7 @@ async fn the_screen_on_view_decides_which_slow_sources_are_read() {
         },
     )
     .await;
-    let slow = on_indexes
-        .slow
-        .as_deref()
-        .unwrap_or_else(|| panic!("slow tier"));
+    let slow = on_indexes.slow.as_deref().expect("slow tier");
     assert!(
         !lists_table_in_maintenance(slow, "fresh_t") && !lists_table_in_cache(slow, "fresh_t"),
         "only the Indexes group is read for the Indexes screen"

@@ -3,7 +3,7 @@
 //! and pgpulse connects on its own once it can; a wrong password or an unknown database
 //! still ends with one line before the terminal is taken.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 
@@ -165,7 +165,7 @@ async fn a_server_down_at_start_is_waited_for_on_screen_and_connected_when_it_co
     let caps = connected
         .capabilities
         .clone()
-        .unwrap_or_else(|| panic!("probed once connected"));
+        .expect("probed once connected");
     assert!(caps.server_version_num >= 130_000);
     app.update(Event::Snapshot(Box::new(connected)));
     let wide = screen(&app, 160, 48);

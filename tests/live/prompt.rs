@@ -1,16 +1,16 @@
 //! The password prompt, as a user meets it: pgpulse runs on a real pseudo-terminal, the
 //! server asks for a password, pgpulse asks once without echo, and connects.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
-use std::os::unix::process::CommandExt;
-use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
 /// Reads the terminal's output on a thread, so every wait for it can be bounded.
-fn spawn_reader(mut master: std::fs::File) -> mpsc::Receiver<Vec<u8>> {
+fn spawn_reader(mut master: Box<dyn Read + Send>) -> mpsc::Receiver<Vec<u8>> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut buf = [0u8; 4096];
@@ -51,44 +51,26 @@ async fn pgpulse_prompts_once_without_echo_when_the_server_asks_for_a_password()
             "IN ROLE password_users",
         )
         .await;
-    let pty = nix::pty::openpty(None, None).unwrap_or_else(|e| panic!("openpty: {e}"));
-    let slave = std::fs::File::from(pty.slave);
-    let home = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let pty = native_pty_system()
+        .openpty(PtySize::default())
+        .expect("openpty");
+    let home = tempfile::tempdir().unwrap();
     let conninfo = format!(
         "host=127.0.0.1 port={} user=prompted dbname=postgres sslmode=disable",
         server.port()
     );
-    let mut command = Command::new(env!("CARGO_BIN_EXE_pgpulse"));
-    command
-        .args(["doctor", &conninfo])
-        .env("HOME", home.path())
-        .env("PGPULSE_STATE_DIR", home.path())
-        .env_remove("PGPASSWORD")
-        .env_remove("PGPASSFILE")
-        .stdin(Stdio::from(
-            slave.try_clone().unwrap_or_else(|e| panic!("{e}")),
-        ))
-        .stdout(Stdio::from(
-            slave.try_clone().unwrap_or_else(|e| panic!("{e}")),
-        ))
-        .stderr(Stdio::from(
-            slave.try_clone().unwrap_or_else(|e| panic!("{e}")),
-        ));
-    // SAFETY: only async-signal-safe calls between fork and exec: make the pty the
-    // child's controlling terminal so it can open /dev/tty, as in a real login.
-    unsafe {
-        command.pre_exec(|| {
-            if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let mut child = command.spawn().unwrap_or_else(|e| panic!("spawn: {e}"));
-    drop(slave);
-    let master = std::fs::File::from(pty.master);
-    let mut writer = master.try_clone().unwrap_or_else(|e| panic!("{e}"));
-    let rx = spawn_reader(master);
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_pgpulse"));
+    command.args(["doctor", &conninfo]);
+    command.env("HOME", home.path());
+    command.env("PGPULSE_STATE_DIR", home.path());
+    command.env_remove("PGPASSWORD");
+    command.env_remove("PGPASSFILE");
+    // The pty becomes the child's controlling terminal (portable-pty starts it in a
+    // session of its own with TIOCSCTTY), so it can open /dev/tty, as in a real login.
+    let mut child = pty.slave.spawn_command(command).expect("spawn");
+    drop(pty.slave);
+    let mut writer = pty.master.take_writer().expect("pty writer");
+    let rx = spawn_reader(pty.master.try_clone_reader().expect("pty reader"));
 
     let mut seen = String::new();
     assert!(
@@ -100,12 +82,8 @@ async fn pgpulse_prompts_once_without_echo_when_the_server_asks_for_a_password()
     // than that, so wait (bounded) until the terminal really stopped echoing.
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
-        let attrs =
-            nix::sys::termios::tcgetattr(&writer).unwrap_or_else(|e| panic!("tcgetattr: {e}"));
-        if !attrs
-            .local_flags
-            .contains(nix::sys::termios::LocalFlags::ECHO)
-        {
+        let attrs: nix::libc::termios = pty.master.get_termios().expect("tcgetattr").into();
+        if attrs.c_lflag & nix::libc::ECHO == 0 {
             break;
         }
         assert!(
@@ -114,9 +92,8 @@ async fn pgpulse_prompts_once_without_echo_when_the_server_asks_for_a_password()
         );
         std::thread::sleep(Duration::from_millis(10));
     }
-    writer
-        .write_all(b"typed-at-the-prompt\n")
-        .unwrap_or_else(|e| panic!("typing: {e}"));
+    writer.write_all(b"typed-at-the-prompt\n").expect("typing");
+    writer.flush().expect("typing");
     assert!(
         read_until(&rx, &mut seen, |s| s.contains("gap(s) found")
             || s.contains("All checks passed")),
@@ -132,6 +109,6 @@ async fn pgpulse_prompts_once_without_echo_when_the_server_asks_for_a_password()
         1,
         "prompted more than once: {seen}"
     );
-    let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+    let status = child.wait().unwrap();
     assert!(status.success(), "{seen}");
 }

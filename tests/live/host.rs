@@ -2,7 +2,7 @@
 //! over TCP loopback and the Unix socket, per-backend CPU and RSS of a really busy
 //! backend, and the data directory's disk.
 
-mod common;
+use crate::common;
 
 use common::live::{backend_pid, eventually, finished, must, spawn_sql};
 

@@ -1,7 +1,7 @@
 //! The monitoring session against a real server: its settings, and a frozen backend that
 //! must not hang pgpulse.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
@@ -18,7 +18,7 @@ async fn session_for(db: &common::TestDb<'_>) -> MonitorSession {
         Flags::default(),
         Some(format!("{} sslmode=disable", db.conninfo())),
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     let settings = SessionSettings::monitoring(None);
     let deadline = MonitorSession::default_deadline(&settings);
     MonitorSession::new(params, settings, deadline)
@@ -73,9 +73,7 @@ impl Drop for ResumeOnDrop {
 async fn a_frozen_backend_fails_the_poll_within_its_deadline_and_the_session_recovers() {
     let db = common::shared().create_database().await;
     let mut session = session_for(&db).await;
-    let caps = Capabilities::probe(&mut session)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let caps = Capabilities::probe(&mut session).await.unwrap();
     assert!(collect_server(&mut session).await.is_ok());
 
     let backend = Pid::from_raw(caps.backend_pid);
@@ -88,11 +86,9 @@ async fn a_frozen_backend_fails_the_poll_within_its_deadline_and_the_session_rec
     let started = Instant::now();
     let frozen = tokio::time::timeout(Duration::from_secs(20), collect_server(&mut session))
         .await
-        .unwrap_or_else(|_| panic!("the poll hung on a frozen backend"));
+        .expect("the poll hung on a frozen backend");
     let took = started.elapsed();
-    let error = frozen
-        .err()
-        .unwrap_or_else(|| panic!("a frozen backend cannot answer"));
+    let error = frozen.expect_err("a frozen backend cannot answer");
     assert!(error.to_string().contains("no answer within 3s"), "{error}");
     // Not before the deadline (the server's own statement_timeout cannot fire in a
     // stopped backend, so an earlier failure is something else), and not much after it:
@@ -110,13 +106,11 @@ async fn a_frozen_backend_fails_the_poll_within_its_deadline_and_the_session_rec
     drop(resume); // SIGCONT
     let recovered = tokio::time::timeout(Duration::from_secs(20), collect_server(&mut session))
         .await
-        .unwrap_or_else(|_| panic!("the poll hung after SIGCONT"));
-    let server = recovered.unwrap_or_else(|e| panic!("the session must reconnect: {e}"));
+        .expect("the poll hung after SIGCONT");
+    let server = recovered.expect("the session must reconnect");
     assert!(server.max_connections > 0);
     assert_eq!(session.connect_count(), 2, "recovery is a fresh connection");
-    let caps_after = Capabilities::probe(&mut session)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let caps_after = Capabilities::probe(&mut session).await.unwrap();
     assert_ne!(caps_after.backend_pid, caps.backend_pid);
 }
 
@@ -125,18 +119,12 @@ async fn the_session_reconnects_after_a_server_restart() {
     let server = common::start_server(|_| {});
     let db = server.create_database().await;
     let mut session = session_for(&db).await;
-    let before = Capabilities::probe(&mut session)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let before = Capabilities::probe(&mut session).await.unwrap();
     server.restart();
     // The first poll after a restart may see the dead connection; the next reconnects.
     let _ = collect_server(&mut session).await;
-    let state = collect_server(&mut session)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let state = collect_server(&mut session).await.unwrap();
     assert!(state.max_connections > 0);
-    let after = Capabilities::probe(&mut session)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let after = Capabilities::probe(&mut session).await.unwrap();
     assert!(after.postmaster_start_time > before.postmaster_start_time);
 }

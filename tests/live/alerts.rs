@@ -2,7 +2,7 @@
 //! idle-in-transaction session raise their alerts (thresholds set low here), and a real
 //! deadlock and a real temp file show on the Dashboard and raise the deadlock alert.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 
@@ -57,7 +57,10 @@ fn alert(app: &App, kind: AlertKind) -> Option<(pgpulse::analysis::metrics::Leve
 
 #[tokio::test]
 async fn a_real_lock_wait_and_an_idle_transaction_raise_their_alerts() {
-    let db = common::shared().create_database().await;
+    // A private server: the alerts judge every session of the server, and other tests'
+    // lock waits and open transactions would raise (and hold) the same alerts.
+    let server = common::start_server(|_| {});
+    let db = server.create_database().await;
     let holder = db.client().await;
     exec(
         &holder,
@@ -121,7 +124,10 @@ async fn a_real_lock_wait_and_an_idle_transaction_raise_their_alerts() {
 
 #[tokio::test]
 async fn a_real_deadlock_and_temp_file_show_on_the_dashboard() {
-    let db = common::shared().create_database().await;
+    // A private server: deadlocks and temp files are counted over every database, and
+    // the window must start with none.
+    let server = common::start_server(|_| {});
+    let db = server.create_database().await;
     let first = db.client().await;
     exec(
         &first,

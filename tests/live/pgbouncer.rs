@@ -2,7 +2,7 @@
 //! exhausted pool shows its waiting clients, and the console's quirks (simple query
 //! protocol only, no startup options, admin users only) are handled.
 
-mod common;
+use crate::common;
 
 use common::bouncer::{ADMIN, Bouncer};
 use common::live::{WAIT, eventually, exec, must};

@@ -6,7 +6,7 @@
 //! statement) and every backend named `pgpulse actions`; the same script without
 //! read-only is the control that shows the count sees them.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 
@@ -94,11 +94,14 @@ async fn sent_by(client: &tokio_postgres::Client, role: &str) -> (i64, i64) {
     (statements.get(0), backends.get(0))
 }
 
-/// Runs every action key once through the App and the live view's wiring; the actions
-/// connect as `role` (a superuser of its own, so its statements can be told apart).
-/// Returns the plans started and what the server saw from `role`.
-async fn run_script(read_only: bool, role: &str) -> (usize, (i64, i64)) {
-    let server = common::shared();
+/// Runs every action key once through the App and the live view's wiring, on `server`;
+/// the actions connect as `role` (a superuser of its own, so its statements can be told
+/// apart). Returns the plans started and what the server saw from `role`.
+async fn run_script(
+    server: &common::TestServer,
+    read_only: bool,
+    role: &str,
+) -> (usize, (i64, i64)) {
     server.create_role(role, None, "SUPERUSER").await;
     let db = server.create_database().await;
     let owner = db.client().await;
@@ -117,7 +120,7 @@ async fn run_script(read_only: bool, role: &str) -> (usize, (i64, i64)) {
         "conninfo",
     ))
     .await
-    .unwrap_or_else(|e| panic!("schema install: {e}"));
+    .expect("schema install");
     // A session to point cancel/terminate/EXPLAIN at.
     let sleeper = db.client().await;
     let sleeper_pid = backend_pid(&sleeper).await;
@@ -177,7 +180,8 @@ async fn run_script(read_only: bool, role: &str) -> (usize, (i64, i64)) {
 
 #[tokio::test]
 async fn read_only_mode_sends_no_statement() {
-    let (plans, (statements, connections)) = run_script(true, "actions_read_only").await;
+    let server = common::shared();
+    let (plans, (statements, connections)) = run_script(server, true, "actions_read_only").await;
     assert_eq!(plans, 0, "read-only mode confirmed actions");
     assert_eq!(
         statements, 0,
@@ -188,7 +192,10 @@ async fn read_only_mode_sends_no_statement() {
 
 #[tokio::test]
 async fn the_same_keys_without_read_only_do_send_them() {
-    let (plans, (statements, connections)) = run_script(false, "actions_writable").await;
+    // A private server: `X` really resets pg_stat_statements, for every database, which
+    // would wipe the statements other tests are counting on the shared server.
+    let server = common::start_server(|_| {});
+    let (plans, (statements, connections)) = run_script(&server, false, "actions_writable").await;
     // c, e, X, v, a, R, S, K: every key found its target.
     assert_eq!(
         plans, 8,

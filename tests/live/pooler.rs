@@ -3,7 +3,7 @@
 //! mode with `ignore_startup_parameters = options` it lets the connection through without
 //! them. Either way pgpulse must refuse to monitor, in one line that says what to do.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 

@@ -1,7 +1,7 @@
 //! The whole pipeline against a real server: poller → snapshot → App → render. What a
 //! DBA would see on the Queries and Activity screens for a workload we control.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
@@ -49,7 +49,10 @@ fn screen_text(app: &App, width: u16, height: u16) -> String {
 
 #[tokio::test]
 async fn statements_show_the_calls_of_the_interval_not_the_cumulative_count() {
-    let db = common::shared().create_database().await;
+    // A private server: the Queries screen lists every database's statements, and other
+    // tests' could push this one off the screen.
+    let server = common::start_server(|_| {});
+    let db = server.create_database().await;
     let client = db.client().await;
     exec(
         &client,
@@ -116,7 +119,9 @@ async fn statements_show_the_calls_of_the_interval_not_the_cumulative_count() {
 
 #[tokio::test]
 async fn a_lock_chain_shows_as_a_tree_with_the_right_root() {
-    let server = common::shared();
+    // A private server: the tree holds every lock chain of the server, and this one must
+    // be all of it.
+    let server = common::start_server(|_| {});
     let db = server.create_database().await;
     let holder = db.client().await;
     exec(
@@ -237,7 +242,10 @@ fn press(app: &mut App, code: crossterm::event::KeyCode) -> Vec<pgpulse::tui::ap
 /// table whose name holds ESC and BEL, locked by that query.
 #[tokio::test]
 async fn hostile_text_from_the_server_never_reaches_the_terminal_raw() {
-    let db = common::shared().create_database().await;
+    // A private server: the Activity and Queries screens list the whole server's
+    // sessions and statements, and other tests' could push these off the screen.
+    let server = common::start_server(|_| {});
+    let db = server.create_database().await;
     let setup = db.client().await;
     exec(
         &setup,
@@ -339,7 +347,7 @@ async fn hostile_text_from_the_server_never_reaches_the_terminal_raw() {
         .iter()
         .find(|r| r.cells.iter().any(|c| c.text.contains("-- stmt")))
         .map(|r| r.id.clone())
-        .unwrap_or_else(|| panic!("the hostile statement is not listed"));
+        .expect("the hostile statement is not listed");
     app.tables.state_mut(TableId::Statements).selected_id = Some(statement);
     app.rebuild_tables();
     for effect in press(&mut app, crossterm::event::KeyCode::Enter) {
@@ -387,7 +395,7 @@ async fn percentiles_from_query_performance_log_reach_the_queries_screen() {
         .as_ref()
         .and_then(|s| s.slow.as_ref())
         .and_then(|slow| slow.performance_log.as_ref().ok())
-        .unwrap_or_else(|| panic!("no performance log section"));
+        .expect("no performance log section");
     let profile = log
         .queries
         .iter()

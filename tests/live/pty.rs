@@ -4,7 +4,7 @@
 //! under NO_COLOR it sends no colour; `y` sends one OSC 52 with the row's exact text; and
 //! `--read-only` never opens the action connection, which the server confirms.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use common::live::{exec, must, spawn_sql};
+use nix::libc;
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, SlavePty, native_pty_system};
 
 /// Every wait on the program's screen or the server is bounded by this.
@@ -132,7 +133,7 @@ impl Pgpulse {
     }
 
     fn signal(&self, signal: nix::sys::signal::Signal) {
-        let pid = self.child.process_id().unwrap_or_else(|| panic!("no pid"));
+        let pid = self.child.process_id().expect("no pid");
         must(
             nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), signal),
             "signalling pgpulse",
@@ -185,16 +186,9 @@ fn nonzero(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).unwrap_or(std::num::NonZeroU16::MIN)
 }
 
+/// The terminal's line settings (tcgetattr on the master).
 fn termios(master: &dyn MasterPty) -> libc::termios {
-    let fd = master
-        .as_raw_fd()
-        .unwrap_or_else(|| panic!("the pty master has no fd"));
-    // SAFETY: `termios` is plain old data, and tcgetattr only writes into it.
-    let mut t: libc::termios = unsafe { std::mem::zeroed() };
-    // SAFETY: `fd` is the master's open descriptor, borrowed for the call.
-    let rc = unsafe { libc::tcgetattr(fd, &mut t) };
-    assert_eq!(rc, 0, "tcgetattr: {}", std::io::Error::last_os_error());
-    t
+    master.get_termios().expect("tcgetattr").into()
 }
 
 /// The terminal was given back: after the last sequence that switched something on, the

@@ -1,10 +1,10 @@
-//! EXPLAIN against a real server, on every supported major (CI runs this binary on 13–18):
+//! EXPLAIN against a real server, on every supported major (CI runs this module on 13–18):
 //! it plans exactly the text the dialog showed, even when the session has moved on; a
 //! normalized statement (`$1`) gets a generic plan on 16+ and a clear refusal before;
 //! and it never runs anything but EXPLAIN: not a second statement hidden in the text, not
 //! a text starting with ANALYZE, not with pgpulse's privileges.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -2,7 +2,7 @@
 //! screen with dead tuples piling up, tables never analyzed, a VACUUM running, aging
 //! transaction IDs and the seed's scheduled tasks logging their runs.
 
-mod common;
+use crate::common;
 
 use common::live::{backend_pid, eventually, exec, finished, monitor_db, must, spawn_sql};
 

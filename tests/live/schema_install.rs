@@ -1,7 +1,7 @@
 //! `pgpulse schema install` as a user runs it: twice on a fresh database (idempotent), and
 //! `--dry-run`, which prints the DDL and changes nothing.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 

@@ -2,7 +2,7 @@
 //! pgpulse's own collectors see them, the same data on every load, and the workload
 //! running, staging its incidents and leaving nothing behind when stopped.
 
-mod common;
+use crate::common;
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -618,7 +618,7 @@ async fn without_the_demo_data_the_workload_counts_errors_backs_off_and_stops() 
 }
 
 /// How long the default scale takes to load here: a measurement, printed, not asserted.
-/// `cargo test --test demo_data_live -- --ignored --nocapture`
+/// `cargo test --test live -- demo_data::load_time --ignored --nocapture`
 #[tokio::test]
 #[ignore = "timing measurement at the default scale (about 12 s)"]
 async fn load_time_at_the_default_scale() {

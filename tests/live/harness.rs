@@ -1,7 +1,6 @@
 //! Tests of the test harness and of `pgpulse::cluster` itself.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -27,6 +26,8 @@ async fn shared_server_preloads_pg_stat_statements() {
     let libs = show(&client, "shared_preload_libraries").await;
     assert!(libs.contains("pg_stat_statements"), "{libs}");
     assert_eq!(show(&client, "compute_query_id").await, "on");
+    // Room for every test's statements (see `common::shared`).
+    assert_eq!(show(&client, "pg_stat_statements.max").await, "20000");
 }
 
 #[tokio::test]
@@ -113,10 +114,10 @@ async fn ssl_users_need_tls_and_the_ca_verifies_the_server() {
 async fn password_users_need_their_password() {
     let server = common::shared();
     server
-        .create_role("pw_user", Some("s3cr'et"), "IN ROLE password_users")
+        .create_role("harness_pw_user", Some("s3cr'et"), "IN ROLE password_users")
         .await;
     let base = format!(
-        "host=127.0.0.1 port={} user=pw_user dbname=postgres sslmode=disable",
+        "host=127.0.0.1 port={} user=harness_pw_user dbname=postgres sslmode=disable",
         server.port()
     );
     assert!(tokio_postgres::connect(&base, NoTls).await.is_err());

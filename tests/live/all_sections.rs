@@ -3,7 +3,7 @@
 //! major with `PGPULSE_TEST_PGBIN` (CI does 13–18): it executes every query variant the
 //! collectors choose for that server and extension version.
 
-mod common;
+use crate::common;
 
 use common::live::{exec, monitor_db};
 use pgpulse::monitor::poller::{Poller, PollerConfig};
@@ -51,7 +51,7 @@ async fn every_section_of_a_poll_succeeds_on_this_server() {
     let slow = snapshot
         .slow
         .as_ref()
-        .unwrap_or_else(|| panic!("no slow tier in the first polls"));
+        .expect("no slow tier in the first polls");
     check("performance_log", &slow.performance_log, &mut failures);
     check("table_totals", &slow.table_totals, &mut failures);
     check("table_cache", &slow.table_cache, &mut failures);
@@ -126,7 +126,7 @@ async fn pgpulse_s_own_statements_are_hidden_on_this_major() {
     let row = client
         .query_one("SELECT oid FROM pg_roles WHERE rolname = $1", &[&role])
         .await
-        .unwrap_or_else(|e| panic!("role oid: {e}"));
+        .expect("role oid");
     let pgpulse_role: u32 = row.get(0);
     let pgpulse_entries: Vec<_> = statements
         .counters

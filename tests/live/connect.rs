@@ -1,7 +1,7 @@
 //! Connecting to a real server: every sslmode against a TLS server with a test CA, and the
 //! one-line errors for a wrong password, an unknown host, a refused port and a bad URI.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -57,7 +57,7 @@ async fn encrypted(connected: &Connected) -> bool {
             &[],
         )
         .await
-        .unwrap_or_else(|e| panic!("pg_stat_ssl: {e}"));
+        .expect("pg_stat_ssl");
     row.get(0)
 }
 
@@ -119,27 +119,26 @@ async fn verify_full_rejects_a_wrong_host_name_and_verify_ca_accepts_it() {
     let err = open(&isolated(&format!("{wrong} sslmode=verify-full")))
         .await
         .err()
-        .unwrap_or_else(|| panic!("verify-full must reject a certificate for another name"));
+        .expect("verify-full must reject a certificate for another name");
     let line = err.to_string();
     assert!(!line.contains('\n'), "{line}");
     assert!(line.to_lowercase().contains("certificate"), "{line}");
 
     let connected = open(&isolated(&format!("{wrong} sslmode=verify-ca")))
         .await
-        .unwrap_or_else(|e| panic!("verify-ca ignores the host name: {e}"));
+        .expect("verify-ca ignores the host name");
     assert!(encrypted(&connected).await);
 }
 
 #[tokio::test]
 async fn verify_modes_reject_a_server_signed_by_another_ca() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let other_ca = dir.path().join("other-ca.crt");
-    let key = rcgen::KeyPair::generate().unwrap_or_else(|e| panic!("{e}"));
-    let mut params =
-        rcgen::CertificateParams::new(Vec::<String>::new()).unwrap_or_else(|e| panic!("{e}"));
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    let cert = params.self_signed(&key).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(&other_ca, cert.pem()).unwrap_or_else(|e| panic!("{e}"));
+    let cert = params.self_signed(&key).unwrap();
+    std::fs::write(&other_ca, cert.pem()).unwrap();
     for mode in ["verify-ca", "verify-full"] {
         let conninfo = format!(
             "{} sslmode={mode} sslrootcert='{}'",
@@ -179,7 +178,7 @@ async fn allow_falls_back_to_tls_when_the_server_refuses_plain_and_disable_does_
     );
     let connected = open(&isolated(&format!("{conninfo} sslmode=allow")))
         .await
-        .unwrap_or_else(|e| panic!("allow must retry with TLS: {e}"));
+        .expect("allow must retry with TLS");
     assert!(encrypted(&connected).await);
     let line = open(&isolated(&format!("{conninfo} sslmode=disable")))
         .await
@@ -233,7 +232,7 @@ async fn pgpass_supplies_the_password_and_is_ignored_when_world_readable() {
             "IN ROLE password_users",
         )
         .await;
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let passfile = dir.path().join("pgpass");
     std::fs::write(
         &passfile,
@@ -242,23 +241,19 @@ async fn pgpass_supplies_the_password_and_is_ignored_when_world_readable() {
             server.port()
         ),
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     let conninfo = format!(
         "host=127.0.0.1 port={} user=pw_bob dbname=postgres sslmode=disable",
         server.port()
     );
     let env = [("PGPASSFILE", passfile.display().to_string())];
 
-    std::fs::set_permissions(&passfile, std::fs::Permissions::from_mode(0o600))
-        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::set_permissions(&passfile, std::fs::Permissions::from_mode(0o600)).unwrap();
     let params = isolated_with_env(&conninfo, &env);
     assert!(params.warnings.is_empty(), "{:?}", params.warnings);
-    open(&params)
-        .await
-        .unwrap_or_else(|e| panic!("pgpass at 0600 must be used: {e}"));
+    open(&params).await.expect("pgpass at 0600 must be used");
 
-    std::fs::set_permissions(&passfile, std::fs::Permissions::from_mode(0o644))
-        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::set_permissions(&passfile, std::fs::Permissions::from_mode(0o644)).unwrap();
     let params = isolated_with_env(&conninfo, &env);
     assert!(
         params
@@ -280,7 +275,7 @@ async fn unreachable_targets_fail_in_one_clear_line() {
     let refused_port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     // A label longer than 63 bytes is rejected by the resolver before any DNS packet is
     // sent, so this test sends no traffic off the machine.
     let unknown_host = format!("{}.invalid", "a".repeat(70));

@@ -2,7 +2,7 @@
 //! loads the seed's database and runs the workload; pgpulse's own collectors then find
 //! data for every panel; SIGTERM stops it and nothing is left behind.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;

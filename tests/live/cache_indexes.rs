@@ -1,7 +1,7 @@
 //! The Cache and Indexes collectors against a real server: what a DBA would notice on
 //! those screens after real index builds, scans, failed builds and snapshots.
 
-mod common;
+use crate::common;
 
 use common::live::{eventually, exec, monitor_db, must};
 
@@ -403,7 +403,7 @@ async fn snapshot_history_comes_back_per_table_in_time_order() {
     let day = history.points[2]
         .at
         .duration_since(history.points[0].at)
-        .unwrap_or_else(|e| panic!("out of order: {e}"));
+        .expect("out of order");
     assert_eq!(day, Duration::from_secs(86_400));
 
     let per_table: Vec<_> = history.tables().collect();

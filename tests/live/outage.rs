@@ -6,7 +6,7 @@
 //! refused), and it freezes (a hung host or a network partition: nothing answers, not even
 //! a refusal, so only the client-side deadline can tell).
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -45,7 +45,7 @@ fn server_processes(server: &common::TestServer) -> Vec<Pid> {
     let postmaster = server
         .cluster()
         .postmaster_pid()
-        .unwrap_or_else(|| panic!("no postmaster.pid"));
+        .expect("no postmaster.pid");
     let mut pids = vec![Pid::from_raw(postmaster as i32)];
     for entry in must(std::fs::read_dir("/proc"), "reading /proc").flatten() {
         let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
@@ -143,7 +143,7 @@ async fn outage(server: &common::TestServer, sslmode: &str, go_away: impl FnOnce
         .iter()
         .find(|a| a.kind == AlertKind::LongRunningQuery)
         .cloned()
-        .unwrap_or_else(|| panic!("alert vanished"));
+        .expect("alert vanished");
 
     let gone = Instant::now();
     go_away();
@@ -170,7 +170,7 @@ async fn outage(server: &common::TestServer, sslmode: &str, go_away: impl FnOnce
         .iter()
         .find(|a| a.kind == AlertKind::LongRunningQuery)
         .cloned()
-        .unwrap_or_else(|| panic!("the query alert was cleared by an outage"));
+        .expect("the query alert was cleared by an outage");
     assert!(held.stale, "{held:?}");
     assert_eq!(
         (held.since, held.value.clone()),

@@ -1,12 +1,12 @@
 //! `pgpulse doctor` run as a user would, against servers in different states.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 
 /// Runs the real binary with an environment that cannot leak in from the machine.
 fn doctor(conninfo: &str) -> Output {
-    let home = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let home = tempfile::tempdir().unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_pgpulse"));
     command
         .args(["doctor", "-w", conninfo])
@@ -20,9 +20,7 @@ fn doctor(conninfo: &str) -> Output {
             command.env_remove(key);
         }
     }
-    command
-        .output()
-        .unwrap_or_else(|e| panic!("running pgpulse doctor: {e}"))
+    command.output().expect("running pgpulse doctor")
 }
 
 /// Standard output, with standard error appended so a failed run explains itself.
@@ -70,7 +68,7 @@ async fn with_the_extension_and_superuser_the_statistics_checks_pass() {
         .await
         .batch_execute("CREATE EXTENSION pg_stat_statements")
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let output = doctor(&format!("{} sslmode=require", db.conninfo()));
     let out = stdout(&output);
     assert!(output.status.success(), "{out}");
@@ -131,7 +129,7 @@ fn a_connection_failure_exits_non_zero_with_one_line_and_no_password() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let output = doctor(&format!(
         "host=127.0.0.1 port={port} user=x password=hunter2-secret dbname=y sslmode=disable"
     ));

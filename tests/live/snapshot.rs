@@ -1,6 +1,6 @@
 //! `pgpulse snapshot` run as cron would, against test databases in different states.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::process::Output;

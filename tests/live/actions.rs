@@ -2,10 +2,10 @@
 //! hit exactly the session (and, for cancel, the query) that was on screen, never a reused
 //! pid or the next query; maintenance runs on the relation by OID whatever its name; the
 //! server's refusals and warnings reach the report; a stop cancels on the server; the
-//! journal records each step without the password. EXPLAIN is in `explain_live.rs`, the
-//! lanes and busy-server REINDEX in `action_lanes_live.rs`.
+//! journal records each step without the password. EXPLAIN is in `explain.rs`, the
+//! lanes and busy-server REINDEX in `action_lanes.rs`.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 

@@ -1,7 +1,7 @@
 //! The Pool screen's numbers against a real server: an application's connections are
 //! counted against its configured pool, idle transactions included.
 
-mod common;
+use crate::common;
 
 use common::live::{backend_pid, eventually, exec, monitor_db, must};
 
@@ -32,7 +32,10 @@ async fn app_client(conninfo: &str) -> Client {
 
 #[tokio::test]
 async fn an_application_filling_its_pool_with_idle_transactions() {
-    let db = common::shared().create_database().await;
+    // A private server: the longest idle transaction is the server's, and other tests
+    // keep transactions open.
+    let server = common::start_server(|_| {});
+    let db = server.create_database().await;
     let (mut session, caps) = monitor_db(&db).await;
     let mut clients = Vec::new();
     for _ in 0..5 {

@@ -1,7 +1,7 @@
 //! The collectors against a real server: what a DBA would see in each panel when real
 //! sessions run, wait, lock and log.
 
-mod common;
+use crate::common;
 
 use common::live::{backend_pid, eventually, exec, finished, monitor, monitor_db, must, spawn_sql};
 
@@ -123,7 +123,7 @@ async fn a_lock_chain_shows_who_blocks_whom() {
         })
     })
     .await;
-    let holder_row = find(&sessions, a).unwrap_or_else(|| panic!("holder listed"));
+    let holder_row = find(&sessions, a).expect("holder listed");
     assert!(holder_row.blocked_by.is_empty());
     assert_eq!(holder_row.state.as_deref(), Some("idle in transaction"));
 
@@ -369,7 +369,7 @@ async fn statements_from_extension_1_9() {
         "marker_v19",
     )
     .await;
-    let info = statements.info.unwrap_or_else(|| panic!("1.9 has info"));
+    let info = statements.info.expect("1.9 has info");
     assert!(info.stats_reset <= SystemTime::now());
 }
 
@@ -571,10 +571,7 @@ async fn latency_percentiles_match_percentile_cont_over_the_window() {
         (&log.queries[1], expected(Some("a"), &a, 50, 50_500, 100)),
         (&log.queries[0], expected(Some("b"), &b, 5, 0, 0)),
     ];
-    let overall = log
-        .overall
-        .as_ref()
-        .unwrap_or_else(|| panic!("no overall row"));
+    let overall = log.overall.as_ref().expect("no overall row");
     let overall_expected = expected(None, &all, 55, 50_500, 100);
     for (actual, wanted) in cases
         .iter()
@@ -630,7 +627,7 @@ async fn the_latency_window_uses_the_executed_at_index() {
     .await;
     let sql = format!(
         "PREPARE latency(float8, float8, text) AS {}",
-        include_str!("../queries/performance_log.sql")
+        include_str!("../../queries/performance_log.sql")
     );
     exec(&client, &sql).await;
     let plan: Vec<String> = must(

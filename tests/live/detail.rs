@@ -3,7 +3,7 @@
 //! names, an index's definition; and the way they travel (poller command → detail
 //! sink → App → screen). Run against each supported major with `PGPULSE_TEST_PGBIN`.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
@@ -327,7 +327,7 @@ async fn enter_asks_the_poller_and_the_screen_shows_its_answer() {
         tokio::time::timeout(common::live::WAIT, details.recv()).await,
         "the detail answer",
     )
-    .unwrap_or_else(|| panic!("the poller stopped"));
+    .expect("the poller stopped");
     app.update(Event::DetailFetched(Box::new(answer)));
     let screen = screen_text(&app, 120, 40);
     assert!(screen.contains("Locks when the view opened: "), "{screen}");

@@ -4,7 +4,7 @@
 //! timeout allows (not lock_timeout), while the App says on whom; when it gives up, the
 //! invalid `_ccnew` it left is offered for DROP INDEX CONCURRENTLY, by OID.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 
