@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::counters::share;
-use crate::monitor::snapshot::{ServerState, Session, TableTotals};
+use crate::monitor::snapshot::{BackendType, ServerState, Session, TableTotals};
 use crate::settings::config::ThresholdSettings;
 
 /// How worrying a value is. Ordered, so the worst of several is their `max`.
@@ -184,7 +184,7 @@ pub fn dead_tuple_ratio(tables: &TableTotals) -> Option<f64> {
 pub fn client_connections(sessions: &[Session]) -> usize {
     sessions
         .iter()
-        .filter(|s| s.backend_type == "client backend" || super::is_hidden_session(s))
+        .filter(|s| s.backend_type == BackendType::ClientBackend || super::is_hidden_session(s))
         .count()
 }
 

@@ -5,7 +5,7 @@ use super::dialog::Dialog;
 use super::table::RowId;
 use super::{App, Effect, Mode, TableId};
 use crate::actions::{ActionKind, Lane, Plan, RelationTarget, StatementTarget, plan};
-use crate::monitor::snapshot::{Session, Snapshot};
+use crate::monitor::snapshot::{Session, Snapshot, WaitEventType};
 use crate::tui::keymap::Action;
 
 /// Opens the confirmation dialog for an action key, or says in the status line why not.
@@ -77,8 +77,13 @@ fn plan_for(app: &mut App, action: Action) -> Result<Plan, String> {
                 return plan::signal(kind, &sessions, None);
             }
             // Marks win over the highlighted row: the dialog lists every marked session.
+            let clears = app
+                .keymap
+                .first_key(Action::Back)
+                .map(|key| format!(" ({key} on the Activity screen clears the marks)"))
+                .unwrap_or_default();
             let note = format!(
-                "{} marked session{} (Esc on the Activity screen clears the marks)",
+                "{} marked session{}{clears}",
                 marked.len(),
                 if marked.len() == 1 { "" } else { "s" }
             );
@@ -312,7 +317,7 @@ pub(super) fn note_waits(app: &mut App) {
         let waiting_for = running
             .backend_pid
             .and_then(|pid| sessions.iter().find(|s| s.pid == pid))
-            .filter(|s| s.wait_event_type.as_deref() == Some("Lock"))
+            .filter(|s| s.wait_event_type == Some(WaitEventType::Lock))
             .map(|s| s.blocked_by.clone())
             .unwrap_or_default();
         if waiting_for == running.waiting_for {

@@ -122,8 +122,13 @@ pub fn no_match_message(app: &App, id: TableId) -> Option<String> {
     }
     let cap = cap(app, list)?;
     let text = cap.search.as_deref()?;
+    let clears = app
+        .keymap
+        .hint(crate::tui::keymap::Action::Back, "clears it")
+        .map(|hint| format!("; {hint}"))
+        .unwrap_or_default();
     Some(format!(
-        "no {noun} match \"{text}\" on the server (all of them searched; Esc clears it)"
+        "no {noun} match \"{text}\" on the server (all of them searched{clears})"
     ))
 }
 

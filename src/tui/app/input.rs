@@ -213,14 +213,12 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Pause => {
             app.paused = !app.paused;
-            app.set_status(
-                if app.paused {
-                    "paused: press p to resume"
-                } else {
-                    "resumed"
-                },
-                false,
-            );
+            let text = match app.keymap.first_key(Action::Pause) {
+                Some(key) if app.paused => format!("paused: press {key} to resume"),
+                None if app.paused => "paused".to_string(),
+                _ => "resumed".to_string(),
+            };
+            app.set_status(text, false);
             return vec![Effect::Poller(PollerCommand::Pause(app.paused))];
         }
         Action::Reconnect if app.paused => {

@@ -49,7 +49,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
         Some(Err(error)) => format!("pg_stat_activity could not be read: {error}"),
         Some(Ok(_)) if !app.tables.state(TableId::Activity).filter.is_empty() => {
-            "no session matches the filter (Esc clears it)".into()
+            crate::tui::app::views::no_match("session", &app.keymap)
         }
         Some(Ok(_)) => match app.activity_mode {
             crate::tui::app::views::ActivityMode::BlockingTree => {

@@ -20,6 +20,7 @@ use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
 
 use crate::analysis::last_good::SectionId;
 use crate::analysis::metrics::{Level, Series};
+use crate::monitor::snapshot::{BackendType, SessionState};
 use crate::text::format;
 use crate::tui::app::App;
 use crate::tui::app::kpi::{self, Tile};
@@ -451,7 +452,9 @@ fn running_lines(app: &App, limit: usize, label: Option<&'static str>) -> Vec<Li
     };
     let mut running: Vec<_> = sessions
         .iter()
-        .filter(|s| s.state.as_deref() == Some("active") && s.backend_type == "client backend")
+        .filter(|s| {
+            s.state == Some(SessionState::Active) && s.backend_type == BackendType::ClientBackend
+        })
         .filter_map(|s| s.query_age.map(|age| (age, s)))
         .collect();
     running.sort_by_key(|r| std::cmp::Reverse(r.0));

@@ -149,7 +149,7 @@ fn indexes_message(app: &App, slow: Option<&SlowTier>) -> String {
         }
         Some(Err(error)) => error.to_string(),
         Some(Ok(_)) if !app.tables.state(TableId::Indexes).filter.is_empty() => {
-            "no index matches the filter (Esc clears it)".into()
+            crate::tui::app::views::no_match("index", &app.keymap)
         }
         Some(Ok(_)) => "no user indexes in this database (system catalogs are not listed)".into(),
     }
@@ -176,7 +176,7 @@ fn scans_message(app: &App, slow: Option<&SlowTier>) -> String {
         Some(Err(error)) => error.to_string(),
         Some(Ok(_)) if !app.tables.state(TableId::TableScans).filter.is_empty() => {
             capped::no_match_message(app, TableId::TableScans)
-                .unwrap_or_else(|| "no table matches the filter (Esc clears it)".into())
+                .unwrap_or_else(|| crate::tui::app::views::no_match("table", &app.keymap))
         }
         Some(Ok(_)) => "no user tables in this database".into(),
     }

@@ -26,6 +26,7 @@ use crate::text::format;
 use crate::text::timefmt;
 use crate::tui::app::capped;
 use crate::tui::app::{App, TableId};
+use crate::tui::keymap::Action;
 use crate::tui::layout;
 
 /// Draws the four panels, each with the reason (and the fix) when it has no rows.
@@ -67,8 +68,8 @@ fn journal_title(app: &App, shared_slot: bool) -> String {
     if failures > 0 {
         title.push_str(&format!(" · {failures} not ok"));
     }
-    if shared_slot {
-        title.push_str(" · f: next panel");
+    if shared_slot && let Some(key) = app.keymap.first_key(Action::FocusNext) {
+        title.push_str(&format!(" · {key}: next panel"));
     }
     title
 }
@@ -77,9 +78,12 @@ fn journal_message(app: &App) -> String {
     if app.read_only {
         "read-only mode: no action can run".into()
     } else if !app.tables.state(TableId::Journal).filter.is_empty() {
-        "no action matches the filter (Esc clears it)".into()
+        crate::tui::app::views::no_match("action", &app.keymap)
     } else {
-        "no action run on this server yet (? lists the action keys)".into()
+        match app.keymap.hint(Action::Help, "lists the action keys") {
+            Some(hint) => format!("no action run on this server yet ({hint})"),
+            None => "no action run on this server yet".into(),
+        }
     }
 }
 
@@ -163,8 +167,8 @@ fn tasks_title(app: &App, shared_slot: bool) -> String {
         TableId::TaskHistory,
         SectionId::TaskHistory,
     );
-    if shared_slot {
-        title.push_str(" · f: journal");
+    if shared_slot && let Some(key) = app.keymap.first_key(Action::FocusNext) {
+        title.push_str(&format!(" · {key}: journal"));
     }
     title
 }
@@ -208,7 +212,7 @@ fn slow_message<T>(
     match section(slow) {
         Err(error) => error_message(error),
         Ok(_) if !app.tables.state(id).filter.is_empty() => capped::no_match_message(app, id)
-            .unwrap_or_else(|| "no row matches the filter (Esc clears it)".into()),
+            .unwrap_or_else(|| crate::tui::app::views::no_match("row", &app.keymap)),
         Ok(_) => empty,
     }
 }
@@ -238,7 +242,7 @@ fn progress_message(app: &App) -> String {
         None => "waiting for the first poll…".into(),
         Some(Err(error)) => error_message(error),
         Some(Ok(_)) if !app.tables.state(TableId::Progress).filter.is_empty() => {
-            "no command matches the filter (Esc clears it)".into()
+            crate::tui::app::views::no_match("command", &app.keymap)
         }
         Some(Ok(_)) => "no VACUUM, ANALYZE or CREATE INDEX running".into(),
     }

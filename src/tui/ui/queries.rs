@@ -18,7 +18,17 @@ use crate::analysis::metrics::DeltaStatus;
 use crate::text::format;
 use crate::tui::app::capped;
 use crate::tui::app::{App, TableId};
+use crate::tui::keymap::Action;
 use crate::tui::layout;
+
+/// `[ and ]`: the keys that shorten and lengthen the window.
+fn window_keys(app: &App) -> Option<String> {
+    Some(format!(
+        "{} and {}",
+        app.keymap.first_key(Action::WindowShorter)?,
+        app.keymap.first_key(Action::WindowLonger)?
+    ))
+}
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let (top, bottom) = layout::queries_split(area);
@@ -75,7 +85,7 @@ fn statements_message(app: &App) -> String {
         None => "waiting for the first poll…".into(),
         Some(Err(error)) => error.to_string(),
         Some(Ok(_)) if !app.tables.state(TableId::Statements).filter.is_empty() => {
-            "no statement matches the filter (Esc clears it)".into()
+            crate::tui::app::views::no_match("statement", &app.keymap)
         }
         Some(Ok(_)) if app.cumulative => "pg_stat_statements has no entries yet".into(),
         Some(Ok(_)) => match app.derived.statements.status {
@@ -84,7 +94,13 @@ fn statements_message(app: &App) -> String {
                 format!("statistics were reset ({reason}): rates resume next refresh")
             }
             DeltaStatus::Ready(_) => {
-                "no statement ran in this interval (t shows cumulative totals)".into()
+                match app
+                    .keymap
+                    .hint(Action::ToggleCumulative, "shows cumulative totals")
+                {
+                    Some(hint) => format!("no statement ran in this interval ({hint})"),
+                    None => "no statement ran in this interval".into(),
+                }
             }
             DeltaStatus::Unavailable => "pg_stat_statements is not available".into(),
         },
@@ -118,11 +134,16 @@ fn latency_message(app: &App) -> String {
         Some(Err(error)) => error.to_string(),
         Some(Ok(_)) if !app.tables.state(TableId::Latency).filter.is_empty() => {
             capped::no_match_message(app, TableId::Latency)
-                .unwrap_or_else(|| "no query hash matches the filter (Esc clears it)".into())
+                .unwrap_or_else(|| crate::tui::app::views::no_match("query hash", &app.keymap))
         }
-        Some(Ok(_)) => format!(
-            "no rows in query_performance_log in the last {} ([ and ] change the window)",
-            format::duration(app.latency_window)
-        ),
+        Some(Ok(_)) => {
+            let change = window_keys(app)
+                .map(|keys| format!(" ({keys} change the window)"))
+                .unwrap_or_default();
+            format!(
+                "no rows in query_performance_log in the last {}{change}",
+                format::duration(app.latency_window)
+            )
+        }
     }
 }

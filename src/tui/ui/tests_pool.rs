@@ -68,7 +68,7 @@ fn feed(app: &mut App, snapshot: Snapshot) {
 fn client(pid: i32, application: &str, state: &str) -> Session {
     Session {
         application: application.into(),
-        state: Some(state.into()),
+        state: Some(SessionState::parse(state)),
         ..session(pid)
     }
 }

@@ -43,7 +43,7 @@ fn keys(app: &mut App, text: &str) -> Vec<Effect> {
 /// a tab, and an escape sequence.
 fn running(pid: i32, raw: &str) -> Session {
     let mut s = session(pid);
-    s.state = Some("active".into());
+    s.state = Some(SessionState::Active);
     s.query_age = Some(Duration::from_secs(12));
     s.raw_query = raw.into();
     s.query = crate::text::sanitize::sanitized(raw);
@@ -388,7 +388,7 @@ fn after_a_filter_or_a_resize_the_selection_is_visible_and_no_rows_hide_above_em
     app.update(Event::Resize(80, 24));
     if let Some(sessions) = app.latest.as_mut().and_then(|s| s.activity.as_mut().ok()) {
         for session in sessions.iter_mut().filter(|s| s.pid % 10 != 0) {
-            session.state = Some("idle".into());
+            session.state = Some(SessionState::Idle);
         }
     }
     app.rebuild_tables();
@@ -594,4 +594,81 @@ fn help_scrolls_to_its_end_and_back_at_80x24() {
     assert_eq!(app.help_scroll + 1, before);
     keys(&mut app, "g");
     assert!(text(&draw(&app, 80, 24)).contains("Quit pgpulse"));
+}
+
+/// Every hint names the key the keymap has for it: remapped keys show as remapped, in the
+/// status line, the overlays' borders and the empty tables' messages alike.
+#[test]
+fn remapped_keys_show_in_every_hint() {
+    let overrides: Vec<(String, Vec<String>)> = [
+        ("back", "ctrl-g"),
+        ("down", "ctrl-n"),
+        ("up", "ctrl-p"),
+        ("help", "F1"),
+        ("filter", "ctrl-s"),
+        ("copy", "Y"),
+    ]
+    .iter()
+    .map(|(action, key)| ((*action).to_string(), vec![(*key).to_string()]))
+    .collect();
+    let keymap = Keymap::with_overrides(&overrides, "test.toml").unwrap_or_else(|e| panic!("{e}"));
+    let mut app = App::new(
+        "postgres@db1:5432/app".into(),
+        Duration::from_secs(1),
+        at(0),
+        keymap,
+        Theme::default(),
+    );
+    let long: String = (1..=60).map(|i| format!("SELECT {i}\n")).collect();
+    feed(
+        &mut app,
+        snapshot_at(0).with_sessions(vec![running(4242, &long)]),
+    );
+    app.screen = Screen::Activity;
+    app.rebuild_tables();
+    let status = text(&draw(&app, 120, 24));
+    assert!(
+        status.contains("F1 help") && status.contains("Ctrl-s filter"),
+        "{status}"
+    );
+    assert!(
+        !status.contains("? help") && !status.contains("/ filter"),
+        "{status}"
+    );
+
+    press(&mut app, KeyCode::Enter);
+    let detail = text(&draw(&app, 120, 24));
+    assert!(
+        detail.contains("Ctrl-g back · Ctrl-n/Ctrl-p scroll · Y copy"),
+        "{detail}"
+    );
+    assert!(
+        !detail.contains("Esc back") && !detail.contains("j/k"),
+        "{detail}"
+    );
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('g'),
+        KeyModifiers::CONTROL,
+    )));
+
+    app.update(Event::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
+    let help = text(&draw(&app, 80, 24));
+    assert!(help.contains("F1 or Ctrl-g closes"), "{help}");
+    assert!(!help.contains("? or Esc"), "{help}");
+    app.update(Event::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
+
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    keys(&mut app, "nothing like it");
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    let filtered = text(&draw(&app, 120, 24));
+    assert!(
+        filtered.contains("no session matches the filter (Ctrl-g clears it)"),
+        "{filtered}"
+    );
 }

@@ -16,6 +16,7 @@ use crate::monitor::snapshot::cache::{SnapshotHistory, SnapshotPoint};
 use crate::text::format;
 use crate::tui::app::table::RowId;
 use crate::tui::app::{App, TableId};
+use crate::tui::keymap::Action;
 use crate::tui::theme::Role;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -277,7 +278,14 @@ fn outer_block<'a>(
     extra: &str,
 ) -> Block<'a> {
     let shown = history.map_or(app.history_window, |h| h.window);
-    let mut title = format!(" {name}, last {} ([ ] change)", window_label(shown));
+    let change = match (
+        app.keymap.first_key(Action::WindowShorter),
+        app.keymap.first_key(Action::WindowLonger),
+    ) {
+        (Some(shorter), Some(longer)) => format!(" ({shorter} {longer} change)"),
+        _ => String::new(),
+    };
+    let mut title = format!(" {name}, last {}{change}", window_label(shown));
     if shown != app.history_window {
         title.push_str(&format!(
             " · {} on the next slow poll",

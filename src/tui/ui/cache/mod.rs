@@ -217,7 +217,7 @@ fn tables_message(app: &App) -> String {
         Some(Err(error)) => error.to_string(),
         Some(Ok(_)) if !app.tables.state(TableId::CacheTables).filter.is_empty() => {
             capped::no_match_message(app, TableId::CacheTables)
-                .unwrap_or_else(|| "no table matches the filter (Esc clears it)".into())
+                .unwrap_or_else(|| crate::tui::app::views::no_match("table", &app.keymap))
         }
         Some(Ok(_)) => "no user tables in this database: nothing to cache".into(),
     }

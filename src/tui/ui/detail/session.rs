@@ -52,9 +52,16 @@ pub(super) fn detail(app: &App, pid: i32, width: usize) -> (String, Vec<Line<'st
         ),
         Line::from(
             [
-                field(theme, "state", dash(&session.state)),
+                field(
+                    theme,
+                    "state",
+                    session
+                        .state
+                        .as_ref()
+                        .map_or_else(|| "-".into(), ToString::to_string),
+                ),
                 field(theme, "wait", wait),
-                field(theme, "type", session.backend_type.clone()),
+                field(theme, "type", session.backend_type.to_string()),
             ]
             .concat(),
         ),

@@ -242,13 +242,13 @@ fn empty_message(app: &App, id: TableId) -> String {
                 summary::CONFIG_PATH
             ),
             Some(Some(Err(error))) => format!("PgBouncer could not be read: {error}"),
-            Some(Some(Ok(_))) if filtered => "no pool matches the filter (Esc clears it)".into(),
+            Some(Some(Ok(_))) if filtered => crate::tui::app::views::no_match("pool", &app.keymap),
             Some(Some(Ok(_))) => "PgBouncer reports no pools (SHOW POOLS is empty)".into(),
         };
     }
     match summary::no_usage_reason(app) {
         (reason, _) if app.pool_usage.is_none() => reason,
-        _ if filtered => "no row matches the filter (Esc clears it)".into(),
+        _ if filtered => crate::tui::app::views::no_match("row", &app.keymap),
         _ => "no client connections (pgpulse's own session is not counted)".into(),
     }
 }
