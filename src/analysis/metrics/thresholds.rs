@@ -171,9 +171,15 @@ pub fn index_usage_ratio(tables: &TableTotals) -> Option<f64> {
 }
 
 /// Dead tuples among all tuples: `dead / (live + dead)`, bounded to `0..=1` unlike
-/// `dead / live`; `None` for empty tables.
+/// `dead / live`; `None` when there are none. The one formula, for the database's totals
+/// and for each table alike.
+pub fn dead_tuple_share(dead: i64, live: i64) -> Option<f64> {
+    share(dead, live)
+}
+
+/// The dead-tuple share of all user tables together (see [`dead_tuple_share`]).
 pub fn dead_tuple_ratio(tables: &TableTotals) -> Option<f64> {
-    share(tables.dead_tuples, tables.live_tuples)
+    dead_tuple_share(tables.dead_tuples, tables.live_tuples)
 }
 
 /// Sessions that occupy a `max_connections` slot: client backends. Background workers,

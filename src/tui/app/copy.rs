@@ -43,7 +43,7 @@ pub(super) fn copy_selected(app: &mut App) -> Vec<Effect> {
 /// The full text behind the selected row: a session's query, a statement's text, a hash.
 pub fn selected_text(app: &mut App) -> Option<String> {
     let id = app.focused_table()?.0.selected_id.clone()?;
-    let snapshot = app.latest.as_ref()?;
+    let snapshot = app.model.snapshot()?;
     match id {
         // The exact text, line breaks and tabs kept (a `--` comment must not swallow the
         // next line once pasted); other controls escaped.

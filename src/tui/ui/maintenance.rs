@@ -19,8 +19,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::table::{TableView, render_table};
-use crate::analysis::last_good::SectionId;
 use crate::analysis::maintenance_rules::CountersSince;
+use crate::analysis::model::SectionId;
 use crate::monitor::snapshot::{CappedList, Section, SectionError, SlowTier};
 use crate::text::format;
 use crate::text::timefmt;
@@ -88,7 +88,7 @@ fn journal_message(app: &App) -> String {
 }
 
 fn slow(app: &App) -> Option<&SlowTier> {
-    app.latest.as_ref()?.slow.as_deref()
+    app.model.snapshot()?.slow.as_deref()
 }
 
 /// The schedule the overdue words are judged against, and autovacuum being off on the
@@ -203,7 +203,7 @@ fn slow_message<T>(
     section: impl Fn(&SlowTier) -> &Section<T>,
     empty: String,
 ) -> String {
-    let Some(snapshot) = app.latest.as_ref() else {
+    let Some(snapshot) = app.model.snapshot() else {
         return "waiting for the first poll…".into();
     };
     let Some(slow) = snapshot.slow.as_deref() else {
@@ -219,8 +219,8 @@ fn slow_message<T>(
 
 fn tables_message(app: &App) -> String {
     let database = app
-        .latest
-        .as_ref()
+        .model
+        .snapshot()
         .and_then(|s| s.capabilities.as_ref())
         .map_or_else(
             || "this database".to_string(),
@@ -238,7 +238,7 @@ fn tables_message(app: &App) -> String {
 }
 
 fn progress_message(app: &App) -> String {
-    match app.latest.as_ref().map(|s| &s.progress) {
+    match app.model.snapshot().map(|s| &s.progress) {
         None => "waiting for the first poll…".into(),
         Some(Err(error)) => error_message(error),
         Some(Ok(_)) if !app.tables.state(TableId::Progress).filter.is_empty() => {

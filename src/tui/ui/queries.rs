@@ -13,8 +13,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::table::{TableView, render_table};
-use crate::analysis::last_good::SectionId;
 use crate::analysis::metrics::DeltaStatus;
+use crate::analysis::model::SectionId;
 use crate::text::format;
 use crate::tui::app::capped;
 use crate::tui::app::{App, TableId};
@@ -38,7 +38,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         format!("Statements: last {}", format::duration(app.refresh))
     };
     let mut statements_title = statements_title;
-    if let Some(caps) = app.latest.as_ref().and_then(|s| s.capabilities.as_deref())
+    if let Some(caps) = app.model.snapshot().and_then(|s| s.capabilities.as_deref())
         && !caps.sees_all_stats()
     {
         // Other roles' rows come without a query id: they cannot be shown.
@@ -81,14 +81,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
 /// Why the statements table is empty, and how to fix it when that is possible.
 fn statements_message(app: &App) -> String {
-    match app.latest.as_ref().map(|s| &s.statements) {
+    match app.model.snapshot().map(|s| &s.statements) {
         None => "waiting for the first poll…".into(),
         Some(Err(error)) => error.to_string(),
         Some(Ok(_)) if !app.tables.state(TableId::Statements).filter.is_empty() => {
             crate::tui::app::views::no_match("statement", &app.keymap)
         }
         Some(Ok(_)) if app.cumulative => "pg_stat_statements has no entries yet".into(),
-        Some(Ok(_)) => match app.derived.statements.status {
+        Some(Ok(_)) => match app.model.statement_deltas().status {
             DeltaStatus::FirstPoll => "first poll: rates appear after the next refresh".into(),
             DeltaStatus::Reset(reason) => {
                 format!("statistics were reset ({reason}): rates resume next refresh")
@@ -125,8 +125,8 @@ fn latency_title(app: &App) -> String {
 
 fn latency_message(app: &App) -> String {
     match app
-        .latest
-        .as_ref()
+        .model
+        .snapshot()
         .and_then(|s| s.slow.as_ref())
         .map(|s| &s.performance_log)
     {

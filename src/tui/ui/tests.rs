@@ -176,12 +176,13 @@ fn stale_after_a_failed_poll() {
     failed.activity = Err(error.clone());
     failed.databases = Err(error.clone());
     failed.statements = Err(error);
-    let before: Vec<_> = app.alerts.active().to_vec();
+    let before: Vec<_> = app.model.alerts().active().to_vec();
     feed(&mut app, failed);
     // Alert timers do not run on data that was not re-read: every alert that was on is
     // held as it was, marked stale, besides the new connection alert.
     let held: Vec<_> = app
-        .alerts
+        .model
+        .alerts()
         .active()
         .iter()
         .filter(|a| a.kind != crate::analysis::alerts::AlertKind::ConnectionFailure)

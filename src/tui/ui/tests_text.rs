@@ -386,12 +386,11 @@ fn after_a_filter_or_a_resize_the_selection_is_visible_and_no_rows_hide_above_em
     // A toggle that hides most rows (idle sessions) after scrolling to the end: the
     // rows left show from the top with the selection among them.
     app.update(Event::Resize(80, 24));
-    if let Some(sessions) = app.latest.as_mut().and_then(|s| s.activity.as_mut().ok()) {
-        for session in sessions.iter_mut().filter(|s| s.pid % 10 != 0) {
-            session.state = Some(SessionState::Idle);
-        }
+    let mut sessions = app.model.sessions().unwrap_or_default().to_vec();
+    for session in sessions.iter_mut().filter(|s| s.pid % 10 != 0) {
+        session.state = Some(SessionState::Idle);
     }
-    app.rebuild_tables();
+    feed(&mut app, snapshot_at(1).with_sessions(sessions));
     press(&mut app, KeyCode::Char('G'));
     keys(&mut app, "i");
     let state = app.tables.state(TableId::Activity).clone();
@@ -539,15 +538,9 @@ fn a_long_status_message_shows_its_start_and_the_message_log_shows_it_whole() {
 
 #[test]
 fn a_dialog_at_40x12_still_shows_yes_and_no() {
-    let mut app = activity_app(vec![running(4242, &"SELECT 1, ".repeat(40))]);
-    if let Some(session) = app
-        .latest
-        .as_mut()
-        .and_then(|s| s.activity.as_mut().ok())
-        .and_then(|s| s.first_mut())
-    {
-        session.query_start = Some(at(0));
-    }
+    let mut session = running(4242, &"SELECT 1, ".repeat(40));
+    session.query_start = Some(at(0));
+    let mut app = activity_app(vec![session]);
     app.update(Event::Resize(40, 12));
     keys(&mut app, "K");
     assert!(matches!(app.mode, Mode::Dialog(_)), "{:?}", app.mode);

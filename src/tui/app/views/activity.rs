@@ -14,7 +14,7 @@ const MARK: &str = "●";
 
 /// Seed thresholds for a running query: slow at 5 s, critical at 30 s.
 fn query_age_severity(session: &Session, app: &App) -> Severity {
-    let thresholds = &app.derived.thresholds;
+    let thresholds = &app.model.thresholds();
     match (&session.state, session.query_age) {
         (Some(SessionState::Active), Some(age)) => match thresholds.running_query_level(age) {
             crate::analysis::metrics::Level::Crit => Severity::Crit,
@@ -103,12 +103,12 @@ pub fn activity(app: &App) -> (Vec<Column>, Vec<Row>, bool) {
         columns.insert(columns.len() - 1, Column::number("CPU%", 5, 2));
         columns.insert(columns.len() - 1, Column::number("RSS", 9, 4));
     }
-    let Some(Ok(sessions)) = app.latest.as_ref().map(|s| &s.activity) else {
+    let Some(Ok(sessions)) = app.model.snapshot().map(|s| &s.activity) else {
         return (columns, vec![], false);
     };
     let shown: Vec<(&Session, u16, usize)> = if tree {
-        app.derived
-            .blocking
+        app.model
+            .blocking_tree()
             .iter()
             .filter_map(|row| {
                 let session = sessions.iter().find(|s| s.pid == row.pid)?;
@@ -242,7 +242,7 @@ fn activity_row(app: &App, session: &Session, depth: u16, blocks: usize, marked:
 fn host_usage(
     app: &App,
 ) -> Option<&std::collections::HashMap<i32, crate::monitor::snapshot::host::BackendUsage>> {
-    app.latest.as_ref()?.host.as_ref().map(|h| &h.backends)
+    app.model.snapshot()?.host.as_ref().map(|h| &h.backends)
 }
 
 /// Lock waits keep their type (`Lock:tuple`, `LWLock:WALWrite`), other waits show the

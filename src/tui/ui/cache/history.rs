@@ -25,7 +25,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let name = table
         .as_ref()
         .map_or("Table history", |t| t.qualified.as_str());
-    let slow = app.latest.as_ref().and_then(|s| s.slow.as_ref());
+    let slow = app.model.snapshot().and_then(|s| s.slow.as_ref());
     let history = match slow.map(|slow| &slow.snapshot_history) {
         None => {
             return message(
@@ -101,7 +101,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(" hit ratio ", theme.style(Role::Title)),
             Span::styled(
                 format::percent(Some(r)),
-                theme.style(Role::of_level(app.derived.thresholds.cache_hit_level(r))),
+                theme.style(Role::of_level(app.model.thresholds().cache_hit_level(r))),
             ),
         ]),
         None => Line::from(Span::styled(" hit ratio -", theme.style(Role::Title))),
@@ -139,7 +139,7 @@ fn selected_table(app: &App) -> Option<SelectedTable> {
     let Some(RowId::Relation(relid)) = app.tables.state(TableId::CacheTables).selected_id else {
         return None;
     };
-    let slow = app.latest.as_ref()?.slow.as_ref()?;
+    let slow = app.model.snapshot()?.slow.as_ref()?;
     let table = slow
         .table_cache
         .as_ref()
