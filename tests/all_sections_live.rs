@@ -119,7 +119,7 @@ async fn pgpulse_s_own_statements_are_hidden_on_this_major() {
             poller.poll_once().await,
         )));
     }
-    let statements = match app.model.snapshot().map(|s| &s.statements) {
+    let statements = match app.model().snapshot().map(|s| &s.statements) {
         Some(Ok(statements)) => statements.clone(),
         other => panic!("PostgreSQL {major}: no statements: {other:?}"),
     };
@@ -153,7 +153,7 @@ async fn pgpulse_s_own_statements_are_hidden_on_this_major() {
         "PostgreSQL {major}: pgpulse's statements taken for the server's work: {unrecognised:#?}"
     );
     let shown: Vec<&str> = app
-        .model
+        .model()
         .statement_deltas()
         .rows
         .iter()
@@ -161,7 +161,7 @@ async fn pgpulse_s_own_statements_are_hidden_on_this_major() {
         .map(|d| statements.texts.get(&d.key).map_or("?", String::as_str))
         .collect();
     assert!(shown.is_empty(), "PostgreSQL {major}: shown: {shown:#?}");
-    let application = app.model.statement_deltas().rows.iter().any(|d| {
+    let application = app.model().statement_deltas().rows.iter().any(|d| {
         statements
             .texts
             .get(&d.key)
@@ -170,6 +170,6 @@ async fn pgpulse_s_own_statements_are_hidden_on_this_major() {
     assert!(
         application,
         "PostgreSQL {major}: the application's statement is still shown: {:#?}",
-        app.model.statement_deltas().rows
+        app.model().statement_deltas().rows
     );
 }

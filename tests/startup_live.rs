@@ -72,7 +72,12 @@ fn server_error(snapshot: &Snapshot) -> String {
 /// Everything the terminal shows at `width` x `height`.
 fn screen(app: &App, width: u16, height: u16) -> String {
     let mut terminal = must(Terminal::new(TestBackend::new(width, height)), "terminal");
-    must(terminal.draw(|f| pgpulse::tui::ui::render(app, f)), "draw");
+    must(
+        terminal.draw(|f| {
+            pgpulse::tui::terminal::draw(f, app);
+        }),
+        "draw",
+    );
     let buffer = terminal.backend().buffer();
     (0..height)
         .map(|y| {

@@ -174,12 +174,11 @@ pub async fn run_on(
             previous(info);
         }));
     }
-    let mut app = App::new(target, refresh, SystemTime::now(), keymap, theme).with_config(settings);
-    app.read_only = read_only;
-    app.badge = extras.badge;
-    app.role = role;
-    app.journal = past_actions;
-    app.rebuild_tables();
+    let mut app = App::new(target, refresh, SystemTime::now(), keymap, theme)
+        .with_config(settings)
+        .with_read_only(read_only)
+        .with_identity(role, extras.badge)
+        .with_journal(past_actions);
     if let Ok(size) = terminal.size() {
         app.update(Event::Resize(size.width, size.height));
     }
@@ -189,7 +188,11 @@ pub async fn run_on(
     // check that the panic hooks give the terminal back.
     let panic_after_first_frame = std::env::var_os("PGPULSE_TEST_PANIC").is_some();
     let outcome = loop {
-        if let Err(e) = terminal.draw(|frame| crate::tui::ui::render(&app, frame)) {
+        let drawn = terminal.draw(|frame| {
+            let drawn = draw(frame, &app);
+            app.drawn(drawn);
+        });
+        if let Err(e) = drawn {
             break Err(format!("drawing failed: {e}"));
         }
         if panic_after_first_frame {
@@ -304,4 +307,11 @@ fn copy_to_clipboard(text: &str) {
         crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
     );
     let _ = stdout.flush();
+}
+
+/// One frame of `app`: its view model for the frame's size, drawn. Returns what was drawn
+/// where, which the event loop hands back to the app (clicks and paging go by it).
+pub fn draw(frame: &mut ratatui::Frame, app: &App) -> crate::tui::screens::drawn::Drawn {
+    let view = app.view(frame.area());
+    crate::tui::ui::render(frame, &view, app.theme())
 }

@@ -4,17 +4,20 @@
 use std::collections::HashMap;
 use std::time::SystemTime;
 
-use super::dialog::Dialog;
-use super::table::RowId;
-use super::{App, Effect, Mode, TableId};
+use super::event::Effect;
+use super::shell::App;
+use super::state::Dialog;
+use super::state::Mode;
 use crate::actions::{ActionKind, Lane, Plan, RelationTarget, StatementTarget, plan};
 use crate::monitor::snapshot::{Session, Snapshot, WaitEventType};
 use crate::tui::keymap::Action;
+use crate::tui::screens::state::TableId;
+use crate::tui::screens::table::RowId;
 
 /// Opens the confirmation dialog for an action key, or says in the status line why not.
 pub(super) fn open(app: &mut App, action: Action) -> Vec<Effect> {
-    if app.read_only {
-        let keys = app.keymap.keys_for(action).join("/");
+    if app.settings.read_only() {
+        let keys = app.settings.keymap().keys_for(action).join("/");
         app.set_status(
             format!(
                 "{keys}: read-only mode, actions are disabled (--read-only / read_only = true)"
@@ -28,7 +31,7 @@ pub(super) fn open(app: &mut App, action: Action) -> Vec<Effect> {
             // One plan per lane at a time; a signal never waits for maintenance.
             let lane = plan.kind.lane();
             if let Some(running) = app.running.iter().find(|r| r.kind.lane() == lane) {
-                let stop = app.keymap.keys_for(Action::StopAction).join("/");
+                let stop = app.settings.keymap().keys_for(Action::StopAction).join("/");
                 let text = format!(
                     "{} is still running ({}): wait for it or stop it with {stop}",
                     running.title,
@@ -62,7 +65,7 @@ fn plan_for(app: &mut App, action: Action) -> Result<Plan, String> {
         .as_ref()
         .map_or(0, |c| c.server_version_num);
     let focused = app.focused_table_id();
-    let selected = focused.and_then(|id| app.tables.state(id).selected_id.clone());
+    let selected = focused.and_then(|id| app.screens.table(id).selected_id.clone());
     match action {
         Action::CancelBackend | Action::TerminateBackend => {
             let kind = if action == Action::CancelBackend {
@@ -70,7 +73,7 @@ fn plan_for(app: &mut App, action: Action) -> Result<Plan, String> {
             } else {
                 ActionKind::TerminateBackend
             };
-            let marked = &app.tables.state(TableId::Activity).marked;
+            let marked = &app.screens.table(TableId::Activity).marked;
             if marked.is_empty() {
                 if focused != Some(TableId::Activity) {
                     return Err("select a session on the Activity screen first".into());
@@ -81,7 +84,8 @@ fn plan_for(app: &mut App, action: Action) -> Result<Plan, String> {
             }
             // Marks win over the highlighted row: the dialog lists every marked session.
             let clears = app
-                .keymap
+                .settings
+                .keymap()
                 .first_key(Action::Back)
                 .map(|key| format!(" ({key} on the Activity screen clears the marks)"))
                 .unwrap_or_default();
@@ -297,7 +301,7 @@ pub(super) fn forget_ended_marks(app: &mut App, before: &Option<HashMap<i32, Opt
     let (Some(before), Some(after)) = (before, session_starts(app)) else {
         return;
     };
-    let state = app.tables.state_mut(TableId::Activity);
+    let state = app.screens.table_mut(TableId::Activity);
     state.marked.retain(|id| match id {
         RowId::Pid(pid) => {
             let now = after.get(pid);
@@ -340,7 +344,7 @@ pub(super) fn note_waits(app: &mut App) {
         messages.push(format!("{} waits for {whom}{more} to end", running.title));
     }
     if !messages.is_empty() {
-        let stop = app.keymap.keys_for(Action::StopAction).join("/");
+        let stop = app.settings.keymap().keys_for(Action::StopAction).join("/");
         app.set_status(format!("{} · {stop} stops it", messages.join("; ")), false);
     }
 }

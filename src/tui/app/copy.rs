@@ -1,8 +1,9 @@
 //! `y`: the full text behind the selected row, for the clipboard (OSC 52).
 
-use super::table::RowId;
-use super::{App, Effect};
+use super::event::Effect;
+use super::shell::App;
 use crate::tui::keymap::Action;
+use crate::tui::screens::table::RowId;
 
 /// The selected row's query text (or name) for the clipboard.
 pub(super) fn copy_selected(app: &mut App) -> Vec<Effect> {
@@ -13,12 +14,13 @@ pub(super) fn copy_selected(app: &mut App) -> Vec<Effect> {
             // somewhere is not the query.
             let cut = text.ends_with('…')
                 && matches!(
-                    app.focused_table().and_then(|(s, _)| s.selected_id.clone()),
+                    app.focused_table_id()
+                        .and_then(|id| app.screens.table(id).selected_id.clone()),
                     Some(RowId::Statement(_))
                 );
             let keys = (
-                app.keymap.first_key(Action::Detail),
-                app.keymap.first_key(Action::Copy),
+                app.settings.keymap().first_key(Action::Detail),
+                app.settings.keymap().first_key(Action::Copy),
             );
             let note = match keys {
                 (Some(detail), Some(copy)) if cut => format!(
@@ -41,8 +43,12 @@ pub(super) fn copy_selected(app: &mut App) -> Vec<Effect> {
 }
 
 /// The full text behind the selected row: a session's query, a statement's text, a hash.
-pub fn selected_text(app: &mut App) -> Option<String> {
-    let id = app.focused_table()?.0.selected_id.clone()?;
+pub fn selected_text(app: &App) -> Option<String> {
+    let id = app
+        .screens
+        .table(app.focused_table_id()?)
+        .selected_id
+        .clone()?;
     let snapshot = app.model.snapshot()?;
     match id {
         // The exact text, line breaks and tabs kept (a `--` comment must not swallow the

@@ -1,78 +1,24 @@
-//! The app's one entry point, `App::update(Event) -> Vec<Effect>`, and what a new poll
-//! changes. No IO and no tokio in here: tests drive it by feeding events.
+//! The app's one entry point, `App::update(Event) -> Vec<Effect>`, what a new poll
+//! changes, and what a drawn frame tells the app.
 
-use std::time::{Duration, SystemTime};
-
-use crossterm::event::{KeyEvent, MouseEvent};
+use ratatui::layout::Rect;
 
 use super::event::{Effect, Event};
-use super::messages;
-use super::state::{ActivityMode, App, HISTORY_WINDOWS, Mode};
-use super::tables::Tables;
-use super::{actions, detail, executor_events, input, views};
-use crate::analysis::model::{Model, ModelSettings};
+use super::shell::App;
+use super::{actions, detail, executor_events, input, mouse};
 use crate::monitor::snapshot::Snapshot;
-use crate::tui::keymap::Keymap;
-use crate::tui::screen::Screen;
-use crate::tui::theme::Theme;
+use crate::tui::screens::drawn::Drawn;
+use crate::tui::screens::frame::{self, FrameView};
+use crate::tui::screens::sources::rows_of;
+use crate::tui::screens::state::{TableId, tables_of};
+use crate::tui::screens::table::TableOrder;
 
 impl App {
-    pub fn new(
-        target: String,
-        refresh: Duration,
-        now: SystemTime,
-        keymap: Keymap,
-        theme: Theme,
-    ) -> Self {
-        let mut app = Self {
-            target,
-            screen: Screen::Dashboard,
-            mode: Mode::Normal,
-            refresh,
-            paused: false,
-            now,
-            model: Model::new(ModelSettings::new(refresh)),
-            tables: Tables::new(views::default_sort),
-            activity_mode: ActivityMode::All,
-            hide_idle: false,
-            cumulative: false,
-            focus: std::collections::HashMap::new(),
-            latency_window: Duration::from_secs(15 * 60),
-            history_window: HISTORY_WINDOWS[0],
-            config: crate::settings::config::Config::default(),
-            keymap,
-            theme,
-            status: None,
-            help_scroll: 0,
-            size: (80, 24),
-            read_only: false,
-            role: String::new(),
-            running: Vec::new(),
-            next_action_id: 1,
-            invalid_left: None,
-            journal: Vec::new(),
-            output_scroll: 0,
-            badge: None,
-            messages: messages::MessageLog::default(),
-            detail: None,
-            overlay_scroll: 0,
-        };
-        app.rebuild_tables();
-        app
-    }
-    /// Applies the configuration file: thresholds, pools, schedule, latency window, bell.
-    pub fn with_config(mut self, config: crate::settings::config::Config) -> Self {
-        // Before any poll: the model judges by the file's thresholds and pools.
-        self.model = Model::new(ModelSettings::from_config(self.refresh, &config));
-        self.latency_window = config.refresh.latency_window;
-        self.read_only |= config.read_only;
-        self.config = config;
-        self
-    }
+    /// What happened, and what the event loop must do about it.
     pub fn update(&mut self, event: Event) -> Vec<Effect> {
         match event {
-            Event::Key(key) => self.on_key(key),
-            Event::Mouse(mouse) => self.on_mouse(mouse),
+            Event::Key(key) => input::on_key(self, key),
+            Event::Mouse(event) => mouse::on_mouse(self, event),
             Event::Snapshot(snapshot) => self.on_snapshot(*snapshot),
             Event::Tick(now) => {
                 self.now = now;
@@ -80,7 +26,6 @@ impl App {
             }
             Event::Resize(width, height) => {
                 self.size = (width, height);
-                self.scroll_tables_into_view();
                 vec![]
             }
             Event::Terminate => vec![Effect::Quit],
@@ -92,6 +37,33 @@ impl App {
             }
         }
     }
+
+    /// What the frame shows in `area`: the screen on view, and only the rows that fit.
+    pub fn view(&self, area: Rect) -> FrameView {
+        frame::view(self, area)
+    }
+
+    /// Table `id`'s columns and every row in display order, with their cells (what a
+    /// check or a script reads; a frame draws only the rows that fit).
+    pub fn table(
+        &self,
+        id: TableId,
+    ) -> (
+        Vec<crate::tui::screens::table::Column>,
+        Vec<crate::tui::screens::table::Row>,
+    ) {
+        crate::tui::screens::sources::table(self, id)
+    }
+
+    /// What the last frame drew where: clicks and paging go by it, and each table keeps
+    /// the first row it was drawn from (so the next frame scrolls as little as it must).
+    pub fn drawn(&mut self, drawn: Drawn) {
+        for table in &drawn.tables {
+            self.screens.table_mut(table.id).offset = table.offset;
+        }
+        self.drawn = drawn;
+    }
+
     fn on_snapshot(&mut self, snapshot: Snapshot) -> Vec<Effect> {
         // Marks name sessions by pid: compare the sessions before and after.
         let before = actions::session_starts(self);
@@ -100,20 +72,32 @@ impl App {
             self.messages.push(absorbed.taken_at, error, true);
         }
         self.now = self.now.max(absorbed.taken_at);
+        // The rows changed: the screen on view is ordered again, the others when shown.
+        self.screens.forget_orders();
         actions::forget_ended_marks(self, &before);
         actions::note_waits(self);
-        self.rebuild_tables();
-        if absorbed.raised_critical && self.config.bell {
+        self.order_tables();
+        if absorbed.raised_critical && self.settings.config().bell {
             vec![Effect::Bell]
         } else {
             vec![]
         }
     }
 
-    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        input::on_key(self, key)
+    /// Orders the tables of the screen on view (filter, sort, selection that follows
+    /// its row) from the newest data and the user's state; other screens wait until
+    /// they are shown.
+    pub(super) fn order_tables(&mut self) {
+        for &id in tables_of(self.screen) {
+            self.order_table(id);
+        }
     }
-    fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
-        input::on_mouse(self, mouse)
+
+    /// Orders one table from the newest data and its state.
+    pub(super) fn order_table(&mut self, id: TableId) {
+        let mut state = self.screens.table(id).clone();
+        let order = TableOrder::of(rows_of(self, id).as_ref(), &mut state);
+        *self.screens.table_mut(id) = state;
+        self.screens.set_order(id, order);
     }
 }
