@@ -7,6 +7,7 @@ use std::time::Duration;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
+use super::empty::Empty;
 use super::plot::{MIN_HEIGHT_FOR_LABELS, Panel, Plot, padded_bounds};
 use super::state::TableId;
 use super::table::{RowId, Severity};
@@ -56,7 +57,7 @@ pub fn view(app: &App, area: Rect, listed: bool) -> HistoryView {
         ),
     };
     let history = match slow.map(|slow| &slow.snapshot_history) {
-        None => return message(None, vec!["waiting for the first slow-tier poll…".into()]),
+        None => return message(None, vec![Empty::FirstSlowPoll.message(app.keymap())]),
         Some(Err(SectionError::Unavailable { reason, fix })) => {
             let mut lines = vec![format!("no history: {reason}")];
             if let Some(fix) = fix {
@@ -64,13 +65,10 @@ pub fn view(app: &App, area: Rect, listed: bool) -> HistoryView {
             }
             return message(None, lines);
         }
-        Some(Err(SectionError::Failed(line))) => {
-            return message(
-                None,
-                vec![format!(
-                    "database_statistics_snapshot could not be read: {line}"
-                )],
-            );
+        Some(Err(error @ SectionError::Failed(_))) => {
+            let source = "database_statistics_snapshot";
+            let read = Empty::CouldNotRead { source, error };
+            return message(None, vec![read.message(app.keymap())]);
         }
         Some(Ok(history)) => history,
     };

@@ -72,7 +72,7 @@ fn summary_line(app: &App, slow: Option<&SlowTier>) -> Line<'static> {
     let mut spans = vec![Span::styled(" Index usage ", theme.style(Role::Title))];
     let Some(slow) = slow else {
         spans.push(Span::styled(
-            "- waiting for the first slow-tier poll…",
+            format!("- {}", Empty::FirstSlowPoll.message(app.keymap())),
             theme.style(Role::Muted),
         ));
         return Line::from(spans);

@@ -205,10 +205,10 @@ fn slow_message<T>(
     empty: String,
 ) -> String {
     let Some(snapshot) = app.model().snapshot() else {
-        return "waiting for the first poll…".into();
+        return Empty::FirstPoll.message(app.keymap());
     };
     let Some(slow) = snapshot.slow.as_deref() else {
-        return "waiting for the first slow-tier poll…".into();
+        return Empty::FirstSlowPoll.message(app.keymap());
     };
     match section(slow) {
         Err(error) => Empty::SectionWithFix(error).message(app.keymap()),
@@ -242,7 +242,7 @@ fn tables_message(app: &App) -> String {
 
 fn progress_message(app: &App) -> String {
     match app.model().snapshot().map(|s| &s.progress) {
-        None => "waiting for the first poll…".into(),
+        None => Empty::FirstPoll.message(app.keymap()),
         Some(Err(error)) => Empty::SectionWithFix(error).message(app.keymap()),
         Some(Ok(_)) if !app.screens().table(TableId::Progress).filter.is_empty() => {
             super::empty::no_match("command", app.keymap())

@@ -10,6 +10,7 @@ use std::time::Duration;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use super::empty::Empty;
 use super::plot::Panel;
 use super::pool_summary::{self, CONFIG_PATH};
 use super::rows::{RowWriter, TableRows, cell};
@@ -237,14 +238,18 @@ fn empty_message(app: &App, id: TableId) -> String {
     let keymap = app.keymap();
     if id == TableId::PgBouncerPools {
         return match app.model().snapshot().map(|s| &s.pgbouncer) {
-            None => "waiting for the first poll…".into(),
+            None => Empty::FirstPoll.message(keymap),
             Some(None) => format!(
                 "No PgBouncer configured. To see its pools, add to {CONFIG_PATH}:\n\
                  [pgbouncer]\n\
                  conninfo = \"host=127.0.0.1 port=6432 dbname=pgbouncer user=pgbouncer\"\n\
                  (that user must be in PgBouncer's admin_users or stats_users)"
             ),
-            Some(Some(Err(error))) => format!("PgBouncer could not be read: {error}"),
+            Some(Some(Err(error))) => Empty::CouldNotRead {
+                source: "PgBouncer",
+                error,
+            }
+            .message(keymap),
             Some(Some(Ok(_))) if filtered => super::empty::no_match("pool", keymap),
             Some(Some(Ok(_))) => "PgBouncer reports no pools (SHOW POOLS is empty)".into(),
         };

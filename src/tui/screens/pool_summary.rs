@@ -7,6 +7,7 @@ use std::time::Duration;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use super::empty::Empty;
 use super::gauge::{Gauge, gauge_lines};
 use super::plot::Panel;
 use crate::analysis::pool::{IdleInTransaction, PoolUsage, StateCounts};
@@ -350,14 +351,29 @@ fn no_usage_lines(app: &App, pool_lines: usize) -> Vec<Line<'static>> {
 /// Why `app.model().pool_usage()` is missing, and whether that is a failure (as opposed to no
 /// poll yet). Meaningless when it is present.
 pub fn no_usage_reason(app: &App) -> (String, bool) {
+    let keymap = app.keymap();
     match app.model().snapshot() {
-        None => ("waiting for the first poll…".into(), false),
+        None => (Empty::FirstPoll.message(keymap), false),
         Some(snapshot) => match (&snapshot.activity, &snapshot.server) {
             (Err(error), _) if app.model().connection_lost().is_some() => {
-                (format!("no connection: {error}"), true)
+                (Empty::NoConnection(error).message(keymap), true)
             }
-            (Err(error), _) => (format!("pg_stat_activity could not be read: {error}"), true),
-            (_, Err(error)) => (format!("server settings could not be read: {error}"), true),
+            (Err(error), _) => (
+                Empty::CouldNotRead {
+                    source: "pg_stat_activity",
+                    error,
+                }
+                .message(keymap),
+                true,
+            ),
+            (_, Err(error)) => (
+                Empty::CouldNotRead {
+                    source: "server settings",
+                    error,
+                }
+                .message(keymap),
+                true,
+            ),
             (Ok(_), Ok(_)) => ("no connection data yet".into(), false),
         },
     }
