@@ -24,6 +24,7 @@ use crate::tui::keymap::Keymap;
 use crate::tui::screen::Screen;
 use crate::tui::screens::state::{TableId, tables_of};
 use crate::tui::screens::table::TableState;
+use crate::tui::screens::table::{Cell, Column, Row, RowId, Severity, TableView};
 use crate::tui::theme::Theme;
 
 /// An app on `postgres@db1:5432/app`, polled every second, at the test epoch, before any
@@ -104,6 +105,60 @@ pub(crate) fn text(buffer: &Buffer) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// What `paint` draws into a `TestBackend` of this size: a panel's renderer fed a view
+/// model built by hand, without an app.
+pub(crate) fn paint(width: u16, height: u16, paint: impl FnOnce(&mut ratatui::Frame)) -> Buffer {
+    let mut terminal =
+        Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
+    terminal.draw(paint).unwrap_or_else(|e| panic!("{e}"));
+    terminal.backend().buffer().clone()
+}
+
+/// A table view as a screen's view model would hold it: `rows` are (name, value,
+/// severity of the value), already the window that fits; the first is selected when
+/// `focused`, sorted by the value, largest first.
+pub(crate) fn table_view(
+    area: ratatui::layout::Rect,
+    title: &str,
+    rows: &[(&str, &str, Severity)],
+    focused: bool,
+) -> TableView {
+    let columns = vec![Column::text("NAME", 10, 0), Column::number("VALUE", 8, 0)];
+    let rows: Vec<Row> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (name, value, severity))| Row {
+            id: RowId::Name((*name).to_string()),
+            cells: vec![
+                Cell {
+                    text: (*name).to_string(),
+                    severity: Severity::Normal,
+                },
+                Cell {
+                    text: (*value).to_string(),
+                    severity: *severity,
+                },
+            ],
+            depth: 0,
+            marked: i == 1,
+        })
+        .collect();
+    TableView {
+        id: TableId::Maintenance,
+        area,
+        title: title.to_string(),
+        count: format!(" ({})", rows.len()),
+        focused,
+        empty: "nothing to show: every table is fine".to_string(),
+        columns,
+        selected: (focused && !rows.is_empty()).then_some(0),
+        rows,
+        offset: 0,
+        sort: Some((1, true)),
+        position: None,
+    }
 }
 
 /// A client session running `query` for `secs` seconds.
