@@ -29,6 +29,8 @@ pub struct HistoryView {
 }
 
 /// What the band holds.
+// One per frame: boxing the charts would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum HistoryBody {
     /// Why there is no history to chart, and the fix.

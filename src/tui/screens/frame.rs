@@ -42,6 +42,9 @@ pub struct TabsView {
 }
 
 /// The screen on view.
+// One per frame, built and drawn once: boxing the larger screens would only add
+// allocations.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum BodyView {
     Dashboard(DashboardView),

@@ -14,6 +14,10 @@ pub trait TableRows {
     fn columns(&self) -> Vec<Column>;
     /// How many rows there are.
     fn len(&self) -> usize;
+    /// Whether there is no row.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// The identity of row `index`.
     fn id(&self, index: usize) -> RowId;
     /// Writes row `index`, one value per column, in column order.
