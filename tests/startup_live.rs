@@ -286,7 +286,8 @@ async fn errors_that_waiting_cannot_fix_end_in_one_line() {
     ];
     for (conninfo, expected) in cases {
         match open_monitoring_or_wait(&no_prompt(), Some(conninfo.clone())).await {
-            Err(line) => {
+            Err(error) => {
+                let line = error.to_string();
                 assert!(line.contains(expected), "{conninfo}: {line}");
                 assert_eq!(line.lines().count(), 1, "{line}");
                 assert!(!line.contains("hunter2"), "{line}");

@@ -41,19 +41,15 @@ pub struct LiveOptions {
 
 /// Connects to the command line's target, then runs the live view until the user quits or
 /// a signal arrives.
-pub async fn run(cli: &LiveOptions) -> Result<ExitCode, String> {
+pub async fn run(cli: &LiveOptions) -> anyhow::Result<ExitCode> {
     let settings = setup::load_config(crate::settings::paths::config_dir().as_deref())?;
     let conninfo = match (&cli.target, &cli.conninfo) {
         (Some(_), Some(_)) => {
-            return Err("give either --target or a connection string, not both".into());
+            return Err(anyhow::anyhow!(
+                "give either --target or a connection string, not both"
+            ));
         }
-        (Some(name), None) => Some(
-            settings
-                .target(name)
-                .map_err(|e| e.to_string())?
-                .conninfo
-                .clone(),
-        ),
+        (Some(name), None) => Some(settings.target(name)?.conninfo.clone()),
         (None, conninfo) => conninfo.clone(),
     };
     run_on(cli, &cli.conn, conninfo, Extras::default()).await
@@ -73,10 +69,12 @@ pub async fn run_on(
     conn: &ConnectOptions,
     conninfo: Option<String>,
     extras: Extras,
-) -> Result<ExitCode, String> {
+) -> anyhow::Result<ExitCode> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() {
-        return Err("the live view needs a terminal; for text output use `pgpulse doctor`".into());
+        return Err(anyhow::anyhow!(
+            "the live view needs a terminal; for text output use `pgpulse doctor`"
+        ));
     }
     let config_dir = crate::settings::paths::config_dir();
     let mut settings = setup::load_config(config_dir.as_deref())?;
@@ -94,9 +92,8 @@ pub async fn run_on(
         cli.theme.as_deref(),
         no_color,
         config_dir.as_deref(),
-    )
-    .map_err(|e| e.to_string())?;
-    let keymap = setup::keymap(&settings).map_err(|e| e.to_string())?;
+    )?;
+    let keymap = setup::keymap(&settings)?;
     // Connect before taking over the terminal, so password prompts and connection errors
     // appear as ordinary lines; a server that is down or starting is waited for on screen.
     let start = open_monitoring_or_wait(conn, conninfo).await?;
@@ -123,7 +120,7 @@ pub async fn run_on(
     };
     if let Some(bouncer) = &settings.pgbouncer {
         let client = PgBouncerClient::from_conninfo(&bouncer.conninfo)
-            .map_err(|e| format!("[pgbouncer] conninfo: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("[pgbouncer] conninfo: {e}"))?;
         poller = poller.with_pgbouncer(client);
     }
     let read_only = cli.read_only || settings.read_only;
@@ -158,9 +155,9 @@ pub async fn run_on(
     let poller = poller.with_detail_sink(detail_sink);
     let (mut snapshots, commands) = poller::spawn_poller(poller);
 
-    let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
-    let mut hangup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
-    let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
 
     // ratatui::init installs a panic hook that restores the terminal before the message;
     // ours also releases the mouse first.
@@ -193,7 +190,7 @@ pub async fn run_on(
             app.drawn(drawn);
         });
         if let Err(e) = drawn {
-            break Err(format!("drawing failed: {e}"));
+            break Err(anyhow::anyhow!("drawing failed: {e}"));
         }
         if panic_after_first_frame {
             panic!("PGPULSE_TEST_PANIC is set: panicking after the first frame");
@@ -204,7 +201,7 @@ pub async fn run_on(
                 Some(Ok(TermEvent::Mouse(mouse))) => Event::Mouse(mouse),
                 Some(Ok(TermEvent::Resize(width, height))) => Event::Resize(width, height),
                 Some(Ok(_)) => continue,
-                Some(Err(e)) => break Err(format!("terminal input failed: {e}")),
+                Some(Err(e)) => break Err(anyhow::anyhow!("terminal input failed: {e}")),
                 None => Event::Terminate,
             },
             changed = snapshots.changed() => match changed {
@@ -220,7 +217,7 @@ pub async fn run_on(
                     }
                     None => continue,
                 },
-                Err(_) => break Err("the poller stopped".into()),
+                Err(_) => break Err(anyhow::anyhow!("the poller stopped")),
             },
             Some(event) = next_executor_event(&mut executor_events) => Event::Executor(event),
             Some(fetched) = details.recv() => Event::DetailFetched(Box::new(fetched)),
