@@ -32,11 +32,10 @@ pub async fn run(cli: Cli) -> ExitCode {
             action: SchemaAction::Install { dry_run, conninfo },
         }) => run_schema_install(&conn, conninfo.clone().or(cli.conninfo.clone()), *dry_run).await,
         // `--read-only` promises that pgpulse writes nothing; a snapshot writes rows.
-        Some(Command::Snapshot { .. }) if cli.read_only => Err(
+        Some(Command::Snapshot { .. }) if cli.read_only => Err(anyhow::anyhow!(
             "--read-only was given and `pgpulse snapshot` writes to database_statistics_snapshot: \
              drop --read-only to take a snapshot"
-                .into(),
-        ),
+        )),
         Some(Command::Snapshot { conninfo }) => {
             run_snapshot(&conn, conninfo.clone().or(cli.conninfo.clone())).await
         }
@@ -45,18 +44,23 @@ pub async fn run(cli: Cli) -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(message) => {
-            eprintln!("pgpulse: {}", sanitized(&message));
+        // The binary's edge: whatever went wrong is one line on stderr.
+        Err(error) => {
+            eprintln!("pgpulse: {}", sanitized(&error.to_string()));
             ExitCode::FAILURE
         }
     }
 }
 
-async fn run_doctor(conn: &ConnectOptions, conninfo: Option<String>) -> Result<ExitCode, String> {
+async fn run_doctor(conn: &ConnectOptions, conninfo: Option<String>) -> anyhow::Result<ExitCode> {
     let (mut session, caps) = open_monitoring(conn, conninfo).await?;
     let target = session.params().display_target();
     let mut checks = doctor::checks(&caps);
-    checks.extend(doctor::tables::table_checks(&mut session, &caps.role).await?);
+    checks.extend(
+        doctor::tables::table_checks(&mut session, &caps.role)
+            .await
+            .map_err(anyhow::Error::msg)?,
+    );
     print!("{}", doctor::render(&sanitized(&target), &checks));
     Ok(ExitCode::SUCCESS)
 }
@@ -65,7 +69,7 @@ async fn run_schema_install(
     conn: &ConnectOptions,
     conninfo: Option<String>,
     dry_run: bool,
-) -> Result<ExitCode, String> {
+) -> anyhow::Result<ExitCode> {
     if dry_run {
         print!("{}", crate::pg::schema::script());
         return Ok(ExitCode::SUCCESS);
@@ -82,7 +86,7 @@ async fn run_schema_install(
         }
         other => other,
     };
-    let report = outcome.map_err(|e| e.to_string())?;
+    let report = outcome?;
     for index in report.built_concurrently {
         println!("index {index}: built CONCURRENTLY (its table already has rows)");
     }
@@ -96,7 +100,7 @@ async fn run_schema_install(
 /// `pgpulse snapshot`: one statistics snapshot on a writable session of its own, for
 /// cron. Sizes wait for ACCESS SHARE on every table, so the lock timeout is short (a
 /// VACUUM FULL makes the run fail fast instead of hanging), the statement timeout long.
-async fn run_snapshot(conn: &ConnectOptions, conninfo: Option<String>) -> Result<ExitCode, String> {
+async fn run_snapshot(conn: &ConnectOptions, conninfo: Option<String>) -> anyhow::Result<ExitCode> {
     let mut params = resolve_params(conn, conninfo)?;
     if conn.force_password_prompt && params.password.is_none() {
         params = with_prompted_password(params)?;
@@ -116,17 +120,16 @@ async fn run_snapshot(conn: &ConnectOptions, conninfo: Option<String>) -> Result
             connect::connect(&params, &settings, None).await
         }
         other => other,
-    }
-    .map_err(|e| e.to_string())?;
+    }?;
     // statement_timeout cannot end a wait on a frozen backend or a vanished peer: a cron
     // job must not hang forever, so the client gives up a little after the server would.
     let limit = SNAPSHOT_STATEMENT_TIMEOUT + CLIENT_GRACE;
     let work = crate::actions::statistics::take_snapshot(&connected.client);
     let rows = match tokio::time::timeout(limit, work).await {
-        Ok(result) => result.map_err(|e| e.to_string())?,
+        Ok(result) => result?,
         Err(_) => {
             connected.cancel_running_query().await;
-            return Err(format!(
+            return Err(anyhow::anyhow!(
                 "statistics snapshot failed: no answer from the server within {} s",
                 limit.as_secs()
             ));

@@ -34,17 +34,18 @@ pub struct DemoOptions {
 }
 
 /// Runs the demo until the user quits; the cluster is gone (or kept) when this returns.
-pub async fn run(cli: &LiveOptions, args: &DemoOptions) -> Result<ExitCode, String> {
+pub async fn run(cli: &LiveOptions, args: &DemoOptions) -> anyhow::Result<ExitCode> {
     let scale = scale(args)?;
     // From the very start, so a Ctrl-C or SIGTERM at any moment (even during the load, or
     // right after the conninfo is printed) stops the demo in order instead of killing it.
     let mut signals = Signals::new()?;
-    let bindir = server::find_pgbin(args.pgbin.as_deref())?;
+    let bindir = server::find_pgbin(args.pgbin.as_deref()).map_err(anyhow::Error::msg)?;
     say(&format!("starting PostgreSQL from {}", bindir.display()));
     let keep = args.keep.clone();
     let cluster = tokio::task::spawn_blocking(move || server::start(bindir, keep))
         .await
-        .map_err(|e| format!("starting the server: {e}"))??;
+        .map_err(|e| anyhow::anyhow!("starting the server: {e}"))?
+        .map_err(anyhow::Error::msg)?;
     let conninfo = cluster.conninfo_tcp(DATABASE);
     say(&format!(
         "server listening on 127.0.0.1:{}, cluster in {}",
@@ -57,7 +58,7 @@ pub async fn run(cli: &LiveOptions, args: &DemoOptions) -> Result<ExitCode, Stri
     // Dropping the cluster stops the server and removes its directory (unless kept).
     tokio::task::spawn_blocking(move || drop(cluster))
         .await
-        .map_err(|e| format!("stopping the server: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("stopping the server: {e}"))?;
     if kept {
         say(&format!("server stopped; the cluster is kept in {place}"));
     } else {
@@ -66,7 +67,7 @@ pub async fn run(cli: &LiveOptions, args: &DemoOptions) -> Result<ExitCode, Stri
     outcome
 }
 
-fn scale(args: &DemoOptions) -> Result<Scale, String> {
+fn scale(args: &DemoOptions) -> anyhow::Result<Scale> {
     let mut scale = Scale::default();
     // The range was checked when the flag was parsed.
     if let Some(users) = args.users {
@@ -83,7 +84,7 @@ async fn with_cluster(
     conninfo: &str,
     scale: &Scale,
     signals: &mut Signals,
-) -> Result<ExitCode, String> {
+) -> anyhow::Result<ExitCode> {
     let admin = format!("{} dbname=postgres", cluster.conninfo_tcp("postgres"));
     tokio::select! {
         prepared = prepare_database(&admin, conninfo, scale, cluster.created()) => prepared?,
@@ -92,8 +93,7 @@ async fn with_cluster(
             return Ok(ExitCode::SUCCESS);
         }
     }
-    let params = conninfo::resolve_from_process(Flags::default(), Some(conninfo.to_string()))
-        .map_err(|e| e.to_string())?;
+    let params = conninfo::resolve_from_process(Flags::default(), Some(conninfo.to_string()))?;
     let mut config = WorkloadConfig::new(params);
     // Both ranges were checked when the flags were parsed.
     if let Some(clients) = args.clients {
@@ -135,15 +135,14 @@ async fn prepare_database(
     conninfo: &str,
     scale: &Scale,
     created: bool,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     let (client, connection) = tokio_postgres::connect(admin, tokio_postgres::NoTls)
         .await
-        .map_err(|e| format!("connecting to the demo server: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("connecting to the demo server: {e}"))?;
     let driver = tokio::spawn(connection);
     let exists = client
         .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&DATABASE])
-        .await
-        .map_err(|e| e.to_string())?
+        .await?
         .is_some();
     if exists && !created {
         say(&format!("reusing the kept database {DATABASE}"));
@@ -153,19 +152,18 @@ async fn prepare_database(
     if !exists {
         client
             .batch_execute(&format!("CREATE DATABASE {DATABASE}"))
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?;
     }
     driver.abort();
     let (client, connection) = tokio_postgres::connect(conninfo, tokio_postgres::NoTls)
         .await
-        .map_err(|e| format!("connecting to {DATABASE}: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("connecting to {DATABASE}: {e}"))?;
     let driver = tokio::spawn(connection);
     // The Queries screen reads pg_stat_statements through the extension's view.
     client
         .batch_execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         .await
-        .map_err(|e| format!("creating pg_stat_statements: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("creating pg_stat_statements: {e}"))?;
     say(&format!(
         "loading the Personal Learning Assistant database: {} users, {} learning sessions…",
         crate::text::format::thousands(scale.users),
@@ -174,7 +172,7 @@ async fn prepare_database(
     let started = Instant::now();
     let report = schema::load(&client, scale).await;
     driver.abort();
-    let report = report?;
+    let report = report.map_err(anyhow::Error::msg)?;
     say(&format!(
         "loaded {} tables in {:.1} s",
         report.tables,
@@ -184,7 +182,7 @@ async fn prepare_database(
 }
 
 /// `--no-tui`: print where to connect, then wait for Ctrl-C / SIGTERM / SIGHUP.
-async fn wait_for_signal(conninfo: &str, signals: &mut Signals) -> Result<ExitCode, String> {
+async fn wait_for_signal(conninfo: &str, signals: &mut Signals) -> anyhow::Result<ExitCode> {
     println!("{conninfo}");
     say(&format!(
         "connect with: psql \"{conninfo}\"   or: pgpulse \"{conninfo}\"; Ctrl-C stops the demo"
@@ -202,8 +200,8 @@ struct Signals {
 }
 
 impl Signals {
-    fn new() -> Result<Self, String> {
-        let listen = |kind| signal(kind).map_err(|e| format!("listening for signals: {e}"));
+    fn new() -> anyhow::Result<Self> {
+        let listen = |kind| signal(kind).map_err(|e| anyhow::anyhow!("listening for signals: {e}"));
         Ok(Self {
             terminate: listen(SignalKind::terminate())?,
             hangup: listen(SignalKind::hangup())?,

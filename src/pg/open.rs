@@ -11,10 +11,26 @@ use std::ops::RangeInclusive;
 use std::time::Duration;
 
 use crate::pg::connect::{ConnectError, SessionSettings};
-use crate::pg::conninfo::{self, ConnParams, Flags, Password, PasswordSource};
+use crate::pg::conninfo::{self, ConnInfoError, ConnParams, Flags, Password, PasswordSource};
 use crate::pg::probe::Capabilities;
 use crate::pg::session::{MonitorSession, SessionError};
 use crate::text::sanitize::sanitized;
+
+/// Why the monitoring session could not be opened. The texts are what the command line
+/// prints after `pgpulse: `.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The target could not be resolved (flags, environment, service file, passfile).
+    #[error(transparent)]
+    Target(#[from] ConnInfoError),
+    #[error("could not read the password: {0}")]
+    Prompt(std::io::Error),
+    /// The connection attempt failed in a way waiting would not fix.
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error("capability probe failed: {0}")]
+    Probe(SessionError),
+}
 
 /// The monitoring session's `statement_timeout` (`--statement-timeout-ms`): 0 would
 /// switch the server's timeout off, and a poll longer than a minute is no longer live.
@@ -56,12 +72,12 @@ impl Default for ConnectOptions {
 pub async fn open_monitoring(
     conn: &ConnectOptions,
     conninfo: Option<String>,
-) -> Result<(MonitorSession, Capabilities), String> {
+) -> Result<(MonitorSession, Capabilities), OpenError> {
     let (mut session, connected) = connect_monitoring(conn, conninfo).await?;
-    connected.map_err(|e| e.to_string())?;
+    connected?;
     let caps = Capabilities::probe(&mut session)
         .await
-        .map_err(|e| format!("capability probe failed: {e}"))?;
+        .map_err(OpenError::Probe)?;
     Ok((session, caps))
 }
 
@@ -80,19 +96,19 @@ pub enum LiveStart {
 pub async fn open_monitoring_or_wait(
     conn: &ConnectOptions,
     conninfo: Option<String>,
-) -> Result<LiveStart, String> {
+) -> Result<LiveStart, OpenError> {
     let (mut session, connected) = connect_monitoring(conn, conninfo).await?;
     if let Err(error) = connected {
         let worth_waiting = matches!(&error, SessionError::Connect(c) if c.wait_reason().is_some());
         if !worth_waiting {
-            return Err(error.to_string());
+            return Err(error.into());
         }
         tracing::warn!("connection attempt 1 failed: {error}; waiting for the server");
         return Ok(LiveStart::Waiting(session, error));
     }
     let caps = Capabilities::probe(&mut session)
         .await
-        .map_err(|e| format!("capability probe failed: {e}"))?;
+        .map_err(OpenError::Probe)?;
     Ok(LiveStart::Ready(session, caps))
 }
 
@@ -103,7 +119,7 @@ pub async fn open_monitoring_or_wait(
 async fn connect_monitoring(
     conn: &ConnectOptions,
     conninfo: Option<String>,
-) -> Result<(MonitorSession, Result<(), SessionError>), String> {
+) -> Result<(MonitorSession, Result<(), SessionError>), OpenError> {
     let params = resolve_params(conn, conninfo)?;
     let settings = monitoring_settings(conn);
     let deadline = MonitorSession::default_deadline(&settings);
@@ -137,12 +153,13 @@ pub fn monitoring_settings(conn: &ConnectOptions) -> SessionSettings {
     settings
 }
 
+/// The target as psql would resolve it; its warnings (a passfile readable by others...)
+/// go to stderr and the log.
 pub fn resolve_params(
     conn: &ConnectOptions,
     conninfo: Option<String>,
-) -> Result<ConnParams, String> {
-    let params =
-        conninfo::resolve_from_process(conn.flags.clone(), conninfo).map_err(|e| e.to_string())?;
+) -> Result<ConnParams, OpenError> {
+    let params = conninfo::resolve_from_process(conn.flags.clone(), conninfo)?;
     for warning in &params.warnings {
         eprintln!("{}", sanitized(warning));
         tracing::warn!("{}", sanitized(warning));
@@ -150,10 +167,10 @@ pub fn resolve_params(
     Ok(params)
 }
 
-pub fn with_prompted_password(mut params: ConnParams) -> Result<ConnParams, String> {
+/// `params` with the password typed at a prompt on the terminal.
+pub fn with_prompted_password(mut params: ConnParams) -> Result<ConnParams, OpenError> {
     let prompt = format!("Password for user {}: ", sanitized(&params.user));
-    let secret = rpassword::prompt_password(prompt)
-        .map_err(|e| format!("could not read the password: {e}"))?;
+    let secret = rpassword::prompt_password(prompt).map_err(OpenError::Prompt)?;
     params.password = Some(Password::new(secret));
     params.password_source = Some(PasswordSource::Prompt);
     Ok(params)

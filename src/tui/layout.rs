@@ -1,7 +1,7 @@
-//! Where things go on the screen. Pure functions of the terminal size (and of which table
-//! has the focus), shared by the renderers and by paging and mouse handling (a click must
-//! hit what was drawn); they import neither. Each screen's drawing, with its sketch, is in
-//! its renderer (`ui/`); the rectangles it draws into are here.
+//! Where things go on the screen: pure functions of the terminal size (and of which table
+//! has the focus), used by the view models (`screens/`) to place what they hold. Input
+//! never calls them: it reads what the frame drew (`screens::drawn`), so a click hits
+//! what was drawn. Each screen's sketch is in its renderer (`ui/`).
 //!
 //! ```text
 //! ┌ 1 Dashboard │ 2 Activity │ 3 Queries ...            tabs      (1 line)
@@ -12,8 +12,8 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::tui::app::TableId;
 use crate::tui::screen::Screen;
+use crate::tui::screens::state::{TableId, tables_of};
 
 /// The fixed regions of every screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +24,7 @@ pub struct Areas {
     pub status: Rect,
 }
 
+/// The tab bar, header, body and status line of a frame of `size`.
 pub fn areas(size: Rect) -> Areas {
     let [tabs, header, body, status] = Layout::vertical([
         Constraint::Length(1),
@@ -45,55 +46,6 @@ pub fn queries_split(body: Rect) -> (Rect, Rect) {
     let [statements, latency] =
         Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
     (statements, latency)
-}
-
-/// The tables of a screen, in focus order (`f` moves between them).
-pub fn tables_of(screen: Screen) -> &'static [TableId] {
-    match screen {
-        Screen::Dashboard => &[],
-        Screen::Activity => &[TableId::Activity],
-        Screen::Queries => &[TableId::Statements, TableId::Latency],
-        Screen::Cache => &[TableId::CacheTables],
-        Screen::Pool => &[
-            TableId::PoolApplications,
-            TableId::PoolUsers,
-            TableId::PoolClients,
-            TableId::PgBouncerPools,
-        ],
-        Screen::Indexes => &[TableId::Indexes, TableId::TableScans],
-        Screen::Maintenance => &[
-            TableId::Maintenance,
-            TableId::Progress,
-            TableId::Wraparound,
-            TableId::TaskHistory,
-            TableId::Journal,
-        ],
-    }
-}
-
-/// Where each table of a screen is drawn (for paging and mouse clicks); the renderers
-/// use the same rectangles.
-pub fn table_areas(screen: Screen, body: Rect, focused: Option<TableId>) -> Vec<(TableId, Rect)> {
-    match screen {
-        Screen::Activity => vec![(TableId::Activity, body)],
-        Screen::Queries => {
-            let (statements, latency) = queries_split(body);
-            vec![
-                (TableId::Statements, statements),
-                (TableId::Latency, latency),
-            ]
-        }
-        Screen::Cache => vec![(TableId::CacheTables, cache_bands(body).table)],
-        // On short terminals the focused table is the one drawn expanded, so paging and
-        // clicks need the focus to match the drawing.
-        Screen::Pool => pool_regions(body, focused).tables,
-        Screen::Indexes => {
-            let [_, indexes, scans] = indexes_bands(body);
-            vec![(TableId::Indexes, indexes), (TableId::TableScans, scans)]
-        }
-        Screen::Maintenance => maintenance_table_areas(body, focused),
-        Screen::Dashboard => vec![],
-    }
 }
 
 // The Cache screen.
@@ -152,8 +104,7 @@ const WRAPAROUND_MIN_WIDTH: u16 = 36;
 pub const JOURNAL_SIDE_BY_SIDE: u16 = 140;
 
 /// The panels: tables on top with most of the height, running commands in a thin band,
-/// wraparound, task history and the actions journal side by side at the bottom. A pure
-/// function of the body and the focus, so drawing, paging and mouse clicks agree.
+/// wraparound, task history and the actions journal side by side at the bottom.
 fn maintenance_split(body: Rect) -> [Rect; 4] {
     let progress = if body.height >= TALL_BODY { 6 } else { 4 };
     // Three tenths of the height for the bottom band: three rows each at 80x24, about
@@ -177,7 +128,7 @@ fn maintenance_split(body: Rect) -> [Rect; 4] {
     [tables, progress, wraparound, tasks]
 }
 
-/// Where the Maintenance screen's tables are drawn (also used for paging and mouse clicks).
+/// Where the Maintenance screen's tables are drawn.
 pub fn maintenance_table_areas(body: Rect, focused: Option<TableId>) -> Vec<(TableId, Rect)> {
     let [tables, progress, wraparound, tasks] = maintenance_split(body);
     let mut areas = vec![
@@ -295,12 +246,7 @@ fn pool_table_rects(area: Rect, wide: bool, focused: Option<TableId>) -> Vec<(Ta
     order.iter().copied().zip(rects.iter().copied()).collect()
 }
 
-/// How many data rows fit in a bordered table with a header line.
-pub fn table_rows(table: Rect) -> usize {
-    usize::from(table.height.saturating_sub(3))
-}
-
-/// Screen labels as drawn in the tab bar, with their x ranges, for mouse clicks. The
+/// Screen labels as drawn in the tab bar, with their x ranges. The
 /// labels touch (their own padding separates them); when the full names do not fit,
 /// short names are used, then only numbers: a name is never cut in the middle.
 pub fn tab_spans(tabs: Rect) -> Vec<(Screen, String, u16, u16)> {

@@ -5,15 +5,25 @@
 
 use std::path::Path;
 
-use crate::settings::config::Config;
+use crate::settings::config::{Config, ConfigError};
 use crate::tui::keymap::{Keymap, KeymapError};
 use crate::tui::theme::{self, Theme, ThemeError};
 
+/// Why the configuration file cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A `[keys]` binding the keymap refuses.
+    #[error(transparent)]
+    Keys(#[from] KeymapError),
+}
+
 /// Reads `<dir>/config.toml` (the defaults without one) and checks its `[keys]` too, so
 /// a bad key binding is reported when the file is read, like any other bad value.
-pub fn load_config(dir: Option<&Path>) -> Result<Config, String> {
-    let config = Config::load(dir).map_err(|e| e.to_string())?;
-    keymap(&config).map_err(|e| e.to_string())?;
+pub fn load_config(dir: Option<&Path>) -> Result<Config, LoadError> {
+    let config = Config::load(dir)?;
+    keymap(&config)?;
     Ok(config)
 }
 
@@ -127,8 +137,9 @@ mod tests {
         }
         let got = load_config(Some(dir.path()));
         assert!(
-            got.as_ref()
-                .is_err_and(|e| e.contains("action \"quit\": cannot read key \"ctl-c\"")),
+            got.as_ref().is_err_and(|e| e
+                .to_string()
+                .contains("action \"quit\": cannot read key \"ctl-c\"")),
             "{got:?}"
         );
     }

@@ -41,19 +41,15 @@ pub struct LiveOptions {
 
 /// Connects to the command line's target, then runs the live view until the user quits or
 /// a signal arrives.
-pub async fn run(cli: &LiveOptions) -> Result<ExitCode, String> {
+pub async fn run(cli: &LiveOptions) -> anyhow::Result<ExitCode> {
     let settings = setup::load_config(crate::settings::paths::config_dir().as_deref())?;
     let conninfo = match (&cli.target, &cli.conninfo) {
         (Some(_), Some(_)) => {
-            return Err("give either --target or a connection string, not both".into());
+            return Err(anyhow::anyhow!(
+                "give either --target or a connection string, not both"
+            ));
         }
-        (Some(name), None) => Some(
-            settings
-                .target(name)
-                .map_err(|e| e.to_string())?
-                .conninfo
-                .clone(),
-        ),
+        (Some(name), None) => Some(settings.target(name)?.conninfo.clone()),
         (None, conninfo) => conninfo.clone(),
     };
     run_on(cli, &cli.conn, conninfo, Extras::default()).await
@@ -73,10 +69,12 @@ pub async fn run_on(
     conn: &ConnectOptions,
     conninfo: Option<String>,
     extras: Extras,
-) -> Result<ExitCode, String> {
+) -> anyhow::Result<ExitCode> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() {
-        return Err("the live view needs a terminal; for text output use `pgpulse doctor`".into());
+        return Err(anyhow::anyhow!(
+            "the live view needs a terminal; for text output use `pgpulse doctor`"
+        ));
     }
     let config_dir = crate::settings::paths::config_dir();
     let mut settings = setup::load_config(config_dir.as_deref())?;
@@ -94,9 +92,8 @@ pub async fn run_on(
         cli.theme.as_deref(),
         no_color,
         config_dir.as_deref(),
-    )
-    .map_err(|e| e.to_string())?;
-    let keymap = setup::keymap(&settings).map_err(|e| e.to_string())?;
+    )?;
+    let keymap = setup::keymap(&settings)?;
     // Connect before taking over the terminal, so password prompts and connection errors
     // appear as ordinary lines; a server that is down or starting is waited for on screen.
     let start = open_monitoring_or_wait(conn, conninfo).await?;
@@ -123,7 +120,7 @@ pub async fn run_on(
     };
     if let Some(bouncer) = &settings.pgbouncer {
         let client = PgBouncerClient::from_conninfo(&bouncer.conninfo)
-            .map_err(|e| format!("[pgbouncer] conninfo: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("[pgbouncer] conninfo: {e}"))?;
         poller = poller.with_pgbouncer(client);
     }
     let read_only = cli.read_only || settings.read_only;
@@ -158,9 +155,9 @@ pub async fn run_on(
     let poller = poller.with_detail_sink(detail_sink);
     let (mut snapshots, commands) = poller::spawn_poller(poller);
 
-    let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
-    let mut hangup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
-    let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
 
     // ratatui::init installs a panic hook that restores the terminal before the message;
     // ours also releases the mouse first.
@@ -174,12 +171,11 @@ pub async fn run_on(
             previous(info);
         }));
     }
-    let mut app = App::new(target, refresh, SystemTime::now(), keymap, theme).with_config(settings);
-    app.read_only = read_only;
-    app.badge = extras.badge;
-    app.role = role;
-    app.journal = past_actions;
-    app.rebuild_tables();
+    let mut app = App::new(target, refresh, SystemTime::now(), keymap, theme)
+        .with_config(settings)
+        .with_read_only(read_only)
+        .with_identity(role, extras.badge)
+        .with_journal(past_actions);
     if let Ok(size) = terminal.size() {
         app.update(Event::Resize(size.width, size.height));
     }
@@ -192,8 +188,12 @@ pub async fn run_on(
     let mut frame_log = crate::tui::frame_log::FrameLog::from_env();
     let outcome = loop {
         let draw_started = frame_log.as_ref().map(|_| std::time::Instant::now());
-        if let Err(e) = terminal.draw(|frame| crate::tui::ui::render(&app, frame)) {
-            break Err(format!("drawing failed: {e}"));
+        let drawn = terminal.draw(|frame| {
+            let drawn = draw(frame, &app);
+            app.drawn(drawn);
+        });
+        if let Err(e) = drawn {
+            break Err(anyhow::anyhow!("drawing failed: {e}"));
         }
         if let (Some(log), Some(started)) = (&mut frame_log, draw_started) {
             log.frame(started.elapsed());
@@ -207,7 +207,7 @@ pub async fn run_on(
                 Some(Ok(TermEvent::Mouse(mouse))) => Event::Mouse(mouse),
                 Some(Ok(TermEvent::Resize(width, height))) => Event::Resize(width, height),
                 Some(Ok(_)) => continue,
-                Some(Err(e)) => break Err(format!("terminal input failed: {e}")),
+                Some(Err(e)) => break Err(anyhow::anyhow!("terminal input failed: {e}")),
                 None => Event::Terminate,
             },
             changed = snapshots.changed() => match changed {
@@ -223,7 +223,7 @@ pub async fn run_on(
                     }
                     None => continue,
                 },
-                Err(_) => break Err("the poller stopped".into()),
+                Err(_) => break Err(anyhow::anyhow!("the poller stopped")),
             },
             Some(event) = next_executor_event(&mut executor_events) => Event::Executor(event),
             Some(fetched) = details.recv() => Event::DetailFetched(Box::new(fetched)),
@@ -313,4 +313,11 @@ fn copy_to_clipboard(text: &str) {
         crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
     );
     let _ = stdout.flush();
+}
+
+/// One frame of `app`: its view model for the frame's size, drawn. Returns what was drawn
+/// where, which the event loop hands back to the app (clicks and paging go by it).
+pub fn draw(frame: &mut ratatui::Frame, app: &App) -> crate::tui::screens::drawn::Drawn {
+    let view = app.view(frame.area());
+    crate::tui::ui::render(frame, &view, app.theme())
 }

@@ -17,10 +17,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pgpulse::actions::executor::{self, Executor, ExecutorEvent, ExecutorHandle};
 use pgpulse::actions::{ActionKind, Outcome, StepReport, plan};
 use pgpulse::monitor::poller::Poller;
-use pgpulse::tui::app::dialog::Purpose;
-use pgpulse::tui::app::table::RowId;
-use pgpulse::tui::app::{App, Effect, Event, Mode, TableId};
+use pgpulse::tui::app::{App, Effect, Event, Mode, Purpose};
 use pgpulse::tui::keymap::Keymap;
+use pgpulse::tui::screens::state::TableId;
+use pgpulse::tui::screens::table::RowId;
 use pgpulse::tui::theme::Theme;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_postgres::Client;
@@ -195,7 +195,7 @@ async fn indexes_app(poller: &mut Poller, index: u32, pid: i32) -> App {
             KeyModifiers::NONE,
         )));
     }
-    app.tables.state_mut(TableId::Indexes).selected_id = Some(RowId::Relation(index));
+    app.select(TableId::Indexes, RowId::Relation(index));
     app
 }
 
@@ -206,12 +206,12 @@ fn confirm(app: &mut App, key: char, handle: &ExecutorHandle) -> (u64, Option<St
         KeyCode::Char(key),
         KeyModifiers::NONE,
     )));
-    let note = match &app.mode {
+    let note = match app.mode() {
         Mode::Dialog(dialog) => match &dialog.purpose {
             Purpose::Run(plan) => plan.note.clone(),
             Purpose::Stop { .. } => None,
         },
-        other => panic!("{key} opened no dialog ({other:?}): {:?}", app.status),
+        other => panic!("{key} opened no dialog ({other:?}): {:?}", app.status()),
     };
     let effects = app.update(Event::Key(KeyEvent::new(
         KeyCode::Char('y'),
@@ -280,8 +280,8 @@ async fn reindex_concurrently_waits_for_an_old_transaction_and_says_on_whom() {
     // The App, fed real polls, says on whom the REINDEX waits.
     eventually("the status to say on whom the REINDEX waits", async || {
         app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
-        let status = app.status.clone().map(|s| s.text).unwrap_or_default();
-        let badges = pgpulse::tui::app::dialog::running_badges(&app);
+        let status = app.status().map(|s| s.text.clone()).unwrap_or_default();
+        let badges = pgpulse::tui::screens::header::running_badges(&app);
         if status.contains(&format!(
             "REINDEX CONCURRENTLY waits for pid {writer_pid} (idle in transaction"
         )) && badges
@@ -357,7 +357,7 @@ async fn a_reindex_that_gives_up_offers_to_drop_exactly_the_invalid_index_it_lef
         let done = event == ExecutorEvent::Done { id };
         app.update(Event::Executor(event.clone()));
         if done {
-            break app.journal.clone();
+            break app.journal().to_vec();
         }
     };
     let message = &reports[reports.len() - 1].message;
@@ -370,7 +370,7 @@ async fn a_reindex_that_gives_up_offers_to_drop_exactly_the_invalid_index_it_lef
         message.contains("left invalid index \"public\".\"scores_points_idx_ccnew\""),
         "{message}"
     );
-    let status = app.status.clone().map(|s| s.text).unwrap_or_default();
+    let status = app.status().map(|s| s.text.clone()).unwrap_or_default();
     assert!(
         status.starts_with(
             "REINDEX CONCURRENTLY failed, D drops its leftover public.scores_points_idx_ccnew"

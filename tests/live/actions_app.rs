@@ -13,9 +13,10 @@ use std::time::{Duration, SystemTime};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pgpulse::actions::executor::{self, ExecutorConfig, ExecutorEvent, ExecutorHandle};
 use pgpulse::monitor::poller::{Poller, PollerConfig};
-use pgpulse::tui::app::table::RowId;
-use pgpulse::tui::app::{App, Effect, Event, Mode, TableId};
+use pgpulse::tui::app::{App, Effect, Event, Mode};
 use pgpulse::tui::keymap::Keymap;
+use pgpulse::tui::screens::state::TableId;
+use pgpulse::tui::screens::table::RowId;
 use pgpulse::tui::theme::Theme;
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -36,7 +37,7 @@ async fn script(app: &mut App, wiring: &mut Wiring, screen: char, keys: &str) ->
     app.update(key(screen));
     for c in keys.chars() {
         let mut effects = app.update(key(c));
-        if matches!(app.mode, Mode::Dialog(_)) {
+        if matches!(app.mode(), Mode::Dialog(_)) {
             effects.extend(app.update(key('y')));
         }
         for effect in effects {
@@ -61,7 +62,7 @@ async fn script(app: &mut App, wiring: &mut Wiring, screen: char, keys: &str) ->
             }
         }
         // EXPLAIN opens its output view: back to the screen for the next key.
-        if matches!(app.mode, Mode::Output { .. }) {
+        if matches!(app.mode(), Mode::Output { .. }) {
             app.update(Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
         }
     }
@@ -146,14 +147,15 @@ async fn run_script(
         SystemTime::now(),
         Keymap::default(),
         Theme::default(),
-    );
-    app.read_only = read_only;
+    )
+    .with_read_only(read_only);
     app.update(Event::Resize(160, 48));
     eventually("the sleeper and the tables on screen", async || {
         let snapshot = poller.poll_once().await;
         let seen = snapshot.activity.as_ref().is_ok_and(|all| {
-            all.iter()
-                .any(|s| s.pid == sleeper_pid && s.state.as_deref() == Some("active"))
+            all.iter().any(|s| {
+                s.pid == sleeper_pid && s.state.as_ref().is_some_and(|st| st.as_str() == "active")
+            })
         }) && snapshot.slow.is_some();
         app.update(Event::Snapshot(Box::new(snapshot)));
         if seen { Ok(()) } else { Err("not yet".into()) }
@@ -161,7 +163,7 @@ async fn run_script(
     .await;
     let mut wiring = executor::for_live_view(read_only, ExecutorConfig::new(params, version));
     // The server is shared with other tests: aim at the sleeper, never at the first row.
-    app.tables.state_mut(TableId::Activity).selected_id = Some(RowId::Pid(sleeper_pid));
+    app.select(TableId::Activity, RowId::Pid(sleeper_pid));
     let mut started = script(&mut app, &mut wiring, '2', "ce").await;
     started += script(&mut app, &mut wiring, '3', "X").await;
     started += script(&mut app, &mut wiring, '7', "va").await;
@@ -169,7 +171,7 @@ async fn run_script(
     started += script(&mut app, &mut wiring, '1', "S").await;
     // Terminate last: it ends the sleeper.
     assert_eq!(
-        app.tables.state(TableId::Activity).selected_id,
+        app.screens().table(TableId::Activity).selected_id,
         Some(RowId::Pid(sleeper_pid)),
         "the selection must still be the sleeper"
     );

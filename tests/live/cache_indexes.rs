@@ -555,7 +555,7 @@ async fn pgpulse_s_own_reads_do_not_count_in_index_usage() {
             .map_err(|e| e.to_string())?;
         let scans: i64 = row.get(0);
         let tile = usage_tile(&app);
-        if scans >= 2 && app.latest.as_ref().is_some_and(|s| s.slow.is_some()) {
+        if scans >= 2 && app.model().snapshot().is_some_and(|s| s.slow.is_some()) {
             Ok(())
         } else {
             Err(format!("{scans} scans of pgpulse's sources, tile {tile:?}"))
@@ -580,7 +580,7 @@ async fn pgpulse_s_own_reads_do_not_count_in_index_usage() {
 }
 
 fn usage_tile(app: &pgpulse::tui::app::App) -> Option<String> {
-    pgpulse::tui::app::kpi::tiles(app)
+    pgpulse::tui::screens::kpi::tiles(app)
         .into_iter()
         .find(|t| t.label == "INDEX USAGE")
         .map(|t| t.value)
@@ -623,24 +623,23 @@ async fn a_filter_finds_a_table_outside_the_capped_list() {
     for (screen, table) in [
         (
             pgpulse::tui::screen::Screen::Cache,
-            pgpulse::tui::app::TableId::CacheTables,
+            pgpulse::tui::screens::state::TableId::CacheTables,
         ),
         (
             pgpulse::tui::screen::Screen::Indexes,
-            pgpulse::tui::app::TableId::TableScans,
+            pgpulse::tui::screens::state::TableId::TableScans,
         ),
     ] {
-        app.screen = screen;
+        app.show(screen);
         feed(&mut app, poller.poll_once().await);
         while app.focused_table_id() != Some(table) {
             press(&mut app, crossterm::event::KeyCode::Char('f'));
         }
-        let title = pgpulse::tui::app::capped::cap_title(&app, table);
+        let title = pgpulse::tui::screens::capped::cap_title(&app, table);
         assert_eq!(title, Some(capped_words(table, "511")));
         let names = |app: &pgpulse::tui::app::App| -> Vec<String> {
-            app.tables
-                .model(table)
-                .rows
+            app.table(table)
+                .1
                 .iter()
                 .filter_map(|r| r.cells.iter().find(|c| c.text.contains("needle")))
                 .map(|c| c.text.clone())
@@ -662,15 +661,17 @@ async fn a_filter_finds_a_table_outside_the_capped_list() {
         }
         feed(&mut app, poller.poll_once().await);
         assert_eq!(names(&app), vec!["public.lonely_needle".to_string()]);
-        let title = pgpulse::tui::app::capped::cap_title(&app, table);
+        let title = pgpulse::tui::screens::capped::cap_title(&app, table);
         assert_eq!(title.as_deref(), Some("1 table matching \"needle\""));
         press(&mut app, crossterm::event::KeyCode::Enter);
     }
 }
 
-fn capped_words(table: pgpulse::tui::app::TableId, total: &str) -> String {
+fn capped_words(table: pgpulse::tui::screens::state::TableId, total: &str) -> String {
     match table {
-        pgpulse::tui::app::TableId::CacheTables => format!("500 largest of {total} tables"),
+        pgpulse::tui::screens::state::TableId::CacheTables => {
+            format!("500 largest of {total} tables")
+        }
         _ => format!("500 most read by seq scans of {total} tables"),
     }
 }

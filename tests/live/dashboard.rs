@@ -8,11 +8,12 @@ use std::time::Duration;
 use common::live::{backend_pid, eventually, exec, finished, monitor_db, must, spawn_sql};
 use pgpulse::monitor::poller::{Poller, PollerConfig};
 use pgpulse::monitor::snapshot::Snapshot;
-use pgpulse::tui::app::table::RowId;
-use pgpulse::tui::app::views::ActivityMode;
-use pgpulse::tui::app::{App, Event, TableId};
+use pgpulse::tui::app::{App, Event};
 use pgpulse::tui::keymap::Keymap;
 use pgpulse::tui::screen::Screen;
+use pgpulse::tui::screens::state::ActivityMode;
+use pgpulse::tui::screens::state::TableId;
+use pgpulse::tui::screens::table::RowId;
 use pgpulse::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::{CrosstermBackend, TestBackend};
@@ -35,7 +36,12 @@ fn feed(app: &mut App, snapshot: Snapshot) {
 
 fn screen_text(app: &App, width: u16, height: u16) -> String {
     let mut terminal = must(Terminal::new(TestBackend::new(width, height)), "terminal");
-    must(terminal.draw(|f| pgpulse::tui::ui::render(app, f)), "draw");
+    must(
+        terminal.draw(|f| {
+            pgpulse::tui::terminal::draw(f, app);
+        }),
+        "draw",
+    );
     let buffer = terminal.backend().buffer();
     (0..height)
         .map(|y| {
@@ -78,10 +84,10 @@ async fn statements_show_the_calls_of_the_interval_not_the_cumulative_count() {
     }
     feed(&mut app, poller.poll_once().await);
 
-    let deltas = &app.derived.statements;
+    let deltas = &app.model().statement_deltas();
     let texts = app
-        .latest
-        .as_ref()
+        .model()
+        .snapshot()
         .and_then(|s| s.statements.as_ref().ok())
         .map(|s| s.texts.clone())
         .unwrap_or_default();
@@ -104,7 +110,7 @@ async fn statements_show_the_calls_of_the_interval_not_the_cumulative_count() {
         "{row:?}"
     );
 
-    app.screen = Screen::Queries;
+    app.show(Screen::Queries);
     app.update(Event::Resize(160, 48));
     let screen = screen_text(&app, 160, 48);
     assert!(
@@ -149,13 +155,12 @@ async fn a_lock_chain_shows_as_a_tree_with_the_right_root() {
     let (session, caps) = monitor_db(&db).await;
     let mut poller = Poller::new(session, caps, PollerConfig::default());
     let mut app = new_app();
-    app.activity_mode = ActivityMode::BlockingTree;
+    app.set_activity_mode(ActivityMode::BlockingTree);
     let rows = eventually("the three-level chain", async || {
         feed(&mut app, poller.poll_once().await);
         let rows: Vec<(RowId, u16)> = app
-            .tables
-            .model(TableId::Activity)
-            .rows
+            .table(TableId::Activity)
+            .1
             .iter()
             .map(|r| (r.id.clone(), r.depth))
             .collect();
@@ -175,7 +180,7 @@ async fn a_lock_chain_shows_as_a_tree_with_the_right_root() {
         ],
         "root blocker first, waiters indented under it"
     );
-    let root_row = app.derived.blocking.iter().find(|r| r.pid == root);
+    let root_row = app.model().blocking_tree().iter().find(|r| r.pid == root);
     assert_eq!(
         root_row.map(|r| r.blocks_total),
         Some(2),
@@ -199,7 +204,12 @@ fn terminal_bytes(app: &App, width: u16, height: u16) -> String {
             viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
         };
         let mut terminal = must(Terminal::with_options(backend, options), "terminal");
-        must(terminal.draw(|f| pgpulse::tui::ui::render(app, f)), "draw");
+        must(
+            terminal.draw(|f| {
+                pgpulse::tui::terminal::draw(f, app);
+            }),
+            "draw",
+        );
     }
     String::from_utf8_lossy(&bytes).into_owned()
 }
@@ -273,12 +283,12 @@ async fn hostile_text_from_the_server_never_reaches_the_terminal_raw() {
     let (session, caps) = monitor_db(&db).await;
     let mut poller = Poller::new(session, caps, PollerConfig::default());
     let mut app = new_app();
-    app.screen = Screen::Activity;
+    app.show(Screen::Activity);
     eventually("the hostile query to be visible", async || {
         feed(&mut app, poller.poll_once().await);
         let running = app
-            .latest
-            .as_ref()
+            .model()
+            .snapshot()
             .and_then(|s| s.activity.as_ref().ok())
             .and_then(|s| s.iter().find(|s| s.pid == sleeper_pid))
             .is_some_and(|s| s.raw_query.contains("pg_sleep"));
@@ -292,10 +302,10 @@ async fn hostile_text_from_the_server_never_reaches_the_terminal_raw() {
     app.update(Event::Resize(200, 50));
     // Every screen, with whatever the server sent.
     for screen in Screen::ALL {
-        app.screen = screen;
+        app.show(screen);
         assert_inert(&terminal_bytes(&app, 200, 50), screen.title());
     }
-    app.screen = Screen::Activity;
+    app.show(Screen::Activity);
     let output = terminal_bytes(&app, 200, 50);
     assert!(
         output.contains("\\x1b]0;pwned\\x07"),
@@ -303,8 +313,7 @@ async fn hostile_text_from_the_server_never_reaches_the_terminal_raw() {
     );
 
     // The session's detail: its exact text and the locks it holds, read on demand.
-    app.tables.state_mut(TableId::Activity).selected_id = Some(RowId::Pid(sleeper_pid));
-    app.rebuild_tables();
+    app.select(TableId::Activity, RowId::Pid(sleeper_pid));
     for effect in press(&mut app, crossterm::event::KeyCode::Enter) {
         if let pgpulse::tui::app::Effect::Poller(
             pgpulse::monitor::poller::PollerCommand::FetchDetail(request),
@@ -337,19 +346,16 @@ async fn hostile_text_from_the_server_never_reaches_the_terminal_raw() {
 
     // A statement's detail: its whole text from pg_stat_statements, read on demand.
     press(&mut app, crossterm::event::KeyCode::Esc);
-    app.screen = Screen::Queries;
-    app.cumulative = true;
-    app.rebuild_tables();
+    app.show(Screen::Queries);
+    app.set_cumulative(true);
     let statement = app
-        .tables
-        .model(TableId::Statements)
-        .rows
+        .table(TableId::Statements)
+        .1
         .iter()
         .find(|r| r.cells.iter().any(|c| c.text.contains("-- stmt")))
         .map(|r| r.id.clone())
         .expect("the hostile statement is not listed");
-    app.tables.state_mut(TableId::Statements).selected_id = Some(statement);
-    app.rebuild_tables();
+    app.select(TableId::Statements, statement);
     for effect in press(&mut app, crossterm::event::KeyCode::Enter) {
         if let pgpulse::tui::app::Effect::Poller(
             pgpulse::monitor::poller::PollerCommand::FetchDetail(request),
@@ -391,8 +397,8 @@ async fn percentiles_from_query_performance_log_reach_the_queries_screen() {
     let mut app = new_app();
     feed(&mut app, poller.poll_once().await);
     let log = app
-        .latest
-        .as_ref()
+        .model()
+        .snapshot()
         .and_then(|s| s.slow.as_ref())
         .and_then(|slow| slow.performance_log.as_ref().ok())
         .expect("no performance log section");
@@ -407,7 +413,7 @@ async fn percentiles_from_query_performance_log_reach_the_queries_screen() {
     assert!((profile.p95_ms - 95.05).abs() < 1e-9, "{profile:?}");
     assert!((profile.p99_ms - 99.01).abs() < 1e-9, "{profile:?}");
     assert_eq!(profile.max_ms, 100.0);
-    app.screen = Screen::Queries;
+    app.show(Screen::Queries);
     app.update(Event::Resize(160, 48));
     let screen = screen_text(&app, 160, 48);
     let line = screen
@@ -445,12 +451,12 @@ async fn an_idle_server_shows_no_transactions_of_pgpulse_s_own() {
         ticker.tick().await;
         feed(&mut app, poller.poll_once().await);
         let tps = app
-            .derived
-            .metrics
+            .model()
+            .interval_metrics()
             .as_ref()
             .and_then(|m| m.server.ready())
             .map(|r| r.tps);
-        let tile = pgpulse::tui::app::kpi::tiles(&app)
+        let tile = pgpulse::tui::screens::kpi::tiles(&app)
             .into_iter()
             .find(|t| t.label == "TPS")
             .map(|t| t.value);
@@ -503,7 +509,7 @@ async fn sessions_hidden_from_an_unprivileged_role_are_counted_not_zero() {
     feed(&mut app, poller.poll_once().await);
 
     let grant = "GRANT pg_read_all_stats TO \"watcher\"";
-    let tiles = pgpulse::tui::app::kpi::tiles(&app);
+    let tiles = pgpulse::tui::screens::kpi::tiles(&app);
     let connections = tiles.iter().find(|t| t.label == "CONNECTIONS");
     assert_eq!(
         connections.map(|t| (t.value.as_str(), t.note.as_deref())),
@@ -516,19 +522,19 @@ async fn sessions_hidden_from_an_unprivileged_role_are_counted_not_zero() {
         (Screen::Activity, "24 hidden"),
         (Screen::Pool, "hidden 24"),
     ] {
-        app.screen = screen;
+        app.show(screen);
         let text = screen_text(&app, 160, 48);
         assert!(text.contains(shows), "{screen:?}: {text}");
         assert_eq!(text.matches(grant).count(), 1, "{screen:?}: {text}");
         assert!(!text.contains("no client connections"), "{text}");
     }
-    app.screen = Screen::Dashboard;
+    app.show(Screen::Dashboard);
     let text = screen_text(&app, 160, 48);
     assert!(
         line_with(&text, "long-running query").contains("not judged"),
         "{text}"
     );
-    app.screen = Screen::Pool;
+    app.show(Screen::Pool);
     let text = screen_text(&app, 160, 48);
     let row = text
         .lines()
@@ -552,18 +558,17 @@ async fn an_outage_keeps_the_last_good_data_marked_stale() {
     let (session, caps) = monitor_db(&db).await;
     let mut poller = Poller::new(session, caps, PollerConfig::default());
     let mut app = new_app();
-    app.screen = Screen::Activity;
+    app.show(Screen::Activity);
     eventually("the sleeping session and the rates", async || {
         feed(&mut app, poller.poll_once().await);
         let listed = app
-            .tables
-            .model(TableId::Activity)
-            .rows
+            .table(TableId::Activity)
+            .1
             .iter()
             .any(|r| r.id == RowId::Pid(sleeper_pid));
         let rates = app
-            .derived
-            .shown
+            .model()
+            .shown_metrics()
             .as_ref()
             .is_some_and(|m| m.server.ready().is_some());
         if listed && rates {
@@ -590,7 +595,7 @@ async fn an_outage_keeps_the_last_good_data_marked_stale() {
         text.contains(&sleeper_pid.to_string()),
         "the last sessions stay: {text}"
     );
-    let tiles = pgpulse::tui::app::kpi::tiles(&app);
+    let tiles = pgpulse::tui::screens::kpi::tiles(&app);
     for label in ["TPS", "CONNECTIONS"] {
         let tile = tiles.iter().find(|t| t.label == label);
         assert!(

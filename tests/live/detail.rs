@@ -12,17 +12,23 @@ use pgpulse::monitor::collector::detail::{IndexDetail, SessionDetail, StatementD
 use pgpulse::monitor::collector::{DetailData, DetailRequest};
 use pgpulse::monitor::poller::{Poller, PollerCommand, PollerConfig};
 use pgpulse::monitor::snapshot::StatementKey;
-use pgpulse::tui::app::table::RowId;
-use pgpulse::tui::app::{App, Effect, Event, TableId};
+use pgpulse::tui::app::{App, Effect, Event};
 use pgpulse::tui::keymap::Keymap;
 use pgpulse::tui::screen::Screen;
+use pgpulse::tui::screens::state::TableId;
+use pgpulse::tui::screens::table::RowId;
 use pgpulse::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 fn screen_text(app: &App, width: u16, height: u16) -> String {
     let mut terminal = must(Terminal::new(TestBackend::new(width, height)), "terminal");
-    must(terminal.draw(|f| pgpulse::tui::ui::render(app, f)), "draw");
+    must(
+        terminal.draw(|f| {
+            pgpulse::tui::terminal::draw(f, app);
+        }),
+        "draw",
+    );
     let buffer = terminal.backend().buffer();
     (0..height)
         .map(|y| {
@@ -288,7 +294,7 @@ async fn enter_asks_the_poller_and_the_screen_shows_its_answer() {
         Theme::default(),
     );
     app.update(Event::Resize(120, 40));
-    app.screen = Screen::Activity;
+    app.show(Screen::Activity);
     eventually("the holder in a snapshot", async || {
         must(
             tokio::time::timeout(common::live::WAIT, snapshots.changed()).await,
@@ -300,9 +306,8 @@ async fn enter_asks_the_poller_and_the_screen_shows_its_answer() {
             app.update(Event::Snapshot(Box::new(snapshot)));
         }
         let listed = app
-            .tables
-            .model(TableId::Activity)
-            .rows
+            .table(TableId::Activity)
+            .1
             .iter()
             .any(|r| r.id == RowId::Pid(holder_pid));
         if listed {
@@ -312,8 +317,7 @@ async fn enter_asks_the_poller_and_the_screen_shows_its_answer() {
         }
     })
     .await;
-    app.tables.state_mut(TableId::Activity).selected_id = Some(RowId::Pid(holder_pid));
-    app.rebuild_tables();
+    app.select(TableId::Activity, RowId::Pid(holder_pid));
     let effects = app.update(Event::Key(crossterm::event::KeyEvent::new(
         crossterm::event::KeyCode::Enter,
         crossterm::event::KeyModifiers::NONE,

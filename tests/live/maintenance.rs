@@ -484,7 +484,7 @@ async fn maintenance_app(
         pgpulse::tui::keymap::Keymap::default(),
         pgpulse::tui::theme::Theme::default(),
     );
-    app.screen = pgpulse::tui::screen::Screen::Maintenance;
+    app.show(pgpulse::tui::screen::Screen::Maintenance);
     eventually("the tables on the Maintenance screen", async || {
         let snapshot = poller.poll_once().await;
         app.update(pgpulse::tui::app::Event::Tick(snapshot.taken_at));
@@ -497,14 +497,12 @@ async fn maintenance_app(
 
 /// The Maintenance row of `table`: its cells by column title.
 fn maintenance_row(app: &pgpulse::tui::app::App, table: &str) -> Option<Vec<(String, String)>> {
-    let model = app.tables.model(pgpulse::tui::app::TableId::Maintenance);
-    let row = model
-        .rows
+    let (columns, rows) = app.table(pgpulse::tui::screens::state::TableId::Maintenance);
+    let row = rows
         .iter()
         .find(|r| r.cells.get(1).is_some_and(|c| c.text.ends_with(table)))?;
     Some(
-        model
-            .columns
+        columns
             .iter()
             .zip(&row.cells)
             .map(|(column, cell)| (column.title.to_string(), cell.text.clone()))
@@ -557,9 +555,8 @@ async fn empty_tables_do_not_bury_the_one_that_is_overdue() {
     let week_later = snapshot.taken_at + Duration::from_secs(8 * 86_400);
     app.update(pgpulse::tui::app::Event::Tick(week_later));
     app.update(pgpulse::tui::app::Event::Snapshot(Box::new(snapshot)));
-    let model = app.tables.model(pgpulse::tui::app::TableId::Maintenance);
-    let overdue: Vec<&str> = model
-        .rows
+    let (_, rows) = app.table(pgpulse::tui::screens::state::TableId::Maintenance);
+    let overdue: Vec<&str> = rows
         .iter()
         .filter(|r| r.cells.iter().any(|c| c.text.contains("OVERDUE")))
         .filter_map(|r| r.cells.get(1).map(|c| c.text.as_str()))
@@ -569,7 +566,7 @@ async fn empty_tables_do_not_bury_the_one_that_is_overdue() {
         vec!["public.busy"],
         "only the table with work is late"
     );
-    let first = model.rows.first().and_then(|r| r.cells.get(1));
+    let first = rows.first().and_then(|r| r.cells.get(1));
     assert_eq!(first.map(|c| c.text.as_str()), Some("public.busy"));
     let busy = maintenance_row(&app, "busy").unwrap_or_default();
     assert_eq!(
@@ -659,12 +656,18 @@ async fn a_crash_restart_is_not_read_as_never_vacuumed_or_all_dead() {
         "the catalog's rows, not 0: {big:?}"
     );
     assert_eq!(cell(&big, "DEAD %"), "9.1%", "{big:?}");
-    let dead_tile = pgpulse::tui::app::kpi::tiles(&app)
+    let dead_tile = pgpulse::tui::screens::kpi::tiles(&app)
         .into_iter()
         .find(|t| t.label == "DEAD TUPLES")
         .map(|t| t.value);
     assert_eq!(dead_tile.as_deref(), Some("9.1%"));
-    let alerts: Vec<_> = app.alerts.active().iter().map(|a| a.kind).collect();
+    let alerts: Vec<_> = app
+        .model()
+        .alerts()
+        .active()
+        .iter()
+        .map(|a| a.kind)
+        .collect();
     assert!(
         !alerts.contains(&pgpulse::analysis::alerts::AlertKind::DeadTuples),
         "{alerts:?}"
@@ -673,7 +676,12 @@ async fn a_crash_restart_is_not_read_as_never_vacuumed_or_all_dead() {
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)),
         "terminal",
     );
-    must(terminal.draw(|f| pgpulse::tui::ui::render(&app, f)), "draw");
+    must(
+        terminal.draw(|f| {
+            pgpulse::tui::terminal::draw(f, &app);
+        }),
+        "draw",
+    );
     let screen: String = terminal
         .backend()
         .buffer()

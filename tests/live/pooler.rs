@@ -86,7 +86,7 @@ async fn a_transaction_mode_pgbouncer_is_named_as_a_pooler_and_refused() {
     assert!(
         live_view
             .as_ref()
-            .is_err_and(|e| e.contains("connection pooler")),
+            .is_err_and(|e| e.to_string().contains("connection pooler")),
         "the live view must not wait for a pooler to turn into PostgreSQL"
     );
     assert_one_pooler_line(

@@ -72,7 +72,12 @@ fn server_error(snapshot: &Snapshot) -> String {
 /// Everything the terminal shows at `width` x `height`.
 fn screen(app: &App, width: u16, height: u16) -> String {
     let mut terminal = must(Terminal::new(TestBackend::new(width, height)), "terminal");
-    must(terminal.draw(|f| pgpulse::tui::ui::render(app, f)), "draw");
+    must(
+        terminal.draw(|f| {
+            pgpulse::tui::terminal::draw(f, app);
+        }),
+        "draw",
+    );
     let buffer = terminal.backend().buffer();
     (0..height)
         .map(|y| {
@@ -281,7 +286,8 @@ async fn errors_that_waiting_cannot_fix_end_in_one_line() {
     ];
     for (conninfo, expected) in cases {
         match open_monitoring_or_wait(&no_prompt(), Some(conninfo.clone())).await {
-            Err(line) => {
+            Err(error) => {
+                let line = error.to_string();
                 assert!(line.contains(expected), "{conninfo}: {line}");
                 assert_eq!(line.lines().count(), 1, "{line}");
                 assert!(!line.contains("hunter2"), "{line}");

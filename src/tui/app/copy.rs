@@ -1,7 +1,9 @@
 //! `y`: the full text behind the selected row, for the clipboard (OSC 52).
 
-use super::table::RowId;
-use super::{App, Effect};
+use super::event::Effect;
+use super::shell::App;
+use crate::tui::keymap::Action;
+use crate::tui::screens::table::RowId;
 
 /// The selected row's query text (or name) for the clipboard.
 pub(super) fn copy_selected(app: &mut App) -> Vec<Effect> {
@@ -12,13 +14,20 @@ pub(super) fn copy_selected(app: &mut App) -> Vec<Effect> {
             // somewhere is not the query.
             let cut = text.ends_with('…')
                 && matches!(
-                    app.focused_table().and_then(|(s, _)| s.selected_id.clone()),
+                    app.focused_table_id()
+                        .and_then(|id| app.screens.table(id).selected_id.clone()),
                     Some(RowId::Statement(_))
                 );
-            let note = if cut {
-                " (the text is cut: Enter reads it whole, then y copies all of it)"
-            } else {
-                ""
+            let keys = (
+                app.settings.keymap().first_key(Action::Detail),
+                app.settings.keymap().first_key(Action::Copy),
+            );
+            let note = match keys {
+                (Some(detail), Some(copy)) if cut => format!(
+                    " (the text is cut: {detail} reads it whole, then {copy} copies all of it)"
+                ),
+                _ if cut => " (the text is cut: the detail view reads it whole)".to_string(),
+                _ => String::new(),
             };
             app.set_status(
                 format!("copied {} characters{note}", text.chars().count()),
@@ -34,9 +43,13 @@ pub(super) fn copy_selected(app: &mut App) -> Vec<Effect> {
 }
 
 /// The full text behind the selected row: a session's query, a statement's text, a hash.
-pub fn selected_text(app: &mut App) -> Option<String> {
-    let id = app.focused_table()?.0.selected_id.clone()?;
-    let snapshot = app.latest.as_ref()?;
+pub fn selected_text(app: &App) -> Option<String> {
+    let id = app
+        .screens
+        .table(app.focused_table_id()?)
+        .selected_id
+        .clone()?;
+    let snapshot = app.model.snapshot()?;
     match id {
         // The exact text, line breaks and tabs kept (a `--` comment must not swallow the
         // next line once pasted); other controls escaped.

@@ -2,11 +2,14 @@
 //! polled data does not have (a session's locks, a statement's every counter and whole
 //! text, an index's definition), keeping the answer, and the statement text it shows.
 
-pub use super::state::DetailFetch;
-use super::table::RowId;
-use super::{App, Effect, Mode, TableId};
+use super::event::Effect;
+use super::shell::App;
+use super::state::DetailFetch;
+use super::state::Mode;
 use crate::monitor::collector::{DetailData, DetailRequest};
 use crate::monitor::poller::PollerCommand;
+use crate::tui::screens::state::TableId;
+use crate::tui::screens::table::RowId;
 
 /// Enter: opens the detail view of the selected row, at its top, and asks the poller for
 /// what the polled data does not have.
@@ -14,7 +17,7 @@ pub(super) fn open(app: &mut App) -> Vec<Effect> {
     let Some(id) = app.focused_table_id() else {
         return vec![];
     };
-    let Some(row) = app.tables.state(id).selected_id.clone() else {
+    let Some(row) = app.screens.table(id).selected_id.clone() else {
         return vec![];
     };
     app.mode = Mode::Detail;
@@ -34,8 +37,8 @@ fn request_for(app: &App, table: TableId, row: &RowId) -> Option<DetailRequest> 
     match (table, row) {
         (_, RowId::Pid(pid)) => {
             let session = app
-                .latest
-                .as_ref()?
+                .model
+                .snapshot()?
                 .activity
                 .as_ref()
                 .ok()?
@@ -77,8 +80,8 @@ pub fn statement_text(app: &App, key: crate::monitor::snapshot::StatementKey) ->
         _ => None,
     });
     fetched.or_else(|| {
-        app.latest
-            .as_ref()?
+        app.model
+            .snapshot()?
             .statements
             .as_ref()
             .ok()?

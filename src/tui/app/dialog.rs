@@ -3,48 +3,15 @@
 
 use crossterm::event::KeyEvent;
 
-pub use super::state::{Dialog, Purpose, Running};
-use super::{App, Effect, Mode, TableId};
+use super::event::Effect;
+use super::shell::App;
+use super::state::Mode;
+use super::state::{Dialog, Purpose, Running};
 use crate::tui::keymap::{Action, Context, is_interrupt};
-
-/// One header badge per running action, e.g. ` RUNNING REINDEX CONCURRENTLY 1m 2s · waits
-/// for pid 4242 · x stops `: with a signal in flight beside a VACUUM, both show. The stop
-/// key is named on the action it would stop.
-pub fn running_badges(app: &App) -> Vec<String> {
-    let stops = app
-        .running
-        .iter()
-        .min_by_key(|r| (r.started, r.id))
-        .map(|r| r.id);
-    let stop = app.keymap.keys_for(Action::StopAction).join("/");
-    app.running
-        .iter()
-        .map(|running| {
-            let took = app.now.duration_since(running.started).unwrap_or_default();
-            let verb = if running.stopping {
-                "STOPPING"
-            } else {
-                "RUNNING"
-            };
-            let mut badge = format!(
-                " {verb} {} {}",
-                running.title,
-                crate::text::format::duration(took)
-            );
-            if let Some(first) = running.waiting_for.first() {
-                badge.push_str(&format!(" · waits for pid {first}"));
-            }
-            if stops == Some(running.id) && !running.stopping {
-                badge.push_str(&format!(" · {stop} stops"));
-            }
-            badge.push(' ');
-            badge
-        })
-        .collect()
-}
+use crate::tui::screens::state::TableId;
 
 pub(super) fn on_key(app: &mut App, mut dialog: Dialog, key: KeyEvent) -> Vec<Effect> {
-    let confirmed = match app.keymap.action(Context::Dialog, &key) {
+    let confirmed = match app.settings.keymap().action(Context::Dialog, &key) {
         // Overlays first: the quit key closes the dialog (sending nothing); only Ctrl-C
         // quits from here.
         Some(Action::Quit) if is_interrupt(&key) => return vec![Effect::Quit],
@@ -84,8 +51,8 @@ pub(super) fn on_key(app: &mut App, mut dialog: Dialog, key: KeyEvent) -> Vec<Ef
             });
             app.set_status(format!("{}: running…", plan.kind.title()), false);
             // Marks were for this action; keeping them would aim the next one at them too.
-            app.tables.state_mut(TableId::Activity).marked.clear();
-            app.rebuild_tables();
+            app.screens.table_mut(TableId::Activity).marked.clear();
+            app.order_tables();
             vec![Effect::RunAction {
                 id,
                 plan: Box::new(plan),
@@ -133,7 +100,7 @@ pub(super) fn output_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     };
     let last = u16::try_from(lines.len().saturating_sub(1)).unwrap_or(u16::MAX);
     let scroll = &mut app.output_scroll;
-    match app.keymap.action(Context::Detail, &key) {
+    match app.settings.keymap().action(Context::Detail, &key) {
         Some(Action::Quit) if is_interrupt(&key) => return vec![Effect::Quit],
         Some(Action::Down) => *scroll = scroll.saturating_add(1).min(last),
         Some(Action::Up) => *scroll = scroll.saturating_sub(1),

@@ -1,7 +1,9 @@
 //! What the executor's reports change: the status line, the journal panel, the running
 //! badges, the EXPLAIN output view, and the invalid index offered for dropping.
 
-use super::{App, Effect, Mode};
+use super::event::Effect;
+use super::shell::App;
+use super::state::Mode;
 use crate::actions::executor::ExecutorEvent;
 use crate::actions::journal::JournalEntry;
 use crate::actions::{ActionKind, Outcome, StepReport};
@@ -52,7 +54,11 @@ fn on_report(app: &mut App, report: &StepReport) {
         app.invalid_left = Some(left.clone());
         // What happened and the key that cleans up come first: the rest may be cut on a
         // narrow status line (the journal's detail view shows it whole).
-        let key = app.keymap.keys_for(Action::DropInvalidIndex).join("/");
+        let key = app
+            .settings
+            .keymap()
+            .keys_for(Action::DropInvalidIndex)
+            .join("/");
         let ended = if report.outcome == Outcome::Cancelled {
             "stopped"
         } else {
@@ -83,11 +89,14 @@ fn on_report(app: &mut App, report: &StepReport) {
             lines: explain_lines(report),
         };
     }
-    app.journal
-        .push(JournalEntry::from_report(report, &app.target, &app.role));
+    app.journal.push(JournalEntry::from_report(
+        report,
+        app.settings.target(),
+        app.settings.role(),
+    ));
     let excess = app.journal.len().saturating_sub(JOURNAL_KEPT);
     app.journal.drain(..excess);
-    app.rebuild_tables();
+    app.order_tables();
 }
 
 /// The output view starts with the exact text that was planned (line breaks kept), then

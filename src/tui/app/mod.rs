@@ -1,26 +1,29 @@
-//! The application: its state ([`App`]) and its one entry point,
-//! `App::update(Event) -> Vec<Effect>`. No IO and no tokio in here: tests drive it by
-//! feeding events.
+//! The live view's state and its one entry point, `App::update(Event) -> Vec<Effect>`.
+//! No IO and no tokio in here: tests drive it by feeding events.
 //!
-//! Inside, from the bottom: `event` (the vocabulary in and out), `table`/`tables` (every
-//! table's model and the user's state of it), `state` (the `App` struct and what the
-//! whole app asks of it), the view models the renderers read (`views`, `kpi`, `capped`,
-//! `detail`), and the updates (`input`, `dialog`, `actions`, `copy`, `executor_events`)
-//! that `update` dispatches to.
+//! [`App`] is four parts: the shell (`shell`: screen, mode, size, clock, status line,
+//! overlays, actions on their way, what the last frame drew), the model
+//! ([`crate::analysis::model::Model`], fed by `Model::absorb`), what the user chose on each
+//! screen ([`crate::tui::screens::state::ScreenStates`]) and the settings (`settings`).
+//! The updates (`input`, `mouse`, `dialog`, `actions`, `copy`, `detail`,
+//! `executor_events`) are what `update` dispatches to.
 
 mod actions;
-pub mod capped;
 mod copy;
-pub mod detail;
-pub mod dialog;
+mod detail;
+mod dialog;
 mod event;
 mod executor_events;
 mod input;
-pub mod kpi;
-pub mod messages;
+mod messages;
+mod mouse;
+mod navigate;
+mod polling;
+mod settings;
+mod shell;
 mod state;
-pub mod table;
-mod tables;
+#[cfg(test)]
+pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -28,9 +31,11 @@ mod tests_action_lanes;
 #[cfg(test)]
 mod tests_actions;
 mod update;
-pub mod views;
 
+pub use detail::statement_text;
 pub use event::{Effect, Event};
 pub use executor_events::JOURNAL_KEPT;
-pub use state::{App, HISTORY_WINDOWS, LATENCY_WINDOWS, Mode, StatusMessage};
-pub use tables::{TableId, Tables};
+pub use messages::{LoggedMessage, MessageLog};
+pub use settings::Settings;
+pub use shell::App;
+pub use state::{DetailFetch, Dialog, Mode, Purpose, Running, StatusMessage};

@@ -4,29 +4,24 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
-use super::table::RowId;
-use super::views::ActivityMode;
-use super::{App, Effect, Event, Mode, TableId};
+use super::{App, Effect, Event, Mode};
 use crate::monitor::poller::PollerCommand;
 use crate::monitor::snapshot::Session;
 use crate::monitor::snapshot::test_support::*;
 use crate::tui::keymap::Keymap;
 use crate::tui::screen::Screen;
+use crate::tui::screens::state::ActivityMode;
+use crate::tui::screens::state::TableId;
+use crate::tui::screens::table::RowId;
 use crate::tui::theme::Theme;
 
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn chars(app: &mut App, text: &str) -> Vec<Effect> {
-    text.chars()
-        .flat_map(|c| app.update(key(KeyCode::Char(c))))
-        .collect()
-}
+// Keys as the event loop feeds them: each followed by a frame (clicks and paging go by
+// what was drawn).
+use super::test_support::{chars, key, step};
 
 fn active(pid: i32, secs: u64, query: &str) -> Session {
     let mut s = session(pid);
-    s.state = Some("active".into());
+    s.state = Some(SessionState::Active);
     s.query_age = Some(Duration::from_secs(secs));
     s.query = query.into();
     s
@@ -51,9 +46,8 @@ fn app_with_sessions() -> App {
 }
 
 fn visible_pids(app: &App) -> Vec<RowId> {
-    app.tables
-        .model(TableId::Activity)
-        .rows
+    crate::tui::screens::sources::table(app, TableId::Activity)
+        .1
         .iter()
         .map(|r| r.id.clone())
         .collect()
@@ -94,15 +88,15 @@ fn filter_narrows_live_enter_keeps_it_and_esc_clears_it() {
     );
     app.update(key(KeyCode::Enter));
     assert_eq!(app.mode, Mode::Normal);
-    assert_eq!(app.tables.state(TableId::Activity).filter, "UPD");
+    assert_eq!(app.screens.table(TableId::Activity).filter, "UPD");
     assert_eq!(
-        app.tables.state(TableId::Activity).selected_id,
+        app.screens.table(TableId::Activity).selected_id,
         Some(RowId::Pid(1)),
         "first match selected"
     );
     chars(&mut app, "/");
     app.update(key(KeyCode::Esc));
-    assert!(app.tables.state(TableId::Activity).filter.is_empty());
+    assert!(app.screens.table(TableId::Activity).filter.is_empty());
     assert_eq!(visible_pids(&app).len(), 3);
 }
 
@@ -133,11 +127,11 @@ fn sort_column_and_direction() {
         vec![RowId::Pid(2), RowId::Pid(1), RowId::Pid(3)],
         "shortest first; the idle session without a query age stays last"
     );
-    let before = app.tables.state(TableId::Activity).sort_column;
+    let before = app.screens.table(TableId::Activity).sort_column;
     chars(&mut app, ">");
-    assert_ne!(app.tables.state(TableId::Activity).sort_column, before);
+    assert_ne!(app.screens.table(TableId::Activity).sort_column, before);
     chars(&mut app, "<");
-    assert_eq!(app.tables.state(TableId::Activity).sort_column, before);
+    assert_eq!(app.screens.table(TableId::Activity).sort_column, before);
 }
 
 #[test]
@@ -147,10 +141,10 @@ fn modes_and_idle_toggle_change_the_rows() {
     assert_eq!(visible_pids(&app).len(), 2, "idle hidden");
     chars(&mut app, "i");
     chars(&mut app, "m");
-    assert_eq!(app.activity_mode, ActivityMode::Active);
+    assert_eq!(app.screens.activity_mode(), ActivityMode::Active);
     assert_eq!(visible_pids(&app).len(), 2);
     chars(&mut app, "mm");
-    assert_eq!(app.activity_mode, ActivityMode::BlockingTree);
+    assert_eq!(app.screens.activity_mode(), ActivityMode::BlockingTree);
     assert!(visible_pids(&app).is_empty(), "nobody blocks anybody");
 }
 
@@ -158,11 +152,11 @@ fn modes_and_idle_toggle_change_the_rows() {
 fn navigation_detail_and_back() {
     let mut app = app_with_sessions();
     chars(&mut app, "2j");
-    assert_eq!(app.tables.state(TableId::Activity).selected, 1);
+    assert_eq!(app.screens.table(TableId::Activity).selected, 1);
     chars(&mut app, "G");
-    assert_eq!(app.tables.state(TableId::Activity).selected, 2);
+    assert_eq!(app.screens.table(TableId::Activity).selected, 2);
     chars(&mut app, "g");
-    assert_eq!(app.tables.state(TableId::Activity).selected, 0);
+    assert_eq!(app.screens.table(TableId::Activity).selected, 0);
     app.update(key(KeyCode::Enter));
     assert_eq!(app.mode, Mode::Detail);
     app.update(key(KeyCode::Esc));
@@ -269,18 +263,23 @@ fn mouse_selects_screens_and_rows_and_the_wheel_scrolls() {
         })
     };
     // " 1 Dashboard " is 13 cells, then a space: " 2 Activity " starts at 14.
-    app.update(click(16, 0));
+    // Clicks hit what the last frame drew.
+    step(&mut app, Event::Resize(120, 40));
+    step(&mut app, click(16, 0));
     assert_eq!(app.screen, Screen::Activity);
     // Tabs, header, then the table's border and header line: the third row is at y 6.
-    app.update(click(10, 6));
-    assert_eq!(app.tables.state(TableId::Activity).selected, 2);
-    app.update(Event::Mouse(MouseEvent {
-        kind: MouseEventKind::ScrollUp,
-        column: 10,
-        row: 6,
-        modifiers: KeyModifiers::NONE,
-    }));
-    assert_eq!(app.tables.state(TableId::Activity).selected, 0);
+    step(&mut app, click(10, 6));
+    assert_eq!(app.screens.table(TableId::Activity).selected, 2);
+    step(
+        &mut app,
+        Event::Mouse(MouseEvent {
+            kind: MouseEventKind::ScrollUp,
+            column: 10,
+            row: 6,
+            modifiers: KeyModifiers::NONE,
+        }),
+    );
+    assert_eq!(app.screens.table(TableId::Activity).selected, 0);
 }
 
 #[test]
@@ -288,7 +287,7 @@ fn selection_stays_on_the_same_session_when_rows_reorder() {
     let mut app = app_with_sessions();
     chars(&mut app, "2j");
     assert_eq!(
-        app.tables.state(TableId::Activity).selected_id,
+        app.screens.table(TableId::Activity).selected_id,
         Some(RowId::Pid(2))
     );
     let reordered = snapshot_at(1).with_sessions(vec![
@@ -298,11 +297,11 @@ fn selection_stays_on_the_same_session_when_rows_reorder() {
     ]);
     app.update(Event::Snapshot(Box::new(reordered)));
     assert_eq!(
-        app.tables.state(TableId::Activity).selected_id,
+        app.screens.table(TableId::Activity).selected_id,
         Some(RowId::Pid(2))
     );
     assert_eq!(
-        app.tables.state(TableId::Activity).selected,
+        app.screens.table(TableId::Activity).selected,
         0,
         "it moved to the top"
     );

@@ -5,13 +5,14 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::dialog::Purpose;
-use super::{App, Effect, Event, Mode, TableId};
+use super::{App, Effect, Event, Mode};
 use crate::actions::executor::ExecutorEvent;
 use crate::actions::{ActionKind, Outcome, Plan, RelationTarget, StepReport, Target, plan};
 use crate::monitor::snapshot::Session;
 use crate::monitor::snapshot::test_support::*;
+use crate::tui::app::Purpose;
 use crate::tui::keymap::Keymap;
+use crate::tui::screens::state::TableId;
 use crate::tui::theme::Theme;
 
 fn key(code: KeyCode) -> Event {
@@ -31,7 +32,7 @@ fn ctrl_c(app: &mut App) -> Vec<Effect> {
 
 fn busy(pid: i32, query: &str, started: u64) -> Session {
     let mut s = session(pid);
-    s.state = Some("active".into());
+    s.state = Some(SessionState::Active);
     s.query_age = Some(Duration::from_secs(30));
     s.query_start = Some(at(started));
     s.backend_start = Some(at(pid as u64));
@@ -62,7 +63,8 @@ fn activity_app() -> App {
         snapshot_at(1000).with_sessions(sessions()),
     )));
     press(&mut app, '2');
-    app.tables.state_mut(TableId::Activity).selected_id = Some(super::table::RowId::Pid(1));
+    app.screens.table_mut(TableId::Activity).selected_id =
+        Some(crate::tui::screens::table::RowId::Pid(1));
     app
 }
 
@@ -78,7 +80,7 @@ fn relation(oid: u32, name: &str) -> RelationTarget {
 
 /// Confirms `plan` as if its dialog had been answered Yes; returns the action id.
 fn confirm(app: &mut App, plan: Plan) -> u64 {
-    app.mode = Mode::Dialog(Box::new(super::dialog::Dialog::run(plan)));
+    app.mode = Mode::Dialog(Box::new(crate::tui::app::Dialog::run(plan)));
     let effects = press(app, 'y');
     match effects.as_slice() {
         [Effect::RunAction { id, .. }] => *id,
@@ -122,7 +124,7 @@ fn a_cancel_can_be_sent_while_a_vacuum_runs_and_both_show() {
     assert_eq!(sent.len(), 1, "{effects:?}");
     assert_eq!(sent[0].kind, ActionKind::CancelBackend);
     assert_eq!(app.running.len(), 2);
-    let badges = super::dialog::running_badges(&app);
+    let badges = crate::tui::screens::header::running_badges(&app);
     assert!(
         badges[0].contains("RUNNING VACUUM (ANALYZE)") && badges[0].contains("x stops"),
         "{badges:?}"
@@ -203,11 +205,11 @@ fn a_stop_confirmed_after_the_action_ended_sends_nothing_and_nothing_stays_stuck
     // The stop of the running one names it.
     press(&mut app, 'x');
     assert_eq!(press(&mut app, 'y'), vec![Effect::StopAction(next)]);
-    assert!(super::dialog::running_badges(&app)[0].starts_with(" STOPPING ANALYZE"));
+    assert!(crate::tui::screens::header::running_badges(&app)[0].starts_with(" STOPPING ANALYZE"));
     app.update(Event::Executor(ExecutorEvent::Done { id: next }));
     assert!(app.running.is_empty());
     assert!(
-        super::dialog::running_badges(&app).is_empty(),
+        crate::tui::screens::header::running_badges(&app).is_empty(),
         "no stuck badge"
     );
 }
@@ -235,11 +237,13 @@ fn without_marks_cancel_acts_on_the_highlighted_row_with_marks_on_every_marked_o
 
     // Mark 2 and 3, then highlight 1: the marks win, and the title says so.
     for pid in [2, 3] {
-        app.tables.state_mut(TableId::Activity).selected_id = Some(super::table::RowId::Pid(pid));
+        app.screens.table_mut(TableId::Activity).selected_id =
+            Some(crate::tui::screens::table::RowId::Pid(pid));
         press(&mut app, ' ');
     }
-    app.tables.state_mut(TableId::Activity).selected_id = Some(super::table::RowId::Pid(1));
-    let marker_column = &app.tables.model(TableId::Activity).rows;
+    app.screens.table_mut(TableId::Activity).selected_id =
+        Some(crate::tui::screens::table::RowId::Pid(1));
+    let marker_column = &app.table(TableId::Activity).1;
     let marks: Vec<(String, String)> = marker_column
         .iter()
         .map(|r| (r.cells[1].text.clone(), r.cells[0].text.clone()))
@@ -267,9 +271,9 @@ fn without_marks_cancel_acts_on_the_highlighted_row_with_marks_on_every_marked_o
     );
     // Esc closes the dialog; a second Esc clears the marks; then c is back on the row.
     app.update(key(KeyCode::Esc));
-    assert_eq!(app.tables.state(TableId::Activity).marked.len(), 2);
+    assert_eq!(app.screens.table(TableId::Activity).marked.len(), 2);
     app.update(key(KeyCode::Esc));
-    assert!(app.tables.state(TableId::Activity).marked.is_empty());
+    assert!(app.screens.table(TableId::Activity).marked.is_empty());
     assert!(status(&app).contains("2 marks cleared"), "{}", status(&app));
 }
 
@@ -287,7 +291,8 @@ fn targets(plan: &Plan) -> Vec<i32> {
 fn a_mark_does_not_outlive_its_session_or_pass_to_a_reused_pid() {
     let mut app = activity_app();
     for pid in [2, 3] {
-        app.tables.state_mut(TableId::Activity).selected_id = Some(super::table::RowId::Pid(pid));
+        app.screens.table_mut(TableId::Activity).selected_id =
+            Some(crate::tui::screens::table::RowId::Pid(pid));
         press(&mut app, ' ');
     }
     // pid 2 ends; pid 3 is now another session (another backend_start).
@@ -297,9 +302,9 @@ fn a_mark_does_not_outlive_its_session_or_pass_to_a_reused_pid() {
         vec![busy(1, "UPDATE accounts SET balance = 0", 100), reused],
     ))));
     assert!(
-        app.tables.state(TableId::Activity).marked.is_empty(),
+        app.screens.table(TableId::Activity).marked.is_empty(),
         "{:?}",
-        app.tables.state(TableId::Activity).marked
+        app.screens.table(TableId::Activity).marked
     );
 }
 
@@ -364,7 +369,7 @@ fn the_status_and_badge_say_whom_a_running_reindex_waits_for() {
     let mut reindex = busy(77, "REINDEX INDEX CONCURRENTLY public.t_i", 990).blocked_by(&[5]);
     reindex.wait_event = Some("virtualxid".into());
     let mut old = session(5).xact_age(7_200);
-    old.state = Some("idle in transaction".into());
+    old.state = Some(SessionState::IdleInTransaction);
     old.application = "report-job".into();
     let mut all = sessions();
     all.extend([reindex, old]);
@@ -379,9 +384,9 @@ fn the_status_and_badge_say_whom_a_running_reindex_waits_for() {
         "{text}"
     );
     assert!(
-        super::dialog::running_badges(&app)[0].contains("waits for pid 5"),
+        crate::tui::screens::header::running_badges(&app)[0].contains("waits for pid 5"),
         "{:?}",
-        super::dialog::running_badges(&app)
+        crate::tui::screens::header::running_badges(&app)
     );
     // The same wait on the next poll does not rewrite the status line.
     app.set_status("copied", false);

@@ -5,13 +5,14 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{App, Effect, Event, Mode, TableId};
+use super::{App, Effect, Event, Mode};
 use crate::actions::executor::ExecutorEvent;
 use crate::actions::{ActionKind, Outcome, StepReport, Target};
 use crate::monitor::poller::PollerCommand;
 use crate::monitor::snapshot::Session;
 use crate::monitor::snapshot::test_support::*;
 use crate::tui::keymap::Keymap;
+use crate::tui::screens::state::TableId;
 use crate::tui::theme::Theme;
 
 fn key(code: KeyCode) -> Event {
@@ -24,7 +25,7 @@ fn press(app: &mut App, c: char) -> Vec<Effect> {
 
 fn busy(pid: i32, query: &str) -> Session {
     let mut s = session(pid);
-    s.state = Some("active".into());
+    s.state = Some(SessionState::Active);
     s.query_age = Some(Duration::from_secs(30));
     s.query = query.into();
     s
@@ -164,7 +165,7 @@ fn marked_sessions_are_signalled_together() {
         .collect();
     assert_eq!(pids, vec![1, 2]);
     assert!(
-        app.tables.state(TableId::Activity).marked.is_empty(),
+        app.screens.table(TableId::Activity).marked.is_empty(),
         "marks are used up"
     );
 }
@@ -190,7 +191,7 @@ fn root_blocker_dialog_counts_the_waiters_it_releases() {
     let Mode::Dialog(dialog) = &app.mode else {
         panic!("no dialog: {:?}", app.status);
     };
-    let crate::tui::app::dialog::Purpose::Run(plan) = &dialog.purpose else {
+    let crate::tui::app::Purpose::Run(plan) = &dialog.purpose else {
         panic!("not a run dialog");
     };
     assert!(matches!(&plan.steps[0].target, Target::Backend(b) if b.pid == 100));
@@ -204,7 +205,7 @@ fn root_blocker_dialog_counts_the_waiters_it_releases() {
 #[test]
 fn read_only_mode_sends_nothing() {
     let mut app = three_sessions();
-    app.read_only = true;
+    app.settings.set_read_only(true);
     for c in ['c', 'K', 'B', 'S', 'e'] {
         let effects = press(&mut app, c);
         assert!(effects.is_empty(), "{c}: {effects:?}");
@@ -221,7 +222,7 @@ fn config_read_only_is_read_only() {
         ..Default::default()
     };
     let app = three_sessions().with_config(config);
-    assert!(app.read_only);
+    assert!(app.settings().read_only());
 }
 
 fn report(outcome: Outcome, message: &str) -> StepReport {
@@ -256,7 +257,7 @@ fn reports_reach_the_status_line_and_the_journal() {
     assert_eq!(app.journal.len(), 1);
     assert_eq!(app.journal[0].outcome, Outcome::Warning);
     assert_eq!(app.journal[0].server, "postgres@localhost:5432/app");
-    assert_eq!(app.tables.model(TableId::Journal).rows.len(), 1);
+    assert_eq!(app.table(TableId::Journal).1.len(), 1);
     let effects = app.update(Event::Executor(ExecutorEvent::Done { id: 1 }));
     assert!(app.running.is_empty());
     assert_eq!(effects, vec![Effect::Poller(PollerCommand::RefreshNow)]);

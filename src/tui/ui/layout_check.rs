@@ -13,11 +13,14 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use super::test_render::{draw, text};
+use crate::tui::app::test_support::{draw, text};
 use crate::tui::app::{App, Event, Mode};
 use crate::tui::keymap::Context;
 use crate::tui::layout;
 use crate::tui::screen::Screen;
+use crate::tui::screens::frame::FrameView;
+use crate::tui::screens::state::tables_of;
+use crate::tui::screens::{self, sources};
 
 /// The sizes every screen is checked at: the SSH minimum and the usual larger ones.
 pub(super) const SIZES: [(u16, u16); 5] = [(80, 24), (100, 30), (120, 40), (160, 48), (200, 50)];
@@ -103,13 +106,13 @@ fn contains_word(haystack: &str, needle: &str) -> bool {
     })
 }
 
-/// The visible cells of every table on the screen, drawn whole or cut with `…`.
-fn cell_cuts(app: &App, lines: &[String], body: Rect) -> Vec<String> {
+/// The visible cells of every table on the screen, drawn whole or cut with `…`. The
+/// tables are the frame's view model: its rows are exactly the ones drawn.
+fn cell_cuts(view: &FrameView, lines: &[String]) -> Vec<String> {
     let mut problems = Vec::new();
-    let focused = app.focused_table_id();
-    for (id, rect) in layout::table_areas(app.screen, body, focused) {
-        let model = app.tables.model(id);
-        if rect.height < 4 || model.rows.is_empty() {
+    for table in view.body.tables() {
+        let rect = table.area;
+        if rect.height < 4 || table.rows.is_empty() {
             continue;
         }
         let inside = |y: u16| -> String {
@@ -124,15 +127,9 @@ fn cell_cuts(app: &App, lines: &[String], body: Rect) -> Vec<String> {
                 .unwrap_or_default()
         };
         let header = inside(rect.y + 1);
-        let visible = layout::table_rows(rect).max(1);
-        let offset = app
-            .tables
-            .state(id)
-            .offset
-            .min(model.rows.len().saturating_sub(visible));
-        for (k, row) in model.rows.iter().skip(offset).take(visible).enumerate() {
+        for (k, row) in table.rows.iter().enumerate() {
             let drawn = inside(rect.y + 2 + u16::try_from(k).unwrap_or(0));
-            for (column, cell) in model.columns.iter().zip(&row.cells) {
+            for (column, cell) in table.columns.iter().zip(&row.cells) {
                 let value = cell.text.trim();
                 if value.is_empty() || !contains_word(&header, column.title) {
                     continue;
@@ -144,8 +141,8 @@ fn cell_cuts(app: &App, lines: &[String], body: Rect) -> Vec<String> {
                 });
                 if !whole && !elided {
                     problems.push(format!(
-                        "{id:?} {}: {value:?} cut without … in {drawn:?}",
-                        column.title
+                        "{:?} {}: {value:?} cut without … in {drawn:?}",
+                        table.id, column.title
                     ));
                 }
             }
@@ -162,17 +159,12 @@ fn overlay(mode: &Mode) -> bool {
 /// What the screen itself shows in the body: column titles, KPI tiles.
 fn screen_labels(app: &App) -> Vec<String> {
     let mut labels = Vec::new();
-    for (id, _) in layout::table_areas(app.screen, Rect::new(0, 0, 200, 60), None) {
-        labels.extend(
-            app.tables
-                .model(id)
-                .columns
-                .iter()
-                .map(|c| c.title.to_string()),
-        );
+    for id in tables_of(app.screen()) {
+        let (columns, _) = sources::table(app, *id);
+        labels.extend(columns.iter().map(|c| c.title.to_string()));
     }
-    if app.screen == Screen::Dashboard {
-        for tile in crate::tui::app::kpi::tiles(app) {
+    if app.screen() == Screen::Dashboard {
+        for tile in crate::tui::screens::kpi::tiles(app) {
             labels.push(tile.label.to_string());
             labels.extend(tile.note);
         }
@@ -183,9 +175,9 @@ fn screen_labels(app: &App) -> Vec<String> {
 /// What the open overlay shows.
 fn overlay_labels(app: &App) -> Vec<String> {
     let mut labels = Vec::new();
-    match &app.mode {
+    match app.mode() {
         Mode::Help => {
-            for entry in app.keymap.help(Context::Screen(app.screen)) {
+            for entry in app.keymap().help(Context::Screen(app.screen())) {
                 labels.push(entry.description.to_string());
                 labels.push(entry.keys.clone());
             }
@@ -208,20 +200,21 @@ pub(super) fn view_problems(app: &mut App, width: u16, height: u16, extra: &[&st
     let buffer: Buffer = draw(app, width, height);
     let screen = text(&buffer);
     let lines: Vec<String> = screen.lines().map(str::to_string).collect();
-    let areas = layout::areas(Rect::new(0, 0, width, height));
+    let areas_of = Rect::new(0, 0, width, height);
+    let areas = layout::areas(areas_of);
     let mut problems = Vec::new();
     let mut screen_body = screen_labels(app);
     screen_body.extend(extra.iter().map(|s| s.to_string()));
-    let body = if overlay(&app.mode) {
+    let body = if overlay(app.mode()) {
         overlay_labels(app)
     } else {
         screen_body.clone()
     };
-    let mut status = super::status::labels(app);
-    status.extend(app.status.as_ref().map(|s| s.text.clone()));
-    status.extend(app.last_error.clone());
+    let mut status = screens::status::labels(app);
+    status.extend(app.status().as_ref().map(|s| s.text.clone()));
+    status.extend(app.model().last_error().map(str::to_string));
     let tab_names: Vec<String> = Screen::ALL.iter().map(|s| s.title().to_string()).collect();
-    let header = super::header::labels(app);
+    let header = screens::header::labels(app);
     let vocabulary = [&body, &screen_body, &status, &tab_names, &header]
         .into_iter()
         .flatten()
@@ -248,16 +241,16 @@ pub(super) fn view_problems(app: &mut App, width: u16, height: u16, extra: &[&st
         check("body", y, &body, &[]);
     }
     problems.extend(corner_cuts(&lines));
-    if app.mode == Mode::Normal {
-        problems.extend(cell_cuts(app, &lines, areas.body));
+    if *app.mode() == Mode::Normal {
+        problems.extend(cell_cuts(&app.view(areas_of), &lines));
     }
     problems
         .into_iter()
         .map(|p| {
             format!(
                 "{width}x{height} {:?} {:?}: {p}",
-                app.screen,
-                mode_name(&app.mode)
+                app.screen(),
+                mode_name(app.mode())
             )
         })
         .collect()

@@ -1,54 +1,36 @@
-//! Draws a [`TableModel`] with its [`TableState`]: columns that don't fit are dropped by
-//! priority, numbers right-aligned, the sort column marked, the selection highlighted.
+//! Draws a [`TableView`]: columns that don't fit are dropped by priority, numbers
+//! right-aligned, the sort column marked, the selection highlighted, marked rows in their
+//! own colour; the view's rows are the ones that fit, so nothing here sorts or formats.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Constraint;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Cell as UiCell, Row as UiRow, Table, TableState as UiTableState};
 
-use crate::tui::app::table::{Column, Severity, TableModel, TableState};
+use crate::tui::fit;
+use crate::tui::screens::drawn::DrawnTable;
+use crate::tui::screens::table::{Column, Severity, TableView, rows_in};
 use crate::tui::theme::{Role, Theme};
-
-/// What a table needs besides its data.
-pub struct TableView<'a> {
-    pub title: String,
-    pub focused: bool,
-    /// Shown instead of rows when there are none (why, and how to fix).
-    pub empty_message: &'a str,
-}
-
-pub fn role_for(severity: Severity) -> Role {
-    match severity {
-        Severity::Normal => Role::Text,
-        Severity::Muted => Role::Muted,
-        Severity::Warn => Role::Warn,
-        Severity::Crit => Role::Crit,
-    }
-}
 
 /// The columns a column takes: its minimum width, and never less than its title plus
 /// one for the sort marker (`BLOCKS▼` must not lose its B to the marker).
 pub fn column_width(column: &Column) -> u16 {
-    let title = u16::try_from(super::text::width(column.title)).unwrap_or(u16::MAX);
+    let title = u16::try_from(fit::width(column.title)).unwrap_or(u16::MAX);
     column.width.max(title.saturating_add(1))
 }
 
 /// Indexes of the columns that fit in `width`, dropping the highest priority numbers
 /// first; the last text column takes what is left.
-pub fn visible_columns(model: &TableModel, width: u16) -> Vec<usize> {
-    let mut shown: Vec<usize> = (0..model.columns.len()).collect();
-    let needed = |shown: &[usize]| -> u16 {
-        shown
-            .iter()
-            .map(|&i| column_width(&model.columns[i]) + 1)
-            .sum()
-    };
+pub fn visible_columns(columns: &[Column], width: u16) -> Vec<usize> {
+    let mut shown: Vec<usize> = (0..columns.len()).collect();
+    let needed =
+        |shown: &[usize]| -> u16 { shown.iter().map(|&i| column_width(&columns[i]) + 1).sum() };
     while needed(&shown) > width + 1 && shown.len() > 1 {
         let Some(drop_at) = shown
             .iter()
             .enumerate()
-            .filter(|(_, i)| model.columns[**i].priority > 0)
-            .max_by_key(|(pos, i)| (model.columns[**i].priority, *pos))
+            .filter(|(_, i)| columns[**i].priority > 0)
+            .max_by_key(|(pos, i)| (columns[**i].priority, *pos))
             .map(|(pos, _)| pos)
         else {
             break;
@@ -60,14 +42,11 @@ pub fn visible_columns(model: &TableModel, width: u16) -> Vec<usize> {
 
 /// The width of each shown column: their own, and the rest of the line for the last
 /// text column (or the last column when all are numbers).
-fn resolved_widths(model: &TableModel, shown: &[usize], inner_width: u16) -> Vec<u16> {
-    let mut widths: Vec<u16> = shown
-        .iter()
-        .map(|&i| column_width(&model.columns[i]))
-        .collect();
+fn resolved_widths(columns: &[Column], shown: &[usize], inner_width: u16) -> Vec<u16> {
+    let mut widths: Vec<u16> = shown.iter().map(|&i| column_width(&columns[i])).collect();
     let stretch = shown
         .iter()
-        .rposition(|&i| !model.columns[i].numeric)
+        .rposition(|&i| !columns[i].numeric)
         .or(shown.len().checked_sub(1));
     if let Some(stretch) = stretch {
         let spacing = u16::try_from(shown.len().saturating_sub(1)).unwrap_or(u16::MAX);
@@ -82,61 +61,35 @@ fn resolved_widths(model: &TableModel, shown: &[usize], inner_width: u16) -> Vec
     widths
 }
 
-/// Where the view is in a long table: `21–40 of 124`, on the bottom border.
-pub fn position(offset: usize, visible: usize, rows: usize) -> Option<String> {
-    (rows > visible).then(|| {
-        let first = offset.min(rows.saturating_sub(1)) + 1;
-        let last = (offset + visible).min(rows);
-        format!(" {first}–{last} of {rows} ")
-    })
-}
-
-pub fn render_table(
-    frame: &mut Frame,
-    area: Rect,
-    model: &TableModel,
-    state: &TableState,
-    view: &TableView<'_>,
-    theme: &Theme,
-) {
-    let count = if model.rows.len() == model.total_rows {
-        format!("{}", model.rows.len())
-    } else {
-        format!("{} of {}", model.rows.len(), model.total_rows)
-    };
-    let filter = if state.filter.is_empty() {
-        String::new()
-    } else {
-        format!(" /{}", state.filter)
+/// Draws `view` and says what was drawn where.
+pub fn render(frame: &mut Frame, view: &TableView, theme: &Theme) -> DrawnTable {
+    let area = view.area;
+    let drawn = DrawnTable {
+        id: view.id,
+        area,
+        offset: view.offset,
+        rows: rows_in(area).max(1),
     };
     let border = if view.focused {
         Role::BorderFocused
     } else {
         Role::Border
     };
-    let visible = crate::tui::layout::table_rows(area).max(1);
-    // Never lines left empty below while rows are hidden above (the stored offset may be
-    // from a longer list or a taller area).
-    let offset = state.offset.min(model.rows.len().saturating_sub(visible));
     // The title is cut on a word boundary when the panel is narrow; the count stays.
     let room = usize::from(area.width.saturating_sub(4));
-    let suffix = format!(" ({count}){filter}");
-    let title = super::text::fit_title(
-        &view.title,
-        room.saturating_sub(super::text::width(&suffix)),
-    );
-    let title = super::text::fit(&format!(" {title}{suffix} "), room + 2);
+    let title = fit::fit_title(&view.title, room.saturating_sub(fit::width(&view.count)));
+    let title = fit::fit(&format!(" {title}{} ", view.count), room + 2);
     let mut block = Block::bordered()
         .border_style(theme.style(border))
         .title(Span::styled(title, theme.style(Role::Title)));
-    if let Some(position) = position(offset, visible, model.rows.len()) {
+    if let Some(position) = &view.position {
         block = block.title_bottom(
-            Line::from(Span::styled(position, theme.style(Role::Muted))).right_aligned(),
+            Line::from(Span::styled(position.clone(), theme.style(Role::Muted))).right_aligned(),
         );
     }
-    if model.rows.is_empty() {
+    if view.rows.is_empty() {
         let message = Text::from(
-            view.empty_message
+            view.empty
                 .lines()
                 .map(|l| Line::from(Span::styled(l.to_string(), theme.style(Role::Muted))))
                 .collect::<Vec<_>>(),
@@ -147,20 +100,19 @@ pub fn render_table(
                 .wrap(ratatui::widgets::Wrap { trim: false }),
             area,
         );
-        return;
+        return drawn;
     }
     let inner_width = area.width.saturating_sub(2);
-    let shown = visible_columns(model, inner_width);
-    let widths = resolved_widths(model, &shown, inner_width);
+    let shown = visible_columns(&view.columns, inner_width);
+    let widths = resolved_widths(&view.columns, &shown, inner_width);
     let header = UiRow::new(shown.iter().zip(&widths).map(|(&i, &width)| {
-        let column = &model.columns[i];
-        let sorted_here = state.sort_column == Some(i) && !model.fixed_order;
-        let marker = match (sorted_here, state.descending) {
-            (true, true) => "▼",
-            (true, false) => "▲",
+        let column = &view.columns[i];
+        let marker = match view.sort {
+            Some((sorted, true)) if sorted == i => "▼",
+            Some((sorted, false)) if sorted == i => "▲",
             _ => "",
         };
-        let title = super::text::fit(&format!("{}{marker}", column.title), usize::from(width));
+        let title = fit::fit(&format!("{}{marker}", column.title), usize::from(width));
         let line = if column.numeric {
             Line::from(title).right_aligned()
         } else {
@@ -169,8 +121,7 @@ pub fn render_table(
         UiCell::from(line)
     }))
     .style(theme.style(Role::Header));
-    let rows = model.rows.iter().map(|row| {
-        let marked = state.marked.contains(&row.id);
+    let rows = view.rows.iter().map(|row| {
         let cells = shown.iter().zip(&widths).map(|(&i, &width)| {
             let (text, severity) = row
                 .cells
@@ -178,16 +129,16 @@ pub fn render_table(
                 .map_or(("", Severity::Normal), |c| (c.text.as_str(), c.severity));
             // A cut value says so with `…`: a name that silently loses its end reads
             // as another name.
-            let text = super::text::fit(text.trim_end(), usize::from(width));
-            let line = if model.columns[i].numeric {
+            let text = fit::fit(text.trim_end(), usize::from(width));
+            let line = if view.columns[i].numeric {
                 Line::from(text).right_aligned()
             } else {
                 Line::from(text)
             };
-            UiCell::from(line).style(theme.style(role_for(severity)))
+            UiCell::from(line).style(theme.style(severity.role()))
         });
         let ui_row = UiRow::new(cells);
-        if marked {
+        if row.marked {
             ui_row.style(theme.style(Role::Marked))
         } else {
             ui_row
@@ -199,8 +150,7 @@ pub fn render_table(
         .block(block)
         .column_spacing(1)
         .row_highlight_style(theme.style(Role::Selected));
-    let mut ui_state = UiTableState::default()
-        .with_offset(offset)
-        .with_selected(view.focused.then_some(state.selected));
+    let mut ui_state = UiTableState::default().with_selected(view.selected);
     frame.render_stateful_widget(table, area, &mut ui_state);
+    drawn
 }

@@ -1,35 +1,9 @@
-//! Drawing helpers shared by the render snapshot tests.
+//! Drawing helpers shared by the render snapshot tests: the frame and its text come from
+//! the app's test support (one place for builders), the style checks live here.
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
-use crate::tui::app::App;
-
-/// The whole screen drawn into a `TestBackend` of this size.
-pub(super) fn draw(app: &App, width: u16, height: u16) -> Buffer {
-    let mut terminal =
-        Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
-    terminal
-        .draw(|frame| super::render(app, frame))
-        .unwrap_or_else(|e| panic!("{e}"));
-    terminal.backend().buffer().clone()
-}
-
-/// The buffer's text, one line per row, trailing spaces trimmed.
-pub(super) fn text(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    (0..area.height)
-        .map(|y| {
-            (0..area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+pub(super) use crate::tui::app::test_support::{draw, text};
 
 /// The style drawn at the first occurrence of `needle` on the line that also holds `row`.
 pub(super) fn style_of(buffer: &Buffer, row: &str, needle: &str) -> ratatui::style::Style {

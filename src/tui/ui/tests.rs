@@ -1,7 +1,7 @@
 //! Render snapshots: each screen drawn into a `TestBackend` at 80x24 and 160x48 from
 //! builder-made snapshots, plus cell-style checks where colour carries meaning.
 
-use super::test_render::{draw, text};
+use crate::tui::app::test_support::{draw, text};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,10 +10,11 @@ use crate::monitor::snapshot::{
     PerformanceLog, QueryLatency, SectionError, Session, SlowTier, Snapshot,
 };
 use crate::pg::probe::sample_capabilities;
-use crate::tui::app::views::ActivityMode;
-use crate::tui::app::{App, Event, Mode, TableId};
+use crate::tui::app::{App, Event, Mode};
 use crate::tui::keymap::Keymap;
 use crate::tui::screen::Screen;
+use crate::tui::screens::state::ActivityMode;
+use crate::tui::screens::state::TableId;
 use crate::tui::theme::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
@@ -30,7 +31,7 @@ fn new_app() -> App {
 
 fn running(pid: i32, secs: u64, query: &str) -> Session {
     let mut s = session(pid);
-    s.state = Some("active".into());
+    s.state = Some(SessionState::Active);
     s.query_age = Some(Duration::from_secs(secs));
     s.xact_age = Some(Duration::from_secs(secs));
     s.query = query.into();
@@ -127,7 +128,7 @@ fn normal_app() -> App {
 
 fn assert_screens(name: &str, app: &mut App, screens: &[Screen]) {
     for &screen in screens {
-        app.screen = screen;
+        app.set_screen(screen);
         for (width, height) in SIZES {
             app.update(Event::Resize(width, height));
             let rendered = text(&draw(app, width, height));
@@ -176,12 +177,13 @@ fn stale_after_a_failed_poll() {
     failed.activity = Err(error.clone());
     failed.databases = Err(error.clone());
     failed.statements = Err(error);
-    let before: Vec<_> = app.alerts.active().to_vec();
+    let before: Vec<_> = app.model().alerts().active().to_vec();
     feed(&mut app, failed);
     // Alert timers do not run on data that was not re-read: every alert that was on is
     // held as it was, marked stale, besides the new connection alert.
     let held: Vec<_> = app
-        .alerts
+        .model()
+        .alerts()
         .active()
         .iter()
         .filter(|a| a.kind != crate::analysis::alerts::AlertKind::ConnectionFailure)
@@ -196,10 +198,10 @@ fn stale_after_a_failed_poll() {
         );
     }
     assert_screens("stale", &mut app, &[Screen::Dashboard, Screen::Activity]);
-    app.screen = Screen::Dashboard;
-    assert!(text(&draw(&app, 80, 24)).contains("threshold ≥ 30s  stale 5s"));
+    app.set_screen(Screen::Dashboard);
+    assert!(text(&draw(&mut app, 80, 24)).contains("threshold ≥ 30s  stale 5s"));
     // The last good numbers stay, each with its age; the sessions too.
-    let tiles = crate::tui::app::kpi::tiles(&app);
+    let tiles = crate::tui::screens::kpi::tiles(&app);
     let tile = |label: &str| {
         tiles
             .iter()
@@ -215,13 +217,13 @@ fn stale_after_a_failed_poll() {
         tile("CONNECTIONS"),
         Some(("3/97".into(), Some("stale 5s".into())))
     );
-    app.screen = Screen::Activity;
-    let screen = text(&draw(&app, 160, 48));
+    app.set_screen(Screen::Activity);
+    let screen = text(&draw(&mut app, 160, 48));
     assert!(
         screen.contains("· stale 5s") && screen.contains("4242"),
         "{screen}"
     );
-    let buffer = draw(&app, 80, 24);
+    let buffer = draw(&mut app, 80, 24);
     let header = text(&buffer).lines().nth(1).unwrap_or_default().to_string();
     let x = header
         .find("STALE")
@@ -245,7 +247,7 @@ fn the_poll_after_an_outage_keeps_the_last_rates_until_new_ones() {
     feed(&mut app, busy(3));
     app.update(Event::Tick(at(3)));
     let tps = |app: &App| {
-        crate::tui::app::kpi::tiles(app)
+        crate::tui::screens::kpi::tiles(app)
             .into_iter()
             .find(|t| t.label == "TPS")
             .map(|t| (t.value, t.note))
@@ -261,13 +263,13 @@ fn the_poll_after_an_outage_keeps_the_last_rates_until_new_ones() {
 fn a_late_poll_marks_the_numbers_stale_before_any_failure_arrives() {
     let mut app = normal_app();
     app.update(Event::Tick(at(9)));
-    let tps = crate::tui::app::kpi::tiles(&app)
+    let tps = crate::tui::screens::kpi::tiles(&app)
         .into_iter()
         .find(|t| t.label == "TPS")
         .map(|t| (t.value, t.note));
     assert_eq!(tps, Some(("250".into(), Some("stale 8s".into()))));
-    app.screen = Screen::Activity;
-    let screen = text(&draw(&app, 160, 48));
+    app.set_screen(Screen::Activity);
+    let screen = text(&draw(&mut app, 160, 48));
     assert!(screen.contains("Sessions: all · stale 8s"), "{screen}");
 }
 
@@ -285,7 +287,7 @@ fn no_connection_before_any_data() {
     down.progress = Err(error);
     down.capabilities = Some(Arc::new(sample_capabilities()));
     feed(&mut app, down);
-    let notes: Vec<(&str, Option<String>)> = crate::tui::app::kpi::tiles(&app)
+    let notes: Vec<(&str, Option<String>)> = crate::tui::screens::kpi::tiles(&app)
         .into_iter()
         .filter(|t| t.label != "ALERTS")
         .map(|t| (t.label, t.note))
@@ -296,8 +298,8 @@ fn no_connection_before_any_data() {
             .all(|(_, note)| note.as_deref() == Some("no connection")),
         "{notes:?}"
     );
-    app.screen = Screen::Activity;
-    let screen = text(&draw(&app, 160, 48));
+    app.set_screen(Screen::Activity);
+    let screen = text(&draw(&mut app, 160, 48));
     assert!(
         screen.contains("no connection: connection refused"),
         "{screen}"
@@ -321,7 +323,7 @@ fn a_monitoring_table_the_role_cannot_read_is_not_called_missing() {
     });
     snapshot.slow = Some(Arc::new(slow));
     feed(&mut app, snapshot);
-    let p95 = crate::tui::app::kpi::tiles(&app)
+    let p95 = crate::tui::screens::kpi::tiles(&app)
         .into_iter()
         .find(|t| t.label == "P95 ms")
         .map(|t| (t.value, t.note));
@@ -333,7 +335,7 @@ fn hidden(pid: i32) -> Session {
     Session {
         user: Some("app".into()),
         application: "learning-assistant-production".into(),
-        backend_type: String::new(),
+        backend_type: BackendType::Unknown,
         backend_start: None,
         state: None,
         client: None,
@@ -365,7 +367,7 @@ fn sessions_hidden_from_the_role() {
         &mut app,
         &[Screen::Dashboard, Screen::Activity, Screen::Pool],
     );
-    let tiles = crate::tui::app::kpi::tiles(&app);
+    let tiles = crate::tui::screens::kpi::tiles(&app);
     let tile = |label: &str| {
         tiles
             .iter()
@@ -387,8 +389,8 @@ fn sessions_hidden_from_the_role() {
     );
     let grant = "GRANT pg_read_all_stats TO \"monitor\"";
     for screen in [Screen::Dashboard, Screen::Activity, Screen::Pool] {
-        app.screen = screen;
-        let shown = text(&draw(&app, 160, 48));
+        app.set_screen(screen);
+        let shown = text(&draw(&mut app, 160, 48));
         assert_eq!(
             shown.matches(grant).count(),
             1,
@@ -422,7 +424,7 @@ fn extension_missing() {
         &mut app,
         &[Screen::Dashboard, Screen::Queries],
     );
-    let screen = text(&draw(&app, 160, 48));
+    let screen = text(&draw(&mut app, 160, 48));
     assert!(
         screen.contains("CREATE EXTENSION pg_stat_statements;"),
         "{screen}"
@@ -437,7 +439,7 @@ fn blocking_tree_three_levels_deep() {
         let mut snapshot = busy(t);
         let mut chain = blocking_chain(3);
         chain[0].query = "ALTER TABLE users ADD COLUMN nickname text".into();
-        chain[0].state = Some("idle in transaction".into());
+        chain[0].state = Some(SessionState::IdleInTransaction);
         for waiter in &mut chain[1..] {
             waiter.query = "SELECT * FROM users WHERE id = $1".into();
             waiter.query_age = Some(Duration::from_secs(12));
@@ -446,14 +448,13 @@ fn blocking_tree_three_levels_deep() {
         snapshot.activity = Ok(chain);
         feed(&mut app, snapshot);
     }
-    app.activity_mode = ActivityMode::BlockingTree;
-    app.rebuild_tables();
+    app.set_activity_mode(ActivityMode::BlockingTree);
     assert_screens(
         "blocking_tree",
         &mut app,
         &[Screen::Dashboard, Screen::Activity],
     );
-    let screen = text(&draw(&app, 160, 48));
+    let screen = text(&draw(&mut app, 160, 48));
     let order: Vec<usize> = ["100", "└ 101", "  └ 102", "    └ 103"]
         .iter()
         .map(|pid| {
@@ -471,12 +472,13 @@ fn blocking_tree_three_levels_deep() {
 #[test]
 fn help_and_detail_overlays() {
     let mut app = normal_app();
-    app.screen = Screen::Activity;
-    app.mode = Mode::Help;
+    app.set_screen(Screen::Activity);
+    app.set_mode(Mode::Help);
     assert_screens("help", &mut app, &[Screen::Activity]);
-    app.mode = Mode::Detail;
-    app.tables.state_mut(TableId::Activity).selected_id =
-        Some(crate::tui::app::table::RowId::Pid(4242));
+    app.set_mode(Mode::Detail);
+    app.change_table(TableId::Activity, |t| {
+        t.selected_id = Some(crate::tui::screens::table::RowId::Pid(4242))
+    });
     assert_screens("detail", &mut app, &[Screen::Activity]);
 }
 
@@ -484,10 +486,10 @@ fn help_and_detail_overlays() {
 fn every_theme_renders_every_live_screen() {
     for name in crate::tui::theme::builtin_names() {
         let mut app = normal_app();
-        app.theme = crate::tui::theme::load_theme(name, None).unwrap_or_else(|e| panic!("{e}"));
+        app.set_theme(crate::tui::theme::load_theme(name, None).unwrap_or_else(|e| panic!("{e}")));
         for screen in LIVE_SCREENS {
-            app.screen = screen;
-            let screen_text = text(&draw(&app, 80, 24));
+            app.set_screen(screen);
+            let screen_text = text(&draw(&mut app, 80, 24));
             assert!(
                 screen_text.contains("postgres@db1"),
                 "{name}: {screen_text}"
@@ -507,10 +509,10 @@ fn a_query_with_escape_sequences_renders_without_any_escape_byte() {
     hostile.raw_query = raw.into();
     snapshot.activity = Ok(vec![hostile]);
     feed(&mut app, snapshot);
-    app.screen = Screen::Activity;
+    app.set_screen(Screen::Activity);
     for mode in [Mode::Normal, Mode::Detail] {
-        app.mode = mode;
-        let buffer = draw(&app, 160, 48);
+        app.set_mode(mode);
+        let buffer = draw(&mut app, 160, 48);
         for cell in buffer.content() {
             assert!(!cell.symbol().contains('\u{1b}') && !cell.symbol().contains('\u{7}'));
         }
@@ -520,9 +522,10 @@ fn a_query_with_escape_sequences_renders_without_any_escape_byte() {
 
 /// The Dashboard's line of recent incidents (`recent_events`), as drawn.
 mod recent_events {
-    use super::super::test_render::{draw, style_of, text};
+    use super::super::test_render::style_of;
     use crate::monitor::snapshot::test_support::*;
     use crate::monitor::snapshot::{SectionError, Snapshot};
+    use crate::tui::app::test_support::{draw, text};
     use crate::tui::app::{App, Event};
     use crate::tui::keymap::Keymap;
     use crate::tui::theme::{Role, Theme};
@@ -550,7 +553,7 @@ mod recent_events {
         snapshot
     }
 
-    fn line(app: &App) -> String {
+    fn line(app: &mut App) -> String {
         text(&draw(app, 100, 30))
             .lines()
             .find(|l| l.starts_with(" last ") || l.starts_with(" deadlocks"))
@@ -568,15 +571,18 @@ mod recent_events {
             Theme::default(),
         );
         feed(&mut app, counters(0, 0, 0));
-        assert_eq!(line(&app), " deadlocks, temp files: known after two polls");
+        assert_eq!(
+            line(&mut app),
+            " deadlocks, temp files: known after two polls"
+        );
         feed(&mut app, counters(1, 0, 0));
-        assert_eq!(line(&app), " last 1s: no deadlocks · no temp files");
+        assert_eq!(line(&mut app), " last 1s: no deadlocks · no temp files");
         feed(&mut app, counters(2, 1, 2));
         assert_eq!(
-            line(&app),
+            line(&mut app),
             " last 2s: 1 deadlock, newest 0s ago · 2 temp files, 6.0 MiB"
         );
-        let buffer = draw(&app, 100, 30);
+        let buffer = draw(&mut app, 100, 30);
         let theme = Theme::default();
         assert_eq!(
             style_of(&buffer, " last ", "1 deadlock").fg,
@@ -592,14 +598,14 @@ mod recent_events {
             feed(&mut app, lost(t));
         }
         assert_eq!(
-            line(&app),
+            line(&mut app),
             " last 2s: 1 deadlock, newest 10s ago · 2 temp files, 6.0 MiB · stale 10s"
         );
         // Back: a first poll, then an interval; the 10 s not read are named.
         feed(&mut app, counters(13, 1, 2));
         feed(&mut app, counters(14, 1, 2));
         assert_eq!(
-            line(&app),
+            line(&mut app),
             " last 14s (11s unread): 1 deadlock, newest 12s ago · 2 temp files, 6.0 MiB"
         );
     }

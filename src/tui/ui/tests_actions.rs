@@ -9,9 +9,10 @@ use crate::actions::executor::ExecutorEvent;
 use crate::actions::{ActionKind, Outcome, RelationTarget, StepReport, plan};
 use crate::monitor::snapshot::Session;
 use crate::monitor::snapshot::test_support::*;
-use crate::tui::app::dialog::Dialog;
-use crate::tui::app::{App, Event, Mode, TableId};
+use crate::tui::app::Dialog;
+use crate::tui::app::{App, Event, Mode};
 use crate::tui::keymap::Keymap;
+use crate::tui::screens::state::TableId;
 use crate::tui::theme::{Role, Theme};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
@@ -29,7 +30,7 @@ fn activity_app() -> App {
         Theme::default(),
     );
     let mut busy: Session = session(4242);
-    busy.state = Some("active".into());
+    busy.state = Some(SessionState::Active);
     busy.application = "learning-api".into();
     busy.query_age = Some(Duration::from_secs(125));
     busy.query = "UPDATE learning_sessions SET completed = true WHERE user_id = 42".into();
@@ -44,10 +45,10 @@ fn activity_app() -> App {
 fn terminate_dialog() {
     let mut app = activity_app();
     press(&mut app, KeyCode::Char('K'));
-    assert!(matches!(app.mode, Mode::Dialog(_)));
+    assert!(matches!(*app.mode(), Mode::Dialog(_)));
     for (width, height) in SIZES {
         app.update(Event::Resize(width, height));
-        let buffer = draw(&app, width, height);
+        let buffer = draw(&mut app, width, height);
         let screen = text(&buffer);
         assert!(screen.contains("pg_terminate_backend"), "{screen}");
         assert!(screen.contains("pid 4242"), "{screen}");
@@ -70,13 +71,13 @@ fn vacuum_dialog_names_the_relation_exactly() {
         size_bytes: Some(42 * 1024 * 1024),
         table: None,
     };
-    app.mode = Mode::Dialog(Box::new(Dialog::run(plan::relation(
+    app.set_mode(Mode::Dialog(Box::new(Dialog::run(plan::relation(
         ActionKind::VacuumAnalyze,
         target,
-    ))));
+    )))));
     for (width, height) in SIZES {
         app.update(Event::Resize(width, height));
-        let screen = text(&draw(&app, width, height));
+        let screen = text(&draw(&mut app, width, height));
         assert!(
             screen.contains("VACUUM (ANALYZE) \"Weird Schema\".\"has\"\"quote\""),
             "{screen}"
@@ -111,8 +112,8 @@ pub(super) fn entry(
 #[test]
 fn journal_panel() {
     let mut app = super::tests_maintenance::normal_app();
-    app.target = "postgres@localhost:5432/app".into();
-    app.role = "postgres".into();
+    app.settings_mut().set_target("postgres@localhost:5432/app");
+    app.settings_mut().set_role("postgres".into());
     for report in [
         entry(
             ActionKind::VacuumAnalyze,
@@ -150,7 +151,7 @@ fn journal_panel() {
                 press(&mut app, KeyCode::Char('f'));
             }
         }
-        let buffer = draw(&app, width, height);
+        let buffer = draw(&mut app, width, height);
         let screen = text(&buffer);
         assert!(screen.contains("Actions journal · 2 not ok"), "{screen}");
         let warning = style_of(&buffer, "public.user_prof", "WARNING");
@@ -162,8 +163,8 @@ fn journal_panel() {
 #[test]
 fn read_only_badge() {
     let mut app = activity_app();
-    app.read_only = true;
-    let screen = text(&draw(&app, 80, 24));
+    app.settings_mut().set_read_only(true);
+    let screen = text(&draw(&mut app, 80, 24));
     assert!(
         screen
             .lines()
@@ -185,7 +186,7 @@ fn marked_app(theme: Theme) -> App {
     let sessions = (0..3)
         .map(|i| {
             let mut s: Session = session(4242 + i);
-            s.state = Some("active".into());
+            s.state = Some(SessionState::Active);
             s.application = "learning-api".into();
             s.query_age = Some(Duration::from_secs(125 + i as u64));
             s.query_start = Some(at(875 - i as u64));
@@ -198,12 +199,14 @@ fn marked_app(theme: Theme) -> App {
     )));
     press(&mut app, KeyCode::Char('2'));
     for pid in [4243, 4244] {
-        app.tables.state_mut(TableId::Activity).selected_id =
-            Some(crate::tui::app::table::RowId::Pid(pid));
+        app.change_table(TableId::Activity, |t| {
+            t.selected_id = Some(crate::tui::screens::table::RowId::Pid(pid))
+        });
         press(&mut app, KeyCode::Char(' '));
     }
-    app.tables.state_mut(TableId::Activity).selected_id =
-        Some(crate::tui::app::table::RowId::Pid(4242));
+    app.change_table(TableId::Activity, |t| {
+        t.selected_id = Some(crate::tui::screens::table::RowId::Pid(4242))
+    });
     app
 }
 
@@ -211,8 +214,8 @@ fn marked_app(theme: Theme) -> App {
 fn marked_rows_read_as_marked_in_every_theme() {
     for name in crate::tui::theme::builtin_names() {
         let theme = crate::tui::theme::load_theme(name, None).unwrap_or_else(|e| panic!("{e}"));
-        let app = marked_app(theme);
-        let screen = text(&draw(&app, 80, 24));
+        let mut app = marked_app(theme);
+        let screen = text(&draw(&mut app, 80, 24));
         assert!(
             screen.contains("2 marked · Sessions: all (3)"),
             "{name}:\n{screen}"
@@ -238,7 +241,7 @@ fn the_dialog_lists_every_marked_session_with_its_query_start() {
     press(&mut app, KeyCode::Char('K'));
     for (width, height) in SIZES {
         app.update(Event::Resize(width, height));
-        let screen = text(&draw(&app, width, height));
+        let screen = text(&draw(&mut app, width, height));
         assert!(
             screen.contains("Target  pid 4243 · query started 22:27:54 UTC (2m 6s ago)")
                 && screen.contains("        pid 4244 · query started 22:27:53 UTC (2m 7s ago)")
@@ -256,8 +259,8 @@ fn the_dialog_lists_every_marked_session_with_its_query_start() {
 #[test]
 fn a_leftover_message_is_whole_in_the_journal_detail() {
     let mut app = super::tests_maintenance::normal_app();
-    app.target = "postgres@localhost:5432/app".into();
-    app.role = "postgres".into();
+    app.settings_mut().set_target("postgres@localhost:5432/app");
+    app.settings_mut().set_role("postgres".into());
     let message = "ERROR 57014: canceling statement due to statement timeout; left invalid index \
                    \"public\".\"learning_sessions_user_id_idx_ccnew\" (still updated on every \
                    write: DROP INDEX CONCURRENTLY it)";
@@ -285,7 +288,7 @@ fn a_leftover_message_is_whole_in_the_journal_detail() {
         press(&mut app, KeyCode::Char('f'));
     }
     press(&mut app, KeyCode::Enter);
-    let screen = text(&draw(&app, 80, 24));
+    let screen = text(&draw(&mut app, 80, 24));
     // The detail wraps the message: joined, its lines give the whole text back.
     let joined: String = screen
         .lines()

@@ -12,11 +12,11 @@ use crate::monitor::snapshot::cache::{SnapshotHistory, SnapshotPoint, TableCache
 use crate::monitor::snapshot::indexes::{IndexInfo, TableScans};
 use crate::monitor::snapshot::test_support::*;
 use crate::monitor::snapshot::{SectionError, SlowTier, Snapshot};
-use crate::tui::app::table::{RowId, TableState};
-use crate::tui::app::views::{cache, indexes};
-use crate::tui::app::{App, Event, TableId};
+use crate::tui::app::{App, Event};
 use crate::tui::keymap::Keymap;
 use crate::tui::screen::Screen;
+use crate::tui::screens::state::TableId;
+use crate::tui::screens::table::{RowId, TableState};
 use crate::tui::theme::{Role, Theme};
 use crossterm::event::KeyCode;
 
@@ -26,7 +26,7 @@ const HOUR: u64 = 3_600;
 const MIB: i64 = 1_048_576;
 
 /// A fresh app whose three tables use the screens' default sorts (set here too, so the
-/// snapshots do not depend on `views::default_sort` delegating to these screens).
+/// snapshots do not depend on the tables' defaults in `TableId::default_sort`).
 fn new_app() -> App {
     let mut app = App::new(
         "postgres@db1:5432/app".into(),
@@ -36,11 +36,7 @@ fn new_app() -> App {
         Theme::default(),
     );
     for id in [TableId::CacheTables, TableId::Indexes, TableId::TableScans] {
-        let column = match id {
-            TableId::CacheTables => cache::default_sort(id),
-            _ => indexes::default_sort(id),
-        };
-        *app.tables.state_mut(id) = TableState::sorted_by(column);
+        app.change_table(id, |t| *t = TableState::sorted_by(id.default_sort()));
     }
     app
 }
@@ -354,7 +350,7 @@ fn app_with(tier: SlowTier) -> App {
 
 fn assert_screens(name: &str, app: &mut App) {
     for screen in SCREENS {
-        app.screen = screen;
+        app.set_screen(screen);
         for (width, height) in SIZES {
             app.update(Event::Resize(width, height));
             let rendered = text(&draw(app, width, height));
@@ -370,8 +366,8 @@ fn assert_screens(name: &str, app: &mut App) {
 fn normal() {
     let mut app = app_with(normal_tier());
     assert_screens("normal", &mut app);
-    app.screen = Screen::Cache;
-    let screen = text(&draw(&app, 160, 48));
+    app.set_screen(Screen::Cache);
+    let screen = text(&draw(&mut app, 160, 48));
     for expected in [
         "learning_sessions, last 24h",
         "growth +48.0 MiB/day",
@@ -379,8 +375,8 @@ fn normal() {
     ] {
         assert!(screen.contains(expected), "{expected}:\n{screen}");
     }
-    app.screen = Screen::Indexes;
-    let screen = text(&draw(&app, 160, 48));
+    app.set_screen(Screen::Indexes);
+    let screen = text(&draw(&mut app, 160, 48));
     for expected in [
         "UNUSED",
         "DUP of learning_sessions_user_idx",
@@ -424,18 +420,19 @@ fn missing_sources() {
     ));
     let mut app = app_with(tier);
     assert_screens("missing_source", &mut app);
-    app.screen = Screen::Cache;
-    let screen = text(&draw(&app, 160, 48));
+    app.set_screen(Screen::Cache);
+    let screen = text(&draw(&mut app, 160, 48));
     assert!(screen.contains("fix: pgpulse schema install"), "{screen}");
 }
 
 #[test]
 fn a_table_without_history_says_how_to_record_it() {
     let mut app = app_with(normal_tier());
-    app.screen = Screen::Cache;
-    app.tables.state_mut(TableId::CacheTables).selected_id = Some(RowId::Relation(16_403));
-    app.rebuild_tables();
-    let screen = text(&draw(&app, 160, 48));
+    app.set_screen(Screen::Cache);
+    app.change_table(TableId::CacheTables, |t| {
+        t.selected_id = Some(RowId::Relation(16_403))
+    });
+    let screen = text(&draw(&mut app, 160, 48));
     assert!(
         screen.contains(
             "no snapshots of public.adaptive_content in the last 24h in database_statistics_snapshot (rows are written by the application's snapshot job)"
@@ -447,11 +444,12 @@ fn a_table_without_history_says_how_to_record_it() {
 #[test]
 fn hit_ratios_are_coloured_only_with_enough_blocks() {
     let mut app = app_with(normal_tier());
-    app.screen = Screen::Cache;
+    app.set_screen(Screen::Cache);
     // Select another row: the selection's highlight would cover the colour checked.
-    app.tables.state_mut(TableId::CacheTables).selected_id = Some(RowId::Relation(16_402));
-    app.rebuild_tables();
-    let buffer = draw(&app, 160, 48);
+    app.change_table(TableId::CacheTables, |t| {
+        t.selected_id = Some(RowId::Relation(16_402))
+    });
+    let buffer = draw(&mut app, 160, 48);
     assert_role(
         style_of(&buffer, "public.learning_sessions", "60.0%"),
         Role::Crit,
@@ -472,10 +470,10 @@ fn hit_ratios_are_coloured_only_with_enough_blocks() {
 #[test]
 fn invalid_indexes_are_critical_and_other_flags_warn() {
     let mut app = app_with(normal_tier());
-    app.screen = Screen::Indexes;
+    app.set_screen(Screen::Indexes);
     // Focus the other table: the focused one highlights its selected row.
-    app.focus.insert(Screen::Indexes, 1);
-    let buffer = draw(&app, 160, 48);
+    app.set_focus(Screen::Indexes, 1);
+    let buffer = draw(&mut app, 160, 48);
     assert_role(
         style_of(&buffer, "adaptive_content_topic_idx", "INVALID"),
         Role::Crit,
@@ -497,9 +495,8 @@ fn invalid_indexes_are_critical_and_other_flags_warn() {
 fn flagged_indexes_come_first_then_the_largest() {
     let app = app_with(normal_tier());
     let names: Vec<String> = app
-        .tables
-        .model(TableId::Indexes)
-        .rows
+        .table(TableId::Indexes)
+        .1
         .iter()
         .map(|r| r.cells[1].text.clone())
         .collect();
@@ -535,9 +532,9 @@ fn a_capped_table_list_says_so_and_searches_the_server() {
     tier.caps
         .insert(CappedList::CacheTables, cap(3, 1_513, None));
     let mut app = app_with(tier.clone());
-    app.screen = Screen::Cache;
+    app.set_screen(Screen::Cache);
     app.update(Event::Resize(160, 48));
-    let screen = text(&draw(&app, 160, 48));
+    let screen = text(&draw(&mut app, 160, 48));
     assert!(screen.contains("3 largest of 1,513 tables"), "{screen}");
 
     let mut effects = press(&mut app, KeyCode::Char('/'));
@@ -551,7 +548,7 @@ fn a_capped_table_list_says_so_and_searches_the_server() {
             Some("needle".into())
         )))
     );
-    let screen = text(&draw(&app, 160, 48));
+    let screen = text(&draw(&mut app, 160, 48));
     assert!(
         screen.contains("searching all tables for \"needle\"…")
             && screen.contains("searching all tables on the server…"),
@@ -562,7 +559,7 @@ fn a_capped_table_list_says_so_and_searches_the_server() {
         .insert(CappedList::CacheTables, cap(0, 0, Some("needle")));
     tier.table_cache = Ok(vec![]);
     feed_polls(&mut app, tier);
-    let screen = text(&draw(&app, 160, 48));
+    let screen = text(&draw(&mut app, 160, 48));
     assert!(
         screen.contains("no tables match \"needle\" on the server (all of them searched"),
         "{screen}"

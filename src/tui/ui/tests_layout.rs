@@ -54,8 +54,8 @@ fn full_app() -> App {
         Keymap::default(),
         Theme::default(),
     );
-    app.config.pools = super::tests_pool::pools();
-    app.badge = Some("DEMO".into());
+    app.settings_mut().config_mut().pools = super::tests_pool::pools();
+    app.settings_mut().set_badge(Some("DEMO".into()));
     app.update(Event::Snapshot(Box::new(full_snapshot(0))));
     app.update(Event::Snapshot(Box::new(full_snapshot(1))));
     for report in [
@@ -100,29 +100,31 @@ const PANEL_TEXTS: [&str; 9] = [
 /// Every view of the current screen: the screen with each of its tables focused, filter,
 /// help, detail, the message log, and a dialog where the screen has an action.
 fn every_view(app: &mut App, found: &mut Vec<String>) {
-    let tables = crate::tui::layout::tables_of(app.screen).len().max(1);
+    let tables = crate::tui::screens::state::tables_of(app.screen())
+        .len()
+        .max(1);
     for _ in 0..tables {
-        app.mode = Mode::Normal;
+        app.set_mode(Mode::Normal);
         found.extend(problems(app, &PANEL_TEXTS));
-        app.mode = Mode::Filter {
+        app.set_mode(Mode::Filter {
             input: "learning".into(),
-        };
+        });
         found.extend(problems(app, &PANEL_TEXTS));
-        app.mode = Mode::Normal;
+        app.set_mode(Mode::Normal);
         press(app, KeyCode::Enter);
-        if app.mode == Mode::Detail {
+        if *app.mode() == Mode::Detail {
             found.extend(problems(app, &PANEL_TEXTS));
         }
-        app.mode = Mode::Normal;
+        app.set_mode(Mode::Normal);
         app.focus_next_table();
     }
-    app.mode = Mode::Help;
-    app.help_scroll = 0;
+    app.set_mode(Mode::Help);
+    app.set_help_scroll(0);
     found.extend(problems(app, &PANEL_TEXTS));
-    app.mode = Mode::Messages;
+    app.set_mode(Mode::Messages);
     found.extend(problems(app, &PANEL_TEXTS));
-    app.mode = Mode::Normal;
-    let action = match app.screen {
+    app.set_mode(Mode::Normal);
+    let action = match app.screen() {
         Screen::Activity => Some('K'),
         Screen::Maintenance | Screen::Cache => Some('v'),
         Screen::Indexes => Some('R'),
@@ -130,12 +132,12 @@ fn every_view(app: &mut App, found: &mut Vec<String>) {
         _ => None,
     };
     if let Some(key) = action {
-        app.focus.insert(app.screen, 0);
+        app.set_focus(app.screen(), 0);
         press(app, KeyCode::Char(key));
-        if matches!(app.mode, Mode::Dialog(_)) {
+        if matches!(*app.mode(), Mode::Dialog(_)) {
             found.extend(problems(app, &PANEL_TEXTS));
         }
-        app.mode = Mode::Normal;
+        app.set_mode(Mode::Normal);
     }
 }
 
@@ -144,7 +146,7 @@ fn no_label_is_cut_mid_word_or_drawn_over_on_any_screen_at_any_size() {
     let mut app = full_app();
     let mut found = Vec::new();
     for screen in Screen::ALL {
-        app.screen = screen;
+        app.set_screen(screen);
         every_view(&mut app, &mut found);
     }
     assert!(
@@ -166,10 +168,10 @@ fn a_stale_header_and_a_long_error_fit_at_80_columns() {
     failed.activity = Err(error.clone());
     failed.databases = Err(error);
     app.update(Event::Snapshot(Box::new(failed)));
-    app.paused = true;
+    app.set_paused(true);
     let mut found = Vec::new();
     for screen in Screen::ALL {
-        app.screen = screen;
+        app.set_screen(screen);
         found.extend(problems(&mut app, &PANEL_TEXTS));
     }
     assert!(
@@ -210,9 +212,9 @@ fn empty_and_failing_sources_say_why_without_cutting_words() {
     ];
     let mut found = Vec::new();
     for screen in Screen::ALL {
-        app.screen = screen;
-        for index in 0..crate::tui::layout::tables_of(screen).len().max(1) {
-            app.focus.insert(screen, index);
+        app.set_screen(screen);
+        for index in 0..crate::tui::screens::state::tables_of(screen).len().max(1) {
+            app.set_focus(screen, index);
             found.extend(problems(&mut app, &texts));
         }
     }

@@ -14,9 +14,10 @@ use crate::monitor::snapshot::maintenance::{
 use crate::monitor::snapshot::test_support::*;
 use crate::monitor::snapshot::{SectionError, SlowTier, Snapshot};
 use crate::pg::probe::sample_capabilities;
-use crate::tui::app::{App, Event, TableId};
+use crate::tui::app::{App, Event};
 use crate::tui::keymap::Keymap;
 use crate::tui::screen::Screen;
+use crate::tui::screens::state::TableId;
 use crate::tui::theme::{Role, Theme};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
@@ -247,7 +248,7 @@ fn app_with(snapshot: Snapshot) -> App {
         Keymap::default(),
         Theme::default(),
     );
-    app.screen = Screen::Maintenance;
+    app.set_screen(Screen::Maintenance);
     app.update(Event::Snapshot(Box::new(snapshot)));
     app
 }
@@ -331,7 +332,7 @@ fn after_a_crash_restart() {
         vec![],
     ));
     assert_sizes("after_a_crash_restart", &mut app);
-    let screen = text(&draw(&app, 160, 48));
+    let screen = text(&draw(&mut app, 160, 48));
     assert!(!screen.contains("never"), "{screen}");
     assert!(screen.contains("stats reset"), "{screen}");
     assert!(!screen.contains("OVERDUE"), "{screen}");
@@ -350,7 +351,7 @@ fn empty() {
         vec![],
     ));
     assert_sizes("empty", &mut app);
-    let screen = text(&draw(&app, 160, 48));
+    let screen = text(&draw(&mut app, 160, 48));
     assert!(
         screen.contains("no VACUUM, ANALYZE or CREATE INDEX running"),
         "{screen}"
@@ -374,7 +375,7 @@ fn missing_sources() {
         vec![],
     ));
     assert_sizes("missing_sources", &mut app);
-    let screen = text(&draw(&app, 160, 48));
+    let screen = text(&draw(&mut app, 160, 48));
     for expected in [
         "canceling statement due to statement timeout",
         "maintenance_task_log not found",
@@ -388,8 +389,8 @@ fn missing_sources() {
 fn waiting_for_the_slow_tier() {
     let mut snapshot = snapshot(SlowTier::not_polled(at(NOW)), vec![]);
     snapshot.slow = None;
-    let app = app_with(snapshot);
-    let screen = text(&draw(&app, 80, 24));
+    let mut app = app_with(snapshot);
+    let screen = text(&draw(&mut app, 80, 24));
     assert!(
         screen.contains("waiting for the first slow-tier poll"),
         "{screen}"
@@ -400,8 +401,8 @@ fn waiting_for_the_slow_tier() {
 fn verdicts_are_coloured_by_severity() {
     let mut app = normal_app();
     // Focus elsewhere: the selection highlight would hide the colours of the first row.
-    app.focus.insert(Screen::Maintenance, 1);
-    let buffer = draw(&app, 160, 48);
+    app.set_focus(Screen::Maintenance, 1);
+    let buffer = draw(&mut app, 160, 48);
     assert_role(
         style_of(&buffer, "learning_events", "DUE, AV OFF"),
         Role::Crit,
@@ -427,10 +428,8 @@ fn verdicts_are_coloured_by_severity() {
 #[test]
 fn worst_tables_come_first_then_the_most_dead_tuples() {
     let app = normal_app();
-    let names: Vec<&str> = app
-        .tables
-        .model(TableId::Maintenance)
-        .rows
+    let (_, rows) = app.table(TableId::Maintenance);
+    let names: Vec<&str> = rows
         .iter()
         .filter_map(|r| r.cells.get(1).map(|c| c.text.as_str()))
         .collect();
@@ -448,10 +447,8 @@ fn worst_tables_come_first_then_the_most_dead_tuples() {
 #[test]
 fn wraparound_lists_the_connected_databases_tables_under_it() {
     let app = normal_app();
-    let names: Vec<&str> = app
-        .tables
-        .model(TableId::Wraparound)
-        .rows
+    let (_, rows) = app.table(TableId::Wraparound);
+    let names: Vec<&str> = rows
         .iter()
         .filter_map(|r| r.cells.first().map(|c| c.text.as_str()))
         .collect();
@@ -473,7 +470,7 @@ fn panels_tile_the_body_at_any_size() {
     for (width, height) in [(80, 24), (160, 48), (200, 60), (60, 12), (20, 5)] {
         let body = Rect::new(0, 2, width, height);
         let areas = crate::tui::layout::maintenance_table_areas(body, None);
-        let mut expected = crate::tui::layout::tables_of(Screen::Maintenance).to_vec();
+        let mut expected = crate::tui::screens::state::tables_of(Screen::Maintenance).to_vec();
         if width < 140 {
             // Narrow: the journal shares the task history's slot and shows when focused.
             expected.retain(|id| *id != TableId::Journal);
@@ -496,6 +493,6 @@ fn panels_tile_the_body_at_any_size() {
             }
         }
         // Drawing at the smallest sizes must not panic either.
-        draw(&normal_app(), width, height + 3);
+        draw(&mut normal_app(), width, height + 3);
     }
 }

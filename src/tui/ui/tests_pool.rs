@@ -1,7 +1,7 @@
 //! Render snapshots of the Pool screen at 80x24 and 160x48 from builder-made snapshots,
 //! plus cell-style checks where colour carries the verdict.
 
-use super::test_render::{draw, text};
+use crate::tui::app::test_support::{draw, text};
 use std::time::Duration;
 
 use ratatui::buffer::Buffer;
@@ -11,9 +11,10 @@ use crate::monitor::snapshot::pgbouncer::{BouncerList, BouncerPool, BouncerStats
 use crate::monitor::snapshot::test_support::*;
 use crate::monitor::snapshot::{SectionError, Session, Snapshot};
 use crate::settings::config::Pool;
-use crate::tui::app::{App, Event, TableId};
+use crate::tui::app::{App, Event};
 use crate::tui::keymap::Keymap;
 use crate::tui::screen::Screen;
+use crate::tui::screens::state::TableId;
 use crate::tui::theme::{Role, Theme};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
@@ -51,7 +52,7 @@ fn new_app() -> App {
         Keymap::default(),
         Theme::default(),
     );
-    app.screen = Screen::Pool;
+    app.set_screen(Screen::Pool);
     app
 }
 
@@ -59,16 +60,15 @@ fn feed(app: &mut App, snapshot: Snapshot) {
     app.update(Event::Snapshot(Box::new(snapshot)));
     // The screen's default sort (largest first by TOTAL, CL WAIT), which
     // `views::default_sort` will give these tables once it delegates to the Pool view.
-    for &id in crate::tui::layout::tables_of(Screen::Pool) {
-        app.tables.state_mut(id).sort_column = Some(crate::tui::app::views::pool::default_sort(id));
+    for &id in crate::tui::screens::state::tables_of(Screen::Pool) {
+        app.change_table(id, |t| t.sort_column = Some(id.default_sort()));
     }
-    app.rebuild_tables();
 }
 
 fn client(pid: i32, application: &str, state: &str) -> Session {
     Session {
         application: application.into(),
-        state: Some(state.into()),
+        state: Some(SessionState::parse(state)),
         ..session(pid)
     }
 }
@@ -162,8 +162,10 @@ pub(super) fn pools() -> Vec<Pool> {
 }
 
 fn normal_app() -> App {
-    let mut app = new_app();
-    app.config.pools = pools();
+    let mut app = new_app().with_config(crate::settings::config::Config {
+        pools: pools(),
+        ..crate::settings::config::Config::default()
+    });
     let mut snapshot = snapshot_at(10).with_sessions(sessions());
     snapshot.pgbouncer = Some(Ok(bouncer()));
     feed(&mut app, snapshot);
@@ -187,9 +189,9 @@ fn normal() {
 #[test]
 fn normal_with_pgbouncer_focused_on_a_small_terminal() {
     let mut app = normal_app();
-    app.focus.insert(Screen::Pool, 3);
+    app.set_focus(Screen::Pool, 3);
     app.update(Event::Resize(80, 24));
-    let buffer = draw(&app, 80, 24);
+    let buffer = draw(&mut app, 80, 24);
     insta::assert_snapshot!("pool_pgbouncer_focused_80x24", text(&buffer));
     let screen = text(&buffer);
     assert!(screen.contains("app_user"), "{screen}");
@@ -201,7 +203,7 @@ fn empty() {
     let mut app = new_app();
     feed(&mut app, snapshot_at(10));
     assert_sizes("empty", &mut app);
-    let screen = text(&draw(&app, 160, 48));
+    let screen = text(&draw(&mut app, 160, 48));
     assert!(screen.contains("[[pools]]"), "{screen}");
     assert!(
         screen.contains("conninfo = \"host=127.0.0.1 port=6432 dbname=pgbouncer user=pgbouncer\""),
@@ -212,15 +214,17 @@ fn empty() {
 
 #[test]
 fn pgbouncer_failed() {
-    let mut app = new_app();
-    app.config.pools = pools();
+    let mut app = new_app().with_config(crate::settings::config::Config {
+        pools: pools(),
+        ..crate::settings::config::Config::default()
+    });
     let mut snapshot = snapshot_at(10).with_sessions(sessions());
     snapshot.pgbouncer = Some(Err(SectionError::Failed(
         "connection to 127.0.0.1:6432 refused".into(),
     )));
     feed(&mut app, snapshot);
     assert_sizes("pgbouncer_failed", &mut app);
-    let screen = text(&draw(&app, 160, 48));
+    let screen = text(&draw(&mut app, 160, 48));
     assert!(
         screen.contains("PgBouncer could not be read: connection to 127.0.0.1:6432 refused"),
         "{screen}"
@@ -229,9 +233,9 @@ fn pgbouncer_failed() {
 
 #[test]
 fn a_pool_at_90_percent_is_a_warning() {
-    let app = normal_app();
+    let mut app = normal_app();
     for (width, height) in SIZES {
-        let buffer = draw(&app, width, height);
+        let buffer = draw(&mut app, width, height);
         let percent = find(&buffer, "learning-assistant (prod)", "90.0%");
         assert_role(&buffer, percent, Role::Warn);
         // The bar starts after the label (on wide screens the server's bar comes first).
@@ -254,8 +258,8 @@ fn a_pool_at_90_percent_is_a_warning() {
 
 #[test]
 fn waiting_pgbouncer_clients_are_critical() {
-    let app = normal_app();
-    let buffer = draw(&app, 160, 48);
+    let mut app = normal_app();
+    let buffer = draw(&mut app, 160, 48);
     let (header_x, _) = find(&buffer, "DATABASE", "CL WAIT");
     let (_, row_y) = find(&buffer, "app_user", "app_user");
     // Right-aligned under its right-aligned title ("CL WAIT▼", sorted by it).
@@ -269,8 +273,8 @@ fn waiting_pgbouncer_clients_are_critical() {
 
 #[test]
 fn the_idle_transaction_over_a_minute_is_a_warning() {
-    let app = normal_app();
-    let buffer = draw(&app, 80, 24);
+    let mut app = normal_app();
+    let buffer = draw(&mut app, 80, 24);
     let pid = find(&buffer, "longest idle in txn", "pid 208");
     assert_role(&buffer, pid, Role::Warn);
 }
@@ -279,8 +283,8 @@ fn the_idle_transaction_over_a_minute_is_a_warning() {
 fn gauges_stay_visible_in_every_theme() {
     for name in crate::tui::theme::builtin_names() {
         let mut app = normal_app();
-        app.theme = crate::tui::theme::load_theme(name, None).unwrap_or_else(|e| panic!("{e}"));
-        let buffer = draw(&app, 80, 24);
+        app.set_theme(crate::tui::theme::load_theme(name, None).unwrap_or_else(|e| panic!("{e}")));
+        let buffer = draw(&mut app, 80, 24);
         let bar = find(&buffer, "learning-assistant (prod)", "█");
         // A reversed block character would look empty.
         assert!(
@@ -294,28 +298,28 @@ fn gauges_stay_visible_in_every_theme() {
 fn pool_rows_are_named_for_the_detail_view_and_copying() {
     let app = normal_app();
     let ids: Vec<_> = app
-        .tables
-        .model(TableId::PoolApplications)
-        .rows
+        .table(TableId::PoolApplications)
+        .1
         .iter()
         .map(|r| r.id.clone())
         .collect();
     assert_eq!(
         ids,
         [
-            crate::tui::app::table::RowId::Name(PROD.into()),
-            crate::tui::app::table::RowId::Name("psql".into()),
+            crate::tui::screens::table::RowId::Name(PROD.into()),
+            crate::tui::screens::table::RowId::Name("psql".into()),
         ]
     );
     let first = app
-        .tables
-        .model(TableId::PgBouncerPools)
-        .rows
+        .table(TableId::PgBouncerPools)
+        .1
         .first()
         .map(|r| r.id.clone());
     assert_eq!(
         first,
-        Some(crate::tui::app::table::RowId::Name("app/app_user".into())),
+        Some(crate::tui::screens::table::RowId::Name(
+            "app/app_user".into()
+        )),
         "the pool with waiting clients comes first"
     );
 }
@@ -324,11 +328,11 @@ fn pool_rows_are_named_for_the_detail_view_and_copying() {
 fn any_size_and_focus_renders_without_panicking() {
     let mut app = normal_app();
     for focus in 0..4 {
-        app.focus.insert(Screen::Pool, focus);
+        app.set_focus(Screen::Pool, focus);
         for width in [1, 10, 40, 79, 119, 120, 200] {
             for height in [1, 4, 8, 12, 20, 30, 60] {
                 app.update(Event::Resize(width, height));
-                let screen = text(&draw(&app, width, height));
+                let screen = text(&draw(&mut app, width, height));
                 assert!(!screen.is_empty());
             }
         }
@@ -338,7 +342,7 @@ fn any_size_and_focus_renders_without_panicking() {
 #[test]
 fn the_expanded_table_follows_the_focus_on_short_terminals() {
     let body = ratatui::layout::Rect::new(0, 2, 80, 21);
-    for &focused in crate::tui::layout::tables_of(Screen::Pool) {
+    for &focused in crate::tui::screens::state::tables_of(Screen::Pool) {
         let areas = crate::tui::layout::pool_regions(body, Some(focused)).tables;
         let tallest = areas.iter().max_by_key(|(_, rect)| rect.height);
         assert_eq!(tallest.map(|(id, _)| *id), Some(focused));

@@ -7,16 +7,17 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::test_render::{draw, text};
 use crate::monitor::collector::detail::{IndexDetail, LockInfo, SessionDetail, StatementDetail};
 use crate::monitor::collector::{DetailData, DetailRequest};
 use crate::monitor::poller::PollerCommand;
 use crate::monitor::snapshot::test_support::*;
 use crate::monitor::snapshot::{Session, Snapshot};
-use crate::tui::app::table::RowId;
-use crate::tui::app::{App, Effect, Event, Mode, TableId};
+use crate::tui::app::test_support::{draw, text};
+use crate::tui::app::{App, Effect, Event, Mode};
 use crate::tui::keymap::Keymap;
 use crate::tui::screen::Screen;
+use crate::tui::screens::state::TableId;
+use crate::tui::screens::table::RowId;
 use crate::tui::theme::Theme;
 
 fn new_app() -> App {
@@ -29,21 +30,21 @@ fn new_app() -> App {
     )
 }
 
+/// A key press as the event loop feeds it: the frame after it is drawn (paging and
+/// scrolling go by what was drawn).
 fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    crate::tui::app::test_support::press(app, code)
 }
 
 fn keys(app: &mut App, text: &str) -> Vec<Effect> {
-    text.chars()
-        .flat_map(|c| press(app, KeyCode::Char(c)))
-        .collect()
+    crate::tui::app::test_support::chars(app, text)
 }
 
 /// A session whose text came from the server as written: line breaks, a `--` comment,
 /// a tab, and an escape sequence.
 fn running(pid: i32, raw: &str) -> Session {
     let mut s = session(pid);
-    s.state = Some("active".into());
+    s.state = Some(SessionState::Active);
     s.query_age = Some(Duration::from_secs(12));
     s.raw_query = raw.into();
     s.query = crate::text::sanitize::sanitized(raw);
@@ -62,7 +63,7 @@ fn activity_app(sessions: Vec<Session>) -> App {
     let mut snapshot = snapshot_at(0).with_sessions(sessions);
     snapshot.capabilities = Some(Arc::new(crate::pg::probe::sample_capabilities()));
     feed(&mut app, snapshot);
-    app.screen = Screen::Activity;
+    app.set_screen(Screen::Activity);
     app.update(Event::Resize(80, 24));
     app
 }
@@ -90,7 +91,7 @@ fn the_session_detail_keeps_line_breaks_and_asks_for_the_locks() {
         effects,
         vec![Effect::Poller(PollerCommand::FetchDetail(request))]
     );
-    let screen = text(&draw(&app, 80, 24));
+    let screen = text(&draw(&mut app, 80, 24));
     assert!(screen.contains("Locks: reading pg_locks…"), "{screen}");
     // Each source line on its own line: the comment does not swallow FROM.
     let lines: Vec<&str> = screen.lines().collect();
@@ -131,7 +132,7 @@ fn the_session_detail_keeps_line_breaks_and_asks_for_the_locks() {
         request,
         Ok(DetailData::Session(locks)),
     ))));
-    let screen = text(&draw(&app, 80, 24));
+    let screen = text(&draw(&mut app, 80, 24));
     assert!(
         screen.contains("Locks when the view opened: 1 held, waits for 1"),
         "{screen}"
@@ -158,7 +159,7 @@ fn an_answer_for_another_row_is_not_shown() {
         other,
         Err("should not appear".into()),
     ))));
-    let screen = text(&draw(&app, 80, 24));
+    let screen = text(&draw(&mut app, 80, 24));
     assert!(!screen.contains("should not appear"), "{screen}");
 }
 
@@ -171,34 +172,34 @@ fn the_detail_view_scrolls_through_a_text_of_any_length() {
         .join("\n");
     let mut app = activity_app(vec![running(4242, &format!("SELECT 1\n{long}"))]);
     press(&mut app, KeyCode::Enter);
-    let screen = text(&draw(&app, 80, 24));
+    let screen = text(&draw(&mut app, 80, 24));
     assert!(screen.contains("column_001"), "{screen}");
     assert!(!screen.contains("column_200"), "{screen}");
     assert!(screen.contains("j/k scroll"), "{screen}");
     press(&mut app, KeyCode::Char('G'));
-    let bottom = text(&draw(&app, 80, 24));
+    let bottom = text(&draw(&mut app, 80, 24));
     assert!(bottom.contains("column_200 -- line 200"), "{bottom}");
     // 4 lines of facts, the locks, the heading and 201 lines of text, with blank lines.
     assert!(bottom.contains(" 191–209 of 209 "), "{bottom}");
     // k moves at once after G: the scroll stops at the last page, not beyond.
     press(&mut app, KeyCode::Char('k'));
-    let up_one = text(&draw(&app, 80, 24));
+    let up_one = text(&draw(&mut app, 80, 24));
     assert!(!up_one.contains("column_200"), "{up_one}");
     assert!(up_one.contains("column_199"), "{up_one}");
     press(&mut app, KeyCode::PageUp);
-    assert!(!text(&draw(&app, 80, 24)).contains("column_199"));
+    assert!(!text(&draw(&mut app, 80, 24)).contains("column_199"));
     press(&mut app, KeyCode::Char('g'));
-    let top = text(&draw(&app, 80, 24));
+    let top = text(&draw(&mut app, 80, 24));
     assert!(
         top.contains("session 4242") && top.contains("column_001"),
         "{top}"
     );
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::PageDown);
-    assert!(!text(&draw(&app, 80, 24)).contains("column_001"));
+    assert!(!text(&draw(&mut app, 80, 24)).contains("column_001"));
     // Esc leaves the view; the table is where it was.
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(*app.mode(), Mode::Normal);
 }
 
 fn statements_app() -> App {
@@ -213,10 +214,11 @@ fn statements_app() -> App {
         }
         feed(&mut app, snapshot);
     }
-    app.screen = Screen::Queries;
+    app.set_screen(Screen::Queries);
     app.update(Event::Resize(100, 30));
-    app.tables.state_mut(TableId::Statements).selected_id = Some(RowId::Statement(key(1)));
-    app.rebuild_tables();
+    app.change_table(TableId::Statements, |t| {
+        t.selected_id = Some(RowId::Statement(key(1)))
+    });
     app
 }
 
@@ -233,7 +235,7 @@ fn the_statement_detail_names_role_and_database_and_shows_every_counter_it_has()
         effects,
         vec![Effect::Poller(PollerCommand::FetchDetail(request))]
     );
-    let before = text(&draw(&app, 100, 30));
+    let before = text(&draw(&mut app, 100, 30));
     assert!(before.contains("role (reading…)"), "{before}");
     assert!(
         before.contains("its first 8 KiB, reading the whole text…"),
@@ -272,7 +274,7 @@ fn the_statement_detail_names_role_and_database_and_shows_every_counter_it_has()
         request,
         Ok(DetailData::Statement(detail)),
     ))));
-    let screen = text(&draw(&app, 100, 30));
+    let screen = text(&draw(&mut app, 100, 30));
     for needle in [
         "role learning_app",
         "database learning_assistant",
@@ -298,11 +300,7 @@ fn copying_a_cut_statement_text_says_it_is_cut() {
     let mut app = statements_app();
     let effects = keys(&mut app, "y");
     assert!(matches!(&effects[..], [Effect::Copy(t)] if t.ends_with('…')));
-    let status = app
-        .status
-        .as_ref()
-        .map(|s| s.text.clone())
-        .unwrap_or_default();
+    let status = app.status_text();
     assert!(status.contains("the text is cut"), "{status}");
 }
 
@@ -314,9 +312,9 @@ fn the_index_detail_shows_its_definition() {
     tier.performance_log = Err(crate::monitor::snapshot::SectionError::Failed("x".into()));
     snapshot.slow = Some(Arc::new(tier));
     feed(&mut app, snapshot);
-    app.screen = Screen::Indexes;
+    app.set_screen(Screen::Indexes);
     app.update(Event::Resize(100, 30));
-    let Some(RowId::Relation(oid)) = app.tables.state(TableId::Indexes).selected_id.clone() else {
+    let Some(RowId::Relation(oid)) = app.table_state(TableId::Indexes).selected_id.clone() else {
         panic!("no index selected");
     };
     let effects = press(&mut app, KeyCode::Enter);
@@ -336,7 +334,7 @@ fn the_index_detail_shows_its_definition() {
             valid: Some(false),
         })),
     ))));
-    let screen = text(&draw(&app, 100, 30));
+    let screen = text(&draw(&mut app, 100, 30));
     assert!(
         screen.contains(
             "CREATE INDEX adaptive_content_topic_idx ON public.adaptive_content USING btree (topic)"
@@ -359,51 +357,50 @@ fn after_a_filter_or_a_resize_the_selection_is_visible_and_no_rows_hide_above_em
         .collect();
     let mut app = activity_app(sessions);
     press(&mut app, KeyCode::Char('G'));
-    let state = app.tables.state(TableId::Activity);
+    let state = app.table_state(TableId::Activity);
     assert!(state.offset > 0, "scrolled: {state:?}");
     keys(&mut app, "/");
     keys(&mut app, "SELECT 11");
     // "SELECT 11", "SELECT 110".."SELECT 119": 11 rows, fewer than a page.
-    let screen = text(&draw(&app, 80, 24));
-    assert_eq!(app.tables.state(TableId::Activity).offset, 0, "{screen}");
+    let screen = text(&draw(&mut app, 80, 24));
+    assert_eq!(app.table_state(TableId::Activity).offset, 0, "{screen}");
     let rows = screen
         .lines()
         .filter(|l| l.starts_with('│') && l.contains("SELECT 11"))
         .count();
     assert_eq!(rows, 11, "{screen}");
     press(&mut app, KeyCode::Enter);
-    let state = app.tables.state(TableId::Activity).clone();
+    let state = app.table_state(TableId::Activity).clone();
     assert_eq!((state.selected, state.offset), (0, 0));
 
     // Clear the filter, go to the end, then make the terminal taller: rows above come
     // back into view instead of empty lines at the bottom.
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('G'));
-    app.update(Event::Resize(80, 200));
-    let state = app.tables.state(TableId::Activity).clone();
+    crate::tui::app::test_support::step(&mut app, Event::Resize(80, 200));
+    let state = app.table_state(TableId::Activity).clone();
     let visible = 200 - 3 - 3;
     assert_eq!(state.offset, 0, "{state:?} with {visible} visible rows");
     // A toggle that hides most rows (idle sessions) after scrolling to the end: the
     // rows left show from the top with the selection among them.
-    app.update(Event::Resize(80, 24));
-    if let Some(sessions) = app.latest.as_mut().and_then(|s| s.activity.as_mut().ok()) {
-        for session in sessions.iter_mut().filter(|s| s.pid % 10 != 0) {
-            session.state = Some("idle".into());
-        }
+    crate::tui::app::test_support::step(&mut app, Event::Resize(80, 24));
+    let mut sessions = app.model().sessions().unwrap_or_default().to_vec();
+    for session in sessions.iter_mut().filter(|s| s.pid % 10 != 0) {
+        session.state = Some(SessionState::Idle);
     }
-    app.rebuild_tables();
+    feed(&mut app, snapshot_at(1).with_sessions(sessions));
     press(&mut app, KeyCode::Char('G'));
     keys(&mut app, "i");
-    let state = app.tables.state(TableId::Activity).clone();
-    assert_eq!(app.tables.model(TableId::Activity).rows.len(), 12);
+    let state = app.table_state(TableId::Activity).clone();
+    assert_eq!(app.table(TableId::Activity).1.len(), 12);
     assert_eq!(state.offset, 0, "{state:?}");
     assert!(state.selected < 12, "{state:?}");
     keys(&mut app, "i");
     // And the selection stays on screen when it shrinks again.
-    app.update(Event::Resize(80, 24));
-    let screen = text(&draw(&app, 80, 24));
-    let selected = app.tables.state(TableId::Activity).selected;
-    let pid = app.tables.model(TableId::Activity).rows[selected].cells[0]
+    crate::tui::app::test_support::step(&mut app, Event::Resize(80, 24));
+    let screen = text(&draw(&mut app, 80, 24));
+    let selected = app.table_state(TableId::Activity).selected;
+    let pid = app.table(TableId::Activity).1[selected].cells[0]
         .text
         .trim()
         .to_string();
@@ -417,33 +414,30 @@ fn after_a_filter_or_a_resize_the_selection_is_visible_and_no_rows_hide_above_em
 fn a_scrolling_table_says_where_it_is() {
     let sessions: Vec<Session> = (1..=124).map(|pid| running(pid, "SELECT 1")).collect();
     let mut app = activity_app(sessions);
-    let screen = text(&draw(&app, 80, 24));
+    let screen = text(&draw(&mut app, 80, 24));
     assert!(screen.contains(" 1–18 of 124 "), "{screen}");
     press(&mut app, KeyCode::PageDown);
     press(&mut app, KeyCode::PageDown);
-    let screen = text(&draw(&app, 80, 24));
+    let screen = text(&draw(&mut app, 80, 24));
     assert!(screen.contains(" 20–37 of 124 "), "{screen}");
 }
 
 #[test]
 fn the_sort_marker_never_eats_a_header_letter() {
     let mut app = activity_app(vec![running(1, "SELECT 1")]);
-    app.activity_mode = crate::tui::app::views::ActivityMode::BlockingTree;
-    app.rebuild_tables();
+    app.set_activity_mode(crate::tui::screens::state::ActivityMode::BlockingTree);
     let blocks = app
-        .tables
-        .model(TableId::Activity)
-        .columns
+        .table(TableId::Activity)
+        .0
         .iter()
         .position(|c| c.title == "BLOCKS")
         .unwrap_or_else(|| panic!("no BLOCKS column"));
     // Sorting is on that column in the normal modes; show the marker there.
-    app.activity_mode = crate::tui::app::views::ActivityMode::All;
-    app.tables.state_mut(TableId::Activity).sort_column = Some(blocks);
-    app.rebuild_tables();
+    app.set_activity_mode(crate::tui::screens::state::ActivityMode::All);
+    app.change_table(TableId::Activity, |t| t.sort_column = Some(blocks));
     for width in [80, 100, 160] {
         app.update(Event::Resize(width, 24));
-        let screen = text(&draw(&app, width, 24));
+        let screen = text(&draw(&mut app, width, 24));
         if screen.contains("LOCKS▼") {
             assert!(screen.contains("BLOCKS▼"), "{screen}");
         }
@@ -486,7 +480,7 @@ fn the_alert_badge_never_covers_the_header() {
     failed.databases = Err(error);
     feed(&mut app, failed);
     app.update(Event::Resize(80, 24));
-    let header = text(&draw(&app, 80, 24))
+    let header = text(&draw(&mut app, 80, 24))
         .lines()
         .nth(1)
         .unwrap_or_default()
@@ -516,7 +510,7 @@ fn a_long_status_message_shows_its_start_and_the_message_log_shows_it_whole() {
             )),
         },
     ));
-    let screen = text(&draw(&app, 80, 24));
+    let screen = text(&draw(&mut app, 80, 24));
     let status = screen.lines().last().unwrap_or_default();
     assert!(status.contains("REINDEX CONCURRENTLY"), "{status}");
     assert!(status.contains("… L log"), "{status}");
@@ -524,8 +518,8 @@ fn a_long_status_message_shows_its_start_and_the_message_log_shows_it_whole() {
     // The hints never run into the message: whole hints or none.
     assert!(status.starts_with(" ? help"), "{status}");
     keys(&mut app, "L");
-    assert_eq!(app.mode, Mode::Messages);
-    let log = text(&draw(&app, 80, 24));
+    assert_eq!(*app.mode(), Mode::Messages);
+    let log = text(&draw(&mut app, 80, 24));
     let joined: String = log
         .lines()
         .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
@@ -534,24 +528,18 @@ fn a_long_status_message_shows_its_start_and_the_message_log_shows_it_whole() {
     assert!(joined.contains("public.orders_pkey_ccnew behind"), "{log}");
     // q closes the log, it does not quit.
     assert_eq!(keys(&mut app, "q"), vec![]);
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(*app.mode(), Mode::Normal);
 }
 
 #[test]
 fn a_dialog_at_40x12_still_shows_yes_and_no() {
-    let mut app = activity_app(vec![running(4242, &"SELECT 1, ".repeat(40))]);
-    if let Some(session) = app
-        .latest
-        .as_mut()
-        .and_then(|s| s.activity.as_mut().ok())
-        .and_then(|s| s.first_mut())
-    {
-        session.query_start = Some(at(0));
-    }
+    let mut session = running(4242, &"SELECT 1, ".repeat(40));
+    session.query_start = Some(at(0));
+    let mut app = activity_app(vec![session]);
     app.update(Event::Resize(40, 12));
     keys(&mut app, "K");
-    assert!(matches!(app.mode, Mode::Dialog(_)), "{:?}", app.mode);
-    let screen = text(&draw(&app, 40, 12));
+    assert!(matches!(*app.mode(), Mode::Dialog(_)), "{:?}", *app.mode());
+    let screen = text(&draw(&mut app, 40, 12));
     assert!(screen.contains("[ Yes  y ]"), "{screen}");
     assert!(screen.contains("[ No  n ]"), "{screen}");
 }
@@ -565,7 +553,7 @@ fn the_detail_view_lets_nothing_of_the_table_through() {
     press(&mut app, KeyCode::Enter);
     for (width, height) in [(80, 24), (160, 48)] {
         app.update(Event::Resize(width, height));
-        let screen = text(&draw(&app, width, height));
+        let screen = text(&draw(&mut app, width, height));
         assert!(
             !screen.contains("n_live_tup FROM pg_stat_user_tables\n"),
             "{screen}"
@@ -583,15 +571,91 @@ fn the_detail_view_lets_nothing_of_the_table_through() {
 fn help_scrolls_to_its_end_and_back_at_80x24() {
     let mut app = activity_app(vec![running(1, "SELECT 1")]);
     keys(&mut app, "?");
-    assert_eq!(app.mode, Mode::Help);
+    assert_eq!(*app.mode(), Mode::Help);
     keys(&mut app, "G");
-    let bottom = text(&draw(&app, 80, 24));
+    let bottom = text(&draw(&mut app, 80, 24));
     assert!(bottom.contains("Stop the running action"), "{bottom}");
     assert!(bottom.contains(" of 49 ┘"), "{bottom}");
     // One k shows one more line at the top at once: no overshoot to scroll back first.
-    let before = app.help_scroll;
+    let before = app.help_scroll();
     keys(&mut app, "k");
-    assert_eq!(app.help_scroll + 1, before);
+    assert_eq!(app.help_scroll() + 1, before);
     keys(&mut app, "g");
-    assert!(text(&draw(&app, 80, 24)).contains("Quit pgpulse"));
+    assert!(text(&draw(&mut app, 80, 24)).contains("Quit pgpulse"));
+}
+
+/// Every hint names the key the keymap has for it: remapped keys show as remapped, in the
+/// status line, the overlays' borders and the empty tables' messages alike.
+#[test]
+fn remapped_keys_show_in_every_hint() {
+    let overrides: Vec<(String, Vec<String>)> = [
+        ("back", "ctrl-g"),
+        ("down", "ctrl-n"),
+        ("up", "ctrl-p"),
+        ("help", "F1"),
+        ("filter", "ctrl-s"),
+        ("copy", "Y"),
+    ]
+    .iter()
+    .map(|(action, key)| ((*action).to_string(), vec![(*key).to_string()]))
+    .collect();
+    let keymap = Keymap::with_overrides(&overrides, "test.toml").unwrap_or_else(|e| panic!("{e}"));
+    let mut app = App::new(
+        "postgres@db1:5432/app".into(),
+        Duration::from_secs(1),
+        at(0),
+        keymap,
+        Theme::default(),
+    );
+    let long: String = (1..=60).map(|i| format!("SELECT {i}\n")).collect();
+    feed(
+        &mut app,
+        snapshot_at(0).with_sessions(vec![running(4242, &long)]),
+    );
+    app.set_screen(Screen::Activity);
+    let status = text(&draw(&mut app, 120, 24));
+    assert!(
+        status.contains("F1 help") && status.contains("Ctrl-s filter"),
+        "{status}"
+    );
+    assert!(
+        !status.contains("? help") && !status.contains("/ filter"),
+        "{status}"
+    );
+
+    press(&mut app, KeyCode::Enter);
+    let detail = text(&draw(&mut app, 120, 24));
+    assert!(
+        detail.contains("Ctrl-g back · Ctrl-n/Ctrl-p scroll · Y copy"),
+        "{detail}"
+    );
+    assert!(
+        !detail.contains("Esc back") && !detail.contains("j/k"),
+        "{detail}"
+    );
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('g'),
+        KeyModifiers::CONTROL,
+    )));
+
+    app.update(Event::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
+    let help = text(&draw(&mut app, 80, 24));
+    assert!(help.contains("F1 or Ctrl-g closes"), "{help}");
+    assert!(!help.contains("? or Esc"), "{help}");
+    app.update(Event::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
+
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    keys(&mut app, "nothing like it");
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    let filtered = text(&draw(&mut app, 120, 24));
+    assert!(
+        filtered.contains("no session matches the filter (Ctrl-g clears it)"),
+        "{filtered}"
+    );
 }
