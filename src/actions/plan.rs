@@ -2,7 +2,7 @@
 //! return, and the executor runs it.
 
 use super::{ActionKind, BackendTarget, Plan, RelationTarget, StatementTarget, Step, Target, sql};
-use crate::monitor::snapshot::Session;
+use crate::monitor::snapshot::{BackendType, Session};
 
 /// Cancel or terminate sessions. Each is identified by pid and `backend_start`; a session
 /// whose `backend_start` is hidden by privileges cannot be verified and is refused.
@@ -121,7 +121,7 @@ pub fn drop_invalid_index(target: RelationTarget) -> Plan {
 pub fn oldest_transaction<'a>(sessions: &'a [Session], database: &str) -> Option<&'a Session> {
     sessions
         .iter()
-        .filter(|s| s.xact_age.is_some() && s.backend_type == "client backend")
+        .filter(|s| s.xact_age.is_some() && s.backend_type == BackendType::ClientBackend)
         .filter(|s| s.database.as_deref() == Some(database))
         .filter(|s| s.application != super::executor::APPLICATION_NAME)
         .max_by_key(|s| s.xact_age)
@@ -131,7 +131,7 @@ pub fn oldest_transaction<'a>(sessions: &'a [Session], database: &str) -> Option
 pub fn describe_transaction(session: &Session) -> String {
     let mut facts = Vec::new();
     if let Some(state) = &session.state {
-        facts.push(state.clone());
+        facts.push(state.to_string());
     }
     if let Some(age) = session.xact_age {
         facts.push(format!("open {}", crate::text::format::duration(age)));
@@ -230,6 +230,7 @@ fn check_generic(generic: bool, server_version_num: i32) -> Result<(), String> {
 mod tests {
 
     use super::*;
+    use crate::monitor::snapshot::SessionState;
     use crate::monitor::snapshot::test_support::{SessionBuilder, session};
 
     fn index() -> RelationTarget {
@@ -245,7 +246,7 @@ mod tests {
     #[test]
     fn the_reindex_dialog_names_the_oldest_open_transaction_of_this_database() {
         let mut old = session(5).xact_age(7_200);
-        old.state = Some("idle in transaction".into());
+        old.state = Some(SessionState::IdleInTransaction);
         old.application = "report-job".into();
         let newer = session(6).xact_age(60);
         // Older still, but elsewhere or not a client: REINDEX does not wait for them.

@@ -175,8 +175,7 @@ fn reltuples(table: &TableMaintenance) -> i64 {
 /// Dead tuples as a fraction (0..=1) of live + dead (live per [`live_estimate`]); `None`
 /// for an empty table.
 pub fn dead_ratio(table: &TableMaintenance) -> Option<f64> {
-    let total = live_estimate(table).saturating_add(table.n_dead_tup);
-    (total > 0).then(|| table.n_dead_tup as f64 / total as f64)
+    crate::analysis::metrics::dead_tuple_share(table.n_dead_tup, live_estimate(table))
 }
 
 /// The server's own decision (`relation_needs_vacanalyze`): vacuum when dead tuples exceed

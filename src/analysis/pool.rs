@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use crate::analysis::metrics::{connection_utilisation, hidden_sessions, is_hidden_session};
-use crate::monitor::snapshot::{ServerState, Session};
+use crate::monitor::snapshot::{BackendType, ServerState, Session, SessionState, WaitEventType};
 use crate::settings::config::Pool;
 
 /// Client backends by state. The buckets do not overlap, so they add up to the number
@@ -121,9 +121,6 @@ pub struct PoolUsage {
     pub longest_idle_in_transaction: Option<IdleInTransaction>,
 }
 
-/// `backend_type` of sessions that take a `max_connections` slot.
-const CLIENT_BACKEND: &str = "client backend";
-
 /// What one client backend is doing, in the non-overlapping buckets of [`StateCounts`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Doing {
@@ -141,14 +138,14 @@ fn doing(session: &Session) -> Doing {
     if is_hidden_session(session) {
         return Doing::Hidden;
     }
-    if session.wait_event_type.as_deref() == Some("Lock") {
+    if session.wait_event_type == Some(WaitEventType::Lock) {
         return Doing::WaitingOnLock;
     }
-    match session.state.as_deref() {
-        Some("active") => Doing::Active,
-        Some("idle") => Doing::Idle,
-        Some("idle in transaction") => Doing::IdleInTransaction,
-        Some("idle in transaction (aborted)") => Doing::IdleInTransactionAborted,
+    match session.state {
+        Some(SessionState::Active) => Doing::Active,
+        Some(SessionState::Idle) => Doing::Idle,
+        Some(SessionState::IdleInTransaction) => Doing::IdleInTransaction,
+        Some(SessionState::IdleInTransactionAborted) => Doing::IdleInTransactionAborted,
         _ => Doing::Other,
     }
 }
@@ -186,7 +183,7 @@ fn in_transaction(doing: Doing) -> bool {
 pub fn pool_usage(sessions: &[Session], server: &ServerState, pools: &[Pool]) -> PoolUsage {
     let clients: Vec<(&Session, Doing)> = sessions
         .iter()
-        .filter(|s| s.backend_type == CLIENT_BACKEND || is_hidden_session(s))
+        .filter(|s| s.backend_type == BackendType::ClientBackend || is_hidden_session(s))
         .map(|s| (s, doing(s)))
         .collect();
     let mut states = StateCounts::default();
@@ -290,7 +287,7 @@ mod tests {
     fn client(pid: i32, application: &str, state: &str) -> Session {
         Session {
             application: application.into(),
-            state: Some(state.into()),
+            state: Some(SessionState::parse(state)),
             ..session(pid)
         }
     }
@@ -479,7 +476,7 @@ mod tests {
             idle_in_txn(1, "api", 30),
             idle_in_txn(2, "batch", 600),
             Session {
-                state: Some("idle in transaction (aborted)".into()),
+                state: Some(SessionState::IdleInTransactionAborted),
                 ..idle_in_txn(3, "api", 90)
             },
             client(4, "api", "active").xact_age(3600),

@@ -96,7 +96,7 @@ pub async fn active_session(
     needle: &str,
 ) -> Session {
     session_where(session, caps, pid, |s| {
-        s.state.as_deref() == Some("active") && s.query.contains(needle)
+        s.state.as_ref().is_some_and(|st| st.as_str() == "active") && s.query.contains(needle)
     })
     .await
 }

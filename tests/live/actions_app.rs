@@ -152,8 +152,9 @@ async fn run_script(
     eventually("the sleeper and the tables on screen", async || {
         let snapshot = poller.poll_once().await;
         let seen = snapshot.activity.as_ref().is_ok_and(|all| {
-            all.iter()
-                .any(|s| s.pid == sleeper_pid && s.state.as_deref() == Some("active"))
+            all.iter().any(|s| {
+                s.pid == sleeper_pid && s.state.as_ref().is_some_and(|st| st.as_str() == "active")
+            })
         }) && snapshot.slow.is_some();
         app.update(Event::Snapshot(Box::new(snapshot)));
         if seen { Ok(()) } else { Err("not yet".into()) }

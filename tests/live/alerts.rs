@@ -48,7 +48,8 @@ fn dashboard(app: &App) -> String {
 
 /// The active alert of `kind`, as (level, value).
 fn alert(app: &App, kind: AlertKind) -> Option<(pgpulse::analysis::metrics::Level, String)> {
-    app.alerts
+    app.model
+        .alerts()
         .active()
         .iter()
         .find(|a| a.kind == kind)
@@ -88,7 +89,7 @@ async fn a_real_lock_wait_and_an_idle_transaction_raise_their_alerts() {
         let idle = alert(&app, AlertKind::IdleInTransaction);
         match (lock, idle) {
             (Some(lock), Some(idle)) => Ok((lock, idle)),
-            other => Err(format!("{other:?}; {:?}", app.alerts.active())),
+            other => Err(format!("{other:?}; {:?}", app.model.alerts().active())),
         }
     })
     .await;
@@ -107,7 +108,8 @@ async fn a_real_lock_wait_and_an_idle_transaction_raise_their_alerts() {
     eventually("the alerts to clear", async || {
         app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
         let left: Vec<_> = app
-            .alerts
+            .model
+            .alerts()
             .active()
             .iter()
             .map(|a| a.kind)
@@ -141,7 +143,7 @@ async fn a_real_deadlock_and_temp_file_show_on_the_dashboard() {
     for _ in 0..2 {
         app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
     }
-    let before = app.alerts.recent_events();
+    let before = app.model.alerts().recent_events();
     assert_eq!(before.map(|t| (t.deadlocks, t.temp_files)), Some((0, 0)));
     assert!(dashboard(&app).contains("no deadlocks · no temp files"));
 
@@ -157,7 +159,7 @@ async fn a_real_deadlock_and_temp_file_show_on_the_dashboard() {
     let common_pid = backend_pid(&second).await;
     eventually("the first session to wait", async || {
         app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
-        let sessions = app.latest.as_ref().and_then(|s| s.activity.as_ref().ok());
+        let sessions = app.model.snapshot().and_then(|s| s.activity.as_ref().ok());
         match sessions.map(|s| s.iter().any(|s| s.lock_wait_age.is_some())) {
             Some(true) => Ok(()),
             _ => Err("nobody waits yet".into()),
@@ -186,7 +188,7 @@ async fn a_real_deadlock_and_temp_file_show_on_the_dashboard() {
 
     let recent = eventually("the deadlock and the temp file in the window", async || {
         app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
-        match app.alerts.recent_events() {
+        match app.model.alerts().recent_events() {
             Some(t) if t.deadlocks >= 1 && t.temp_files >= 1 => Ok(t),
             other => Err(format!("{other:?}")),
         }
@@ -195,7 +197,7 @@ async fn a_real_deadlock_and_temp_file_show_on_the_dashboard() {
     assert_eq!(recent.deadlocks, 1, "{recent:?}");
     assert!(recent.temp_bytes > 64 * 1024, "{recent:?}");
     let (level, value) = alert(&app, AlertKind::Deadlocks)
-        .unwrap_or_else(|| panic!("no deadlock alert: {:?}", app.alerts.active()));
+        .unwrap_or_else(|| panic!("no deadlock alert: {:?}", app.model.alerts().active()));
     assert_eq!(
         (level, value.as_str()),
         (pgpulse::analysis::metrics::Level::Warn, "1 in 5m")

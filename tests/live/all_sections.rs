@@ -119,7 +119,7 @@ async fn pgpulse_s_own_statements_are_hidden_on_this_major() {
             poller.poll_once().await,
         )));
     }
-    let statements = match app.latest.as_ref().map(|s| &s.statements) {
+    let statements = match app.model.snapshot().map(|s| &s.statements) {
         Some(Ok(statements)) => statements.clone(),
         other => panic!("PostgreSQL {major}: no statements: {other:?}"),
     };
@@ -153,15 +153,15 @@ async fn pgpulse_s_own_statements_are_hidden_on_this_major() {
         "PostgreSQL {major}: pgpulse's statements taken for the server's work: {unrecognised:#?}"
     );
     let shown: Vec<&str> = app
-        .derived
-        .statements
+        .model
+        .statement_deltas()
         .rows
         .iter()
         .filter(|d| d.key.userid == pgpulse_role)
         .map(|d| statements.texts.get(&d.key).map_or("?", String::as_str))
         .collect();
     assert!(shown.is_empty(), "PostgreSQL {major}: shown: {shown:#?}");
-    let application = app.derived.statements.rows.iter().any(|d| {
+    let application = app.model.statement_deltas().rows.iter().any(|d| {
         statements
             .texts
             .get(&d.key)
@@ -170,6 +170,6 @@ async fn pgpulse_s_own_statements_are_hidden_on_this_major() {
     assert!(
         application,
         "PostgreSQL {major}: the application's statement is still shown: {:#?}",
-        app.derived.statements.rows
+        app.model.statement_deltas().rows
     );
 }

@@ -555,7 +555,7 @@ async fn pgpulse_s_own_reads_do_not_count_in_index_usage() {
             .map_err(|e| e.to_string())?;
         let scans: i64 = row.get(0);
         let tile = usage_tile(&app);
-        if scans >= 2 && app.latest.as_ref().is_some_and(|s| s.slow.is_some()) {
+        if scans >= 2 && app.model.snapshot().is_some_and(|s| s.slow.is_some()) {
             Ok(())
         } else {
             Err(format!("{scans} scans of pgpulse's sources, tile {tile:?}"))

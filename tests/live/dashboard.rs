@@ -78,10 +78,10 @@ async fn statements_show_the_calls_of_the_interval_not_the_cumulative_count() {
     }
     feed(&mut app, poller.poll_once().await);
 
-    let deltas = &app.derived.statements;
+    let deltas = &app.model.statement_deltas();
     let texts = app
-        .latest
-        .as_ref()
+        .model
+        .snapshot()
         .and_then(|s| s.statements.as_ref().ok())
         .map(|s| s.texts.clone())
         .unwrap_or_default();
@@ -175,7 +175,7 @@ async fn a_lock_chain_shows_as_a_tree_with_the_right_root() {
         ],
         "root blocker first, waiters indented under it"
     );
-    let root_row = app.derived.blocking.iter().find(|r| r.pid == root);
+    let root_row = app.model.blocking_tree().iter().find(|r| r.pid == root);
     assert_eq!(
         root_row.map(|r| r.blocks_total),
         Some(2),
@@ -277,8 +277,8 @@ async fn hostile_text_from_the_server_never_reaches_the_terminal_raw() {
     eventually("the hostile query to be visible", async || {
         feed(&mut app, poller.poll_once().await);
         let running = app
-            .latest
-            .as_ref()
+            .model
+            .snapshot()
             .and_then(|s| s.activity.as_ref().ok())
             .and_then(|s| s.iter().find(|s| s.pid == sleeper_pid))
             .is_some_and(|s| s.raw_query.contains("pg_sleep"));
@@ -391,8 +391,8 @@ async fn percentiles_from_query_performance_log_reach_the_queries_screen() {
     let mut app = new_app();
     feed(&mut app, poller.poll_once().await);
     let log = app
-        .latest
-        .as_ref()
+        .model
+        .snapshot()
         .and_then(|s| s.slow.as_ref())
         .and_then(|slow| slow.performance_log.as_ref().ok())
         .expect("no performance log section");
@@ -445,8 +445,8 @@ async fn an_idle_server_shows_no_transactions_of_pgpulse_s_own() {
         ticker.tick().await;
         feed(&mut app, poller.poll_once().await);
         let tps = app
-            .derived
-            .metrics
+            .model
+            .interval_metrics()
             .as_ref()
             .and_then(|m| m.server.ready())
             .map(|r| r.tps);
@@ -562,8 +562,8 @@ async fn an_outage_keeps_the_last_good_data_marked_stale() {
             .iter()
             .any(|r| r.id == RowId::Pid(sleeper_pid));
         let rates = app
-            .derived
-            .shown
+            .model
+            .shown_metrics()
             .as_ref()
             .is_some_and(|m| m.server.ready().is_some());
         if listed && rates {

@@ -664,7 +664,7 @@ async fn a_crash_restart_is_not_read_as_never_vacuumed_or_all_dead() {
         .find(|t| t.label == "DEAD TUPLES")
         .map(|t| t.value);
     assert_eq!(dead_tile.as_deref(), Some("9.1%"));
-    let alerts: Vec<_> = app.alerts.active().iter().map(|a| a.kind).collect();
+    let alerts: Vec<_> = app.model.alerts().active().iter().map(|a| a.kind).collect();
     assert!(
         !alerts.contains(&pgpulse::analysis::alerts::AlertKind::DeadTuples),
         "{alerts:?}"

@@ -105,7 +105,7 @@ impl Watch {
                 Ok(Err(_)) => panic!("the poller stopped while waiting for {what}"),
                 Err(_) => panic!(
                     "no {what} within {limit:?}; alerts: {:?}",
-                    self.app.alerts.active()
+                    self.app.model.alerts().active()
                 ),
             }
             let snapshot = self.snapshots.borrow_and_update().clone();
@@ -117,7 +117,7 @@ impl Watch {
 }
 
 fn has(app: &App, kind: AlertKind) -> bool {
-    app.alerts.active().iter().any(|a| a.kind == kind)
+    app.model.alerts().active().iter().any(|a| a.kind == kind)
 }
 
 /// Runs the scenario: a long query raises its alert, `go_away` takes the server down,
@@ -138,7 +138,8 @@ async fn outage(server: &common::TestServer, sslmode: &str, go_away: impl FnOnce
         .await;
     let before = watch
         .app
-        .alerts
+        .model
+        .alerts()
         .active()
         .iter()
         .find(|a| a.kind == AlertKind::LongRunningQuery)
@@ -157,15 +158,16 @@ async fn outage(server: &common::TestServer, sslmode: &str, go_away: impl FnOnce
     let latency = gone.elapsed();
 
     // A few more failed polls: the held alert must not move.
-    let polls = watch.app.latest.as_ref().map_or(0, |s| s.sequence);
+    let polls = watch.app.model.snapshot().map_or(0, |s| s.sequence);
     watch
         .until("three more failed polls", Duration::from_secs(60), |app| {
-            app.latest.as_ref().map_or(0, |s| s.sequence) >= polls + 3
+            app.model.snapshot().map_or(0, |s| s.sequence) >= polls + 3
         })
         .await;
     let held = watch
         .app
-        .alerts
+        .model
+        .alerts()
         .active()
         .iter()
         .find(|a| a.kind == AlertKind::LongRunningQuery)

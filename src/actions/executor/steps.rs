@@ -7,6 +7,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::connection::{Executor, Guarded, absorb_notices, describe, guarded, not_run, simple};
 use crate::actions::{ActionKind, BackendTarget, Outcome, Plan, Step, StepReport, Target, sql};
+use crate::monitor::snapshot::SessionState;
 use crate::pg::queries::ACTION_SESSION_SQL;
 use crate::text::sanitize::sanitized;
 
@@ -131,21 +132,21 @@ async fn signal(
 
 /// What the session a signal was aimed at does now (same pid and backend_start).
 struct SessionNow {
-    state: Option<String>,
+    state: Option<SessionState>,
     query_start: Option<SystemTime>,
 }
 
 impl SessionNow {
     /// `is now idle` / `now runs another query (started 18:05:12.345 UTC)`.
     fn describe(&self) -> String {
-        match (self.state.as_deref(), self.query_start) {
-            (Some("active"), Some(start)) => format!(
+        match (&self.state, self.query_start) {
+            (Some(SessionState::Active), Some(start)) => format!(
                 "now runs another query (started {} UTC)",
                 crate::text::timefmt::rfc3339_millis(start)
                     .get(11..23)
                     .unwrap_or_default()
             ),
-            (Some(state), _) => format!("is now {}", sanitized(state)),
+            (Some(state), _) => format!("is now {state}"),
             (None, _) => "has moved on".to_string(),
         }
     }
@@ -164,7 +165,11 @@ async fn session_now(
         .map_err(|e| describe(&e))?;
     row.map(|row| {
         Ok(SessionNow {
-            state: row.try_get("state").map_err(|e| describe(&e))?,
+            // Sanitized before it is parsed: an unknown state is shown as it came.
+            state: row
+                .try_get::<_, Option<String>>("state")
+                .map_err(|e| describe(&e))?
+                .map(|state| SessionState::parse(&sanitized(&state))),
             query_start: row.try_get("query_start").map_err(|e| describe(&e))?,
         })
     })

@@ -9,7 +9,9 @@ use crate::analysis::metrics::{
     index_usage_ratio,
 };
 use crate::monitor::snapshot::host::HostSample;
-use crate::monitor::snapshot::{Section, SectionError, Session, Snapshot};
+use crate::monitor::snapshot::{
+    BackendType, Section, SectionError, Session, SessionState, Snapshot,
+};
 
 /// The values alerts are judged on, each `None` when unknown. Ratios are `0..=1`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -127,8 +129,8 @@ pub fn inputs_from(
             .iter()
             .filter(|s| {
                 s.state
-                    .as_deref()
-                    .is_some_and(|st| st.starts_with("idle in transaction"))
+                    .as_ref()
+                    .is_some_and(SessionState::is_idle_in_transaction)
             })
             .filter_map(|s| Some((s.pid, s.state_age?)))
             .collect(),
@@ -178,8 +180,8 @@ fn connection_error(snapshot: &Snapshot) -> Option<String> {
 fn oldest_active_query(sessions: &[Session], own_pid: Option<i32>) -> Option<(i32, Duration)> {
     sessions
         .iter()
-        .filter(|s| s.backend_type == "client backend")
-        .filter(|s| s.state.as_deref() == Some("active"))
+        .filter(|s| s.backend_type == BackendType::ClientBackend)
+        .filter(|s| s.state == Some(SessionState::Active))
         .filter(|s| Some(s.pid) != own_pid)
         .filter_map(|s| Some((s.pid, s.query_age?)))
         .max_by_key(|&(_, age)| age)
@@ -198,7 +200,7 @@ pub(crate) mod tests {
 
     pub(crate) fn active(pid: i32, secs: u64) -> Session {
         Session {
-            state: Some("active".into()),
+            state: Some(SessionState::Active),
             query_age: Some(Duration::from_secs(secs)),
             ..session(pid)
         }
@@ -273,7 +275,7 @@ pub(crate) mod tests {
             active(12, 7_200).backend_type("walsender"),
             session(13),
             Session {
-                state: Some("idle in transaction (aborted)".into()),
+                state: Some(SessionState::IdleInTransactionAborted),
                 state_age: Some(Duration::from_secs(90)),
                 ..session(14)
             },

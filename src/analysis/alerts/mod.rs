@@ -55,7 +55,7 @@ mod tests {
                 ..active(11, 90)
             },
             Session {
-                state: Some("idle in transaction".into()),
+                state: Some(SessionState::IdleInTransaction),
                 state_age: Some(Duration::from_secs(600)),
                 ..session(12)
             },

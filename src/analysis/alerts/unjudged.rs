@@ -49,7 +49,7 @@ mod tests {
     #[test]
     fn hidden_sessions_leave_the_session_rules_unjudged() {
         let hidden = Session {
-            backend_type: String::new(),
+            backend_type: BackendType::Unknown,
             backend_start: None,
             state: None,
             ..session(9)

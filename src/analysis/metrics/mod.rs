@@ -39,6 +39,6 @@ pub use statements::{
 pub use status::{RateStatus, ResetReason};
 pub use thresholds::{
     Level, Limits, Thresholds, client_connections, connection_utilisation, dead_tuple_ratio,
-    index_usage_ratio,
+    dead_tuple_share, index_usage_ratio,
 };
 pub use visibility::{hidden_sessions, is_hidden_session};

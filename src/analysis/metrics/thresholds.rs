@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::counters::share;
-use crate::monitor::snapshot::{ServerState, Session, TableTotals};
+use crate::monitor::snapshot::{BackendType, ServerState, Session, TableTotals};
 use crate::settings::config::ThresholdSettings;
 
 /// How worrying a value is. Ordered, so the worst of several is their `max`.
@@ -171,9 +171,15 @@ pub fn index_usage_ratio(tables: &TableTotals) -> Option<f64> {
 }
 
 /// Dead tuples among all tuples: `dead / (live + dead)`, bounded to `0..=1` unlike
-/// `dead / live`; `None` for empty tables.
+/// `dead / live`; `None` when there are none. The one formula, for the database's totals
+/// and for each table alike.
+pub fn dead_tuple_share(dead: i64, live: i64) -> Option<f64> {
+    share(dead, live)
+}
+
+/// The dead-tuple share of all user tables together (see [`dead_tuple_share`]).
 pub fn dead_tuple_ratio(tables: &TableTotals) -> Option<f64> {
-    share(tables.dead_tuples, tables.live_tuples)
+    dead_tuple_share(tables.dead_tuples, tables.live_tuples)
 }
 
 /// Sessions that occupy a `max_connections` slot: client backends. Background workers,
@@ -184,7 +190,7 @@ pub fn dead_tuple_ratio(tables: &TableTotals) -> Option<f64> {
 pub fn client_connections(sessions: &[Session]) -> usize {
     sessions
         .iter()
-        .filter(|s| s.backend_type == "client backend" || super::is_hidden_session(s))
+        .filter(|s| s.backend_type == BackendType::ClientBackend || super::is_hidden_session(s))
         .count()
 }
 

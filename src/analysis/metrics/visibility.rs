@@ -7,12 +7,14 @@
 //! Rows without a database are the server's background processes (and physical WAL
 //! senders); those take no connection slot and are not counted.
 
-use crate::monitor::snapshot::Session;
+use crate::monitor::snapshot::{BackendType, Session};
 
 /// Whether the role may not see what `session` is doing, and it is connected to a
 /// database (a client, or an autovacuum or parallel worker: the type is hidden too).
 pub fn is_hidden_session(session: &Session) -> bool {
-    session.backend_type.is_empty() && session.backend_start.is_none() && session.database.is_some()
+    session.backend_type == BackendType::Unknown
+        && session.backend_start.is_none()
+        && session.database.is_some()
 }
 
 /// How many sessions (by pid) are hidden from the role.
@@ -35,7 +37,7 @@ mod tests {
     /// What an unprivileged role reads for another role's session.
     fn hidden(pid: i32, database: Option<&str>) -> Session {
         Session {
-            backend_type: String::new(),
+            backend_type: BackendType::Unknown,
             backend_start: None,
             state: None,
             database: database.map(str::to_string),

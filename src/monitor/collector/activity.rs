@@ -2,7 +2,7 @@
 
 use tokio_postgres::Row;
 
-use crate::monitor::snapshot::{Section, Session};
+use crate::monitor::snapshot::{BackendType, Section, Session, SessionState, WaitEventType};
 use crate::pg::probe::Capabilities;
 use crate::pg::session::MonitorSession;
 use crate::text::sanitize::sanitized;
@@ -60,9 +60,9 @@ fn session_from_row(row: &Row) -> Section<Session> {
         database: opt_text("database_name")?,
         application: text("application_name")?,
         client: opt_text("client")?,
-        backend_type: text("backend_type")?,
-        state: opt_text("state")?,
-        wait_event_type: opt_text("wait_event_type")?,
+        backend_type: BackendType::parse(&text("backend_type")?),
+        state: opt_text("state")?.map(|s| SessionState::parse(&s)),
+        wait_event_type: opt_text("wait_event_type")?.map(|w| WaitEventType::parse(&w)),
         wait_event: opt_text("wait_event")?,
         backend_start: row.try_get("backend_start").map_err(bad_row)?,
         backend_age: age("backend_age_s")?.unwrap_or_default(),

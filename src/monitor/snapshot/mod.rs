@@ -4,6 +4,7 @@
 //! string from the server is already sanitized. Each section is its own `Result`, so a
 //! failing source degrades only its panel.
 
+pub mod backend;
 pub mod cache;
 pub mod host;
 pub mod indexes;
@@ -17,6 +18,8 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::pg::probe::Capabilities;
+
+pub use backend::{BackendType, SessionState, WaitEventType};
 
 /// Why a panel section has no data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,10 +70,10 @@ pub struct Session {
     pub application: String,
     /// Client address, `local` for a Unix socket, `None` for background processes.
     pub client: Option<String>,
-    pub backend_type: String,
-    /// `active`, `idle`, `idle in transaction`, ...; `None` when hidden by privileges.
-    pub state: Option<String>,
-    pub wait_event_type: Option<String>,
+    pub backend_type: BackendType,
+    /// `None` when hidden by privileges.
+    pub state: Option<SessionState>,
+    pub wait_event_type: Option<WaitEventType>,
     pub wait_event: Option<String>,
     /// `None` when hidden by privileges: such a session cannot be verified, so no action
     /// targets it.

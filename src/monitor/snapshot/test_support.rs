@@ -12,6 +12,8 @@ use crate::monitor::snapshot::{
     DatabaseCounters, SectionError, ServerState, Session, Snapshot, StatementCounters,
     StatementKey, Statements, StatementsInfo, TableTotals,
 };
+// The vocabulary of sessions, for tests that set a state or a wait by hand.
+pub(crate) use crate::monitor::snapshot::{BackendType, SessionState, WaitEventType};
 
 /// `secs` seconds after the test epoch.
 pub(crate) fn at(secs: u64) -> SystemTime {
@@ -299,8 +301,8 @@ pub(crate) fn session(pid: i32) -> Session {
         database: Some("db1".into()),
         application: "test".into(),
         client: Some("local".into()),
-        backend_type: "client backend".into(),
-        state: Some("idle".into()),
+        backend_type: BackendType::ClientBackend,
+        state: Some(SessionState::Idle),
         wait_event_type: None,
         wait_event: None,
         backend_start: Some(at(0)),
@@ -329,8 +331,8 @@ pub(crate) trait SessionBuilder: Sized {
 impl SessionBuilder for Session {
     fn blocked_by(mut self, pids: &[i32]) -> Self {
         self.blocked_by = pids.to_vec();
-        self.state = Some("active".into());
-        self.wait_event_type = Some("Lock".into());
+        self.state = Some(SessionState::Active);
+        self.wait_event_type = Some(WaitEventType::Lock);
         self
     }
     fn xact_age(mut self, secs: u64) -> Self {
@@ -342,7 +344,7 @@ impl SessionBuilder for Session {
         self
     }
     fn backend_type(mut self, kind: &str) -> Self {
-        self.backend_type = kind.into();
+        self.backend_type = BackendType::parse(kind);
         self
     }
 }

@@ -1,11 +1,14 @@
 //! Action keys: from the selection to a [`Plan`] in a confirmation dialog. Nothing here
 //! talks to the server; a confirmed dialog becomes one `Effect::RunAction`.
 
+use std::collections::HashMap;
+use std::time::SystemTime;
+
 use super::dialog::Dialog;
 use super::table::RowId;
 use super::{App, Effect, Mode, TableId};
 use crate::actions::{ActionKind, Lane, Plan, RelationTarget, StatementTarget, plan};
-use crate::monitor::snapshot::{Session, Snapshot};
+use crate::monitor::snapshot::{Session, Snapshot, WaitEventType};
 use crate::tui::keymap::Action;
 
 /// Opens the confirmation dialog for an action key, or says in the status line why not.
@@ -51,8 +54,8 @@ fn one_at_a_time(lane: Lane) -> &'static str {
 
 fn plan_for(app: &mut App, action: Action) -> Result<Plan, String> {
     let snapshot = app
-        .latest
-        .as_ref()
+        .model
+        .snapshot()
         .ok_or("no data yet: wait for the first poll")?;
     let version = snapshot
         .capabilities
@@ -77,8 +80,13 @@ fn plan_for(app: &mut App, action: Action) -> Result<Plan, String> {
                 return plan::signal(kind, &sessions, None);
             }
             // Marks win over the highlighted row: the dialog lists every marked session.
+            let clears = app
+                .keymap
+                .first_key(Action::Back)
+                .map(|key| format!(" ({key} on the Activity screen clears the marks)"))
+                .unwrap_or_default();
             let note = format!(
-                "{} marked session{} (Esc on the Activity screen clears the marks)",
+                "{} marked session{}{clears}",
                 marked.len(),
                 if marked.len() == 1 { "" } else { "s" }
             );
@@ -275,26 +283,25 @@ fn index_target(snapshot: &Snapshot, oid: u32) -> Option<RelationTarget> {
     })
 }
 
+/// When each session on screen started, by pid: to tell a pid's session from a new one
+/// that took its number.
+pub(super) fn session_starts(app: &App) -> Option<HashMap<i32, Option<SystemTime>>> {
+    let sessions = app.model.sessions()?;
+    Some(sessions.iter().map(|s| (s.pid, s.backend_start)).collect())
+}
+
 /// Marks name sessions by pid; a pid whose session ended (or whose number a new session
-/// took, with another backend_start) must not carry a mark over to a stranger.
-pub(super) fn forget_ended_marks(app: &mut App, next: &Snapshot) {
-    let (Some(Ok(before)), Ok(after)) = (
-        app.latest.as_ref().map(|s| &s.activity),
-        next.activity.as_ref(),
-    ) else {
+/// took, with another backend_start) must not carry a mark over to a stranger. `before`
+/// is [`session_starts`] before the newest snapshot was absorbed.
+pub(super) fn forget_ended_marks(app: &mut App, before: &Option<HashMap<i32, Option<SystemTime>>>) {
+    let (Some(before), Some(after)) = (before, session_starts(app)) else {
         return;
-    };
-    let start = |sessions: &[Session], pid: i32| {
-        sessions
-            .iter()
-            .find(|s| s.pid == pid)
-            .map(|s| s.backend_start)
     };
     let state = app.tables.state_mut(TableId::Activity);
     state.marked.retain(|id| match id {
         RowId::Pid(pid) => {
-            let now = start(after, *pid);
-            now.is_some() && now == start(before, *pid)
+            let now = after.get(pid);
+            now.is_some() && now == before.get(pid)
         }
         _ => false,
     });
@@ -304,7 +311,7 @@ pub(super) fn forget_ended_marks(app: &mut App, next: &Snapshot) {
 /// CONCURRENTLY waits for every older transaction; the status line names them (once per
 /// change, not on every poll) and the header badge keeps the pid.
 pub(super) fn note_waits(app: &mut App) {
-    let Some(Ok(sessions)) = app.latest.as_ref().map(|s| &s.activity) else {
+    let Some(Ok(sessions)) = app.model.snapshot().map(|s| &s.activity) else {
         return;
     };
     let mut messages = Vec::new();
@@ -312,7 +319,7 @@ pub(super) fn note_waits(app: &mut App) {
         let waiting_for = running
             .backend_pid
             .and_then(|pid| sessions.iter().find(|s| s.pid == pid))
-            .filter(|s| s.wait_event_type.as_deref() == Some("Lock"))
+            .filter(|s| s.wait_event_type == Some(WaitEventType::Lock))
             .map(|s| s.blocked_by.clone())
             .unwrap_or_default();
         if waiting_for == running.waiting_for {

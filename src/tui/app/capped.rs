@@ -5,7 +5,7 @@
 //! every key); until the rows answering it arrive, the table says it is searching.
 
 use super::{App, Effect, TableId};
-use crate::analysis::last_good::SectionId;
+use crate::analysis::model::SectionId;
 use crate::monitor::poller::PollerCommand;
 use crate::monitor::snapshot::{CappedList, ListCap};
 use crate::text::format;
@@ -49,7 +49,7 @@ fn noun_for(count: i64, plural: &'static str) -> &'static str {
 
 /// How `list` was read, when it was.
 fn cap(app: &App, list: CappedList) -> Option<&ListCap> {
-    app.latest.as_ref()?.slow.as_ref()?.caps.get(&list)
+    app.model.snapshot()?.slow.as_ref()?.caps.get(&list)
 }
 
 /// For the table's title: `500 largest of 1,513 tables`, `3 tables matching "pace"`, or
@@ -97,7 +97,7 @@ pub fn search_pending(app: &App, id: TableId) -> bool {
     }
     let answered = cap.map(|cap| cap.search.as_deref());
     // Nothing read yet, or the read failed (kept rows keep their cap): no search runs.
-    let reading = app.last_good.stale(section_of(list)).is_none();
+    let reading = app.model.read_failure(section_of(list)).is_none();
     answered.is_some_and(|answered| answered != wanted) && reading
 }
 
@@ -122,8 +122,13 @@ pub fn no_match_message(app: &App, id: TableId) -> Option<String> {
     }
     let cap = cap(app, list)?;
     let text = cap.search.as_deref()?;
+    let clears = app
+        .keymap
+        .hint(crate::tui::keymap::Action::Back, "clears it")
+        .map(|hint| format!("; {hint}"))
+        .unwrap_or_default();
     Some(format!(
-        "no {noun} match \"{text}\" on the server (all of them searched; Esc clears it)"
+        "no {noun} match \"{text}\" on the server (all of them searched{clears})"
     ))
 }
 

@@ -2,6 +2,7 @@
 
 use super::table::RowId;
 use super::{App, Effect};
+use crate::tui::keymap::Action;
 
 /// The selected row's query text (or name) for the clipboard.
 pub(super) fn copy_selected(app: &mut App) -> Vec<Effect> {
@@ -15,10 +16,16 @@ pub(super) fn copy_selected(app: &mut App) -> Vec<Effect> {
                     app.focused_table().and_then(|(s, _)| s.selected_id.clone()),
                     Some(RowId::Statement(_))
                 );
-            let note = if cut {
-                " (the text is cut: Enter reads it whole, then y copies all of it)"
-            } else {
-                ""
+            let keys = (
+                app.keymap.first_key(Action::Detail),
+                app.keymap.first_key(Action::Copy),
+            );
+            let note = match keys {
+                (Some(detail), Some(copy)) if cut => format!(
+                    " (the text is cut: {detail} reads it whole, then {copy} copies all of it)"
+                ),
+                _ if cut => " (the text is cut: the detail view reads it whole)".to_string(),
+                _ => String::new(),
             };
             app.set_status(
                 format!("copied {} characters{note}", text.chars().count()),
@@ -36,7 +43,7 @@ pub(super) fn copy_selected(app: &mut App) -> Vec<Effect> {
 /// The full text behind the selected row: a session's query, a statement's text, a hash.
 pub fn selected_text(app: &mut App) -> Option<String> {
     let id = app.focused_table()?.0.selected_id.clone()?;
-    let snapshot = app.latest.as_ref()?;
+    let snapshot = app.model.snapshot()?;
     match id {
         // The exact text, line breaks and tabs kept (a `--` comment must not swallow the
         // next line once pasted); other controls escaped.

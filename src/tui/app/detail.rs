@@ -34,8 +34,8 @@ fn request_for(app: &App, table: TableId, row: &RowId) -> Option<DetailRequest> 
     match (table, row) {
         (_, RowId::Pid(pid)) => {
             let session = app
-                .latest
-                .as_ref()?
+                .model
+                .snapshot()?
                 .activity
                 .as_ref()
                 .ok()?
@@ -77,8 +77,8 @@ pub fn statement_text(app: &App, key: crate::monitor::snapshot::StatementKey) ->
         _ => None,
     });
     fetched.or_else(|| {
-        app.latest
-            .as_ref()?
+        app.model
+            .snapshot()?
             .statements
             .as_ref()
             .ok()?

@@ -213,14 +213,12 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Pause => {
             app.paused = !app.paused;
-            app.set_status(
-                if app.paused {
-                    "paused: press p to resume"
-                } else {
-                    "resumed"
-                },
-                false,
-            );
+            let text = match app.keymap.first_key(Action::Pause) {
+                Some(key) if app.paused => format!("paused: press {key} to resume"),
+                None if app.paused => "paused".to_string(),
+                _ => "resumed".to_string(),
+            };
+            app.set_status(text, false);
             return vec![Effect::Poller(PollerCommand::Pause(app.paused))];
         }
         Action::Reconnect if app.paused => {
@@ -230,7 +228,7 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Reconnect => {
             // While disconnected the status line shows the attempts: the next one, now,
             // is the answer.
-            if app.last_error.is_none() && app.last_success.is_some() {
+            if app.model.last_error().is_none() && app.model.last_success().is_some() {
                 app.set_status("already connected", false);
             }
             return vec![Effect::Poller(PollerCommand::Reconnect)];
@@ -342,7 +340,7 @@ fn change_refresh(app: &mut App, faster: bool) -> Vec<Effect> {
         app.refresh * 2
     };
     app.refresh = next.clamp(MIN_REFRESH, MAX_REFRESH);
-    app.derived.set_refresh(app.refresh);
+    app.model.set_refresh(app.refresh);
     app.set_status(
         format!(
             "refresh every {}",

@@ -8,11 +8,8 @@
 use std::time::SystemTime;
 
 use super::App;
-use crate::analysis::last_good::SectionId;
-use crate::analysis::metrics::{
-    Level, RateStatus, ResetReason, client_connections, connection_utilisation, dead_tuple_ratio,
-    hidden_sessions, index_usage_ratio,
-};
+use crate::analysis::metrics::{Level, RateStatus, ResetReason};
+use crate::analysis::model::SectionId;
 use crate::monitor::snapshot::{Section, SectionError};
 use crate::text::format;
 
@@ -58,7 +55,7 @@ fn section_stale(app: &App, id: SectionId) -> Option<String> {
 /// Why a section has no value, in a tile's few words: the lost connection before
 /// anything else, then the section's own failure, then what is missing.
 fn cause<T>(app: &App, section: Option<&Section<T>>, unavailable: &str) -> String {
-    if app.last_good.connection_lost().is_some() {
+    if app.model.connection_lost().is_some() {
         return "no connection".into();
     }
     match section {
@@ -77,15 +74,13 @@ fn cause<T>(app: &App, section: Option<&Section<T>>, unavailable: &str) -> Strin
 fn rate_note<T>(app: &App, status: &RateStatus<T>) -> String {
     match status {
         RateStatus::Ready(_) => String::new(),
-        RateStatus::FirstPoll if app.last_good.connection_lost().is_some() => {
-            "no connection".into()
-        }
+        RateStatus::FirstPoll if app.model.connection_lost().is_some() => "no connection".into(),
         RateStatus::FirstPoll => "first poll".into(),
         RateStatus::Reset(ResetReason::ServerRestart) => "restarted".into(),
         RateStatus::Reset(_) => "stats reset".into(),
         RateStatus::Unavailable => cause(
             app,
-            app.latest.as_ref().map(|s| &s.databases),
+            app.model.snapshot().map(|s| &s.databases),
             "unavailable",
         ),
     }
@@ -93,22 +88,22 @@ fn rate_note<T>(app: &App, status: &RateStatus<T>) -> String {
 
 /// Whether the role sees other roles' sessions and statements.
 fn sees_all_stats(app: &App) -> bool {
-    app.latest
-        .as_ref()
+    app.model
+        .snapshot()
         .and_then(|s| s.capabilities.as_ref())
         .is_none_or(|caps| caps.sees_all_stats())
 }
 
 /// Every tile, in display order.
 pub fn tiles(app: &App) -> Vec<Tile> {
-    let thresholds = &app.derived.thresholds;
-    let snapshot = app.latest.as_ref();
-    let shown = app.derived.shown.as_ref();
+    let thresholds = &app.model.thresholds();
+    let snapshot = app.model.snapshot();
+    let shown = app.model.shown_metrics();
     // Rates kept through a failed read, or the newest while no poll answers (late).
     let late = app.staleness().is_some();
     let computed_at =
         |kept: Option<SystemTime>| kept.or_else(|| late.then(|| shown.map(|m| m.at)).flatten());
-    let rates_note = stale_note(app, computed_at(app.derived.kept_since.rates));
+    let rates_note = stale_note(app, computed_at(app.model.kept_since().rates));
     let mut tiles = Vec::with_capacity(8);
 
     match shown.map(|m| &m.server) {
@@ -127,7 +122,7 @@ pub fn tiles(app: &App) -> Vec<Tile> {
             "MEAN ms",
             format::millis(ms),
             Some(thresholds.p95_latency_level(ms)),
-            stale_note(app, computed_at(app.derived.kept_since.statements)),
+            stale_note(app, computed_at(app.model.kept_since().statements)),
         )),
         None => {
             let statements = snapshot.map(|s| &s.statements);
@@ -178,21 +173,10 @@ pub fn tiles(app: &App) -> Vec<Tile> {
 
     let totals = slow.map(|slow| &slow.table_totals);
     let totals_stale = section_stale(app, SectionId::TableTotals);
+    let figures = app.model.figures();
     for (label, ratio, empty) in [
-        (
-            "INDEX USAGE",
-            totals
-                .and_then(|t| t.as_ref().ok())
-                .and_then(index_usage_ratio),
-            "no scans yet",
-        ),
-        (
-            "DEAD TUPLES",
-            totals
-                .and_then(|t| t.as_ref().ok())
-                .and_then(dead_tuple_ratio),
-            "no rows",
-        ),
+        ("INDEX USAGE", figures.index_usage, "no scans yet"),
+        ("DEAD TUPLES", figures.dead_tuples, "no rows"),
     ] {
         let level = |r| match label {
             "INDEX USAGE" => thresholds.index_usage_level(r),
@@ -216,19 +200,15 @@ pub fn tiles(app: &App) -> Vec<Tile> {
 
 /// Client connections against the usable slots, hidden sessions included (and said).
 fn connections(app: &App) -> Tile {
-    let snapshot = app.latest.as_ref();
-    let Some((Ok(sessions), Ok(server))) = snapshot.map(|s| (&s.activity, &s.server)) else {
+    let snapshot = app.model.snapshot();
+    let Some(usage) = app.model.pool_usage() else {
         return missing(
             "CONNECTIONS",
             cause(app, snapshot.map(|s| &s.activity), "unavailable"),
         );
     };
-    let used = client_connections(sessions);
-    let ratio = connection_utilisation(used, server);
-    let available = server.max_connections
-        - server.superuser_reserved_connections
-        - server.reserved_connections;
-    let hidden = hidden_sessions(sessions);
+    let (used, available, ratio, hidden) =
+        (usage.used, usage.available, usage.utilisation, usage.hidden);
     let stale = section_stale(app, SectionId::Activity);
     // With hidden sessions the note says how many; the percentage makes way for it.
     let (value, note) = match (hidden, stale) {
@@ -245,7 +225,7 @@ fn connections(app: &App) -> Tile {
     tile(
         "CONNECTIONS",
         value,
-        Some(app.derived.thresholds.utilisation_level(ratio)),
+        Some(app.model.thresholds().utilisation_level(ratio)),
         note,
     )
 }
@@ -253,11 +233,11 @@ fn connections(app: &App) -> Tile {
 /// The alert engine's count (the same rules drive the header badge and the bell). With
 /// sessions hidden from the role, no alert is not "all clear": the tile is not green.
 fn alerts(app: &App) -> Tile {
-    let count = app.alerts.active().len();
-    let blind = crate::analysis::alerts::unjudged(app.latest.as_ref());
+    let count = app.model.alerts().active().len();
+    let blind = app.model.unjudged().cloned();
     let level = match (&blind, count) {
         (Some(_), 0) => None,
-        _ => Some(app.alerts.worst()),
+        _ => Some(app.model.alerts().worst()),
     };
     tile(
         "ALERTS",

@@ -10,10 +10,8 @@ use super::table::{TableModel, TableState};
 use super::tables::{TableId, Tables};
 use crate::actions::executor::ActionId;
 use crate::actions::{ActionKind, Plan};
-use crate::analysis::derived::Derived;
-use crate::analysis::last_good::{self, SectionId, Stale};
+use crate::analysis::model::{Model, SectionId, Stale};
 use crate::monitor::collector::{DetailData, DetailRequest};
-use crate::monitor::snapshot::Snapshot;
 use crate::tui::keymap::Keymap;
 use crate::tui::screen::Screen;
 use crate::tui::theme::Theme;
@@ -55,14 +53,8 @@ pub struct App {
     pub refresh: Duration,
     pub paused: bool,
     pub now: SystemTime,
-    /// The newest poll, each failed section replaced by its last good value.
-    pub latest: Option<Snapshot>,
-    /// Which sections of `latest` are stale, since when and why; the previous raw poll.
-    pub last_good: last_good::LastGood,
-    pub derived: Derived,
-    /// When the last *successful* poll was taken.
-    pub last_success: Option<SystemTime>,
-    pub last_error: Option<String>,
+    /// What the polls mean: every snapshot goes through `Model::absorb`.
+    pub model: Model,
     pub tables: Tables,
     pub activity_mode: ActivityMode,
     pub hide_idle: bool,
@@ -75,10 +67,6 @@ pub struct App {
     pub history_window: Duration,
     /// The configuration file's settings (pools, schedule, thresholds, bell...).
     pub config: crate::settings::config::Config,
-    /// Connections by state, application, user, client and configured pool.
-    pub pool_usage: Option<crate::analysis::pool::PoolUsage>,
-    /// Threshold breaches, evaluated on every snapshot.
-    pub alerts: crate::analysis::alerts::AlertEngine,
     pub keymap: Keymap,
     pub theme: Theme,
     pub status: Option<StatusMessage>,
@@ -237,12 +225,7 @@ impl App {
     /// How old the newest good data is, when the last poll failed or it is older than
     /// two refresh intervals: the STALE badge. Paused data is not stale, it is paused.
     pub fn staleness(&self) -> Option<Duration> {
-        let age = self
-            .now
-            .duration_since(self.last_success?)
-            .unwrap_or_default();
-        let late = age > self.refresh * 2 + Duration::from_secs(1);
-        (self.last_error.is_some() || (late && !self.paused)).then_some(age)
+        self.model.staleness(self.now, self.paused)
     }
     /// The table the selection keys act on, on the current screen.
     pub fn focused_table_id(&self) -> Option<TableId> {
@@ -278,13 +261,6 @@ impl App {
     /// for longer than two refresh intervals (a frozen server answers nothing at all, so
     /// no failure has arrived yet to say so).
     pub fn stale(&self, id: SectionId) -> Option<Stale<'_>> {
-        if let Some(stale) = self.last_good.stale(id) {
-            return Some(stale);
-        }
-        self.staleness()?;
-        Some(Stale {
-            read_at: self.last_good.read_at(id),
-            reason: "no answer from the server yet",
-        })
+        self.model.stale(id, self.now, self.paused)
     }
 }

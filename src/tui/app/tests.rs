@@ -26,7 +26,7 @@ fn chars(app: &mut App, text: &str) -> Vec<Effect> {
 
 fn active(pid: i32, secs: u64, query: &str) -> Session {
     let mut s = session(pid);
-    s.state = Some("active".into());
+    s.state = Some(SessionState::Active);
     s.query_age = Some(Duration::from_secs(secs));
     s.query = query.into();
     s

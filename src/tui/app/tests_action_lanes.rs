@@ -31,7 +31,7 @@ fn ctrl_c(app: &mut App) -> Vec<Effect> {
 
 fn busy(pid: i32, query: &str, started: u64) -> Session {
     let mut s = session(pid);
-    s.state = Some("active".into());
+    s.state = Some(SessionState::Active);
     s.query_age = Some(Duration::from_secs(30));
     s.query_start = Some(at(started));
     s.backend_start = Some(at(pid as u64));
@@ -364,7 +364,7 @@ fn the_status_and_badge_say_whom_a_running_reindex_waits_for() {
     let mut reindex = busy(77, "REINDEX INDEX CONCURRENTLY public.t_i", 990).blocked_by(&[5]);
     reindex.wait_event = Some("virtualxid".into());
     let mut old = session(5).xact_age(7_200);
-    old.state = Some("idle in transaction".into());
+    old.state = Some(SessionState::IdleInTransaction);
     old.application = "report-job".into();
     let mut all = sessions();
     all.extend([reindex, old]);

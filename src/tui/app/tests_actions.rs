@@ -24,7 +24,7 @@ fn press(app: &mut App, c: char) -> Vec<Effect> {
 
 fn busy(pid: i32, query: &str) -> Session {
     let mut s = session(pid);
-    s.state = Some("active".into());
+    s.state = Some(SessionState::Active);
     s.query_age = Some(Duration::from_secs(30));
     s.query = query.into();
     s

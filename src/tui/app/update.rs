@@ -10,10 +10,7 @@ use super::messages;
 use super::state::{ActivityMode, App, HISTORY_WINDOWS, Mode};
 use super::tables::Tables;
 use super::{actions, detail, executor_events, input, views};
-use crate::analysis::alerts::IncidentThresholds;
-use crate::analysis::derived::Derived;
-use crate::analysis::last_good;
-use crate::analysis::metrics::Thresholds;
+use crate::analysis::model::{Model, ModelSettings};
 use crate::monitor::snapshot::Snapshot;
 use crate::tui::keymap::Keymap;
 use crate::tui::screen::Screen;
@@ -34,11 +31,7 @@ impl App {
             refresh,
             paused: false,
             now,
-            latest: None,
-            last_good: last_good::LastGood::default(),
-            derived: Derived::new(refresh),
-            last_success: None,
-            last_error: None,
+            model: Model::new(ModelSettings::new(refresh)),
             tables: Tables::new(views::default_sort),
             activity_mode: ActivityMode::All,
             hide_idle: false,
@@ -47,11 +40,6 @@ impl App {
             latency_window: Duration::from_secs(15 * 60),
             history_window: HISTORY_WINDOWS[0],
             config: crate::settings::config::Config::default(),
-            pool_usage: None,
-            alerts: crate::analysis::alerts::AlertEngine::new(
-                crate::analysis::metrics::Thresholds::default(),
-                crate::analysis::alerts::HostThresholds::default(),
-            ),
             keymap,
             theme,
             status: None,
@@ -74,19 +62,8 @@ impl App {
     }
     /// Applies the configuration file: thresholds, pools, schedule, latency window, bell.
     pub fn with_config(mut self, config: crate::settings::config::Config) -> Self {
-        let thresholds = Thresholds::from_settings(&config.threshold_settings);
-        let extra = config.extra_thresholds();
-        self.derived.thresholds = thresholds.clone();
-        self.alerts = crate::analysis::alerts::AlertEngine::new(
-            thresholds,
-            crate::analysis::alerts::HostThresholds {
-                cpu_warn: extra.cpu_warn,
-                disk_crit: extra.disk_crit,
-            },
-        )
-        .with_incidents(IncidentThresholds::from_settings(
-            &config.threshold_settings,
-        ));
+        // Before any poll: the model judges by the file's thresholds and pools.
+        self.model = Model::new(ModelSettings::from_config(self.refresh, &config));
         self.latency_window = config.refresh.latency_window;
         self.read_only |= config.read_only;
         self.config = config;
@@ -116,55 +93,23 @@ impl App {
         }
     }
     fn on_snapshot(&mut self, snapshot: Snapshot) -> Vec<Effect> {
-        let failed = [
-            snapshot.server.as_ref().err(),
-            snapshot.activity.as_ref().err(),
-            snapshot.databases.as_ref().err(),
-        ]
-        .into_iter()
-        .flatten()
-        .find(|e| matches!(e, crate::monitor::snapshot::SectionError::Failed(_)));
-        match failed {
-            None => {
-                self.last_success = Some(snapshot.taken_at);
-                self.last_error = None;
-            }
-            Some(error) => {
-                self.last_error = Some(error.to_string());
-                self.messages
-                    .push(snapshot.taken_at, &error.to_string(), true);
-            }
+        // Marks name sessions by pid: compare the sessions before and after.
+        let before = actions::session_starts(self);
+        let absorbed = self.model.absorb(snapshot);
+        if let Some(error) = &absorbed.poll_error {
+            self.messages.push(absorbed.taken_at, error, true);
         }
-        self.now = self.now.max(snapshot.taken_at);
-        // Rates compare the polls as they came; the alerts judge only what was re-read.
-        self.derived
-            .absorb(self.last_good.previous_raw(), &snapshot);
-        let inputs = crate::analysis::alerts::inputs_from(
-            &snapshot,
-            self.derived.metrics.as_ref(),
-            snapshot.host.as_ref(),
-        );
-        let changes = self.alerts.evaluate(snapshot.taken_at, &inputs);
-        // The screens show each section's last good value, marked stale when it failed.
-        let shown = self.last_good.absorb(self.latest.as_ref(), snapshot);
-        self.pool_usage = match (&shown.activity, &shown.server) {
-            (Ok(sessions), Ok(server)) => Some(crate::analysis::pool::pool_usage(
-                sessions,
-                server,
-                &self.config.pools,
-            )),
-            _ => None,
-        };
-        actions::forget_ended_marks(self, &shown);
-        self.latest = Some(shown);
+        self.now = self.now.max(absorbed.taken_at);
+        actions::forget_ended_marks(self, &before);
         actions::note_waits(self);
         self.rebuild_tables();
-        if changes.raised_critical && self.config.bell {
+        if absorbed.raised_critical && self.config.bell {
             vec![Effect::Bell]
         } else {
             vec![]
         }
     }
+
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         input::on_key(self, key)
     }

@@ -218,6 +218,26 @@ impl Keymap {
         self.bound(action).iter().map(KeyBinding::display).collect()
     }
 
+    /// The key a hint names for `action` (its first one), `None` when it has none.
+    pub fn first_key(&self, action: Action) -> Option<String> {
+        self.bound(action).first().map(KeyBinding::display)
+    }
+
+    /// `Esc back`: a hint naming the key of `action` and what it does; `None` when the
+    /// action has no key (a hint must never name a key that does something else).
+    pub fn hint(&self, action: Action, does: &str) -> Option<String> {
+        Some(format!("{} {does}", self.first_key(action)?))
+    }
+
+    /// `j/k scroll`: the first keys of two opposite actions and what they do.
+    pub fn pair_hint(&self, first: Action, second: Action, does: &str) -> Option<String> {
+        Some(format!(
+            "{}/{} {does}",
+            self.first_key(first)?,
+            self.first_key(second)?
+        ))
+    }
+
     /// Help for `context`: every action available there that has a key, in catalogue order.
     pub fn help(&self, context: Context) -> Vec<HelpEntry> {
         Action::ALL

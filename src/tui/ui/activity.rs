@@ -11,7 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::table::{TableView, render_table};
-use crate::analysis::last_good::SectionId;
+use crate::analysis::model::SectionId;
 use crate::text::format;
 use crate::tui::app::{App, TableId};
 
@@ -25,7 +25,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if marked > 0 {
         title = format!("{marked} marked · {title}");
     }
-    if let Some(holder) = app.derived.oldest_xmin.as_ref() {
+    if let Some(holder) = app.model.oldest_xmin().as_ref() {
         title.push_str(&format!(
             " · oldest xmin: pid {} ({} xacts)",
             holder.0,
@@ -33,7 +33,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ));
     }
     // Other roles' sessions without pg_read_all_stats: counted, and how to see them.
-    if let Some(blind) = crate::analysis::alerts::unjudged(app.latest.as_ref()) {
+    if let Some(blind) = app.model.unjudged().cloned() {
         title.push_str(&format!(" · {} hidden", blind.hidden_sessions));
         if let Some(fix) = blind.fix {
             title.push_str(&format!(": {fix}"));
@@ -42,14 +42,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(stale) = app.stale(SectionId::Activity) {
         title.push_str(&stale.title_suffix(app.now));
     }
-    let empty = match app.latest.as_ref().map(|s| &s.activity) {
+    let empty = match app.model.snapshot().map(|s| &s.activity) {
         None => "waiting for the first poll…".to_string(),
-        Some(Err(error)) if app.last_good.connection_lost().is_some() => {
+        Some(Err(error)) if app.model.connection_lost().is_some() => {
             format!("no connection: {error}")
         }
         Some(Err(error)) => format!("pg_stat_activity could not be read: {error}"),
         Some(Ok(_)) if !app.tables.state(TableId::Activity).filter.is_empty() => {
-            "no session matches the filter (Esc clears it)".into()
+            crate::tui::app::views::no_match("session", &app.keymap)
         }
         Some(Ok(_)) => match app.activity_mode {
             crate::tui::app::views::ActivityMode::BlockingTree => {

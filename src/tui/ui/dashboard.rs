@@ -18,8 +18,9 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
 
-use crate::analysis::last_good::SectionId;
 use crate::analysis::metrics::{Level, Series};
+use crate::analysis::model::SectionId;
+use crate::monitor::snapshot::{BackendType, SessionState};
 use crate::text::format;
 use crate::tui::app::App;
 use crate::tui::app::kpi::{self, Tile};
@@ -42,8 +43,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     };
     // Active alerts get their own panel, as tall as the list (up to 6 lines), and a line
     // for the rules that cannot see every session.
-    let unjudged = crate::analysis::alerts::unjudged(app.latest.as_ref());
-    let alerts = app.alerts.active().len() + usize::from(unjudged.is_some());
+    let unjudged = app.model.unjudged().cloned();
+    let alerts = app.model.alerts().active().len() + usize::from(unjudged.is_some());
     let alerts_height = if alerts == 0 {
         0
     } else {
@@ -134,14 +135,14 @@ fn render_charts(app: &App, frame: &mut Frame, area: Rect) {
         Series::CacheHitRatio,
     ]
     .into_iter()
-    .filter_map(|series| app.derived.history.points(series).next())
+    .filter_map(|series| app.model.history().points(series).next())
     .map(|(x, _)| -x)
     .fold(0.0, f64::max);
     let window = oldest
         .max(60.0)
-        .min(app.derived.history.retention().as_secs_f64());
+        .min(app.model.history().retention().as_secs_f64());
     for ((series, label, role), chart_area) in charts.into_iter().zip(areas.iter()) {
-        let points: Vec<(f64, f64)> = app.derived.history.points(series).collect();
+        let points: Vec<(f64, f64)> = app.model.history().points(series).collect();
         let shown = match (series, points.last()) {
             (_, None) => "-".to_string(),
             (Series::CacheHitRatio, Some(&(_, v))) => format::percent(Some(v)),
@@ -219,7 +220,8 @@ fn axis_label(series: Series, value: f64) -> String {
 fn render_alerts(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let mut lines: Vec<Line> = app
-        .alerts
+        .model
+        .alerts()
         .active()
         .iter()
         .map(|alert| {
@@ -256,7 +258,7 @@ fn render_alerts(app: &App, frame: &mut Frame, area: Rect) {
         .map(|line| super::text::fit_line(line, usize::from(area.width.saturating_sub(2))))
         .collect();
     let count = lines.len();
-    if let Some(blind) = crate::analysis::alerts::unjudged(app.latest.as_ref()) {
+    if let Some(blind) = app.model.unjudged().cloned() {
         let kinds: Vec<&str> = blind.kinds.iter().map(|k| k.label()).collect();
         let width = usize::from(area.width.saturating_sub(2));
         lines.push(super::text::fit_line(
@@ -275,7 +277,7 @@ fn render_alerts(app: &App, frame: &mut Frame, area: Rect) {
         ));
     }
     let block = Block::bordered()
-        .border_style(theme.style(level_role(Some(app.alerts.worst()))))
+        .border_style(theme.style(level_role(Some(app.model.alerts().worst()))))
         .title(Span::styled(
             format!(" Alerts ({count}) "),
             theme.style(Role::Title),
@@ -381,8 +383,8 @@ fn render_offenders(app: &App, frame: &mut Frame, area: Rect) {
 /// Whether the role sees other roles' statements (their `pg_stat_statements` rows come
 /// without a query id otherwise).
 fn sees_all_stats(app: &App) -> bool {
-    app.latest
-        .as_ref()
+    app.model
+        .snapshot()
         .and_then(|s| s.capabilities.as_ref())
         .is_none_or(|caps| caps.sees_all_stats())
 }
@@ -397,7 +399,7 @@ fn stale_suffix(app: &App, section: SectionId) -> String {
 /// `hidden   24 sessions: GRANT pg_read_all_stats TO "mon"` when the role cannot see
 /// into other roles' sessions: they may be running, waiting or blocking.
 fn hidden_line(app: &App) -> Option<Line<'static>> {
-    let blind = crate::analysis::alerts::unjudged(app.latest.as_ref())?;
+    let blind = app.model.unjudged().cloned()?;
     let fix = blind
         .fix
         .unwrap_or_else(|| "GRANT pg_read_all_stats".into());
@@ -412,7 +414,7 @@ fn hidden_line(app: &App) -> Option<Line<'static>> {
 
 /// The same on two lines, for a narrow panel of its own.
 fn hidden_lines(app: &App) -> Vec<Line<'static>> {
-    let Some(blind) = crate::analysis::alerts::unjudged(app.latest.as_ref()) else {
+    let Some(blind) = app.model.unjudged().cloned() else {
         return vec![];
     };
     let fix = blind
@@ -446,12 +448,14 @@ fn labelled(
 }
 
 fn running_lines(app: &App, limit: usize, label: Option<&'static str>) -> Vec<Line<'static>> {
-    let Some(Ok(sessions)) = app.latest.as_ref().map(|s| &s.activity) else {
+    let Some(Ok(sessions)) = app.model.snapshot().map(|s| &s.activity) else {
         return vec![];
     };
     let mut running: Vec<_> = sessions
         .iter()
-        .filter(|s| s.state.as_deref() == Some("active") && s.backend_type == "client backend")
+        .filter(|s| {
+            s.state == Some(SessionState::Active) && s.backend_type == BackendType::ClientBackend
+        })
         .filter_map(|s| s.query_age.map(|age| (age, s)))
         .collect();
     running.sort_by_key(|r| std::cmp::Reverse(r.0));
@@ -459,7 +463,7 @@ fn running_lines(app: &App, limit: usize, label: Option<&'static str>) -> Vec<Li
         .into_iter()
         .take(limit)
         .map(|(age, session)| {
-            let role = level_role(Some(app.derived.thresholds.running_query_level(age)));
+            let role = level_role(Some(app.model.thresholds().running_query_level(age)));
             labelled(
                 app,
                 label,
@@ -477,13 +481,13 @@ fn running_lines(app: &App, limit: usize, label: Option<&'static str>) -> Vec<Li
 
 fn statement_lines(app: &App, limit: usize, label: Option<&'static str>) -> Vec<Line<'static>> {
     let texts = app
-        .latest
-        .as_ref()
+        .model
+        .snapshot()
         .and_then(|s| s.statements.as_ref().ok())
         .map(|s| s.texts.clone());
     let text_of = |key| texts.as_ref().and_then(|t| t.get(&key));
-    app.derived
-        .statements
+    app.model
+        .statement_deltas()
         .rows
         .iter()
         // pgpulse's own polling is not among the rows (see `analysis::metrics::statement_deltas`).
@@ -511,7 +515,7 @@ fn statement_lines(app: &App, limit: usize, label: Option<&'static str>) -> Vec<
 }
 
 fn blocked_lines(app: &App, limit: usize, label: Option<&'static str>) -> Vec<Line<'static>> {
-    let Some(Ok(sessions)) = app.latest.as_ref().map(|s| &s.activity) else {
+    let Some(Ok(sessions)) = app.model.snapshot().map(|s| &s.activity) else {
         return vec![];
     };
     let mut blocked: Vec<_> = sessions

@@ -404,7 +404,7 @@ pub fn render_output(app: &App, title: &str, lines: &[String], frame: &mut Frame
         .border_style(theme.style(Role::BorderFocused))
         .title(Span::styled(format!(" {title} "), theme.style(Role::Title)))
         .title_bottom(Span::styled(
-            " Esc back · j/k scroll · y copy text and plan ",
+            super::overlay::hints(&app.keymap, true, Some("copy text and plan")),
             theme.style(Role::Muted),
         ));
     frame.render_widget(

@@ -94,7 +94,7 @@ fn facts(app: &App) -> Vec<Fact> {
         style: theme.style(Role::Title),
         drop_order: 0,
     }];
-    let caps = app.latest.as_ref().and_then(|s| s.capabilities.as_deref());
+    let caps = app.model.snapshot().and_then(|s| s.capabilities.as_deref());
     if let Some(caps) = caps {
         let role = if caps.in_recovery {
             "standby"
@@ -107,8 +107,8 @@ fn facts(app: &App) -> Vec<Fact> {
             drop_order: 2,
         });
         let uptime = app
-            .latest
-            .as_ref()
+            .model
+            .snapshot()
             .and_then(|s| s.server.as_ref().ok())
             .map(|server| {
                 server
@@ -129,7 +129,7 @@ fn facts(app: &App) -> Vec<Fact> {
         style: theme.style(Role::Muted),
         drop_order: 3,
     });
-    if let Some(last) = app.last_success {
+    if let Some(last) = app.model.last_success() {
         let age = app.now.duration_since(last).unwrap_or_default();
         facts.push(Fact {
             text: format!("  polled {} ago", format::duration(age)),
@@ -150,9 +150,9 @@ fn badges(app: &App) -> Vec<(String, Style)> {
             theme.style(Role::Title).add_modifier(Modifier::REVERSED),
         ));
     }
-    let alerts = app.alerts.active().len();
+    let alerts = app.model.alerts().active().len();
     if alerts > 0 {
-        let role = match app.alerts.worst() {
+        let role = match app.model.alerts().worst() {
             crate::analysis::metrics::Level::Crit => Role::Crit,
             _ => Role::Warn,
         };
@@ -174,7 +174,7 @@ fn badges(app: &App) -> Vec<(String, Style)> {
     if app.paused {
         badges.push((" PAUSED ".into(), theme.style(Role::BadgeAlert)));
     }
-    match (app.staleness(), app.last_success) {
+    match (app.staleness(), app.model.last_success()) {
         (Some(age), _) => badges.push((
             format!(" STALE {} ", format::duration(age)),
             theme.style(Role::BadgeStale),

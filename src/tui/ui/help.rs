@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::tui::app::App;
-use crate::tui::keymap::Context;
+use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::Role;
 
 /// The key column: two spaces of indent, the keys, two spaces.
@@ -138,11 +138,21 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let area = layout.area;
     let (limit, page) = scroll_limit(app, body);
     let scroll = app.help_scroll.min(limit);
-    let hint = if limit > 0 {
-        " j/k scroll · ? or Esc closes "
-    } else {
-        " ? or Esc closes "
-    };
+    let keys = &app.keymap;
+    let closes = [keys.first_key(Action::Help), keys.first_key(Action::Back)]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let hints: Vec<String> = [
+        keys.pair_hint(Action::Down, Action::Up, "scroll")
+            .filter(|_| limit > 0),
+        (!closes.is_empty()).then(|| format!("{closes} closes")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let hint = format!(" {} ", hints.join(" · "));
     let mut block = Block::bordered()
         .border_style(theme.style(Role::BorderFocused))
         .title(Span::styled(

@@ -16,8 +16,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::table::{TableView, render_table};
-use crate::analysis::last_good::SectionId;
-use crate::analysis::metrics::index_usage_ratio;
+use crate::analysis::model::SectionId;
 use crate::monitor::snapshot::{SectionError, SlowTier};
 use crate::text::format;
 use crate::tui::app::capped;
@@ -28,7 +27,7 @@ use crate::tui::theme::Role;
 /// Summary line, indexes (the larger share), tables by sequential scans.
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [summary, indexes, scans] = layout::indexes_bands(area);
-    let slow = app.latest.as_ref().and_then(|s| s.slow.as_deref());
+    let slow = app.model.snapshot().and_then(|s| s.slow.as_deref());
     frame.render_widget(Paragraph::new(summary_line(app, slow)), summary);
     let indexes_empty = indexes_message(app, slow);
     render_table(
@@ -67,7 +66,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 /// coloured by its threshold, and each kind of flagged index counted.
 fn summary_line(app: &App, slow: Option<&SlowTier>) -> Line<'static> {
     let theme = &app.theme;
-    let thresholds = &app.derived.thresholds;
+    let thresholds = &app.model.thresholds();
     let target = format!(" (target ≥{:.0}%)", thresholds.index_usage.warn * 100.0);
     let mut spans = vec![Span::styled(" Index usage ", theme.style(Role::Title))];
     let Some(slow) = slow else {
@@ -78,7 +77,7 @@ fn summary_line(app: &App, slow: Option<&SlowTier>) -> Line<'static> {
         return Line::from(spans);
     };
     match &slow.table_totals {
-        Ok(totals) => match index_usage_ratio(totals) {
+        Ok(_) => match app.model.figures().index_usage {
             Some(ratio) => spans.push(Span::styled(
                 format::percent(Some(ratio)),
                 theme.style(Role::of_level(thresholds.index_usage_level(ratio))),
@@ -98,33 +97,14 @@ fn summary_line(app: &App, slow: Option<&SlowTier>) -> Line<'static> {
         ));
         return Line::from(spans);
     }
-    let flags = app.derived.index_flags.values();
+    let flagged = app.model.figures().flagged_indexes;
     let counts = [
-        (
-            flags.clone().filter(|f| f.unused).count(),
-            "unused",
-            Role::Warn,
-        ),
-        (
-            flags.clone().filter(|f| f.duplicate_of.is_some()).count(),
-            "dup",
-            Role::Warn,
-        ),
-        (
-            flags
-                .clone()
-                .filter(|f| f.redundant_prefix_of.is_some())
-                .count(),
-            "prefix",
-            Role::Warn,
-        ),
-        (
-            flags.filter(|f| f.invalid || f.ccnew_leftover).count(),
-            "invalid",
-            Role::Crit,
-        ),
+        (flagged.unused, "unused", Role::Warn),
+        (flagged.duplicate, "dup", Role::Warn),
+        (flagged.prefix, "prefix", Role::Warn),
+        (flagged.invalid, "invalid", Role::Crit),
     ];
-    if counts.iter().all(|(count, _, _)| *count == 0) {
+    if flagged.none() {
         spans.push(Span::styled(
             " · no flagged index",
             theme.style(Role::Muted),
@@ -149,7 +129,7 @@ fn indexes_message(app: &App, slow: Option<&SlowTier>) -> String {
         }
         Some(Err(error)) => error.to_string(),
         Some(Ok(_)) if !app.tables.state(TableId::Indexes).filter.is_empty() => {
-            "no index matches the filter (Esc clears it)".into()
+            crate::tui::app::views::no_match("index", &app.keymap)
         }
         Some(Ok(_)) => "no user indexes in this database (system catalogs are not listed)".into(),
     }
@@ -176,7 +156,7 @@ fn scans_message(app: &App, slow: Option<&SlowTier>) -> String {
         Some(Err(error)) => error.to_string(),
         Some(Ok(_)) if !app.tables.state(TableId::TableScans).filter.is_empty() => {
             capped::no_match_message(app, TableId::TableScans)
-                .unwrap_or_else(|| "no table matches the filter (Esc clears it)".into())
+                .unwrap_or_else(|| crate::tui::app::views::no_match("table", &app.keymap))
         }
         Some(Ok(_)) => "no user tables in this database".into(),
     }

@@ -219,7 +219,7 @@ pub(super) fn view_problems(app: &mut App, width: u16, height: u16, extra: &[&st
     };
     let mut status = super::status::labels(app);
     status.extend(app.status.as_ref().map(|s| s.text.clone()));
-    status.extend(app.last_error.clone());
+    status.extend(app.model.last_error().map(str::to_string));
     let tab_names: Vec<String> = Screen::ALL.iter().map(|s| s.title().to_string()).collect();
     let header = super::header::labels(app);
     let vocabulary = [&body, &screen_body, &status, &tab_names, &header]

@@ -19,13 +19,14 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::table::{TableView, render_table};
-use crate::analysis::last_good::SectionId;
 use crate::analysis::maintenance_rules::CountersSince;
+use crate::analysis::model::SectionId;
 use crate::monitor::snapshot::{CappedList, Section, SectionError, SlowTier};
 use crate::text::format;
 use crate::text::timefmt;
 use crate::tui::app::capped;
 use crate::tui::app::{App, TableId};
+use crate::tui::keymap::Action;
 use crate::tui::layout;
 
 /// Draws the four panels, each with the reason (and the fix) when it has no rows.
@@ -67,8 +68,8 @@ fn journal_title(app: &App, shared_slot: bool) -> String {
     if failures > 0 {
         title.push_str(&format!(" · {failures} not ok"));
     }
-    if shared_slot {
-        title.push_str(" · f: next panel");
+    if shared_slot && let Some(key) = app.keymap.first_key(Action::FocusNext) {
+        title.push_str(&format!(" · {key}: next panel"));
     }
     title
 }
@@ -77,14 +78,17 @@ fn journal_message(app: &App) -> String {
     if app.read_only {
         "read-only mode: no action can run".into()
     } else if !app.tables.state(TableId::Journal).filter.is_empty() {
-        "no action matches the filter (Esc clears it)".into()
+        crate::tui::app::views::no_match("action", &app.keymap)
     } else {
-        "no action run on this server yet (? lists the action keys)".into()
+        match app.keymap.hint(Action::Help, "lists the action keys") {
+            Some(hint) => format!("no action run on this server yet ({hint})"),
+            None => "no action run on this server yet".into(),
+        }
     }
 }
 
 fn slow(app: &App) -> Option<&SlowTier> {
-    app.latest.as_ref()?.slow.as_deref()
+    app.model.snapshot()?.slow.as_deref()
 }
 
 /// The schedule the overdue words are judged against, and autovacuum being off on the
@@ -163,8 +167,8 @@ fn tasks_title(app: &App, shared_slot: bool) -> String {
         TableId::TaskHistory,
         SectionId::TaskHistory,
     );
-    if shared_slot {
-        title.push_str(" · f: journal");
+    if shared_slot && let Some(key) = app.keymap.first_key(Action::FocusNext) {
+        title.push_str(&format!(" · {key}: journal"));
     }
     title
 }
@@ -199,7 +203,7 @@ fn slow_message<T>(
     section: impl Fn(&SlowTier) -> &Section<T>,
     empty: String,
 ) -> String {
-    let Some(snapshot) = app.latest.as_ref() else {
+    let Some(snapshot) = app.model.snapshot() else {
         return "waiting for the first poll…".into();
     };
     let Some(slow) = snapshot.slow.as_deref() else {
@@ -208,15 +212,15 @@ fn slow_message<T>(
     match section(slow) {
         Err(error) => error_message(error),
         Ok(_) if !app.tables.state(id).filter.is_empty() => capped::no_match_message(app, id)
-            .unwrap_or_else(|| "no row matches the filter (Esc clears it)".into()),
+            .unwrap_or_else(|| crate::tui::app::views::no_match("row", &app.keymap)),
         Ok(_) => empty,
     }
 }
 
 fn tables_message(app: &App) -> String {
     let database = app
-        .latest
-        .as_ref()
+        .model
+        .snapshot()
         .and_then(|s| s.capabilities.as_ref())
         .map_or_else(
             || "this database".to_string(),
@@ -234,11 +238,11 @@ fn tables_message(app: &App) -> String {
 }
 
 fn progress_message(app: &App) -> String {
-    match app.latest.as_ref().map(|s| &s.progress) {
+    match app.model.snapshot().map(|s| &s.progress) {
         None => "waiting for the first poll…".into(),
         Some(Err(error)) => error_message(error),
         Some(Ok(_)) if !app.tables.state(TableId::Progress).filter.is_empty() => {
-            "no command matches the filter (Esc clears it)".into()
+            crate::tui::app::views::no_match("command", &app.keymap)
         }
         Some(Ok(_)) => "no VACUUM, ANALYZE or CREATE INDEX running".into(),
     }

@@ -82,11 +82,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let lines = lines(app, usize::from(area.width.saturating_sub(2)));
     let (limit, _) = scroll_limit(app, body);
     let scroll = app.overlay_scroll.min(limit);
-    let hint = if lines.len() > page {
-        " Esc back · j/k scroll "
-    } else {
-        " Esc back "
-    };
+    let hint = super::overlay::hints(&app.keymap, lines.len() > page, None);
     let mut block = Block::bordered()
         .border_style(theme.style(Role::BorderFocused))
         .title(Span::styled(

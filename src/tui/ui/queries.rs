@@ -13,12 +13,22 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::table::{TableView, render_table};
-use crate::analysis::last_good::SectionId;
 use crate::analysis::metrics::DeltaStatus;
+use crate::analysis::model::SectionId;
 use crate::text::format;
 use crate::tui::app::capped;
 use crate::tui::app::{App, TableId};
+use crate::tui::keymap::Action;
 use crate::tui::layout;
+
+/// `[ and ]`: the keys that shorten and lengthen the window.
+fn window_keys(app: &App) -> Option<String> {
+    Some(format!(
+        "{} and {}",
+        app.keymap.first_key(Action::WindowShorter)?,
+        app.keymap.first_key(Action::WindowLonger)?
+    ))
+}
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let (top, bottom) = layout::queries_split(area);
@@ -28,7 +38,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         format!("Statements: last {}", format::duration(app.refresh))
     };
     let mut statements_title = statements_title;
-    if let Some(caps) = app.latest.as_ref().and_then(|s| s.capabilities.as_deref())
+    if let Some(caps) = app.model.snapshot().and_then(|s| s.capabilities.as_deref())
         && !caps.sees_all_stats()
     {
         // Other roles' rows come without a query id: they cannot be shown.
@@ -71,20 +81,26 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
 /// Why the statements table is empty, and how to fix it when that is possible.
 fn statements_message(app: &App) -> String {
-    match app.latest.as_ref().map(|s| &s.statements) {
+    match app.model.snapshot().map(|s| &s.statements) {
         None => "waiting for the first poll…".into(),
         Some(Err(error)) => error.to_string(),
         Some(Ok(_)) if !app.tables.state(TableId::Statements).filter.is_empty() => {
-            "no statement matches the filter (Esc clears it)".into()
+            crate::tui::app::views::no_match("statement", &app.keymap)
         }
         Some(Ok(_)) if app.cumulative => "pg_stat_statements has no entries yet".into(),
-        Some(Ok(_)) => match app.derived.statements.status {
+        Some(Ok(_)) => match app.model.statement_deltas().status {
             DeltaStatus::FirstPoll => "first poll: rates appear after the next refresh".into(),
             DeltaStatus::Reset(reason) => {
                 format!("statistics were reset ({reason}): rates resume next refresh")
             }
             DeltaStatus::Ready(_) => {
-                "no statement ran in this interval (t shows cumulative totals)".into()
+                match app
+                    .keymap
+                    .hint(Action::ToggleCumulative, "shows cumulative totals")
+                {
+                    Some(hint) => format!("no statement ran in this interval ({hint})"),
+                    None => "no statement ran in this interval".into(),
+                }
             }
             DeltaStatus::Unavailable => "pg_stat_statements is not available".into(),
         },
@@ -109,8 +125,8 @@ fn latency_title(app: &App) -> String {
 
 fn latency_message(app: &App) -> String {
     match app
-        .latest
-        .as_ref()
+        .model
+        .snapshot()
         .and_then(|s| s.slow.as_ref())
         .map(|s| &s.performance_log)
     {
@@ -118,11 +134,16 @@ fn latency_message(app: &App) -> String {
         Some(Err(error)) => error.to_string(),
         Some(Ok(_)) if !app.tables.state(TableId::Latency).filter.is_empty() => {
             capped::no_match_message(app, TableId::Latency)
-                .unwrap_or_else(|| "no query hash matches the filter (Esc clears it)".into())
+                .unwrap_or_else(|| crate::tui::app::views::no_match("query hash", &app.keymap))
         }
-        Some(Ok(_)) => format!(
-            "no rows in query_performance_log in the last {} ([ and ] change the window)",
-            format::duration(app.latency_window)
-        ),
+        Some(Ok(_)) => {
+            let change = window_keys(app)
+                .map(|keys| format!(" ({keys} change the window)"))
+                .unwrap_or_default();
+            format!(
+                "no rows in query_performance_log in the last {}{change}",
+                format::duration(app.latency_window)
+            )
+        }
     }
 }

@@ -21,12 +21,12 @@ use crate::tui::theme::Role;
 pub fn line(app: &App) -> Line<'static> {
     let theme = &app.theme;
     let muted = |text: String| Span::styled(text, theme.style(Role::Muted));
-    let Some(recent) = app.alerts.recent_events() else {
+    let Some(recent) = app.model.alerts().recent_events() else {
         return Line::from(muted(
             " deadlocks, temp files: known after two polls".into(),
         ));
     };
-    let limits = app.alerts.incidents();
+    let limits = app.model.alerts().incidents();
     // The time the counts span, and how much of it was not read (an outage, a reset).
     let span = recent
         .newest

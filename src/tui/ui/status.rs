@@ -36,10 +36,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
     // A failed poll ("waiting for server: connection refused, attempt 3, next in 4s")
     // matters more than the key hints and the poll time: it may take the whole line.
-    let failing = app.last_error.is_some();
+    let failing = app.model.last_error().is_some();
     let poll = app
-        .latest
-        .as_ref()
+        .model
+        .snapshot()
         .filter(|_| !failing)
         .map(|s| format!(" poll {}ms ", s.poll_duration.as_millis()))
         .unwrap_or_default();
@@ -104,8 +104,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 /// The last error, else the last message, with its style.
 fn message(app: &App) -> Option<(String, Style)> {
     let theme = &app.theme;
-    match (&app.status, &app.last_error) {
-        (_, Some(error)) => Some((error.clone(), theme.style(Role::Crit))),
+    match (&app.status, &app.model.last_error()) {
+        (_, Some(error)) => Some((error.to_string(), theme.style(Role::Crit))),
         (Some(status), None) if status.is_error => {
             Some((status.text.clone(), theme.style(Role::Crit)))
         }

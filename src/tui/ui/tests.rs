@@ -30,7 +30,7 @@ fn new_app() -> App {
 
 fn running(pid: i32, secs: u64, query: &str) -> Session {
     let mut s = session(pid);
-    s.state = Some("active".into());
+    s.state = Some(SessionState::Active);
     s.query_age = Some(Duration::from_secs(secs));
     s.xact_age = Some(Duration::from_secs(secs));
     s.query = query.into();
@@ -176,12 +176,13 @@ fn stale_after_a_failed_poll() {
     failed.activity = Err(error.clone());
     failed.databases = Err(error.clone());
     failed.statements = Err(error);
-    let before: Vec<_> = app.alerts.active().to_vec();
+    let before: Vec<_> = app.model.alerts().active().to_vec();
     feed(&mut app, failed);
     // Alert timers do not run on data that was not re-read: every alert that was on is
     // held as it was, marked stale, besides the new connection alert.
     let held: Vec<_> = app
-        .alerts
+        .model
+        .alerts()
         .active()
         .iter()
         .filter(|a| a.kind != crate::analysis::alerts::AlertKind::ConnectionFailure)
@@ -333,7 +334,7 @@ fn hidden(pid: i32) -> Session {
     Session {
         user: Some("app".into()),
         application: "learning-assistant-production".into(),
-        backend_type: String::new(),
+        backend_type: BackendType::Unknown,
         backend_start: None,
         state: None,
         client: None,
@@ -437,7 +438,7 @@ fn blocking_tree_three_levels_deep() {
         let mut snapshot = busy(t);
         let mut chain = blocking_chain(3);
         chain[0].query = "ALTER TABLE users ADD COLUMN nickname text".into();
-        chain[0].state = Some("idle in transaction".into());
+        chain[0].state = Some(SessionState::IdleInTransaction);
         for waiter in &mut chain[1..] {
             waiter.query = "SELECT * FROM users WHERE id = $1".into();
             waiter.query_age = Some(Duration::from_secs(12));

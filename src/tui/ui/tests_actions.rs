@@ -29,7 +29,7 @@ fn activity_app() -> App {
         Theme::default(),
     );
     let mut busy: Session = session(4242);
-    busy.state = Some("active".into());
+    busy.state = Some(SessionState::Active);
     busy.application = "learning-api".into();
     busy.query_age = Some(Duration::from_secs(125));
     busy.query = "UPDATE learning_sessions SET completed = true WHERE user_id = 42".into();
@@ -185,7 +185,7 @@ fn marked_app(theme: Theme) -> App {
     let sessions = (0..3)
         .map(|i| {
             let mut s: Session = session(4242 + i);
-            s.state = Some("active".into());
+            s.state = Some(SessionState::Active);
             s.application = "learning-api".into();
             s.query_age = Some(Duration::from_secs(125 + i as u64));
             s.query_start = Some(at(875 - i as u64));

@@ -68,7 +68,7 @@ fn feed(app: &mut App, snapshot: Snapshot) {
 fn client(pid: i32, application: &str, state: &str) -> Session {
     Session {
         application: application.into(),
-        state: Some(state.into()),
+        state: Some(SessionState::parse(state)),
         ..session(pid)
     }
 }
@@ -162,8 +162,10 @@ pub(super) fn pools() -> Vec<Pool> {
 }
 
 fn normal_app() -> App {
-    let mut app = new_app();
-    app.config.pools = pools();
+    let mut app = new_app().with_config(crate::settings::config::Config {
+        pools: pools(),
+        ..crate::settings::config::Config::default()
+    });
     let mut snapshot = snapshot_at(10).with_sessions(sessions());
     snapshot.pgbouncer = Some(Ok(bouncer()));
     feed(&mut app, snapshot);
@@ -212,8 +214,10 @@ fn empty() {
 
 #[test]
 fn pgbouncer_failed() {
-    let mut app = new_app();
-    app.config.pools = pools();
+    let mut app = new_app().with_config(crate::settings::config::Config {
+        pools: pools(),
+        ..crate::settings::config::Config::default()
+    });
     let mut snapshot = snapshot_at(10).with_sessions(sessions());
     snapshot.pgbouncer = Some(Err(SectionError::Failed(
         "connection to 127.0.0.1:6432 refused".into(),

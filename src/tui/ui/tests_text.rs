@@ -43,7 +43,7 @@ fn keys(app: &mut App, text: &str) -> Vec<Effect> {
 /// a tab, and an escape sequence.
 fn running(pid: i32, raw: &str) -> Session {
     let mut s = session(pid);
-    s.state = Some("active".into());
+    s.state = Some(SessionState::Active);
     s.query_age = Some(Duration::from_secs(12));
     s.raw_query = raw.into();
     s.query = crate::text::sanitize::sanitized(raw);
@@ -386,12 +386,11 @@ fn after_a_filter_or_a_resize_the_selection_is_visible_and_no_rows_hide_above_em
     // A toggle that hides most rows (idle sessions) after scrolling to the end: the
     // rows left show from the top with the selection among them.
     app.update(Event::Resize(80, 24));
-    if let Some(sessions) = app.latest.as_mut().and_then(|s| s.activity.as_mut().ok()) {
-        for session in sessions.iter_mut().filter(|s| s.pid % 10 != 0) {
-            session.state = Some("idle".into());
-        }
+    let mut sessions = app.model.sessions().unwrap_or_default().to_vec();
+    for session in sessions.iter_mut().filter(|s| s.pid % 10 != 0) {
+        session.state = Some(SessionState::Idle);
     }
-    app.rebuild_tables();
+    feed(&mut app, snapshot_at(1).with_sessions(sessions));
     press(&mut app, KeyCode::Char('G'));
     keys(&mut app, "i");
     let state = app.tables.state(TableId::Activity).clone();
@@ -539,15 +538,9 @@ fn a_long_status_message_shows_its_start_and_the_message_log_shows_it_whole() {
 
 #[test]
 fn a_dialog_at_40x12_still_shows_yes_and_no() {
-    let mut app = activity_app(vec![running(4242, &"SELECT 1, ".repeat(40))]);
-    if let Some(session) = app
-        .latest
-        .as_mut()
-        .and_then(|s| s.activity.as_mut().ok())
-        .and_then(|s| s.first_mut())
-    {
-        session.query_start = Some(at(0));
-    }
+    let mut session = running(4242, &"SELECT 1, ".repeat(40));
+    session.query_start = Some(at(0));
+    let mut app = activity_app(vec![session]);
     app.update(Event::Resize(40, 12));
     keys(&mut app, "K");
     assert!(matches!(app.mode, Mode::Dialog(_)), "{:?}", app.mode);
@@ -594,4 +587,81 @@ fn help_scrolls_to_its_end_and_back_at_80x24() {
     assert_eq!(app.help_scroll + 1, before);
     keys(&mut app, "g");
     assert!(text(&draw(&app, 80, 24)).contains("Quit pgpulse"));
+}
+
+/// Every hint names the key the keymap has for it: remapped keys show as remapped, in the
+/// status line, the overlays' borders and the empty tables' messages alike.
+#[test]
+fn remapped_keys_show_in_every_hint() {
+    let overrides: Vec<(String, Vec<String>)> = [
+        ("back", "ctrl-g"),
+        ("down", "ctrl-n"),
+        ("up", "ctrl-p"),
+        ("help", "F1"),
+        ("filter", "ctrl-s"),
+        ("copy", "Y"),
+    ]
+    .iter()
+    .map(|(action, key)| ((*action).to_string(), vec![(*key).to_string()]))
+    .collect();
+    let keymap = Keymap::with_overrides(&overrides, "test.toml").unwrap_or_else(|e| panic!("{e}"));
+    let mut app = App::new(
+        "postgres@db1:5432/app".into(),
+        Duration::from_secs(1),
+        at(0),
+        keymap,
+        Theme::default(),
+    );
+    let long: String = (1..=60).map(|i| format!("SELECT {i}\n")).collect();
+    feed(
+        &mut app,
+        snapshot_at(0).with_sessions(vec![running(4242, &long)]),
+    );
+    app.screen = Screen::Activity;
+    app.rebuild_tables();
+    let status = text(&draw(&app, 120, 24));
+    assert!(
+        status.contains("F1 help") && status.contains("Ctrl-s filter"),
+        "{status}"
+    );
+    assert!(
+        !status.contains("? help") && !status.contains("/ filter"),
+        "{status}"
+    );
+
+    press(&mut app, KeyCode::Enter);
+    let detail = text(&draw(&app, 120, 24));
+    assert!(
+        detail.contains("Ctrl-g back · Ctrl-n/Ctrl-p scroll · Y copy"),
+        "{detail}"
+    );
+    assert!(
+        !detail.contains("Esc back") && !detail.contains("j/k"),
+        "{detail}"
+    );
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('g'),
+        KeyModifiers::CONTROL,
+    )));
+
+    app.update(Event::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
+    let help = text(&draw(&app, 80, 24));
+    assert!(help.contains("F1 or Ctrl-g closes"), "{help}");
+    assert!(!help.contains("? or Esc"), "{help}");
+    app.update(Event::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
+
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    keys(&mut app, "nothing like it");
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    let filtered = text(&draw(&app, 120, 24));
+    assert!(
+        filtered.contains("no session matches the filter (Ctrl-g clears it)"),
+        "{filtered}"
+    );
 }

@@ -5,21 +5,8 @@ use super::super::table::{Cell, Column, Row, RowId, Severity, SortKey};
 use super::ActivityMode;
 use super::cells::{age, cell, number, text};
 use crate::analysis::metrics::is_hidden_session;
-use crate::monitor::snapshot::Session;
+use crate::monitor::snapshot::{BackendType, Session, SessionState, WaitEventType};
 use crate::text::format;
-
-/// Housekeeping processes that are not sessions a DBA acts on.
-const BACKGROUND_TYPES: &[&str] = &[
-    "checkpointer",
-    "background writer",
-    "walwriter",
-    "archiver",
-    "startup",
-    "autovacuum launcher",
-    "logical replication launcher",
-    "io worker",
-    "walsummarizer",
-];
 
 /// The marker column's title and its mark.
 const MARK_TITLE: &str = "*";
@@ -27,9 +14,9 @@ const MARK: &str = "●";
 
 /// Seed thresholds for a running query: slow at 5 s, critical at 30 s.
 fn query_age_severity(session: &Session, app: &App) -> Severity {
-    let thresholds = &app.derived.thresholds;
-    match (session.state.as_deref(), session.query_age) {
-        (Some("active"), Some(age)) => match thresholds.running_query_level(age) {
+    let thresholds = &app.model.thresholds();
+    match (&session.state, session.query_age) {
+        (Some(SessionState::Active), Some(age)) => match thresholds.running_query_level(age) {
             crate::analysis::metrics::Level::Crit => Severity::Crit,
             crate::analysis::metrics::Level::Warn => Severity::Warn,
             crate::analysis::metrics::Level::Ok => Severity::Normal,
@@ -38,11 +25,50 @@ fn query_age_severity(session: &Session, app: &App) -> Severity {
     }
 }
 
-fn state_severity(state: Option<&str>) -> Severity {
-    match state {
-        Some(s) if s.starts_with("idle in transaction") => Severity::Warn,
-        Some("idle" | "hidden") => Severity::Muted,
-        _ => Severity::Normal,
+/// What the STATE column says: the session's state, or that the role may not see it.
+#[derive(Clone, Copy)]
+enum Shown<'a> {
+    State(&'a SessionState),
+    /// A session hidden from the role has no state to show, which is not "no state".
+    Hidden,
+    Unknown,
+}
+
+impl Shown<'_> {
+    fn severity(self) -> Severity {
+        match self {
+            Shown::State(state) if state.is_idle_in_transaction() => Severity::Warn,
+            Shown::State(SessionState::Idle) | Shown::Hidden => Severity::Muted,
+            _ => Severity::Normal,
+        }
+    }
+
+    /// The state as sorted: its full name.
+    fn sort_key(self) -> SortKey {
+        match self {
+            Shown::State(state) => SortKey::Text(state.to_string()),
+            Shown::Hidden => SortKey::Text("hidden".into()),
+            Shown::Unknown => SortKey::Missing,
+        }
+    }
+
+    /// States shortened to fit a narrow column without losing their meaning.
+    fn short(self) -> &'static str {
+        match self {
+            Shown::State(SessionState::IdleInTransaction) => "idle in txn",
+            Shown::State(SessionState::IdleInTransactionAborted) => "aborted txn",
+            Shown::State(SessionState::FastpathFunctionCall) => "fastpath",
+            Shown::State(_) => "",
+            Shown::Hidden => "hidden",
+            Shown::Unknown => "-",
+        }
+    }
+
+    fn text(self) -> String {
+        match (self, self.short()) {
+            (Shown::State(state), "") => state.to_string(),
+            (_, short) => short.to_string(),
+        }
     }
 }
 
@@ -77,12 +103,12 @@ pub fn activity(app: &App) -> (Vec<Column>, Vec<Row>, bool) {
         columns.insert(columns.len() - 1, Column::number("CPU%", 5, 2));
         columns.insert(columns.len() - 1, Column::number("RSS", 9, 4));
     }
-    let Some(Ok(sessions)) = app.latest.as_ref().map(|s| &s.activity) else {
+    let Some(Ok(sessions)) = app.model.snapshot().map(|s| &s.activity) else {
         return (columns, vec![], false);
     };
     let shown: Vec<(&Session, u16, usize)> = if tree {
-        app.derived
-            .blocking
+        app.model
+            .blocking_tree()
             .iter()
             .filter_map(|row| {
                 let session = sessions.iter().find(|s| s.pid == row.pid)?;
@@ -96,20 +122,23 @@ pub fn activity(app: &App) -> (Vec<Column>, Vec<Row>, bool) {
     } else {
         sessions
             .iter()
-            .filter(|s| !BACKGROUND_TYPES.contains(&s.backend_type.as_str()))
+            .filter(|s| !s.backend_type.is_housekeeping())
             // Hidden rows without a database are the server's own processes.
             .filter(|s| {
-                !(s.backend_start.is_none() && s.backend_type.is_empty() && s.database.is_none())
+                !(s.backend_start.is_none()
+                    && s.backend_type == BackendType::Unknown
+                    && s.database.is_none())
             })
             .filter(|s| match app.activity_mode {
                 ActivityMode::All | ActivityMode::BlockingTree => true,
                 // A hidden session may be running: not listing it would say it is not.
                 ActivityMode::Active => {
-                    s.state.as_deref().is_some_and(|st| st != "idle") || is_hidden_session(s)
+                    s.state.as_ref().is_some_and(|st| *st != SessionState::Idle)
+                        || is_hidden_session(s)
                 }
-                ActivityMode::Waiting => s.wait_event_type.as_deref() == Some("Lock"),
+                ActivityMode::Waiting => s.wait_event_type == Some(WaitEventType::Lock),
             })
-            .filter(|s| !app.hide_idle || s.state.as_deref() != Some("idle"))
+            .filter(|s| !app.hide_idle || s.state != Some(SessionState::Idle))
             .map(|s| (s, 0, blocks_count(s.pid, sessions)))
             .collect()
     };
@@ -142,11 +171,10 @@ fn activity_row(app: &App, session: &Session, depth: u16, blocks: usize, marked:
         )
     };
     let wait = wait_label(session);
-    // A session hidden from the role has no state to show, which is not "no state".
-    let state = if is_hidden_session(session) {
-        Some("hidden")
-    } else {
-        session.state.as_deref()
+    let state = match &session.state {
+        _ if is_hidden_session(session) => Shown::Hidden,
+        Some(state) => Shown::State(state),
+        None => Shown::Unknown,
     };
     let mark = if marked { MARK } else { "" };
     let mut row = Row::new(
@@ -163,10 +191,10 @@ fn activity_row(app: &App, session: &Session, depth: u16, blocks: usize, marked:
             text(session.client.as_deref()),
             (
                 Cell {
-                    text: short_state(state).to_string(),
-                    severity: state_severity(state),
+                    text: state.text(),
+                    severity: state.severity(),
                 },
-                state.map_or(SortKey::Missing, |s| SortKey::Text(s.to_string())),
+                state.sort_key(),
             ),
             text(wait.as_deref()),
             age(session.query_age, query_age_severity(session, app)),
@@ -214,30 +242,18 @@ fn activity_row(app: &App, session: &Session, depth: u16, blocks: usize, marked:
 fn host_usage(
     app: &App,
 ) -> Option<&std::collections::HashMap<i32, crate::monitor::snapshot::host::BackendUsage>> {
-    app.latest.as_ref()?.host.as_ref().map(|h| &h.backends)
+    app.model.snapshot()?.host.as_ref().map(|h| &h.backends)
 }
 
 /// Lock waits keep their type (`Lock:tuple`, `LWLock:WALWrite`), other waits show the
 /// event alone (`ClientRead`): the column stays narrow and the important part shows.
 fn wait_label(session: &Session) -> Option<String> {
-    match (
-        session.wait_event_type.as_deref(),
-        session.wait_event.as_deref(),
-    ) {
-        (Some(kind @ ("Lock" | "LWLock")), Some(event)) => Some(format!("{kind}:{event}")),
+    match (&session.wait_event_type, session.wait_event.as_deref()) {
+        (Some(kind @ (WaitEventType::Lock | WaitEventType::LWLock)), Some(event)) => {
+            Some(format!("{kind}:{event}"))
+        }
         (_, Some(event)) => Some(event.to_string()),
         _ => None,
-    }
-}
-
-/// States shortened to fit a narrow column without losing their meaning.
-fn short_state(state: Option<&str>) -> &str {
-    match state {
-        Some("idle in transaction") => "idle in txn",
-        Some("idle in transaction (aborted)") => "aborted txn",
-        Some("fastpath function call") => "fastpath",
-        Some(other) => other,
-        None => "-",
     }
 }
 

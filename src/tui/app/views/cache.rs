@@ -49,8 +49,8 @@ fn columns() -> Vec<Column> {
 
 fn rows(app: &App) -> Vec<Row> {
     let Some(Ok(tables)) = app
-        .latest
-        .as_ref()
+        .model
+        .snapshot()
         .and_then(|s| s.slow.as_ref())
         .map(|slow| &slow.table_cache)
     else {
@@ -98,7 +98,7 @@ fn table_row(app: &App, t: &TableCache) -> Row {
 fn ratio(app: &App, ratio: Option<f64>, blocks: i64) -> (Cell, SortKey) {
     let severity = match ratio {
         Some(r) if blocks >= MIN_BLOCKS_FOR_LEVEL => {
-            level_severity(app.derived.thresholds.cache_hit_level(r))
+            level_severity(app.model.thresholds().cache_hit_level(r))
         }
         _ => Severity::Muted,
     };

@@ -31,11 +31,11 @@ pub fn default_sort(id: TableId) -> usize {
 
 /// Columns and rows of one of this screen's tables; `true` keeps the rows' order.
 pub fn build(app: &App, id: TableId) -> (Vec<Column>, Vec<Row>, bool) {
-    let slow = app.latest.as_ref().and_then(|s| s.slow.as_deref());
+    let slow = app.model.snapshot().and_then(|s| s.slow.as_deref());
     match id {
         TableId::Indexes => (
             index_columns(slow),
-            slow.map(|slow| index_rows(slow, &app.derived.index_flags))
+            slow.map(|slow| index_rows(slow, app.model.index_flags()))
                 .unwrap_or_default(),
             false,
         ),

@@ -58,8 +58,8 @@ pub fn counters_since(app: &App) -> CountersSince {
 /// The Maintenance table: one row per user table, worst first.
 fn tables(app: &App) -> (Vec<Column>, Vec<Row>, bool) {
     let longest = app
-        .latest
-        .as_ref()
+        .model
+        .snapshot()
         .and_then(|s| s.slow.as_ref())
         .and_then(|slow| slow.maintenance.as_ref().ok())
         .and_then(|list| {
@@ -121,7 +121,7 @@ fn table_row(
     let worst = status_severity.max(xid.map_or(Severity::Normal, |(_, s)| s));
     let ratio = dead_ratio(table);
     let dead_severity = ratio.map_or(Severity::Normal, |r| {
-        severity_of(app.derived.thresholds.dead_tuple_level(r))
+        severity_of(app.model.thresholds().dead_tuple_level(r))
     });
     let name = format!("{}.{}", table.schema, table.name);
     let row = Row::new(

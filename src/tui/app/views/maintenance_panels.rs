@@ -28,7 +28,7 @@ pub const HARD_LIMIT_CRIT_PERCENT: f64 = 50.0;
 
 /// The slow tier of the newest poll, if there is one.
 pub(super) fn slow(app: &App) -> Option<&SlowTier> {
-    app.latest.as_ref()?.slow.as_deref()
+    app.model.snapshot()?.slow.as_deref()
 }
 
 /// How close to wraparound an age is: the worse of its share of the freeze limit and of
@@ -68,7 +68,7 @@ pub(super) fn progress(app: &App) -> (Vec<Column>, Vec<Row>, bool) {
         Column::text("PHASE", 14, 1),
         Column::number("ELAPSED", 7, 0),
     ];
-    let Some(Ok(running)) = app.latest.as_ref().map(|s| &s.progress) else {
+    let Some(Ok(running)) = app.model.snapshot().map(|s| &s.progress) else {
         return (columns, vec![], false);
     };
     let rows = running.iter().map(progress_row).collect();
@@ -136,8 +136,8 @@ pub(super) fn wraparound(app: &App) -> (Vec<Column>, Vec<Row>, bool) {
         return (columns, vec![], true);
     };
     let connected = app
-        .latest
-        .as_ref()
+        .model
+        .snapshot()
         .and_then(|s| s.capabilities.as_ref())
         .map(|c| c.database.as_str());
     // Both lists come oldest first from the collector.

@@ -18,6 +18,14 @@ pub use super::state::ActivityMode;
 use super::table::{Column, Row};
 use super::{App, TableId};
 
+/// `no session matches the filter (Esc clears it)`, naming the key that clears it.
+pub fn no_match(what: &str, keymap: &crate::tui::keymap::Keymap) -> String {
+    match keymap.hint(crate::tui::keymap::Action::Back, "clears it") {
+        Some(hint) => format!("no {what} matches the filter ({hint})"),
+        None => format!("no {what} matches the filter"),
+    }
+}
+
 /// Default sort columns: longest running query, most time, slowest p95.
 pub const ACTIVITY_DEFAULT_SORT: usize = 8;
 pub const STATEMENTS_DEFAULT_SORT: usize = 2;

@@ -34,7 +34,7 @@ pub fn default_sort(id: TableId) -> usize {
 
 /// Columns and rows of one of this screen's tables; `true` keeps the rows' order.
 pub fn build(app: &App, id: TableId) -> (Vec<Column>, Vec<Row>, bool) {
-    let usage = app.pool_usage.as_ref();
+    let usage = app.model.pool_usage();
     match id {
         // Application names run long (`learning-assistant-production`): that column
         // keeps more room, dropping the WAITING and ACTIVE counts first.
@@ -55,8 +55,8 @@ pub fn build(app: &App, id: TableId) -> (Vec<Column>, Vec<Row>, bool) {
         ),
         TableId::PgBouncerPools => {
             let bouncer = app
-                .latest
-                .as_ref()
+                .model
+                .snapshot()
                 .and_then(|s| s.pgbouncer.as_ref())
                 .and_then(|section| section.as_ref().ok());
             (

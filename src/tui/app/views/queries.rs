@@ -10,8 +10,8 @@ use crate::text::format;
 /// The statements table: interval deltas, or cumulative totals when toggled.
 pub fn statements(app: &App) -> (Vec<Column>, Vec<Row>) {
     let texts = app
-        .latest
-        .as_ref()
+        .model
+        .snapshot()
         .and_then(|s| s.statements.as_ref().ok())
         .map(|s| s.texts.clone());
     let query_text = |key| {
@@ -20,7 +20,7 @@ pub fn statements(app: &App) -> (Vec<Column>, Vec<Row>) {
             |t| collapse_spaces(t),
         )
     };
-    let p95_warn = app.derived.thresholds.p95_latency_ms.warn;
+    let p95_warn = app.model.thresholds().p95_latency_ms.warn;
     // pgpulse's own polling is not among the rows: `metrics` leaves it out.
     if app.cumulative {
         let columns = vec![
@@ -33,8 +33,8 @@ pub fn statements(app: &App) -> (Vec<Column>, Vec<Row>) {
             Column::text("QUERY", 20, 0),
         ];
         let rows = app
-            .derived
-            .cumulative
+            .model
+            .statement_totals()
             .iter()
             .map(|t| {
                 Row::new(
@@ -71,8 +71,8 @@ pub fn statements(app: &App) -> (Vec<Column>, Vec<Row>) {
         Column::text("QUERY", 20, 0),
     ];
     let rows = app
-        .derived
-        .statements
+        .model
+        .statement_deltas()
         .rows
         .iter()
         .map(|d| {
@@ -125,14 +125,14 @@ pub fn latency(app: &App) -> (Vec<Column>, Vec<Row>) {
         Column::number("EXAM/RET", 9, 3),
     ];
     let Some(Ok(log)) = app
-        .latest
-        .as_ref()
+        .model
+        .snapshot()
         .and_then(|s| s.slow.as_ref())
         .map(|slow| &slow.performance_log)
     else {
         return (columns, vec![]);
     };
-    let p95_warn = app.derived.thresholds.p95_latency_ms.warn;
+    let p95_warn = app.model.thresholds().p95_latency_ms.warn;
     let rows = log
         .queries
         .iter()

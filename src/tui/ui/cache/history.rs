@@ -16,6 +16,7 @@ use crate::monitor::snapshot::cache::{SnapshotHistory, SnapshotPoint};
 use crate::text::format;
 use crate::tui::app::table::RowId;
 use crate::tui::app::{App, TableId};
+use crate::tui::keymap::Action;
 use crate::tui::theme::Role;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -24,7 +25,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let name = table
         .as_ref()
         .map_or("Table history", |t| t.qualified.as_str());
-    let slow = app.latest.as_ref().and_then(|s| s.slow.as_ref());
+    let slow = app.model.snapshot().and_then(|s| s.slow.as_ref());
     let history = match slow.map(|slow| &slow.snapshot_history) {
         None => {
             return message(
@@ -100,7 +101,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(" hit ratio ", theme.style(Role::Title)),
             Span::styled(
                 format::percent(Some(r)),
-                theme.style(Role::of_level(app.derived.thresholds.cache_hit_level(r))),
+                theme.style(Role::of_level(app.model.thresholds().cache_hit_level(r))),
             ),
         ]),
         None => Line::from(Span::styled(" hit ratio -", theme.style(Role::Title))),
@@ -138,7 +139,7 @@ fn selected_table(app: &App) -> Option<SelectedTable> {
     let Some(RowId::Relation(relid)) = app.tables.state(TableId::CacheTables).selected_id else {
         return None;
     };
-    let slow = app.latest.as_ref()?.slow.as_ref()?;
+    let slow = app.model.snapshot()?.slow.as_ref()?;
     let table = slow
         .table_cache
         .as_ref()
@@ -277,7 +278,14 @@ fn outer_block<'a>(
     extra: &str,
 ) -> Block<'a> {
     let shown = history.map_or(app.history_window, |h| h.window);
-    let mut title = format!(" {name}, last {} ([ ] change)", window_label(shown));
+    let change = match (
+        app.keymap.first_key(Action::WindowShorter),
+        app.keymap.first_key(Action::WindowLonger),
+    ) {
+        (Some(shorter), Some(longer)) => format!(" ({shorter} {longer} change)"),
+        _ => String::new(),
+    };
+    let mut title = format!(" {name}, last {}{change}", window_label(shown));
     if shown != app.history_window {
         title.push_str(&format!(
             " · {} on the next slow poll",

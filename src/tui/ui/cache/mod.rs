@@ -21,9 +21,9 @@ use ratatui::widgets::{Block, Paragraph};
 
 use self::chart::{Plot, padded_bounds, render_plot};
 use super::table::{TableView, render_table};
-use crate::analysis::last_good::SectionId;
-use crate::analysis::metrics::{RateStatus, Series, cumulative_cache_hit_ratio};
-use crate::monitor::snapshot::{DatabaseCounters, SectionError};
+use crate::analysis::metrics::{RateStatus, Series};
+use crate::analysis::model::SectionId;
+use crate::monitor::snapshot::SectionError;
 use crate::text::format;
 use crate::tui::app::capped;
 use crate::tui::app::{App, TableId};
@@ -45,7 +45,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 /// Interval and cumulative hit ratios of all databases, coloured by the thresholds.
 fn render_ratios(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
-    let thresholds = &app.derived.thresholds;
+    let thresholds = &app.model.thresholds();
     let value = |ratio: Option<f64>, why: &str| -> Vec<Span<'static>> {
         match ratio {
             Some(r) => vec![Span::styled(
@@ -58,7 +58,7 @@ fn render_ratios(app: &App, frame: &mut Frame, area: Rect) {
             ],
         }
     };
-    let (interval, why) = match app.derived.metrics.as_ref().map(|m| &m.server) {
+    let (interval, why) = match app.model.interval_metrics().as_ref().map(|m| &m.server) {
         Some(RateStatus::Ready(rates)) => (rates.cache_hit_ratio, "no block read"),
         Some(RateStatus::FirstPoll) => (None, "first poll"),
         Some(RateStatus::Reset(_)) => (None, "stats reset"),
@@ -76,7 +76,7 @@ fn render_ratios(app: &App, frame: &mut Frame, area: Rect) {
         Line::from(
             [
                 vec![label("cumulative")],
-                value(cumulative_ratio(app), "no data"),
+                value(app.model.figures().cumulative_cache_hit, "no data"),
             ]
             .concat(),
         ),
@@ -101,33 +101,13 @@ fn whole_percent(ratio: f64) -> String {
     }
 }
 
-/// Hits over all block requests of every database since their stats resets: the
-/// `databases` section summed, judged by the same function as one database.
-fn cumulative_ratio(app: &App) -> Option<f64> {
-    let databases = app.latest.as_ref()?.databases.as_ref().ok()?;
-    let first = databases.first()?;
-    let total = databases.iter().fold(
-        DatabaseCounters {
-            blks_hit: 0,
-            blks_read: 0,
-            ..first.clone()
-        },
-        |mut sum, db| {
-            sum.blks_hit = sum.blks_hit.saturating_add(db.blks_hit);
-            sum.blks_read = sum.blks_read.saturating_add(db.blks_read);
-            sum
-        },
-    );
-    cumulative_cache_hit_ratio(&total)
-}
-
 /// The interval ratio over the in-memory history (ten minutes), zoomed to the data
 /// while it is younger than a minute, as on the Dashboard.
 fn render_ratio_chart(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
-    let points: Vec<(f64, f64)> = app.derived.history.points(Series::CacheHitRatio).collect();
+    let points: Vec<(f64, f64)> = app.model.history().points(Series::CacheHitRatio).collect();
     let oldest = points.first().map_or(0.0, |&(x, _)| -x);
-    let retention = app.derived.history.retention().as_secs_f64();
+    let retention = app.model.history().retention().as_secs_f64();
     let window = oldest.max(60.0).min(retention);
     let title = format!(
         " interval hit ratio, last {} ",
@@ -205,8 +185,8 @@ fn tables_title(app: &App) -> String {
 /// Why the table is empty, and how to fix it when that is possible.
 fn tables_message(app: &App) -> String {
     match app
-        .latest
-        .as_ref()
+        .model
+        .snapshot()
         .and_then(|s| s.slow.as_ref())
         .map(|slow| &slow.table_cache)
     {
@@ -217,7 +197,7 @@ fn tables_message(app: &App) -> String {
         Some(Err(error)) => error.to_string(),
         Some(Ok(_)) if !app.tables.state(TableId::CacheTables).filter.is_empty() => {
             capped::no_match_message(app, TableId::CacheTables)
-                .unwrap_or_else(|| "no table matches the filter (Esc clears it)".into())
+                .unwrap_or_else(|| crate::tui::app::views::no_match("table", &app.keymap))
         }
         Some(Ok(_)) => "no user tables in this database: nothing to cache".into(),
     }

@@ -74,12 +74,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let (title, lines) = content(app, usize::from(area.width.saturating_sub(2)));
     let (limit, _) = scroll_limit(app, body);
     let scroll = app.overlay_scroll.min(limit);
-    let mut hints = vec!["Esc back".to_string()];
-    if lines.len() > page {
-        hints.push("j/k scroll".into());
-    }
-    hints.push("y copy".into());
-    let hint = format!(" {} ", hints.join(" · "));
+    let hint = super::overlay::hints(&app.keymap, lines.len() > page, Some("copy"));
     let mut block = Block::bordered()
         .border_style(theme.style(Role::BorderFocused))
         .title(Span::styled(

@@ -144,8 +144,8 @@ fn journal_extra(app: &App, id: &RowId, width: usize) -> Vec<Line<'static>> {
 
 pub(super) fn latency_detail(app: &App, hash: &str, theme: &Theme) -> Vec<Line<'static>> {
     let Some(q) = app
-        .latest
-        .as_ref()
+        .model
+        .snapshot()
         .and_then(|s| s.slow.as_ref())
         .and_then(|slow| slow.performance_log.as_ref().ok())
         .and_then(|log| {

@@ -25,8 +25,8 @@ pub(super) fn detail(app: &App, pid: i32, width: usize) -> (String, Vec<Line<'st
         );
     };
     let blocking: Vec<String> = app
-        .latest
-        .as_ref()
+        .model
+        .snapshot()
         .and_then(|s| s.activity.as_ref().ok())
         .map(|all| {
             all.iter()
@@ -52,9 +52,16 @@ pub(super) fn detail(app: &App, pid: i32, width: usize) -> (String, Vec<Line<'st
         ),
         Line::from(
             [
-                field(theme, "state", dash(&session.state)),
+                field(
+                    theme,
+                    "state",
+                    session
+                        .state
+                        .as_ref()
+                        .map_or_else(|| "-".into(), ToString::to_string),
+                ),
                 field(theme, "wait", wait),
-                field(theme, "type", session.backend_type.clone()),
+                field(theme, "type", session.backend_type.to_string()),
             ]
             .concat(),
         ),
@@ -187,8 +194,8 @@ fn join_or_dash(items: Vec<String>) -> String {
 }
 
 fn find_session(app: &App, pid: i32) -> Option<&Session> {
-    app.latest
-        .as_ref()?
+    app.model
+        .snapshot()?
         .activity
         .as_ref()
         .ok()?

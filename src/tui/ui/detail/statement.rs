@@ -50,7 +50,13 @@ pub(super) fn detail(app: &App, key: StatementKey, width: usize) -> (String, Vec
         ]
         .concat(),
     )];
-    if let Some(d) = app.derived.statements.rows.iter().find(|d| d.key == key) {
+    if let Some(d) = app
+        .model
+        .statement_deltas()
+        .rows
+        .iter()
+        .find(|d| d.key == key)
+    {
         lines.push(Line::from(
             [
                 vec![Span::styled(
@@ -89,8 +95,8 @@ pub(super) fn detail(app: &App, key: StatementKey, width: usize) -> (String, Vec
         }
         Some(Ok(detail)) => {
             let io_timing = app
-                .latest
-                .as_ref()
+                .model
+                .snapshot()
                 .and_then(|s| s.capabilities.as_ref())
                 .is_some_and(|c| c.track_io_timing);
             lines.extend(counter_lines(theme, detail, io_timing));
@@ -241,8 +247,8 @@ fn counter_lines(
 
 /// A database's name from the polled counters.
 fn database_name(app: &App, dbid: u32) -> Option<String> {
-    app.latest
-        .as_ref()?
+    app.model
+        .snapshot()?
         .databases
         .as_ref()
         .ok()?

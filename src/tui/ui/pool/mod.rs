@@ -218,12 +218,12 @@ fn table_title(id: TableId) -> String {
 
 /// PgBouncer's answer, when it is configured and was read.
 fn bouncer(app: &App) -> Option<&PgBouncer> {
-    app.latest.as_ref()?.pgbouncer.as_ref()?.as_ref().ok()
+    app.model.snapshot()?.pgbouncer.as_ref()?.as_ref().ok()
 }
 
 fn bouncer_failed(app: &App) -> bool {
-    app.latest
-        .as_ref()
+    app.model
+        .snapshot()
         .and_then(|s| s.pgbouncer.as_ref())
         .is_some_and(|section| section.is_err())
 }
@@ -232,7 +232,7 @@ fn bouncer_failed(app: &App) -> bool {
 fn empty_message(app: &App, id: TableId) -> String {
     let filtered = !app.tables.state(id).filter.is_empty();
     if id == TableId::PgBouncerPools {
-        return match app.latest.as_ref().map(|s| &s.pgbouncer) {
+        return match app.model.snapshot().map(|s| &s.pgbouncer) {
             None => "waiting for the first poll…".into(),
             Some(None) => format!(
                 "No PgBouncer configured. To see its pools, add to {}:\n\
@@ -242,13 +242,13 @@ fn empty_message(app: &App, id: TableId) -> String {
                 summary::CONFIG_PATH
             ),
             Some(Some(Err(error))) => format!("PgBouncer could not be read: {error}"),
-            Some(Some(Ok(_))) if filtered => "no pool matches the filter (Esc clears it)".into(),
+            Some(Some(Ok(_))) if filtered => crate::tui::app::views::no_match("pool", &app.keymap),
             Some(Some(Ok(_))) => "PgBouncer reports no pools (SHOW POOLS is empty)".into(),
         };
     }
     match summary::no_usage_reason(app) {
-        (reason, _) if app.pool_usage.is_none() => reason,
-        _ if filtered => "no row matches the filter (Esc clears it)".into(),
+        (reason, _) if app.model.pool_usage().is_none() => reason,
+        _ if filtered => crate::tui::app::views::no_match("row", &app.keymap),
         _ => "no client connections (pgpulse's own session is not counted)".into(),
     }
 }

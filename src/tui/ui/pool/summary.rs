@@ -31,7 +31,7 @@ pub(super) const CONFIG_PATH: &str = "~/.config/pgpulse/config.toml";
 /// `pool_lines` lines of pool gauges, all in one panel with the gauges aligned.
 pub(super) fn render_merged(app: &App, frame: &mut Frame, area: Rect, pool_lines: usize) {
     let width = usize::from(area.width.saturating_sub(2));
-    let mut lines = match app.pool_usage.as_ref() {
+    let mut lines = match app.model.pool_usage().as_ref() {
         Some(usage) => {
             let mut gauges = vec![server_gauge(app, usage)];
             let pools = pool_gauges(app, usage, pool_lines, "pool ");
@@ -62,7 +62,7 @@ pub(super) fn render_merged(app: &App, frame: &mut Frame, area: Rect, pool_lines
 /// The server's connections on wide terminals (the pools have their own panel).
 pub(super) fn render_server(app: &App, frame: &mut Frame, area: Rect) {
     let width = usize::from(area.width.saturating_sub(2));
-    let lines = match app.pool_usage.as_ref() {
+    let lines = match app.model.pool_usage().as_ref() {
         Some(usage) => {
             let mut lines = gauge_lines(&app.theme, &[server_gauge(app, usage)], width);
             lines.push(states_line(&app.theme, &usage.states, &hidden_fix(app)));
@@ -91,7 +91,7 @@ pub(super) fn render_pools(app: &App, frame: &mut Frame, area: Rect, pool_lines:
     let width = usize::from(area.width.saturating_sub(2));
     let lines = if app.config.pools.is_empty() {
         pools_hint(&app.theme, pool_lines)
-    } else if let Some(usage) = app.pool_usage.as_ref() {
+    } else if let Some(usage) = app.model.pool_usage().as_ref() {
         let pools = pool_gauges(app, usage, pool_lines, "");
         let mut lines = gauge_lines(&app.theme, &pools.gauges, width);
         lines.extend(pools.more.map(|more| more_line(&app.theme, more)));
@@ -120,9 +120,9 @@ fn panel(theme: &Theme, title: String) -> Block<'static> {
 /// application can take, and why there are fewer than `max_connections`. Whole parts give
 /// way from the end when the panel is narrow (the staleness stays).
 fn connections_title(app: &App, panel_width: u16) -> String {
-    let server = app.latest.as_ref().and_then(|s| s.server.as_ref().ok());
+    let server = app.model.snapshot().and_then(|s| s.server.as_ref().ok());
     let stale = app
-        .stale(crate::analysis::last_good::SectionId::Activity)
+        .stale(crate::analysis::model::SectionId::Activity)
         .map(|stale| stale.title_suffix(app.now))
         .unwrap_or_default();
     let title = match server {
@@ -157,7 +157,7 @@ fn server_gauge(app: &App, usage: &PoolUsage) -> Gauge {
         label: "server".into(),
         count: format!("{}/{}", usage.used, usage.available),
         ratio: usage.utilisation,
-        level: app.derived.thresholds.utilisation_level(usage.utilisation),
+        level: app.model.thresholds().utilisation_level(usage.utilisation),
         note: String::new(),
     }
 }
@@ -185,7 +185,7 @@ fn pool_gauges(app: &App, usage: &PoolUsage, lines: usize, prefix: &str) -> Pool
             label: format!("{prefix}{}", pool.name),
             count: format!("{}/{}", pool.used, pool.max),
             ratio: pool.utilisation,
-            level: app.derived.thresholds.utilisation_level(pool.utilisation),
+            level: app.model.thresholds().utilisation_level(pool.utilisation),
             note: if pool.hidden > 0 {
                 format!(
                     "{} hidden · {} active · {} idle in txn",
@@ -211,8 +211,8 @@ fn more_line(theme: &Theme, more: usize) -> Line<'static> {
 
 /// What lets this role see the hidden sessions' states (said once, on the states line).
 fn hidden_fix(app: &App) -> String {
-    app.latest
-        .as_ref()
+    app.model
+        .snapshot()
         .and_then(|s| s.capabilities.as_ref())
         .map_or_else(
             || "GRANT pg_read_all_stats".into(),
@@ -343,13 +343,13 @@ fn no_usage_lines(app: &App, pool_lines: usize) -> Vec<Line<'static>> {
     lines
 }
 
-/// Why `app.pool_usage` is missing, and whether that is a failure (as opposed to no
+/// Why `app.model.pool_usage()` is missing, and whether that is a failure (as opposed to no
 /// poll yet). Meaningless when it is present.
 pub(super) fn no_usage_reason(app: &App) -> (String, bool) {
-    match app.latest.as_ref() {
+    match app.model.snapshot() {
         None => ("waiting for the first poll…".into(), false),
         Some(snapshot) => match (&snapshot.activity, &snapshot.server) {
-            (Err(error), _) if app.last_good.connection_lost().is_some() => {
+            (Err(error), _) if app.model.connection_lost().is_some() => {
                 (format!("no connection: {error}"), true)
             }
             (Err(error), _) => (format!("pg_stat_activity could not be read: {error}"), true),

@@ -91,7 +91,7 @@ struct SectionState {
 
 /// The last good value of every section, and the previous poll as it came.
 #[derive(Debug, Default)]
-pub struct LastGood {
+pub(super) struct LastGood {
     previous_raw: Option<Snapshot>,
     sections: HashMap<SectionId, SectionState>,
     /// The whole fast tier failed with this error: the connection is down.

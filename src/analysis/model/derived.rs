@@ -1,5 +1,5 @@
-//! What the screens show beyond raw snapshots: rates, deltas, history, the blocking
-//! tree and the index flags, computed once per poll (never per frame).
+//! The model's computed part: rates, deltas, history, the blocking tree and the index
+//! flags, computed once per poll (never per frame).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -8,41 +8,39 @@ use std::time::{Duration, SystemTime};
 use crate::analysis::index_flags::{IndexFlags, flag_indexes};
 use crate::analysis::metrics::{
     BlockingRow, DeltaStatus, History, OwnTransactions, SnapshotMetrics, StatementDeltas,
-    StatementTotals, Thresholds, blocking_tree, cumulative_statements, oldest_xmin_holder,
-    snapshot_metrics,
+    StatementTotals, blocking_tree, cumulative_statements, oldest_xmin_holder, snapshot_metrics,
 };
 use crate::monitor::snapshot::{Section, SectionError, Snapshot};
 
 /// Derived state, refreshed by [`Derived::absorb`] on every snapshot.
 #[derive(Debug)]
-pub struct Derived {
+pub(super) struct Derived {
     /// This interval's metrics as computed (what the alerts and charts judge).
-    pub metrics: Option<SnapshotMetrics>,
+    pub(super) metrics: Option<SnapshotMetrics>,
     /// The metrics on screen: this interval's, except the parts a failed read (now or just
     /// before) kept from being computed, which stay as last computed (see `kept_since`).
-    pub shown: Option<SnapshotMetrics>,
+    pub(super) shown: Option<SnapshotMetrics>,
     /// When the rates and statement figures on screen were computed, if that was an
     /// earlier poll than the newest.
-    pub kept_since: KeptSince,
+    pub(super) kept_since: KeptSince,
     /// Statement activity in the last interval (empty with a status until two polls);
     /// kept, like `shown`, through failed reads.
-    pub statements: StatementDeltas,
-    pub cumulative: Vec<StatementTotals>,
-    pub history: History,
-    pub blocking: Vec<BlockingRow>,
+    pub(super) statements: StatementDeltas,
+    pub(super) cumulative: Vec<StatementTotals>,
+    pub(super) history: History,
+    pub(super) blocking: Vec<BlockingRow>,
     /// (pid, age in transactions) of the session holding back the xmin horizon.
-    pub oldest_xmin: Option<(i32, i32)>,
-    pub thresholds: Thresholds,
+    pub(super) oldest_xmin: Option<(i32, i32)>,
     /// Unused / duplicate / redundant / invalid flags by index oid, computed once per
     /// slow poll (from the indexes as read, like the rest of this struct) rather than per
     /// frame.
-    pub index_flags: HashMap<u32, IndexFlags>,
+    pub(super) index_flags: HashMap<u32, IndexFlags>,
     /// pgpulse's own transactions still to be taken out of TPS.
     own_transactions: OwnTransactions,
 }
 
 impl Derived {
-    pub fn new(refresh: Duration) -> Self {
+    pub(super) fn new(refresh: Duration) -> Self {
         Self {
             metrics: None,
             shown: None,
@@ -58,18 +56,17 @@ impl Derived {
             history: History::new(Duration::from_secs(600), refresh),
             blocking: vec![],
             oldest_xmin: None,
-            thresholds: Thresholds::default(),
             index_flags: HashMap::new(),
             own_transactions: OwnTransactions::default(),
         }
     }
 
-    pub fn set_refresh(&mut self, refresh: Duration) {
+    pub(super) fn set_refresh(&mut self, refresh: Duration) {
         self.history.set_refresh_interval(refresh);
     }
 
     /// Folds a new snapshot in, against the previous one.
-    pub fn absorb(&mut self, previous: Option<&Snapshot>, current: &Snapshot) {
+    pub(super) fn absorb(&mut self, previous: Option<&Snapshot>, current: &Snapshot) {
         let mut metrics = snapshot_metrics(previous, current, connected_datid(current));
         // pgpulse's polls are not the server's work (DESIGN, principle 3).
         let own = current
@@ -146,7 +143,7 @@ impl Derived {
     }
 }
 
-/// When parts of [`Derived::shown`] were computed, when that was before the newest poll.
+/// When parts of the metrics on screen were computed, when that was before the newest poll.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct KeptSince {
     /// TPS and the cache hit ratio.
