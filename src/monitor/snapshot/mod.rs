@@ -10,6 +10,7 @@ pub mod host;
 pub mod indexes;
 pub mod maintenance;
 pub mod pgbouncer;
+pub mod replication;
 #[cfg(test)]
 pub(crate) mod test_support;
 
@@ -366,6 +367,8 @@ pub struct Snapshot {
     pub statements: Section<Statements>,
     /// Running VACUUM / ANALYZE / CREATE INDEX with their progress (fast tier).
     pub progress: Section<Vec<maintenance::Progress>>,
+    /// Replication, WAL, archiver, checkpoints and I/O (fast tier).
+    pub replication: replication::ReplicationSnapshot,
     /// PgBouncer's pools and stats, when an admin connection is configured.
     pub pgbouncer: Option<Section<pgbouncer::PgBouncer>>,
     /// Host metrics, when the server runs on this machine.
