@@ -13,4 +13,5 @@ pub mod maintenance_rules;
 pub mod metrics;
 pub mod model;
 pub mod pool;
+pub mod replication;
 pub mod tables;

@@ -23,7 +23,7 @@ use backoff::{AttemptFailure, Backoff};
 use crate::monitor::collector::{self, PgBouncerClient, StatementTextCache};
 use crate::monitor::host::HostSampler;
 use crate::monitor::snapshot::{
-    Capped, CappedList, ListCap, Section, SectionError, SlowTier, Snapshot,
+    Capped, CappedList, ListCap, ReplicationSnapshot, Section, SectionError, SlowTier, Snapshot,
 };
 use crate::pg::probe::Capabilities;
 use crate::pg::session::{MonitorSession, SessionError};
@@ -386,6 +386,11 @@ impl Poller {
         let statements =
             collector::collect_statements(&mut self.session, &caps, &mut self.texts).await;
         let progress = collector::collect_progress(&mut self.session, &caps).await;
+        // This poll's recovery state, not the probe's: a promoted standby keeps its
+        // connection.
+        let in_recovery = server.as_ref().map_or(caps.in_recovery, |s| s.in_recovery);
+        let replication =
+            collector::collect_replication(&mut self.session, &caps, in_recovery).await;
         // Lost during this poll: say so on every section at once (that is what the
         // connection alert recognises) and leave the slow tier for after the reconnect.
         if !self.session.is_connected() {
@@ -430,6 +435,7 @@ impl Poller {
             databases,
             statements,
             progress,
+            replication,
             pgbouncer,
             host,
             slow: self.slow.clone(),
@@ -584,6 +590,7 @@ impl Poller {
             activity: Err(failed.clone()),
             databases: Err(failed.clone()),
             statements: Err(failed.clone()),
+            replication: ReplicationSnapshot::failed(&failed),
             progress: Err(failed),
             pgbouncer: None,
             host: None,

@@ -30,6 +30,15 @@ pub enum SectionId {
     StatisticsSince,
     Wraparound,
     TaskHistory,
+    /// `pg_stat_replication`.
+    ReplicationSenders,
+    ReplicationSlots,
+    /// WAL position and counters, archiver, checkpoints.
+    Wal,
+    /// `pg_stat_io`.
+    Io,
+    /// A standby's own view.
+    Standby,
 }
 
 /// The slow tier's sections.
@@ -159,6 +168,27 @@ impl LastGood {
             at,
             &mut merged.progress,
             shown.map(|s| &s.progress),
+        );
+        let (now, before) = (&mut merged.replication, shown.map(|s| &s.replication));
+        self.keep(
+            SectionId::ReplicationSenders,
+            at,
+            &mut now.senders,
+            before.map(|b| &b.senders),
+        );
+        self.keep(
+            SectionId::ReplicationSlots,
+            at,
+            &mut now.slots,
+            before.map(|b| &b.slots),
+        );
+        self.keep(SectionId::Wal, at, &mut now.wal, before.map(|b| &b.wal));
+        self.keep(SectionId::Io, at, &mut now.io, before.map(|b| &b.io));
+        self.keep(
+            SectionId::Standby,
+            at,
+            &mut now.standby,
+            before.map(|b| &b.standby),
         );
         if let Some(section) = merged.pgbouncer.as_mut() {
             let before = shown.and_then(|s| s.pgbouncer.as_ref());

@@ -10,6 +10,7 @@ pub mod host;
 pub mod indexes;
 pub mod maintenance;
 pub mod pgbouncer;
+pub mod replication;
 #[cfg(test)]
 pub(crate) mod test_support;
 
@@ -347,6 +348,35 @@ impl SlowTier {
     }
 }
 
+/// Everything the Replication & WAL screen reads (fast tier: these views are a few rows
+/// of shared memory each).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicationSnapshot {
+    /// WAL senders (`pg_stat_replication`): standbys of a primary, or cascaded ones.
+    pub senders: Section<Vec<replication::WalSender>>,
+    /// Every replication slot.
+    pub slots: Section<Vec<replication::ReplicationSlot>>,
+    /// WAL position and counters, the archiver and the checkpoints.
+    pub wal: Section<replication::WalActivity>,
+    /// `pg_stat_io` (16+) summed by backend type and context.
+    pub io: Section<Vec<replication::IoTotals>>,
+    /// The standby's own view; `Unavailable` on a primary.
+    pub standby: Section<replication::StandbyStatus>,
+}
+
+impl ReplicationSnapshot {
+    /// Every part failed with the same error (a lost connection, tests).
+    pub fn failed(error: &SectionError) -> Self {
+        Self {
+            senders: Err(error.clone()),
+            slots: Err(error.clone()),
+            wal: Err(error.clone()),
+            io: Err(error.clone()),
+            standby: Err(error.clone()),
+        }
+    }
+}
+
 /// One poll.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
@@ -366,6 +396,8 @@ pub struct Snapshot {
     pub statements: Section<Statements>,
     /// Running VACUUM / ANALYZE / CREATE INDEX with their progress (fast tier).
     pub progress: Section<Vec<maintenance::Progress>>,
+    /// Replication, WAL, archiver, checkpoints and I/O (fast tier).
+    pub replication: ReplicationSnapshot,
     /// PgBouncer's pools and stats, when an admin connection is configured.
     pub pgbouncer: Option<Section<pgbouncer::PgBouncer>>,
     /// Host metrics, when the server runs on this machine.

@@ -49,6 +49,13 @@ pub(crate) fn snapshot_at(secs: u64) -> Snapshot {
             own: Arc::default(),
         }),
         progress: Ok(Vec::new()),
+        // A test of other panels: the replication sources say so rather than fail.
+        replication: super::ReplicationSnapshot::failed(
+            &crate::monitor::snapshot::SectionError::Unavailable {
+                reason: "not read in this test".into(),
+                fix: None,
+            },
+        ),
         pgbouncer: None,
         host: None,
         slow: None,
