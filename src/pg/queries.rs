@@ -17,12 +17,15 @@ pub const CACHE_SNAPSHOT_HISTORY_SQL: &str =
 pub const CACHE_TABLES_SQL: &str = include_str!("../../queries/cache_tables.sql");
 pub const CAPABILITIES_SQL: &str = include_str!("../../queries/capabilities.sql");
 pub const DATABASE_COUNTERS_SQL: &str = include_str!("../../queries/database_counters.sql");
+pub const DATABASE_SIZES_SQL: &str = include_str!("../../queries/database_sizes.sql");
 pub const DOCTOR_MONITORING_TABLES_SQL: &str =
     include_str!("../../queries/doctor_monitoring_tables.sql");
 pub const DETAIL_INDEX_SQL: &str = include_str!("../../queries/detail_index.sql");
 pub const DETAIL_SESSION_LOCKS_SQL: &str = include_str!("../../queries/detail_session_locks.sql");
 pub const DETAIL_STATEMENT_SQL: &str = include_str!("../../queries/detail_statement.sql");
+pub const HORIZON_HOLDERS_SQL: &str = include_str!("../../queries/horizon_holders.sql");
 pub const INDEX_USAGE_SQL: &str = include_str!("../../queries/index_usage.sql");
+pub const LOCKS_SQL: &str = include_str!("../../queries/locks.sql");
 pub const MAINTENANCE_TABLES_SQL: &str = include_str!("../../queries/maintenance_tables.sql");
 pub const MAINTENANCE_TABLES_18_SQL: &str = include_str!("../../queries/maintenance_tables_18.sql");
 pub const PERFORMANCE_LOG_SQL: &str = include_str!("../../queries/performance_log.sql");
@@ -60,11 +63,14 @@ pub const ALL: &[(&str, &str)] = &[
     ("cache_tables.sql", CACHE_TABLES_SQL),
     ("capabilities.sql", CAPABILITIES_SQL),
     ("database_counters.sql", DATABASE_COUNTERS_SQL),
+    ("database_sizes.sql", DATABASE_SIZES_SQL),
     ("doctor_monitoring_tables.sql", DOCTOR_MONITORING_TABLES_SQL),
     ("detail_index.sql", DETAIL_INDEX_SQL),
     ("detail_session_locks.sql", DETAIL_SESSION_LOCKS_SQL),
     ("detail_statement.sql", DETAIL_STATEMENT_SQL),
+    ("horizon_holders.sql", HORIZON_HOLDERS_SQL),
     ("index_usage.sql", INDEX_USAGE_SQL),
+    ("locks.sql", LOCKS_SQL),
     ("maintenance_tables.sql", MAINTENANCE_TABLES_SQL),
     ("maintenance_tables_18.sql", MAINTENANCE_TABLES_18_SQL),
     ("performance_log.sql", PERFORMANCE_LOG_SQL),
