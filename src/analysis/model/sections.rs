@@ -30,10 +30,16 @@ pub enum SectionId {
     StatisticsSince,
     Wraparound,
     TaskHistory,
+    /// Holders of the xmin horizon (fast tier).
+    Horizon,
+    /// The lock view's rows (fast tier, only while the view is on).
+    Locks,
+    /// Every database's size (slow tier, read when due).
+    DatabaseSizes,
 }
 
 /// The slow tier's sections.
-const SLOW_SECTIONS: [SectionId; 10] = [
+const SLOW_SECTIONS: [SectionId; 11] = [
     SectionId::PerformanceLog,
     SectionId::TableTotals,
     SectionId::TableCache,
@@ -44,6 +50,7 @@ const SLOW_SECTIONS: [SectionId; 10] = [
     SectionId::StatisticsSince,
     SectionId::Wraparound,
     SectionId::TaskHistory,
+    SectionId::DatabaseSizes,
 ];
 
 /// A section whose newest read failed while an older value is on screen (or none is).
@@ -160,6 +167,16 @@ impl LastGood {
             &mut merged.progress,
             shown.map(|s| &s.progress),
         );
+        self.keep(
+            SectionId::Horizon,
+            at,
+            &mut merged.horizon,
+            shown.map(|s| &s.horizon),
+        );
+        if let Some(section) = merged.locks.as_mut() {
+            let before = shown.and_then(|s| s.locks.as_ref());
+            self.keep(SectionId::Locks, at, section, before);
+        }
         if let Some(section) = merged.pgbouncer.as_mut() {
             let before = shown.and_then(|s| s.pgbouncer.as_ref());
             self.keep(SectionId::PgBouncer, at, section, before);
@@ -286,6 +303,11 @@ impl LastGood {
         );
         keep_slow!(SectionId::Wraparound, wraparound, times.maintenance);
         keep_slow!(SectionId::TaskHistory, task_history, times.maintenance);
+        keep_slow!(
+            SectionId::DatabaseSizes,
+            database_sizes,
+            times.database_sizes
+        );
         match merged {
             Some(tier) => Arc::new(tier),
             None => Arc::clone(tier),

@@ -13,10 +13,7 @@ use super::rows::{bad_row, query_failed, seconds};
 
 /// Reads the contended locks and the strong ones (see `locks.sql`), waiting first.
 pub async fn collect_locks(session: &mut MonitorSession) -> Section<Locks> {
-    let rows = session
-        .query(LOCKS_SQL, &[])
-        .await
-        .map_err(query_failed)?;
+    let rows = session.query(LOCKS_SQL, &[]).await.map_err(query_failed)?;
     let total = match rows.first() {
         Some(row) => row.try_get("total").map_err(bad_row)?,
         None => 0,

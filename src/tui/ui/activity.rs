@@ -25,11 +25,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if marked > 0 {
         title = format!("{marked} marked · {title}");
     }
-    if let Some(holder) = app.model.oldest_xmin().as_ref() {
+    if let Some(holder) = app.model.oldest_xmin() {
         title.push_str(&format!(
-            " · oldest xmin: pid {} ({} xacts)",
-            holder.0,
-            format::thousands(i64::from(holder.1))
+            " · oldest xmin: {} ({} xacts)",
+            holder.label(),
+            format::thousands(i64::from(holder.xid_age))
         ));
     }
     // Other roles' sessions without pg_read_all_stats: counted, and how to see them.
