@@ -75,6 +75,11 @@ impl Cluster {
         if let Some(user) = run_as {
             setup::chown_recursive(&dir, user)?;
         }
+        if let Some(source) = &opts.copy_of
+            && !data.join("PG_VERSION").is_file()
+        {
+            setup::copy_data_dir(source, &data)?;
+        }
         let created = !data.join("PG_VERSION").is_file();
         if created {
             setup::initdb(opts, &dir, &data, run_as)?;

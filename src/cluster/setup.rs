@@ -28,6 +28,11 @@ pub struct ClusterOptions {
     /// Keep the cluster in this directory instead of a temp dir: it is created (initdb)
     /// when it holds no cluster yet, reused otherwise, and never deleted.
     pub keep: Option<PathBuf>,
+    /// Start from a copy of this *stopped* data directory instead of running initdb (a
+    /// standby made from a cleanly shut down primary: no `pg_basebackup` is needed, which
+    /// the minimal server builds lack). The copy is the cluster's own and goes with it;
+    /// the source's replication slots, pid file and signal files are left behind.
+    pub copy_of: Option<PathBuf>,
 }
 
 impl ClusterOptions {
@@ -55,6 +60,7 @@ impl std::fmt::Debug for ClusterOptions {
                 &self.superuser_password.as_ref().map(|_| "***"),
             )
             .field("keep", &self.keep)
+            .field("copy_of", &self.copy_of)
             .finish()
     }
 }
@@ -214,6 +220,55 @@ pub(super) fn initdb(
             output: fs::read_to_string(&log_path).unwrap_or_default(),
         }),
     }
+}
+
+/// What a copied data directory must not take from its source: the running server's pid
+/// file and options, and recovery signals. `pg_replslot` is created empty (the source's
+/// slots belong to the source, as with `pg_basebackup`).
+const NOT_COPIED: &[&str] = &[
+    "postmaster.pid",
+    "postmaster.opts",
+    "standby.signal",
+    "recovery.signal",
+];
+
+/// Copies the stopped data directory `from` into `to` (which must not exist), keeping
+/// file modes (the server refuses a data dir readable by others). Symlinks (a moved
+/// `pg_wal`, tablespaces) are not supported: the harness and the demo never make them.
+pub(super) fn copy_data_dir(from: &Path, to: &Path) -> Result<(), ClusterError> {
+    copy_tree(from, to, true)
+}
+
+fn copy_tree(from: &Path, to: &Path, top: bool) -> Result<(), ClusterError> {
+    let meta = fs::symlink_metadata(from).map_err(io_err("inspecting", from))?;
+    DirBuilder::new()
+        .mode(meta.permissions().mode() & 0o7777)
+        .create(to)
+        .map_err(io_err("creating", to))?;
+    if from.file_name().is_some_and(|n| n == "pg_replslot") {
+        return Ok(());
+    }
+    for entry in fs::read_dir(from).map_err(io_err("listing", from))? {
+        let entry = entry.map_err(io_err("listing", from))?;
+        let name = entry.file_name();
+        if top && NOT_COPIED.iter().any(|skip| name == *skip) {
+            continue;
+        }
+        let (source, target) = (entry.path(), to.join(&name));
+        let kind = entry.file_type().map_err(io_err("inspecting", &source))?;
+        if kind.is_dir() {
+            copy_tree(&source, &target, false)?;
+        } else if kind.is_file() {
+            // fs::copy keeps the permission bits.
+            fs::copy(&source, &target).map_err(io_err("copying", &source))?;
+        } else {
+            return Err(ClusterError::Config(format!(
+                "cannot copy {}: only plain files and directories are supported",
+                source.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The server's major version from `PG_VERSION` ("15", or "9.6" for old servers -> 9).

@@ -22,6 +22,7 @@ use backoff::{AttemptFailure, Backoff};
 
 use crate::monitor::collector::{self, PgBouncerClient, StatementTextCache};
 use crate::monitor::host::HostSampler;
+use crate::monitor::snapshot::replication::ReplicationSnapshot;
 use crate::monitor::snapshot::{
     Capped, CappedList, ListCap, Section, SectionError, SlowTier, Snapshot,
 };
@@ -418,6 +419,11 @@ impl Poller {
         } else {
             None
         };
+        // This poll's recovery state, not the probe's: a promoted standby keeps its
+        // connection.
+        let in_recovery = server.as_ref().map_or(caps.in_recovery, |s| s.in_recovery);
+        let replication =
+            collector::collect_replication(&mut self.session, &caps, in_recovery).await;
         // Lost during this poll: say so on every section at once (that is what the
         // connection alert recognises) and leave the slow tier for after the reconnect.
         if !self.session.is_connected() {
@@ -465,6 +471,7 @@ impl Poller {
             progress,
             horizon,
             locks,
+            replication,
             pgbouncer,
             host,
             slow: self.slow.clone(),
@@ -627,6 +634,7 @@ impl Poller {
             activity: Err(failed.clone()),
             databases: Err(failed.clone()),
             statements: Err(failed.clone()),
+            replication: ReplicationSnapshot::failed(&failed),
             progress: Err(failed.clone()),
             horizon: Err(failed.clone()),
             locks: self.locks_on.then_some(Err(failed)),

@@ -51,6 +51,17 @@ pub const TASK_HISTORY_SQL: &str = include_str!("../../queries/task_history.sql"
 pub const WRAPAROUND_DATABASES_SQL: &str = include_str!("../../queries/wraparound_databases.sql");
 pub const WRAPAROUND_TABLES_SQL: &str = include_str!("../../queries/wraparound_tables.sql");
 
+pub const IO_16_SQL: &str = include_str!("../../queries/io_16.sql");
+pub const IO_18_SQL: &str = include_str!("../../queries/io_18.sql");
+pub const REPLICATION_SENDERS_SQL: &str = include_str!("../../queries/replication_senders.sql");
+pub const REPLICATION_SLOTS_SQL: &str = include_str!("../../queries/replication_slots.sql");
+pub const REPLICATION_SLOTS_17_SQL: &str = include_str!("../../queries/replication_slots_17.sql");
+pub const STANDBY_STATUS_13_SQL: &str = include_str!("../../queries/standby_status_13.sql");
+pub const STANDBY_STATUS_14_SQL: &str = include_str!("../../queries/standby_status_14.sql");
+pub const WAL_ACTIVITY_13_SQL: &str = include_str!("../../queries/wal_activity_13.sql");
+pub const WAL_ACTIVITY_14_SQL: &str = include_str!("../../queries/wal_activity_14.sql");
+pub const WAL_ACTIVITY_17_SQL: &str = include_str!("../../queries/wal_activity_17.sql");
+
 /// All of the above.
 pub const ALL: &[(&str, &str)] = &[
     ("action_invalid_indexes.sql", ACTION_INVALID_INDEXES_SQL),
@@ -97,6 +108,16 @@ pub const ALL: &[(&str, &str)] = &[
     ("task_history.sql", TASK_HISTORY_SQL),
     ("wraparound_databases.sql", WRAPAROUND_DATABASES_SQL),
     ("wraparound_tables.sql", WRAPAROUND_TABLES_SQL),
+    ("io_16.sql", IO_16_SQL),
+    ("io_18.sql", IO_18_SQL),
+    ("replication_senders.sql", REPLICATION_SENDERS_SQL),
+    ("replication_slots.sql", REPLICATION_SLOTS_SQL),
+    ("replication_slots_17.sql", REPLICATION_SLOTS_17_SQL),
+    ("standby_status_13.sql", STANDBY_STATUS_13_SQL),
+    ("standby_status_14.sql", STANDBY_STATUS_14_SQL),
+    ("wal_activity_13.sql", WAL_ACTIVITY_13_SQL),
+    ("wal_activity_14.sql", WAL_ACTIVITY_14_SQL),
+    ("wal_activity_17.sql", WAL_ACTIVITY_17_SQL),
 ];
 
 #[cfg(test)]

@@ -16,6 +16,7 @@
 pub mod actions;
 pub mod bouncer;
 pub mod live;
+pub mod standby;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};

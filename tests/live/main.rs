@@ -51,6 +51,7 @@ mod pool;
 mod pooler;
 mod prompt;
 mod pty;
+mod replication;
 mod schema_install;
 mod session;
 mod snapshot;

@@ -9,7 +9,9 @@
 //! Tiers (the poller decides when each runs):
 //! - fast (every refresh): [`collect_server`], [`collect_activity`],
 //!   [`collect_databases`], [`collect_statements`] (counters without text; texts only
-//!   for new statements);
+//!   for new statements); [`collect_replication`] (senders, slots, WAL position and
+//!   counters, archiver, checkpoints, `pg_stat_io`, a standby's own view: a few rows of
+//!   shared memory each, and lag is watched second by second);
 //! - slow (every ~15 s, costlier or slow-moving): [`collect_performance_log`],
 //!   [`collect_table_totals`].
 
@@ -25,12 +27,14 @@ mod maintenance_reloptions;
 mod performance_log;
 mod pgbouncer;
 mod progress;
+mod replication;
 mod rows;
 mod server;
 mod statement_texts;
 mod statements;
 mod tables;
 mod task_history;
+mod wal;
 mod wraparound;
 
 pub use activity::collect_activity;
@@ -46,6 +50,7 @@ pub use maintenance::{
 pub use performance_log::{collect_performance_log, collect_performance_log_capped};
 pub use pgbouncer::{PgBouncerClient, collect_pgbouncer};
 pub use progress::collect_progress;
+pub use replication::collect_replication;
 pub use server::collect_server;
 pub use statement_texts::StatementTextCache;
 pub use statements::collect_statements;

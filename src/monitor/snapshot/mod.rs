@@ -12,6 +12,7 @@ pub mod indexes;
 pub mod locks;
 pub mod maintenance;
 pub mod pgbouncer;
+pub mod replication;
 #[cfg(test)]
 pub(crate) mod test_support;
 
@@ -387,6 +388,8 @@ pub struct Snapshot {
     pub horizon: Section<horizon::HorizonHolders>,
     /// The lock view's rows: read only while the lock view is on (`None` otherwise).
     pub locks: Option<Section<locks::Locks>>,
+    /// Replication, WAL, archiver, checkpoints and I/O (fast tier).
+    pub replication: replication::ReplicationSnapshot,
     /// PgBouncer's pools and stats, when an admin connection is configured.
     pub pgbouncer: Option<Section<pgbouncer::PgBouncer>>,
     /// Host metrics, when the server runs on this machine.

@@ -51,6 +51,13 @@ pub(crate) fn snapshot_at(secs: u64) -> Snapshot {
         progress: Ok(Vec::new()),
         horizon: Ok(Default::default()),
         locks: None,
+        // A test of other panels: the replication sources say so rather than fail.
+        replication: super::replication::ReplicationSnapshot::failed(
+            &crate::monitor::snapshot::SectionError::Unavailable {
+                reason: "not read in this test".into(),
+                fix: None,
+            },
+        ),
         pgbouncer: None,
         host: None,
         slow: None,
