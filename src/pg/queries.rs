@@ -7,8 +7,11 @@
 
 pub const ACTION_INVALID_INDEXES_SQL: &str =
     include_str!("../../queries/action_invalid_indexes.sql");
+pub const ACTION_PREPARED_XACT_SQL: &str = include_str!("../../queries/action_prepared_xact.sql");
+pub const ACTION_RECOVERY_SQL: &str = include_str!("../../queries/action_recovery.sql");
 pub const ACTION_RELATION_SQL: &str = include_str!("../../queries/action_relation.sql");
 pub const ACTION_SESSION_SQL: &str = include_str!("../../queries/action_session.sql");
+pub const ACTION_SLOT_SQL: &str = include_str!("../../queries/action_slot.sql");
 pub const ACTION_STATEMENT_TEXT_SQL: &str = include_str!("../../queries/action_statement_text.sql");
 pub const ACTIVITY_SQL: &str = include_str!("../../queries/activity.sql");
 pub const ACTIVITY_13_SQL: &str = include_str!("../../queries/activity_13.sql");
@@ -65,8 +68,11 @@ pub const WAL_ACTIVITY_17_SQL: &str = include_str!("../../queries/wal_activity_1
 /// All of the above.
 pub const ALL: &[(&str, &str)] = &[
     ("action_invalid_indexes.sql", ACTION_INVALID_INDEXES_SQL),
+    ("action_prepared_xact.sql", ACTION_PREPARED_XACT_SQL),
+    ("action_recovery.sql", ACTION_RECOVERY_SQL),
     ("action_relation.sql", ACTION_RELATION_SQL),
     ("action_session.sql", ACTION_SESSION_SQL),
+    ("action_slot.sql", ACTION_SLOT_SQL),
     ("action_statement_text.sql", ACTION_STATEMENT_TEXT_SQL),
     ("activity.sql", ACTIVITY_SQL),
     ("activity_13.sql", ACTIVITY_13_SQL),
