@@ -42,6 +42,7 @@ mod detail;
 mod doctor;
 mod explain;
 mod harness;
+mod horizon;
 mod host;
 mod maintenance;
 mod outage;
