@@ -45,6 +45,7 @@ mod harness;
 mod horizon;
 mod host;
 mod maintenance;
+mod oncall;
 mod outage;
 mod pgbouncer;
 mod poller;
