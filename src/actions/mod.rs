@@ -10,7 +10,7 @@
 //! Layer rule: imports `text`, `settings`, `pg`, `cluster`, `monitor` (the sessions a plan
 //! targets) and `analysis`; never `tui`, `demo` or `commands`.
 
-mod availability;
+pub mod availability;
 pub mod executor;
 pub mod holders;
 pub mod journal;
@@ -19,8 +19,6 @@ pub mod sql;
 pub mod statistics;
 
 use std::time::{Duration, SystemTime};
-
-pub use availability::{Availability, STANDBY_REASON, availability};
 
 /// What an action does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

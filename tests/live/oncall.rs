@@ -13,10 +13,9 @@ use common::actions::{config, run};
 use common::live::{backend_pid, exec, monitor, monitor_db, must, spawn_sql};
 use common::standby::start_topology;
 
+use pgpulse::actions::availability::{Availability, STANDBY_REASON, availability};
 use pgpulse::actions::executor::Executor;
-use pgpulse::actions::{
-    ActionKind, Availability, Outcome, RelationTarget, STANDBY_REASON, availability, plan,
-};
+use pgpulse::actions::{ActionKind, Outcome, RelationTarget, plan};
 use pgpulse::analysis::maintenance_rules::MaintenanceSchedule;
 use pgpulse::monitor::snapshot::locks::WaitFrom;
 

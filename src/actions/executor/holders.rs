@@ -6,9 +6,8 @@
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::connection::{Executor, describe, simple};
-use crate::actions::{
-    ActionKind, Outcome, PreparedTarget, STANDBY_REASON, SlotTarget, StepReport, sql,
-};
+use crate::actions::availability::STANDBY_REASON;
+use crate::actions::{ActionKind, Outcome, PreparedTarget, SlotTarget, StepReport, sql};
 use crate::pg::queries::{ACTION_PREPARED_XACT_SQL, ACTION_RECOVERY_SQL, ACTION_SLOT_SQL};
 use crate::text::sanitize::sanitized;
 use crate::text::timefmt::rfc3339_millis;
