@@ -16,5 +16,6 @@ pub mod maintenance_rules;
 pub mod metrics;
 pub mod model;
 pub mod pool;
+pub mod replication;
 pub mod standby;
 pub mod tables;

@@ -22,9 +22,8 @@ use backoff::{AttemptFailure, Backoff};
 
 use crate::monitor::collector::{self, PgBouncerClient, StatementTextCache};
 use crate::monitor::host::HostSampler;
-use crate::monitor::snapshot::replication::ReplicationSnapshot;
 use crate::monitor::snapshot::{
-    Capped, CappedList, ListCap, Section, SectionError, SlowTier, Snapshot,
+    Capped, CappedList, ListCap, ReplicationSnapshot, Section, SectionError, SlowTier, Snapshot,
 };
 use crate::pg::probe::Capabilities;
 use crate::pg::session::{MonitorSession, SessionError};

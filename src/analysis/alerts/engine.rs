@@ -6,8 +6,10 @@ use std::time::SystemTime;
 use super::incidents::{EventTotals, EventWindow, IncidentThresholds};
 use super::inputs::AlertInputs;
 use super::kind::AlertKind;
-use super::rules::{HostThresholds, Reading, assess};
+use super::reading::Reading;
+use super::rules::{HostThresholds, assess};
 use crate::analysis::metrics::{Level, Thresholds};
+use crate::analysis::replication::ReplicationThresholds;
 
 /// An alert that is on now.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +56,7 @@ pub struct AlertEngine {
     thresholds: Thresholds,
     host: HostThresholds,
     incidents: IncidentThresholds,
+    replication: ReplicationThresholds,
     /// At most one per kind, in [`AlertKind::ALL`] order.
     active: Vec<ActiveAlert>,
     /// Deadlocks and temp files of the recent intervals.
@@ -74,6 +77,12 @@ impl AlertEngine {
     /// Judges lock waits, idle transactions, deadlocks and temp files by these limits.
     pub fn with_incidents(mut self, incidents: IncidentThresholds) -> Self {
         self.incidents = incidents;
+        self
+    }
+
+    /// Judges replication lag, slots, archiving and checkpoints by these limits.
+    pub fn with_replication(mut self, replication: ReplicationThresholds) -> Self {
+        self.replication = replication;
         self
     }
 
@@ -134,6 +143,7 @@ impl AlertEngine {
                 &self.thresholds,
                 &self.host,
                 &self.incidents,
+                &self.replication,
             );
             match (before, reading) {
                 (None, None) => {}

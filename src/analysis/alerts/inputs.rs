@@ -13,6 +13,23 @@ use crate::monitor::snapshot::{
     BackendType, Section, SectionError, Session, SessionState, Snapshot,
 };
 
+/// One slot as the slot rule judges it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlotInput {
+    pub name: String,
+    pub active: bool,
+    pub retained_bytes: Option<i64>,
+    pub wal_status: Option<String>,
+}
+
+/// Checkpoints and archive failures over their windows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WindowInput {
+    pub checkpoints_timed: i64,
+    pub checkpoints_requested: i64,
+    pub archive_failures: i64,
+}
+
 /// The values alerts are judged on, each `None` when unknown. Ratios are `0..=1`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AlertInputs {
@@ -40,6 +57,12 @@ pub struct AlertInputs {
     pub host_cpu: Option<f64>,
     /// Used share of the data directory's file system (local servers only).
     pub data_disk_used: Option<f64>,
+    /// Replay lag of each standby (by name; `this standby` on a standby).
+    pub replication_lag: Vec<(String, std::time::Duration)>,
+    /// Every replication slot.
+    pub slots: Vec<SlotInput>,
+    /// Checkpoints and archive failures over their windows, when freshly read.
+    pub replication_window: Option<WindowInput>,
     /// Kinds whose source was not read in this poll: their alerts hold as they were.
     pub unread: Vec<AlertKind>,
 }
@@ -328,7 +351,7 @@ pub(crate) mod tests {
             dead_tuple_ratio: Some(0.2),
             host_cpu: Some(0.5),
             data_disk_used: Some(0.75),
-            unread: vec![],
+            ..AlertInputs::default()
         };
         assert_eq!(inputs, want);
     }

@@ -29,11 +29,20 @@ pub enum AlertKind {
     HostCpu,
     /// The file system of the data directory is filling up (critical).
     DataDisk,
+    /// A standby's replay lag, on a primary (per standby) or on the standby (critical).
+    ReplicationLag,
+    /// A slot about to lose or lost its WAL (critical), or an inactive one retaining a
+    /// lot of it (warning).
+    ReplicationSlot,
+    /// WAL archiving failed within the window (critical).
+    ArchiverFailures,
+    /// Requested checkpoints are too large a share of all in the window (warning).
+    RequestedCheckpoints,
 }
 
 impl AlertKind {
     /// Every kind, in the order alerts are listed.
-    pub const ALL: [AlertKind; 13] = [
+    pub const ALL: [AlertKind; 17] = [
         AlertKind::ConnectionFailure,
         AlertKind::StatementP95,
         AlertKind::LongRunningQuery,
@@ -47,6 +56,10 @@ impl AlertKind {
         AlertKind::DeadTuples,
         AlertKind::HostCpu,
         AlertKind::DataDisk,
+        AlertKind::ReplicationLag,
+        AlertKind::ReplicationSlot,
+        AlertKind::ArchiverFailures,
+        AlertKind::RequestedCheckpoints,
     ];
 
     /// The metric's name in the alerts list.
@@ -65,6 +78,10 @@ impl AlertKind {
             AlertKind::DeadTuples => "dead tuples",
             AlertKind::HostCpu => "host CPU",
             AlertKind::DataDisk => "data disk",
+            AlertKind::ReplicationLag => "replication lag",
+            AlertKind::ReplicationSlot => "replication slot",
+            AlertKind::ArchiverFailures => "WAL archiving",
+            AlertKind::RequestedCheckpoints => "requested checkpoints",
         }
     }
 }

@@ -6,9 +6,9 @@
 //! `≥` or `<` exactly as written there. On top of these, what paging a DBA needs
 //! ([`incidents`]): lock waits, idle-in-transaction sessions, deadlocks, temp files.
 //!
-//! No rule without data: a kind is offered only when a collector feeds it. The seed's
-//! replication-lag alert comes back with the replication collector; until then its
-//! config key is read and kept, but nothing alerts on it.
+//! No rule without data: a kind is offered only when a collector feeds it. Replication
+//! (lag, slots, archiver, requested checkpoints) is fed by the replication collector and
+//! judged by [`crate::analysis::replication::ReplicationThresholds`].
 //!
 //! The engine judges plain values ([`AlertInputs`]) rather than a [`Snapshot`], so every
 //! rule and boundary is testable without building one; [`inputs_from`] extracts them from
@@ -23,14 +23,19 @@ mod engine;
 pub mod incidents;
 mod inputs;
 mod kind;
+mod reading;
+mod replication_inputs;
+mod replication_rules;
 mod rules;
 mod unjudged;
 
 pub use engine::{ActiveAlert, AlertChanges, AlertEngine};
 pub use incidents::{EventTotals, IncidentThresholds, IntervalEvents};
-pub use inputs::{AlertInputs, inputs_from};
+pub use inputs::{AlertInputs, SlotInput, WindowInput, inputs_from};
 pub use kind::AlertKind;
-pub use rules::{HostThresholds, Reading, assess};
+pub use reading::Reading;
+pub use replication_inputs::add_replication_inputs;
+pub use rules::{HostThresholds, assess};
 pub use unjudged::{SESSION_RULES, Unjudged, unjudged};
 
 #[cfg(test)]
@@ -40,7 +45,11 @@ mod tests {
     use super::inputs::tests::{active, host, latency, lost, with_slow};
     use super::*;
     use crate::analysis::metrics::snapshot_metrics;
+    use crate::analysis::replication::ReplicationState;
+    use crate::analysis::replication::lag::tests::{sender, slot_row};
+    use crate::analysis::replication::rates::tests::wal;
     use crate::monitor::snapshot::Session;
+    use crate::monitor::snapshot::replication::ReplicationSlot;
     use crate::monitor::snapshot::test_support::*;
 
     /// No rule without data: every kind the engine offers must be raisable from what the
@@ -77,14 +86,28 @@ mod tests {
         if let Ok(server) = &mut cur.server {
             server.max_connections = 5;
         }
+        // Replication: a lagging standby, a lost slot, failed archiving, requested
+        // checkpoints, as the replication collector reads them.
+        let mut prev = prev;
+        prev.replication.wal = Ok(wal(0, 0, 0, 0, 0));
+        cur.replication.senders = Ok(vec![sender(Some(60), Some(1 << 20))]);
+        cur.replication.wal = Ok(wal(1, 4096, 0, 1, 2));
+        cur.replication.slots = Ok(vec![ReplicationSlot {
+            wal_status: Some("lost".into()),
+            ..slot_row("forgotten")
+        }]);
+        let mut replication = ReplicationState::default();
+        replication.absorb(Some(&prev), &cur);
         let metrics = snapshot_metrics(Some(&prev), &cur, 1);
         let mut engine = AlertEngine::default();
-        let mut raised = engine
-            .evaluate(
-                at(1),
-                &inputs_from(&cur, Some(&metrics), Some(&host(Some(0.95), 10, 0))),
-            )
-            .raised;
+        let mut inputs = inputs_from(&cur, Some(&metrics), Some(&host(Some(0.95), 10, 0)));
+        add_replication_inputs(
+            &mut inputs,
+            &cur.replication,
+            replication.analysis(),
+            replication.fresh_interval(),
+        );
+        let mut raised = engine.evaluate(at(1), &inputs).raised;
         let down = lost(snapshot_at(2), "connection refused");
         raised.extend(
             engine

@@ -6,7 +6,10 @@ use std::time::Duration;
 use super::incidents::{EventTotals, IncidentThresholds};
 use super::inputs::AlertInputs;
 use super::kind::AlertKind;
+use super::reading::Reading;
+use super::replication_rules;
 use crate::analysis::metrics::{Level, Limits, Thresholds};
+use crate::analysis::replication::ReplicationThresholds;
 use crate::text::format;
 use crate::text::sanitize::sanitized;
 
@@ -30,17 +33,6 @@ impl Default for HostThresholds {
     }
 }
 
-/// A rule that fired: how bad, the value now, and the limit it crossed (`≥ 30s`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reading {
-    /// `Warn` or `Crit`, never `Ok`.
-    pub level: Level,
-    /// The current value, formatted (`72.4%`, `41s (pid 4242)`).
-    pub value: String,
-    /// The limit of `level`, with its comparison (`< 85.0%`, `≥ 30s`).
-    pub threshold: String,
-}
-
 /// Judges `kind` on `inputs` and the `recent` deadlocks and temp files (the engine's
 /// window): `None` when the value is fine or unknown.
 pub fn assess(
@@ -50,8 +42,15 @@ pub fn assess(
     limits: &Thresholds,
     host: &HostThresholds,
     incidents: &IncidentThresholds,
+    replication: &ReplicationThresholds,
 ) -> Option<Reading> {
     match kind {
+        AlertKind::ReplicationLag => replication_rules::replication_lag(inputs, replication),
+        AlertKind::ReplicationSlot => replication_rules::replication_slot(inputs, replication),
+        AlertKind::ArchiverFailures => replication_rules::archiver_failures(inputs, replication),
+        AlertKind::RequestedCheckpoints => {
+            replication_rules::requested_checkpoints(inputs, replication)
+        }
         AlertKind::ConnectionFailure => {
             let error = inputs.connection_error.as_deref()?;
             Some(Reading {
@@ -244,6 +243,7 @@ mod tests {
             &Thresholds::default(),
             &HostThresholds::default(),
             &IncidentThresholds::default(),
+            &ReplicationThresholds::default(),
         )
     }
 
@@ -542,7 +542,16 @@ mod tests {
         });
         let limits = Thresholds::default();
         for kind in [AlertKind::HostCpu, AlertKind::DataDisk, AlertKind::LockWait] {
-            let reading = assess(kind, &inputs, None, &limits, &host, &incidents);
+            let replication = ReplicationThresholds::default();
+            let reading = assess(
+                kind,
+                &inputs,
+                None,
+                &limits,
+                &host,
+                &incidents,
+                &replication,
+            );
             assert!(reading.is_some(), "{kind:?}");
         }
         let two = recent(2, 0);
@@ -553,6 +562,7 @@ mod tests {
             &limits,
             &host,
             &incidents,
+            &ReplicationThresholds::default(),
         );
         assert_eq!(reading, None, "2 deadlocks are under a limit of 3");
     }

@@ -17,7 +17,8 @@ use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
 use crate::analysis::alerts::{
-    AlertEngine, HostThresholds, IncidentThresholds, Unjudged, inputs_from, unjudged,
+    AlertEngine, HostThresholds, IncidentThresholds, Unjudged, add_replication_inputs, inputs_from,
+    unjudged,
 };
 use crate::analysis::databases::DatabaseRow;
 use crate::analysis::horizon::{HeldBackRule, Holder, Horizon};
@@ -28,6 +29,7 @@ use crate::analysis::metrics::{
     BlockingRow, History, SnapshotMetrics, StatementDeltas, StatementTotals, Thresholds,
 };
 use crate::analysis::pool::{PoolUsage, pool_usage};
+use crate::analysis::replication::{ReplicationAnalysis, ReplicationState, ReplicationThresholds};
 use crate::analysis::standby::MaintenanceJudge;
 use crate::monitor::snapshot::{SectionError, Session, SlowTier, Snapshot};
 use crate::settings::config::{Config, Pool};
@@ -44,6 +46,7 @@ pub struct ModelSettings {
     pub thresholds: Thresholds,
     pub host: HostThresholds,
     pub incidents: IncidentThresholds,
+    pub replication: ReplicationThresholds,
     /// The `[[pools]]` whose usage the Pool screen gauges.
     pub pools: Vec<Pool>,
     /// When a holder of the xmin horizon is old enough to be named as holding back a
@@ -59,6 +62,7 @@ impl ModelSettings {
             thresholds: Thresholds::default(),
             host: HostThresholds::default(),
             incidents: IncidentThresholds::default(),
+            replication: ReplicationThresholds::default(),
             pools: Vec::new(),
             held_back: HeldBackRule::default(),
         }
@@ -75,6 +79,7 @@ impl ModelSettings {
                 disk_crit: extra.disk_crit,
             },
             incidents: IncidentThresholds::from_settings(&config.threshold_settings),
+            replication: ReplicationThresholds::from_settings(&config.threshold_settings),
             pools: config.pools.clone(),
             held_back: HeldBackRule::default(),
         }
@@ -101,6 +106,8 @@ pub struct Model {
     /// Each section's read time and failure; the previous poll as it came.
     sections: sections::LastGood,
     derived: derived::Derived,
+    /// Lag, WAL and I/O per interval, checkpoint and archiver windows.
+    replication: ReplicationState,
     alerts: AlertEngine,
     pool_usage: Option<PoolUsage>,
     figures: Figures,
@@ -117,9 +124,11 @@ impl Model {
     /// An empty model: no poll yet.
     pub fn new(settings: ModelSettings) -> Self {
         let alerts = AlertEngine::new(settings.thresholds.clone(), settings.host.clone())
-            .with_incidents(settings.incidents.clone());
+            .with_incidents(settings.incidents.clone())
+            .with_replication(settings.replication.clone());
         Self {
             derived: derived::Derived::new(settings.refresh),
+            replication: ReplicationState::new(settings.replication.clone()),
             settings,
             shown: None,
             sections: sections::LastGood::default(),
@@ -154,10 +163,18 @@ impl Model {
         }
         // Rates compare the polls as they came; the alerts judge only what was re-read.
         self.derived.absorb(self.sections.previous_raw(), &snapshot);
-        let inputs = inputs_from(
+        self.replication
+            .absorb(self.sections.previous_raw(), &snapshot);
+        let mut inputs = inputs_from(
             &snapshot,
             self.derived.metrics.as_ref(),
             snapshot.host.as_ref(),
+        );
+        add_replication_inputs(
+            &mut inputs,
+            &snapshot.replication,
+            self.replication.analysis(),
+            self.replication.fresh_interval(),
         );
         let changes = self.alerts.evaluate(taken_at, &inputs);
         // The screens show each section's last good value, marked stale when it failed.
@@ -308,6 +325,13 @@ impl Model {
     /// Connections by state, application, user, client and configured pool.
     pub fn pool_usage(&self) -> Option<&PoolUsage> {
         self.pool_usage.as_ref()
+    }
+
+    /// Standbys' lag, a standby's own lag, WAL and I/O per interval, checkpoints and
+    /// archive failures over their windows (the raw reads are in the snapshot's
+    /// `replication`, each part kept through failed reads).
+    pub fn replication(&self) -> &ReplicationAnalysis {
+        self.replication.analysis()
     }
 
     /// The alerts raised by the polls so far.

@@ -36,6 +36,15 @@ pub enum SectionId {
     Locks,
     /// Every database's size (slow tier, read when due).
     DatabaseSizes,
+    /// `pg_stat_replication`.
+    ReplicationSenders,
+    ReplicationSlots,
+    /// WAL position and counters, archiver, checkpoints.
+    Wal,
+    /// `pg_stat_io`.
+    Io,
+    /// A standby's own view.
+    Standby,
 }
 
 /// The slow tier's sections.
@@ -177,6 +186,27 @@ impl LastGood {
             let before = shown.and_then(|s| s.locks.as_ref());
             self.keep(SectionId::Locks, at, section, before);
         }
+        let (now, before) = (&mut merged.replication, shown.map(|s| &s.replication));
+        self.keep(
+            SectionId::ReplicationSenders,
+            at,
+            &mut now.senders,
+            before.map(|b| &b.senders),
+        );
+        self.keep(
+            SectionId::ReplicationSlots,
+            at,
+            &mut now.slots,
+            before.map(|b| &b.slots),
+        );
+        self.keep(SectionId::Wal, at, &mut now.wal, before.map(|b| &b.wal));
+        self.keep(SectionId::Io, at, &mut now.io, before.map(|b| &b.io));
+        self.keep(
+            SectionId::Standby,
+            at,
+            &mut now.standby,
+            before.map(|b| &b.standby),
+        );
         if let Some(section) = merged.pgbouncer.as_mut() {
             let before = shown.and_then(|s| s.pgbouncer.as_ref());
             self.keep(SectionId::PgBouncer, at, section, before);

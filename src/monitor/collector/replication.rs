@@ -8,20 +8,18 @@
 use tokio_postgres::Row;
 
 use crate::monitor::snapshot::replication::{
-    RecoveryConflicts, ReplayPause, ReplicationSlot, ReplicationSnapshot, StandbyStatus,
-    WalReceiver, WalSender,
+    RecoveryConflicts, ReplayPause, ReplicationSlot, StandbyStatus, WalReceiver, WalSender,
 };
-use crate::monitor::snapshot::{Section, SectionError};
+use crate::monitor::snapshot::{ReplicationSnapshot, Section, SectionError};
 use crate::pg::probe::Capabilities;
 use crate::pg::queries::{
     REPLICATION_SENDERS_SQL, REPLICATION_SLOTS_17_SQL, REPLICATION_SLOTS_SQL,
     STANDBY_STATUS_13_SQL, STANDBY_STATUS_14_SQL,
 };
 use crate::pg::session::MonitorSession;
-use crate::text::sanitize::sanitized;
 
-use super::rows::{bad_row, query_failed, seconds};
-use super::wal::{bytes, collect_io, collect_wal_activity};
+use super::rows::{bad_row, bytes, opt_text, query_failed, seconds};
+use super::wal::{collect_io, collect_wal_activity};
 
 /// Reads every replication source. `in_recovery` is this poll's reading (a promotion
 /// changes the role without a reconnect): a standby's own view is read only in
@@ -184,12 +182,4 @@ fn standby_from_row(row: &Row) -> Section<StandbyStatus> {
             total: count("total")?,
         },
     })
-}
-
-/// A text column, sanitized (names and hosts come from the server and its clients).
-pub(super) fn opt_text(row: &Row, name: &str) -> Section<Option<String>> {
-    Ok(row
-        .try_get::<_, Option<String>>(name)
-        .map_err(bad_row)?
-        .map(|s| sanitized(&s)))
 }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::monitor::snapshot::SectionError;
+use crate::monitor::snapshot::{Section, SectionError};
 use crate::pg::session::SessionError;
 use crate::text::sanitize::sanitized;
 
@@ -54,6 +54,21 @@ pub(super) fn sqlstate(error: &SessionError) -> Option<&str> {
             .filter(|code| code.len() == 5),
         _ => None,
     }
+}
+
+/// A text column, sanitized (names and hosts come from the server and its clients).
+pub(super) fn opt_text(row: &tokio_postgres::Row, name: &str) -> Section<Option<String>> {
+    Ok(row
+        .try_get::<_, Option<String>>(name)
+        .map_err(bad_row)?
+        .map(|s| sanitized(&s)))
+}
+
+/// A byte count read as float8 (the SQL casts numeric LSN distances and sums so they
+/// need no numeric decoding): rounded, saturating; NULL and NaN give `None`.
+pub(super) fn bytes(value: Option<f64>) -> Option<i64> {
+    // `as` saturates at the i64 bounds, which no real WAL distance reaches.
+    value.filter(|v| v.is_finite()).map(|v| v.round() as i64)
 }
 
 #[cfg(test)]

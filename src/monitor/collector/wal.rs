@@ -16,8 +16,7 @@ use crate::pg::queries::{
 };
 use crate::pg::session::MonitorSession;
 
-use super::replication::opt_text;
-use super::rows::{bad_row, query_failed};
+use super::rows::{bad_row, bytes, opt_text, query_failed};
 
 /// The WAL position, `pg_stat_wal` (14+), `pg_stat_archiver` and the checkpoint
 /// counters (`pg_stat_checkpointer` on 17+, `pg_stat_bgwriter` before).
@@ -128,16 +127,9 @@ fn io_from_row(row: &Row) -> Section<IoTotals> {
     })
 }
 
-/// A byte count read as float8 (the SQL casts numeric LSN distances and sums so they
-/// need no numeric decoding): rounded, saturating; NULL and NaN give `None`.
-pub(super) fn bytes(value: Option<f64>) -> Option<i64> {
-    // `as` saturates at the i64 bounds, which no real WAL distance reaches.
-    value.filter(|v| v.is_finite()).map(|v| v.round() as i64)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::super::rows::bytes;
 
     #[test]
     fn byte_counts_round_and_reject_what_is_not_a_number() {

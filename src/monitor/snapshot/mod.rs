@@ -365,6 +365,35 @@ impl SlowTier {
     }
 }
 
+/// Everything the Replication & WAL screen reads (fast tier: these views are a few rows
+/// of shared memory each).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicationSnapshot {
+    /// WAL senders (`pg_stat_replication`): standbys of a primary, or cascaded ones.
+    pub senders: Section<Vec<replication::WalSender>>,
+    /// Every replication slot.
+    pub slots: Section<Vec<replication::ReplicationSlot>>,
+    /// WAL position and counters, the archiver and the checkpoints.
+    pub wal: Section<replication::WalActivity>,
+    /// `pg_stat_io` (16+) summed by backend type and context.
+    pub io: Section<Vec<replication::IoTotals>>,
+    /// The standby's own view; `Unavailable` on a primary.
+    pub standby: Section<replication::StandbyStatus>,
+}
+
+impl ReplicationSnapshot {
+    /// Every part failed with the same error (a lost connection, tests).
+    pub fn failed(error: &SectionError) -> Self {
+        Self {
+            senders: Err(error.clone()),
+            slots: Err(error.clone()),
+            wal: Err(error.clone()),
+            io: Err(error.clone()),
+            standby: Err(error.clone()),
+        }
+    }
+}
+
 /// One poll.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
@@ -389,7 +418,7 @@ pub struct Snapshot {
     /// The lock view's rows: read only while the lock view is on (`None` otherwise).
     pub locks: Option<Section<locks::Locks>>,
     /// Replication, WAL, archiver, checkpoints and I/O (fast tier).
-    pub replication: replication::ReplicationSnapshot,
+    pub replication: ReplicationSnapshot,
     /// PgBouncer's pools and stats, when an admin connection is configured.
     pub pgbouncer: Option<Section<pgbouncer::PgBouncer>>,
     /// Host metrics, when the server runs on this machine.

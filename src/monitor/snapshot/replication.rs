@@ -1,42 +1,11 @@
 //! Replication, WAL, archiver, checkpoints and I/O as one poll read them: raw values and
 //! cumulative counters (rates and lag judgements are the analysis layer's job).
 //!
-//! Each source is its own [`Section`]: a server without `pg_stat_io` (before 16) or a
-//! primary (no WAL receiver) says `Unavailable` with the reason, and one failing query
-//! degrades only its part of the screen.
+//! Each source is its own section of [`super::ReplicationSnapshot`]: a server without
+//! `pg_stat_io` (before 16) or a primary (no WAL receiver) says `Unavailable` with the
+//! reason, and one failing query degrades only its part of the screen.
 
 use std::time::{Duration, SystemTime};
-
-use super::Section;
-
-/// Everything the Replication & WAL screen reads (fast tier: these views are a few rows
-/// of shared memory each).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReplicationSnapshot {
-    /// WAL senders (`pg_stat_replication`): standbys of a primary, or cascaded ones.
-    pub senders: Section<Vec<WalSender>>,
-    /// Every replication slot.
-    pub slots: Section<Vec<ReplicationSlot>>,
-    /// WAL position and counters, the archiver and the checkpoints.
-    pub wal: Section<WalActivity>,
-    /// `pg_stat_io` (16+) summed by backend type and context.
-    pub io: Section<Vec<IoTotals>>,
-    /// The standby's own view; `Unavailable` on a primary.
-    pub standby: Section<StandbyStatus>,
-}
-
-impl ReplicationSnapshot {
-    /// Every part failed with the same error (a lost connection, tests).
-    pub fn failed(error: &super::SectionError) -> Self {
-        Self {
-            senders: Err(error.clone()),
-            slots: Err(error.clone()),
-            wal: Err(error.clone()),
-            io: Err(error.clone()),
-            standby: Err(error.clone()),
-        }
-    }
-}
 
 /// One WAL sender. Without `pg_read_all_stats` another role's sender shows only its
 /// pid, user and application name: `hidden`, every detail `None` (not zero).

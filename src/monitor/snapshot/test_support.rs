@@ -52,7 +52,7 @@ pub(crate) fn snapshot_at(secs: u64) -> Snapshot {
         horizon: Ok(Default::default()),
         locks: None,
         // A test of other panels: the replication sources say so rather than fail.
-        replication: super::replication::ReplicationSnapshot::failed(
+        replication: super::ReplicationSnapshot::failed(
             &crate::monitor::snapshot::SectionError::Unavailable {
                 reason: "not read in this test".into(),
                 fix: None,

@@ -36,9 +36,15 @@ pub struct ThresholdSettings {
     pub temp_bytes_warn: u64,
     /// How far back deadlocks and temp files are counted.
     pub events_window: Duration,
-    /// Reserved for the Replication screen: read and checked so existing files keep
-    /// loading, but no alert uses it until pgpulse collects replication lag.
+    /// Replay lag of a standby (per standby on a primary, and on a standby itself);
+    /// critical at or above.
     pub replication_lag_crit: Duration,
+    /// WAL retained by an inactive replication slot; warning at or above.
+    pub slot_retained_warn: u64,
+    /// Requested checkpoints among all within `checkpoint_window`; warning above.
+    pub requested_checkpoints_warn: f64,
+    /// How far back checkpoints are counted.
+    pub checkpoint_window: Duration,
 }
 
 impl Default for ThresholdSettings {
@@ -68,6 +74,9 @@ impl Default for ThresholdSettings {
             temp_bytes_warn: 1 << 30,
             events_window: Duration::from_secs(300),
             replication_lag_crit: Duration::from_secs(30),
+            slot_retained_warn: 1 << 30,
+            requested_checkpoints_warn: 0.20,
+            checkpoint_window: Duration::from_secs(3600),
         }
     }
 }
@@ -103,6 +112,9 @@ pub(super) const THRESHOLD_KEYS: &[&str] = &[
     "temp_bytes_warn",
     "events_window",
     "replication_lag_crit",
+    "slot_retained_warn",
+    "requested_checkpoints_warn",
+    "checkpoint_window",
 ];
 
 /// Reads `[thresholds]`: every value in range, and no warning level past its critical one.
@@ -142,6 +154,19 @@ pub(super) fn read(s: &Section<'_>) -> Result<ThresholdSettings, ConfigError> {
             "replication_lag_crit",
             d.replication_lag_crit,
             SECOND,
+            7 * DAY,
+        )?,
+        slot_retained_warn: s.size(
+            "slot_retained_warn",
+            d.slot_retained_warn,
+            (1 << 20, 1 << 50),
+        )?,
+        requested_checkpoints_warn: s
+            .fraction("requested_checkpoints_warn", d.requested_checkpoints_warn)?,
+        checkpoint_window: s.duration(
+            "checkpoint_window",
+            d.checkpoint_window,
+            10 * SECOND,
             7 * DAY,
         )?,
     };
