@@ -1,5 +1,6 @@
 -- Cumulative counters per database (TPS, cache hit ratio, temp files; fast tier).
 -- Minimum server: 13. Privilege: none.
+-- conflicts: queries cancelled by recovery conflicts (non-zero only on a standby).
 -- The row with datid 0 (shared catalogs) has no datname and is skipped.
 SELECT
     d.datid,
@@ -17,6 +18,7 @@ SELECT
     d.temp_files,
     d.temp_bytes,
     d.deadlocks,
+    d.conflicts,
     d.blk_read_time,
     d.blk_write_time,
     d.stats_reset

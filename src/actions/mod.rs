@@ -10,7 +10,9 @@
 //! Layer rule: imports `text`, `settings`, `pg`, `cluster`, `monitor` (the sessions a plan
 //! targets) and `analysis`; never `tui`, `demo` or `commands`.
 
+pub mod availability;
 pub mod executor;
+pub mod holders;
 pub mod journal;
 pub mod plan;
 pub mod sql;
@@ -32,6 +34,11 @@ pub enum ActionKind {
     /// `DROP INDEX CONCURRENTLY` of an invalid index (the `_ccnew` leftover of a failed
     /// REINDEX CONCURRENTLY); refused for a valid one.
     DropInvalidIndex,
+    /// `ROLLBACK PREPARED` of a prepared transaction that holds the xmin horizon, in its
+    /// own database.
+    RollbackPrepared,
+    /// `pg_drop_replication_slot` of an inactive slot (refused once it is active).
+    DropSlot,
 }
 
 /// Where an action waits its turn. Each lane has its own connection and runs one plan at a
@@ -64,13 +71,20 @@ impl ActionKind {
             ActionKind::ResetStatements => "reset-statements",
             ActionKind::Explain => "explain",
             ActionKind::DropInvalidIndex => "drop-invalid-index",
+            ActionKind::RollbackPrepared => "rollback-prepared",
+            ActionKind::DropSlot => "drop-slot",
         }
     }
 
     /// The lane the action runs in.
     pub fn lane(self) -> Lane {
         match self {
-            ActionKind::CancelBackend | ActionKind::TerminateBackend => Lane::Signals,
+            // Ending what holds the horizon is answered at once, like a signal: it must
+            // not queue behind a VACUUM that waits for that very holder.
+            ActionKind::CancelBackend
+            | ActionKind::TerminateBackend
+            | ActionKind::RollbackPrepared
+            | ActionKind::DropSlot => Lane::Signals,
             ActionKind::VacuumAnalyze
             | ActionKind::Analyze
             | ActionKind::ReindexConcurrently
@@ -93,6 +107,8 @@ impl ActionKind {
             ActionKind::ResetStatements => "Reset pg_stat_statements",
             ActionKind::Explain => "EXPLAIN",
             ActionKind::DropInvalidIndex => "DROP INDEX CONCURRENTLY",
+            ActionKind::RollbackPrepared => "ROLLBACK PREPARED",
+            ActionKind::DropSlot => "Drop replication slot",
         }
     }
 
@@ -105,6 +121,8 @@ impl ActionKind {
                 | ActionKind::ReindexConcurrently
                 | ActionKind::ResetStatements
                 | ActionKind::DropInvalidIndex
+                | ActionKind::RollbackPrepared
+                | ActionKind::DropSlot
         )
     }
 
@@ -144,6 +162,13 @@ impl ActionKind {
                 "SHARE UPDATE EXCLUSIVE on the table and the index (reads and writes go on); \
                  waits for transactions using the table"
             }
+            ActionKind::RollbackPrepared => {
+                "releases every lock the prepared transaction holds; its changes are lost"
+            }
+            ActionKind::DropSlot => {
+                "none; the slot's retained WAL is freed at the next checkpoint and its \
+                 consumer can never resume from it"
+            }
         }
     }
 }
@@ -178,6 +203,38 @@ pub struct RelationTarget {
     pub table: Option<String>,
 }
 
+/// A prepared transaction, identified by its gid **and** the time it was prepared (a gid
+/// can be reused once the first one ended).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedTarget {
+    /// Exact: what `ROLLBACK PREPARED` names, as a literal. Never displayed.
+    pub raw_gid: String,
+    /// Sanitized, for the dialog.
+    pub gid: String,
+    /// Exact: the database it must be rolled back in (it cannot be from another one).
+    pub raw_database: String,
+    /// Sanitized, for the dialog.
+    pub database: String,
+    pub owner: Option<String>,
+    pub prepared: SystemTime,
+    /// How far it holds the horizon back, in transactions, at the last poll.
+    pub xid_age: i32,
+}
+
+/// A replication slot, by name (unique on the server) and type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlotTarget {
+    /// Slot names are `[a-z0-9_]`: exact and display-safe.
+    pub name: String,
+    /// `physical` or `logical`: the drop is refused if a slot of that name is now of the
+    /// other type (dropped and re-created).
+    pub slot_type: String,
+    /// The WAL it keeps, at the last poll: what the dialog shows is freed.
+    pub retained_wal_bytes: Option<i64>,
+    /// Its database (logical slots).
+    pub database: Option<String>,
+}
+
 /// A pg_stat_statements entry, identified by its key.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatementTarget {
@@ -194,6 +251,8 @@ pub enum Target {
     Backend(BackendTarget),
     Relation(RelationTarget),
     Statement(StatementTarget),
+    Prepared(PreparedTarget),
+    Slot(SlotTarget),
     /// The current database (snapshot) or the whole server (reset).
     Server,
 }
@@ -205,6 +264,8 @@ impl Target {
             Target::Backend(b) => format!("pid {}", b.pid),
             Target::Relation(r) => format!("{}.{}", r.schema, r.name),
             Target::Statement(s) => format!("queryid {}", s.queryid),
+            Target::Prepared(p) => format!("prepared transaction '{}' in {}", p.gid, p.database),
+            Target::Slot(s) => format!("{} slot {}", s.slot_type, s.name),
             Target::Server => "server".to_string(),
         }
     }

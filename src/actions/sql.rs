@@ -4,7 +4,7 @@
 
 use std::time::SystemTime;
 
-use crate::pg::quote::quote_ident;
+use crate::pg::quote::{quote_ident, quote_literal};
 use crate::text::timefmt::sql_timestamptz;
 
 /// Signals a backend only if the pid still belongs to the session that was on screen: a
@@ -63,6 +63,25 @@ pub fn reindex_concurrently(schema: &str, index: &str) -> String {
 /// transaction block, like the other CONCURRENTLY commands.
 pub fn drop_index_concurrently(schema: &str, index: &str) -> String {
     format!("DROP INDEX CONCURRENTLY {}", qualified(schema, index))
+}
+
+/// `ROLLBACK PREPARED '<gid>'`: the gid as a literal, quotes doubled (a gid is any text
+/// up to 200 bytes). A utility statement: it cannot be made conditional in the same
+/// statement, so the executor checks the gid's prepared time just before.
+pub fn rollback_prepared(gid: &str) -> String {
+    format!("ROLLBACK PREPARED {}", quote_literal(gid))
+}
+
+/// Drops a slot only if it is still inactive and of the type on screen: one statement,
+/// so the check and the drop cannot be split. No row means nothing was dropped.
+pub fn drop_slot(name: &str, slot_type: &str) -> String {
+    format!(
+        "SELECT pg_catalog.pg_drop_replication_slot(slot_name) \
+         FROM pg_catalog.pg_replication_slots \
+         WHERE slot_name = {} AND slot_type = {} AND NOT active",
+        quote_literal(name),
+        quote_literal(slot_type)
+    )
 }
 
 pub const RESET_STATEMENTS: &str = "SELECT pg_stat_statements_reset()";
@@ -175,6 +194,21 @@ mod tests {
             drop_index_concurrently("public", "t_i_ccnew\"x"),
             "DROP INDEX CONCURRENTLY \"public\".\"t_i_ccnew\"\"x\""
         );
+    }
+
+    #[test]
+    fn gids_and_slot_names_are_literals_with_quotes_doubled() {
+        assert_eq!(
+            rollback_prepared("it's; DROP TABLE t; --"),
+            "ROLLBACK PREPARED 'it''s; DROP TABLE t; --'"
+        );
+        assert_eq!(
+            drop_slot("standby_1", "physical"),
+            "SELECT pg_catalog.pg_drop_replication_slot(slot_name) \
+             FROM pg_catalog.pg_replication_slots \
+             WHERE slot_name = 'standby_1' AND slot_type = 'physical' AND NOT active"
+        );
+        assert!(drop_slot("a'b", "logical").contains("slot_name = 'a''b'"));
     }
 
     #[test]

@@ -8,10 +8,14 @@
 //! snapshot types it reads).
 
 pub mod alerts;
+pub mod databases;
+pub mod horizon;
 pub mod index_flags;
+pub mod locks;
 pub mod maintenance_rules;
 pub mod metrics;
 pub mod model;
 pub mod pool;
 pub mod replication;
+pub mod standby;
 pub mod tables;

@@ -46,6 +46,9 @@ pub enum PollerCommand {
     Watch(Option<SlowGroup>),
     /// The user asked to reconnect now: skip what is left of the backoff wait.
     Reconnect,
+    /// The Activity screen's lock view is on (`true`) or off: `pg_locks` is read on the
+    /// fast tier only while it is (and at once when it turns on).
+    WatchLocks(bool),
     /// The detail view opened: read what it shows beyond the polled data (a session's
     /// locks, a statement's every counter, an index's definition) once, and send it to
     /// the detail sink.
@@ -166,6 +169,11 @@ pub struct Poller {
     details: Option<mpsc::UnboundedSender<DetailFetched>>,
     /// The filter typed on each capped list, searched for on the server.
     searches: std::collections::HashMap<CappedList, String>,
+    /// Whether the lock view is on: `pg_locks` is read only then.
+    locks_on: bool,
+    /// When the database sizes were last read (they walk every file: every
+    /// [`IDLE_GROUP_EVERY`] is often enough for a figure that moves slowly).
+    sizes_polled: Option<Instant>,
 }
 
 impl Poller {
@@ -195,6 +203,8 @@ impl Poller {
             group_polled: std::collections::HashMap::new(),
             details: None,
             searches: std::collections::HashMap::new(),
+            locks_on: false,
+            sizes_polled: None,
         }
     }
 
@@ -227,6 +237,8 @@ impl Poller {
             group_polled: std::collections::HashMap::new(),
             details: None,
             searches: std::collections::HashMap::new(),
+            locks_on: false,
+            sizes_polled: None,
         }
     }
 
@@ -307,6 +319,9 @@ impl Poller {
                 if let Some(group) = self.watched {
                     self.group_polled.remove(&group);
                 }
+                // An action may have dropped a slot or ended a transaction that held
+                // disk: the sizes are read again too.
+                self.sizes_polled = None;
                 self.slow_due = Instant::now();
                 true
             }
@@ -318,6 +333,11 @@ impl Poller {
             PollerCommand::Reconnect => {
                 self.backoff.skip_wait();
                 true
+            }
+            PollerCommand::WatchLocks(on) => {
+                let turned_on = on && !self.locks_on;
+                self.locks_on = on;
+                turned_on
             }
             // Answered in the run loop (it needs the session, asynchronously).
             PollerCommand::FetchDetail(_) => false,
@@ -358,6 +378,12 @@ impl Poller {
         }
     }
 
+    /// Reads `pg_locks` on every poll (`true`) or not at all: what the lock view's
+    /// toggle sends, through [`PollerCommand::WatchLocks`].
+    pub fn watch_locks(&mut self, on: bool) {
+        self.locks_on = on;
+    }
+
     /// Searches the capped `list` for `text` on the server (`None`: no search) from the
     /// next poll on, which reads the list's group whatever its schedule.
     pub fn search(&mut self, list: CappedList, text: Option<String>) {
@@ -386,6 +412,12 @@ impl Poller {
         let statements =
             collector::collect_statements(&mut self.session, &caps, &mut self.texts).await;
         let progress = collector::collect_progress(&mut self.session, &caps).await;
+        let horizon = collector::collect_horizon(&mut self.session).await;
+        let locks = if self.locks_on {
+            Some(collector::collect_locks(&mut self.session).await)
+        } else {
+            None
+        };
         // This poll's recovery state, not the probe's: a promoted standby keeps its
         // connection.
         let in_recovery = server.as_ref().map_or(caps.in_recovery, |s| s.in_recovery);
@@ -400,6 +432,7 @@ impl Poller {
                 databases.as_ref().err(),
                 statements.as_ref().err(),
                 progress.as_ref().err(),
+                horizon.as_ref().err(),
             ]
             .into_iter()
             .flatten()
@@ -435,6 +468,8 @@ impl Poller {
             databases,
             statements,
             progress,
+            horizon,
+            locks,
             replication,
             pgbouncer,
             host,
@@ -519,6 +554,14 @@ impl Poller {
             .await;
             tier.task_history = uncap(read, &mut tier.caps, CappedList::TaskHistory);
         }
+        if self
+            .sizes_polled
+            .is_none_or(|at| at.elapsed() >= IDLE_GROUP_EVERY)
+        {
+            self.sizes_polled = Some(Instant::now());
+            tier.read_at.database_sizes = Some(SystemTime::now());
+            tier.database_sizes = collector::collect_database_sizes(&mut self.session).await;
+        }
         let now = Instant::now();
         for group in due {
             self.group_polled.insert(group, now);
@@ -591,7 +634,9 @@ impl Poller {
             databases: Err(failed.clone()),
             statements: Err(failed.clone()),
             replication: ReplicationSnapshot::failed(&failed),
-            progress: Err(failed),
+            progress: Err(failed.clone()),
+            horizon: Err(failed.clone()),
+            locks: self.locks_on.then_some(Err(failed)),
             pgbouncer: None,
             host: None,
             slow: self.slow.clone(),

@@ -7,8 +7,11 @@
 
 pub const ACTION_INVALID_INDEXES_SQL: &str =
     include_str!("../../queries/action_invalid_indexes.sql");
+pub const ACTION_PREPARED_XACT_SQL: &str = include_str!("../../queries/action_prepared_xact.sql");
+pub const ACTION_RECOVERY_SQL: &str = include_str!("../../queries/action_recovery.sql");
 pub const ACTION_RELATION_SQL: &str = include_str!("../../queries/action_relation.sql");
 pub const ACTION_SESSION_SQL: &str = include_str!("../../queries/action_session.sql");
+pub const ACTION_SLOT_SQL: &str = include_str!("../../queries/action_slot.sql");
 pub const ACTION_STATEMENT_TEXT_SQL: &str = include_str!("../../queries/action_statement_text.sql");
 pub const ACTIVITY_SQL: &str = include_str!("../../queries/activity.sql");
 pub const ACTIVITY_13_SQL: &str = include_str!("../../queries/activity_13.sql");
@@ -17,12 +20,15 @@ pub const CACHE_SNAPSHOT_HISTORY_SQL: &str =
 pub const CACHE_TABLES_SQL: &str = include_str!("../../queries/cache_tables.sql");
 pub const CAPABILITIES_SQL: &str = include_str!("../../queries/capabilities.sql");
 pub const DATABASE_COUNTERS_SQL: &str = include_str!("../../queries/database_counters.sql");
+pub const DATABASE_SIZES_SQL: &str = include_str!("../../queries/database_sizes.sql");
 pub const DOCTOR_MONITORING_TABLES_SQL: &str =
     include_str!("../../queries/doctor_monitoring_tables.sql");
 pub const DETAIL_INDEX_SQL: &str = include_str!("../../queries/detail_index.sql");
 pub const DETAIL_SESSION_LOCKS_SQL: &str = include_str!("../../queries/detail_session_locks.sql");
 pub const DETAIL_STATEMENT_SQL: &str = include_str!("../../queries/detail_statement.sql");
+pub const HORIZON_HOLDERS_SQL: &str = include_str!("../../queries/horizon_holders.sql");
 pub const INDEX_USAGE_SQL: &str = include_str!("../../queries/index_usage.sql");
+pub const LOCKS_SQL: &str = include_str!("../../queries/locks.sql");
 pub const MAINTENANCE_TABLES_SQL: &str = include_str!("../../queries/maintenance_tables.sql");
 pub const MAINTENANCE_TABLES_18_SQL: &str = include_str!("../../queries/maintenance_tables_18.sql");
 pub const PERFORMANCE_LOG_SQL: &str = include_str!("../../queries/performance_log.sql");
@@ -62,8 +68,11 @@ pub const WAL_ACTIVITY_17_SQL: &str = include_str!("../../queries/wal_activity_1
 /// All of the above.
 pub const ALL: &[(&str, &str)] = &[
     ("action_invalid_indexes.sql", ACTION_INVALID_INDEXES_SQL),
+    ("action_prepared_xact.sql", ACTION_PREPARED_XACT_SQL),
+    ("action_recovery.sql", ACTION_RECOVERY_SQL),
     ("action_relation.sql", ACTION_RELATION_SQL),
     ("action_session.sql", ACTION_SESSION_SQL),
+    ("action_slot.sql", ACTION_SLOT_SQL),
     ("action_statement_text.sql", ACTION_STATEMENT_TEXT_SQL),
     ("activity.sql", ACTIVITY_SQL),
     ("activity_13.sql", ACTIVITY_13_SQL),
@@ -71,11 +80,14 @@ pub const ALL: &[(&str, &str)] = &[
     ("cache_tables.sql", CACHE_TABLES_SQL),
     ("capabilities.sql", CAPABILITIES_SQL),
     ("database_counters.sql", DATABASE_COUNTERS_SQL),
+    ("database_sizes.sql", DATABASE_SIZES_SQL),
     ("doctor_monitoring_tables.sql", DOCTOR_MONITORING_TABLES_SQL),
     ("detail_index.sql", DETAIL_INDEX_SQL),
     ("detail_session_locks.sql", DETAIL_SESSION_LOCKS_SQL),
     ("detail_statement.sql", DETAIL_STATEMENT_SQL),
+    ("horizon_holders.sql", HORIZON_HOLDERS_SQL),
     ("index_usage.sql", INDEX_USAGE_SQL),
+    ("locks.sql", LOCKS_SQL),
     ("maintenance_tables.sql", MAINTENANCE_TABLES_SQL),
     ("maintenance_tables_18.sql", MAINTENANCE_TABLES_18_SQL),
     ("performance_log.sql", PERFORMANCE_LOG_SQL),

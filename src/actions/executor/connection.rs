@@ -192,6 +192,21 @@ impl Executor {
         report
     }
 
+    /// The database this executor connects to (exact, as configured).
+    pub(super) fn database(&self) -> &str {
+        &self.config.params.dbname
+    }
+
+    /// An executor for the same server, role and settings in another database (a
+    /// prepared transaction can only be ended in its own), connecting on first use. It
+    /// journals nothing: the step is journaled by the executor that runs it.
+    pub(super) fn in_database(&self, database: &str) -> Executor {
+        let mut config = self.config.clone();
+        config.params.dbname = database.to_string();
+        config.journal = None;
+        Executor::new(config)
+    }
+
     pub(super) fn server_version_num(&self) -> i32 {
         self.config.server_version_num
     }

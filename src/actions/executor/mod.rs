@@ -15,6 +15,7 @@
 
 mod connection;
 mod explain;
+mod holders;
 mod lanes;
 mod relations;
 mod steps;

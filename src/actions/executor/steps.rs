@@ -52,7 +52,21 @@ async fn run(
     stop: &mut UnboundedReceiver<()>,
 ) -> StepReport {
     let mut report = StepReport::new(kind, step.target.describe(), step.sql.clone());
+    // What writes is refused on a standby before it is sent (ROLLBACK PREPARED checks
+    // in its own database).
+    let checked = if kind.needs_primary() && kind != ActionKind::RollbackPrepared {
+        super::holders::refuse_on_standby(executor, kind).await
+    } else {
+        Ok(())
+    };
     let result = match (kind, &step.target) {
+        _ if checked.is_err() => checked,
+        (ActionKind::RollbackPrepared, Target::Prepared(target)) => {
+            super::holders::rollback_prepared(executor, target, stop, &mut report).await
+        }
+        (ActionKind::DropSlot, Target::Slot(target)) => {
+            super::holders::drop_slot(executor, target, stop, &mut report).await
+        }
         (ActionKind::CancelBackend | ActionKind::TerminateBackend, Target::Backend(target)) => {
             signal(executor, kind, step, target, stop, &mut report).await
         }

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use crate::analysis::index_flags::{IndexFlags, flag_indexes};
 use crate::analysis::metrics::{
     BlockingRow, DeltaStatus, History, OwnTransactions, SnapshotMetrics, StatementDeltas,
-    StatementTotals, blocking_tree, cumulative_statements, oldest_xmin_holder, snapshot_metrics,
+    StatementTotals, blocking_tree, cumulative_statements, snapshot_metrics,
 };
 use crate::monitor::snapshot::{Section, SectionError, Snapshot};
 
@@ -29,8 +29,6 @@ pub(super) struct Derived {
     pub(super) cumulative: Vec<StatementTotals>,
     pub(super) history: History,
     pub(super) blocking: Vec<BlockingRow>,
-    /// (pid, age in transactions) of the session holding back the xmin horizon.
-    pub(super) oldest_xmin: Option<(i32, i32)>,
     /// Unused / duplicate / redundant / invalid flags by index oid, computed once per
     /// slow poll (from the indexes as read, like the rest of this struct) rather than per
     /// frame.
@@ -55,7 +53,6 @@ impl Derived {
             cumulative: vec![],
             history: History::new(Duration::from_secs(600), refresh),
             blocking: vec![],
-            oldest_xmin: None,
             index_flags: HashMap::new(),
             own_transactions: OwnTransactions::default(),
         }
@@ -84,8 +81,6 @@ impl Derived {
         }
         if let Ok(sessions) = &current.activity {
             self.blocking = blocking_tree(sessions);
-            self.oldest_xmin =
-                oldest_xmin_holder(sessions).and_then(|s| Some((s.pid, s.xmin_age?)));
         }
         // The poller sends the same tier until its next slow poll: flag only a new one.
         let same_tier = match (previous.and_then(|p| p.slow.as_ref()), &current.slow) {

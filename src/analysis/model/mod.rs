@@ -10,6 +10,7 @@
 
 mod derived;
 mod figures;
+mod oncall;
 mod sections;
 
 use std::collections::HashMap;
@@ -19,12 +20,17 @@ use crate::analysis::alerts::{
     AlertEngine, HostThresholds, IncidentThresholds, Unjudged, add_replication_inputs, inputs_from,
     unjudged,
 };
+use crate::analysis::databases::DatabaseRow;
+use crate::analysis::horizon::{HeldBackRule, Holder, Horizon};
 use crate::analysis::index_flags::IndexFlags;
+use crate::analysis::locks::LockView;
+use crate::analysis::maintenance_rules::{CountersSince, MaintenanceSchedule};
 use crate::analysis::metrics::{
     BlockingRow, History, SnapshotMetrics, StatementDeltas, StatementTotals, Thresholds,
 };
 use crate::analysis::pool::{PoolUsage, pool_usage};
 use crate::analysis::replication::{ReplicationAnalysis, ReplicationState, ReplicationThresholds};
+use crate::analysis::standby::MaintenanceJudge;
 use crate::monitor::snapshot::{SectionError, Session, SlowTier, Snapshot};
 use crate::settings::config::{Config, Pool};
 
@@ -43,6 +49,9 @@ pub struct ModelSettings {
     pub replication: ReplicationThresholds,
     /// The `[[pools]]` whose usage the Pool screen gauges.
     pub pools: Vec<Pool>,
+    /// When a holder of the xmin horizon is old enough to be named as holding back a
+    /// table's dead tuples.
+    pub held_back: HeldBackRule,
 }
 
 impl ModelSettings {
@@ -55,6 +64,7 @@ impl ModelSettings {
             incidents: IncidentThresholds::default(),
             replication: ReplicationThresholds::default(),
             pools: Vec::new(),
+            held_back: HeldBackRule::default(),
         }
     }
 
@@ -71,6 +81,7 @@ impl ModelSettings {
             incidents: IncidentThresholds::from_settings(&config.threshold_settings),
             replication: ReplicationThresholds::from_settings(&config.threshold_settings),
             pools: config.pools.clone(),
+            held_back: HeldBackRule::default(),
         }
     }
 }
@@ -105,6 +116,8 @@ pub struct Model {
     last_success: Option<SystemTime>,
     /// Why the newest poll's fast tier failed, while it does.
     last_error: Option<String>,
+    /// The horizon holders, the lock view, the per-database table, recovery.
+    oncall: oncall::OnCall,
 }
 
 impl Model {
@@ -125,6 +138,7 @@ impl Model {
             unjudged: None,
             last_success: None,
             last_error: None,
+            oncall: oncall::OnCall::default(),
         }
     }
 
@@ -164,7 +178,13 @@ impl Model {
         );
         let changes = self.alerts.evaluate(taken_at, &inputs);
         // The screens show each section's last good value, marked stale when it failed.
+        self.oncall.absorb_rates(
+            self.sections.previous_raw(),
+            &snapshot,
+            self.derived.metrics.as_ref().map(|m| &m.database),
+        );
         let shown = self.sections.absorb(self.shown.as_ref(), snapshot);
+        self.oncall.absorb_shown(&shown, self.settings.held_back);
         self.pool_usage = match (&shown.activity, &shown.server) {
             (Ok(sessions), Ok(server)) => Some(pool_usage(sessions, server, &self.settings.pools)),
             _ => None,
@@ -259,9 +279,42 @@ impl Model {
         &self.derived.blocking
     }
 
-    /// (pid, age in transactions) of the session holding back the xmin horizon.
-    pub fn oldest_xmin(&self) -> Option<(i32, i32)> {
-        self.derived.oldest_xmin
+    /// The oldest holder of the xmin horizon, whatever it is: a session, a prepared
+    /// transaction, a replication slot or a standby's feedback (not only the oldest
+    /// session's snapshot, which can be a millisecond old while a slot holds everything).
+    pub fn oldest_xmin(&self) -> Option<&Holder> {
+        self.oncall.horizon.as_ref()?.oldest()
+    }
+
+    /// Every holder of the xmin horizon, oldest first, and which tables they hold back.
+    pub fn horizon(&self) -> Option<&Horizon> {
+        self.oncall.horizon.as_ref()
+    }
+
+    /// The lock view, while it is on and has been read.
+    pub fn lock_view(&self) -> Option<&LockView> {
+        self.oncall.locks.as_ref()
+    }
+
+    /// Every database with its connections, rates and size.
+    pub fn databases(&self) -> &[DatabaseRow] {
+        &self.oncall.databases
+    }
+
+    /// Whether the server is a standby, at the last poll that said.
+    pub fn in_recovery(&self) -> Option<bool> {
+        self.oncall.in_recovery
+    }
+
+    /// Judges maintenance on this server: nothing on a standby, with the reason.
+    pub fn maintenance_judge(&self, schedule: MaintenanceSchedule) -> MaintenanceJudge {
+        MaintenanceJudge {
+            schedule,
+            since: self.slow().map_or(CountersSince::Unknown, |slow| {
+                CountersSince::from_section(&slow.statistics_since)
+            }),
+            in_recovery: self.in_recovery().unwrap_or(false),
+        }
     }
 
     /// Unused, duplicate, redundant and invalid flags by index oid.

@@ -30,6 +30,12 @@ pub enum SectionId {
     StatisticsSince,
     Wraparound,
     TaskHistory,
+    /// Holders of the xmin horizon (fast tier).
+    Horizon,
+    /// The lock view's rows (fast tier, only while the view is on).
+    Locks,
+    /// Every database's size (slow tier, read when due).
+    DatabaseSizes,
     /// `pg_stat_replication`.
     ReplicationSenders,
     ReplicationSlots,
@@ -42,7 +48,7 @@ pub enum SectionId {
 }
 
 /// The slow tier's sections.
-const SLOW_SECTIONS: [SectionId; 10] = [
+const SLOW_SECTIONS: [SectionId; 11] = [
     SectionId::PerformanceLog,
     SectionId::TableTotals,
     SectionId::TableCache,
@@ -53,6 +59,7 @@ const SLOW_SECTIONS: [SectionId; 10] = [
     SectionId::StatisticsSince,
     SectionId::Wraparound,
     SectionId::TaskHistory,
+    SectionId::DatabaseSizes,
 ];
 
 /// A section whose newest read failed while an older value is on screen (or none is).
@@ -169,6 +176,16 @@ impl LastGood {
             &mut merged.progress,
             shown.map(|s| &s.progress),
         );
+        self.keep(
+            SectionId::Horizon,
+            at,
+            &mut merged.horizon,
+            shown.map(|s| &s.horizon),
+        );
+        if let Some(section) = merged.locks.as_mut() {
+            let before = shown.and_then(|s| s.locks.as_ref());
+            self.keep(SectionId::Locks, at, section, before);
+        }
         let (now, before) = (&mut merged.replication, shown.map(|s| &s.replication));
         self.keep(
             SectionId::ReplicationSenders,
@@ -316,6 +333,11 @@ impl LastGood {
         );
         keep_slow!(SectionId::Wraparound, wraparound, times.maintenance);
         keep_slow!(SectionId::TaskHistory, task_history, times.maintenance);
+        keep_slow!(
+            SectionId::DatabaseSizes,
+            database_sizes,
+            times.database_sizes
+        );
         match merged {
             Some(tier) => Arc::new(tier),
             None => Arc::clone(tier),

@@ -2,13 +2,13 @@
 
 use tokio_postgres::Row;
 
-use crate::monitor::snapshot::{DatabaseCounters, Section};
+use crate::monitor::snapshot::{DatabaseCounters, DatabaseSize, Section};
 use crate::pg::session::MonitorSession;
 use crate::text::sanitize::sanitized;
 
 use super::rows::{bad_row, query_failed};
 
-use crate::pg::queries::DATABASE_COUNTERS_SQL;
+use crate::pg::queries::{DATABASE_COUNTERS_SQL, DATABASE_SIZES_SQL};
 
 /// Cumulative counters of every database (fast tier); the shared-catalog row (datid 0)
 /// is left out. Rates are the metrics layer's job: these are raw counters.
@@ -39,8 +39,25 @@ fn counters_from_row(row: &Row) -> Section<DatabaseCounters> {
         temp_files: count("temp_files")?,
         temp_bytes: count("temp_bytes")?,
         deadlocks: count("deadlocks")?,
+        conflicts: count("conflicts")?,
         blk_read_time_ms: row.try_get("blk_read_time").map_err(bad_row)?,
         blk_write_time_ms: row.try_get("blk_write_time").map_err(bad_row)?,
         stats_reset: row.try_get("stats_reset").map_err(bad_row)?,
     })
+}
+
+/// Every database's size (slow tier, only when due: `pg_database_size` walks every file).
+pub async fn collect_database_sizes(session: &mut MonitorSession) -> Section<Vec<DatabaseSize>> {
+    let rows = session
+        .query(DATABASE_SIZES_SQL, &[])
+        .await
+        .map_err(query_failed)?;
+    rows.iter()
+        .map(|row| {
+            Ok(DatabaseSize {
+                datid: row.try_get("datid").map_err(bad_row)?,
+                size_bytes: row.try_get("size_bytes").map_err(bad_row)?,
+            })
+        })
+        .collect()
 }

@@ -19,7 +19,9 @@ mod activity;
 pub mod cache;
 mod database;
 pub mod detail;
+mod horizon;
 pub mod indexes;
+mod locks;
 mod maintenance;
 mod maintenance_reloptions;
 mod performance_log;
@@ -37,9 +39,11 @@ mod wraparound;
 
 pub use activity::collect_activity;
 pub use cache::{collect_snapshot_history, collect_table_cache, collect_table_cache_capped};
-pub use database::collect_databases;
+pub use database::{collect_database_sizes, collect_databases};
 pub use detail::{DetailData, DetailRequest, fetch_detail};
+pub use horizon::collect_horizon;
 pub use indexes::{collect_indexes, collect_table_scans, collect_table_scans_capped};
+pub use locks::collect_locks;
 pub use maintenance::{
     collect_statistics_since, collect_table_maintenance, collect_table_maintenance_capped,
 };

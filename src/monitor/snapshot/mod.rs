@@ -6,8 +6,10 @@
 
 pub mod backend;
 pub mod cache;
+pub mod horizon;
 pub mod host;
 pub mod indexes;
+pub mod locks;
 pub mod maintenance;
 pub mod pgbouncer;
 pub mod replication;
@@ -121,9 +123,19 @@ pub struct DatabaseCounters {
     pub temp_files: i64,
     pub temp_bytes: i64,
     pub deadlocks: i64,
+    /// Queries cancelled by recovery conflicts (only a standby has any).
+    pub conflicts: i64,
     pub blk_read_time_ms: f64,
     pub blk_write_time_ms: f64,
     pub stats_reset: Option<SystemTime>,
+}
+
+/// The size of one database (`pg_database_size`, slow tier, read only when due).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatabaseSize {
+    pub datid: u32,
+    /// `None` when the role may not size it (no CONNECT, no pg_read_all_stats).
+    pub size_bytes: Option<i64>,
 }
 
 /// Identity of a `pg_stat_statements` entry.
@@ -265,6 +277,8 @@ pub struct SlowReadTimes {
     pub indexes: Option<SystemTime>,
     /// `maintenance`, `statistics_since`, `wraparound`, `task_history`.
     pub maintenance: Option<SystemTime>,
+    /// `database_sizes`.
+    pub database_sizes: Option<SystemTime>,
 }
 
 /// Results of the slow tier, kept and re-sent until the next slow poll.
@@ -286,6 +300,8 @@ pub struct SlowTier {
     pub statistics_since: Section<maintenance::StatisticsSince>,
     pub wraparound: Section<maintenance::Wraparound>,
     pub task_history: Section<Vec<maintenance::TaskRun>>,
+    /// Every database's size (the per-database table).
+    pub database_sizes: Section<Vec<DatabaseSize>>,
 }
 
 impl SlowTier {
@@ -344,6 +360,7 @@ impl SlowTier {
             statistics_since: Err(missing()),
             wraparound: Err(missing()),
             task_history: Err(missing()),
+            database_sizes: Err(missing()),
         }
     }
 }
@@ -396,6 +413,10 @@ pub struct Snapshot {
     pub statements: Section<Statements>,
     /// Running VACUUM / ANALYZE / CREATE INDEX with their progress (fast tier).
     pub progress: Section<Vec<maintenance::Progress>>,
+    /// Every holder of the xmin horizon (fast tier).
+    pub horizon: Section<horizon::HorizonHolders>,
+    /// The lock view's rows: read only while the lock view is on (`None` otherwise).
+    pub locks: Option<Section<locks::Locks>>,
     /// Replication, WAL, archiver, checkpoints and I/O (fast tier).
     pub replication: ReplicationSnapshot,
     /// PgBouncer's pools and stats, when an admin connection is configured.

@@ -49,6 +49,8 @@ pub(crate) fn snapshot_at(secs: u64) -> Snapshot {
             own: Arc::default(),
         }),
         progress: Ok(Vec::new()),
+        horizon: Ok(Default::default()),
+        locks: None,
         // A test of other panels: the replication sources say so rather than fail.
         replication: super::ReplicationSnapshot::failed(
             &crate::monitor::snapshot::SectionError::Unavailable {
@@ -160,6 +162,7 @@ pub(crate) fn db(datid: u32) -> DatabaseCounters {
         temp_files: 0,
         temp_bytes: 0,
         deadlocks: 0,
+        conflicts: 0,
         blk_read_time_ms: 0.0,
         blk_write_time_ms: 0.0,
         stats_reset: None,
@@ -373,5 +376,48 @@ pub(crate) fn tables(seq_scan: i64, idx_scan: i64, live: i64, dead: i64) -> Tabl
         idx_scan,
         live_tuples: live,
         dead_tuples: dead,
+    }
+}
+
+/// A user table `public.t` with `dead` dead tuples, never vacuumed, default autovacuum
+/// settings.
+pub(crate) fn maintained_table(
+    dead: i64,
+) -> crate::monitor::snapshot::maintenance::TableMaintenance {
+    use crate::monitor::snapshot::maintenance::{AutovacuumSettings, TableMaintenance};
+    TableMaintenance {
+        relid: 16_384,
+        schema: "public".into(),
+        name: "t".into(),
+        partitioned: false,
+        n_live_tup: 100,
+        n_dead_tup: dead,
+        n_mod_since_analyze: 0,
+        n_ins_since_vacuum: 0,
+        last_vacuum: None,
+        last_autovacuum: None,
+        last_analyze: None,
+        last_autoanalyze: None,
+        vacuum_count: 0,
+        autovacuum_count: 0,
+        analyze_count: 0,
+        autoanalyze_count: 0,
+        xid_age: Some(1000),
+        reltuples: 100.0,
+        relpages: 1,
+        relallfrozen: None,
+        autovacuum: AutovacuumSettings {
+            server_enabled: true,
+            enabled: true,
+            vacuum_threshold: 50,
+            vacuum_scale_factor: 0.2,
+            vacuum_max_threshold: None,
+            vacuum_insert_threshold: 1000,
+            vacuum_insert_scale_factor: 0.2,
+            analyze_threshold: 50,
+            analyze_scale_factor: 0.1,
+            freeze_max_age: 200_000_000,
+            table_overrides: Vec::new(),
+        },
     }
 }

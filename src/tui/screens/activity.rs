@@ -46,10 +46,11 @@ fn title(app: &App) -> String {
     if marked > 0 {
         title = format!("{marked} marked · {title}");
     }
-    if let Some((pid, age)) = app.model().oldest_xmin() {
+    if let Some(holder) = app.model().oldest_xmin() {
         title.push_str(&format!(
-            " · oldest xmin: pid {pid} ({} xacts)",
-            format::thousands(i64::from(age))
+            " · oldest xmin: {} ({} xacts)",
+            holder.label(),
+            format::thousands(i64::from(holder.xid_age))
         ));
     }
     // Other roles' sessions without pg_read_all_stats: counted, and how to see them.

@@ -281,6 +281,11 @@ fn target_lines<'a>(target: &Target, theme: &Theme, width: usize) -> Vec<Line<'a
             "Target",
             format!("queryid {}", s.queryid),
         )],
+        // The horizon panel's targets: the line the journal records; the plan's note
+        // carries the rest (retained WAL, database, prepared time).
+        target @ (Target::Prepared(_) | Target::Slot(_)) => {
+            vec![label_line(theme, "Target", target.describe())]
+        }
         Target::Server => vec![],
     }
 }
