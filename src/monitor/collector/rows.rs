@@ -37,10 +37,20 @@ pub(super) fn bad_row(error: tokio_postgres::Error) -> SectionError {
     SectionError::Failed(sanitized(&format!("unexpected row: {error}")))
 }
 
-/// Seconds measured on the server as a duration; NULL, negative (clock adjustments,
-/// `query_start` of a backend that has not run anything yet) and NaN give `None`.
+/// Seconds measured on the server as a duration; NULL and NaN give `None`.
+///
+/// Ages are `now() - <timestamp>`, and `now()` is the start of the poll's transaction: a
+/// query that began between that instant and the moment the view was read comes out a
+/// few milliseconds negative. It began just now, so it reads 0 (on a busy server that is
+/// most fast statements, and a missing age would hide them from "oldest first"). Far
+/// negative values only come from clock adjustments and stay unknown.
 pub(super) fn seconds(value: Option<f64>) -> Option<Duration> {
-    value.and_then(|s| Duration::try_from_secs_f64(s).ok())
+    /// Larger than any poll takes to read its views; smaller than a clock step.
+    const JUST_NOW_S: f64 = -60.0;
+    match value {
+        Some(s) if (JUST_NOW_S..0.0).contains(&s) => Some(Duration::ZERO),
+        other => other.and_then(|s| Duration::try_from_secs_f64(s).ok()),
+    }
 }
 
 /// The SQLSTATE of a server error. The session reports server errors as
@@ -79,7 +89,10 @@ mod tests {
     fn seconds_reject_what_is_not_an_age() {
         assert_eq!(seconds(Some(1.5)), Some(Duration::from_millis(1500)));
         assert_eq!(seconds(Some(0.0)), Some(Duration::ZERO));
-        assert_eq!(seconds(Some(-0.2)), None);
+        // Began after the poll's now(): just now.
+        assert_eq!(seconds(Some(-0.2)), Some(Duration::ZERO));
+        // A clock step backwards: unknown.
+        assert_eq!(seconds(Some(-3600.0)), None);
         assert_eq!(seconds(Some(f64::NAN)), None);
         assert_eq!(seconds(None), None);
     }
