@@ -323,7 +323,7 @@ pub fn tab_spans(tabs: Rect) -> Vec<(Screen, String, u16, u16)> {
 /// How much of each screen's name the tab bar has room for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TabStyle {
-    /// ` 1 Dashboard `: fits from 79 columns.
+    /// ` 1 Dashboard `: fits from 100 columns.
     Full,
     /// ` 1 Dash `: whole words or the usual abbreviations.
     Short,
@@ -331,7 +331,7 @@ pub enum TabStyle {
     Numbers,
 }
 
-/// The short names, for terminals narrower than 79 columns (59 columns fit them all).
+/// The short names, for terminals narrower than 100 columns (71 columns fit them all).
 pub fn short_title(screen: Screen) -> &'static str {
     match screen {
         Screen::Dashboard => "Dash",

@@ -298,7 +298,7 @@ fn screen_spec(screen: Screen) -> Spec {
         ),
         Screen::Replication => (
             "screen-replication",
-            "Replication & WAL: standbys, lag, slots, archiver, checkpoints, I/O",
+            "Replication & WAL: lag, slots, archiver, I/O",
         ),
     };
     let index = screen as usize;
