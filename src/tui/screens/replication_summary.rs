@@ -104,6 +104,8 @@ pub fn wal_facts(
         None => Fact::muted(format!("{name} rate after the next poll")),
     }];
     match (&read.stats, interval) {
+        // pg_stat_wal counts the WAL this server generates: none on a standby.
+        _ if standby => {}
         (Some(_), Some(i)) => {
             if let Some(records) = i.wal_records.and_then(|r| i.per_second(r)) {
                 facts.push(Fact::plain(format!(
@@ -215,6 +217,10 @@ pub fn checkpoint_facts(
         severity,
     )];
     if let Some(delta) = analysis.wal.as_ref().and_then(|w| w.checkpoints) {
+        if delta.timed + delta.requested == 0 && delta.buffers_checkpoint == 0 {
+            facts.push(Fact::muted("none in the last interval"));
+            return facts;
+        }
         facts.push(Fact::plain(format!(
             "last interval: {} buffers, write {}, sync {}",
             format::quantity(delta.buffers_checkpoint as f64),
