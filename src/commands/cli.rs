@@ -116,6 +116,10 @@ pub struct DemoArgs {
     /// Run the server and the workload only, print the connection string, wait for Ctrl-C.
     #[arg(long)]
     pub no_tui: bool,
+    /// Do not start the streaming standby (by default the demo runs one, attached through
+    /// a physical slot, so the Replication & WAL screen has a standby to show).
+    #[arg(long)]
+    pub no_replica: bool,
     /// Workload connections, 1 to 50 (default: the seed's development pool size).
     #[arg(long, value_name = "N", allow_negative_numbers = true,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=50))]
@@ -137,6 +141,7 @@ impl DemoArgs {
             pgbin: self.pgbin.clone(),
             keep: self.keep.clone(),
             no_tui: self.no_tui,
+            no_replica: self.no_replica,
             clients: self.clients,
             rate: self.rate,
             users: self.users,

@@ -4,6 +4,7 @@
 //! Layer rule: imports every layer below it (`text` up to `tui`, whose live view it
 //! shows); never `commands`.
 
+pub mod replica;
 mod run;
 pub mod schema;
 pub mod server;

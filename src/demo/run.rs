@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use tokio::signal::unix::{SignalKind, signal};
 
+use super::replica;
 use super::schema::{self, Scale};
 use super::server::{self, DATABASE};
 use super::workload::{self, WorkloadConfig};
@@ -25,6 +26,8 @@ pub struct DemoOptions {
     pub keep: Option<std::path::PathBuf>,
     /// Run the server and the workload only, no live view.
     pub no_tui: bool,
+    /// Do not start the streaming standby.
+    pub no_replica: bool,
     /// Workload connections.
     pub clients: Option<usize>,
     /// Workload operations per second.
@@ -52,7 +55,18 @@ pub async fn run(cli: &LiveOptions, args: &DemoOptions) -> anyhow::Result<ExitCo
         cluster.port(),
         cluster.socket_dir().display()
     ));
+    let (cluster, replica) = if args.no_replica {
+        (cluster, None)
+    } else {
+        with_replica(cluster).await?
+    };
     let outcome = with_cluster(cli, args, &cluster, &conninfo, &scale, &mut signals).await;
+    // The standby first: stopped before its upstream, it does not retry a dead primary.
+    if let Some(replica) = replica {
+        tokio::task::spawn_blocking(move || drop(replica))
+            .await
+            .map_err(|e| anyhow::anyhow!("stopping the standby: {e}"))?;
+    }
     let place = cluster.socket_dir().display().to_string();
     let kept = args.keep.is_some();
     // Dropping the cluster stops the server and removes its directory (unless kept).
@@ -65,6 +79,49 @@ pub async fn run(cli: &LiveOptions, args: &DemoOptions) -> anyhow::Result<ExitCo
         say(&format!("server stopped and {place} removed"));
     }
     outcome
+}
+
+/// Starts the streaming standby beside `cluster` (which is stopped and started again to
+/// be copied). A standby that cannot start is reported and the demo goes on without it.
+async fn with_replica(cluster: Cluster) -> anyhow::Result<(Cluster, Option<Cluster>)> {
+    let admin = format!("{} dbname=postgres", cluster.conninfo_tcp("postgres"));
+    let (client, connection) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
+        .await
+        .map_err(|e| anyhow::anyhow!("connecting to the demo server: {e}"))?;
+    let driver = tokio::spawn(connection);
+    let slot = client.batch_execute(replica::CREATE_SLOT_SQL).await;
+    drop(client);
+    driver.abort();
+    if let Err(e) = slot {
+        say(&format!("no standby: creating its slot failed: {e}"));
+        return Ok((cluster, None));
+    }
+    say("starting a streaming standby (--no-replica skips it)");
+    let (cluster, started) = tokio::task::spawn_blocking(move || {
+        let started = replica::start(&cluster);
+        (cluster, started)
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("starting the standby: {e}"))?;
+    match started {
+        Ok(standby) => {
+            say(&format!(
+                "standby {} streams through slot {}: pgpulse \"{}\"",
+                replica::REPLICA_NAME,
+                replica::REPLICA_SLOT,
+                standby.conninfo_tcp(DATABASE)
+            ));
+            say(&format!(
+                "standby cluster in {}",
+                standby.socket_dir().display()
+            ));
+            Ok((cluster, Some(standby)))
+        }
+        Err(e) => {
+            say(&format!("no standby: {e}"));
+            Ok((cluster, None))
+        }
+    }
 }
 
 fn scale(args: &DemoOptions) -> anyhow::Result<Scale> {

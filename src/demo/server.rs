@@ -52,6 +52,8 @@ fn pg_config_bindir() -> Option<PathBuf> {
 pub fn start(bindir: PathBuf, keep: Option<PathBuf>) -> Result<Cluster, String> {
     let mut options = ClusterOptions::new(bindir);
     options.keep = keep;
+    // The standby streams over TCP from 127.0.0.1 (see `replica`).
+    options.hba = vec!["host replication all 127.0.0.1/32 trust".into()];
     options.settings = vec![
         ("autovacuum_naptime".into(), "15s".into()),
         ("log_min_duration_statement".into(), "5s".into()),

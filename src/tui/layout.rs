@@ -149,6 +149,55 @@ pub fn maintenance_table_areas(body: Rect, focused: Option<TableId>) -> Vec<(Tab
     areas
 }
 
+// The Replication & WAL screen.
+
+/// Where the Replication & WAL screen's parts go.
+#[derive(Debug)]
+pub struct ReplicationRegions {
+    /// The standby's own lines (on a standby), WAL, archiver, checkpoints.
+    pub summary: Rect,
+    /// Standbys, slots, `pg_stat_io`, in focus order.
+    pub tables: Vec<(TableId, Rect)>,
+}
+
+/// The summary as tall as its `lines`, then the three tables stacked: the standbys and
+/// the slots as tall as their `rows` (up to a third of what is left each, four lines at
+/// least: border, header, a row), `pg_stat_io` (the longest list) the rest; only a line
+/// for its "not on this version" when the server has none.
+pub fn replication_regions(
+    body: Rect,
+    lines: usize,
+    rows: [usize; 2],
+    io_available: bool,
+) -> ReplicationRegions {
+    let summary = u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2);
+    let [summary, rest] =
+        Layout::vertical([Constraint::Length(summary), Constraint::Fill(1)]).areas(body);
+    let third = (rest.height / 3).max(4);
+    let want = |rows: usize| {
+        u16::try_from(rows)
+            .unwrap_or(u16::MAX)
+            .saturating_add(3)
+            .clamp(4, third)
+    };
+    let standbys = want(rows[0]);
+    let (slots, io) = if io_available {
+        (Constraint::Length(want(rows[1])), Constraint::Fill(1))
+    } else {
+        (Constraint::Fill(1), Constraint::Length(4))
+    };
+    let [standbys, slots, io] =
+        Layout::vertical([Constraint::Length(standbys), slots, io]).areas(rest);
+    ReplicationRegions {
+        summary,
+        tables: vec![
+            (TableId::Standbys, standbys),
+            (TableId::ReplicationSlots, slots),
+            (TableId::Io, io),
+        ],
+    }
+}
+
 // The Pool screen.
 
 /// From this width the summary splits into two panels and the three breakdown tables
@@ -274,7 +323,7 @@ pub fn tab_spans(tabs: Rect) -> Vec<(Screen, String, u16, u16)> {
 /// How much of each screen's name the tab bar has room for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TabStyle {
-    /// ` 1 Dashboard `: fits from 79 columns.
+    /// ` 1 Dashboard `: fits from 100 columns.
     Full,
     /// ` 1 Dash `: whole words or the usual abbreviations.
     Short,
@@ -282,7 +331,7 @@ pub enum TabStyle {
     Numbers,
 }
 
-/// The short names, for terminals narrower than 79 columns (59 columns fit them all).
+/// The short names, for terminals narrower than 100 columns (71 columns fit them all).
 pub fn short_title(screen: Screen) -> &'static str {
     match screen {
         Screen::Dashboard => "Dash",
@@ -292,6 +341,7 @@ pub fn short_title(screen: Screen) -> &'static str {
         Screen::Pool => "Pool",
         Screen::Indexes => "Index",
         Screen::Maintenance => "Maint",
+        Screen::Replication => "Repl/WAL",
     }
 }
 

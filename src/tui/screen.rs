@@ -4,7 +4,7 @@
 
 use crate::monitor::poller::SlowGroup;
 
-/// The screens, in tab order; digits 1–7 select them.
+/// The screens, in tab order; digits 1–8 select them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Screen {
     Dashboard,
@@ -14,11 +14,12 @@ pub enum Screen {
     Pool,
     Indexes,
     Maintenance,
+    Replication,
 }
 
 impl Screen {
     /// Every screen, in tab order.
-    pub const ALL: [Screen; 7] = [
+    pub const ALL: [Screen; 8] = [
         Screen::Dashboard,
         Screen::Activity,
         Screen::Queries,
@@ -26,6 +27,7 @@ impl Screen {
         Screen::Pool,
         Screen::Indexes,
         Screen::Maintenance,
+        Screen::Replication,
     ];
 
     /// The name shown in the tab bar and the panel title.
@@ -38,15 +40,16 @@ impl Screen {
             Screen::Pool => "Pool",
             Screen::Indexes => "Indexes",
             Screen::Maintenance => "Maintenance",
+            Screen::Replication => "Replication & WAL",
         }
     }
 
-    /// The screen's number, 1–7 (its default key).
+    /// The screen's number, 1–8 (its default key).
     pub fn number(self) -> u8 {
         self as u8 + 1
     }
 
-    /// The screen numbered `number` (1–7).
+    /// The screen numbered `number` (1–8).
     pub fn from_number(number: u8) -> Option<Screen> {
         Screen::ALL
             .get(usize::from(number).checked_sub(1)?)
@@ -61,7 +64,12 @@ impl Screen {
             Screen::Cache => Some(SlowGroup::Cache),
             Screen::Indexes => Some(SlowGroup::Indexes),
             Screen::Maintenance => Some(SlowGroup::Maintenance),
-            Screen::Dashboard | Screen::Activity | Screen::Queries | Screen::Pool => None,
+            // Replication is read every poll: lag is watched second by second.
+            Screen::Dashboard
+            | Screen::Activity
+            | Screen::Queries
+            | Screen::Pool
+            | Screen::Replication => None,
         }
     }
 }

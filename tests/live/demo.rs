@@ -263,17 +263,76 @@ async fn the_demo_shows_every_panel_alive_and_leaves_nothing_behind() {
         "after {PANELS:?} of workload these panels still had nothing: {last:?}\n{}",
         demo.said()
     );
+    // The streaming standby is up: the primary lists it, through its slot.
+    let deadline = Instant::now() + PANELS;
+    let mut senders = String::new();
+    while Instant::now() < deadline {
+        let snapshot = poller.poll_once().await;
+        senders = format!("{:?}", snapshot.replication.senders);
+        let streaming = snapshot.replication.senders.as_ref().is_ok_and(|s| {
+            s.iter().any(|s| {
+                s.application_name == "replica1" && s.state.as_deref() == Some("streaming")
+            })
+        });
+        let slot = snapshot
+            .replication
+            .slots
+            .as_ref()
+            .is_ok_and(|s| s.iter().any(|s| s.name == "replica1_slot" && s.active));
+        if streaming && slot {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(
+        senders.contains("replica1") && senders.contains("streaming"),
+        "no streaming standby: {senders}\n{}",
+        demo.said()
+    );
     drop(poller);
 
     let said_before = demo.said();
     let dir = cluster_dir(&said_before);
+    let standby_dir = standby_dir(&said_before);
     assert!(dir.exists(), "{dir:?} should exist while the demo runs");
+    assert!(
+        standby_dir.exists(),
+        "{standby_dir:?} should exist while the demo runs"
+    );
     let status = demo.terminate();
     let said = format!("{said_before}\n{}", demo.said());
     assert!(status.success(), "exit status {status}:\n{said}");
-    assert!(!dir.exists(), "{dir:?} left behind:\n{said}");
-    let left = processes_using(&dir);
-    assert!(left.is_empty(), "processes left behind: {left:?}");
+    for dir in [&dir, &standby_dir] {
+        assert!(!dir.exists(), "{dir:?} left behind:\n{said}");
+        let left = processes_using(dir);
+        assert!(left.is_empty(), "processes left behind: {left:?}");
+    }
+}
+
+/// The standby's directory from the demo's "standby cluster in DIR" line.
+fn standby_dir(said: &str) -> PathBuf {
+    let line = said
+        .lines()
+        .find_map(|l| l.split("standby cluster in ").nth(1))
+        .unwrap_or_else(|| panic!("the demo did not say where its standby is:\n{said}"));
+    PathBuf::from(line.trim())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_replica_runs_the_primary_alone() {
+    let mut demo = Demo::start(&["--no-replica"]);
+    let conninfo = demo.conninfo();
+    let (session, caps) = monitor(conninfo).await;
+    let mut poller = Poller::new(session, caps, PollerConfig::default());
+    let snapshot = poller.poll_once().await;
+    drop(poller);
+    let senders = snapshot.replication.senders.as_ref().map(Vec::len);
+    let slots = snapshot.replication.slots.as_ref().map(Vec::len);
+    let status = demo.terminate();
+    let said = demo.said();
+    assert!(status.success(), "{status}\n{said}");
+    assert_eq!((senders, slots), (Ok(0), Ok(0)), "{said}");
+    assert!(!said.contains("standby"), "{said}");
 }
 
 #[test]

@@ -54,6 +54,7 @@ mod pooler;
 mod prompt;
 mod pty;
 mod replication;
+mod replication_screen;
 mod schema_install;
 mod session;
 mod snapshot;

@@ -311,7 +311,10 @@ async fn an_inactive_logical_slot_retains_wal_holds_catalog_xmin_and_warns() {
     let major = common::standby::major_of(&topology.primary);
     assert_eq!(slot.inactive_since.is_some(), major >= 17, "{slot:?}");
     let alert = watch.alert(AlertKind::ReplicationSlot).expect("slot alert");
-    assert!(alert.starts_with("forgotten_logical: "), "{alert}");
+    assert!(
+        alert.starts_with("forgotten_logical inactive, retains "),
+        "{alert}"
+    );
     let level = watch
         .model
         .alerts()

@@ -58,11 +58,11 @@ pub fn replication_slot(inputs: &AlertInputs, limits: &ReplicationThresholds) ->
     Some(Reading {
         level: Level::Warn,
         value: format!(
-            "{}: {} retained, inactive",
+            "{} inactive, retains {}",
             slot.0.name,
             format::bytes(slot.1)
         ),
-        threshold: format!("≥ {} while inactive", format::bytes(warn)),
+        threshold: format!("≥ {}", format::bytes(warn)),
     })
 }
 
@@ -162,7 +162,7 @@ mod tests {
         assert_eq!(judge(vec![slot("a", false, gib - 1, "reserved")]), None);
         let warn = judge(vec![slot("a", false, gib, "reserved")]).unwrap();
         assert_eq!(warn.level, Level::Warn);
-        assert!(warn.value.starts_with("a: "), "{}", warn.value);
+        assert_eq!(warn.value, "a inactive, retains 1.0 GiB");
         for status in ["unreserved", "lost"] {
             let crit = judge(vec![
                 slot("a", false, 2 * gib, "reserved"),

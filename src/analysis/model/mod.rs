@@ -215,6 +215,11 @@ impl Model {
         &self.settings.thresholds
     }
 
+    /// The limits replication lag, slots, archiving and checkpoints are judged by.
+    pub fn replication_thresholds(&self) -> &ReplicationThresholds {
+        &self.settings.replication
+    }
+
     /// The configured application pools.
     pub fn configured_pools(&self) -> &[Pool] {
         &self.settings.pools

@@ -118,6 +118,7 @@ const MULTI_TABLE: &[Screen] = &[
     Screen::Pool,
     Screen::Indexes,
     Screen::Maintenance,
+    Screen::Replication,
 ];
 /// Screens with a time window (`[`/`]`): latency percentiles, snapshot history.
 const WINDOWED: &[Screen] = &[Screen::Queries, Screen::Cache];
@@ -125,7 +126,7 @@ const TABLES: &[Screen] = &[Screen::Maintenance, Screen::Cache, Screen::Indexes]
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 51] = [
+    pub const ALL: [Action; 52] = [
         Action::Quit,
         Action::Help,
         Action::Pause,
@@ -140,6 +141,7 @@ impl Action {
         Action::Screen(Screen::Pool),
         Action::Screen(Screen::Indexes),
         Action::Screen(Screen::Maintenance),
+        Action::Screen(Screen::Replication),
         Action::NextScreen,
         Action::PrevScreen,
         Action::Up,
@@ -261,7 +263,7 @@ impl Action {
 }
 
 fn screen_spec(screen: Screen) -> Spec {
-    static DIGITS: [KeyBinding; 7] = [
+    static DIGITS: [KeyBinding; 8] = [
         ch('1'),
         ch('2'),
         ch('3'),
@@ -269,6 +271,7 @@ fn screen_spec(screen: Screen) -> Spec {
         ch('5'),
         ch('6'),
         ch('7'),
+        ch('8'),
     ];
     let (name, description) = match screen {
         Screen::Dashboard => (
@@ -292,6 +295,10 @@ fn screen_spec(screen: Screen) -> Spec {
         Screen::Maintenance => (
             "screen-maintenance",
             "Maintenance: dead tuples, vacuum, wraparound",
+        ),
+        Screen::Replication => (
+            "screen-replication",
+            "Replication & WAL: lag, slots, archiver, I/O",
         ),
     };
     let index = screen as usize;

@@ -16,6 +16,7 @@ use super::maintenance_view::{self, MaintenanceView};
 use super::message_log;
 use super::pool::{self, PoolTable, PoolView};
 use super::queries::{self, QueriesView};
+use super::replication_view::{self, ReplicationView};
 use super::status::{self, StatusView};
 use super::table::TableView;
 use crate::tui::app::{App, Mode};
@@ -54,6 +55,7 @@ pub enum BodyView {
     Pool(PoolView),
     Indexes(IndexesView),
     Maintenance(MaintenanceView),
+    Replication(ReplicationView),
 }
 
 /// What covers the screen.
@@ -101,6 +103,7 @@ pub fn body_view(app: &App, body: Rect) -> BodyView {
         Screen::Pool => BodyView::Pool(pool::view(app, body)),
         Screen::Indexes => BodyView::Indexes(indexes::view(app, body)),
         Screen::Maintenance => BodyView::Maintenance(maintenance_view::view(app, body)),
+        Screen::Replication => BodyView::Replication(replication_view::view(app, body)),
     }
 }
 
@@ -123,6 +126,7 @@ impl BodyView {
                 .collect(),
             BodyView::Indexes(view) => vec![&view.indexes, &view.scans],
             BodyView::Maintenance(view) => view.tables.iter().collect(),
+            BodyView::Replication(view) => view.tables.iter().collect(),
         }
     }
 }

@@ -80,10 +80,15 @@ fn fit_facts(mut facts: Vec<Fact>, room: usize) -> Vec<Span<'static>> {
         };
         facts.remove(drop_at);
     }
+    // What stays after the target (` standby`) keeps its room; the target takes the rest.
+    let after_target = width(facts.get(1..).unwrap_or_default());
     facts
         .into_iter()
-        .map(|fact| {
-            let text = if fact.drop_order == 0 {
+        .enumerate()
+        .map(|(index, fact)| {
+            let text = if index == 0 {
+                crate::tui::fit::fit(&fact.text, room.saturating_sub(after_target))
+            } else if fact.drop_order == 0 {
                 crate::tui::fit::fit(&fact.text, room)
             } else {
                 fact.text
@@ -110,11 +115,26 @@ fn facts(app: &App) -> Vec<Fact> {
         } else {
             "primary"
         };
-        facts.push(Fact {
-            text: format!("  PG {} {role}", caps.short_version()),
-            style: theme.style(Role::Text),
-            drop_order: 2,
-        });
+        if caps.in_recovery {
+            // On a standby the word outlives the version: it changes what every panel means.
+            facts.push(Fact {
+                text: format!("  PG {}", caps.short_version()),
+                style: theme.style(Role::Text),
+                drop_order: 2,
+            });
+            facts.push(Fact {
+                text: format!(" {role}"),
+                style: theme.style(Role::Warn),
+                drop_order: 0,
+            });
+        } else {
+            facts.push(Fact {
+                text: format!("  PG {} {role}", caps.short_version()),
+                style: theme.style(Role::Text),
+                drop_order: 2,
+            });
+        }
+        facts.extend(replication_facts(app, caps.in_recovery));
         let uptime = app
             .model()
             .snapshot()
@@ -149,6 +169,63 @@ fn facts(app: &App) -> Vec<Fact> {
     facts
 }
 
+/// On a standby: its upstream and replay lag (the lag outlives the version when space is
+/// short). On a primary with standbys: how many and the worst lag.
+fn replication_facts(app: &App, in_recovery: bool) -> Vec<Fact> {
+    let theme = app.theme();
+    let model = app.model();
+    let analysis = model.replication();
+    let limit = model.replication_thresholds().lag_crit;
+    let lag_style =
+        |lag: std::time::Duration| theme.style(if lag >= limit { Role::Crit } else { Role::Text });
+    let mut facts = Vec::new();
+    if in_recovery {
+        let upstream = model
+            .snapshot()
+            .and_then(|s| s.replication.standby.as_ref().ok())
+            .and_then(|s| s.receiver.as_ref())
+            .and_then(super::replication_summary::upstream);
+        facts.push(Fact {
+            text: match upstream {
+                Some(upstream) => format!(" of {upstream}"),
+                None => " (not streaming)".into(),
+            },
+            style: theme.style(Role::Text),
+            drop_order: 5,
+        });
+        if let Some(lag) = analysis.own_lag {
+            facts.push(Fact {
+                text: format!("  replay lag {}", format::duration(lag)),
+                style: lag_style(lag),
+                drop_order: 1,
+            });
+        }
+    } else if !analysis.standbys.is_empty() {
+        let count = analysis.standbys.len();
+        let noun = if count == 1 { "standby" } else { "standbys" };
+        let text = match analysis.standbys.iter().filter_map(|s| s.lag).max() {
+            Some(lag) => format!("  {count} {noun}, max lag {}", format::duration(lag)),
+            None => format!("  {count} {noun}"),
+        };
+        let worst = analysis.standbys.iter().filter_map(|s| s.lag).max();
+        facts.push(Fact {
+            text,
+            style: worst.map_or(theme.style(Role::Text), lag_style),
+            drop_order: 5,
+        });
+    }
+    facts
+}
+
+/// Whether the standby's replay is paused (or a pause was asked for).
+fn replay_paused(app: &App) -> bool {
+    use crate::monitor::snapshot::replication::ReplayPause;
+    app.model()
+        .snapshot()
+        .and_then(|s| s.replication.standby.as_ref().ok())
+        .is_some_and(|s| s.replay_paused != ReplayPause::NotPaused)
+}
+
 /// The badges, most important last (nearest the right edge): they always get their room.
 fn badges(app: &App) -> Vec<(String, Style)> {
     let theme = app.theme();
@@ -170,6 +247,9 @@ fn badges(app: &App) -> Vec<(String, Style)> {
             format!(" {alerts} {label} "),
             theme.style(role).add_modifier(Modifier::REVERSED),
         ));
+    }
+    if replay_paused(app) {
+        badges.push((" REPLAY PAUSED ".into(), theme.style(Role::BadgeAlert)));
     }
     for badge in running_badges(app) {
         badges.push((

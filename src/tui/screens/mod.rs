@@ -5,7 +5,8 @@
 //!
 //! From the bottom: `state` (what the user chose), `table`/`rows` (tables: sources, their
 //! order, the window drawn), `empty` (why a panel is empty), then one file per screen
-//! (`dashboard`, `activity`, `queries`, `cache`, `pool`, `indexes`, `maintenance_view`),
+//! (`dashboard`, `activity`, `queries`, `cache`, `pool`, `indexes`, `maintenance_view`,
+//! `replication_view`),
 //! the header, the status line and the overlays, and `frame`, which puts one frame
 //! together. `drawn` is what the renderer reports back.
 
@@ -37,6 +38,9 @@ pub mod pool;
 pub mod pool_summary;
 pub mod queries;
 pub mod recent_events;
+pub mod replication_rows;
+pub mod replication_summary;
+pub mod replication_view;
 pub mod rows;
 pub mod sources;
 pub mod state;

@@ -6,6 +6,7 @@ use super::indexes::{IndexRows, ScanRows};
 use super::maintenance_view;
 use super::pool::PoolRows;
 use super::queries::{LatencyRows, StatementRows};
+use super::replication_view;
 use super::rows::TableRows;
 use super::state::TableId;
 use super::table::{Column, Row, RowId, TableOrder};
@@ -29,6 +30,9 @@ pub fn rows_of<'a>(app: &'a App, id: TableId) -> Box<dyn TableRows + 'a> {
         | TableId::Wraparound
         | TableId::TaskHistory
         | TableId::Journal => maintenance_view::rows_of(app, id),
+        TableId::Standbys | TableId::ReplicationSlots | TableId::Io => {
+            replication_view::rows_of(app, id)
+        }
     }
 }
 

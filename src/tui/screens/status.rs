@@ -159,7 +159,7 @@ fn hint_actions(screen: Screen) -> &'static [Action] {
             Action::Detail,
             Action::Quit,
         ],
-        Screen::Pool | Screen::Indexes | Screen::Maintenance => &[
+        Screen::Pool | Screen::Indexes | Screen::Maintenance | Screen::Replication => &[
             Action::Help,
             Action::Filter,
             Action::FocusNext,

@@ -21,11 +21,16 @@ pub enum TableId {
     PoolClients,
     PgBouncerPools,
     Journal,
+    /// The standbys streaming from this server (`pg_stat_replication`).
+    Standbys,
+    ReplicationSlots,
+    /// `pg_stat_io` per backend type and context.
+    Io,
 }
 
 impl TableId {
     /// Every table.
-    pub const ALL: [TableId; 15] = [
+    pub const ALL: [TableId; 18] = [
         TableId::Activity,
         TableId::Statements,
         TableId::Latency,
@@ -41,6 +46,9 @@ impl TableId {
         TableId::PoolClients,
         TableId::PgBouncerPools,
         TableId::Journal,
+        TableId::Standbys,
+        TableId::ReplicationSlots,
+        TableId::Io,
     ];
 
     /// Its position in [`TableId::ALL`] (where the screens keep its state).
@@ -70,6 +78,12 @@ impl TableId {
             TableId::PoolApplications | TableId::PoolUsers | TableId::PoolClients => 1,
             // CL WAIT: pools where clients queue come first.
             TableId::PgBouncerPools => 3,
+            // REPLAY: the standby furthest behind first.
+            TableId::Standbys => 6,
+            // RETAINED: the slot holding the most WAL first.
+            TableId::ReplicationSlots => 5,
+            // BYTES: the busiest backend type and context first.
+            TableId::Io => 1,
             // The attention rank (`!!`), or an order that is the meaning.
             TableId::Maintenance
             | TableId::Wraparound
@@ -108,5 +122,6 @@ pub fn tables_of(screen: Screen) -> &'static [TableId] {
             TableId::TaskHistory,
             TableId::Journal,
         ],
+        Screen::Replication => &[TableId::Standbys, TableId::ReplicationSlots, TableId::Io],
     }
 }

@@ -61,7 +61,12 @@ fn cut_in(
             continue; // visibly cut, or another word that shares a start
         }
         let shown: String = label_chars[..matched].iter().collect();
-        if allowed.contains(&shown.as_str()) {
+        // A short form, or its first word (`Repl` of `Repl/WAL`).
+        let short_word = |a: &&str| {
+            a.strip_prefix(shown.as_str())
+                .is_some_and(|rest| rest.chars().next().is_none_or(|c| !in_word(c)))
+        };
+        if allowed.iter().any(short_word) {
             continue;
         }
         // The screen's word is a whole word of some label (`ACT` of `CL ACT` is no cut

@@ -17,6 +17,7 @@ mod overlay;
 mod panel;
 mod pool;
 mod queries;
+mod replication;
 pub mod table;
 #[cfg(test)]
 mod test_render;
@@ -34,6 +35,8 @@ mod tests_maintenance;
 mod tests_panels;
 #[cfg(test)]
 mod tests_pool;
+#[cfg(test)]
+mod tests_replication;
 #[cfg(test)]
 mod tests_text;
 
@@ -59,6 +62,7 @@ pub fn render(frame: &mut Frame, view: &FrameView, theme: &Theme) -> Drawn {
         BodyView::Pool(pool) => pool::render(frame, pool, theme),
         BodyView::Indexes(indexes) => indexes::render(frame, indexes, theme),
         BodyView::Maintenance(maintenance) => maintenance::render(frame, maintenance, theme),
+        BodyView::Replication(replication) => replication::render(frame, replication, theme),
     };
     chrome::render_status(frame, areas.status, &view.status, theme);
     let overlay = view.overlay.as_ref().map(|overlay| {
