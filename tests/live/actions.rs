@@ -524,10 +524,7 @@ async fn a_non_owners_vacuum_reads_as_a_failure_with_the_servers_warning() {
             "a skipped VACUUM is no success"
         );
         assert!(
-            report.message.contains("skipping")
-                && report
-                    .message
-                    .contains(&format!("only table or database owner can {verb} it")),
+            report.message.contains("skipping") && denied_to(&report.message, verb),
             "{}",
             report.message
         );
@@ -621,7 +618,8 @@ async fn terminating_a_superusers_session_without_superuser_gives_the_reason_in_
     .await;
     assert_eq!(report.outcome, Outcome::Error, "{report:#?}");
     assert!(
-        report.message.contains("superuser"),
+        // "must be a superuser" before 16, "the SUPERUSER attribute" from 16.
+        report.message.to_lowercase().contains("superuser"),
         "the server's reason: {}",
         report.message
     );
@@ -929,9 +927,17 @@ async fn every_step_is_journaled_as_one_json_line_without_the_password() {
         assert_eq!(notices, report.notices, "{line}");
     }
     assert!(
-        lines[2].contains("only table or database owner can vacuum it"),
+        denied_to(&lines[2], "vacuum"),
         "the warning is journaled: {}",
         lines[2]
     );
     assert_eq!(Journal::at(&path).recent(10).len(), 3);
+}
+
+/// Whether `message` is the server's refusal to `verb` a table the role does not own:
+/// "only table or database owner can vacuum it" before 16, "permission denied to vacuum"
+/// from 16 (which also lets MAINTAIN holders through, on 17).
+fn denied_to(message: &str, verb: &str) -> bool {
+    message.contains(&format!("only table or database owner can {verb} it"))
+        || message.contains(&format!("permission denied to {verb}"))
 }
