@@ -52,6 +52,42 @@ pub async fn eventually<T>(what: &str, mut attempt: impl AsyncFnMut() -> Result<
     }
 }
 
+/// Sends the statistics `client`'s session has gathered on their way to other sessions:
+/// call it in each attempt of an [`eventually`] that waits for them.
+///
+/// From 15 the server flushes them on request. Before 15 a backend sends them to the
+/// statistics collector when a transaction ends at least 500 ms after its previous
+/// report, and never while idle, so a client left idle keeps them forever: each call
+/// ends one more transaction, and a later attempt sends what an earlier one could not.
+pub async fn report_stats(client: &Client, server_version_num: i32) {
+    if server_version_num >= 150_000 {
+        exec(client, "SELECT pg_stat_force_next_flush()").await;
+    } else {
+        exec(client, "SELECT 1").await;
+    }
+}
+
+/// Waits until `sql` (one bigint) on `client` gives `expected`, sending `client`'s
+/// statistics on their way at each attempt (see [`report_stats`]). Once one session sees
+/// statistics every later reader does, pgpulse too: the server's files and memory only
+/// move forward.
+pub async fn stats_show(client: &Client, server_version_num: i32, sql: &str, expected: i64) {
+    eventually(&format!("{sql} to give {expected}"), async || {
+        report_stats(client, server_version_num).await;
+        let row = client
+            .query_one(sql, &[])
+            .await
+            .map_err(|e| e.to_string())?;
+        let seen: Option<i64> = row.get(0);
+        if seen == Some(expected) {
+            Ok(())
+        } else {
+            Err(format!("{seen:?}"))
+        }
+    })
+    .await;
+}
+
 /// Runs SQL, panicking with the statement on failure.
 pub async fn exec(client: &Client, sql: &str) {
     must(client.batch_execute(sql).await, sql);

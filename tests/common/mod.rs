@@ -67,6 +67,9 @@ pub fn start_server(custom: impl FnOnce(&mut ClusterOptions)) -> TestServer {
     let tls = TlsFiles::generate();
     let mut opts = ClusterOptions::new(bindir());
     opts.settings = vec![
+        // The hba lines below demand scram-sha-256 of `password_users`: their passwords
+        // must be stored that way, which is the default from 14 only (13 stores md5).
+        ("password_encryption".into(), "scram-sha-256".into()),
         ("ssl".into(), "on".into()),
         ("ssl_cert_file".into(), "server.crt".into()),
         ("ssl_key_file".into(), "server.key".into()),

@@ -156,7 +156,6 @@ async fn a_cancel_confirmed_after_the_query_on_screen_ended_does_not_hit_the_nex
     let observer = db.client().await;
     let client = db.client().await;
     let pid = common::live::backend_pid(&client).await;
-    let cancel_first = client.cancel_token();
     let first = tokio::spawn(async move {
         let outcome = client
             .batch_execute("SELECT pg_sleep(60) AS first_query")
@@ -175,10 +174,10 @@ async fn a_cancel_confirmed_after_the_query_on_screen_ended_does_not_hit_the_nex
     );
 
     // Before the DBA confirms, the first query ends and the session runs the next one.
-    must(
-        cancel_first.cancel_query(tokio_postgres::NoTls).await,
-        "ending the first query",
-    );
+    // Ended by pg_cancel_backend, one signal: a protocol cancel request has the
+    // postmaster signal the backend and its process group, and the second SIGINT can
+    // land in the next query, where it would be counted as pgpulse's.
+    exec(&observer, &format!("SELECT pg_cancel_backend({pid})")).await;
     let (client, outcome) = must(
         must(
             tokio::time::timeout(WAIT, first).await,
@@ -524,10 +523,7 @@ async fn a_non_owners_vacuum_reads_as_a_failure_with_the_servers_warning() {
             "a skipped VACUUM is no success"
         );
         assert!(
-            report.message.contains("skipping")
-                && report
-                    .message
-                    .contains(&format!("only table or database owner can {verb} it")),
+            report.message.contains("skipping") && denied_to(&report.message, verb, version),
             "{}",
             report.message
         );
@@ -535,7 +531,7 @@ async fn a_non_owners_vacuum_reads_as_a_failure_with_the_servers_warning() {
             report
                 .notices
                 .iter()
-                .any(|n| n.starts_with("WARNING: skipping")),
+                .any(|n| n.starts_with("WARNING: ") && denied_to(n, verb, version)),
             "{:?}",
             report.notices
         );
@@ -621,7 +617,8 @@ async fn terminating_a_superusers_session_without_superuser_gives_the_reason_in_
     .await;
     assert_eq!(report.outcome, Outcome::Error, "{report:#?}");
     assert!(
-        report.message.contains("superuser"),
+        // "must be a superuser" before 16, "the SUPERUSER attribute" from 16.
+        report.message.to_lowercase().contains("superuser"),
         "the server's reason: {}",
         report.message
     );
@@ -929,9 +926,22 @@ async fn every_step_is_journaled_as_one_json_line_without_the_password() {
         assert_eq!(notices, report.notices, "{line}");
     }
     assert!(
-        lines[2].contains("only table or database owner can vacuum it"),
+        denied_to(lines[2], "vacuum", version),
         "the warning is journaled: {}",
         lines[2]
     );
     assert_eq!(Journal::at(&path).recent(10).len(), 3);
+}
+
+/// Whether `message` is the server's refusal to `verb` a table the role does not own, as
+/// that major words it: "skipping \"t\" --- only table or database owner can vacuum it"
+/// before 16, "permission denied to vacuum \"t\", skipping it" from 16 (which also lets
+/// MAINTAIN holders through, on 17).
+fn denied_to(message: &str, verb: &str, server_version_num: i32) -> bool {
+    if server_version_num >= 160_000 {
+        message.contains(&format!("permission denied to {verb} "))
+            && message.contains("skipping it")
+    } else {
+        message.contains(&format!("only table or database owner can {verb} it"))
+    }
 }

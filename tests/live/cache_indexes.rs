@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use common::live::{eventually, exec, monitor_db, must};
+use common::live::{eventually, exec, monitor_db, must, report_stats, stats_show};
 
 use std::time::{Duration, SystemTime};
 
@@ -14,17 +14,7 @@ use pgpulse::monitor::collector::{
 };
 use pgpulse::monitor::snapshot::SectionError;
 use pgpulse::monitor::snapshot::indexes::IndexInfo;
-use pgpulse::pg::probe::Capabilities;
 use pgpulse::pg::session::MonitorSession;
-use tokio_postgres::Client;
-
-/// Makes this session's statistics visible to others now (PostgreSQL 15+); older
-/// servers send them within 500 ms, which the callers' bounded waits cover.
-async fn flush_stats(client: &Client, caps: &Capabilities) {
-    if caps.server_version_num >= 150_000 {
-        exec(client, "SELECT pg_stat_force_next_flush()").await;
-    }
-}
 
 async fn indexes(session: &mut MonitorSession) -> Vec<IndexInfo> {
     must(collect_indexes(session).await, "indexes")
@@ -202,30 +192,69 @@ async fn an_index_scan_is_counted_for_its_index_and_table() {
     // Two full reads: 10,000 rows by 2 sequential scans, no index scan among them.
     exec(&client, "SELECT count(*) FROM sessions").await;
     exec(&client, "SELECT count(*) FROM sessions").await;
-    flush_stats(&client, &caps).await;
 
-    let used = eventually("the index scan to be counted", async || {
-        let all = collect_indexes(&mut session)
-            .await
-            .map_err(|e| e.to_string())?;
-        let idx = index(&all, "sessions_user_idx").clone();
-        if idx.idx_scan > 0 {
-            Ok(all)
-        } else {
-            Err(format!("{idx:#?}"))
-        }
-    })
+    // Before 15 the statistics may arrive in parts (see `report_stats`): wait for the
+    // last read, the second full scan. The collectors compute the statistics views'
+    // columns themselves (cheaper than the views with thousands of tables): their
+    // numbers must be the views' numbers, read once both see the same statistics.
+    let index_view = "SELECT idx_scan, idx_tup_read, idx_tup_fetch FROM pg_stat_user_indexes
+                      WHERE indexrelname = 'sessions_user_idx'";
+    let table_view = "SELECT seq_scan, seq_tup_read, idx_scan, idx_tup_fetch, n_live_tup
+                      FROM pg_stat_user_tables WHERE relname = 'sessions'";
+    let (used, table) = eventually(
+        "the scans to be counted, as the views count them",
+        async || {
+            report_stats(&client, caps.server_version_num).await;
+            let all = collect_indexes(&mut session)
+                .await
+                .map_err(|e| e.to_string())?;
+            let scans = collect_table_scans(&mut session)
+                .await
+                .map_err(|e| e.to_string())?;
+            let idx = index(&all, "sessions_user_idx").clone();
+            let table = scans
+                .iter()
+                .find(|t| t.table == "sessions")
+                .unwrap_or_else(|| panic!("{scans:#?}"))
+                .clone();
+            if idx.idx_scan == 0 || table.seq_tup_read < 10_000 {
+                return Err(format!("{idx:#?}\n{table:#?}"));
+            }
+            let row = client
+                .query_one(index_view, &[])
+                .await
+                .map_err(|e| e.to_string())?;
+            let index_seen: (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+            let row = client
+                .query_one(table_view, &[])
+                .await
+                .map_err(|e| e.to_string())?;
+            let table_seen: [i64; 5] = std::array::from_fn(|i| row.get(i));
+            let ours = (
+                (idx.idx_scan, idx.idx_tup_read, idx.idx_tup_fetch),
+                [
+                    table.seq_scan,
+                    table.seq_tup_read,
+                    table.idx_scan,
+                    table.idx_tup_fetch,
+                    table.n_live_tup,
+                ],
+            );
+            if ours == (index_seen, table_seen) {
+                Ok((all, table))
+            } else {
+                Err(format!(
+                    "views {index_seen:?} {table_seen:?}, pgpulse {ours:?}"
+                ))
+            }
+        },
+    )
     .await;
     let idx = index(&used, "sessions_user_idx");
     assert!(idx.idx_tup_read >= 50, "{idx:#?}");
     assert!(idx.size_bytes > 0, "CREATE INDEX sets relpages");
     assert!(!flags(&used, "sessions_user_idx").unused);
 
-    let scans = must(collect_table_scans(&mut session).await, "table scans");
-    let table = scans
-        .iter()
-        .find(|t| t.table == "sessions")
-        .unwrap_or_else(|| panic!("{scans:#?}"));
     assert!(table.has_indexes && table.idx_scan >= 1, "{table:#?}");
     assert!(
         table.seq_scan >= 2 && table.seq_tup_read >= 10_000,
@@ -233,27 +262,7 @@ async fn an_index_scan_is_counted_for_its_index_and_table() {
     );
     assert_eq!(table.n_live_tup, 5000);
     // More sequential than index scans, 5,000 rows each: the hint fires.
-    assert!(missing_index_hint(table), "{table:#?}");
-
-    // The collectors compute the statistics views' columns themselves (cheaper than
-    // the views with thousands of tables): the numbers must be the views' numbers.
-    let sql = "SELECT idx_scan, idx_tup_read, idx_tup_fetch FROM pg_stat_user_indexes
-               WHERE indexrelname = 'sessions_user_idx'";
-    let row = must(client.query_one(sql, &[]).await, sql);
-    let view: (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
-    assert_eq!(view, (idx.idx_scan, idx.idx_tup_read, idx.idx_tup_fetch));
-    let sql = "SELECT seq_scan, seq_tup_read, idx_scan, idx_tup_fetch, n_live_tup
-               FROM pg_stat_user_tables WHERE relname = 'sessions'";
-    let row = must(client.query_one(sql, &[]).await, sql);
-    let view: [i64; 5] = [row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)];
-    let ours = [
-        table.seq_scan,
-        table.seq_tup_read,
-        table.idx_scan,
-        table.idx_tup_fetch,
-        table.n_live_tup,
-    ];
-    assert_eq!(view, ours);
+    assert!(missing_index_hint(&table), "{table:#?}");
 }
 
 #[tokio::test]
@@ -273,17 +282,44 @@ async fn a_table_read_twice_shows_cache_hits_and_estimated_sizes() {
     let (mut session, caps) = monitor_db(&db).await;
     exec(&client, "SELECT count(*) FROM content").await;
     exec(&client, "SELECT count(*) FROM content").await;
-    flush_stats(&client, &caps).await;
 
-    let tables = eventually("heap hits on content", async || {
-        let tables = collect_table_cache(&mut session)
-            .await
-            .map_err(|e| e.to_string())?;
-        match tables.iter().find(|t| t.table == "content") {
-            Some(t) if t.heap_blks_hit > 0 => Ok(tables),
-            other => Err(format!("{other:#?}")),
-        }
-    })
+    // Computed like pg_statio_user_tables (TOAST counters include the TOAST index): the
+    // same numbers, once both read the same statistics (before 15 they may arrive in
+    // parts, see `report_stats`).
+    let view = "SELECT heap_blks_hit, heap_blks_read, idx_blks_hit, idx_blks_read,
+                       coalesce(toast_blks_hit, 0) + coalesce(tidx_blks_hit, 0),
+                       coalesce(toast_blks_read, 0) + coalesce(tidx_blks_read, 0)
+                FROM pg_statio_user_tables WHERE relname = 'content'";
+    let tables = eventually(
+        "heap hits on content, as the view counts them",
+        async || {
+            report_stats(&client, caps.server_version_num).await;
+            let tables = collect_table_cache(&mut session)
+                .await
+                .map_err(|e| e.to_string())?;
+            let Some(t) = tables.iter().find(|t| t.table == "content") else {
+                return Err(format!("content not listed: {tables:#?}"));
+            };
+            let row = client
+                .query_one(view, &[])
+                .await
+                .map_err(|e| e.to_string())?;
+            let seen: [i64; 6] = std::array::from_fn(|i| row.get(i));
+            let ours = [
+                t.heap_blks_hit,
+                t.heap_blks_read,
+                t.idx_blks_hit,
+                t.idx_blks_read,
+                t.toast_blks_hit,
+                t.toast_blks_read,
+            ];
+            if t.heap_blks_hit > 0 && seen == ours {
+                Ok(tables)
+            } else {
+                Err(format!("view {seen:?}, pgpulse {ours:?}"))
+            }
+        },
+    )
     .await;
     let sql = "SELECT relpages::bigint * current_setting('block_size')::bigint
                FROM pg_class WHERE relname = 'content'";
@@ -298,22 +334,6 @@ async fn a_table_read_twice_shows_cache_hits_and_estimated_sizes() {
     assert!(content.index_bytes > 0, "the primary key has pages");
     assert_eq!(content.row_estimate, Some(2000));
     assert!(content.heap_hit_ratio().is_some_and(|r| r > 0.0));
-    // Computed like pg_statio_user_tables (TOAST counters include the TOAST index).
-    let sql = "SELECT heap_blks_hit, heap_blks_read, idx_blks_hit, idx_blks_read,
-                      coalesce(toast_blks_hit, 0) + coalesce(tidx_blks_hit, 0),
-                      coalesce(toast_blks_read, 0) + coalesce(tidx_blks_read, 0)
-               FROM pg_statio_user_tables WHERE relname = 'content'";
-    let row = must(client.query_one(sql, &[]).await, sql);
-    let view: [i64; 6] = std::array::from_fn(|i| row.get(i));
-    let ours = [
-        content.heap_blks_hit,
-        content.heap_blks_read,
-        content.idx_blks_hit,
-        content.idx_blks_read,
-        content.toast_blks_hit,
-        content.toast_blks_read,
-    ];
-    assert_eq!(view, ours);
     assert_eq!(tables[0].table, "content", "largest first");
 
     let fresh = tables
@@ -528,7 +548,11 @@ async fn pgpulse_s_own_reads_do_not_count_in_index_usage() {
     }
     exec(&client, "SELECT count(*) FROM learners").await;
     let (session, caps) = monitor_db(&db).await;
-    flush_stats(&client, &caps).await;
+    // The poller reads index usage once (the Indexes screen is not watched): all of the
+    // application's scans must be in the statistics first (its last read 2,000 rows).
+    let learners = "SELECT (idx_scan >= 3 AND seq_tup_read >= 2000)::int::bigint
+                    FROM pg_stat_user_tables WHERE relname = 'learners'";
+    stats_show(&client, caps.server_version_num, learners, 1).await;
     let config = pgpulse::monitor::poller::PollerConfig {
         slow: Duration::ZERO,
         ..pgpulse::monitor::poller::PollerConfig::default()

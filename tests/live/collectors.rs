@@ -3,7 +3,9 @@
 
 use crate::common;
 
-use common::live::{backend_pid, eventually, exec, finished, monitor, monitor_db, must, spawn_sql};
+use common::live::{
+    backend_pid, eventually, exec, finished, monitor, monitor_db, must, report_stats, spawn_sql,
+};
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -108,6 +110,11 @@ async fn a_lock_chain_shows_who_blocks_whom() {
     let b = backend_pid(&reader).await;
     let read = spawn_sql(reader, "SELECT * FROM t".into());
     // Queued behind the reader too: ACCESS EXCLUSIVE conflicts with its ACCESS SHARE.
+    // Only once the reader is in the queue: sent at the same time, either may be first.
+    activity_until(&mut session, &caps, "B to wait on A", |all| {
+        find(all, b).is_some_and(|s| s.wait_event_type.as_deref() == Some("Lock"))
+    })
+    .await;
     let locker = db.client().await;
     let c = backend_pid(&locker).await;
     let lock = spawn_sql(
@@ -241,7 +248,6 @@ async fn database_counters_cover_each_database_once() {
         "CREATE TABLE w (id int); INSERT INTO w VALUES (1), (2)",
     )
     .await;
-    flush_stats(&client, &caps).await;
     let oid: u32 = must(
         client
             .query_one(
@@ -253,6 +259,7 @@ async fn database_counters_cover_each_database_once() {
     )
     .get(0);
     let ours = eventually("our database's commits and inserts", async || {
+        report_stats(&client, caps.server_version_num).await;
         let all = collect_databases(&mut session)
             .await
             .map_err(|e| e.to_string())?;
@@ -267,14 +274,6 @@ async fn database_counters_cover_each_database_once() {
     assert_eq!(ours.name, db.name);
     assert!(ours.backends >= 2, "the client and pgpulse are connected");
     assert!(ours.blk_read_time_ms >= 0.0);
-}
-
-/// Makes this session's statistics visible to others now (PostgreSQL 15+); older
-/// servers send them within 500 ms, which the callers' bounded waits cover.
-async fn flush_stats(client: &Client, caps: &Capabilities) {
-    if caps.server_version_num >= 150_000 {
-        exec(client, "SELECT pg_stat_force_next_flush()").await;
-    }
 }
 
 /// Runs each statement `times` times through the extended protocol (constants become
@@ -368,6 +367,29 @@ async fn statements_from_extension_1_8() {
 
 #[tokio::test]
 async fn statements_from_extension_1_9() {
+    if !pgss_version_available("1.9").await {
+        // PostgreSQL 13 ships 1.8 at most (the 1.8 and default tests read it there): the
+        // update is refused, and the newest version it has is what pgpulse reads.
+        let db = common::shared().create_database().await;
+        let client = db.client().await;
+        assert!(
+            server_version_num(&client).await < 140_000,
+            "1.9 ships from 14"
+        );
+        exec(&client, "CREATE EXTENSION pg_stat_statements VERSION '1.8'").await;
+        let refused = client
+            .batch_execute("ALTER EXTENSION pg_stat_statements UPDATE TO '1.9'")
+            .await;
+        assert!(refused.is_err(), "13 has no update path to 1.9");
+        let statements = statements_work_with(
+            "CREATE EXTENSION pg_stat_statements",
+            "1.8",
+            "marker_v19_on_13",
+        )
+        .await;
+        assert_eq!(statements.info, None, "1.8 has no pg_stat_statements_info");
+        return;
+    }
     let statements = statements_work_with(
         "CREATE EXTENSION pg_stat_statements VERSION '1.8';
          ALTER EXTENSION pg_stat_statements UPDATE TO '1.9'",
@@ -381,19 +403,49 @@ async fn statements_from_extension_1_9() {
 
 #[tokio::test]
 async fn statements_from_the_default_extension_version() {
+    // 1.8 on 13, 1.9 on 14, 1.10 on 15 and 16, 1.11 on 17, 1.12 on 18.
+    let version = default_pgss_version().await;
     let statements = statements_work_with(
         "CREATE EXTENSION pg_stat_statements",
-        &default_pgss_version().await,
+        &version,
         "marker_default",
     )
     .await;
-    assert!(statements.info.is_some());
+    let minor: u32 = must(
+        version.strip_prefix("1.").unwrap_or(&version).parse(),
+        &version,
+    );
+    assert_eq!(
+        statements.info.is_some(),
+        minor >= 9,
+        "pg_stat_statements_info exists from 1.9 (installed {version})"
+    );
+    assert!(
+        statements
+            .counters
+            .iter()
+            .all(|c| c.stats_since.is_some() == (minor >= 11)),
+        "stats_since exists from 1.11 (installed {version})"
+    );
 }
 
 async fn default_pgss_version() -> String {
     let client = common::shared().superuser_client("postgres").await;
     let sql =
         "SELECT default_version FROM pg_available_extensions WHERE name = 'pg_stat_statements'";
+    must(client.query_one(sql, &[]).await, sql).get(0)
+}
+
+/// Whether this server ships pg_stat_statements `version` (install or update script).
+async fn pgss_version_available(version: &str) -> bool {
+    let client = common::shared().superuser_client("postgres").await;
+    let sql = "SELECT EXISTS (SELECT FROM pg_available_extension_versions
+                              WHERE name = 'pg_stat_statements' AND version = $1)";
+    must(client.query_one(sql, &[&version]).await, sql).get(0)
+}
+
+async fn server_version_num(client: &Client) -> i32 {
+    let sql = "SELECT current_setting('server_version_num')::int";
     must(client.query_one(sql, &[]).await, sql).get(0)
 }
 
@@ -710,8 +762,8 @@ async fn table_totals_count_scans_and_tuples() {
          SELECT count(*) FROM items;",
     )
     .await;
-    flush_stats(&client, &caps).await;
     let totals = eventually("the scans and tuples to be counted", async || {
+        report_stats(&client, caps.server_version_num).await;
         let totals = collect_table_totals(&mut session)
             .await
             .map_err(|e| e.to_string())?;

@@ -4,7 +4,9 @@
 
 use crate::common;
 
-use common::live::{backend_pid, eventually, exec, finished, monitor_db, must, spawn_sql};
+use common::live::{
+    backend_pid, eventually, exec, finished, monitor_db, must, report_stats, spawn_sql, stats_show,
+};
 
 use std::time::{Duration, SystemTime};
 
@@ -23,26 +25,17 @@ use pgpulse::pg::probe::Capabilities;
 use pgpulse::pg::session::MonitorSession;
 use tokio_postgres::{Client, NoTls};
 
-/// Makes this session's statistics visible to others now. Before PostgreSQL 15 a backend
-/// sends them when a transaction ends at least 500 ms after its last report, and not
-/// otherwise: wait that long, then end one more.
-async fn flush_stats(client: &Client, caps: &Capabilities) {
-    if caps.server_version_num >= 150_000 {
-        exec(client, "SELECT pg_stat_force_next_flush()").await;
-    } else {
-        tokio::time::sleep(Duration::from_millis(600)).await;
-        exec(client, "SELECT 1").await;
-    }
-}
-
-/// Polls the table collector until table `name` satisfies `ready`.
+/// Polls the table collector until table `name` satisfies `ready`, sending `client`'s
+/// statistics on their way at each attempt (see `report_stats`).
 async fn table_until(
     session: &mut MonitorSession,
     caps: &Capabilities,
+    client: &Client,
     name: &str,
     ready: impl Fn(&TableMaintenance) -> bool,
 ) -> TableMaintenance {
     eventually(&format!("table {name}"), async || {
+        report_stats(client, caps.server_version_num).await;
         let tables = collect_table_maintenance(session, caps)
             .await
             .map_err(|e| e.to_string())?;
@@ -72,9 +65,11 @@ async fn dead_tuples_on_a_table_with_autovacuum_off_are_due_but_nothing_will_vac
     )
     .await;
     exec(&client, "UPDATE orders SET status = 1 WHERE id <= 5000").await;
-    flush_stats(&client, &caps).await;
 
-    let orders = table_until(&mut session, &caps, "orders", |t| t.n_dead_tup == 5000).await;
+    let orders = table_until(&mut session, &caps, &client, "orders", |t| {
+        t.n_dead_tup == 5000
+    })
+    .await;
     assert_eq!(orders.schema, "public");
     assert_eq!(orders.n_live_tup, 10_000);
     assert_eq!(orders.n_ins_since_vacuum, 10_000);
@@ -123,7 +118,7 @@ async fn dead_tuples_on_a_table_with_autovacuum_off_are_due_but_nothing_will_vac
         "{summary}"
     );
 
-    let tuned = table_until(&mut session, &caps, "tuned", |_| true).await;
+    let tuned = table_until(&mut session, &caps, &client, "tuned", |_| true).await;
     assert_eq!(tuned.autovacuum.vacuum_scale_factor, 0.01);
     assert!(tuned.autovacuum.enabled);
     assert_eq!(tuned.autovacuum.vacuum_threshold, 50);
@@ -156,8 +151,10 @@ async fn a_never_analyzed_table_is_overdue_until_it_is_analyzed() {
     );
     let week = Duration::from_secs(8 * 86_400);
 
-    flush_stats(&client, &caps).await;
-    let events = table_until(&mut session, &caps, "events", |t| t.n_live_tup == 100).await;
+    let events = table_until(&mut session, &caps, &client, "events", |t| {
+        t.n_live_tup == 100
+    })
+    .await;
     let now = SystemTime::now() + week;
     assert_eq!(
         analyze_overdue(&events, &schedule, now, since),
@@ -169,8 +166,10 @@ async fn a_never_analyzed_table_is_overdue_until_it_is_analyzed() {
     );
 
     exec(&client, "ANALYZE events").await;
-    flush_stats(&client, &caps).await;
-    let events = table_until(&mut session, &caps, "events", |t| t.last_analyze.is_some()).await;
+    let events = table_until(&mut session, &caps, &client, "events", |t| {
+        t.last_analyze.is_some()
+    })
+    .await;
     assert_eq!(events.analyze_count, 1);
     assert_eq!(
         analyze_overdue(&events, &schedule, SystemTime::now(), since),
@@ -472,7 +471,9 @@ async fn task_history_without_its_table_says_how_to_create_it() {
     assert_eq!(collect_task_history(&mut session, &caps).await, missing);
 }
 
-/// The Maintenance screen's app, fed polls until `ready` says the tables are in.
+/// The Maintenance screen's app, fed polls until `ready` says the tables are in. The
+/// poller reads the Maintenance sources once (the screen is not watched): wait for the
+/// statistics it must show first (`stats_show`).
 async fn maintenance_app(
     poller: &mut pgpulse::monitor::poller::Poller,
     ready: impl Fn(&pgpulse::tui::app::App) -> Result<(), String>,
@@ -543,7 +544,8 @@ async fn empty_tables_do_not_bury_the_one_that_is_overdue() {
     )
     .await;
     let (session, caps) = monitor_db(&db).await;
-    flush_stats(&client, &caps).await;
+    let dead = "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'busy'";
+    stats_show(&client, caps.server_version_num, dead, 500).await;
     let mut poller = poller_for(session, caps);
     let mut app = maintenance_app(&mut poller, |app| match maintenance_row(app, "busy") {
         Some(row) if cell(&row, "DEAD") == "500" => Ok(()),
@@ -637,7 +639,8 @@ async fn a_crash_restart_is_not_read_as_never_vacuumed_or_all_dead() {
     .await;
     exec(&client, "UPDATE big SET pad = 'y' WHERE id <= 2000").await;
     let (session, caps) = monitor_db(&db).await;
-    flush_stats(&client, &caps).await;
+    let dead = "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'big'";
+    stats_show(&client, caps.server_version_num, dead, 2000).await;
     let mut poller = poller_for(session, caps);
     let app = maintenance_app(&mut poller, |app| match maintenance_row(app, "big") {
         Some(row) if cell(&row, "DEAD") == "2.0k" => Ok(()),

@@ -112,6 +112,25 @@ fn databases(snapshot: &Snapshot) -> Option<&Vec<DatabaseCounters>> {
     snapshot.databases.as_ref().ok()
 }
 
+/// Whether every counter of the database is zero.
+fn counted_nothing(db: &DatabaseCounters) -> bool {
+    let counts = [
+        db.xact_commit,
+        db.xact_rollback,
+        db.blks_read,
+        db.blks_hit,
+        db.tup_returned,
+        db.tup_fetched,
+        db.tup_inserted,
+        db.tup_updated,
+        db.tup_deleted,
+        db.temp_files,
+        db.temp_bytes,
+        db.deadlocks,
+    ];
+    counts.iter().all(|&c| c == 0) && db.blk_read_time_ms == 0.0 && db.blk_write_time_ms == 0.0
+}
+
 /// How much each counter of one database grew in the interval.
 #[derive(Debug, Default)]
 struct DatabaseDelta {
@@ -133,7 +152,12 @@ struct DatabaseDelta {
 impl DatabaseDelta {
     fn between(prev: &DatabaseCounters, cur: &DatabaseCounters) -> Result<Self, ResetReason> {
         // A changed stats_reset explains counters going backwards; report it as such.
-        if prev.stats_reset != cur.stats_reset {
+        // Except its first setting on a database that had counted nothing: before 15 a
+        // database shows zeros and no stats_reset until its first statistics reach the
+        // collector, which then sets stats_reset. Counting from those zeros is exact,
+        // and dropping the interval would lose what it saw (a deadlock, a temp file).
+        let first_statistics = prev.stats_reset.is_none() && counted_nothing(prev);
+        if prev.stats_reset != cur.stats_reset && !first_statistics {
             return Err(ResetReason::StatsReset);
         }
         let grew =
@@ -325,6 +349,24 @@ mod tests {
     fn a_changed_stats_reset_is_a_reset_not_a_negative_rate() {
         let prev = snapshot_at(0).with_database(db(1).commits(1_000));
         let cur = snapshot_at(1).with_database(db(1).commits(3).stats_reset_at(1));
+        assert_eq!(
+            database_rates(Some(&prev), &cur, 1),
+            RateStatus::Reset(ResetReason::StatsReset)
+        );
+    }
+
+    #[test]
+    fn the_first_statistics_of_a_database_before_15_are_no_reset() {
+        // Before 15: zeros and no stats_reset until the collector hears of the database.
+        let prev = snapshot_at(0).with_database(db(1));
+        let mut first = db(1).commits(3).stats_reset_at(1);
+        first.deadlocks = 1;
+        let cur = snapshot_at(1).with_database(first);
+        let rates = ready(database_rates(Some(&prev), &cur, 1));
+        assert_eq!((rates.commits_per_sec, rates.deadlocks), (3.0, 1));
+        assert_eq!(ready(all_databases_rates(Some(&prev), &cur)).deadlocks, 1);
+        // A database that had counted something was reset, though, even from none.
+        let prev = snapshot_at(0).with_database(db(1).commits(1_000));
         assert_eq!(
             database_rates(Some(&prev), &cur, 1),
             RateStatus::Reset(ResetReason::StatsReset)
