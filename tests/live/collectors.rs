@@ -14,7 +14,9 @@ use pgpulse::monitor::collector::{
     StatementTextCache, collect_activity, collect_databases, collect_performance_log,
     collect_server, collect_statements, collect_table_totals,
 };
-use pgpulse::monitor::snapshot::{QueryLatency, SectionError, Session, StatementKey, Statements};
+use pgpulse::monitor::snapshot::{
+    QueryLatency, SectionError, Session, StatementKey, Statements, WaitEventType,
+};
 use pgpulse::pg::probe::Capabilities;
 use pgpulse::pg::session::MonitorSession;
 use tokio_postgres::{Client, NoTls};
@@ -112,7 +114,7 @@ async fn a_lock_chain_shows_who_blocks_whom() {
     // Queued behind the reader too: ACCESS EXCLUSIVE conflicts with its ACCESS SHARE.
     // Only once the reader is in the queue: sent at the same time, either may be first.
     activity_until(&mut session, &caps, "B to wait on A", |all| {
-        find(all, b).is_some_and(|s| s.wait_event_type.as_deref() == Some("Lock"))
+        find(all, b).is_some_and(|s| s.wait_event_type == Some(WaitEventType::Lock))
     })
     .await;
     let locker = db.client().await;
