@@ -23,15 +23,22 @@ const MARK: &str = "●";
 /// The Activity screen as drawn: one table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityView {
-    pub sessions: TableView,
+    /// The sessions, or the lock view while it is toggled on.
+    pub table: TableView,
 }
 
 /// The view of the Activity screen in `body`.
 pub fn view(app: &App, body: Rect) -> ActivityView {
+    if app.screens().shows_locks() {
+        let rows = super::locks::LockRows::new(app);
+        let table = super::tables::view(app, TableId::Locks, body, &rows, true)
+            .titled(super::locks::title(app), super::locks::empty(app));
+        return ActivityView { table };
+    }
     let rows = ActivityRows::new(app);
-    let sessions = super::tables::view(app, TableId::Activity, body, &rows, true)
+    let table = super::tables::view(app, TableId::Activity, body, &rows, true)
         .titled(title(app), empty(app));
-    ActivityView { sessions }
+    ActivityView { table }
 }
 
 /// `2 marked · Sessions: all, idle hidden · oldest xmin: pid 4242 (1,234 xacts)`.

@@ -110,7 +110,7 @@ impl BodyView {
     pub fn tables(&self) -> Vec<&TableView> {
         match self {
             BodyView::Dashboard(_) => Vec::new(),
-            BodyView::Activity(view) => vec![&view.sessions],
+            BodyView::Activity(view) => vec![&view.table],
             BodyView::Queries(view) => vec![&view.statements, &view.latency],
             BodyView::Cache(view) => vec![&view.tables],
             BodyView::Pool(view) => view

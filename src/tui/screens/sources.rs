@@ -2,6 +2,9 @@
 
 use super::activity::ActivityRows;
 use super::cache::CacheRows;
+use super::horizon::HorizonRows;
+use super::locks::LockRows;
+use super::pool_databases::DatabaseRows;
 use super::indexes::{IndexRows, ScanRows};
 use super::maintenance_view;
 use super::pool::PoolRows;
@@ -24,6 +27,9 @@ pub fn rows_of<'a>(app: &'a App, id: TableId) -> Box<dyn TableRows + 'a> {
         | TableId::PoolUsers
         | TableId::PoolClients
         | TableId::PgBouncerPools => Box::new(PoolRows::new(app, id)),
+        TableId::Horizon => Box::new(HorizonRows::new(app)),
+        TableId::Locks => Box::new(LockRows::new(app)),
+        TableId::PoolDatabases => Box::new(DatabaseRows::new(app)),
         TableId::Maintenance
         | TableId::Progress
         | TableId::Wraparound

@@ -21,11 +21,17 @@ pub enum TableId {
     PoolClients,
     PgBouncerPools,
     Journal,
+    /// Who holds the xmin horizon (Maintenance).
+    Horizon,
+    /// The lock view (Activity, when toggled on).
+    Locks,
+    /// Every database's connections, rates and size (Pool).
+    PoolDatabases,
 }
 
 impl TableId {
     /// Every table.
-    pub const ALL: [TableId; 15] = [
+    pub const ALL: [TableId; 18] = [
         TableId::Activity,
         TableId::Statements,
         TableId::Latency,
@@ -41,6 +47,9 @@ impl TableId {
         TableId::PoolClients,
         TableId::PgBouncerPools,
         TableId::Journal,
+        TableId::Horizon,
+        TableId::Locks,
+        TableId::PoolDatabases,
     ];
 
     /// Its position in [`TableId::ALL`] (where the screens keep its state).
@@ -70,7 +79,11 @@ impl TableId {
             TableId::PoolApplications | TableId::PoolUsers | TableId::PoolClients => 1,
             // CL WAIT: pools where clients queue come first.
             TableId::PgBouncerPools => 3,
-            // The attention rank (`!!`), or an order that is the meaning.
+            // CONN: the databases holding the most connection slots first.
+            TableId::PoolDatabases => 2,
+            // The attention rank (`!!`), or an order that is the meaning (oldest holder
+            // first; waited-on locks first).
+            TableId::Horizon | TableId::Locks => 0,
             TableId::Maintenance
             | TableId::Wraparound
             | TableId::TaskHistory
@@ -91,18 +104,21 @@ impl TableId {
 pub fn tables_of(screen: Screen) -> &'static [TableId] {
     match screen {
         Screen::Dashboard => &[],
-        Screen::Activity => &[TableId::Activity],
+        // The lock view replaces the sessions while it is on: its toggle moves the focus.
+        Screen::Activity => &[TableId::Activity, TableId::Locks],
         Screen::Queries => &[TableId::Statements, TableId::Latency],
         Screen::Cache => &[TableId::CacheTables],
         Screen::Pool => &[
             TableId::PoolApplications,
             TableId::PoolUsers,
             TableId::PoolClients,
+            TableId::PoolDatabases,
             TableId::PgBouncerPools,
         ],
         Screen::Indexes => &[TableId::Indexes, TableId::TableScans],
         Screen::Maintenance => &[
             TableId::Maintenance,
+            TableId::Horizon,
             TableId::Progress,
             TableId::Wraparound,
             TableId::TaskHistory,
