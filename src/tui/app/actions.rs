@@ -172,7 +172,10 @@ fn plan_for(app: &mut App, action: Action) -> Result<Plan, String> {
             Ok(plan::drop_invalid_index(target))
         }
         Action::EndHolder => {
-            let horizon = app.model.horizon().ok_or("the xmin horizon is not read yet")?;
+            let horizon = app
+                .model
+                .horizon()
+                .ok_or("the xmin horizon is not read yet")?;
             let holder = selected
                 .filter(|_| focused == Some(TableId::Horizon))
                 .and_then(|id| holder_of(horizon, &id))
@@ -214,11 +217,7 @@ fn horizon_terminate(
     kind: ActionKind,
     selected: Option<&RowId>,
 ) -> Result<Plan, String> {
-    let end = app
-        .settings
-        .keymap()
-        .keys_for(Action::EndHolder)
-        .join("/");
+    let end = app.settings.keymap().keys_for(Action::EndHolder).join("/");
     let holder = app
         .model
         .horizon()

@@ -210,9 +210,7 @@ impl Action {
         use crate::actions::ActionKind;
         Some(match self {
             Action::CancelBackend => ActionKind::CancelBackend,
-            Action::TerminateBackend | Action::TerminateRootBlocker => {
-                ActionKind::TerminateBackend
-            }
+            Action::TerminateBackend | Action::TerminateRootBlocker => ActionKind::TerminateBackend,
             Action::Vacuum => ActionKind::VacuumAnalyze,
             Action::Analyze => ActionKind::Analyze,
             Action::Reindex => ActionKind::ReindexConcurrently,
@@ -269,12 +267,12 @@ impl Action {
             Action::FocusNext => spec("focus-next", TABLE, On(MULTI_TABLE), keys![ch('f')], "Move focus to the next table on the screen"),
             Action::ToggleIdle => spec("toggle-idle", TABLE, On(ACTIVITY), keys![ch('i')], "Hide or show idle sessions"),
             Action::CycleActivityMode => spec("cycle-activity-mode", TABLE, On(ACTIVITY), keys![ch('m')], "Show all, active, waiting sessions or the blocking tree"),
-            Action::ToggleLocks => spec("toggle-locks", TABLE, On(ACTIVITY), keys![ch('l')], "Show the lock view (waited-on locks first) or the sessions"),
+            Action::ToggleLocks => spec("toggle-locks", TABLE, On(ACTIVITY), keys![ch('l')], "Show the locks (waited-on first) or the sessions"),
             Action::ToggleCumulative => spec("toggle-cumulative", TABLE, On(QUERIES), keys![ch('t')], "Show interval or cumulative statistics"),
             Action::WindowShorter => spec("window-shorter", TABLE, On(WINDOWED), keys![ch('[')], "Shorten the time window (latency percentiles, snapshot history)"),
             Action::WindowLonger => spec("window-longer", TABLE, On(WINDOWED), keys![ch(']')], "Lengthen the time window (latency percentiles, snapshot history)"),
             Action::CancelBackend => spec("cancel-backend", ACTIONS, On(ACTIVITY), keys![ch('c')], "Cancel the selected session's query"),
-            Action::TerminateBackend => spec("terminate-backend", ACTIONS, On(TERMINATE), keys![ch('K')], "Terminate the selected session (or horizon holder's session)"),
+            Action::TerminateBackend => spec("terminate-backend", ACTIONS, On(TERMINATE), keys![ch('K')], "Terminate the selected session"),
             Action::Vacuum => spec("vacuum", ACTIONS, On(TABLES), keys![ch('v')], "VACUUM (ANALYZE) the selected table"),
             Action::Analyze => spec("analyze", ACTIONS, On(TABLES), keys![ch('a')], "ANALYZE the selected table"),
             Action::Reindex => spec("reindex", ACTIONS, On(&[Screen::Indexes]), keys![ch('R')], "REINDEX the selected index concurrently"),

@@ -32,8 +32,8 @@ pub const HOLDER_WARN_XACTS: i32 = 100_000;
 
 /// Warn when the holder has held long enough (see the constants) to matter.
 pub fn holder_severity(holder: &Holder) -> Severity {
-    let old = holder.age.is_some_and(|age| age >= HOLDER_WARN_AGE)
-        || holder.xid_age >= HOLDER_WARN_XACTS;
+    let old =
+        holder.age.is_some_and(|age| age >= HOLDER_WARN_AGE) || holder.xid_age >= HOLDER_WARN_XACTS;
     if old {
         Severity::Warn
     } else {
@@ -60,13 +60,22 @@ impl<'a> HorizonRows<'a> {
 
 impl TableRows for HorizonRows<'_> {
     fn columns(&self) -> Vec<Column> {
+        // Gids and slot names run long, and are what the DBA looks for: their column
+        // takes what they need (up to 28).
+        let longest = self
+            .holders
+            .iter()
+            .map(|h| crate::tui::fit::width(&kind_and_who(h).1))
+            .max()
+            .unwrap_or(0);
         vec![
             Column::text("KIND", 8, 0),
-            Column::text("HOLDER", 14, 0),
+            Column::fitted("HOLDER", longest, 14, 0),
             Column::text("DB", 10, 2),
-            Column::number("XACTS", 8, 0),
+            // How many transactions back (`3.1M`): the exact count is in the detail view.
+            Column::number("XACTS", 7, 0),
             Column::number("HELD", 7, 0),
-            Column::text("STATE / OWNER", 14, 1),
+            Column::text("STATE / OWNER", 16, 1),
             Column::text("DETAILS", 16, 0),
         ]
     }
@@ -90,11 +99,7 @@ impl TableRows for HorizonRows<'_> {
         row.label(kind, Severity::Normal);
         row.label(&who, Severity::Normal);
         row.text(database(holder).as_deref());
-        row.number(
-            Some(f64::from(holder.xid_age)),
-            |n| format::thousands(n as i64),
-            severity,
-        );
+        row.number(Some(f64::from(holder.xid_age)), format::quantity, severity);
         row.age(holder.age, severity);
         let (state, state_severity) = state(holder);
         row.label(&state, state_severity);
@@ -134,9 +139,7 @@ fn database(holder: &Holder) -> Option<String> {
 fn state(holder: &Holder) -> (String, Severity) {
     match &holder.kind {
         HolderKind::Backend { state, .. } => match state {
-            Some(state) if state.is_idle_in_transaction() => {
-                ("idle in txn".into(), Severity::Warn)
-            }
+            Some(state) if state.is_idle_in_transaction() => ("idle in txn".into(), Severity::Warn),
             Some(SessionState::Active) => ("active".into(), Severity::Normal),
             Some(state) => (state.to_string(), Severity::Normal),
             None => ("hidden".into(), Severity::Muted),
@@ -169,7 +172,7 @@ fn details(holder: &Holder) -> String {
         HolderKind::Backend { query, .. } => super::activity::collapse_spaces(query),
         HolderKind::Prepared { prepared, .. } => {
             format!(
-                "prepared at {} (ROLLBACK PREPARED or COMMIT PREPARED ends it)",
+                "only COMMIT/ROLLBACK PREPARED ends it · prepared at {}",
                 crate::text::timefmt::rfc3339_millis(*prepared)
             )
         }

@@ -59,18 +59,25 @@ impl<'a> LockRows<'a> {
 
 impl TableRows for LockRows<'_> {
     fn columns(&self) -> Vec<Column> {
+        let longest = self
+            .listed
+            .iter()
+            .map(|l| crate::tui::fit::width(&l.group.object))
+            .max()
+            .unwrap_or(0);
         vec![
-            Column::text("OBJECT", 18, 0),
+            Column::fitted("OBJECT", longest, 16, 0),
             Column::text("TYPE", 8, 3),
             Column::text("", 5, 0),
             Column::number("PID", 7, 0),
             Column::text("MODE", 15, 0),
             // A holder's transaction age; a waiter's wait (`≈` when estimated).
             Column::number("AGE", 7, 0),
-            Column::text("BLOCKED BY", 10, 1),
+            // The group already says who blocks whom: the query says more at 80 columns.
+            Column::text("BLOCKED BY", 10, 3),
             Column::text("USER", 10, 4),
             Column::text("APP", 12, 5),
-            Column::text("QUERY", 12, 2),
+            Column::text("QUERY", 12, 1),
         ]
     }
 
@@ -115,10 +122,7 @@ impl TableRows for LockRows<'_> {
         };
         row.label(how, how_severity);
         match entry.pid {
-            Some(pid) => row.push(
-                || SortKey::Number(f64::from(pid)),
-                || cell(pid.to_string()),
-            ),
+            Some(pid) => row.push(|| SortKey::Number(f64::from(pid)), || cell(pid.to_string())),
             // A prepared transaction's lock: no backend holds it.
             None => row.label("prep", Severity::Muted),
         }
@@ -151,7 +155,9 @@ fn short_mode(mode: &str) -> &str {
 /// A waiter's wait, `≈12s` when measured from its state change or query start (before
 /// 14, where `pg_locks.waitstart` does not exist).
 fn wait_age(row: &mut RowWriter, entry: &LockEntry) {
-    let estimated = entry.wait_from.is_some_and(|from| from != WaitFrom::WaitStart);
+    let estimated = entry
+        .wait_from
+        .is_some_and(|from| from != WaitFrom::WaitStart);
     row.number(
         entry.wait_age.map(|d| d.as_secs_f64()),
         |secs| {
@@ -166,11 +172,7 @@ fn wait_age(row: &mut RowWriter, entry: &LockEntry) {
 pub fn title(app: &App) -> String {
     let mut title = "Locks".to_string();
     if let Some(view) = app.model().lock_view() {
-        let waited = view
-            .groups
-            .iter()
-            .filter(|g| !g.waiters.is_empty())
-            .count();
+        let waited = view.groups.iter().filter(|g| !g.waiters.is_empty()).count();
         title.push_str(&match waited {
             0 => ": nothing waited on".to_string(),
             1 => ": 1 object waited on".to_string(),
@@ -200,9 +202,9 @@ pub fn empty(app: &App) -> String {
         }
         .message(app.keymap()),
         Some(Some(Ok(_))) if filtered => super::empty::no_match("lock", app.keymap()),
-        Some(Some(Ok(_))) => Empty::Nothing(
-            "no session waits for a lock, and no strong lock is held".into(),
-        )
-        .message(app.keymap()),
+        Some(Some(Ok(_))) => {
+            Empty::Nothing("no session waits for a lock, and no strong lock is held".into())
+                .message(app.keymap())
+        }
     }
 }

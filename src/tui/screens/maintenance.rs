@@ -15,8 +15,8 @@ use crate::analysis::maintenance_rules::{
     AutovacuumVerdict, CountersSince, MaintenanceSchedule, dead_ratio, live_estimate,
     live_is_estimated,
 };
-use crate::analysis::standby::MaintenanceJudge;
 use crate::analysis::metrics::Thresholds;
+use crate::analysis::standby::MaintenanceJudge;
 use crate::monitor::collector::XID_HARD_LIMIT;
 use crate::monitor::snapshot::maintenance::TableMaintenance;
 use crate::text::format;

@@ -19,9 +19,9 @@ use crate::monitor::snapshot::{CappedList, Section, SlowTier};
 use crate::text::format;
 use crate::text::timefmt;
 use crate::tui::app::App;
+use crate::tui::fit;
 use crate::tui::keymap::Action;
 use crate::tui::layout;
-use crate::tui::fit;
 use crate::tui::theme::Role;
 
 /// The Maintenance screen as drawn: its tables, in focus order (on narrow terminals the

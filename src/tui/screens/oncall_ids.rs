@@ -25,7 +25,10 @@ pub fn lock_id(group: &LockGroup, entry: &LockEntry, granted: bool) -> RowId {
         .pid
         .map_or_else(|| "prepared".to_string(), |pid| pid.to_string());
     let how = if granted { "holds" } else { "waits" };
-    RowId::Name(format!("{}\u{1f}{who}\u{1f}{}\u{1f}{how}", group.object, entry.mode))
+    RowId::Name(format!(
+        "{}\u{1f}{who}\u{1f}{}\u{1f}{how}",
+        group.object, entry.mode
+    ))
 }
 
 /// The lock entry a row stands for.

@@ -209,7 +209,7 @@ fn collapsed_summary(
             let cell = |i: usize| row.cells.get(i).map_or("", |c| c.text.as_str());
             if id == TableId::PoolDatabases {
                 // Name, the connected mark, connections: `app● 9 · postgres 2`.
-                format!("{}{} {}", cell(0), cell(1), cell(2))
+                format!("{}{} {}", cell(1), cell(0), cell(2))
             } else {
                 format!("{} {}", cell(0), cell(1))
             }

@@ -33,9 +33,17 @@ impl<'a> DatabaseRows<'a> {
 
 impl TableRows for DatabaseRows<'_> {
     fn columns(&self) -> Vec<Column> {
+        let longest = self
+            .rows
+            .iter()
+            .map(|r| crate::tui::fit::width(&r.name))
+            .max()
+            .unwrap_or(0);
+        // The mark first: the name is the last text column, which takes the spare width,
+        // so the numbers line up on the right as in the other Pool tables.
         vec![
-            Column::text("DATABASE", 14, 0),
             Column::text(CONNECTED, 1, 0),
+            Column::fitted("DATABASE", longest, 14, 0),
             Column::number("CONN", 5, 0),
             Column::number("TPS", 7, 0),
             Column::number("HIT", 6, 0),
@@ -56,11 +64,11 @@ impl TableRows for DatabaseRows<'_> {
 
     fn write(&self, index: usize, row: &mut RowWriter) {
         let db = &self.rows[index];
-        row.label(&db.name, Severity::Normal);
         row.push(
             || SortKey::Number(f64::from(u8::from(db.connected))),
             || cell(if db.connected { CONNECTED } else { "" }),
         );
+        row.label(&db.name, Severity::Normal);
         row.count(i64::from(db.connections));
         row.number(db.tps, format::quantity, Severity::Normal);
         cache_hit(row, db, self.thresholds);

@@ -3,11 +3,11 @@
 use super::activity::ActivityRows;
 use super::cache::CacheRows;
 use super::horizon::HorizonRows;
-use super::locks::LockRows;
-use super::pool_databases::DatabaseRows;
 use super::indexes::{IndexRows, ScanRows};
+use super::locks::LockRows;
 use super::maintenance_view;
 use super::pool::PoolRows;
+use super::pool_databases::DatabaseRows;
 use super::queries::{LatencyRows, StatementRows};
 use super::rows::TableRows;
 use super::state::TableId;
