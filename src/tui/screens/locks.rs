@@ -132,15 +132,27 @@ impl TableRows for LockRows<'_> {
         } else {
             wait_age(row, entry);
         }
+        // `pg_blocking_pids` names a prepared transaction's lock as pid 0.
         let blocked_by = entry
             .blocked_by
             .iter()
-            .map(i32::to_string)
+            .map(|pid| match pid {
+                0 => "prepared".to_string(),
+                pid => pid.to_string(),
+            })
             .collect::<Vec<_>>()
             .join(",");
         row.text(Some(blocked_by.as_str()).filter(|b| !b.is_empty()));
         row.text(entry.user.as_deref());
         row.text(Some(entry.application.as_str()).filter(|a| !a.is_empty()));
+        if entry.pid.is_none() {
+            // No session to show: say what holds it and where it can be ended.
+            row.label(
+                "a prepared transaction (ended from the Maintenance horizon panel)",
+                Severity::Muted,
+            );
+            return;
+        }
         let query = super::activity::collapse_spaces(&entry.query);
         row.text(Some(query.as_str()).filter(|q| !q.is_empty()));
     }
