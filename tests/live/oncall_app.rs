@@ -85,7 +85,11 @@ async fn a_prepared_holder_is_shown_and_rolled_back_through_the_dialog() {
             .model()
             .horizon()
             .is_some_and(|h| h.holders.iter().any(|holder| holder.label() == label));
-        if listed { Ok(()) } else { Err("not yet".into()) }
+        if listed {
+            Ok(())
+        } else {
+            Err("not yet".into())
+        }
     })
     .await;
     let screen = screen_text(&app, 120, 40);
@@ -101,7 +105,10 @@ async fn a_prepared_holder_is_shown_and_rolled_back_through_the_dialog() {
     let Mode::Dialog(dialog) = app.mode().clone() else {
         panic!("no dialog: {screen}");
     };
-    assert!(!dialog.yes_focused, "ROLLBACK PREPARED is destructive: focus on No");
+    assert!(
+        !dialog.yes_focused,
+        "ROLLBACK PREPARED is destructive: focus on No"
+    );
     let dialog_screen = screen_text(&app, 120, 40);
     assert!(
         dialog_screen.contains("ROLLBACK PREPARED 'forgotten_export'"),

@@ -29,12 +29,6 @@ pub struct ActivityView {
 
 /// The view of the Activity screen in `body`.
 pub fn view(app: &App, body: Rect) -> ActivityView {
-    if app.screens().shows_locks() {
-        let rows = super::locks::LockRows::new(app);
-        let table = super::tables::view(app, TableId::Locks, body, &rows, true)
-            .titled(super::locks::title(app), super::locks::empty(app));
-        return ActivityView { table };
-    }
     let rows = ActivityRows::new(app);
     let table = super::tables::view(app, TableId::Activity, body, &rows, true)
         .titled(title(app), empty(app));

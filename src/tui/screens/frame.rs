@@ -95,6 +95,10 @@ pub fn view(app: &App, area: Rect) -> FrameView {
 pub fn body_view(app: &App, body: Rect) -> BodyView {
     match app.screen() {
         Screen::Dashboard => BodyView::Dashboard(dashboard::view(app, body)),
+        // The lock view replaces the sessions while it is toggled on.
+        Screen::Activity if app.screens().shows_locks() => {
+            BodyView::Activity(super::locks::view(app, body))
+        }
         Screen::Activity => BodyView::Activity(activity::view(app, body)),
         Screen::Queries => BodyView::Queries(queries::view(app, body)),
         Screen::Cache => BodyView::Cache(cache::view(app, body)),

@@ -4,6 +4,7 @@
 //! type on the group's first row, then who holds and who waits, with their pids, modes
 //! and ages. Cancel and terminate act on the selected row's session.
 
+use super::activity::ActivityView;
 use super::empty::Empty;
 use super::oncall_ids::lock_id;
 use super::rows::{RowWriter, TableRows, cell};
@@ -14,6 +15,14 @@ use crate::analysis::model::SectionId;
 use crate::monitor::snapshot::locks::WaitFrom;
 use crate::text::format;
 use crate::tui::app::App;
+
+/// The Activity screen with the lock view on, in `body`.
+pub fn view(app: &App, body: ratatui::layout::Rect) -> ActivityView {
+    let rows = LockRows::new(app);
+    let table =
+        super::tables::view(app, TableId::Locks, body, &rows, true).titled(title(app), empty(app));
+    ActivityView { table }
+}
 
 /// One drawn lock: its group, the entry, granted or awaited, first of its group.
 struct Listed<'a> {

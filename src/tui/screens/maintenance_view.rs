@@ -52,7 +52,7 @@ pub fn view(app: &App, body: Rect) -> MaintenanceView {
                 TableId::Journal => (journal_title(app, shared_slot), journal_message(app)),
                 _ => (tasks_title(app, shared_slot), tasks_message(app)),
             };
-            let rows = super::sources::rows_of(app, id);
+            let rows = rows_of(app, id);
             super::tables::view(
                 app,
                 id,
@@ -94,6 +94,7 @@ pub fn rows_of<'a>(app: &'a App, id: TableId) -> Box<dyn TableRows + 'a> {
         TableId::Wraparound => Box::new(WraparoundRows::new(app)),
         TableId::TaskHistory => Box::new(TaskRows::new(app)),
         TableId::Journal => Box::new(JournalRows::new(app)),
+        TableId::Horizon => Box::new(super::horizon::HorizonRows::new(app)),
         _ => Box::new(MaintenanceRows::new(app)),
     }
 }

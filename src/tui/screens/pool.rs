@@ -75,7 +75,7 @@ pub fn view(app: &App, body: Rect) -> PoolView {
         .tables
         .into_iter()
         .map(|(id, rect)| {
-            let rows = super::sources::rows_of(app, id);
+            let rows = rows_of(app, id);
             // A table needs border, header and a row; with less it is a summary line.
             if rect.height < 4 {
                 return collapsed(app, id, rect, rows.as_ref());
@@ -103,6 +103,14 @@ pub fn view(app: &App, body: Rect) -> PoolView {
         summary,
         pools,
         tables,
+    }
+}
+
+/// The rows of one of the Pool screen's tables.
+fn rows_of<'a>(app: &'a App, id: TableId) -> Box<dyn TableRows + 'a> {
+    match id {
+        TableId::PoolDatabases => Box::new(super::pool_databases::DatabaseRows::new(app)),
+        _ => Box::new(PoolRows::new(app, id)),
     }
 }
 

@@ -2,7 +2,6 @@
 
 use super::activity::ActivityRows;
 use super::cache::CacheRows;
-use super::horizon::HorizonRows;
 use super::indexes::{IndexRows, ScanRows};
 use super::locks::LockRows;
 use super::maintenance_view;
@@ -27,10 +26,10 @@ pub fn rows_of<'a>(app: &'a App, id: TableId) -> Box<dyn TableRows + 'a> {
         | TableId::PoolUsers
         | TableId::PoolClients
         | TableId::PgBouncerPools => Box::new(PoolRows::new(app, id)),
-        TableId::Horizon => Box::new(HorizonRows::new(app)),
         TableId::Locks => Box::new(LockRows::new(app)),
         TableId::PoolDatabases => Box::new(DatabaseRows::new(app)),
         TableId::Maintenance
+        | TableId::Horizon
         | TableId::Progress
         | TableId::Wraparound
         | TableId::TaskHistory
