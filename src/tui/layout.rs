@@ -103,17 +103,25 @@ const WRAPAROUND_MIN_WIDTH: u16 = 36;
 /// narrower, the two share one slot and `f` switches between them.
 pub const JOURNAL_SIDE_BY_SIDE: u16 = 140;
 
-/// The panels: tables on top with most of the height, running commands in a thin band,
-/// wraparound, task history and the actions journal side by side at the bottom.
-fn maintenance_split(body: Rect) -> [Rect; 4] {
+/// The panels: tables on top with most of the height, the xmin horizon's holders under
+/// them (why the tables' dead tuples stay), running commands in a thin band, wraparound,
+/// task history and the actions journal side by side at the bottom.
+fn maintenance_split(body: Rect) -> [Rect; 5] {
     let progress = if body.height >= TALL_BODY { 6 } else { 4 };
+    // Two holders at 80x24 (usually one matters), four on taller terminals, six from 40.
+    let horizon = match body.height {
+        h if h >= 40 => 9,
+        h if h >= TALL_BODY => 7,
+        _ => 5,
+    };
     // Three tenths of the height for the bottom band: three rows each at 80x24, about
     // ten at 160x48, never more than sixteen (the tables keep the rest).
     let band = u16::try_from(u32::from(body.height) * 3 / 10)
         .unwrap_or(u16::MAX)
         .clamp(6, 16);
-    let [tables, progress, band] = Layout::vertical([
+    let [tables, horizon, progress, band] = Layout::vertical([
         Constraint::Min(6),
+        Constraint::Length(horizon),
         Constraint::Length(progress),
         Constraint::Length(band),
     ])
@@ -125,14 +133,15 @@ fn maintenance_split(body: Rect) -> [Rect; 4] {
         .max(WRAPAROUND_MIN_WIDTH);
     let [wraparound, tasks] =
         Layout::horizontal([Constraint::Length(wraparound_width), Constraint::Min(0)]).areas(band);
-    [tables, progress, wraparound, tasks]
+    [tables, horizon, progress, wraparound, tasks]
 }
 
 /// Where the Maintenance screen's tables are drawn.
 pub fn maintenance_table_areas(body: Rect, focused: Option<TableId>) -> Vec<(TableId, Rect)> {
-    let [tables, progress, wraparound, tasks] = maintenance_split(body);
+    let [tables, horizon, progress, wraparound, tasks] = maintenance_split(body);
     let mut areas = vec![
         (TableId::Maintenance, tables),
+        (TableId::Horizon, horizon),
         (TableId::Progress, progress),
         (TableId::Wraparound, wraparound),
     ];
@@ -253,11 +262,17 @@ pub fn pool_regions(body: Rect, focused: Option<TableId>) -> PoolRegions {
 /// collapsed to one line each but the focused one when stacking leaves too little room.
 fn pool_table_rects(area: Rect, wide: bool, focused: Option<TableId>) -> Vec<(TableId, Rect)> {
     let order = tables_of(Screen::Pool);
-    if wide && area.height >= 14 {
-        // PgBouncer usually has a handful of pools; the breakdowns get the larger part.
-        let bouncer_height = (area.height / 3).max(7);
-        let [usage, bouncer] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(bouncer_height)]).areas(area);
+    if wide && area.height >= 20 {
+        // PgBouncer usually has a handful of pools, a server a handful of databases; the
+        // breakdowns get the larger part.
+        let bouncer_height = (area.height / 4).max(6);
+        let databases_height = (area.height / 4).max(6);
+        let [usage, databases, bouncer] = Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(databases_height),
+            Constraint::Length(bouncer_height),
+        ])
+        .areas(area);
         // Application names are the longest: their table gets the widest third.
         let [applications, users, clients] = Layout::horizontal([
             Constraint::Percentage(40),
@@ -269,6 +284,7 @@ fn pool_table_rects(area: Rect, wide: bool, focused: Option<TableId>) -> Vec<(Ta
             (TableId::PoolApplications, applications),
             (TableId::PoolUsers, users),
             (TableId::PoolClients, clients),
+            (TableId::PoolDatabases, databases),
             (TableId::PgBouncerPools, bouncer),
         ];
     }

@@ -46,6 +46,7 @@ mod horizon;
 mod host;
 mod maintenance;
 mod oncall;
+mod oncall_app;
 mod outage;
 mod pgbouncer;
 mod poller;

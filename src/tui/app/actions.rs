@@ -8,9 +8,13 @@ use super::event::Effect;
 use super::shell::App;
 use super::state::Dialog;
 use super::state::Mode;
+use crate::actions::availability::availability;
+use crate::actions::holders::end_holder;
 use crate::actions::{ActionKind, Lane, Plan, RelationTarget, StatementTarget, plan};
+use crate::analysis::horizon::HolderKind;
 use crate::monitor::snapshot::{Session, Snapshot, WaitEventType};
 use crate::tui::keymap::Action;
+use crate::tui::screens::oncall_ids::{holder_of, lock_of};
 use crate::tui::screens::state::TableId;
 use crate::tui::screens::table::RowId;
 
@@ -26,7 +30,25 @@ pub(super) fn open(app: &mut App, action: Action) -> Vec<Effect> {
         );
         return vec![];
     }
-    match plan_for(app, action) {
+    let in_recovery = app.model.in_recovery().unwrap_or(false);
+    // Checked before looking for a selection: on a standby the reason is what matters.
+    if let Some(reason) = action
+        .action_kind()
+        .and_then(|kind| availability(kind, in_recovery).reason())
+    {
+        let keys = app.settings.keymap().keys_for(action).join("/");
+        app.set_status(format!("{keys}: {reason}"), true);
+        return vec![];
+    }
+    // Ending a horizon holder is known to write only once the holder is: a prepared
+    // transaction's ROLLBACK PREPARED does, dropping a slot does not.
+    let plan = plan_for(app, action).and_then(|plan| {
+        match availability(plan.kind, in_recovery).reason() {
+            Some(reason) => Err(format!("{}: {reason}", plan.kind.title())),
+            None => Ok(plan),
+        }
+    });
+    match plan {
         Ok(plan) => {
             // One plan per lane at a time; a signal never waits for maintenance.
             let lane = plan.kind.lane();
@@ -74,6 +96,14 @@ fn plan_for(app: &mut App, action: Action) -> Result<Plan, String> {
                 ActionKind::TerminateBackend
             };
             let marked = &app.screens.table(TableId::Activity).marked;
+            if focused == Some(TableId::Horizon) {
+                return horizon_terminate(app, kind, selected.as_ref());
+            }
+            if focused == Some(TableId::Locks) {
+                let pid = lock_pid(app, selected.as_ref())?;
+                let sessions = sessions_of(snapshot, &[RowId::Pid(pid)])?;
+                return plan::signal(kind, &sessions, None);
+            }
             if marked.is_empty() {
                 if focused != Some(TableId::Activity) {
                     return Err("select a session on the Activity screen first".into());
@@ -141,6 +171,17 @@ fn plan_for(app: &mut App, action: Action) -> Result<Plan, String> {
                 )?;
             Ok(plan::drop_invalid_index(target))
         }
+        Action::EndHolder => {
+            let horizon = app
+                .model
+                .horizon()
+                .ok_or("the xmin horizon is not read yet")?;
+            let holder = selected
+                .filter(|_| focused == Some(TableId::Horizon))
+                .and_then(|id| holder_of(horizon, &id))
+                .ok_or("select a holder in the xmin horizon panel first")?;
+            end_holder(holder)
+        }
         Action::Snapshot => Ok(plan::snapshot()),
         Action::ResetStatements => Ok(plan::reset_statements()),
         Action::Explain => match selected {
@@ -167,6 +208,48 @@ fn plan_for(app: &mut App, action: Action) -> Result<Plan, String> {
         },
         _ => Err("not an action".into()),
     }
+}
+
+/// `K` on the horizon panel: terminate a backend holder, as on Activity; other holders
+/// are ended with their own key, which says what it does.
+fn horizon_terminate(
+    app: &App,
+    kind: ActionKind,
+    selected: Option<&RowId>,
+) -> Result<Plan, String> {
+    let end = app.settings.keymap().keys_for(Action::EndHolder).join("/");
+    let holder = app
+        .model
+        .horizon()
+        .zip(selected)
+        .and_then(|(horizon, id)| holder_of(horizon, id))
+        .ok_or("select a holder in the xmin horizon panel first")?;
+    match (&holder.kind, kind) {
+        (HolderKind::Backend { .. }, ActionKind::TerminateBackend) => end_holder(holder),
+        (HolderKind::Backend { .. }, _) => Err(format!(
+            "{} holds a snapshot, not a running query to cancel: {end} ends the session",
+            holder.label()
+        )),
+        _ => Err(format!(
+            "{} is not a session: {end} ends it (the dialog says how)",
+            holder.label()
+        )),
+    }
+}
+
+/// The session of the selected lock row.
+fn lock_pid(app: &App, selected: Option<&RowId>) -> Result<i32, String> {
+    let entry = app
+        .model
+        .lock_view()
+        .zip(selected)
+        .and_then(|(view, id)| lock_of(view, id))
+        .ok_or("select a lock first")?;
+    entry.pid.ok_or_else(|| {
+        "a prepared transaction holds this lock, with no session to signal: end it from \
+         the xmin horizon panel on the Maintenance screen"
+            .to_string()
+    })
 }
 
 fn sessions_of<'a>(snapshot: &'a Snapshot, ids: &[RowId]) -> Result<Vec<&'a Session>, String> {

@@ -207,6 +207,9 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
             app.screens.set_activity_mode(next);
             app.order_tables();
         }
+        Action::ToggleLocks if app.screen == Screen::Activity => {
+            return navigate::toggle_locks(app);
+        }
         Action::ToggleCumulative if app.screen == Screen::Queries => {
             app.screens.toggle_cumulative();
             app.order_tables();
@@ -229,6 +232,7 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Snapshot
         | Action::ResetStatements
         | Action::DropInvalidIndex
+        | Action::EndHolder
         | Action::Explain => return actions::open(app, action),
         Action::StopAction => return dialog::ask_stop(app),
         other => {

@@ -25,11 +25,15 @@ mod state;
 #[cfg(test)]
 pub(crate) mod test_support;
 #[cfg(test)]
+pub(crate) mod test_support_oncall;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_action_lanes;
 #[cfg(test)]
 mod tests_actions;
+#[cfg(test)]
+mod tests_oncall;
 mod update;
 
 pub use detail::statement_text;

@@ -3,6 +3,7 @@
 
 use super::event::Effect;
 use super::shell::App;
+use crate::monitor::poller::PollerCommand;
 use crate::tui::screen::Screen;
 use crate::tui::screens::state::{ActivityMode, TableId};
 use crate::tui::screens::table::RowId;
@@ -13,11 +14,28 @@ pub(super) fn show_screen(app: &mut App, screen: Screen) -> Vec<Effect> {
     if app.screen == screen {
         return vec![];
     }
+    let left = app.screen;
     app.screen = screen;
     app.order_tables();
-    vec![Effect::Poller(
-        crate::monitor::poller::PollerCommand::Watch(screen.slow_group()),
-    )]
+    let mut effects = vec![Effect::Poller(PollerCommand::Watch(screen.slow_group()))];
+    // `pg_locks` is read only while the lock view is on view: off when its screen is
+    // left, on again when it comes back with the view still chosen.
+    if app.screens.shows_locks() && (left == Screen::Activity || screen == Screen::Activity) {
+        effects.push(Effect::Poller(PollerCommand::WatchLocks(
+            screen == Screen::Activity,
+        )));
+    }
+    effects
+}
+
+/// Sessions ↔ locks on the Activity screen; the poller reads `pg_locks` only while the
+/// lock view is on.
+pub(super) fn toggle_locks(app: &mut App) -> Vec<Effect> {
+    app.screens.toggle_locks();
+    app.order_tables();
+    vec![Effect::Poller(PollerCommand::WatchLocks(
+        app.screens.shows_locks(),
+    ))]
 }
 
 /// How many rows a page of the focused table is, as the last frame drew it.

@@ -39,6 +39,8 @@ pub enum Action {
     FocusNext,
     ToggleIdle,
     CycleActivityMode,
+    /// The Activity screen's body: sessions or locks.
+    ToggleLocks,
     ToggleCumulative,
     WindowShorter,
     WindowLonger,
@@ -52,6 +54,9 @@ pub enum Action {
     Explain,
     TerminateRootBlocker,
     DropInvalidIndex,
+    /// End the selected holder of the xmin horizon (terminate, ROLLBACK PREPARED, drop
+    /// slot), whichever it is.
+    EndHolder,
     StopAction,
     Confirm,
     Deny,
@@ -123,10 +128,13 @@ const MULTI_TABLE: &[Screen] = &[
 /// Screens with a time window (`[`/`]`): latency percentiles, snapshot history.
 const WINDOWED: &[Screen] = &[Screen::Queries, Screen::Cache];
 const TABLES: &[Screen] = &[Screen::Maintenance, Screen::Cache, Screen::Indexes];
+/// Where a session can be terminated: Activity, and the horizon panel on Maintenance.
+const TERMINATE: &[Screen] = &[Screen::Activity, Screen::Maintenance];
+const MAINTENANCE: &[Screen] = &[Screen::Maintenance];
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 52] = [
+    pub const ALL: [Action; 54] = [
         Action::Quit,
         Action::Help,
         Action::Pause,
@@ -162,6 +170,7 @@ impl Action {
         Action::FocusNext,
         Action::ToggleIdle,
         Action::CycleActivityMode,
+        Action::ToggleLocks,
         Action::ToggleCumulative,
         Action::WindowShorter,
         Action::WindowLonger,
@@ -175,6 +184,7 @@ impl Action {
         Action::Explain,
         Action::TerminateRootBlocker,
         Action::DropInvalidIndex,
+        Action::EndHolder,
         Action::StopAction,
         Action::Confirm,
         Action::Deny,
@@ -194,6 +204,24 @@ impl Action {
     /// The help section: "general", "screens", "navigation", "table" or "actions".
     pub fn group(self) -> &'static str {
         self.spec().group
+    }
+
+    /// The server action this key always opens, when the key alone says which (the
+    /// standby check and help's "off" mark go by it).
+    pub fn action_kind(self) -> Option<crate::actions::ActionKind> {
+        use crate::actions::ActionKind;
+        Some(match self {
+            Action::CancelBackend => ActionKind::CancelBackend,
+            Action::TerminateBackend | Action::TerminateRootBlocker => ActionKind::TerminateBackend,
+            Action::Vacuum => ActionKind::VacuumAnalyze,
+            Action::Analyze => ActionKind::Analyze,
+            Action::Reindex => ActionKind::ReindexConcurrently,
+            Action::DropInvalidIndex => ActionKind::DropInvalidIndex,
+            Action::Snapshot => ActionKind::Snapshot,
+            Action::ResetStatements => ActionKind::ResetStatements,
+            Action::Explain => ActionKind::Explain,
+            _ => return None,
+        })
     }
 
     /// The action with this config name.
@@ -241,11 +269,12 @@ impl Action {
             Action::FocusNext => spec("focus-next", TABLE, On(MULTI_TABLE), keys![ch('f')], "Move focus to the next table on the screen"),
             Action::ToggleIdle => spec("toggle-idle", TABLE, On(ACTIVITY), keys![ch('i')], "Hide or show idle sessions"),
             Action::CycleActivityMode => spec("cycle-activity-mode", TABLE, On(ACTIVITY), keys![ch('m')], "Show all, active, waiting sessions or the blocking tree"),
+            Action::ToggleLocks => spec("toggle-locks", TABLE, On(ACTIVITY), keys![ch('l')], "Show the locks (waited-on first) or the sessions"),
             Action::ToggleCumulative => spec("toggle-cumulative", TABLE, On(QUERIES), keys![ch('t')], "Show interval or cumulative statistics"),
             Action::WindowShorter => spec("window-shorter", TABLE, On(WINDOWED), keys![ch('[')], "Shorten the time window (latency percentiles, snapshot history)"),
             Action::WindowLonger => spec("window-longer", TABLE, On(WINDOWED), keys![ch(']')], "Lengthen the time window (latency percentiles, snapshot history)"),
             Action::CancelBackend => spec("cancel-backend", ACTIONS, On(ACTIVITY), keys![ch('c')], "Cancel the selected session's query"),
-            Action::TerminateBackend => spec("terminate-backend", ACTIONS, On(ACTIVITY), keys![ch('K')], "Terminate the selected session"),
+            Action::TerminateBackend => spec("terminate-backend", ACTIONS, On(TERMINATE), keys![ch('K')], "Terminate the selected session"),
             Action::Vacuum => spec("vacuum", ACTIONS, On(TABLES), keys![ch('v')], "VACUUM (ANALYZE) the selected table"),
             Action::Analyze => spec("analyze", ACTIONS, On(TABLES), keys![ch('a')], "ANALYZE the selected table"),
             Action::Reindex => spec("reindex", ACTIONS, On(&[Screen::Indexes]), keys![ch('R')], "REINDEX the selected index concurrently"),
@@ -253,6 +282,7 @@ impl Action {
             Action::ResetStatements => spec("reset-statements", ACTIONS, On(QUERIES), keys![ch('X')], "Reset pg_stat_statements"),
             Action::TerminateRootBlocker => spec("terminate-root-blocker", ACTIONS, On(ACTIVITY), keys![ch('B')], "Terminate the root blocker of the selected session's lock tree"),
             Action::DropInvalidIndex => spec("drop-invalid-index", ACTIONS, Browsing, keys![ch('D')], "DROP INDEX CONCURRENTLY an invalid index"),
+            Action::EndHolder => spec("end-holder", ACTIONS, On(MAINTENANCE), keys![ch('E')], "End the selected xmin horizon holder: terminate, ROLLBACK PREPARED or drop slot"),
             Action::StopAction => spec("stop-action", ACTIONS, Browsing, keys![ch('x')], "Stop the running action (cancels its statement)"),
             Action::Confirm => spec("confirm", ACTIONS, Dialog, keys![ch('y')], "Dialog: yes, run it"),
             Action::Deny => spec("deny", ACTIONS, Dialog, keys![ch('n')], "Dialog: no, send nothing"),

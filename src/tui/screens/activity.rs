@@ -23,15 +23,16 @@ const MARK: &str = "●";
 /// The Activity screen as drawn: one table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityView {
-    pub sessions: TableView,
+    /// The sessions, or the lock view while it is toggled on.
+    pub table: TableView,
 }
 
 /// The view of the Activity screen in `body`.
 pub fn view(app: &App, body: Rect) -> ActivityView {
     let rows = ActivityRows::new(app);
-    let sessions = super::tables::view(app, TableId::Activity, body, &rows, true)
+    let table = super::tables::view(app, TableId::Activity, body, &rows, true)
         .titled(title(app), empty(app));
-    ActivityView { sessions }
+    ActivityView { table }
 }
 
 /// `2 marked · Sessions: all, idle hidden · oldest xmin: pid 4242 (1,234 xacts)`.

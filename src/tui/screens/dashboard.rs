@@ -4,6 +4,7 @@
 //! ┌TPS──────┐┌MEAN ms──┐┌P95 ms───┐┌CACHE HIT┐   (tiles wrap to two rows at 80 columns)
 //! │ 1.2k    ││ 3.21    ││ 45.1    ││ 99.2%   │
 //!  last 5m: no deadlocks · 3 temp files, 12.0 MiB
+//!  xmin horizon: oldest holder prepared 'nightly', 12m04s (1,234 xacts)
 //! ┌ TPS 1.2k ────────┐┌ mean 3.21 ms ─────┐┌ cache hit 99.2% ─┐
 //! │ ▂▃▅▇█▇▅▃▂▂▃▅▇    ││ ▁▁▂▁▁▃▁▁▁▂▁▁▁    ││ ██████████████  │
 //! ┌ Alerts (1) ────────────────────────────────────────────────┐
@@ -30,6 +31,8 @@ pub struct DashboardView {
     pub per_row: usize,
     /// Deadlocks and temp files over the alert window.
     pub recent_events: (Rect, Line<'static>),
+    /// The oldest holder of the xmin horizon.
+    pub horizon: (Rect, Line<'static>),
     /// TPS, mean latency and cache hit ratio over ten minutes.
     pub charts: Vec<Plot>,
     /// The active alerts, when there are any.
@@ -64,11 +67,13 @@ pub fn view(app: &App, area: Rect) -> DashboardView {
     let [
         tiles_area,
         events_area,
+        horizon_area,
         charts_area,
         alerts_area,
         offenders_area,
     ] = Layout::vertical([
         Constraint::Length(tiles_height),
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(charts_height),
         Constraint::Length(alerts_height),
@@ -80,6 +85,13 @@ pub fn view(app: &App, area: Rect) -> DashboardView {
         tiles_area,
         per_row,
         recent_events: (events_area, super::recent_events::line(app)),
+        horizon: (
+            horizon_area,
+            crate::tui::fit::fit_line(
+                super::horizon::dashboard_line(app),
+                usize::from(horizon_area.width),
+            ),
+        ),
         charts: charts(app, charts_area),
         alerts: (alerts > 0).then(|| alerts_panel(app, alerts_area)),
         offenders: super::offenders::panels(app, offenders_area),

@@ -97,6 +97,10 @@ pub fn view(app: &App, area: Rect) -> FrameView {
 pub fn body_view(app: &App, body: Rect) -> BodyView {
     match app.screen() {
         Screen::Dashboard => BodyView::Dashboard(dashboard::view(app, body)),
+        // The lock view replaces the sessions while it is toggled on.
+        Screen::Activity if app.screens().shows_locks() => {
+            BodyView::Activity(super::locks::view(app, body))
+        }
         Screen::Activity => BodyView::Activity(activity::view(app, body)),
         Screen::Queries => BodyView::Queries(queries::view(app, body)),
         Screen::Cache => BodyView::Cache(cache::view(app, body)),
@@ -113,7 +117,7 @@ impl BodyView {
     pub fn tables(&self) -> Vec<&TableView> {
         match self {
             BodyView::Dashboard(_) => Vec::new(),
-            BodyView::Activity(view) => vec![&view.sessions],
+            BodyView::Activity(view) => vec![&view.table],
             BodyView::Queries(view) => vec![&view.statements, &view.latency],
             BodyView::Cache(view) => vec![&view.tables],
             BodyView::Pool(view) => view

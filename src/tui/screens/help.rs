@@ -28,6 +28,7 @@ struct HelpLayout {
 fn groups(app: &App, width: usize) -> Vec<Vec<Line<'static>>> {
     let theme = app.theme();
     let entries = app.keymap().help(Context::Screen(app.screen()));
+    let in_recovery = app.model().in_recovery().unwrap_or(false);
     let keys_width = entries
         .iter()
         .map(|e| fit::width(&e.keys))
@@ -49,7 +50,16 @@ fn groups(app: &App, width: usize) -> Vec<Vec<Line<'static>>> {
             continue;
         };
         let keys = fit::fit(&entry.keys, keys_width);
-        for (index, piece) in fit::wrap(entry.description, description_width)
+        let description = match off_here(entry.action, in_recovery) {
+            Some(off) => format!("{} ({off})", entry.description),
+            None => entry.description.to_string(),
+        };
+        let role = if off_here(entry.action, in_recovery).is_some() {
+            Role::Muted
+        } else {
+            Role::Text
+        };
+        for (index, piece) in fit::wrap(&description, description_width)
             .into_iter()
             .enumerate()
         {
@@ -59,11 +69,29 @@ fn groups(app: &App, width: usize) -> Vec<Vec<Line<'static>>> {
                     format!("  {keys:<keys_width$}  "),
                     theme.style(Role::KeyHint),
                 ),
-                Span::styled(piece, theme.style(Role::Text)),
+                Span::styled(piece, theme.style(role)),
             ]));
         }
     }
     groups
+}
+
+/// Why an action key does nothing on this server, as help says it (read-only mode is
+/// said by the header's badge, for every action at once).
+fn off_here(action: Action, in_recovery: bool) -> Option<String> {
+    use crate::actions::ActionKind;
+    use crate::actions::availability::availability;
+    let kind = match action {
+        // Ending a holder writes only for a prepared transaction.
+        Action::EndHolder => ActionKind::RollbackPrepared,
+        _ => action.action_kind()?,
+    };
+    let reason = availability(kind, in_recovery).reason()?;
+    Some(if action == Action::EndHolder {
+        format!("ROLLBACK PREPARED off: {reason}")
+    } else {
+        format!("off: {reason}")
+    })
 }
 
 /// Groups joined with a blank line between them.

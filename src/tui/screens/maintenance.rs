@@ -10,11 +10,13 @@ use std::time::SystemTime;
 use super::maintenance_panels::{percent_of, wraparound_severity};
 use super::rows::{RowWriter, TableRows, rank, warn_if};
 use super::table::{Cell, Column, RowId, Severity, SortKey};
+use crate::analysis::horizon::Horizon;
 use crate::analysis::maintenance_rules::{
-    AutovacuumVerdict, CountersSince, MaintenanceSchedule, analyze_overdue, autovacuum_verdict,
-    dead_ratio, live_estimate, live_is_estimated, vacuum_overdue,
+    AutovacuumVerdict, CountersSince, MaintenanceSchedule, dead_ratio, live_estimate,
+    live_is_estimated,
 };
 use crate::analysis::metrics::Thresholds;
+use crate::analysis::standby::MaintenanceJudge;
 use crate::monitor::collector::XID_HARD_LIMIT;
 use crate::monitor::snapshot::maintenance::TableMaintenance;
 use crate::text::format;
@@ -39,8 +41,11 @@ pub fn counters_since(app: &App) -> CountersSince {
 /// One row per user table, worst first, then most dead tuples.
 pub struct MaintenanceRows<'a> {
     tables: &'a [TableMaintenance],
-    schedule: MaintenanceSchedule,
+    /// The verdicts, as this server allows them (none on a standby).
+    judge: MaintenanceJudge,
     since: CountersSince,
+    /// Who keeps the tables' dead tuples.
+    horizon: Option<&'a Horizon>,
     thresholds: &'a Thresholds,
     now: SystemTime,
 }
@@ -66,18 +71,34 @@ impl<'a> MaintenanceRows<'a> {
                 .slow()
                 .and_then(|s| s.maintenance.as_ref().ok())
                 .map_or(&[], Vec::as_slice),
-            schedule: schedule(app),
+            judge: app.model().maintenance_judge(schedule(app)),
             since: counters_since(app),
+            horizon: app.model().horizon(),
             thresholds: app.model().thresholds(),
             now: app.now(),
         }
     }
 
     fn judge(&self, table: &TableMaintenance) -> Judged {
-        let verdict = autovacuum_verdict(table);
-        let vacuum_late = vacuum_overdue(table, &self.schedule, self.now, self.since).is_some();
-        let analyze_late = analyze_overdue(table, &self.schedule, self.now, self.since).is_some();
-        let (status, status_severity) = status(&verdict, vacuum_late, analyze_late);
+        let vacuum_late = self.judge.vacuum_overdue(table, self.now).is_some();
+        let analyze_late = self.judge.analyze_overdue(table, self.now).is_some();
+        let (mut status, mut status_severity) = match self.judge.autovacuum_verdict(table) {
+            Some(verdict) => status(&verdict, vacuum_late, analyze_late),
+            // A standby: its tables are vacuumed on the primary (the note says so).
+            None => ("on primary".into(), Severity::Muted),
+        };
+        // Why the dead tuples stay, first: VACUUM cannot help until the holder ends.
+        // (A standby's own holders keep nothing: its tables are cleaned on the primary.)
+        let horizon = self.horizon.filter(|_| self.judge.note().is_none());
+        if let Some(held) = horizon.and_then(|h| h.held_back(table)) {
+            let by = format!("held by {}", held.holder.label());
+            status = if status_severity == Severity::Muted {
+                by
+            } else {
+                format!("{by} · {status}")
+            };
+            status_severity = status_severity.max(Severity::Warn);
+        }
         // Partitioned parents have no relfrozenxid of their own.
         let xid = table.xid_age.map(|age| {
             let age = i64::from(age);

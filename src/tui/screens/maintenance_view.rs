@@ -3,7 +3,8 @@
 //! and the journal of the actions pgpulse ran, each with the reason (and the fix) when it
 //! has no rows.
 
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
 
 use super::empty::Empty;
 use super::journal::JournalRows;
@@ -18,24 +19,31 @@ use crate::monitor::snapshot::{CappedList, Section, SlowTier};
 use crate::text::format;
 use crate::text::timefmt;
 use crate::tui::app::App;
+use crate::tui::fit;
 use crate::tui::keymap::Action;
 use crate::tui::layout;
+use crate::tui::theme::Role;
 
 /// The Maintenance screen as drawn: its tables, in focus order (on narrow terminals the
 /// task history and the journal share a slot, and only the focused one is drawn).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MaintenanceView {
     pub tables: Vec<TableView>,
+    /// On a standby, why nothing is judged (vacuum runs on the primary), on the lines
+    /// above the tables.
+    pub note: Option<(Rect, Vec<Line<'static>>)>,
 }
 
 /// The view of the Maintenance screen in `body`.
 pub fn view(app: &App, body: Rect) -> MaintenanceView {
+    let (note, body) = standby_note(app, body);
     let shared_slot = body.width < layout::JOURNAL_SIDE_BY_SIDE;
     let tables = layout::maintenance_table_areas(body, app.focused_table_id())
         .into_iter()
         .map(|(id, rect)| {
             let (title, empty) = match id {
                 TableId::Maintenance => (tables_title(app), tables_message(app)),
+                TableId::Horizon => (super::horizon::title(app), super::horizon::empty(app)),
                 TableId::Progress => (
                     "Running VACUUM / ANALYZE / CREATE INDEX".to_string(),
                     progress_message(app),
@@ -55,7 +63,28 @@ pub fn view(app: &App, body: Rect) -> MaintenanceView {
             .titled(title, empty)
         })
         .collect();
-    MaintenanceView { tables }
+    MaintenanceView { tables, note }
+}
+
+/// On a standby: the note, wrapped to the width (two lines at most), and the body left
+/// under it.
+fn standby_note(app: &App, body: Rect) -> (Option<(Rect, Vec<Line<'static>>)>, Rect) {
+    let judge = app
+        .model()
+        .maintenance_judge(super::maintenance::schedule(app));
+    let Some(note) = judge.note() else {
+        return (None, body);
+    };
+    let style = app.theme().style(Role::Warn);
+    let lines: Vec<Line<'static>> = fit::wrap(note, usize::from(body.width.saturating_sub(1)))
+        .into_iter()
+        .take(2)
+        .map(|line| Line::from(Span::styled(format!(" {line}"), style)))
+        .collect();
+    let height = u16::try_from(lines.len()).unwrap_or(2);
+    let [note_area, rest] =
+        Layout::vertical([Constraint::Length(height), Constraint::Min(0)]).areas(body);
+    (Some((note_area, lines)), rest)
 }
 
 /// The rows of one of the Maintenance screen's tables.
@@ -65,6 +94,7 @@ pub fn rows_of<'a>(app: &'a App, id: TableId) -> Box<dyn TableRows + 'a> {
         TableId::Wraparound => Box::new(WraparoundRows::new(app)),
         TableId::TaskHistory => Box::new(TaskRows::new(app)),
         TableId::Journal => Box::new(JournalRows::new(app)),
+        TableId::Horizon => Box::new(super::horizon::HorizonRows::new(app)),
         _ => Box::new(MaintenanceRows::new(app)),
     }
 }

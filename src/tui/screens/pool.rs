@@ -75,13 +75,19 @@ pub fn view(app: &App, body: Rect) -> PoolView {
         .tables
         .into_iter()
         .map(|(id, rect)| {
-            let rows = PoolRows::new(app, id);
+            let rows = rows_of(app, id);
             // A table needs border, header and a row; with less it is a summary line.
             if rect.height < 4 {
-                return collapsed(app, id, rect, &rows);
+                return collapsed(app, id, rect, rows.as_ref());
             }
-            let table = super::tables::view(app, id, rect, &rows, super::tables::focused(app, id))
-                .titled(table_title(id), empty_message(app, id));
+            let table = super::tables::view(
+                app,
+                id,
+                rect,
+                rows.as_ref(),
+                super::tables::focused(app, id),
+            )
+            .titled(table_title(id), empty_message(app, id));
             let lists = (id == TableId::PgBouncerPools)
                 .then(|| bouncer(app))
                 .flatten()
@@ -97,6 +103,14 @@ pub fn view(app: &App, body: Rect) -> PoolView {
         summary,
         pools,
         tables,
+    }
+}
+
+/// The rows of one of the Pool screen's tables.
+fn rows_of<'a>(app: &'a App, id: TableId) -> Box<dyn TableRows + 'a> {
+    match id {
+        TableId::PoolDatabases => Box::new(super::pool_databases::DatabaseRows::new(app)),
+        _ => Box::new(PoolRows::new(app, id)),
     }
 }
 
@@ -139,7 +153,7 @@ fn lists_summary(bouncer: &PgBouncer, width: usize) -> String {
 }
 
 /// A table without room for rows: its title and a summary on one rule line.
-fn collapsed(app: &App, id: TableId, area: Rect, rows: &PoolRows<'_>) -> PoolTable {
+fn collapsed(app: &App, id: TableId, area: Rect, rows: &dyn TableRows) -> PoolTable {
     let theme = app.theme();
     let mut state = app.screens().table(id).clone();
     let order = match app.screens().order(id) {
@@ -170,7 +184,7 @@ fn collapsed(app: &App, id: TableId, area: Rect, rows: &PoolRows<'_>) -> PoolTab
 fn collapsed_summary(
     app: &App,
     id: TableId,
-    rows: &PoolRows<'_>,
+    rows: &dyn TableRows,
     order: &super::table::TableOrder,
     state: &super::table::TableState,
 ) -> Vec<Span<'static>> {
@@ -201,7 +215,12 @@ fn collapsed_summary(
         .iter()
         .map(|row| {
             let cell = |i: usize| row.cells.get(i).map_or("", |c| c.text.as_str());
-            format!("{} {}", cell(0), cell(1))
+            if id == TableId::PoolDatabases {
+                // Name, the connected mark, connections: `app● 9 · postgres 2`.
+                format!("{}{} {}", cell(1), cell(0), cell(2))
+            } else {
+                format!("{} {}", cell(0), cell(1))
+            }
         })
         .collect();
     vec![Span::styled(
@@ -216,6 +235,7 @@ fn table_title(id: TableId) -> String {
         TableId::PoolUsers => "By user".into(),
         TableId::PoolClients => "By client address".into(),
         TableId::PgBouncerPools => "PgBouncer pools".into(),
+        TableId::PoolDatabases => "By database".into(),
         _ => String::new(),
     }
 }
@@ -236,6 +256,9 @@ fn bouncer_failed(app: &App) -> bool {
 fn empty_message(app: &App, id: TableId) -> String {
     let filtered = !app.screens().table(id).filter.is_empty();
     let keymap = app.keymap();
+    if id == TableId::PoolDatabases {
+        return super::pool_databases::empty(app);
+    }
     if id == TableId::PgBouncerPools {
         return match app.model().snapshot().map(|s| &s.pgbouncer) {
             None => Empty::FirstPoll.message(keymap),

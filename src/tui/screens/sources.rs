@@ -3,8 +3,10 @@
 use super::activity::ActivityRows;
 use super::cache::CacheRows;
 use super::indexes::{IndexRows, ScanRows};
+use super::locks::LockRows;
 use super::maintenance_view;
 use super::pool::PoolRows;
+use super::pool_databases::DatabaseRows;
 use super::queries::{LatencyRows, StatementRows};
 use super::replication_view;
 use super::rows::TableRows;
@@ -25,7 +27,10 @@ pub fn rows_of<'a>(app: &'a App, id: TableId) -> Box<dyn TableRows + 'a> {
         | TableId::PoolUsers
         | TableId::PoolClients
         | TableId::PgBouncerPools => Box::new(PoolRows::new(app, id)),
+        TableId::Locks => Box::new(LockRows::new(app)),
+        TableId::PoolDatabases => Box::new(DatabaseRows::new(app)),
         TableId::Maintenance
+        | TableId::Horizon
         | TableId::Progress
         | TableId::Wraparound
         | TableId::TaskHistory

@@ -161,6 +161,23 @@ impl ScreenStates {
         }
     }
 
+    /// Whether the Activity screen shows the lock view instead of the sessions: the
+    /// toggle gives the lock table the focus, so the keys (selection, filter, actions)
+    /// follow what is shown.
+    pub fn shows_locks(&self) -> bool {
+        self.focused_table(Screen::Activity) == Some(TableId::Locks)
+    }
+
+    /// Sessions ↔ locks on the Activity screen.
+    pub fn toggle_locks(&mut self) {
+        let to = if self.shows_locks() {
+            TableId::Activity
+        } else {
+            TableId::Locks
+        };
+        self.focus_on(to);
+    }
+
     /// Which sessions the Activity screen lists.
     pub fn activity_mode(&self) -> ActivityMode {
         self.activity_mode

@@ -26,11 +26,17 @@ pub enum TableId {
     ReplicationSlots,
     /// `pg_stat_io` per backend type and context.
     Io,
+    /// Who holds the xmin horizon (Maintenance).
+    Horizon,
+    /// The lock view (Activity, when toggled on).
+    Locks,
+    /// Every database's connections, rates and size (Pool).
+    PoolDatabases,
 }
 
 impl TableId {
     /// Every table.
-    pub const ALL: [TableId; 18] = [
+    pub const ALL: [TableId; 21] = [
         TableId::Activity,
         TableId::Statements,
         TableId::Latency,
@@ -49,6 +55,9 @@ impl TableId {
         TableId::Standbys,
         TableId::ReplicationSlots,
         TableId::Io,
+        TableId::Horizon,
+        TableId::Locks,
+        TableId::PoolDatabases,
     ];
 
     /// Its position in [`TableId::ALL`] (where the screens keep its state).
@@ -84,8 +93,13 @@ impl TableId {
             TableId::ReplicationSlots => 5,
             // BYTES: the busiest backend type and context first.
             TableId::Io => 1,
-            // The attention rank (`!!`), or an order that is the meaning.
-            TableId::Maintenance
+            // CONN: the databases holding the most connection slots first.
+            TableId::PoolDatabases => 2,
+            // The attention rank (`!!`), or an order that is the meaning (oldest holder
+            // first; waited-on locks first).
+            TableId::Horizon
+            | TableId::Locks
+            | TableId::Maintenance
             | TableId::Wraparound
             | TableId::TaskHistory
             | TableId::Journal => 0,
@@ -105,18 +119,21 @@ impl TableId {
 pub fn tables_of(screen: Screen) -> &'static [TableId] {
     match screen {
         Screen::Dashboard => &[],
-        Screen::Activity => &[TableId::Activity],
+        // The lock view replaces the sessions while it is on: its toggle moves the focus.
+        Screen::Activity => &[TableId::Activity, TableId::Locks],
         Screen::Queries => &[TableId::Statements, TableId::Latency],
         Screen::Cache => &[TableId::CacheTables],
         Screen::Pool => &[
             TableId::PoolApplications,
             TableId::PoolUsers,
             TableId::PoolClients,
+            TableId::PoolDatabases,
             TableId::PgBouncerPools,
         ],
         Screen::Indexes => &[TableId::Indexes, TableId::TableScans],
         Screen::Maintenance => &[
             TableId::Maintenance,
+            TableId::Horizon,
             TableId::Progress,
             TableId::Wraparound,
             TableId::TaskHistory,

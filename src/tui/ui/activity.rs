@@ -15,5 +15,5 @@ use crate::tui::theme::Theme;
 
 /// Draws `view`.
 pub fn render(frame: &mut Frame, view: &ActivityView, theme: &Theme) -> Vec<DrawnTable> {
-    vec![super::table::render(frame, &view.sessions, theme)]
+    vec![super::table::render(frame, &view.table, theme)]
 }

@@ -1,5 +1,5 @@
 //! Draws the Dashboard: the KPI tiles (wrapping to as many rows as the width needs), the
-//! recent-events line, the three charts, the alerts and the top offenders.
+//! recent-events line, the xmin horizon line, the three charts, the alerts and the top offenders.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -19,6 +19,8 @@ pub fn render(frame: &mut Frame, view: &DashboardView, theme: &Theme) {
     render_tiles(frame, view.tiles_area, &view.tiles, view.per_row, theme);
     let (events_area, events) = &view.recent_events;
     frame.render_widget(Paragraph::new(events.clone()), *events_area);
+    let (horizon_area, horizon) = &view.horizon;
+    frame.render_widget(Paragraph::new(horizon.clone()), *horizon_area);
     for chart in &view.charts {
         render_plot(frame, chart, theme);
     }

@@ -32,6 +32,8 @@ mod tests_layout;
 #[cfg(test)]
 mod tests_maintenance;
 #[cfg(test)]
+mod tests_oncall;
+#[cfg(test)]
 mod tests_panels;
 #[cfg(test)]
 mod tests_pool;

@@ -254,7 +254,13 @@ fn app_with(snapshot: Snapshot) -> App {
 }
 
 pub(super) fn normal_app() -> App {
-    app_with(snapshot(
+    app_with(normal_app_snapshot())
+}
+
+/// The poll behind [`normal_app`]: three tables, one command running, wraparound ages and
+/// the task history.
+pub(super) fn normal_app_snapshot() -> Snapshot {
+    snapshot(
         SlowTier {
             maintenance: Ok(three_tables()),
             statistics_since: Ok(statistics_since(None)),
@@ -267,7 +273,7 @@ pub(super) fn normal_app() -> App {
             ..SlowTier::not_polled(at(NOW))
         },
         vec![vacuum_at_62_percent()],
-    ))
+    )
 }
 
 fn assert_sizes(name: &str, app: &mut App) {

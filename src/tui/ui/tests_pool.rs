@@ -189,7 +189,7 @@ fn normal() {
 #[test]
 fn normal_with_pgbouncer_focused_on_a_small_terminal() {
     let mut app = normal_app();
-    app.set_focus(Screen::Pool, 3);
+    app.set_focus(Screen::Pool, 4);
     app.update(Event::Resize(80, 24));
     let buffer = draw(&mut app, 80, 24);
     insta::assert_snapshot!("pool_pgbouncer_focused_80x24", text(&buffer));

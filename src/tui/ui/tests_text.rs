@@ -575,7 +575,7 @@ fn help_scrolls_to_its_end_and_back_at_80x24() {
     keys(&mut app, "G");
     let bottom = text(&draw(&mut app, 80, 24));
     assert!(bottom.contains("Stop the running action"), "{bottom}");
-    assert!(bottom.contains(" of 50 ┘"), "{bottom}");
+    assert!(bottom.contains(" of 51 ┘"), "{bottom}");
     // One k shows one more line at the top at once: no overshoot to scroll back first.
     let before = app.help_scroll();
     keys(&mut app, "k");
