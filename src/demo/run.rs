@@ -60,7 +60,17 @@ pub async fn run(cli: &LiveOptions, args: &DemoOptions) -> anyhow::Result<ExitCo
     } else {
         with_replica(cluster).await?
     };
-    let outcome = with_cluster(cli, args, &cluster, &conninfo, &scale, &mut signals).await;
+    let replica_conninfo = replica.as_ref().map(|r| r.conninfo_tcp(DATABASE));
+    let outcome = with_cluster(
+        cli,
+        args,
+        &cluster,
+        &conninfo,
+        replica_conninfo.as_deref(),
+        &scale,
+        &mut signals,
+    )
+    .await;
     // The standby first: stopped before its upstream, it does not retry a dead primary.
     if let Some(replica) = replica {
         tokio::task::spawn_blocking(move || drop(replica))
@@ -139,6 +149,7 @@ async fn with_cluster(
     args: &DemoOptions,
     cluster: &Cluster,
     conninfo: &str,
+    replica: Option<&str>,
     scale: &Scale,
     signals: &mut Signals,
 ) -> anyhow::Result<ExitCode> {
@@ -152,6 +163,12 @@ async fn with_cluster(
     }
     let params = conninfo::resolve_from_process(Flags::default(), Some(conninfo.to_string()))?;
     let mut config = WorkloadConfig::new(params);
+    if let Some(replica) = replica {
+        config.replica = Some(conninfo::resolve_from_process(
+            Flags::default(),
+            Some(replica.to_string()),
+        )?);
+    }
     // Both ranges were checked when the flags were parsed.
     if let Some(clients) = args.clients {
         config.clients = clients;
@@ -164,6 +181,14 @@ async fn with_cluster(
     say(&format!(
         "workload running: the seed's user-activity and content-delivery scenarios over {clients} connections"
     ));
+    if replica.is_some() {
+        say(&format!(
+            "{:.0} % of the reads and the analytics report go to {} (the seed's read replicas), \
+             the writes and the other reads to the primary",
+            workload::READS_TO_REPLICA * 100.0,
+            replica::REPLICA_NAME
+        ));
+    }
     let outcome = if args.no_tui {
         wait_for_signal(conninfo, signals).await
     } else {

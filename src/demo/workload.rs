@@ -40,6 +40,11 @@ pub(crate) use crate::pg::session::describe;
 /// ("Connection Pool Optimization › Environment-Specific Configuration").
 pub const SEED_DEVELOPMENT_POOL_MAX: usize = 10;
 
+/// The share of the pool's reads sent to the standby when there is one: the seed's
+/// "70% reads to replicas, 30% writes to primary" ("Horizontal Scaling Strategy › Read
+/// Replicas"). Writes, and the reads left, go to the primary.
+pub const READS_TO_REPLICA: f64 = 0.7;
+
 /// The bound on [`WorkloadHandle::stop`]: tasks cancel their statements within ~2 s.
 const STOP_LIMIT: Duration = Duration::from_secs(5);
 
@@ -48,6 +53,10 @@ const STOP_LIMIT: Duration = Duration::from_secs(5);
 pub struct WorkloadConfig {
     /// Where the demo database is; the application name is set per session.
     pub params: ConnParams,
+    /// The demo database on the streaming standby, if any: the pool's clients send it
+    /// [`READS_TO_REPLICA`] of their reads, and the analytics report runs there too (the
+    /// seed's replicas serve analytics, reporting and content delivery).
+    pub replica: Option<ConnParams>,
     /// Pool connections, split between the two scenarios 5:3 (the seed's
     /// `maxConcurrentUsers` 50 and 30), at least one each from two on; a single client
     /// runs user activity only.
@@ -69,6 +78,7 @@ impl WorkloadConfig {
     pub fn new(params: ConnParams) -> Self {
         Self {
             params,
+            replica: None,
             clients: SEED_DEVELOPMENT_POOL_MAX,
             rate: 40.0,
             slow_query_every: Duration::from_secs(45),
@@ -121,8 +131,13 @@ pub fn spawn(config: WorkloadConfig) -> WorkloadHandle {
     let mut params = config.params;
     // Each session names itself (pla-demo-*, pla-jobs-*): a PGAPPNAME would hide that.
     params.application_name = None;
+    let replica = config.replica.map(|mut replica| {
+        replica.application_name = None;
+        Arc::new(replica)
+    });
     let ctx = Context {
         params: Arc::new(params),
+        replica: replica.clone(),
         shared: Arc::clone(&shared),
         stop: stopped,
     };
@@ -149,6 +164,18 @@ pub fn spawn(config: WorkloadConfig) -> WorkloadHandle {
             ctx.clone(),
             config.slow_query_every,
         )));
+        // The seed's replicas serve the analytics too; the primary's copy stays, so its
+        // slow-query alert has something to show.
+        if let Some(replica) = replica {
+            let on_replica = Context {
+                params: replica,
+                ..ctx.clone()
+            };
+            tasks.push(tokio::spawn(incidents::slow_queries(
+                on_replica,
+                config.slow_query_every,
+            )));
+        }
     }
     if !config.lock_chain_every.is_zero() {
         let seed = config.clients as u64 + 1;

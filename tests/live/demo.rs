@@ -292,6 +292,13 @@ async fn the_demo_shows_every_panel_alive_and_leaves_nothing_behind() {
     drop(poller);
 
     let said_before = demo.said();
+    // The seed's read replica serves the pool's reads: the workload's sessions are on the
+    // standby, and they commit there.
+    let seen = replica_serves_reads(&standby_conninfo(&said_before)).await;
+    assert!(
+        seen.is_ok(),
+        "the standby got no reads from the workload within {PANELS:?}: {seen:?}\n{said_before}"
+    );
     let dir = cluster_dir(&said_before);
     let standby_dir = standby_dir(&said_before);
     assert!(dir.exists(), "{dir:?} should exist while the demo runs");
@@ -307,6 +314,52 @@ async fn the_demo_shows_every_panel_alive_and_leaves_nothing_behind() {
         let left = processes_using(dir);
         assert!(left.is_empty(), "processes left behind: {left:?}");
     }
+}
+
+/// The standby's conninfo from the demo's `standby replica1 streams … pgpulse "CONNINFO"`
+/// line.
+fn standby_conninfo(said: &str) -> String {
+    said.lines()
+        .filter(|l| l.contains("streams through slot"))
+        .find_map(|l| l.split("pgpulse \"").nth(1))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or_else(|| panic!("the demo did not print its standby's conninfo:\n{said}"))
+        .to_string()
+}
+
+/// Polls the standby until a workload session (`pla-demo-*`) is on it and has run a
+/// statement since the first look; the last state seen if that does not happen within
+/// [`PANELS`].
+async fn replica_serves_reads(conninfo: &str) -> Result<(), String> {
+    let (client, connection) = must(
+        tokio_postgres::connect(conninfo, tokio_postgres::NoTls).await,
+        "connecting to the standby",
+    );
+    let driver = tokio::spawn(connection);
+    let sql = "SELECT count(*), \
+                      coalesce(extract(epoch FROM max(state_change))::float8, 0), \
+                      extract(epoch FROM now())::float8, \
+                      pg_is_in_recovery() \
+               FROM pg_stat_activity WHERE application_name LIKE 'pla-demo-%'";
+    let deadline = Instant::now() + PANELS;
+    let mut since = None;
+    let outcome = loop {
+        let row = must(client.query_one(sql, &[]).await, "reading the standby");
+        let (sessions, latest, now, standby): (i64, f64, f64, bool) =
+            (row.get(0), row.get(1), row.get(2), row.get(3));
+        let since = *since.get_or_insert(now);
+        if standby && sessions > 0 && latest > since {
+            break Ok(());
+        }
+        if Instant::now() >= deadline {
+            break Err(format!(
+                "{sessions} pla-demo sessions, latest statement at {latest} (watching since {since}), in recovery {standby}"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    driver.abort();
+    outcome
 }
 
 /// The standby's directory from the demo's "standby cluster in DIR" line.

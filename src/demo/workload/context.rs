@@ -48,6 +48,9 @@ pub struct WorkloadStats {
 #[derive(Clone)]
 pub(super) struct Context {
     pub(super) params: Arc<ConnParams>,
+    /// The streaming standby, when there is one: the pool sends it
+    /// [`READS_TO_REPLICA`](super::READS_TO_REPLICA) of its reads.
+    pub(super) replica: Option<Arc<ConnParams>>,
     pub(super) shared: Arc<Shared>,
     pub(super) stop: watch::Receiver<bool>,
 }
