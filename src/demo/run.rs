@@ -161,6 +161,15 @@ async fn with_cluster(
             return Ok(ExitCode::SUCCESS);
         }
     }
+    if let Some(replica) = replica {
+        tokio::select! {
+            () = replica_catch_up(conninfo, replica) => {}
+            () = signals.recv() => {
+                say("stopped before the standby had the database");
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
+    }
     let params = conninfo::resolve_from_process(Flags::default(), Some(conninfo.to_string()))?;
     let mut config = WorkloadConfig::new(params);
     if let Some(replica) = replica {
@@ -261,6 +270,52 @@ async fn prepare_database(
         started.elapsed().as_secs_f64()
     ));
     Ok(())
+}
+
+/// The bound on [`replica_catch_up`].
+const CATCH_UP_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Waits (at most [`CATCH_UP_LIMIT`]) until the standby has replayed the freshly loaded
+/// database, so the workload's first reads there do not fail on missing tables. Any
+/// failure just ends the wait: the workload's clients retry on their own.
+async fn replica_catch_up(primary: &str, replica: &str) {
+    let wait = async {
+        let (primary, connection) = tokio_postgres::connect(primary, tokio_postgres::NoTls)
+            .await
+            .ok()?;
+        let primary_driver = tokio::spawn(connection);
+        let (standby, connection) = tokio_postgres::connect(replica, tokio_postgres::NoTls)
+            .await
+            .ok()?;
+        let standby_driver = tokio::spawn(connection);
+        let target: String = primary
+            // Where the WAL is inserted, not written: with asynchronous commits the load's
+            // last commit may still be in the primary's WAL buffers.
+            .query_one("SELECT pg_current_wal_insert_lsn()::text", &[])
+            .await
+            .ok()?
+            .get(0);
+        loop {
+            let caught_up: bool = standby
+                .query_one(
+                    "SELECT coalesce(pg_last_wal_replay_lsn() >= $1::text::pg_lsn, false)",
+                    &[&target],
+                )
+                .await
+                .ok()?
+                .get(0);
+            if caught_up {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        primary_driver.abort();
+        standby_driver.abort();
+        Some(())
+    };
+    if tokio::time::timeout(CATCH_UP_LIMIT, wait).await.is_err() {
+        say("the standby is still replaying the load; its first reads may fail and retry");
+    }
 }
 
 /// `--no-tui`: print where to connect, then wait for Ctrl-C / SIGTERM / SIGHUP.
