@@ -12,7 +12,9 @@
 //! Sessions are named so the Pool screen can tell them apart: `pla-demo-user-activity`
 //! and `pla-demo-content-delivery` are the pool (`pla-demo-*`, at most `clients`);
 //! `pla-jobs-perf-log`, `pla-jobs-maintenance`, `pla-jobs-analytics` and
-//! `pla-jobs-content-admin` (three during a lock chain) are the jobs.
+//! `pla-jobs-content-admin` (three during a lock chain) are the jobs. With a standby, each
+//! pool client also has a connection there under its own name (70 % of its reads), and
+//! `pla-jobs-analytics` runs there too.
 
 mod client;
 mod context;
