@@ -11,6 +11,7 @@ use super::schema::{self, Scale};
 use super::server::{self, DATABASE};
 use super::workload::{self, WorkloadConfig};
 use crate::cluster::Cluster;
+use crate::cluster::bouncer::{self, Bouncer, BouncerOptions};
 use crate::pg::conninfo::{self, Flags};
 use crate::pg::open::ConnectOptions;
 use crate::settings::config::Pool;
@@ -60,18 +61,33 @@ pub async fn run(cli: &LiveOptions, args: &DemoOptions) -> anyhow::Result<ExitCo
     } else {
         with_replica(cluster).await?
     };
-    let replica_conninfo = replica.as_ref().map(|r| r.conninfo_tcp(DATABASE));
+    let bouncer = with_pgbouncer(&cluster).await?;
+    let topology = Topology {
+        replica: replica.as_ref().map(|r| r.conninfo_tcp(DATABASE)),
+        pooled: bouncer
+            .as_ref()
+            .map(|b| b.conninfo(DATABASE, cluster.superuser())),
+        console: bouncer
+            .as_ref()
+            .map(|b| b.conninfo("pgbouncer", cluster.superuser())),
+    };
     let outcome = with_cluster(
         cli,
         args,
         &cluster,
         &conninfo,
-        replica_conninfo.as_deref(),
+        &topology,
         &scale,
         &mut signals,
     )
     .await;
-    // The standby first: stopped before its upstream, it does not retry a dead primary.
+    // PgBouncer first, then the standby: stopped before its upstream, it does not retry
+    // a dead primary.
+    if let Some(bouncer) = bouncer {
+        tokio::task::spawn_blocking(move || drop(bouncer))
+            .await
+            .map_err(|e| anyhow::anyhow!("stopping PgBouncer: {e}"))?;
+    }
     if let Some(replica) = replica {
         tokio::task::spawn_blocking(move || drop(replica))
             .await
@@ -134,6 +150,56 @@ async fn with_replica(cluster: Cluster) -> anyhow::Result<(Cluster, Option<Clust
     }
 }
 
+/// Where the workload and the live view find the standby and PgBouncer, when running.
+struct Topology {
+    replica: Option<String>,
+    /// The demo database through PgBouncer.
+    pooled: Option<String>,
+    /// PgBouncer's admin console, for the Pool screen.
+    console: Option<String>,
+}
+
+/// Starts PgBouncer in front of `cluster` (session pooling, as the seed's) when a
+/// `pgbouncer` binary is installed; otherwise says what the Pool screen misses. One that
+/// cannot start is reported and the demo goes on without it.
+async fn with_pgbouncer(cluster: &Cluster) -> anyhow::Result<Option<Bouncer>> {
+    let Some(binary) = bouncer::find_pgbouncer() else {
+        say(
+            "no PgBouncer: the Pool screen's PgBouncer panel needs it; install it, e.g. \
+             `sudo apt-get install pgbouncer` (Debian/Ubuntu) or `sudo dnf install pgbouncer` \
+             (Fedora)",
+        );
+        return Ok(None);
+    };
+    let options = BouncerOptions {
+        binary,
+        upstream_port: cluster.port(),
+        dbname: DATABASE.into(),
+        user: cluster.superuser().into(),
+        pool_mode: "session",
+        // The seed's development pool, plus room for the jobs' sessions.
+        pool_size: u32::try_from(workload::SEED_DEVELOPMENT_POOL_MAX).unwrap_or(10) * 2,
+        connect_query: Some(workload::pooled_connect_query()),
+    };
+    let started = tokio::task::spawn_blocking(move || Bouncer::start(&options))
+        .await
+        .map_err(|e| anyhow::anyhow!("starting PgBouncer: {e}"))?;
+    match started {
+        Ok(bouncer) => {
+            say(&format!(
+                "PgBouncer (session pooling) on 127.0.0.1:{}, in {}: the user-activity clients go through it",
+                bouncer.port(),
+                bouncer.dir().display()
+            ));
+            Ok(Some(bouncer))
+        }
+        Err(e) => {
+            say(&format!("no PgBouncer: {e}"));
+            Ok(None)
+        }
+    }
+}
+
 fn scale(args: &DemoOptions) -> anyhow::Result<Scale> {
     let mut scale = Scale::default();
     // The range was checked when the flag was parsed.
@@ -149,7 +215,7 @@ async fn with_cluster(
     args: &DemoOptions,
     cluster: &Cluster,
     conninfo: &str,
-    replica: Option<&str>,
+    topology: &Topology,
     scale: &Scale,
     signals: &mut Signals,
 ) -> anyhow::Result<ExitCode> {
@@ -161,6 +227,7 @@ async fn with_cluster(
             return Ok(ExitCode::SUCCESS);
         }
     }
+    let replica = topology.replica.as_deref();
     if let Some(replica) = replica {
         tokio::select! {
             () = replica_catch_up(conninfo, replica) => {}
@@ -184,6 +251,12 @@ async fn with_cluster(
     }
     if let Some(rate) = args.rate {
         config.rate = rate;
+    }
+    if let Some(pooled) = &topology.pooled {
+        config.pooled = Some(conninfo::resolve_from_process(
+            Flags::default(),
+            Some(pooled.clone()),
+        )?);
     }
     let clients = config.clients;
     let workload = workload::spawn(config);
@@ -213,6 +286,7 @@ async fn with_cluster(
                 application: "pla-demo-*".into(),
                 max: u32::try_from(workload::SEED_DEVELOPMENT_POOL_MAX).unwrap_or(10),
             }],
+            pgbouncer: topology.console.clone(),
         };
         crate::tui::terminal::run_on(cli, &conn, Some(conninfo.to_string()), extras).await
     };

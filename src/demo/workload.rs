@@ -59,6 +59,9 @@ pub struct WorkloadConfig {
     /// [`READS_TO_REPLICA`] of their reads, and the analytics report runs there too (the
     /// seed's replicas serve analytics, reporting and content delivery).
     pub replica: Option<ConnParams>,
+    /// The demo database through PgBouncer, if any: the user-activity clients connect
+    /// to the primary through it (the seed's "PgBouncer for connection multiplexing").
+    pub pooled: Option<ConnParams>,
     /// Pool connections, split between the two scenarios 5:3 (the seed's
     /// `maxConcurrentUsers` 50 and 30), at least one each from two on; a single client
     /// runs user activity only.
@@ -81,6 +84,7 @@ impl WorkloadConfig {
         Self {
             params,
             replica: None,
+            pooled: None,
             clients: SEED_DEVELOPMENT_POOL_MAX,
             rate: 40.0,
             slow_query_every: Duration::from_secs(45),
@@ -125,6 +129,13 @@ impl Drop for WorkloadHandle {
     }
 }
 
+/// What a PgBouncer in front of the primary runs on each new server connection: the
+/// workload's session settings, which PgBouncer does not pass on from the clients'
+/// startup packet (`options`), so that the clients' check of them passes.
+pub fn pooled_connect_query() -> String {
+    session::settings_sql(&session::settings("pgbouncer"))
+}
+
 /// Starts the workload's tasks on the current tokio runtime (so it must be called from
 /// inside one).
 pub fn spawn(config: WorkloadConfig) -> WorkloadHandle {
@@ -137,9 +148,14 @@ pub fn spawn(config: WorkloadConfig) -> WorkloadHandle {
         replica.application_name = None;
         Arc::new(replica)
     });
+    let pooled = config.pooled.map(|mut pooled| {
+        pooled.application_name = None;
+        Arc::new(pooled)
+    });
     let ctx = Context {
         params: Arc::new(params),
         replica: replica.clone(),
+        pooled,
         shared: Arc::clone(&shared),
         stop: stopped,
     };

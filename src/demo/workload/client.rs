@@ -37,6 +37,12 @@ const MAX_RETRY_PAUSE: Duration = Duration::from_secs(30);
 pub(super) async fn run(mut ctx: Context, scenario: Scenario, seed: u64, period: Option<Duration>) {
     let mut rng = Rng::seeded(seed);
     let name = scenario.application_name();
+    // The user-activity clients reach the primary through PgBouncer when there is one.
+    if scenario == Scenario::UserActivity
+        && let Some(pooled) = ctx.pooled.clone()
+    {
+        ctx.params = pooled;
+    }
     let mut pause = RETRY_PAUSE;
     loop {
         let Some(connected) = session::connect(&mut ctx, name).await else {

@@ -51,6 +51,9 @@ pub(super) struct Context {
     /// The streaming standby, when there is one: the pool sends it
     /// [`READS_TO_REPLICA`](super::READS_TO_REPLICA) of its reads.
     pub(super) replica: Option<Arc<ConnParams>>,
+    /// The primary through PgBouncer, when there is one: the user-activity clients go
+    /// through it.
+    pub(super) pooled: Option<Arc<ConnParams>>,
     pub(super) shared: Arc<Shared>,
     pub(super) stop: watch::Receiver<bool>,
 }
