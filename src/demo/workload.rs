@@ -33,19 +33,14 @@ use tokio::task::JoinHandle;
 
 use crate::pg::conninfo::ConnParams;
 
-pub use self::context::WorkloadStats;
 use self::context::{Context, Shared};
+pub use self::context::{READS_TO_REPLICA, WorkloadStats};
 use self::ops::Scenario;
 pub(crate) use crate::pg::session::describe;
 
 /// The seed's development connection pool size: `development: { max: 10, min: 2, ... }`
 /// ("Connection Pool Optimization › Environment-Specific Configuration").
 pub const SEED_DEVELOPMENT_POOL_MAX: usize = 10;
-
-/// The share of the pool's reads sent to the standby when there is one: the seed's
-/// "70% reads to replicas, 30% writes to primary" ("Horizontal Scaling Strategy › Read
-/// Replicas"). Writes, and the reads left, go to the primary.
-pub const READS_TO_REPLICA: f64 = 0.7;
 
 /// The bound on [`WorkloadHandle::stop`]: tasks cancel their statements within ~2 s.
 const STOP_LIMIT: Duration = Duration::from_secs(5);

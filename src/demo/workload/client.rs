@@ -12,10 +12,10 @@ use tokio::time::MissedTickBehavior;
 use crate::pg::connect::{self, Connected};
 use crate::pg::conninfo::ConnParams;
 
-use super::context::{Context, Timing};
+use super::context::{Context, READS_TO_REPLICA, Timing};
 use super::ops::{Call, Ids, Prepared, Scenario};
 use super::rng::Rng;
-use super::{READS_TO_REPLICA, describe, session};
+use super::{describe, session};
 
 /// Why a connection's run ended.
 enum Ended {
