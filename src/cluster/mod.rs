@@ -16,6 +16,7 @@
 //! monitor and everything above may use it, the demo and the live tests do.
 
 mod bindir;
+pub mod bouncer;
 mod error;
 mod setup;
 mod supervisor;

@@ -11,6 +11,7 @@ use super::schema::{self, Scale};
 use super::server::{self, DATABASE};
 use super::workload::{self, WorkloadConfig};
 use crate::cluster::Cluster;
+use crate::cluster::bouncer::{self, Bouncer, BouncerOptions};
 use crate::pg::conninfo::{self, Flags};
 use crate::pg::open::ConnectOptions;
 use crate::settings::config::Pool;
@@ -60,8 +61,33 @@ pub async fn run(cli: &LiveOptions, args: &DemoOptions) -> anyhow::Result<ExitCo
     } else {
         with_replica(cluster).await?
     };
-    let outcome = with_cluster(cli, args, &cluster, &conninfo, &scale, &mut signals).await;
-    // The standby first: stopped before its upstream, it does not retry a dead primary.
+    let bouncer = with_pgbouncer(&cluster).await?;
+    let topology = Topology {
+        replica: replica.as_ref().map(|r| r.conninfo_tcp(DATABASE)),
+        pooled: bouncer
+            .as_ref()
+            .map(|b| b.conninfo(DATABASE, cluster.superuser())),
+        console: bouncer
+            .as_ref()
+            .map(|b| b.conninfo("pgbouncer", cluster.superuser())),
+    };
+    let outcome = with_cluster(
+        cli,
+        args,
+        &cluster,
+        &conninfo,
+        &topology,
+        &scale,
+        &mut signals,
+    )
+    .await;
+    // PgBouncer first, then the standby: stopped before its upstream, it does not retry
+    // a dead primary.
+    if let Some(bouncer) = bouncer {
+        tokio::task::spawn_blocking(move || drop(bouncer))
+            .await
+            .map_err(|e| anyhow::anyhow!("stopping PgBouncer: {e}"))?;
+    }
     if let Some(replica) = replica {
         tokio::task::spawn_blocking(move || drop(replica))
             .await
@@ -124,6 +150,56 @@ async fn with_replica(cluster: Cluster) -> anyhow::Result<(Cluster, Option<Clust
     }
 }
 
+/// Where the workload and the live view find the standby and PgBouncer, when running.
+struct Topology {
+    replica: Option<String>,
+    /// The demo database through PgBouncer.
+    pooled: Option<String>,
+    /// PgBouncer's admin console, for the Pool screen.
+    console: Option<String>,
+}
+
+/// Starts PgBouncer in front of `cluster` (session pooling, as the seed's) when a
+/// `pgbouncer` binary is installed; otherwise says what the Pool screen misses. One that
+/// cannot start is reported and the demo goes on without it.
+async fn with_pgbouncer(cluster: &Cluster) -> anyhow::Result<Option<Bouncer>> {
+    let Some(binary) = bouncer::find_pgbouncer() else {
+        say(
+            "no PgBouncer: the Pool screen's PgBouncer panel needs it; install it, e.g. \
+             `sudo apt-get install pgbouncer` (Debian/Ubuntu) or `sudo dnf install pgbouncer` \
+             (Fedora)",
+        );
+        return Ok(None);
+    };
+    let options = BouncerOptions {
+        binary,
+        upstream_port: cluster.port(),
+        dbname: DATABASE.into(),
+        user: cluster.superuser().into(),
+        pool_mode: "session",
+        // The seed's development pool, plus room for the jobs' sessions.
+        pool_size: u32::try_from(workload::SEED_DEVELOPMENT_POOL_MAX).unwrap_or(10) * 2,
+        connect_query: Some(workload::pooled_connect_query()),
+    };
+    let started = tokio::task::spawn_blocking(move || Bouncer::start(&options))
+        .await
+        .map_err(|e| anyhow::anyhow!("starting PgBouncer: {e}"))?;
+    match started {
+        Ok(bouncer) => {
+            say(&format!(
+                "PgBouncer (session pooling) on 127.0.0.1:{}, in {}: the user-activity clients go through it",
+                bouncer.port(),
+                bouncer.dir().display()
+            ));
+            Ok(Some(bouncer))
+        }
+        Err(e) => {
+            say(&format!("no PgBouncer: {e}"));
+            Ok(None)
+        }
+    }
+}
+
 fn scale(args: &DemoOptions) -> anyhow::Result<Scale> {
     let mut scale = Scale::default();
     // The range was checked when the flag was parsed.
@@ -139,6 +215,7 @@ async fn with_cluster(
     args: &DemoOptions,
     cluster: &Cluster,
     conninfo: &str,
+    topology: &Topology,
     scale: &Scale,
     signals: &mut Signals,
 ) -> anyhow::Result<ExitCode> {
@@ -150,8 +227,24 @@ async fn with_cluster(
             return Ok(ExitCode::SUCCESS);
         }
     }
+    let replica = topology.replica.as_deref();
+    if let Some(replica) = replica {
+        tokio::select! {
+            () = replica_catch_up(conninfo, replica) => {}
+            () = signals.recv() => {
+                say("stopped before the standby had the database");
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
+    }
     let params = conninfo::resolve_from_process(Flags::default(), Some(conninfo.to_string()))?;
     let mut config = WorkloadConfig::new(params);
+    if let Some(replica) = replica {
+        config.replica = Some(conninfo::resolve_from_process(
+            Flags::default(),
+            Some(replica.to_string()),
+        )?);
+    }
     // Both ranges were checked when the flags were parsed.
     if let Some(clients) = args.clients {
         config.clients = clients;
@@ -159,11 +252,25 @@ async fn with_cluster(
     if let Some(rate) = args.rate {
         config.rate = rate;
     }
+    if let Some(pooled) = &topology.pooled {
+        config.pooled = Some(conninfo::resolve_from_process(
+            Flags::default(),
+            Some(pooled.clone()),
+        )?);
+    }
     let clients = config.clients;
     let workload = workload::spawn(config);
     say(&format!(
         "workload running: the seed's user-activity and content-delivery scenarios over {clients} connections"
     ));
+    if replica.is_some() {
+        say(&format!(
+            "{:.0} % of the reads and the analytics report go to {} (the seed's read replicas), \
+             the writes and the other reads to the primary",
+            workload::READS_TO_REPLICA * 100.0,
+            replica::REPLICA_NAME
+        ));
+    }
     let outcome = if args.no_tui {
         wait_for_signal(conninfo, signals).await
     } else {
@@ -179,6 +286,7 @@ async fn with_cluster(
                 application: "pla-demo-*".into(),
                 max: u32::try_from(workload::SEED_DEVELOPMENT_POOL_MAX).unwrap_or(10),
             }],
+            pgbouncer: topology.console.clone(),
         };
         crate::tui::terminal::run_on(cli, &conn, Some(conninfo.to_string()), extras).await
     };
@@ -236,6 +344,52 @@ async fn prepare_database(
         started.elapsed().as_secs_f64()
     ));
     Ok(())
+}
+
+/// The bound on [`replica_catch_up`].
+const CATCH_UP_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Waits (at most [`CATCH_UP_LIMIT`]) until the standby has replayed the freshly loaded
+/// database, so the workload's first reads there do not fail on missing tables. Any
+/// failure just ends the wait: the workload's clients retry on their own.
+async fn replica_catch_up(primary: &str, replica: &str) {
+    let wait = async {
+        let (primary, connection) = tokio_postgres::connect(primary, tokio_postgres::NoTls)
+            .await
+            .ok()?;
+        let primary_driver = tokio::spawn(connection);
+        let (standby, connection) = tokio_postgres::connect(replica, tokio_postgres::NoTls)
+            .await
+            .ok()?;
+        let standby_driver = tokio::spawn(connection);
+        let target: String = primary
+            // Where the WAL is inserted, not written: with asynchronous commits the load's
+            // last commit may still be in the primary's WAL buffers.
+            .query_one("SELECT pg_current_wal_insert_lsn()::text", &[])
+            .await
+            .ok()?
+            .get(0);
+        loop {
+            let caught_up: bool = standby
+                .query_one(
+                    "SELECT coalesce(pg_last_wal_replay_lsn() >= $1::text::pg_lsn, false)",
+                    &[&target],
+                )
+                .await
+                .ok()?
+                .get(0);
+            if caught_up {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        primary_driver.abort();
+        standby_driver.abort();
+        Some(())
+    };
+    if tokio::time::timeout(CATCH_UP_LIMIT, wait).await.is_err() {
+        say("the standby is still replaying the load; its first reads may fail and retry");
+    }
 }
 
 /// `--no-tui`: print where to connect, then wait for Ctrl-C / SIGTERM / SIGHUP.

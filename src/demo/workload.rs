@@ -12,7 +12,9 @@
 //! Sessions are named so the Pool screen can tell them apart: `pla-demo-user-activity`
 //! and `pla-demo-content-delivery` are the pool (`pla-demo-*`, at most `clients`);
 //! `pla-jobs-perf-log`, `pla-jobs-maintenance`, `pla-jobs-analytics` and
-//! `pla-jobs-content-admin` (three during a lock chain) are the jobs.
+//! `pla-jobs-content-admin` (three during a lock chain) are the jobs. With a standby, each
+//! pool client also has a connection there under its own name (70 % of its reads), and
+//! `pla-jobs-analytics` runs there too.
 
 mod client;
 mod context;
@@ -31,8 +33,8 @@ use tokio::task::JoinHandle;
 
 use crate::pg::conninfo::ConnParams;
 
-pub use self::context::WorkloadStats;
 use self::context::{Context, Shared};
+pub use self::context::{READS_TO_REPLICA, WorkloadStats};
 use self::ops::Scenario;
 pub(crate) use crate::pg::session::describe;
 
@@ -48,6 +50,13 @@ const STOP_LIMIT: Duration = Duration::from_secs(5);
 pub struct WorkloadConfig {
     /// Where the demo database is; the application name is set per session.
     pub params: ConnParams,
+    /// The demo database on the streaming standby, if any: the pool's clients send it
+    /// [`READS_TO_REPLICA`] of their reads, and the analytics report runs there too (the
+    /// seed's replicas serve analytics, reporting and content delivery).
+    pub replica: Option<ConnParams>,
+    /// The demo database through PgBouncer, if any: the user-activity clients connect
+    /// to the primary through it (the seed's "PgBouncer for connection multiplexing").
+    pub pooled: Option<ConnParams>,
     /// Pool connections, split between the two scenarios 5:3 (the seed's
     /// `maxConcurrentUsers` 50 and 30), at least one each from two on; a single client
     /// runs user activity only.
@@ -69,6 +78,8 @@ impl WorkloadConfig {
     pub fn new(params: ConnParams) -> Self {
         Self {
             params,
+            replica: None,
+            pooled: None,
             clients: SEED_DEVELOPMENT_POOL_MAX,
             rate: 40.0,
             slow_query_every: Duration::from_secs(45),
@@ -113,6 +124,13 @@ impl Drop for WorkloadHandle {
     }
 }
 
+/// What a PgBouncer in front of the primary runs on each new server connection: the
+/// workload's session settings, which PgBouncer does not pass on from the clients'
+/// startup packet (`options`), so that the clients' check of them passes.
+pub fn pooled_connect_query() -> String {
+    session::settings_sql(&session::settings("pgbouncer"))
+}
+
 /// Starts the workload's tasks on the current tokio runtime (so it must be called from
 /// inside one).
 pub fn spawn(config: WorkloadConfig) -> WorkloadHandle {
@@ -121,8 +139,18 @@ pub fn spawn(config: WorkloadConfig) -> WorkloadHandle {
     let mut params = config.params;
     // Each session names itself (pla-demo-*, pla-jobs-*): a PGAPPNAME would hide that.
     params.application_name = None;
+    let replica = config.replica.map(|mut replica| {
+        replica.application_name = None;
+        Arc::new(replica)
+    });
+    let pooled = config.pooled.map(|mut pooled| {
+        pooled.application_name = None;
+        Arc::new(pooled)
+    });
     let ctx = Context {
         params: Arc::new(params),
+        replica: replica.clone(),
+        pooled,
         shared: Arc::clone(&shared),
         stop: stopped,
     };
@@ -149,6 +177,18 @@ pub fn spawn(config: WorkloadConfig) -> WorkloadHandle {
             ctx.clone(),
             config.slow_query_every,
         )));
+        // The seed's replicas serve the analytics too; the primary's copy stays, so its
+        // slow-query alert has something to show.
+        if let Some(replica) = replica {
+            let on_replica = Context {
+                params: replica,
+                ..ctx.clone()
+            };
+            tasks.push(tokio::spawn(incidents::slow_queries(
+                on_replica,
+                config.slow_query_every,
+            )));
+        }
     }
     if !config.lock_chain_every.is_zero() {
         let seed = config.clients as u64 + 1;

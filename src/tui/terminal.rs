@@ -56,11 +56,14 @@ pub async fn run(cli: &LiveOptions) -> anyhow::Result<ExitCode> {
 }
 
 /// What a caller adds to the live view: a header badge (the demo says it is a demo) and
-/// pools to show besides the config file's.
+/// pools to show besides the config file's, and a PgBouncer to read instead of the config
+/// file's `[pgbouncer]` (the demo's own).
 #[derive(Debug, Default)]
 pub struct Extras {
     pub badge: Option<String>,
     pub pools: Vec<crate::settings::config::Pool>,
+    /// The admin console's conninfo, as `[pgbouncer] conninfo` takes it.
+    pub pgbouncer: Option<String>,
 }
 
 /// Runs the live view on `conninfo` (resolved with `conn`'s flags like psql would).
@@ -79,6 +82,9 @@ pub async fn run_on(
     let config_dir = crate::settings::paths::config_dir();
     let mut settings = setup::load_config(config_dir.as_deref())?;
     settings.pools.extend(extras.pools);
+    if let Some(conninfo) = extras.pgbouncer {
+        settings.pgbouncer = Some(crate::settings::config::Target { conninfo });
+    }
     // The flags were range-checked when parsed; the slow tier never polls more often
     // than the fast one.
     let refresh = cli.refresh.unwrap_or(settings.refresh.fast);

@@ -292,6 +292,28 @@ async fn the_demo_shows_every_panel_alive_and_leaves_nothing_behind() {
     drop(poller);
 
     let said_before = demo.said();
+    // The seed's read replica serves the pool's reads: the workload's sessions are on the
+    // standby, and they commit there.
+    let seen = replica_serves_reads(&standby_conninfo(&said_before)).await;
+    assert!(
+        seen.is_ok(),
+        "the standby got no reads from the workload within {PANELS:?}: {seen:?}\n{said_before}"
+    );
+    // PgBouncer, when installed, pools the user-activity clients; otherwise the demo says
+    // how to get it.
+    let bouncer = bouncer(&said_before);
+    if let Some((port, _)) = &bouncer {
+        let pooled = bouncer_pools_clients(*port).await;
+        assert!(
+            pooled.is_ok(),
+            "no workload client went through PgBouncer within {PANELS:?}: {pooled:?}\n{said_before}"
+        );
+    } else {
+        assert!(
+            said_before.contains("no PgBouncer: the Pool screen's PgBouncer panel needs it"),
+            "{said_before}"
+        );
+    }
     let dir = cluster_dir(&said_before);
     let standby_dir = standby_dir(&said_before);
     assert!(dir.exists(), "{dir:?} should exist while the demo runs");
@@ -302,11 +324,112 @@ async fn the_demo_shows_every_panel_alive_and_leaves_nothing_behind() {
     let status = demo.terminate();
     let said = format!("{said_before}\n{}", demo.said());
     assert!(status.success(), "exit status {status}:\n{said}");
-    for dir in [&dir, &standby_dir] {
+    let bouncer_dir = bouncer.map(|(_, dir)| dir);
+    for dir in [Some(&dir), Some(&standby_dir), bouncer_dir.as_ref()]
+        .into_iter()
+        .flatten()
+    {
         assert!(!dir.exists(), "{dir:?} left behind:\n{said}");
         let left = processes_using(dir);
         assert!(left.is_empty(), "processes left behind: {left:?}");
     }
+}
+
+/// The standby's conninfo from the demo's `standby replica1 streams … pgpulse "CONNINFO"`
+/// line.
+fn standby_conninfo(said: &str) -> String {
+    said.lines()
+        .filter(|l| l.contains("streams through slot"))
+        .find_map(|l| l.split("pgpulse \"").nth(1))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or_else(|| panic!("the demo did not print its standby's conninfo:\n{said}"))
+        .to_string()
+}
+
+/// Polls the standby until a workload session (`pla-demo-*`) is on it and has run a
+/// statement since the first look; the last state seen if that does not happen within
+/// [`PANELS`].
+async fn replica_serves_reads(conninfo: &str) -> Result<(), String> {
+    let (client, connection) = must(
+        tokio_postgres::connect(conninfo, tokio_postgres::NoTls).await,
+        "connecting to the standby",
+    );
+    let driver = tokio::spawn(connection);
+    let sql = "SELECT count(*), \
+                      coalesce(extract(epoch FROM max(state_change))::float8, 0), \
+                      extract(epoch FROM now())::float8, \
+                      pg_is_in_recovery() \
+               FROM pg_stat_activity WHERE application_name LIKE 'pla-demo-%'";
+    let deadline = Instant::now() + PANELS;
+    let mut since = None;
+    let outcome = loop {
+        let row = must(client.query_one(sql, &[]).await, "reading the standby");
+        let (sessions, latest, now, standby): (i64, f64, f64, bool) =
+            (row.get(0), row.get(1), row.get(2), row.get(3));
+        let since = *since.get_or_insert(now);
+        if standby && sessions > 0 && latest > since {
+            break Ok(());
+        }
+        if Instant::now() >= deadline {
+            break Err(format!(
+                "{sessions} pla-demo sessions, latest statement at {latest} (watching since {since}), in recovery {standby}"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    driver.abort();
+    outcome
+}
+
+/// PgBouncer's port and directory from the demo's `PgBouncer (session pooling) on
+/// 127.0.0.1:PORT, in DIR: …` line; `None` when it did not start one.
+fn bouncer(said: &str) -> Option<(u16, PathBuf)> {
+    let rest = said
+        .lines()
+        .find_map(|l| l.split("PgBouncer (session pooling) on 127.0.0.1:").nth(1))?;
+    let (port, rest) = rest.split_once(", in ")?;
+    let (dir, _) = rest.split_once(": ")?;
+    Some((port.parse().ok()?, PathBuf::from(dir)))
+}
+
+/// Polls PgBouncer's `SHOW POOLS` until the demo database's pool has clients; the last
+/// rows seen if not within [`PANELS`].
+async fn bouncer_pools_clients(port: u16) -> Result<(), String> {
+    let console = format!("host=127.0.0.1 port={port} user=postgres dbname=pgbouncer");
+    let (client, connection) = must(
+        tokio_postgres::connect(&console, tokio_postgres::NoTls).await,
+        "connecting to PgBouncer's console",
+    );
+    let driver = tokio::spawn(connection);
+    let deadline = Instant::now() + PANELS;
+    let outcome = loop {
+        // The console speaks the simple query protocol only.
+        let messages = must(client.simple_query("SHOW POOLS").await, "SHOW POOLS");
+        let pools: Vec<(String, i64)> = messages
+            .iter()
+            .filter_map(|m| match m {
+                tokio_postgres::SimpleQueryMessage::Row(row) => Some((
+                    row.get("database").unwrap_or_default().to_string(),
+                    row.get("cl_active")
+                        .and_then(|n| n.parse().ok())
+                        .unwrap_or(0),
+                )),
+                _ => None,
+            })
+            .collect();
+        if pools
+            .iter()
+            .any(|(db, clients)| db == "learning_assistant" && *clients > 0)
+        {
+            break Ok(());
+        }
+        if Instant::now() >= deadline {
+            break Err(format!("{pools:?}"));
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    driver.abort();
+    outcome
 }
 
 /// The standby's directory from the demo's "standby cluster in DIR" line.

@@ -25,6 +25,11 @@ pub(super) fn body(sql: &'static str) -> &'static str {
     }
 }
 
+/// The share of the pool's reads sent to the standby when there is one: the seed's
+/// "70% reads to replicas, 30% writes to primary" ("Horizontal Scaling Strategy › Read
+/// Replicas"). Writes, and the reads left, go to the primary.
+pub const READS_TO_REPLICA: f64 = 0.7;
+
 /// The most latencies kept while the log cannot be written (oldest dropped first).
 const PENDING_TIMINGS_CAP: usize = 50_000;
 
@@ -48,6 +53,12 @@ pub struct WorkloadStats {
 #[derive(Clone)]
 pub(super) struct Context {
     pub(super) params: Arc<ConnParams>,
+    /// The streaming standby, when there is one: the pool sends it
+    /// [`READS_TO_REPLICA`] of its reads.
+    pub(super) replica: Option<Arc<ConnParams>>,
+    /// The primary through PgBouncer, when there is one: the user-activity clients go
+    /// through it.
+    pub(super) pooled: Option<Arc<ConnParams>>,
     pub(super) shared: Arc<Shared>,
     pub(super) stop: watch::Receiver<bool>,
 }

@@ -77,6 +77,14 @@ pub(super) enum Operation {
 }
 
 impl Operation {
+    /// Whether it only reads, so a hot standby can serve it (the seed's read replicas).
+    pub(super) fn is_read(self) -> bool {
+        !matches!(
+            self,
+            Operation::InsertSessionData | Operation::UpdateProgress
+        )
+    }
+
     /// The `query_hash` its latency is logged under: a stable name a demo user can read.
     pub(super) fn query_hash(self) -> &'static str {
         match self {
@@ -209,8 +217,27 @@ impl Prepared {
         client: &Client,
         scenario: Scenario,
     ) -> Result<Self, tokio_postgres::Error> {
+        Self::of(client, scenario, false).await
+    }
+
+    /// The scenario's read operations only, for a connection to the standby.
+    pub(super) async fn reads(
+        client: &Client,
+        scenario: Scenario,
+    ) -> Result<Self, tokio_postgres::Error> {
+        Self::of(client, scenario, true).await
+    }
+
+    async fn of(
+        client: &Client,
+        scenario: Scenario,
+        reads_only: bool,
+    ) -> Result<Self, tokio_postgres::Error> {
         let mut statements = Vec::new();
         for (operation, _) in scenario.operations() {
+            if reads_only && !operation.is_read() {
+                continue;
+            }
             statements.push((*operation, client.prepare(body(operation.sql())).await?));
         }
         Ok(Self(statements))

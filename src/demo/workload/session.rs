@@ -26,6 +26,18 @@ pub(super) fn settings(application_name: &str) -> SessionSettings {
     }
 }
 
+/// `settings` as SET statements (a pooler's `connect_query`).
+pub(super) fn settings_sql(settings: &SessionSettings) -> String {
+    format!(
+        "SET statement_timeout = {}; SET lock_timeout = {}; \
+         SET idle_in_transaction_session_timeout = {}; SET default_transaction_read_only = {}",
+        settings.statement_timeout.as_millis(),
+        settings.lock_timeout.as_millis(),
+        settings.idle_in_transaction_session_timeout.as_millis(),
+        if settings.read_only { "on" } else { "off" },
+    )
+}
+
 /// Connects as `application_name`, retrying with backoff (each failure counted as an
 /// error) until it works; `None` once the workload stops.
 pub(super) async fn connect(ctx: &mut Context, application_name: &str) -> Option<Connected> {
