@@ -10,6 +10,7 @@
 
 mod derived;
 mod figures;
+mod latency;
 mod oncall;
 mod sections;
 
@@ -118,6 +119,8 @@ pub struct Model {
     last_error: Option<String>,
     /// The horizon holders, the lock view, the per-database table, recovery.
     oncall: oncall::OnCall,
+    /// The `query_performance_log` window merged from the incremental reads.
+    latency: latency::LatencyWindow,
 }
 
 impl Model {
@@ -139,11 +142,13 @@ impl Model {
             last_success: None,
             last_error: None,
             oncall: oncall::OnCall::default(),
+            latency: latency::LatencyWindow::default(),
         }
     }
 
     /// Folds one snapshot in: the one entry point of every poll, live or recorded.
-    pub fn absorb(&mut self, snapshot: Snapshot) -> Absorbed {
+    pub fn absorb(&mut self, mut snapshot: Snapshot) -> Absorbed {
+        self.latency.fill(&mut snapshot);
         let taken_at = snapshot.taken_at;
         let failed = [
             snapshot.server.as_ref().err(),
