@@ -134,7 +134,7 @@ pub async fn collect_latency_buckets(
         let hash: String = row.try_get("query_hash").map_err(bad_row)?;
         let edges: Vec<i32> = row.try_get("hist_buckets").map_err(bad_row)?;
         let counts: Vec<i64> = row.try_get("hist_counts").map_err(bad_row)?;
-        let histogram = edges
+        let mut histogram: Vec<(u16, u32)> = edges
             .iter()
             .zip(&counts)
             .map(|(h, n)| {
@@ -144,6 +144,8 @@ pub async fn collect_latency_buckets(
                 )
             })
             .collect();
+        // The arrays come in no particular order (one per group, each the same).
+        histogram.sort_unstable_by_key(|(h, _)| *h);
         read.buckets.push(LatencyBucket {
             bucket,
             query_hash: sanitized(&hash),
