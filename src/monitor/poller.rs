@@ -39,6 +39,9 @@ pub enum PollerCommand {
     Pause(bool),
     /// A new `query_performance_log` window: re-read the slow tier now.
     SetLatencyWindow(Duration),
+    /// The model missed an incremental latency read: read the whole
+    /// `query_performance_log` window again, now.
+    RereadLatency,
     /// A new `database_statistics_snapshot` history window: re-read the slow tier now.
     SetHistoryWindow(Duration),
     /// The UI now shows this slow group (`None`: none of them): it follows the slow
@@ -378,6 +381,11 @@ impl Poller {
                 self.slow_due = Instant::now();
                 true
             }
+            PollerCommand::RereadLatency => {
+                self.latency = None;
+                self.slow_due = Instant::now();
+                true
+            }
             PollerCommand::SetHistoryWindow(window) => {
                 self.config.history_window = window;
                 self.group_polled.remove(&SlowGroup::Cache);
@@ -539,9 +547,9 @@ impl Poller {
                     && c.connect_count == session.connect_count()
             })
             .map(|c| c.now_bucket - 1);
-        self.latency_reads += 1;
+        // Successful reads are numbered without gaps: a gap is a read the model missed.
         let ask = collector::LatencyAsk {
-            sequence: self.latency_reads,
+            sequence: self.latency_reads + 1,
             window,
             slow_threshold: self.config.slow_query_threshold,
             width_s,
@@ -550,6 +558,7 @@ impl Poller {
         };
         match collector::collect_latency_buckets(session, caps, &ask).await {
             Ok(read) => {
+                self.latency_reads = read.sequence;
                 self.latency = Some(LatencyCursor {
                     window,
                     width_s,

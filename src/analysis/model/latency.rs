@@ -20,21 +20,26 @@ pub(super) struct LatencyWindow {
 
 impl LatencyWindow {
     /// Replaces the snapshot's slow tier by one with the merged window, when it carries
-    /// an incremental read.
-    pub fn fill(&mut self, snapshot: &mut Snapshot) {
+    /// an incremental read. `true` when a read before it never arrived (snapshots are
+    /// handed over on a watch channel, which keeps only the newest: a UI stopped for
+    /// longer than a slow interval misses one): the window lacks what that read had, and
+    /// the poller must read the whole window again ([`crate::monitor::poller::PollerCommand::RereadLatency`]).
+    pub fn fill(&mut self, snapshot: &mut Snapshot) -> bool {
         let Some(tier) = snapshot.slow.as_ref() else {
-            return;
+            return false;
         };
         let Some(read) = tier.latency_read.as_ref() else {
-            return;
+            return false;
         };
         if let Some((raw, filled)) = &self.last
             && Arc::ptr_eq(raw, tier)
         {
             snapshot.slow = Some(Arc::clone(filled));
-            return;
+            return false;
         }
+        let mut missed = false;
         if self.absorbed != Some(read.sequence) {
+            missed = !read.full && self.absorbed != read.sequence.checked_sub(1);
             self.store.absorb(read);
             self.absorbed = Some(read.sequence);
         }
@@ -42,9 +47,12 @@ impl LatencyWindow {
         let mut filled = (**tier).clone();
         filled.performance_log = Ok(log);
         filled.caps.insert(CappedList::QueryHashes, cap);
+        // Merged: the raw read is not kept with what is shown.
+        filled.latency_read = None;
         let filled = Arc::new(filled);
         self.last = Some((Arc::clone(tier), Arc::clone(&filled)));
         snapshot.slow = Some(filled);
+        missed
     }
 }
 
@@ -108,5 +116,23 @@ mod tests {
         let log = c.slow.unwrap().performance_log.clone().unwrap();
         assert_eq!(log.overall.unwrap().count, 2);
         assert_eq!(log.queries.len(), 1);
+    }
+
+    #[test]
+    fn a_read_that_never_arrived_asks_for_the_whole_window_again() {
+        let mut window = LatencyWindow::default();
+        let mut a = snapshot_at(1);
+        a.slow = Some(tier_with(1, 0, &[(3, 10.0)]));
+        assert!(!window.fill(&mut a));
+        // Read 2 was replaced on the watch channel by read 3 before the UI took it.
+        let mut c = snapshot_at(3);
+        c.slow = Some(tier_with(3, 5, &[(5, 20.0)]));
+        assert!(window.fill(&mut c));
+        // The whole window again: nothing is missing any more.
+        let mut d = snapshot_at(4);
+        d.slow = Some(tier_with(4, 0, &[(3, 10.0), (4, 15.0), (5, 20.0)]));
+        assert!(!window.fill(&mut d));
+        let log = d.slow.unwrap().performance_log.clone().unwrap();
+        assert_eq!(log.overall.unwrap().count, 3);
     }
 }

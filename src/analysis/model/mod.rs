@@ -96,6 +96,9 @@ pub struct Absorbed {
     pub poll_error: Option<String>,
     /// A critical alert was raised by this snapshot (the bell rings for it).
     pub raised_critical: bool,
+    /// An incremental latency read never reached the model: the poller must read the
+    /// whole `query_performance_log` window again (`PollerCommand::RereadLatency`).
+    pub latency_missed: bool,
 }
 
 /// Everything the snapshots so far mean.
@@ -148,7 +151,7 @@ impl Model {
 
     /// Folds one snapshot in: the one entry point of every poll, live or recorded.
     pub fn absorb(&mut self, mut snapshot: Snapshot) -> Absorbed {
-        self.latency.fill(&mut snapshot);
+        let latency_missed = self.latency.fill(&mut snapshot);
         let taken_at = snapshot.taken_at;
         let failed = [
             snapshot.server.as_ref().err(),
@@ -201,6 +204,7 @@ impl Model {
             taken_at,
             poll_error: failed,
             raised_critical: changes.raised_critical,
+            latency_missed,
         }
     }
 
