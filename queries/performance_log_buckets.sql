@@ -40,13 +40,14 @@ logged AS (
            l.rows_examined,
            l.rows_returned
     FROM query_performance_log l
-    -- from_bucket again, inline: an expression of parameters and now() is estimated when the
-    -- statement is planned (a scalar subquery is not, and gets the default 1/3: a seq scan).
-    WHERE l.executed_at >= to_timestamp(
-              greatest($3::bigint,
-                       floor(extract(epoch FROM (now() - make_interval(secs => $1::float8))::timestamp)::float8
-                             / $4::bigint)::bigint)
-              * $4::bigint) AT TIME ZONE 'UTC'
+    -- The lower bound is planned as a constant when $3 is given (coalesce of an immutable
+    -- expression of parameters): an index range scan is estimated from it, and a scan of
+    -- the whole log (no index) compares each row with a constant. The whole window
+    -- (no $3) starts one bucket early, so its first bucket is whole; rows before
+    -- window_bucket are not kept.
+    WHERE l.executed_at >= coalesce(
+              to_timestamp(($3::bigint * $4::bigint)::float8) AT TIME ZONE 'UTC',
+              (now() - make_interval(secs => $1::float8 + $4::bigint))::timestamp)
 ),
 per_h AS (
     SELECT bucket, query_hash, h,
