@@ -11,6 +11,7 @@ pub mod alerts;
 pub mod databases;
 pub mod horizon;
 pub mod index_flags;
+pub mod latency_store;
 pub mod locks;
 pub mod maintenance_rules;
 pub mod metrics;

@@ -22,6 +22,7 @@ use backoff::{AttemptFailure, Backoff};
 
 use crate::monitor::collector::{self, PgBouncerClient, StatementTextCache};
 use crate::monitor::host::HostSampler;
+use crate::monitor::snapshot::latency::bucket_width_s;
 use crate::monitor::snapshot::{
     Capped, CappedList, ListCap, ReplicationSnapshot, Section, SectionError, SlowTier, Snapshot,
 };
@@ -38,6 +39,9 @@ pub enum PollerCommand {
     Pause(bool),
     /// A new `query_performance_log` window: re-read the slow tier now.
     SetLatencyWindow(Duration),
+    /// The model missed an incremental latency read: read the whole
+    /// `query_performance_log` window again, now.
+    RereadLatency,
     /// A new `database_statistics_snapshot` history window: re-read the slow tier now.
     SetHistoryWindow(Duration),
     /// The UI now shows this slow group (`None`: none of them): it follows the slow
@@ -174,6 +178,22 @@ pub struct Poller {
     /// When the database sizes were last read (they walk every file: every
     /// [`IDLE_GROUP_EVERY`] is often enough for a figure that moves slowly).
     sizes_polled: Option<Instant>,
+    /// What the latency histograms kept by the model cover: the next read asks only for
+    /// what came since. `None`: the next read reads the whole window.
+    latency: Option<LatencyCursor>,
+    /// Numbers the latency reads.
+    latency_reads: u64,
+}
+
+/// The window, bucket width and threshold of the latency buckets read so far, and the
+/// high-water mark (the server's bucket at the last read) on the connection they came on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct LatencyCursor {
+    window: Duration,
+    width_s: i64,
+    slow_threshold: Duration,
+    now_bucket: i64,
+    connect_count: u64,
 }
 
 impl Poller {
@@ -205,6 +225,8 @@ impl Poller {
             searches: std::collections::HashMap::new(),
             locks_on: false,
             sizes_polled: None,
+            latency: None,
+            latency_reads: 0,
         }
     }
 
@@ -239,6 +261,8 @@ impl Poller {
             searches: std::collections::HashMap::new(),
             locks_on: false,
             sizes_polled: None,
+            latency: None,
+            latency_reads: 0,
         }
     }
 
@@ -354,6 +378,11 @@ impl Poller {
             }
             PollerCommand::SetLatencyWindow(window) => {
                 self.config.latency_window = window;
+                self.slow_due = Instant::now();
+                true
+            }
+            PollerCommand::RereadLatency => {
+                self.latency = None;
                 self.slow_due = Instant::now();
                 true
             }
@@ -504,15 +533,51 @@ impl Poller {
         };
         tier.taken_at = SystemTime::now();
         tier.read_at.every_poll = Some(tier.taken_at);
-        let read = collector::collect_performance_log_capped(
-            session,
-            caps,
-            self.config.latency_window,
-            self.config.slow_query_threshold,
-            search(CappedList::QueryHashes),
-        )
-        .await;
-        tier.performance_log = uncap(read, &mut tier.caps, CappedList::QueryHashes);
+        let window = self.config.latency_window;
+        let width_s = bucket_width_s(window);
+        // Only what was logged since the last read, from one bucket before its high-water
+        // mark (late commits, see the SQL); the whole window when the buckets kept do not
+        // cover it: first read, a wider window, another width or threshold, a new connection.
+        let since_bucket = self
+            .latency
+            .filter(|c| {
+                c.window >= window
+                    && c.width_s == width_s
+                    && c.slow_threshold == self.config.slow_query_threshold
+                    && c.connect_count == session.connect_count()
+            })
+            .map(|c| c.now_bucket - 1);
+        // Successful reads are numbered without gaps: a gap is a read the model missed.
+        let ask = collector::LatencyAsk {
+            sequence: self.latency_reads + 1,
+            window,
+            slow_threshold: self.config.slow_query_threshold,
+            width_s,
+            since_bucket,
+            search: search(CappedList::QueryHashes).map(str::to_string),
+        };
+        match collector::collect_latency_buckets(session, caps, &ask).await {
+            Ok(read) => {
+                self.latency_reads = read.sequence;
+                self.latency = Some(LatencyCursor {
+                    window,
+                    width_s,
+                    slow_threshold: ask.slow_threshold,
+                    now_bucket: read.now_bucket,
+                    connect_count: session.connect_count(),
+                });
+                // The model merges the read into the window it keeps and fills
+                // `performance_log` (and the list's cap) from it.
+                tier.latency_read = Some(Arc::new(read));
+                tier.performance_log = Err(SectionError::Failed("not merged yet".into()));
+            }
+            Err(error) => {
+                // Nothing kept changes: the next read asks again from the same mark.
+                tier.latency_read = None;
+                tier.caps.remove(&CappedList::QueryHashes);
+                tier.performance_log = Err(error);
+            }
+        }
         tier.table_totals = collector::collect_table_totals(session).await;
         if due.contains(&SlowGroup::Cache) {
             tier.read_at.cache = Some(SystemTime::now());

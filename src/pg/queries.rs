@@ -32,6 +32,8 @@ pub const LOCKS_SQL: &str = include_str!("../../queries/locks.sql");
 pub const MAINTENANCE_TABLES_SQL: &str = include_str!("../../queries/maintenance_tables.sql");
 pub const MAINTENANCE_TABLES_18_SQL: &str = include_str!("../../queries/maintenance_tables_18.sql");
 pub const PERFORMANCE_LOG_SQL: &str = include_str!("../../queries/performance_log.sql");
+pub const PERFORMANCE_LOG_BUCKETS_SQL: &str =
+    include_str!("../../queries/performance_log_buckets.sql");
 pub const PROGRESS_13_SQL: &str = include_str!("../../queries/progress_13.sql");
 pub const PROGRESS_17_SQL: &str = include_str!("../../queries/progress_17.sql");
 pub const SCHEMA_INDEX_VALID_SQL: &str = include_str!("../../queries/schema_index_valid.sql");
@@ -91,6 +93,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("maintenance_tables.sql", MAINTENANCE_TABLES_SQL),
     ("maintenance_tables_18.sql", MAINTENANCE_TABLES_18_SQL),
     ("performance_log.sql", PERFORMANCE_LOG_SQL),
+    ("performance_log_buckets.sql", PERFORMANCE_LOG_BUCKETS_SQL),
     ("progress_13.sql", PROGRESS_13_SQL),
     ("progress_17.sql", PROGRESS_17_SQL),
     ("schema_index_valid.sql", SCHEMA_INDEX_VALID_SQL),

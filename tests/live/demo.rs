@@ -11,6 +11,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 use common::live::{monitor, must};
+use pgpulse::analysis::model::{Model, ModelSettings};
 use pgpulse::monitor::poller::{Poller, PollerConfig};
 use pgpulse::monitor::snapshot::Snapshot;
 use pgpulse::settings::config::Pool;
@@ -248,11 +249,14 @@ async fn the_demo_shows_every_panel_alive_and_leaves_nothing_behind() {
         ..PollerConfig::default()
     };
     let mut poller = Poller::new(session, caps, config);
+    // The model merges the latency window from the poller's incremental reads.
+    let mut model = Model::new(ModelSettings::new(Duration::from_secs(1)));
     let deadline = Instant::now() + PANELS;
     let mut last = Vec::new();
     while Instant::now() < deadline {
-        let snapshot = poller.poll_once().await;
-        last = missing(&snapshot);
+        model.absorb(poller.poll_once().await);
+        let snapshot = model.snapshot().expect("a snapshot was absorbed");
+        last = missing(snapshot);
         if last.is_empty() {
             break;
         }

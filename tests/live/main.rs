@@ -44,6 +44,7 @@ mod explain;
 mod harness;
 mod horizon;
 mod host;
+mod latency;
 mod maintenance;
 mod oncall;
 mod oncall_app;

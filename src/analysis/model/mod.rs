@@ -10,6 +10,7 @@
 
 mod derived;
 mod figures;
+mod latency;
 mod oncall;
 mod sections;
 
@@ -95,6 +96,9 @@ pub struct Absorbed {
     pub poll_error: Option<String>,
     /// A critical alert was raised by this snapshot (the bell rings for it).
     pub raised_critical: bool,
+    /// An incremental latency read never reached the model: the poller must read the
+    /// whole `query_performance_log` window again (`PollerCommand::RereadLatency`).
+    pub latency_missed: bool,
 }
 
 /// Everything the snapshots so far mean.
@@ -118,6 +122,8 @@ pub struct Model {
     last_error: Option<String>,
     /// The horizon holders, the lock view, the per-database table, recovery.
     oncall: oncall::OnCall,
+    /// The `query_performance_log` window merged from the incremental reads.
+    latency: latency::LatencyWindow,
 }
 
 impl Model {
@@ -139,11 +145,13 @@ impl Model {
             last_success: None,
             last_error: None,
             oncall: oncall::OnCall::default(),
+            latency: latency::LatencyWindow::default(),
         }
     }
 
     /// Folds one snapshot in: the one entry point of every poll, live or recorded.
-    pub fn absorb(&mut self, snapshot: Snapshot) -> Absorbed {
+    pub fn absorb(&mut self, mut snapshot: Snapshot) -> Absorbed {
+        let latency_missed = self.latency.fill(&mut snapshot);
         let taken_at = snapshot.taken_at;
         let failed = [
             snapshot.server.as_ref().err(),
@@ -196,6 +204,7 @@ impl Model {
             taken_at,
             poll_error: failed,
             raised_critical: changes.raised_critical,
+            latency_missed,
         }
     }
 

@@ -47,7 +47,9 @@ pub use locks::collect_locks;
 pub use maintenance::{
     collect_statistics_since, collect_table_maintenance, collect_table_maintenance_capped,
 };
-pub use performance_log::{collect_performance_log, collect_performance_log_capped};
+pub use performance_log::{
+    LatencyAsk, collect_latency_buckets, collect_performance_log, collect_performance_log_capped,
+};
 pub use pgbouncer::{PgBouncerClient, collect_pgbouncer};
 pub use progress::collect_progress;
 pub use replication::collect_replication;

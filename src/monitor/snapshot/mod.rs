@@ -9,6 +9,7 @@ pub mod cache;
 pub mod horizon;
 pub mod host;
 pub mod indexes;
+pub mod latency;
 pub mod locks;
 pub mod maintenance;
 pub mod pgbouncer;
@@ -289,7 +290,11 @@ pub struct SlowTier {
     pub read_at: SlowReadTimes,
     /// How the capped lists among the sections were read (missing: not read yet).
     pub caps: HashMap<CappedList, ListCap>,
+    /// Filled by the model from `latency_read` (merged with the reads before it) when
+    /// there is one; read whole by the one-shot collector otherwise.
     pub performance_log: Section<PerformanceLog>,
+    /// The newest incremental latency read, when it succeeded.
+    pub latency_read: Option<Arc<latency::LatencyRead>>,
     pub table_totals: Section<TableTotals>,
     pub table_cache: Section<Vec<cache::TableCache>>,
     pub snapshot_history: Section<cache::SnapshotHistory>,
@@ -351,6 +356,7 @@ impl SlowTier {
             read_at: SlowReadTimes::default(),
             caps: HashMap::new(),
             performance_log: Err(missing()),
+            latency_read: None,
             table_totals: Err(missing()),
             table_cache: Err(missing()),
             snapshot_history: Err(missing()),

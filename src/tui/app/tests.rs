@@ -327,3 +327,37 @@ fn ctrl_r_asks_the_poller_to_reconnect_now_unless_paused() {
         Some("paused: resume (p) to reconnect")
     );
 }
+
+#[test]
+fn a_missed_latency_read_asks_the_poller_for_the_whole_window() {
+    use crate::monitor::snapshot::SlowTier;
+    use crate::monitor::snapshot::latency::LatencyRead;
+    use std::sync::Arc;
+    let read = |sequence, full| LatencyRead {
+        sequence,
+        window: Duration::from_secs(900),
+        slow_threshold: Duration::from_secs(5),
+        width_s: 60,
+        window_bucket: 0,
+        from_bucket: 0,
+        now_bucket: 1,
+        full,
+        buckets: Vec::new(),
+        search: None,
+    };
+    let with = |t, r| {
+        let mut snapshot = snapshot_at(t);
+        snapshot.slow = Some(Arc::new(SlowTier {
+            latency_read: Some(Arc::new(r)),
+            ..SlowTier::not_polled(at(t))
+        }));
+        Event::Snapshot(Box::new(snapshot))
+    };
+    let mut app = app_with_sessions();
+    assert_eq!(app.update(with(1, read(1, true))), vec![]);
+    assert_eq!(app.update(with(2, read(2, false))), vec![]);
+    assert_eq!(
+        app.update(with(3, read(4, false))),
+        vec![Effect::Poller(PollerCommand::RereadLatency)]
+    );
+}

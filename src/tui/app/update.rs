@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use super::event::{Effect, Event};
 use super::shell::App;
 use super::{actions, detail, executor_events, input, mouse};
+use crate::monitor::poller::PollerCommand;
 use crate::monitor::snapshot::Snapshot;
 use crate::tui::screens::drawn::Drawn;
 use crate::tui::screens::frame::{self, FrameView};
@@ -77,11 +78,14 @@ impl App {
         actions::forget_ended_marks(self, &before);
         actions::note_waits(self);
         self.order_tables();
-        if absorbed.raised_critical && self.settings.config().bell {
-            vec![Effect::Bell]
-        } else {
-            vec![]
+        let mut effects = Vec::new();
+        if absorbed.latency_missed {
+            effects.push(Effect::Poller(PollerCommand::RereadLatency));
         }
+        if absorbed.raised_critical && self.settings.config().bell {
+            effects.push(Effect::Bell);
+        }
+        effects
     }
 
     /// Orders the tables of the screen on view (filter, sort, selection that follows
