@@ -58,8 +58,10 @@ async fn scanned(client: &Client, ask: &LatencyAsk) -> (i64, String) {
     let plan: serde_json::Value = must(serde_json::from_str(&text), "plan json");
     fn find(node: &serde_json::Value) -> Option<(i64, String)> {
         if node["Relation Name"] == "query_performance_log" {
+            // "Actual Rows" is a mean per loop: an integer before 18, a float from 18.
+            let rows = node["Actual Rows"].as_f64()? * node["Actual Loops"].as_f64()?;
             return Some((
-                node["Actual Rows"].as_i64()? * node["Actual Loops"].as_i64()?,
+                rows.round() as i64,
                 node["Index Name"]
                     .as_str()
                     .unwrap_or("(no index)")
