@@ -235,6 +235,11 @@ pub fn empty(app: &App) -> String {
         Some(Ok(_)) if !app.screens().table(TableId::Horizon).filter.is_empty() => {
             super::empty::no_match("holder", app.keymap())
         }
+        // A standby's vacuum is the primary's: its own queries only hold the primary back
+        // through hot_standby_feedback (shown as the primary's `standby` holder).
+        Some(Ok(_)) if app.model().in_recovery() == Some(true) => {
+            "no session here holds the xmin horizon back; VACUUM runs on the primary".into()
+        }
         Some(Ok(_)) => "nothing holds the xmin horizon back: VACUUM can remove every dead \
                         tuple"
             .into(),
@@ -250,9 +255,12 @@ pub fn dashboard_line(app: &App) -> Line<'static> {
         return Line::from(muted(" xmin horizon: known after the first poll".into()));
     };
     let Some(holder) = horizon.oldest() else {
-        return Line::from(muted(
-            " xmin horizon: nothing holds it back (VACUUM can clean every dead tuple)".into(),
-        ));
+        let line = if app.model().in_recovery() == Some(true) {
+            " xmin horizon: nothing here holds it back (VACUUM runs on the primary)"
+        } else {
+            " xmin horizon: nothing holds it back (VACUUM can clean every dead tuple)"
+        };
+        return Line::from(muted(line.into()));
     };
     let held = holder
         .age

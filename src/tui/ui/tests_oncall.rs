@@ -169,6 +169,18 @@ fn a_standby_says_vacuum_runs_on_the_primary_and_flags_nothing() {
 }
 
 #[test]
+fn a_standby_with_no_holder_does_not_promise_that_vacuum_can_clean() {
+    let snapshot = super::tests_maintenance::normal_app_snapshot();
+    let mut app = app_on(Screen::Dashboard, vec![on_a_standby(snapshot)], 80, 24);
+    let screen = text(&draw(&mut app, 80, 24));
+    assert!(
+        screen.contains("xmin horizon: nothing here holds it back (VACUUM runs on the primary)"),
+        "{screen}"
+    );
+    assert!(!screen.contains("VACUUM can clean"), "{screen}");
+}
+
+#[test]
 fn the_dashboard_names_the_oldest_holder_and_still_fits_80x24() {
     let mut app = app_on(
         Screen::Dashboard,
