@@ -5,8 +5,10 @@
 //! ```
 //!
 //! The badges on the right always get their room; the facts on the left are dropped
-//! whole, least useful first (uptime, then the interval, then the version), when the line
-//! is too narrow: nothing is cut in the middle or drawn over.
+//! whole, least useful first (uptime, the upstream, the interval, the poll age: the STALE
+//! badge says when it matters), when the line is too narrow; then a long target is cut to
+//! [`TARGET_FLOOR`] columns before the standbys' lag and the version and role go. Nothing
+//! is drawn over.
 
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -15,6 +17,14 @@ use crate::text::format;
 use crate::tui::app::App;
 use crate::tui::keymap::Action;
 use crate::tui::theme::Role;
+
+/// The columns a long target keeps (with `…`) before the facts of order
+/// [`CUT_TARGET_BEFORE_ORDER`] and below are dropped: `postgres@db-prod-eu-west-1…` still
+/// says where we are.
+const TARGET_FLOOR: usize = 24;
+
+/// Facts of this drop order and below outrank the target's tail.
+const CUT_TARGET_BEFORE_ORDER: u8 = 2;
 
 /// One fact on the left: its text, style and how early it goes when space is short
 /// (higher goes first; 0 always stays).
@@ -69,15 +79,24 @@ pub(crate) fn labels(app: &App) -> Vec<String> {
 fn fit_facts(mut facts: Vec<Fact>, room: usize) -> Vec<Span<'static>> {
     let width = |facts: &[Fact]| -> usize { facts.iter().map(|f| f.text.chars().count()).sum() };
     while width(&facts) > room {
-        let Some(drop_at) = facts
+        let Some((drop_at, order)) = facts
             .iter()
             .enumerate()
             .filter(|(_, f)| f.drop_order > 0)
             .max_by_key(|(_, f)| f.drop_order)
-            .map(|(index, _)| index)
+            .map(|(index, f)| (index, f.drop_order))
         else {
             break;
         };
+        // A long target is cut to its floor before the facts that say what the server is
+        // (version, role, standbys' lag) and how fresh the numbers are go.
+        if order <= CUT_TARGET_BEFORE_ORDER {
+            let target = facts.first().map_or(0, |f| f.text.chars().count());
+            let others = width(&facts) - target;
+            if others + target.min(TARGET_FLOOR) <= room {
+                break;
+            }
+        }
         facts.remove(drop_at);
     }
     // What stays after the target (` standby`) keeps its room; the target takes the rest.
@@ -131,7 +150,7 @@ fn facts(app: &App) -> Vec<Fact> {
             facts.push(Fact {
                 text: format!("  PG {} {role}", caps.short_version()),
                 style: theme.style(Role::Text),
-                drop_order: 2,
+                drop_order: 1,
             });
         }
         facts.extend(replication_facts(app, caps.in_recovery));
@@ -149,21 +168,22 @@ fn facts(app: &App) -> Vec<Fact> {
             facts.push(Fact {
                 text: format!("  up {}", format::duration(uptime)),
                 style: theme.style(Role::Muted),
-                drop_order: 4,
+                drop_order: 6,
             });
         }
     }
     facts.push(Fact {
         text: format!("  every {}", format::duration(app.refresh())),
         style: theme.style(Role::Muted),
-        drop_order: 3,
+        drop_order: 4,
     });
     if let Some(last) = app.model().last_success() {
         let age = app.now().duration_since(last).unwrap_or_default();
         facts.push(Fact {
             text: format!("  polled {} ago", format::duration(age)),
             style: theme.style(Role::Muted),
-            drop_order: 1,
+            // The STALE badge says it when it matters.
+            drop_order: 3,
         });
     }
     facts
@@ -211,7 +231,7 @@ fn replication_facts(app: &App, in_recovery: bool) -> Vec<Fact> {
         facts.push(Fact {
             text,
             style: worst.map_or(theme.style(Role::Text), lag_style),
-            drop_order: 5,
+            drop_order: 2,
         });
     }
     facts

@@ -284,6 +284,22 @@ fn the_header_of_a_primary_counts_its_standbys() {
 }
 
 #[test]
+fn a_long_target_is_cut_before_the_role_and_standbys_leave_an_80_column_header() {
+    let mut app = primary(80, 24);
+    app.settings_mut()
+        .set_target("monitoring@db-prod-eu-west-1.internal.example.com:5432/app");
+    let screen = text(&draw(&mut app, 80, 24));
+    let header = screen.lines().nth(1).unwrap_or_default();
+    assert!(header.contains("ALERT"), "the fixture has alerts: {header}");
+    assert!(header.contains("primary"), "{header}");
+    assert!(header.contains("1 standby"), "{header}");
+    assert!(
+        header.contains(" monitoring@db-prod-eu-") && header.contains("…  PG 15.18 primary"),
+        "the target keeps its floor, cut visibly: {header}"
+    );
+}
+
+#[test]
 fn a_standby_shows_its_upstream_replay_lag_and_paused_replay() {
     for (w, h) in SIZES {
         let mut app = standby(w, h);
