@@ -10,7 +10,7 @@ use std::time::SystemTime;
 use super::maintenance_panels::{percent_of, wraparound_severity};
 use super::rows::{RowWriter, TableRows, rank, warn_if};
 use super::table::{Cell, Column, RowId, Severity, SortKey};
-use crate::analysis::horizon::Horizon;
+use crate::analysis::horizon::{HolderKind, Horizon};
 use crate::analysis::maintenance_rules::{
     AutovacuumVerdict, CountersSince, MaintenanceSchedule, dead_ratio, live_estimate,
     live_is_estimated,
@@ -54,6 +54,8 @@ pub struct MaintenanceRows<'a> {
 struct Judged {
     vacuum_late: bool,
     analyze_late: bool,
+    /// The holder keeping its dead tuples, in full (`prepared 'nightly_export'`).
+    held_by: Option<String>,
     status: String,
     status_severity: Severity,
     /// The XID age as a percentage of the table's freeze limit, and its severity.
@@ -90,8 +92,11 @@ impl<'a> MaintenanceRows<'a> {
         // Why the dead tuples stay, first: VACUUM cannot help until the holder ends.
         // (A standby's own holders keep nothing: its tables are cleaned on the primary.)
         let horizon = self.horizon.filter(|_| self.judge.note().is_none());
-        if let Some(held) = horizon.and_then(|h| h.held_back(table)) {
-            let by = format!("held by {}", held.holder.label());
+        let held = horizon.and_then(|h| h.held_back(table));
+        let held_by = held.map(|held| held.holder.label());
+        if let Some(held) = held {
+            // The kind fits the narrow column whole; the detail view names the holder.
+            let by = format!("held: {}", held_word(&held.holder.kind));
             status = if status_severity == Severity::Muted {
                 by
             } else {
@@ -111,6 +116,7 @@ impl<'a> MaintenanceRows<'a> {
         Judged {
             vacuum_late,
             analyze_late,
+            held_by,
             status,
             status_severity,
             xid,
@@ -199,6 +205,24 @@ impl TableRows for MaintenanceRows<'_> {
             None => row.text(None),
         }
         row.label(&judged.status, judged.status_severity);
+    }
+}
+
+/// The holder keeping the dead tuples of the table `relid` in full (`prepared
+/// 'nightly_export'`), for the detail view: the status column names only its kind.
+pub fn held_by(app: &App, relid: u32) -> Option<String> {
+    let rows = MaintenanceRows::new(app);
+    let table = rows.tables.iter().find(|t| t.relid == relid)?;
+    rows.judge(table).held_by
+}
+
+/// The kind of holder in a word or two: `pid 4242`, `prepared`, `slot`, `standby`.
+fn held_word(kind: &HolderKind) -> String {
+    match kind {
+        HolderKind::Backend { pid, .. } => format!("pid {pid}"),
+        HolderKind::Prepared { .. } => "prepared".into(),
+        HolderKind::Slot { .. } => "slot".into(),
+        HolderKind::Standby { .. } => "standby".into(),
     }
 }
 

@@ -104,7 +104,15 @@ fn the_maintenance_screen_shows_the_horizon_panel_at_80x24() {
     insta::assert_snapshot!("horizon_maintenance_80x24", screen);
     // The tables' dead tuples are kept by the oldest holder of user tables (the slot's
     // catalog_xmin holds only the catalogs): the prepared transaction.
-    assert!(screen.contains("held by prepar"), "{screen}");
+    assert!(screen.contains("held: prepared"), "{screen}");
+    assert!(!screen.contains("held: prepar…"), "cut mid-word: {screen}");
+    // The detail view names the holder in full.
+    press(&mut app, crossterm::event::KeyCode::Enter);
+    let detail = text(&draw(&mut app, 80, 24));
+    assert!(
+        detail.contains("HELD BY   prepared 'nightly_export_42'"),
+        "{detail}"
+    );
     assert!(screen.contains("Why can't VACUUM clean?"), "{screen}");
     // The prepared transaction has held for 40 minutes: past the warn line.
     assert_role(

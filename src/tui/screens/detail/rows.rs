@@ -46,6 +46,14 @@ pub(super) fn row_detail(app: &App, id: &RowId) -> (String, Vec<Line<'static>>) 
         })
         .collect::<Vec<_>>();
     lines.extend(journal_extra(app, id, width));
+    if let (crate::tui::screens::state::TableId::Maintenance, RowId::Relation(relid)) = (table, id)
+        && let Some(holder) = crate::tui::screens::maintenance::held_by(app, *relid)
+    {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<width$}  ", "HELD BY"), theme.style(Role::Muted)),
+            Span::styled(holder, theme.style(Role::Warn)),
+        ]));
+    }
     if table == crate::tui::screens::state::TableId::Indexes {
         lines.extend(index_lines(theme, fetched(app)));
     }
