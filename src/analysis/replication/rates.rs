@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::monitor::snapshot::replication::{IoTotals, WalActivity};
+use crate::monitor::snapshot::replication::{IoCounters, IoTotals, WalActivity};
 
 /// What happened between two reads of [`WalActivity`].
 #[derive(Debug, Clone, PartialEq)]
@@ -89,20 +89,7 @@ pub fn wal_interval(before: &WalActivity, now: &WalActivity) -> Option<WalInterv
 pub struct IoInterval {
     pub backend_type: String,
     pub context: String,
-    pub reads: i64,
-    pub read_bytes: i64,
-    pub read_time_ms: f64,
-    pub writes: i64,
-    pub write_bytes: i64,
-    pub write_time_ms: f64,
-    pub writebacks: i64,
-    pub extends: i64,
-    pub extend_bytes: i64,
-    pub hits: i64,
-    pub evictions: i64,
-    pub reuses: i64,
-    pub fsyncs: i64,
-    pub fsync_time_ms: f64,
+    pub counters: IoCounters,
 }
 
 /// Per backend type and context, what `pg_stat_io` counted between the two reads
@@ -122,25 +109,32 @@ pub fn io_intervals(before: &[IoTotals], now: &[IoTotals]) -> Vec<IoInterval> {
             Some(IoInterval {
                 backend_type: n.backend_type.clone(),
                 context: n.context.clone(),
-                reads: delta(b.reads, n.reads)?,
-                read_bytes: delta(b.read_bytes, n.read_bytes)?,
-                read_time_ms: delta_f(b.read_time_ms, n.read_time_ms)?,
-                writes: delta(b.writes, n.writes)?,
-                write_bytes: delta(b.write_bytes, n.write_bytes)?,
-                write_time_ms: delta_f(b.write_time_ms, n.write_time_ms)?,
-                writebacks: delta(b.writebacks, n.writebacks)?,
-                extends: delta(b.extends, n.extends)?,
-                extend_bytes: delta(b.extend_bytes, n.extend_bytes)?,
-                hits: delta(b.hits, n.hits)?,
-                evictions: delta(b.evictions, n.evictions)?,
-                reuses: delta(b.reuses, n.reuses)?,
-                fsyncs: delta(b.fsyncs, n.fsyncs)?,
-                fsync_time_ms: delta_f(b.fsync_time_ms, n.fsync_time_ms)?,
+                counters: io_growth(&b.counters, &n.counters)?,
             })
         })
         .collect();
-    rows.sort_by_key(|r| std::cmp::Reverse(r.read_bytes + r.write_bytes + r.extend_bytes));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.counters.moved_bytes()));
     rows
+}
+
+/// Every counter's growth; `None` when any went down (a reset the timestamp missed).
+fn io_growth(b: &IoCounters, n: &IoCounters) -> Option<IoCounters> {
+    Some(IoCounters {
+        reads: delta(b.reads, n.reads)?,
+        read_bytes: delta(b.read_bytes, n.read_bytes)?,
+        read_time_ms: delta_f(b.read_time_ms, n.read_time_ms)?,
+        writes: delta(b.writes, n.writes)?,
+        write_bytes: delta(b.write_bytes, n.write_bytes)?,
+        write_time_ms: delta_f(b.write_time_ms, n.write_time_ms)?,
+        writebacks: delta(b.writebacks, n.writebacks)?,
+        extends: delta(b.extends, n.extends)?,
+        extend_bytes: delta(b.extend_bytes, n.extend_bytes)?,
+        hits: delta(b.hits, n.hits)?,
+        evictions: delta(b.evictions, n.evictions)?,
+        reuses: delta(b.reuses, n.reuses)?,
+        fsyncs: delta(b.fsyncs, n.fsyncs)?,
+        fsync_time_ms: delta_f(b.fsync_time_ms, n.fsync_time_ms)?,
+    })
 }
 
 /// A counter's growth; `None` when it went down (reset).
@@ -226,20 +220,11 @@ pub(crate) mod tests {
         IoTotals {
             backend_type: kind.into(),
             context: "normal".into(),
-            reads,
-            read_bytes: bytes,
-            read_time_ms: 0.0,
-            writes: 0,
-            write_bytes: 0,
-            write_time_ms: 0.0,
-            writebacks: 0,
-            extends: 0,
-            extend_bytes: 0,
-            hits: 0,
-            evictions: 0,
-            reuses: 0,
-            fsyncs: 0,
-            fsync_time_ms: 0.0,
+            counters: IoCounters {
+                reads,
+                read_bytes: bytes,
+                ..IoCounters::default()
+            },
             stats_reset: None,
         }
     }
@@ -255,7 +240,7 @@ pub(crate) mod tests {
         let rows = io_intervals(&before, &now);
         let seen: Vec<(&str, i64)> = rows
             .iter()
-            .map(|r| (r.backend_type.as_str(), r.read_bytes))
+            .map(|r| (r.backend_type.as_str(), r.counters.read_bytes))
             .collect();
         // The new autovacuum row has no interval yet.
         assert_eq!(

@@ -7,7 +7,7 @@
 use tokio_postgres::Row;
 
 use crate::monitor::snapshot::replication::{
-    Archiver, Checkpoints, IoTotals, WalActivity, WalStats,
+    Archiver, Checkpoints, IoCounters, IoTotals, WalActivity, WalStats,
 };
 use crate::monitor::snapshot::{Section, SectionError};
 use crate::pg::probe::Capabilities;
@@ -109,20 +109,22 @@ fn io_from_row(row: &Row) -> Section<IoTotals> {
     Ok(IoTotals {
         backend_type: opt_text(row, "backend_type")?.unwrap_or_default(),
         context: opt_text(row, "context")?.unwrap_or_default(),
-        reads: count("reads")?,
-        read_bytes: byte_count("read_bytes")?,
-        read_time_ms: millis("read_time")?,
-        writes: count("writes")?,
-        write_bytes: byte_count("write_bytes")?,
-        write_time_ms: millis("write_time")?,
-        writebacks: count("writebacks")?,
-        extends: count("extends")?,
-        extend_bytes: byte_count("extend_bytes")?,
-        hits: count("hits")?,
-        evictions: count("evictions")?,
-        reuses: count("reuses")?,
-        fsyncs: count("fsyncs")?,
-        fsync_time_ms: millis("fsync_time")?,
+        counters: IoCounters {
+            reads: count("reads")?,
+            read_bytes: byte_count("read_bytes")?,
+            read_time_ms: millis("read_time")?,
+            writes: count("writes")?,
+            write_bytes: byte_count("write_bytes")?,
+            write_time_ms: millis("write_time")?,
+            writebacks: count("writebacks")?,
+            extends: count("extends")?,
+            extend_bytes: byte_count("extend_bytes")?,
+            hits: count("hits")?,
+            evictions: count("evictions")?,
+            reuses: count("reuses")?,
+            fsyncs: count("fsyncs")?,
+            fsync_time_ms: millis("fsync_time")?,
+        },
         stats_reset: row.try_get("stats_reset").map_err(bad_row)?,
     })
 }

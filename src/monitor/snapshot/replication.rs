@@ -139,6 +139,14 @@ pub struct IoTotals {
     pub backend_type: String,
     /// `normal`, `vacuum`, `bulkread`, `bulkwrite`, (18) `init`.
     pub context: String,
+    pub counters: IoCounters,
+    pub stats_reset: Option<SystemTime>,
+}
+
+/// `pg_stat_io`'s counters for one backend type and context: totals since the reset in
+/// [`IoTotals`], growth over one interval in the analysis.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct IoCounters {
     pub reads: i64,
     pub read_bytes: i64,
     pub read_time_ms: f64,
@@ -153,7 +161,13 @@ pub struct IoTotals {
     pub reuses: i64,
     pub fsyncs: i64,
     pub fsync_time_ms: f64,
-    pub stats_reset: Option<SystemTime>,
+}
+
+impl IoCounters {
+    /// Bytes read, written and extended: what moved through the buffers.
+    pub fn moved_bytes(&self) -> i64 {
+        self.read_bytes + self.write_bytes + self.extend_bytes
+    }
 }
 
 /// A standby's own view: positions, replay, its WAL receiver, recovery conflicts.

@@ -384,24 +384,21 @@ impl TableRows for IoRows<'_> {
     fn write(&self, index: usize, row: &mut RowWriter) {
         let r = &self.rows[index];
         row.text(Some(&sanitize(&r.backend_type)));
+        let c = &r.counters;
         // Read, written and extended: what this backend type moved through the buffers.
-        behind(
-            row,
-            Some(r.read_bytes + r.write_bytes + r.extend_bytes),
-            Severity::Normal,
-        );
+        behind(row, Some(c.moved_bytes()), Severity::Normal);
         for count in [
-            r.reads,
-            r.writes,
-            r.extends,
-            r.hits,
-            r.evictions,
-            r.reuses,
-            r.fsyncs,
+            c.reads,
+            c.writes,
+            c.extends,
+            c.hits,
+            c.evictions,
+            c.reuses,
+            c.fsyncs,
         ] {
             row.count(count);
         }
-        for ms in [r.read_time_ms, r.write_time_ms] {
+        for ms in [c.read_time_ms, c.write_time_ms] {
             row.number(Some(ms), format::millis, Severity::Normal);
         }
         row.text(Some(&sanitize(&r.context)));

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::test_render::{assert_role, draw, style_of, text};
 use crate::monitor::snapshot::replication::{
-    Archiver, Checkpoints, IoTotals, RecoveryConflicts, ReplayPause, ReplicationSlot,
+    Archiver, Checkpoints, IoCounters, IoTotals, RecoveryConflicts, ReplayPause, ReplicationSlot,
     StandbyStatus, WalActivity, WalReceiver, WalSender, WalStats,
 };
 use crate::monitor::snapshot::test_support::*;
@@ -107,20 +107,22 @@ fn io(kind: &str, context: &str, scale: i64) -> IoTotals {
     IoTotals {
         backend_type: kind.into(),
         context: context.into(),
-        reads: 10 * scale,
-        read_bytes: 81_920 * scale,
-        read_time_ms: 0.5 * scale as f64,
-        writes: 2 * scale,
-        write_bytes: 16_384 * scale,
-        write_time_ms: 0.2 * scale as f64,
-        writebacks: 0,
-        extends: scale,
-        extend_bytes: 8192 * scale,
-        hits: 900 * scale,
-        evictions: scale,
-        reuses: 0,
-        fsyncs: 0,
-        fsync_time_ms: 0.0,
+        counters: IoCounters {
+            reads: 10 * scale,
+            read_bytes: 81_920 * scale,
+            read_time_ms: 0.5 * scale as f64,
+            writes: 2 * scale,
+            write_bytes: 16_384 * scale,
+            write_time_ms: 0.2 * scale as f64,
+            writebacks: 0,
+            extends: scale,
+            extend_bytes: 8192 * scale,
+            hits: 900 * scale,
+            evictions: scale,
+            reuses: 0,
+            fsyncs: 0,
+            fsync_time_ms: 0.0,
+        },
         stats_reset: None,
     }
 }
