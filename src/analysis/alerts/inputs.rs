@@ -20,6 +20,9 @@ pub struct SlotInput {
     pub active: bool,
     pub retained_bytes: Option<i64>,
     pub wal_status: Option<String>,
+    /// WAL that may still be written before `max_slot_wal_keep_size` removes the slot's
+    /// (`None`: no limit, or lost).
+    pub safe_wal_size: Option<i64>,
 }
 
 /// Checkpoints and archive failures over their windows.
@@ -61,6 +64,8 @@ pub struct AlertInputs {
     pub replication_lag: Vec<(String, std::time::Duration)>,
     /// Every replication slot.
     pub slots: Vec<SlotInput>,
+    /// WAL bytes per second over the recent window (slots' headroom is judged by it).
+    pub recent_wal_rate: Option<f64>,
     /// Checkpoints and archive failures over their windows, when freshly read.
     pub replication_window: Option<WindowInput>,
     /// Kinds whose source was not read in this poll: their alerts hold as they were.

@@ -42,8 +42,10 @@ pub fn add_replication_inputs(
                     active: s.active,
                     retained_bytes: s.retained_bytes,
                     wal_status: s.wal_status.clone(),
+                    safe_wal_size: s.safe_wal_size,
                 })
                 .collect();
+            inputs.recent_wal_rate = analysis.recent_wal_rate;
         }
         Err(SectionError::Failed(_)) => inputs.unread.push(AlertKind::ReplicationSlot),
         Err(SectionError::Unavailable { .. }) => {}

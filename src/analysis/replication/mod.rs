@@ -27,8 +27,12 @@ pub struct ReplicationThresholds {
     /// Share of requested checkpoints among all in `checkpoint_window`; warning above.
     pub requested_checkpoints_warn: f64,
     pub checkpoint_window: Duration,
-    /// How far back archive failures count (the incident window, 5 min).
+    /// How far back archive failures count, and the WAL rate a slot's headroom is
+    /// judged by (the incident window, 5 min).
     pub archiver_window: Duration,
+    /// A slot whose `safe_wal_size` runs out sooner than this at the recent WAL rate
+    /// warns (1 h): after that, `max_slot_wal_keep_size` removes its WAL.
+    pub slot_loss_warn: Duration,
 }
 
 impl Default for ReplicationThresholds {
@@ -46,6 +50,7 @@ impl ReplicationThresholds {
             requested_checkpoints_warn: t.requested_checkpoints_warn,
             checkpoint_window: t.checkpoint_window,
             archiver_window: t.events_window,
+            slot_loss_warn: t.slot_loss_warn,
         }
     }
 }
@@ -78,6 +83,8 @@ pub struct ReplicationAnalysis {
     pub checkpoints: Option<WindowTotals>,
     /// Archive failures over the archiver window; `None` before the first interval.
     pub archive_failures: Option<i64>,
+    /// WAL bytes per second over the archiver window (what a slot's headroom lasts at).
+    pub recent_wal_rate: Option<f64>,
 }
 
 /// The replication part of the model: thresholds, the window, the newest analysis.
@@ -135,10 +142,9 @@ impl ReplicationState {
                 .max(self.thresholds.archiver_window);
             self.window.record(read.now, interval, keep);
             self.analysis.checkpoints = self.window.totals(self.thresholds.checkpoint_window);
-            self.analysis.archive_failures = self
-                .window
-                .totals(self.thresholds.archiver_window)
-                .map(|t| t.archive_failures);
+            let recent = self.window.totals(self.thresholds.archiver_window);
+            self.analysis.archive_failures = recent.map(|t| t.archive_failures);
+            self.analysis.recent_wal_rate = recent.and_then(|t| t.wal_rate());
             self.analysis.wal = wal;
         }
         match (before.map(|b| &b.io), &now.io) {

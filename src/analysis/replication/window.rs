@@ -16,9 +16,17 @@ pub struct WindowTotals {
     pub checkpoints_timed: i64,
     pub checkpoints_requested: i64,
     pub archive_failures: i64,
+    /// WAL written over the covered time (intervals with a known position only).
+    pub wal_bytes: i64,
 }
 
 impl WindowTotals {
+    /// WAL bytes per second over the covered time (`None` when nothing is covered).
+    pub fn wal_rate(&self) -> Option<f64> {
+        let secs = self.covered.as_secs_f64();
+        (secs > 0.0).then(|| self.wal_bytes as f64 / secs)
+    }
+
     /// Requested checkpoints among all (`None` when there was none).
     pub fn requested_share(&self) -> Option<f64> {
         let all = self.checkpoints_timed + self.checkpoints_requested;
@@ -33,6 +41,7 @@ struct Entry {
     timed: i64,
     requested: i64,
     failed: i64,
+    wal_bytes: i64,
 }
 
 /// The intervals of the longest window asked for, newest last.
@@ -51,6 +60,7 @@ impl IntervalWindow {
             timed: checkpoints.timed,
             requested: checkpoints.requested,
             failed: interval.archive_failed.unwrap_or(0),
+            wal_bytes: interval.wal_bytes.unwrap_or(0),
         });
         while self
             .entries
@@ -75,6 +85,7 @@ impl IntervalWindow {
             totals.checkpoints_timed += e.timed;
             totals.checkpoints_requested += e.requested;
             totals.archive_failures += e.failed;
+            totals.wal_bytes += e.wal_bytes;
         }
         Some(totals)
     }

@@ -252,7 +252,7 @@ fn bad_values_name_the_key_and_quote_the_value() {
              utilisation_warn, utilisation_crit, index_usage_warn, dead_tuples_warn, \
              dead_tuples_crit, disk_crit, cpu_warn, lock_wait_warn, lock_wait_crit, \
              idle_in_transaction_warn, idle_in_transaction_crit, deadlocks_warn, deadlocks_crit, \
-             temp_bytes_warn, events_window, replication_lag_crit, slot_retained_warn, requested_checkpoints_warn, checkpoint_window)",
+             temp_bytes_warn, events_window, replication_lag_crit, slot_retained_warn, slot_loss_warn, requested_checkpoints_warn, checkpoint_window)",
         ),
         (
             "[thresholds]\ndisk_crit = -0.5",

@@ -41,6 +41,8 @@ pub struct ThresholdSettings {
     pub replication_lag_crit: Duration,
     /// WAL retained by an inactive replication slot; warning at or above.
     pub slot_retained_warn: u64,
+    /// A slot's `safe_wal_size` lasting less than this at the recent WAL rate; warning.
+    pub slot_loss_warn: Duration,
     /// Requested checkpoints among all within `checkpoint_window`; warning above.
     pub requested_checkpoints_warn: f64,
     /// How far back checkpoints are counted.
@@ -75,6 +77,7 @@ impl Default for ThresholdSettings {
             events_window: Duration::from_secs(300),
             replication_lag_crit: Duration::from_secs(30),
             slot_retained_warn: 1 << 30,
+            slot_loss_warn: Duration::from_secs(3600),
             requested_checkpoints_warn: 0.20,
             checkpoint_window: Duration::from_secs(3600),
         }
@@ -113,6 +116,7 @@ pub(super) const THRESHOLD_KEYS: &[&str] = &[
     "events_window",
     "replication_lag_crit",
     "slot_retained_warn",
+    "slot_loss_warn",
     "requested_checkpoints_warn",
     "checkpoint_window",
 ];
@@ -161,6 +165,7 @@ pub(super) fn read(s: &Section<'_>) -> Result<ThresholdSettings, ConfigError> {
             d.slot_retained_warn,
             (1 << 20, 1 << 50),
         )?,
+        slot_loss_warn: s.duration("slot_loss_warn", d.slot_loss_warn, 60 * SECOND, 7 * DAY)?,
         requested_checkpoints_warn: s
             .fraction("requested_checkpoints_warn", d.requested_checkpoints_warn)?,
         checkpoint_window: s.duration(
