@@ -21,8 +21,12 @@ SELECT
     a.last_failed_wal::text                                          AS last_failed_wal,
     a.last_failed_time,
     a.stats_reset                                                    AS archiver_stats_reset,
-    c.num_timed                                                      AS checkpoints_timed,
-    c.num_requested                                                  AS checkpoints_requested,
+    -- A standby's checkpoints are restartpoints; 17+ counts them apart (before 17 they
+    -- were counted as checkpoints, which the other variants read).
+    CASE WHEN pg_is_in_recovery() THEN c.restartpoints_timed
+         ELSE c.num_timed END                                        AS checkpoints_timed,
+    CASE WHEN pg_is_in_recovery() THEN c.restartpoints_req
+         ELSE c.num_requested END                                    AS checkpoints_requested,
     c.write_time                                                     AS checkpoint_write_time,
     c.sync_time                                                      AS checkpoint_sync_time,
     c.buffers_written                                                AS buffers_checkpoint,

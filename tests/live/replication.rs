@@ -372,3 +372,44 @@ async fn failing_archiving_and_requested_checkpoints_are_counted_and_alerted() {
             .is_some_and(|c| c.checkpoints_requested >= 1)
     );
 }
+
+/// A standby's checkpoints are restartpoints: after the primary checkpoints and the
+/// standby replays it, a CHECKPOINT on the standby is counted as requested there on
+/// every major (17+ counts restartpoints apart from checkpoints in pg_stat_checkpointer).
+#[tokio::test]
+async fn a_standby_counts_its_restartpoints() {
+    let topology = start_topology(|_| {});
+    let primary = topology.primary.superuser_client("postgres").await;
+    let standby = topology.standby.superuser_client("postgres").await;
+    let mut watch = Watch::new(&topology.standby, "").await;
+    let first = watch.poll().await.replication.wal.expect("wal activity");
+    assert!(first.in_recovery);
+    generate_wal(&primary).await;
+    exec(&primary, "CHECKPOINT").await;
+    let target: String = primary
+        .query_one("SELECT pg_current_wal_lsn()::text", &[])
+        .await
+        .unwrap()
+        .get(0);
+    let replayed = format!("SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn");
+    eventually("the standby replays the checkpoint", async || {
+        one_bool(&standby, &replayed)
+            .await
+            .then_some(())
+            .ok_or_else(|| "behind".to_string())
+    })
+    .await;
+    exec(&standby, "CHECKPOINT").await;
+    eventually("a requested restartpoint", async || {
+        let wal = watch
+            .poll()
+            .await
+            .replication
+            .wal
+            .map_err(|e| e.to_string())?;
+        (wal.checkpoints.requested > first.checkpoints.requested)
+            .then_some(())
+            .ok_or_else(|| format!("{:?}", wal.checkpoints))
+    })
+    .await;
+}
