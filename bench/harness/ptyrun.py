@@ -32,9 +32,33 @@ def proc_status_kib(pid, key):
     return None
 
 
-def run(cleanup, argv, *, env, seconds, keys, quit_key, rows=50, cols=200):
+def sample(pid):
+    """The client figures of `pid` now: CPU seconds so far, peak and current RSS."""
+    return {
+        "ns": time.time_ns(),
+        "cpu_s": proc_cpu_seconds(pid),
+        "peak_rss_kib": proc_status_kib(pid, "VmHWM"),
+        "rss_kib": proc_status_kib(pid, "VmRSS"),
+    }
+
+
+def reset_peak_rss(pid):
+    """Sets VmHWM back to the current RSS (proc(5): clear_refs, "5"), so the peak of a later
+    window can be read; False when the kernel refuses."""
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def run(cleanup, argv, *, env, seconds, keys, quit_key, rows=50, cols=200, checkpoints=()):
     """Runs `argv` in a `cols`x`rows` pty for `seconds`; `keys` is a list of (offset in s,
-    bytes) written on schedule. Returns the measurements and what happened."""
+    bytes) written on schedule, `checkpoints` a list of (offset in s, fn(pid) -> value)
+    called on schedule (before a key due at the same moment) while the tool runs; their
+    values are in result["checkpoints"], in order. Returns the measurements and what
+    happened."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     result = {"keys": [], "error": None}
@@ -47,18 +71,23 @@ def run(cleanup, argv, *, env, seconds, keys, quit_key, rows=50, cols=200):
         slave = None
         started = time.monotonic()
         result["start_ns"] = time.time_ns()
-        pending = sorted(keys)
+        # (offset, 0 for a checkpoint / 1 for a key, payload): a checkpoint comes first.
+        pending = sorted([(t, 0, i) for i, (t, _) in enumerate(checkpoints)] + [(t, 1, k) for t, k in keys])
+        result["checkpoints"] = [None] * len(checkpoints)
         deadline = started + seconds
         while True:
             now = time.monotonic()
             if now >= deadline:
                 break
-            while pending and started + pending[0][0] <= now:
-                _, key = pending.pop(0)
+            while pending and started + pending[0][0] <= now and proc.poll() is None:
+                _, kind, payload = pending.pop(0)
+                if kind == 0:
+                    result["checkpoints"][payload] = checkpoints[payload][1](proc.pid)
+                    continue
                 # The time is taken before the write: the tool may answer (and log its
                 # frame) before this process runs again after the write.
-                result["keys"].append((time.time_ns(), key.decode(errors="replace")))
-                os.write(master, key)
+                result["keys"].append((time.time_ns(), payload.decode(errors="replace")))
+                os.write(master, payload)
             wake = min(deadline, started + pending[0][0]) if pending else deadline
             if not _drain(master, tail, max(0.0, wake - time.monotonic()), answerer):
                 break  # the tool exited (the pty closed)
@@ -66,17 +95,20 @@ def run(cleanup, argv, *, env, seconds, keys, quit_key, rows=50, cols=200):
             result["error"] = f"exited early with {proc.returncode}"
         else:
             # Measured before quitting, so the teardown is not counted.
-            result["end_ns"] = time.time_ns()
-            result["cpu_s"] = proc_cpu_seconds(proc.pid)
-            result["peak_rss_kib"] = proc_status_kib(proc.pid, "VmHWM")
-            result["rss_kib"] = proc_status_kib(proc.pid, "VmRSS")
+            end = sample(proc.pid)
+            result["end_ns"] = end.pop("ns")
+            result.update(end)
             # Pressed again every 2 s: a tool still starting up may not be reading keys yet.
+            # `quit_key` may be several keys (e.g. Esc to close a prompt, then q), written
+            # 0.2 s apart so that a terminal parser does not read them as one (Esc q: Alt+q).
+            presses = [quit_key] if isinstance(quit_key, bytes) else list(quit_key)
             quit_by = time.monotonic() + 10
-            press_at = 0.0
+            press_at, n = 0.0, 0
             while proc.poll() is None and time.monotonic() < quit_by:
                 if time.monotonic() >= press_at:
-                    os.write(master, quit_key)
-                    press_at = time.monotonic() + 2
+                    os.write(master, presses[n % len(presses)])
+                    n += 1
+                    press_at = time.monotonic() + (0.2 if n % len(presses) else 2)
                 if not _drain(master, tail, 0.1, answerer):
                     time.sleep(0.05)  # the pty is closed: the tool is on its way out
             if proc.poll() is None:

@@ -55,7 +55,7 @@ def key_latencies_ms(keys, frames):
     return latencies, missed
 
 
-def summarize_run(run):
+def summarize_run(run, frame_budget_ms=None):
     """Adds the per-run figures to a run record in place."""
     frames = run.get("frames") or []
     if frames:
@@ -63,14 +63,23 @@ def summarize_run(run):
         run["frames_drawn"] = len(frames)
         run["render_median_ms"] = statistics.median(draws)
         run["render_p95_ms"] = percentile(draws, 95)
-    latencies, missed = key_latencies_ms(run.get("keys") or [], frames)
+    latencies, missed = key_latencies_ms(run.get("keys") or [], run.pop("key_frames", None) or frames)
     run["key_latency_ms"] = latencies
     run["keys_unanswered"] = missed if frames else None
     if latencies:
         run["key_median_ms"] = statistics.median(latencies)
         run["key_p95_ms"] = percentile(latencies, 95)
+        run["key_max_ms"] = max(latencies)
     if run.get("peak_rss_kib") is not None:
         run["peak_rss_mib"] = run["peak_rss_kib"] / MIB
+
+
+def keys_within(run, budget_ms):
+    """Share (%) of the run's keys answered within `budget_ms`; unanswered keys count as late."""
+    pressed = len(run.get("key_latency_ms") or []) + (run.get("keys_unanswered") or 0)
+    if not pressed:
+        return None
+    return 100.0 * sum(1 for x in run["key_latency_ms"] if x <= budget_ms) / pressed
 
 
 # (key in a run record, label, decimals, budget per 30 s or absolute, scales with time)
@@ -85,14 +94,35 @@ METRICS = [
     ("key_median_ms", "key-to-frame ms, median", 1, None, False),
     ("key_p95_ms", "key-to-frame ms, p95", 1, None, False),
 ]
+# Only in the scale scenario, where "keys answer within one frame" is the point.
+KEY_METRICS = [
+    ("key_max_ms", "key-to-frame ms, max", 1, None, False),
+    ("keys_in_frame_pct", "keys answered within one frame, %", 0, 100.0, False),
+]
 
 
-def medians(runs, scenario, tool):
+def chosen(runs, size, window, scenario, tool):
+    return [
+        r
+        for r in runs
+        if r["tables"] == size
+        and r["window"] == window
+        and r["scenario"] == scenario
+        and r["tool"] == tool
+        and not r.get("error")
+    ]
+
+
+def medians(runs, size, window, scenario, tool, frame_budget_ms=None):
     """Median over the repetitions of each metric (runs that failed are left out)."""
-    chosen = [r for r in runs if r["scenario"] == scenario and r["tool"] == tool and not r.get("error")]
-    out = {"runs": len(chosen)}
-    for key, *_ in METRICS:
-        values = [r[key] for r in chosen if r.get(key) is not None]
+    picked = chosen(runs, size, window, scenario, tool)
+    out = {"runs": len(picked)}
+    for key, *_ in METRICS + KEY_METRICS:
+        if key == "keys_in_frame_pct":
+            values = [keys_within(r, frame_budget_ms) for r in picked] if frame_budget_ms else []
+            values = [v for v in values if v is not None]
+        else:
+            values = [r[key] for r in picked if r.get(key) is not None]
         out[key] = statistics.median(values) if values else None
     return out
 
@@ -109,21 +139,26 @@ def _ratio(a, b):
     return f"{a / b:.2f}"
 
 
-def table(runs, scenario, tools, seconds):
+def table(runs, size, window, scenario, tools, seconds, frame_budget_ms):
     """The Markdown table of one scenario: budget, baseline, candidate, their ratio, each
     peer with candidate/peer in parentheses."""
     pgpulse = [t for t in tools if t.frames]
-    peers = [t for t in tools if not t.frames and (scenario == "dashboard" or t.screens)]
-    base, cand = (medians(runs, scenario, t.name) for t in pgpulse[:2])
+    peers = [t for t in tools if not t.frames and scenario != "all"]
+    base, cand = (medians(runs, size, window, scenario, t.name, frame_budget_ms) for t in pgpulse[:2])
     cols = ["metric", f"budget / {seconds:g} s", pgpulse[0].title, pgpulse[1].title, "cand / base", "cand in budget"]
     cols += [f"{p.title} (cand / it)" for p in peers]
-    peer_medians = [medians(runs, scenario, p.name) for p in peers]
+    peer_medians = [medians(runs, size, window, scenario, p.name) for p in peers]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for key, label, decimals, budget, scales in METRICS:
+    metrics = METRICS + (KEY_METRICS if scenario == "scale" else [])
+    for key, label, decimals, budget, scales in metrics:
+        if key == "keys_in_frame_pct":
+            label = f"keys answered within one frame ({frame_budget_ms:g} ms), %"
         limit = None if budget is None else budget * (seconds / 30 if scales else 1)
         verdict = "–"
         if limit is not None and cand[key] is not None:
-            verdict = "yes" if cand[key] <= limit else f"no ({cand[key] / limit:.1f}×)"
+            verdict = "yes" if (cand[key] >= limit if key == "keys_in_frame_pct" else cand[key] <= limit) else "no"
+            if verdict == "no" and key != "keys_in_frame_pct":
+                verdict = f"no ({cand[key] / limit:.1f}×)"
         row = [
             label,
             _fmt(limit, decimals + (1 if scales and seconds != 30 else 0)),
@@ -138,4 +173,41 @@ def table(runs, scenario, tools, seconds):
     counts = ", ".join(f"{t.name} {m['runs']}" for t, m in zip(pgpulse[:2] + peers, [base, cand, *peer_medians], strict=True))
     lines.append("")
     lines.append(f"Medians of the runs that completed ({counts}).")
+    return "\n".join(lines)
+
+
+def _label(statement):
+    """What a statement is, in a few words: the first line of its leading `--` comment
+    (pgpulse's query files all start with one), else the start of its text."""
+    head = statement.get("head") or ""
+    if head.startswith("--"):
+        text = head.lstrip("-").strip()
+    else:
+        text = statement.get("query") or head
+    text = " ".join(text.replace("|", "/").split())
+    return text if len(text) <= 70 else text[:69] + "…"
+
+
+def top_statements(runs, size, window, scenario, tool, n=8):
+    """The statements costing the most server time, as a mean per run over the runs:
+    (calls, ms, label). A statement outside a run's recorded top counts 0 there."""
+    picked = chosen(runs, size, window, scenario, tool)
+    if not picked:
+        return []
+    total = {}
+    for r in picked:
+        for st in r.get("top_statements") or []:
+            key = st.get("query") or st.get("head")
+            calls, ms, _ = total.get(key, (0, 0.0, st))
+            total[key] = (calls + st["calls"], ms + st["ms"], st)
+    rows = sorted(total.values(), key=lambda t: -t[1])[:n]
+    return [(calls / len(picked), ms / len(picked), _label(st)) for calls, ms, st in rows]
+
+
+def top_table(runs, size, window, scenario, tool):
+    rows = top_statements(runs, size, window, scenario, tool)
+    if not rows:
+        return ""
+    lines = ["| calls | ms | statement (first words of its comment) |", "|---:|---:|---|"]
+    lines += [f"| {calls:,.0f} | {ms:,.1f} | {label} |" for calls, ms, label in rows]
     return "\n".join(lines)

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import time
 
-from .procs import clean_env, log, server_user, stop
+from .procs import clean_env, log, server_parent, server_user, stop
 
 HOST = "127.0.0.1"
 SUPERUSER = "postgres"
@@ -24,11 +24,12 @@ def free_port():
 
 
 class Server:
-    def __init__(self, cleanup, pgbin):
+    def __init__(self, cleanup, pgbin, max_connections=100):
         self.cleanup = cleanup
+        self.max_connections = max_connections
         self.pgbin = pgbin
         self.user = server_user()
-        self.dir = cleanup.mkdtemp("pg", owner=self.user)
+        self.dir = cleanup.mkdtemp("pg", owner=self.user, parent=server_parent())
         self.data = os.path.join(self.dir, "data")
         self.log_path = os.path.join(self.dir, "server.log")
         self.port = free_port()
@@ -38,7 +39,7 @@ class Server:
         return os.path.join(self.pgbin, name)
 
     def start(self):
-        log(f"initdb and start PostgreSQL ({self.pgbin}) on {HOST}:{self.port}")
+        log(f"initdb and start PostgreSQL ({self.pgbin}) on {HOST}:{self.port}, data in {self.dir}")
         self.cleanup.run_cmd(
             [
                 self.bin("initdb"),
@@ -73,9 +74,14 @@ class Server:
             "fsync": "off",
             "synchronous_commit": "off",
             "full_page_writes": "off",
-            "max_connections": "100",
-            # 10,000 tables x 3 indexes are created in a few large transactions.
-            "max_locks_per_transaction": "1024",
+            # The scale scenario's 1,000 extra sessions, with room for the load and the tools.
+            "max_connections": str(self.max_connections),
+            # The shared lock table holds max_locks_per_transaction x max_connections
+            # locks (~100,000 here): a batch of 250 new tables takes ~1,500 of them, and a
+            # peer that sizes every relation in one statement takes one per relation
+            # (40,000 and more at 10,000 tables). Kept near 100,000 in all, as with 1024 x
+            # 100, so 1,100 connections do not make the shared memory ten times larger.
+            "max_locks_per_transaction": str(max(64, 102_400 // self.max_connections)),
             "logging_collector": "off",
         }
         if major >= 14:
@@ -126,6 +132,28 @@ class Server:
         argv = [self.bin("psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", *self.conn_args(user, db)]
         argv += ["-f", file] if file else ["-c", sql]
         return self.cleanup.run_cmd(argv, env=clean_env(), timeout=timeout, what="psql", stderr=subprocess.PIPE).strip()
+
+    def psql_spawn(self, sql, out_path):
+        """Starts psql on `sql` in the background with its output in `out_path`: the pty
+        runner keeps reading the tool's terminal meanwhile. `psql_wait` gives the output."""
+        argv = [self.bin("psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", *self.conn_args(), "-c", sql]
+        with open(out_path, "w") as out:
+            proc = self.cleanup.spawn(argv, env=clean_env(), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        proc.out_path = out_path
+        return proc
+
+    def psql_wait(self, proc, timeout=60):
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            stop(proc)
+            raise RuntimeError(f"psql did not answer within {timeout} s") from None
+        self.cleanup.forget(proc.cleanup_token)
+        with open(proc.out_path, errors="replace") as f:
+            out = f.read().strip()
+        if code != 0:
+            raise RuntimeError(f"psql failed ({code}): {out[-2000:]}")
+        return out
 
     def stop(self):
         if self.proc is not None:

@@ -1,11 +1,12 @@
 """The loaded database of issue 13, built with plain SQL through psql.
 
-- N tables (`bench_t00001`...) with 3 indexes each (primary key + two), 20 rows each;
+- N tables (`bench_t00001`...) with 3 indexes each (primary key + two), 20 rows each,
+  created by two sessions side by side; a larger size adds tables to a smaller one;
 - the seed's monitoring tables with the seed's own DDL, taken from queries/schema/ but
   without the indexes pgpulse's `schema install` adds (so `query_performance_log` has no
   index on `executed_at`, as in the issue's measurement), 300,000 log rows spread over the
   last 24 h, a week of daily statistics snapshots per table and a month of task history;
-- ~5,000 distinct statements in pg_stat_statements;
+- ~5,000 distinct statements in pg_stat_statements (made again for each size);
 - pgbench (8 clients, scale 1, throttled to a fixed rate so every run sees the same load)
   and a writer that logs into `query_performance_log` at the rate the 300,000 rows imply,
   so the latency window holds the same number of rows in every run;
@@ -31,26 +32,42 @@ def table(i):
     return f"bench_t{i:05d}"
 
 
-def create_tables(server, scratch, n):
-    log(f"creating {n} tables with 3 indexes each")
-    path = os.path.join(scratch, "tables.sql")
-    with open(path, "w") as f:
-        # One DO block per chunk: each is its own transaction (psql autocommits), so the
-        # lock table and a failure stay small.
-        for start in range(1, n + 1, TABLES_PER_TRANSACTION):
-            end = min(n, start + TABLES_PER_TRANSACTION - 1)
-            f.write(f"""DO $$ BEGIN
+def create_tables(cleanup, server, scratch, first, last, workers=2):
+    """Tables `first`..`last` with 3 indexes and 20 rows each, in DO blocks of
+    TABLES_PER_TRANSACTION tables (one transaction each: psql autocommits), the chunks
+    dealt out to `workers` psql sessions running side by side."""
+    log(f"creating tables {first:,}..{last:,} with 3 indexes each ({workers} sessions)")
+    chunks = [(a, min(last, a + TABLES_PER_TRANSACTION - 1)) for a in range(first, last + 1, TABLES_PER_TRANSACTION)]
+    procs = []
+    for w in range(workers):
+        mine = chunks[w::workers]
+        if not mine:
+            continue
+        path = os.path.join(scratch, f"tables-{first}-{w}.sql")
+        with open(path, "w") as f:
+            f.writelines(
+                f"""DO $$ BEGIN
 FOR i IN {start}..{end} LOOP
   EXECUTE format('CREATE TABLE bench_t%s (id int PRIMARY KEY, a int, b text, c timestamptz DEFAULT now())', lpad(i::text, 5, '0'));
   EXECUTE format('CREATE INDEX ON bench_t%s (a)', lpad(i::text, 5, '0'));
   EXECUTE format('CREATE INDEX ON bench_t%s (b)', lpad(i::text, 5, '0'));
   EXECUTE format('INSERT INTO bench_t%s (id, a, b) SELECT g, g %% 7, md5(g::text) FROM generate_series(1, 20) g', lpad(i::text, 5, '0'));
 END LOOP; END $$;
-""")
-    server.psql(file=path)
+"""
+                for start, end in mine
+            )
+        argv = [server.bin("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", *server.conn_args(), "-f", path]
+        procs.append(
+            cleanup.spawn(argv, env=clean_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        )
+    for proc in procs:
+        out, _ = proc.communicate()
+        cleanup.forget(proc.cleanup_token)
+        if proc.returncode != 0:
+            raise RuntimeError(f"creating tables failed ({proc.returncode}):\n{out.decode(errors='replace')[-2000:]}")
 
 
-def create_monitoring_tables(server, repo, n):
+def create_monitoring_tables(server, repo):
     """The seed's DDL, statement by statement from queries/schema/ (the indexes pgpulse
     adds are left out: the measurement is of the seed's tables as the application has them)."""
     files = sorted(glob.glob(os.path.join(repo, "queries", "schema", "*.sql")))
@@ -68,12 +85,18 @@ INSERT INTO query_performance_log (query_hash, execution_time_ms, rows_examined,
 SELECT md5((g % 200)::text), (random() * random() * 400)::int, g % 5000, g % 50,
        localtimestamp - random() * interval '{LOG_SPAN_S} seconds'
 FROM generate_series(1, {LOG_ROWS}) g;
-INSERT INTO database_statistics_snapshot (table_name, table_size_bytes, row_count, cache_hit_ratio, snapshot_date)
-SELECT 'bench_t' || lpad(t::text, 5, '0'), 16384, 20, 90 + random() * 10, localtimestamp - d * interval '1 day'
-FROM generate_series(1, {n}) t, generate_series(0, 6) d;
 INSERT INTO maintenance_task_log (task_name, status, started_at, finished_at, rows_processed)
 SELECT task, 'completed', localtimestamp - d * interval '1 day', localtimestamp - d * interval '1 day' + interval '2 min', 1000
 FROM unnest(ARRAY['cleanup', 'statistics', 'reindex', 'vacuum', 'integrity', 'archive']) task, generate_series(1, 30) d;
+""")
+
+
+def add_snapshots(server, first, last):
+    """A week of daily statistics snapshots of tables `first`..`last`."""
+    server.psql(f"""
+INSERT INTO database_statistics_snapshot (table_name, table_size_bytes, row_count, cache_hit_ratio, snapshot_date)
+SELECT 'bench_t' || lpad(t::text, 5, '0'), 16384, 20, 90 + random() * 10, localtimestamp - d * interval '1 day'
+FROM generate_series({first}, {last}) t, generate_series(0, 6) d;
 """)
 
 
@@ -100,6 +123,8 @@ def fill_statements(server, scratch, n):
             values = ", ".join(str(v) for v in range(1, j // 2 + 2))
             f.write(f"SELECT count(*) FROM {table(i)} WHERE {column} IN ({values});\n")
     server.psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+    # A grown database starts again from none: the statements of the smaller size go.
+    server.psql("SELECT pg_stat_statements_reset()")
     server.psql(file=path)
 
 
