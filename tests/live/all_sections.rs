@@ -149,12 +149,7 @@ async fn pgpulse_s_own_statements_are_hidden_on_this_major() {
     let unrecognised: Vec<&str> = pgpulse_entries
         .iter()
         .filter(|key| !statements.own.contains(key))
-        .map(|key| {
-            statements
-                .texts
-                .get(key)
-                .map_or("(no text)", String::as_str)
-        })
+        .map(|key| statements.texts.get(key).map_or("(no text)", |t| &**t))
         .collect();
     assert!(
         unrecognised.is_empty(),
@@ -166,7 +161,7 @@ async fn pgpulse_s_own_statements_are_hidden_on_this_major() {
         .rows
         .iter()
         .filter(|d| d.key.userid == pgpulse_role)
-        .map(|d| statements.texts.get(&d.key).map_or("?", String::as_str))
+        .map(|d| statements.texts.get(&d.key).map_or("?", |t| &**t))
         .collect();
     assert!(shown.is_empty(), "PostgreSQL {major}: shown: {shown:#?}");
     let application = app.model().statement_deltas().rows.iter().any(|d| {

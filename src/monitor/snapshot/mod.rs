@@ -180,8 +180,9 @@ pub struct StatementsInfo {
 pub struct Statements {
     pub counters: Vec<StatementCounters>,
     pub info: Option<StatementsInfo>,
-    /// Query texts by key, fetched once per new key and shared between snapshots.
-    pub texts: Arc<HashMap<StatementKey, String>>,
+    /// Query texts by key, fetched once per new key and shared between snapshots (and,
+    /// each text, between the maps: adding a text copies the map, not the texts).
+    pub texts: Arc<HashMap<StatementKey, Arc<str>>>,
     /// Keys whose text is one of pgpulse's own statements (any pgpulse's): never shown
     /// or counted as the server's work. Judged once, when the text arrives.
     pub own: Arc<HashSet<StatementKey>>,

@@ -44,7 +44,9 @@ pub(crate) fn key(code: KeyCode) -> Event {
     Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-/// `event` as the event loop feeds it: updated, then a frame drawn at the app's size.
+/// `event` as the event loop feeds it: updated, then a frame drawn at the app's size
+/// (the loop draws only when `App::frame_due`; tests draw every time, so a check sees
+/// the screen whatever the redraw rule says).
 pub(crate) fn step(app: &mut App, event: Event) -> Vec<Effect> {
     let effects = app.update(event);
     let (width, height) = app.size();
@@ -79,16 +81,14 @@ pub(crate) fn resize(app: &mut App, width: u16, height: u16) {
 pub(crate) fn draw(app: &mut App, width: u16, height: u16) -> Buffer {
     let mut terminal =
         Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
-    let mut drawn = None;
     terminal
         .draw(|frame| {
-            let view = app.view(frame.area());
-            drawn = Some(crate::tui::ui::render(frame, &view, app.theme()));
+            let view = app.frame_view(frame.area());
+            let drawn = crate::tui::ui::render(frame, &view, app.theme());
+            app.drawn(drawn);
+            app.frame_drawn(view);
         })
         .unwrap_or_else(|e| panic!("{e}"));
-    if let Some(drawn) = drawn {
-        app.drawn(drawn);
-    }
     terminal.backend().buffer().clone()
 }
 

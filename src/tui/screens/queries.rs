@@ -155,7 +155,7 @@ fn latency_message(app: &App) -> String {
 /// pgpulse's own polling is not among the rows: the model leaves it out.
 pub struct StatementRows<'a> {
     kind: Statements<'a>,
-    texts: Option<&'a Arc<HashMap<StatementKey, String>>>,
+    texts: Option<&'a Arc<HashMap<StatementKey, Arc<str>>>>,
     p95_warn: f64,
 }
 

@@ -104,10 +104,10 @@ pub(super) fn busy(t: u64) -> Snapshot {
     snapshot.capabilities = Some(Arc::new(sample_capabilities()));
     if let Ok(statements) = &mut snapshot.statements {
         let mut texts = std::collections::HashMap::new();
-        texts.insert(key(1), "SELECT * FROM users WHERE id = $1".to_string());
+        texts.insert(key(1), "SELECT * FROM users WHERE id = $1".into());
         texts.insert(
             key(2),
-            "INSERT INTO learning_sessions (user_id, started_at) VALUES ($1, $2)".to_string(),
+            "INSERT INTO learning_sessions (user_id, started_at) VALUES ($1, $2)".into(),
         );
         statements.texts = Arc::new(texts);
     }
