@@ -214,6 +214,9 @@ pub struct PerformanceLog {
     pub queries: Vec<QueryLatency>,
     /// All queries together (the dashboard's p95 tile).
     pub overall: Option<QueryLatency>,
+    /// Hashes beyond what the client keeps per minute (`analysis::latency_store::
+    /// KEPT_HASHES`), counted in `overall` only (at least this many; 0: none).
+    pub folded_hashes: usize,
 }
 
 /// Table statistics summed over the connected database's user tables (slow tier).

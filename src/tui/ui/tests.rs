@@ -63,6 +63,7 @@ fn perf_log() -> Arc<SlowTier> {
                 query_hash: None,
                 ..row("", 120.0, 3)
             }),
+            folded_hashes: 0,
         }),
         table_totals: Ok(tables(120, 880, 10_000, 600)),
         ..SlowTier::not_polled(at(0))
