@@ -579,18 +579,18 @@ impl Poller {
             let read =
                 collector::collect_table_cache_capped(session, search(CappedList::CacheTables))
                     .await;
-            tier.table_cache = uncap(read, &mut tier.caps, CappedList::CacheTables);
+            tier.table_cache = uncap(read, &mut tier.caps, CappedList::CacheTables).map(Arc::new);
             tier.snapshot_history =
                 collector::collect_snapshot_history(session, caps, self.config.history_window)
                     .await;
         }
         if due.contains(&SlowGroup::Indexes) {
             tier.read_at.indexes = Some(SystemTime::now());
-            tier.indexes = collector::collect_indexes(session).await;
+            tier.indexes = collector::collect_indexes(session).await.map(Arc::new);
             let read =
                 collector::collect_table_scans_capped(session, search(CappedList::TableScans))
                     .await;
-            tier.table_scans = uncap(read, &mut tier.caps, CappedList::TableScans);
+            tier.table_scans = uncap(read, &mut tier.caps, CappedList::TableScans).map(Arc::new);
         }
         if due.contains(&SlowGroup::Maintenance) {
             tier.read_at.maintenance = Some(SystemTime::now());
@@ -600,7 +600,7 @@ impl Poller {
                 search(CappedList::Maintenance),
             )
             .await;
-            tier.maintenance = uncap(read, &mut tier.caps, CappedList::Maintenance);
+            tier.maintenance = uncap(read, &mut tier.caps, CappedList::Maintenance).map(Arc::new);
             tier.statistics_since = collector::collect_statistics_since(session).await;
             let read =
                 collector::collect_wraparound_capped(session, search(CappedList::WraparoundTables))

@@ -80,7 +80,11 @@ async fn every_section_of_a_poll_succeeds_on_this_server() {
         statements > 0,
         "PostgreSQL {major}: no statement texts fetched"
     );
-    let tables = slow.maintenance.as_ref().map(Vec::len).unwrap_or(0);
+    let tables = slow
+        .maintenance
+        .as_ref()
+        .map(|list| list.len())
+        .unwrap_or(0);
     assert!(
         tables >= 4,
         "PostgreSQL {major}: user tables missing from maintenance"

@@ -477,7 +477,7 @@ mod tests {
         let mut first = snapshot_at(0);
         let mut tier = SlowTier::not_polled(at(0));
         tier.read_at.maintenance = Some(at(0));
-        tier.maintenance = Ok(Vec::new());
+        tier.maintenance = Ok(Arc::new(Vec::new()));
         first.slow = Some(Arc::new(tier.clone()));
         let shown = last.absorb(None, first);
         let mut second = snapshot_at(30);

@@ -300,11 +300,14 @@ pub struct SlowTier {
     /// The newest incremental latency read, when it succeeded.
     pub latency_read: Option<Arc<latency::LatencyRead>>,
     pub table_totals: Section<TableTotals>,
-    pub table_cache: Section<Vec<cache::TableCache>>,
+    // The per-relation lists are shared (`Arc`): a tier is copied when a group is
+    // re-read, when the latency window is merged in and when a failed read keeps the
+    // shown value, and these lists are thousands of rows each that did not change.
+    pub table_cache: Section<Arc<Vec<cache::TableCache>>>,
     pub snapshot_history: Section<cache::SnapshotHistory>,
-    pub indexes: Section<Vec<indexes::IndexInfo>>,
-    pub table_scans: Section<Vec<indexes::TableScans>>,
-    pub maintenance: Section<Vec<maintenance::TableMaintenance>>,
+    pub indexes: Section<Arc<Vec<indexes::IndexInfo>>>,
+    pub table_scans: Section<Arc<Vec<indexes::TableScans>>>,
+    pub maintenance: Section<Arc<Vec<maintenance::TableMaintenance>>>,
     /// Since when the tables' counters and last runs go back (read with `maintenance`).
     pub statistics_since: Section<maintenance::StatisticsSince>,
     pub wraparound: Section<maintenance::Wraparound>,
