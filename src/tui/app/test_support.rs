@@ -1,6 +1,6 @@
 //! The live view as tests drive it: an app as a test needs it, events fed as the event
-//! loop feeds them (each followed by a frame, since the loop draws after every event and
-//! paging and clicks go by what was drawn), the frame drawn into a `TestBackend`, and the
+//! loop feeds them (each followed by a frame, whether or not the loop would draw one:
+//! paging and clicks go by what was drawn, and checks read the screen), the frame drawn into a `TestBackend`, and the
 //! settings a test changes by hand. Snapshot, session and statement builders are in
 //! [`crate::monitor::snapshot::test_support`]; this module re-exports them, so one import
 //! brings every builder.

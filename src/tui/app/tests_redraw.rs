@@ -85,3 +85,18 @@ fn a_mouse_move_asks_for_no_frame_and_a_wheel_does() {
     app.update(mouse(MouseEventKind::ScrollDown));
     assert!(app.frame_due());
 }
+
+#[test]
+fn between_on_time_polls_the_tick_leaves_the_ages_to_the_next_poll() {
+    let mut app = drawn_app();
+    // 1.5 s after a poll at a 1 s refresh, the next poll is on its way: it moves the
+    // ages, so the tick draws nothing (one frame per poll, not two).
+    app.update(Event::Tick(after(1, 500)));
+    assert!(!app.frame_due());
+    assert_eq!(app.now(), at(0));
+    // Paused, nothing is on its way: the tick moves the clock.
+    app.set_paused(true);
+    app.update(Event::Tick(after(1, 600)));
+    assert!(app.frame_due(), "the header's age went from 0s to 1s");
+    assert_eq!(app.now(), after(1, 600));
+}
