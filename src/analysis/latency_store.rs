@@ -23,6 +23,13 @@ pub const PERCENTILE_ERROR: f64 = 0.0199;
 /// At most this many hashes are listed (slowest p95 first), as the whole-window query did.
 pub const HASH_CAP: usize = 200;
 
+/// At most this many hashes are kept per time bucket with their own histogram; the
+/// rest of a bucket (the hashes whose slowest execution in the bucket was the fastest)
+/// is folded into one cell that only the overall row counts. The memory of the window is
+/// then bounded by buckets × this, however many distinct hashes the application logs,
+/// and the listed 200 slowest are the same unless thousands of hashes are slower.
+pub const KEPT_HASHES: usize = 2_000;
+
 /// One (time bucket, hash): sums and a sparse histogram.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Cell {
@@ -84,8 +91,17 @@ impl Cell {
 pub struct LatencyStore {
     width_s: i64,
     buckets: BTreeMap<i64, HashMap<Arc<str>, Cell>>,
+    /// Per time bucket, the hashes beyond [`KEPT_HASHES`] folded together.
+    folded: BTreeMap<i64, Folded>,
     /// Hash texts, stored once.
     names: HashSet<Arc<str>>,
+}
+
+/// The hashes of one time bucket beyond [`KEPT_HASHES`]: one cell, and how many.
+#[derive(Debug, Default)]
+struct Folded {
+    cell: Cell,
+    hashes: usize,
 }
 
 impl LatencyStore {
@@ -94,10 +110,13 @@ impl LatencyStore {
     pub fn absorb(&mut self, read: &LatencyRead) {
         if read.width_s != self.width_s {
             self.buckets.clear();
+            self.folded.clear();
             self.width_s = read.width_s;
         }
         self.buckets.split_off(&read.from_bucket);
         self.buckets = self.buckets.split_off(&read.window_bucket);
+        self.folded.split_off(&read.from_bucket);
+        self.folded = self.folded.split_off(&read.window_bucket);
         for row in &read.buckets {
             if row.bucket < read.window_bucket {
                 continue;
@@ -119,6 +138,7 @@ impl LatencyStore {
                 .or_default()
                 .add(&cell);
         }
+        self.fold_beyond_cap(read.from_bucket);
         // Hashes no longer in any bucket are forgotten.
         let live: HashSet<&Arc<str>> = self.buckets.values().flat_map(HashMap::keys).collect();
         let kept: HashSet<Arc<str>> = self
@@ -128,6 +148,36 @@ impl LatencyStore {
             .cloned()
             .collect();
         self.names = kept;
+    }
+
+    /// Folds the hashes beyond [`KEPT_HASHES`] of each bucket read (from `from` on):
+    /// those with the fastest slowest execution go, so the slow ones stay listed.
+    fn fold_beyond_cap(&mut self, from: i64) {
+        for (bucket, cells) in self.buckets.range_mut(from..) {
+            if cells.len() <= KEPT_HASHES {
+                continue;
+            }
+            let mut by_max: Vec<(f64, Arc<str>)> = cells
+                .iter()
+                .map(|(name, cell)| (cell.max_ms, Arc::clone(name)))
+                .collect();
+            by_max.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            let folded = self.folded.entry(*bucket).or_default();
+            for (_, name) in by_max.drain(KEPT_HASHES..) {
+                if let Some(cell) = cells.remove(&name) {
+                    folded.cell.add(&cell);
+                    folded.hashes += 1;
+                }
+            }
+            folded.cell.fold();
+            cells.shrink_to_fit();
+        }
+    }
+
+    /// How many hashes the window holds only in the overall row (most in one bucket:
+    /// at least that many distinct hashes were left out of the list).
+    pub fn folded_hashes(&self) -> usize {
+        self.folded.values().map(|f| f.hashes).max().unwrap_or(0)
     }
 
     fn name(&mut self, hash: &str) -> Arc<str> {
@@ -156,6 +206,9 @@ impl LatencyStore {
                 per_hash.entry(name).or_default().add(cell);
                 overall.add(cell);
             }
+        }
+        for (_, folded) in self.folded.range(read.window_bucket..) {
+            overall.add(&folded.cell);
         }
         overall.fold();
         let needle = read.search.as_deref().map(str::to_lowercase);
@@ -188,6 +241,7 @@ impl LatencyStore {
             slow_threshold: read.slow_threshold,
             queries,
             overall: (overall.count > 0).then(|| overall.latency(None)),
+            folded_hashes: self.folded_hashes(),
         };
         (log, cap)
     }

@@ -241,3 +241,31 @@ fn the_list_is_searched_over_every_hash_and_capped_at_200() {
         "the overall row covers every hash"
     );
 }
+
+#[test]
+fn hashes_beyond_the_kept_number_count_in_the_overall_row_only_and_the_title_can_say_so() {
+    // One minute with KEPT_HASHES + 5 distinct hashes, hash i once at i ms: the five
+    // fastest are folded.
+    let names: Vec<String> = (0..KEPT_HASHES + 5).map(|i| format!("h{i:05}")).collect();
+    let logged: Vec<(i64, &str, i64)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (100, name.as_str(), 1 + i as i64))
+        .collect();
+    let mut store = LatencyStore::default();
+    let first = read(1, 90, 90, rows(&logged, 5_000));
+    store.absorb(&first);
+    assert_eq!(store.cells(), KEPT_HASHES);
+    assert_eq!(store.folded_hashes(), 5);
+    let (log, cap) = store.summary(&first);
+    assert_eq!(log.overall.map(|o| o.count), Some(logged.len() as i64));
+    assert_eq!(log.folded_hashes, 5);
+    assert_eq!(cap.total, KEPT_HASHES as i64);
+    let slowest = format!("h{:05}", KEPT_HASHES + 4);
+    assert_eq!(log.queries[0].query_hash.as_deref(), Some(slowest.as_str()));
+    // The minute leaves the window: nothing is folded any more.
+    let later = read(2, 200, 200, rows(&[(200, "a", 3)], 5_000));
+    store.absorb(&later);
+    assert_eq!(store.folded_hashes(), 0);
+    assert_eq!(store.summary(&later).0.overall.map(|o| o.count), Some(1));
+}

@@ -1,6 +1,6 @@
 //! The poller task: owns the monitoring session, runs the collectors on their tiers, and
-//! hands the UI one owned [`Snapshot`] per cycle over a `watch` channel (newest wins,
-//! nothing queues).
+//! hands the UI one owned [`Snapshot`] per cycle through a one-slot mailbox (newest wins,
+//! nothing queues, nothing copied: see `mailbox`).
 //!
 //! Tiers: the fast tier (default 1 s) reads activity, database counters and statement
 //! counters (without text); the slow tier (default 15 s) reads the sources that cost more
@@ -13,10 +13,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 use tokio::time::MissedTickBehavior;
 
 mod backoff;
+mod mailbox;
+
+pub use mailbox::{Closed, SnapshotReceiver, SnapshotSender, mailbox};
 
 use backoff::{AttemptFailure, Backoff};
 
@@ -129,21 +132,13 @@ pub fn spawn(
     session: MonitorSession,
     capabilities: Capabilities,
     config: PollerConfig,
-) -> (
-    watch::Receiver<Option<Snapshot>>,
-    mpsc::UnboundedSender<PollerCommand>,
-) {
+) -> (SnapshotReceiver, mpsc::UnboundedSender<PollerCommand>) {
     spawn_poller(Poller::new(session, capabilities, config))
 }
 
 /// Starts an already configured poller on the current runtime.
-pub fn spawn_poller(
-    poller: Poller,
-) -> (
-    watch::Receiver<Option<Snapshot>>,
-    mpsc::UnboundedSender<PollerCommand>,
-) {
-    let (snapshots, receiver) = watch::channel(None);
+pub fn spawn_poller(poller: Poller) -> (SnapshotReceiver, mpsc::UnboundedSender<PollerCommand>) {
+    let (snapshots, receiver) = mailbox();
     let (commands, command_rx) = mpsc::unbounded_channel();
     tokio::spawn(poller.run(snapshots, command_rx));
     (receiver, commands)
@@ -292,7 +287,7 @@ impl Poller {
 
     async fn run(
         mut self,
-        snapshots: watch::Sender<Option<Snapshot>>,
+        snapshots: SnapshotSender,
         mut commands: mpsc::UnboundedReceiver<PollerCommand>,
     ) {
         let mut ticker = new_ticker(self.config.fast);
@@ -324,7 +319,7 @@ impl Poller {
                 continue;
             }
             let snapshot = self.poll_once().await;
-            if snapshots.send(Some(snapshot)).is_err() {
+            if snapshots.send(snapshot).is_err() {
                 break;
             }
         }
@@ -584,18 +579,18 @@ impl Poller {
             let read =
                 collector::collect_table_cache_capped(session, search(CappedList::CacheTables))
                     .await;
-            tier.table_cache = uncap(read, &mut tier.caps, CappedList::CacheTables);
+            tier.table_cache = uncap(read, &mut tier.caps, CappedList::CacheTables).map(Arc::new);
             tier.snapshot_history =
                 collector::collect_snapshot_history(session, caps, self.config.history_window)
                     .await;
         }
         if due.contains(&SlowGroup::Indexes) {
             tier.read_at.indexes = Some(SystemTime::now());
-            tier.indexes = collector::collect_indexes(session).await;
+            tier.indexes = collector::collect_indexes(session).await.map(Arc::new);
             let read =
                 collector::collect_table_scans_capped(session, search(CappedList::TableScans))
                     .await;
-            tier.table_scans = uncap(read, &mut tier.caps, CappedList::TableScans);
+            tier.table_scans = uncap(read, &mut tier.caps, CappedList::TableScans).map(Arc::new);
         }
         if due.contains(&SlowGroup::Maintenance) {
             tier.read_at.maintenance = Some(SystemTime::now());
@@ -605,7 +600,7 @@ impl Poller {
                 search(CappedList::Maintenance),
             )
             .await;
-            tier.maintenance = uncap(read, &mut tier.caps, CappedList::Maintenance);
+            tier.maintenance = uncap(read, &mut tier.caps, CappedList::Maintenance).map(Arc::new);
             tier.statistics_since = collector::collect_statistics_since(session).await;
             let read =
                 collector::collect_wraparound_capped(session, search(CappedList::WraparoundTables))

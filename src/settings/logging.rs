@@ -4,7 +4,8 @@ use std::fs::{File, OpenOptions};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use tracing_appender::non_blocking::WorkerGuard;
+use std::sync::Mutex;
+
 use tracing_subscriber::EnvFilter;
 
 /// The default log file: `$PGPULSE_STATE_DIR/pgpulse.log`, else the platform state (or
@@ -18,20 +19,23 @@ pub fn default_log_file() -> Option<PathBuf> {
     Some(dir.join("pgpulse.log"))
 }
 
-/// Starts file logging; the level comes from `PGPULSE_LOG` (default `info`). Returns the
-/// guard that flushes on drop, or `None` when the file cannot be opened (pgpulse then runs
-/// without a log rather than failing).
-pub fn init(file: &Path) -> Option<WorkerGuard> {
-    let log = open_private(file).ok()?;
-    let (writer, guard) = tracing_appender::non_blocking(log);
+/// Starts file logging; the level comes from `PGPULSE_LOG` (default `info`). `false`
+/// when the file cannot be opened (pgpulse then runs without a log rather than failing).
+///
+/// Each line is written to the file as it is logged, unbuffered: at `info` that is a
+/// few lines a minute, so a writer thread (and its malloc arena) would cost more than it
+/// saves, and nothing waits in a buffer when a panic aborts the process.
+pub fn init(file: &Path) -> bool {
+    let Ok(log) = open_private(file) else {
+        return false;
+    };
     let filter = EnvFilter::try_from_env("PGPULSE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
-        .with_writer(writer)
+        .with_writer(Mutex::new(log))
         .with_ansi(false)
         .with_env_filter(filter)
         .try_init()
-        .ok()?;
-    Some(guard)
+        .is_ok()
 }
 
 /// Opens the log for appending, readable by its owner only: it names servers, roles and

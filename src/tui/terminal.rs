@@ -14,7 +14,7 @@ use crate::monitor::collector::PgBouncerClient;
 use crate::monitor::poller::{self, Poller, PollerConfig};
 use crate::pg::open::{ConnectOptions, LiveStart, open_monitoring_or_wait};
 use crate::text::sanitize::sanitized;
-use crate::tui::app::{App, Effect, Event};
+use crate::tui::app::{App, Effect, Event, TICK};
 use crate::tui::setup;
 
 /// What the command line asks of the live view, as plain values (the command line's
@@ -159,7 +159,7 @@ pub async fn run_on(
     // The detail view's on-demand reads come back on their own channel.
     let (detail_sink, mut details) = tokio::sync::mpsc::unbounded_channel();
     let poller = poller.with_detail_sink(detail_sink);
-    let (mut snapshots, commands) = poller::spawn_poller(poller);
+    let (snapshots, commands) = poller::spawn_poller(poller);
 
     let mut terminate = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
@@ -186,26 +186,32 @@ pub async fn run_on(
         app.update(Event::Resize(size.width, size.height));
     }
     let mut keys = EventStream::new();
-    let mut clock = tokio::time::interval(Duration::from_secs(1));
+    let mut clock = tokio::time::interval(TICK);
     // Test-only, not a user option: the pty test forces a panic after the first frame to
     // check that the panic hooks give the terminal back.
     let panic_after_first_frame = std::env::var_os("PGPULSE_TEST_PANIC").is_some();
     // Benchmark hook (bench/run), off unless PGPULSE_BENCH_FRAMES is set.
     let mut frame_log = crate::tui::frame_log::FrameLog::from_env();
     let outcome = loop {
-        let draw_started = frame_log.as_ref().map(|_| std::time::Instant::now());
-        let drawn = terminal.draw(|frame| {
-            let drawn = draw(frame, &app);
-            app.drawn(drawn);
-        });
-        if let Err(e) = drawn {
-            break Err(anyhow::anyhow!("drawing failed: {e}"));
-        }
-        if let (Some(log), Some(started)) = (&mut frame_log, draw_started) {
-            log.frame(started.elapsed());
-        }
-        if panic_after_first_frame {
-            panic!("PGPULSE_TEST_PANIC is set: panicking after the first frame");
+        // Only a frame that differs from the last one is drawn (see `App::frame_due`):
+        // an idle screen costs nothing between polls.
+        if app.frame_due() {
+            let draw_started = frame_log.as_ref().map(|_| std::time::Instant::now());
+            let drawn = terminal.draw(|frame| {
+                let view = app.frame_view(frame.area());
+                let drawn = crate::tui::ui::render(frame, &view, app.theme());
+                app.drawn(drawn);
+                app.frame_drawn(view);
+            });
+            if let Err(e) = drawn {
+                break Err(anyhow::anyhow!("drawing failed: {e}"));
+            }
+            if let (Some(log), Some(started)) = (&mut frame_log, draw_started) {
+                log.frame(started.elapsed());
+            }
+            if panic_after_first_frame {
+                panic!("PGPULSE_TEST_PANIC is set: panicking after the first frame");
+            }
         }
         let event = tokio::select! {
             key = keys.next() => match key {
@@ -217,7 +223,7 @@ pub async fn run_on(
                 None => Event::Terminate,
             },
             changed = snapshots.changed() => match changed {
-                Ok(()) => match snapshots.borrow_and_update().clone() {
+                Ok(()) => match snapshots.take() {
                     Some(snapshot) => {
                         if let Some(caps) = snapshot.capabilities.as_deref()
                             && executor.is_none()

@@ -80,7 +80,11 @@ async fn every_section_of_a_poll_succeeds_on_this_server() {
         statements > 0,
         "PostgreSQL {major}: no statement texts fetched"
     );
-    let tables = slow.maintenance.as_ref().map(Vec::len).unwrap_or(0);
+    let tables = slow
+        .maintenance
+        .as_ref()
+        .map(|list| list.len())
+        .unwrap_or(0);
     assert!(
         tables >= 4,
         "PostgreSQL {major}: user tables missing from maintenance"
@@ -149,12 +153,7 @@ async fn pgpulse_s_own_statements_are_hidden_on_this_major() {
     let unrecognised: Vec<&str> = pgpulse_entries
         .iter()
         .filter(|key| !statements.own.contains(key))
-        .map(|key| {
-            statements
-                .texts
-                .get(key)
-                .map_or("(no text)", String::as_str)
-        })
+        .map(|key| statements.texts.get(key).map_or("(no text)", |t| &**t))
         .collect();
     assert!(
         unrecognised.is_empty(),
@@ -166,7 +165,7 @@ async fn pgpulse_s_own_statements_are_hidden_on_this_major() {
         .rows
         .iter()
         .filter(|d| d.key.userid == pgpulse_role)
-        .map(|d| statements.texts.get(&d.key).map_or("?", String::as_str))
+        .map(|d| statements.texts.get(&d.key).map_or("?", |t| &**t))
         .collect();
     assert!(shown.is_empty(), "PostgreSQL {major}: shown: {shown:#?}");
     let application = app.model().statement_deltas().rows.iter().any(|d| {

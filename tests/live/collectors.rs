@@ -298,7 +298,7 @@ fn key_of(statements: &Statements, dbid: u32, text: &str) -> StatementKey {
     let keys: Vec<_> = statements
         .texts
         .iter()
-        .filter(|(key, t)| key.dbid == dbid && t.as_str() == text)
+        .filter(|(key, t)| key.dbid == dbid && &***t == text)
         .map(|(key, _)| *key)
         .collect();
     match keys.as_slice() {
@@ -486,7 +486,7 @@ async fn statement_texts_are_fetched_once_per_new_statement() {
         );
     }
     assert_eq!(
-        fourth.texts.get(&key).map(String::as_str),
+        fourth.texts.get(&key).map(|t| &**t),
         Some("SELECT $1 AS cached_marker")
     );
 

@@ -183,7 +183,7 @@ async fn a_statement_detail_has_the_whole_text_every_counter_and_names() {
         .texts
         .iter()
         .find(|(_, t)| t.starts_with("SELECT id -- the learner"))
-        .map(|(k, t)| (*k, t.clone()))
+        .map(|(k, t)| (*k, t.to_string()))
         .unwrap_or_else(|| panic!("statement not found in {:?}", statements.texts.keys()));
     assert!(cached.ends_with('…'), "the cached text is cut at 8 KiB");
 
@@ -285,7 +285,7 @@ async fn enter_asks_the_poller_and_the_screen_shows_its_answer() {
     let (session, caps) = monitor_db(&db).await;
     let (sink, mut details) = tokio::sync::mpsc::unbounded_channel();
     let poller = Poller::new(session, caps, PollerConfig::default()).with_detail_sink(sink);
-    let (mut snapshots, commands) = pgpulse::monitor::poller::spawn_poller(poller);
+    let (snapshots, commands) = pgpulse::monitor::poller::spawn_poller(poller);
     let mut app = App::new(
         "test".into(),
         Duration::from_secs(1),
@@ -301,7 +301,7 @@ async fn enter_asks_the_poller_and_the_screen_shows_its_answer() {
             "snapshot",
         )
         .map_err(|e| e.to_string())?;
-        let snapshot = snapshots.borrow_and_update().clone();
+        let snapshot = snapshots.take();
         if let Some(snapshot) = snapshot {
             app.update(Event::Snapshot(Box::new(snapshot)));
         }

@@ -231,7 +231,7 @@ async fn on_a_standby_writes_are_disabled_nothing_is_overdue_and_idle_tps_is_zer
         .slow()
         .and_then(|s| s.maintenance.as_ref().ok())
         .unwrap();
-    for table in tables {
+    for table in tables.iter() {
         assert_eq!(judge.vacuum_overdue(table, month_later), None, "{table:?}");
         assert_eq!(judge.analyze_overdue(table, month_later), None, "{table:?}");
         assert_eq!(judge.autovacuum_verdict(table), None, "{table:?}");

@@ -69,7 +69,7 @@ fn server_processes(server: &common::TestServer) -> Vec<Pid> {
 /// A live view's model fed by a real poller, as the TUI runs it.
 struct Watch {
     app: App,
-    snapshots: tokio::sync::watch::Receiver<Option<pgpulse::monitor::snapshot::Snapshot>>,
+    snapshots: pgpulse::monitor::poller::SnapshotReceiver,
     _commands: tokio::sync::mpsc::UnboundedSender<poller::PollerCommand>,
 }
 
@@ -108,7 +108,7 @@ impl Watch {
                     self.app.model().alerts().active()
                 ),
             }
-            let snapshot = self.snapshots.borrow_and_update().clone();
+            let snapshot = self.snapshots.take();
             if let Some(snapshot) = snapshot {
                 self.app.update(Event::Snapshot(Box::new(snapshot)));
             }

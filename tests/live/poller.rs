@@ -7,9 +7,11 @@ use crate::common;
 use std::time::{Duration, Instant, SystemTime};
 
 use common::live::{WAIT, eventually, exec, monitor_db, must};
-use pgpulse::monitor::poller::{Poller, PollerCommand, PollerConfig, SlowGroup, spawn_poller};
+use pgpulse::monitor::poller::{
+    Poller, PollerCommand, PollerConfig, SlowGroup, SnapshotReceiver, spawn_poller,
+};
 use pgpulse::monitor::snapshot::{SlowTier, Snapshot};
-use tokio::sync::watch;
+
 use tokio_postgres::Client;
 
 fn config(fast: Duration, slow: Duration) -> PollerConfig {
@@ -22,23 +24,23 @@ fn config(fast: Duration, slow: Duration) -> PollerConfig {
 
 /// The next snapshot that satisfies `wanted`, within `bound`.
 async fn snapshot_where(
-    snapshots: &mut watch::Receiver<Option<Snapshot>>,
+    snapshots: &mut SnapshotReceiver,
     what: &str,
     bound: Duration,
     wanted: impl Fn(&Snapshot) -> bool,
 ) -> Snapshot {
     let deadline = tokio::time::Instant::now() + bound;
     loop {
-        if let Some(snapshot) = snapshots.borrow_and_update().as_ref()
-            && wanted(snapshot)
+        if let Some(snapshot) = snapshots.take()
+            && wanted(&snapshot)
         {
-            return snapshot.clone();
+            return snapshot;
         }
         match tokio::time::timeout_at(deadline, snapshots.changed()).await {
             Ok(Ok(())) => {}
             Ok(Err(_)) => panic!("the poller stopped while waiting for {what}"),
             Err(_) => {
-                let last = snapshots.borrow().as_ref().map(|s| s.sequence);
+                let last = snapshots.latest_sequence();
                 panic!("waited {bound:?} for {what}; last snapshot: {last:?}")
             }
         }
@@ -46,8 +48,8 @@ async fn snapshot_where(
 }
 
 /// The sequence number of the newest snapshot.
-fn latest_sequence(snapshots: &watch::Receiver<Option<Snapshot>>) -> u64 {
-    snapshots.borrow().as_ref().map_or(0, |s| s.sequence)
+fn latest_sequence(snapshots: &SnapshotReceiver) -> u64 {
+    snapshots.latest_sequence()
 }
 
 /// When the monitoring backend started its last statement, once it has been idle for
@@ -102,7 +104,7 @@ async fn while_paused_nothing_is_polled_or_sent_and_resuming_polls_at_once() {
     let observer = db.client().await;
     let before = settled_query_start(&observer, backend).await;
     let paused_at = latest_sequence(&snapshots);
-    snapshots.borrow_and_update();
+    snapshots.take();
     // Everything the UI may send while paused: none of it may reach the server.
     for command in [
         PollerCommand::Watch(Some(SlowGroup::Indexes)),
@@ -147,7 +149,7 @@ async fn snapshots_arrive_at_the_pace_of_the_new_interval() {
     snapshot_where(&mut snapshots, "the first poll", WAIT, |s| s.sequence >= 1).await;
 
     // Counted over windows, generously: two cores are shared with other tests.
-    let count = async |snapshots: &watch::Receiver<Option<Snapshot>>, window: Duration| {
+    let count = async |snapshots: &SnapshotReceiver, window: Duration| {
         let first = latest_sequence(snapshots);
         tokio::time::sleep(window).await;
         latest_sequence(snapshots) - first

@@ -9,7 +9,9 @@ use std::time::{Duration, SystemTime};
 
 use common::live::{WAIT, must};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use pgpulse::monitor::poller::{Poller, PollerCommand, PollerConfig, spawn_poller};
+use pgpulse::monitor::poller::{
+    Poller, PollerCommand, PollerConfig, SnapshotReceiver, spawn_poller,
+};
 use pgpulse::monitor::snapshot::Snapshot;
 use pgpulse::pg::open::{ConnectOptions, LiveStart, open_monitoring_or_wait};
 use pgpulse::tui::app::{App, Effect, Event};
@@ -17,7 +19,6 @@ use pgpulse::tui::keymap::Keymap;
 use pgpulse::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tokio::sync::watch;
 
 fn no_prompt() -> ConnectOptions {
     ConnectOptions {
@@ -34,28 +35,24 @@ fn fast() -> PollerConfig {
 }
 
 async fn next_where(
-    snapshots: &mut watch::Receiver<Option<Snapshot>>,
+    snapshots: &mut SnapshotReceiver,
     what: &str,
     bound: Duration,
     wanted: impl Fn(&Snapshot) -> bool,
 ) -> Snapshot {
     let deadline = tokio::time::Instant::now() + bound;
+    let mut last = None;
     loop {
-        if let Some(snapshot) = snapshots.borrow_and_update().as_ref()
-            && wanted(snapshot)
-        {
-            return snapshot.clone();
+        if let Some(snapshot) = snapshots.take() {
+            if wanted(&snapshot) {
+                return snapshot;
+            }
+            last = Some(format!("{:?}", snapshot.server));
         }
         match tokio::time::timeout_at(deadline, snapshots.changed()).await {
             Ok(Ok(())) => {}
             Ok(Err(_)) => panic!("the poller stopped while waiting for {what}"),
-            Err(_) => {
-                let last = snapshots
-                    .borrow()
-                    .as_ref()
-                    .map(|s| format!("{:?}", s.server));
-                panic!("waited {bound:?} for {what}; last: {last:?}")
-            }
+            Err(_) => panic!("waited {bound:?} for {what}; last: {last:?}"),
         }
     }
 }

@@ -260,6 +260,7 @@ pub(crate) mod tests {
                 slow_threshold: Duration::from_secs(5),
                 queries: Vec::new(),
                 overall: Some(overall),
+                folded_hashes: 0,
             }),
             table_totals: Ok(totals),
             ..SlowTier::not_polled(at(0))

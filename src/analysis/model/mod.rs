@@ -105,8 +105,9 @@ pub struct Absorbed {
 #[derive(Debug)]
 pub struct Model {
     settings: ModelSettings,
-    /// The newest poll, each failed section replaced by its last good value.
-    shown: Option<Snapshot>,
+    /// The newest poll, each failed section replaced by its last good value (the same
+    /// `Arc` as the poll as it came when no section failed).
+    shown: Option<std::sync::Arc<Snapshot>>,
     /// Each section's read time and failure; the previous poll as it came.
     sections: sections::LastGood,
     derived: derived::Derived,
@@ -191,7 +192,7 @@ impl Model {
             &snapshot,
             self.derived.metrics.as_ref().map(|m| &m.database),
         );
-        let shown = self.sections.absorb(self.shown.as_ref(), snapshot);
+        let shown = self.sections.absorb(self.shown.as_deref(), snapshot);
         self.oncall.absorb_shown(&shown, self.settings.held_back);
         self.pool_usage = match (&shown.activity, &shown.server) {
             (Ok(sessions), Ok(server)) => Some(pool_usage(sessions, server, &self.settings.pools)),
@@ -239,7 +240,7 @@ impl Model {
 impl Model {
     /// The snapshot the screens show; `None` before the first poll.
     pub fn snapshot(&self) -> Option<&Snapshot> {
-        self.shown.as_ref()
+        self.shown.as_deref()
     }
 
     /// The sessions on screen, when there are (not before the first poll, nor when

@@ -108,16 +108,34 @@ struct SectionState {
 /// The last good value of every section, and the previous poll as it came.
 #[derive(Debug, Default)]
 pub(super) struct LastGood {
-    previous_raw: Option<Snapshot>,
+    /// Shared with the snapshot shown when no section had to be kept (the usual poll):
+    /// one copy of the poll is held, not two.
+    previous_raw: Option<Arc<Snapshot>>,
     sections: HashMap<SectionId, SectionState>,
     /// The whole fast tier failed with this error: the connection is down.
     connection_lost: Option<String>,
 }
 
+/// Keeps one fast section: `$get` reads it from a snapshot, `$set` reaches it in the
+/// merged one (copied from the raw poll only the first time a section is kept).
+macro_rules! keep_fast {
+    ($self:ident, $id:expr, $at:expr, $raw:expr, $merged:expr, $shown:expr, |$s:ident| $field:expr) => {{
+        let before = $shown.map(|$s: &Snapshot| &$field);
+        let section = {
+            let $s: &Snapshot = &$raw;
+            &$field
+        };
+        if let Some(value) = $self.keep($id, $at, section, before) {
+            let $s: &mut Snapshot = Arc::make_mut(&mut $merged);
+            $field = Ok(value);
+        }
+    }};
+}
+
 impl LastGood {
     /// The poll before the newest, as it came.
     pub fn previous_raw(&self) -> Option<&Snapshot> {
-        self.previous_raw.as_ref()
+        self.previous_raw.as_deref()
     }
 
     /// Why the monitoring connection is down, when the newest poll says it is.
@@ -142,96 +160,91 @@ impl LastGood {
 
     /// The snapshot to show for `raw`: each section that failed to read keeps the value
     /// `shown` had (the previous snapshot shown). Remembers `raw` as the previous poll.
-    pub fn absorb(&mut self, shown: Option<&Snapshot>, raw: Snapshot) -> Snapshot {
+    /// When nothing had to be kept, the snapshot shown is `raw` itself, shared.
+    pub fn absorb(&mut self, shown: Option<&Snapshot>, raw: Snapshot) -> Arc<Snapshot> {
         self.connection_lost = lost_connection(&raw);
-        let mut merged = raw.clone();
+        let raw = Arc::new(raw);
+        let mut merged = Arc::clone(&raw);
         let at = raw.taken_at;
-        self.keep(
-            SectionId::Server,
-            at,
-            &mut merged.server,
-            shown.map(|s| &s.server),
-        );
-        self.keep(
-            SectionId::Activity,
-            at,
-            &mut merged.activity,
-            shown.map(|s| &s.activity),
-        );
-        self.keep(
-            SectionId::Databases,
-            at,
-            &mut merged.databases,
-            shown.map(|s| &s.databases),
-        );
-        self.keep(
-            SectionId::Statements,
-            at,
-            &mut merged.statements,
-            shown.map(|s| &s.statements),
-        );
-        self.keep(
-            SectionId::Progress,
-            at,
-            &mut merged.progress,
-            shown.map(|s| &s.progress),
-        );
-        self.keep(
-            SectionId::Horizon,
-            at,
-            &mut merged.horizon,
-            shown.map(|s| &s.horizon),
-        );
-        if let Some(section) = merged.locks.as_mut() {
+        keep_fast!(self, SectionId::Server, at, raw, merged, shown, |s| s
+            .server);
+        keep_fast!(self, SectionId::Activity, at, raw, merged, shown, |s| s
+            .activity);
+        keep_fast!(self, SectionId::Databases, at, raw, merged, shown, |s| s
+            .databases);
+        keep_fast!(self, SectionId::Statements, at, raw, merged, shown, |s| s
+            .statements);
+        keep_fast!(self, SectionId::Progress, at, raw, merged, shown, |s| s
+            .progress);
+        keep_fast!(self, SectionId::Horizon, at, raw, merged, shown, |s| s
+            .horizon);
+        if let Some(section) = raw.locks.as_ref() {
             let before = shown.and_then(|s| s.locks.as_ref());
-            self.keep(SectionId::Locks, at, section, before);
+            if let Some(value) = self.keep(SectionId::Locks, at, section, before) {
+                Arc::make_mut(&mut merged).locks = Some(Ok(value));
+            }
         }
-        let (now, before) = (&mut merged.replication, shown.map(|s| &s.replication));
-        self.keep(
+        keep_fast!(
+            self,
             SectionId::ReplicationSenders,
             at,
-            &mut now.senders,
-            before.map(|b| &b.senders),
+            raw,
+            merged,
+            shown,
+            |s| s.replication.senders
         );
-        self.keep(
+        keep_fast!(
+            self,
             SectionId::ReplicationSlots,
             at,
-            &mut now.slots,
-            before.map(|b| &b.slots),
+            raw,
+            merged,
+            shown,
+            |s| s.replication.slots
         );
-        self.keep(SectionId::Wal, at, &mut now.wal, before.map(|b| &b.wal));
-        self.keep(SectionId::Io, at, &mut now.io, before.map(|b| &b.io));
-        self.keep(
-            SectionId::Standby,
-            at,
-            &mut now.standby,
-            before.map(|b| &b.standby),
-        );
-        if let Some(section) = merged.pgbouncer.as_mut() {
+        keep_fast!(self, SectionId::Wal, at, raw, merged, shown, |s| s
+            .replication
+            .wal);
+        keep_fast!(self, SectionId::Io, at, raw, merged, shown, |s| s
+            .replication
+            .io);
+        keep_fast!(self, SectionId::Standby, at, raw, merged, shown, |s| s
+            .replication
+            .standby);
+        if let Some(section) = raw.pgbouncer.as_ref() {
             let before = shown.and_then(|s| s.pgbouncer.as_ref());
-            self.keep(SectionId::PgBouncer, at, section, before);
+            if let Some(value) = self.keep(SectionId::PgBouncer, at, section, before) {
+                Arc::make_mut(&mut merged).pgbouncer = Some(Ok(value));
+            }
         }
-        merged.slow = self.slow_tier(&raw, shown);
+        let slow = self.slow_tier(&raw, shown);
+        let same_slow = match (&slow, &raw.slow) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same_slow {
+            Arc::make_mut(&mut merged).slow = slow;
+        }
         self.previous_raw = Some(raw);
         merged
     }
 
-    /// One section: a good read replaces the value; a failed one keeps the shown value.
+    /// One section: records a good read, or a failed one; returns the shown value to keep
+    /// on screen in place of a failed read.
     fn keep<T: Clone>(
         &mut self,
         id: SectionId,
         read_at: SystemTime,
-        section: &mut Section<T>,
+        section: &Section<T>,
         shown: Option<&Section<T>>,
-    ) {
-        let kept = match (&*section, shown) {
+    ) -> Option<T> {
+        let kept = match (section, shown) {
             (Err(SectionError::Failed(_)), Some(Ok(value))) => Some(value.clone()),
             _ => None,
         };
         self.record(id, read_at, section.as_ref().map(|_| ()), kept.is_some());
-        if let Some(value) = kept {
-            *section = Ok(value);
-        }
+        kept
     }
 
     /// What a read of section `id` at `read_at` says about what is on screen.
@@ -307,7 +320,9 @@ impl LastGood {
                 match (&tier.$field, before) {
                     (Err(SectionError::Failed(_)), Some(Ok(_))) => {
                         let target = merged.get_or_insert_with(|| (**tier).clone());
-                        self.keep($id, read_at, &mut target.$field, before);
+                        if let Some(value) = self.keep($id, read_at, &target.$field, before) {
+                            target.$field = Ok(value);
+                        }
                         // The rows kept keep the cap they were read with.
                         if let (Some(list), Some(shown)) = (capped_list($id), shown_tier)
                             && let Some(cap) = shown.caps.get(&list)
@@ -462,7 +477,7 @@ mod tests {
         let mut first = snapshot_at(0);
         let mut tier = SlowTier::not_polled(at(0));
         tier.read_at.maintenance = Some(at(0));
-        tier.maintenance = Ok(Vec::new());
+        tier.maintenance = Ok(Arc::new(Vec::new()));
         first.slow = Some(Arc::new(tier.clone()));
         let shown = last.absorb(None, first);
         let mut second = snapshot_at(30);

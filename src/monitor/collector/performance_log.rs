@@ -72,6 +72,7 @@ pub async fn collect_performance_log_capped(
             slow_threshold,
             queries,
             overall,
+            folded_hashes: 0,
         },
         cap,
     })

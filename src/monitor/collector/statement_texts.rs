@@ -20,7 +20,7 @@ pub(crate) const MAX_TEXT_BYTES: usize = 8 * 1024;
 /// Query texts by statement key, shared with snapshots without copying.
 #[derive(Debug, Clone, Default)]
 pub struct StatementTextCache {
-    texts: Arc<HashMap<StatementKey, String>>,
+    texts: Arc<HashMap<StatementKey, Arc<str>>>,
     /// Keys whose text is one of pgpulse's own statements, judged once per new text.
     own: Arc<HashSet<StatementKey>>,
     /// Keys whose text came back NULL (the server could not read its text file). Not
@@ -38,7 +38,7 @@ impl StatementTextCache {
 
     /// The texts, cheaply: the same `Arc` until a text is added or keys are pruned, so
     /// consumers can tell "nothing changed" with `Arc::ptr_eq`.
-    pub fn texts(&self) -> Arc<HashMap<StatementKey, String>> {
+    pub fn texts(&self) -> Arc<HashMap<StatementKey, Arc<str>>> {
         Arc::clone(&self.texts)
     }
 
@@ -112,7 +112,7 @@ impl StatementTextCache {
                 continue;
             }
             match text {
-                Some(text) => new_texts.push((key, text)),
+                Some(text) => new_texts.push((key, Arc::<str>::from(text))),
                 None => {
                     self.without_text.insert(key);
                 }

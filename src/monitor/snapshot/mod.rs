@@ -180,8 +180,9 @@ pub struct StatementsInfo {
 pub struct Statements {
     pub counters: Vec<StatementCounters>,
     pub info: Option<StatementsInfo>,
-    /// Query texts by key, fetched once per new key and shared between snapshots.
-    pub texts: Arc<HashMap<StatementKey, String>>,
+    /// Query texts by key, fetched once per new key and shared between snapshots (and,
+    /// each text, between the maps: adding a text copies the map, not the texts).
+    pub texts: Arc<HashMap<StatementKey, Arc<str>>>,
     /// Keys whose text is one of pgpulse's own statements (any pgpulse's): never shown
     /// or counted as the server's work. Judged once, when the text arrives.
     pub own: Arc<HashSet<StatementKey>>,
@@ -213,6 +214,9 @@ pub struct PerformanceLog {
     pub queries: Vec<QueryLatency>,
     /// All queries together (the dashboard's p95 tile).
     pub overall: Option<QueryLatency>,
+    /// Hashes beyond what the client keeps per minute (`analysis::latency_store::
+    /// KEPT_HASHES`), counted in `overall` only (at least this many; 0: none).
+    pub folded_hashes: usize,
 }
 
 /// Table statistics summed over the connected database's user tables (slow tier).
@@ -296,11 +300,14 @@ pub struct SlowTier {
     /// The newest incremental latency read, when it succeeded.
     pub latency_read: Option<Arc<latency::LatencyRead>>,
     pub table_totals: Section<TableTotals>,
-    pub table_cache: Section<Vec<cache::TableCache>>,
+    // The per-relation lists are shared (`Arc`): a tier is copied when a group is
+    // re-read, when the latency window is merged in and when a failed read keeps the
+    // shown value, and these lists are thousands of rows each that did not change.
+    pub table_cache: Section<Arc<Vec<cache::TableCache>>>,
     pub snapshot_history: Section<cache::SnapshotHistory>,
-    pub indexes: Section<Vec<indexes::IndexInfo>>,
-    pub table_scans: Section<Vec<indexes::TableScans>>,
-    pub maintenance: Section<Vec<maintenance::TableMaintenance>>,
+    pub indexes: Section<Arc<Vec<indexes::IndexInfo>>>,
+    pub table_scans: Section<Arc<Vec<indexes::TableScans>>>,
+    pub maintenance: Section<Arc<Vec<maintenance::TableMaintenance>>>,
     /// Since when the tables' counters and last runs go back (read with `maintenance`).
     pub statistics_since: Section<maintenance::StatisticsSince>,
     pub wraparound: Section<maintenance::Wraparound>,

@@ -194,7 +194,7 @@ fn plan_for(app: &mut App, action: Action) -> Result<Plan, String> {
                     .statements
                     .as_ref()
                     .ok()
-                    .and_then(|s| s.texts.get(&key).cloned())
+                    .and_then(|s| s.texts.get(&key).map(ToString::to_string))
                     .ok_or("the statement's text is not known yet")?;
                 let target = StatementTarget {
                     userid: key.userid,

@@ -87,6 +87,6 @@ pub fn statement_text(app: &App, key: crate::monitor::snapshot::StatementKey) ->
             .ok()?
             .texts
             .get(&key)
-            .cloned()
+            .map(ToString::to_string)
     })
 }

@@ -8,6 +8,9 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use crate::monitor::poller::PollerCommand;
 use crate::monitor::snapshot::Snapshot;
 
+/// How often the event loop's clock ticks ([`Event::Tick`]).
+pub const TICK: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Something that happened.
 #[derive(Debug, Clone)]
 pub enum Event {

@@ -19,6 +19,7 @@ mod messages;
 mod mouse;
 mod navigate;
 mod polling;
+mod redraw;
 mod settings;
 mod shell;
 mod state;
@@ -34,10 +35,12 @@ mod tests_action_lanes;
 mod tests_actions;
 #[cfg(test)]
 mod tests_oncall;
+#[cfg(test)]
+mod tests_redraw;
 mod update;
 
 pub use detail::statement_text;
-pub use event::{Effect, Event};
+pub use event::{Effect, Event, TICK};
 pub use executor_events::JOURNAL_KEPT;
 pub use messages::{LoggedMessage, MessageLog};
 pub use settings::Settings;

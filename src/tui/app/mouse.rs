@@ -25,6 +25,17 @@ pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) -> Vec<Effect> {
     vec![]
 }
 
+/// Whether `on_mouse` acts on this event at all (moves and releases do nothing, so
+/// they owe no frame).
+pub(super) fn changes_anything(mouse: &MouseEvent) -> bool {
+    matches!(
+        mouse.kind,
+        MouseEventKind::ScrollDown
+            | MouseEventKind::ScrollUp
+            | MouseEventKind::Down(MouseButton::Left)
+    )
+}
+
 /// Selects the row under the click, in the table drawn there.
 fn click_row(app: &mut App, mouse: MouseEvent) {
     let Some((id, row)) = app

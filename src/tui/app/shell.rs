@@ -58,6 +58,8 @@ pub struct App {
     /// What the user chose on each screen.
     pub(super) screens: ScreenStates,
     pub(super) settings: Settings,
+    /// Whether the next frame differs from the last one drawn.
+    pub(super) redraw: super::redraw::Redraw,
 }
 
 impl App {
@@ -90,6 +92,7 @@ impl App {
             model: Model::new(ModelSettings::new(refresh)),
             screens: ScreenStates::new(),
             settings: Settings::new(target, keymap, theme),
+            redraw: super::redraw::Redraw::default(),
         };
         app.order_tables();
         app

@@ -1,6 +1,6 @@
 //! The live view as tests drive it: an app as a test needs it, events fed as the event
-//! loop feeds them (each followed by a frame, since the loop draws after every event and
-//! paging and clicks go by what was drawn), the frame drawn into a `TestBackend`, and the
+//! loop feeds them (each followed by a frame, whether or not the loop would draw one:
+//! paging and clicks go by what was drawn, and checks read the screen), the frame drawn into a `TestBackend`, and the
 //! settings a test changes by hand. Snapshot, session and statement builders are in
 //! [`crate::monitor::snapshot::test_support`]; this module re-exports them, so one import
 //! brings every builder.
@@ -44,7 +44,9 @@ pub(crate) fn key(code: KeyCode) -> Event {
     Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-/// `event` as the event loop feeds it: updated, then a frame drawn at the app's size.
+/// `event` as the event loop feeds it: updated, then a frame drawn at the app's size
+/// (the loop draws only when `App::frame_due`; tests draw every time, so a check sees
+/// the screen whatever the redraw rule says).
 pub(crate) fn step(app: &mut App, event: Event) -> Vec<Effect> {
     let effects = app.update(event);
     let (width, height) = app.size();
@@ -79,16 +81,14 @@ pub(crate) fn resize(app: &mut App, width: u16, height: u16) {
 pub(crate) fn draw(app: &mut App, width: u16, height: u16) -> Buffer {
     let mut terminal =
         Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
-    let mut drawn = None;
     terminal
         .draw(|frame| {
-            let view = app.view(frame.area());
-            drawn = Some(crate::tui::ui::render(frame, &view, app.theme()));
+            let view = app.frame_view(frame.area());
+            let drawn = crate::tui::ui::render(frame, &view, app.theme());
+            app.drawn(drawn);
+            app.frame_drawn(view);
         })
         .unwrap_or_else(|e| panic!("{e}"));
-    if let Some(drawn) = drawn {
-        app.drawn(drawn);
-    }
     terminal.backend().buffer().clone()
 }
 

@@ -17,12 +17,22 @@ use crate::tui::screens::table::TableOrder;
 impl App {
     /// What happened, and what the event loop must do about it.
     pub fn update(&mut self, event: Event) -> Vec<Effect> {
+        // Input, new data and answers change the frame; a tick only when an age or a
+        // clock on view shows another text; a mouse move or release changes nothing.
+        match &event {
+            Event::Tick(_) => {}
+            Event::Mouse(mouse) if !mouse::changes_anything(mouse) => {}
+            _ => self.redraw.mark(),
+        }
         match event {
             Event::Key(key) => input::on_key(self, key),
             Event::Mouse(event) => mouse::on_mouse(self, event),
             Event::Snapshot(snapshot) => self.on_snapshot(*snapshot),
             Event::Tick(now) => {
-                self.now = now;
+                if !self.poll_coming(now) {
+                    self.now = now;
+                    self.check_clock();
+                }
                 vec![]
             }
             Event::Resize(width, height) => {
@@ -37,6 +47,19 @@ impl App {
                 vec![]
             }
         }
+    }
+
+    /// Whether a poll will bring the time before the next tick does: polls at least as
+    /// often as the clock ticks, the last one on time, not paused. Each poll moves the
+    /// ages on screen then; a tick in between would only draw them a fraction of a second
+    /// early, at the cost of a second frame per poll. Late polls (the STALE badge counts
+    /// up), a lost connection, a pause or a slower refresh let the tick move the clock.
+    fn poll_coming(&self, now: std::time::SystemTime) -> bool {
+        let on_time = self.model.last_success().is_some_and(|at| {
+            now.duration_since(at)
+                .is_ok_and(|age| age < self.refresh * 2)
+        });
+        !self.paused && self.refresh <= super::TICK && on_time && self.model.last_error().is_none()
     }
 
     /// What the frame shows in `area`: the screen on view, and only the rows that fit.

@@ -223,7 +223,7 @@ impl<'a> CacheRows<'a> {
                 .model()
                 .slow()
                 .and_then(|slow| slow.table_cache.as_ref().ok())
-                .map_or(&[], Vec::as_slice),
+                .map_or(&[], |v| v.as_slice()),
             thresholds: app.model().thresholds(),
         }
     }

@@ -1,7 +1,7 @@
 //! The header line: who and what we are connected to, and whether the numbers are fresh.
 //!
 //! ```text
-//! postgres@db1:5432/app  PG 15.18 primary  up 3d 4h  every 1s  polled 0.4s ago   PAUSED STALE 12s
+//! postgres@db1:5432/app  PG 15.18 primary  up 3d 4h  every 1s  polled 0s ago   PAUSED STALE 12s
 //! ```
 //!
 //! The badges on the right always get their room; the facts on the left are dropped
@@ -178,7 +178,10 @@ fn facts(app: &App) -> Vec<Fact> {
         drop_order: 4,
     });
     if let Some(last) = app.model().last_success() {
+        // Whole seconds: the clock ticks once a second, so tenths would be a random
+        // phase, and a text that changes on every tick costs a frame on every tick.
         let age = app.now().duration_since(last).unwrap_or_default();
+        let age = std::time::Duration::from_secs(age.as_secs());
         facts.push(Fact {
             text: format!("  polled {} ago", format::duration(age)),
             style: theme.style(Role::Muted),

@@ -182,7 +182,7 @@ impl<'a> IndexRows<'a> {
                 .model()
                 .slow()
                 .and_then(|s| s.indexes.as_ref().ok())
-                .map_or(&[], Vec::as_slice),
+                .map_or(&[], |v| v.as_slice()),
             flags: app.model().index_flags(),
         }
     }
@@ -336,7 +336,7 @@ impl<'a> ScanRows<'a> {
                 .model()
                 .slow()
                 .and_then(|s| s.table_scans.as_ref().ok())
-                .map_or(&[], Vec::as_slice),
+                .map_or(&[], |v| v.as_slice()),
         }
     }
 }

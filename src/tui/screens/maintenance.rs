@@ -72,7 +72,7 @@ impl<'a> MaintenanceRows<'a> {
                 .model()
                 .slow()
                 .and_then(|s| s.maintenance.as_ref().ok())
-                .map_or(&[], Vec::as_slice),
+                .map_or(&[], |v| v.as_slice()),
             judge: app.model().maintenance_judge(schedule(app)),
             since: counters_since(app),
             horizon: app.model().horizon(),

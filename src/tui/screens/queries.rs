@@ -116,6 +116,18 @@ fn latency_title(app: &App) -> String {
     if let Some(cap) = super::capped::cap_title(app, TableId::Latency) {
         title.push_str(&format!(" · {cap}"));
     }
+    // The client keeps a bounded number of hashes per minute: say when more were logged.
+    let folded = app
+        .model()
+        .slow()
+        .and_then(|slow| slow.performance_log.as_ref().ok())
+        .map_or(0, |log| log.folded_hashes);
+    if folded > 0 {
+        title.push_str(&format!(
+            " · {}+ more hashes in the overall row only",
+            format::thousands(i64::try_from(folded).unwrap_or(i64::MAX))
+        ));
+    }
     if let Some(stale) = app.stale(SectionId::PerformanceLog) {
         title.push_str(&stale.title_suffix(app.now()));
     }
@@ -155,7 +167,7 @@ fn latency_message(app: &App) -> String {
 /// pgpulse's own polling is not among the rows: the model leaves it out.
 pub struct StatementRows<'a> {
     kind: Statements<'a>,
-    texts: Option<&'a Arc<HashMap<StatementKey, String>>>,
+    texts: Option<&'a Arc<HashMap<StatementKey, Arc<str>>>>,
     p95_warn: f64,
 }
 

@@ -63,6 +63,7 @@ fn perf_log() -> Arc<SlowTier> {
                 query_hash: None,
                 ..row("", 120.0, 3)
             }),
+            folded_hashes: 0,
         }),
         table_totals: Ok(tables(120, 880, 10_000, 600)),
         ..SlowTier::not_polled(at(0))
@@ -104,10 +105,10 @@ pub(super) fn busy(t: u64) -> Snapshot {
     snapshot.capabilities = Some(Arc::new(sample_capabilities()));
     if let Ok(statements) = &mut snapshot.statements {
         let mut texts = std::collections::HashMap::new();
-        texts.insert(key(1), "SELECT * FROM users WHERE id = $1".to_string());
+        texts.insert(key(1), "SELECT * FROM users WHERE id = $1".into());
         texts.insert(
             key(2),
-            "INSERT INTO learning_sessions (user_id, started_at) VALUES ($1, $2)".to_string(),
+            "INSERT INTO learning_sessions (user_id, started_at) VALUES ($1, $2)".into(),
         );
         statements.texts = Arc::new(texts);
     }

@@ -317,10 +317,10 @@ pub(super) fn normal_tier() -> SlowTier {
     let (list, _) = index_list();
     SlowTier {
         table_totals: Ok(tables(3_000_000, 21_000_000, 14_000_000, 90_000)),
-        table_cache: Ok(table_cache()),
+        table_cache: Ok(Arc::new(table_cache())),
         snapshot_history: Ok(history()),
-        indexes: Ok(list),
-        table_scans: Ok(table_scans()),
+        indexes: Ok(Arc::new(list)),
+        table_scans: Ok(Arc::new(table_scans())),
         ..SlowTier::not_polled(at(0))
     }
 }
@@ -395,14 +395,14 @@ fn normal() {
 fn empty_database() {
     let mut app = app_with(SlowTier {
         table_totals: Ok(tables(0, 0, 0, 0)),
-        table_cache: Ok(vec![]),
+        table_cache: Ok(Arc::new(vec![])),
         snapshot_history: Ok(SnapshotHistory {
             window: Duration::from_secs(86_400),
             points: vec![],
             truncated: false,
         }),
-        indexes: Ok(vec![]),
-        table_scans: Ok(vec![]),
+        indexes: Ok(Arc::new(vec![])),
+        table_scans: Ok(Arc::new(vec![])),
         ..SlowTier::not_polled(at(0))
     });
     assert_screens("empty", &mut app);
@@ -557,7 +557,7 @@ fn a_capped_table_list_says_so_and_searches_the_server() {
     // The poller's answer: the one table whose name matches, out of all of them.
     tier.caps
         .insert(CappedList::CacheTables, cap(0, 0, Some("needle")));
-    tier.table_cache = Ok(vec![]);
+    tier.table_cache = Ok(Arc::new(vec![]));
     feed_polls(&mut app, tier);
     let screen = text(&draw(&mut app, 160, 48));
     assert!(

@@ -35,7 +35,7 @@ fn full_snapshot(t: u64) -> crate::monitor::snapshot::Snapshot {
     if let Some(slow) = &snapshot.slow {
         tier.performance_log = slow.performance_log.clone();
     }
-    tier.maintenance = Ok(super::tests_maintenance::three_tables());
+    tier.maintenance = Ok(Arc::new(super::tests_maintenance::three_tables()));
     tier.wraparound = Ok(super::tests_maintenance::wraparound(vec![
         super::tests_maintenance::oldest(16_384, "learning_events", 120_000_000, false),
         super::tests_maintenance::oldest(16_395, "user_profiles", 95_000_000, true),

@@ -262,7 +262,7 @@ pub(super) fn normal_app() -> App {
 pub(super) fn normal_app_snapshot() -> Snapshot {
     snapshot(
         SlowTier {
-            maintenance: Ok(three_tables()),
+            maintenance: Ok(Arc::new(three_tables())),
             statistics_since: Ok(statistics_since(None)),
             wraparound: Ok(wraparound(vec![
                 oldest(16_384, "learning_events", 120_000_000, false),
@@ -329,7 +329,7 @@ fn after_a_crash_restart() {
     ) = (None, 0);
     let mut app = app_with(snapshot(
         SlowTier {
-            maintenance: Ok(vec![updated, empty, vacuumed_since]),
+            maintenance: Ok(Arc::new(vec![updated, empty, vacuumed_since])),
             statistics_since: Ok(statistics_since(Some(3 * HOUR))),
             wraparound: Ok(wraparound(vec![])),
             task_history: Ok(vec![]),
@@ -349,7 +349,7 @@ fn after_a_crash_restart() {
 fn empty() {
     let mut app = app_with(snapshot(
         SlowTier {
-            maintenance: Ok(vec![]),
+            maintenance: Ok(Arc::new(vec![])),
             wraparound: Ok(wraparound(vec![])),
             task_history: Ok(vec![]),
             ..SlowTier::not_polled(at(NOW))

@@ -209,7 +209,7 @@ fn statements_app() -> App {
         if let Ok(statements) = &mut snapshot.statements {
             let mut texts = (*statements.texts).clone();
             let cut = format!("SELECT {}…", "x, ".repeat(2000));
-            texts.insert(key(1), cut);
+            texts.insert(key(1), cut.into());
             statements.texts = Arc::new(texts);
         }
         feed(&mut app, snapshot);
