@@ -2,9 +2,14 @@
 //! hands the UI one owned [`Snapshot`] per cycle over a `watch` channel (newest wins,
 //! nothing queues).
 //!
-//! Tiers: the fast tier (default 1 s) reads activity, database counters and statement
-//! counters (without text); the slow tier (default 15 s) reads the sources that cost more
-//! or change slowly. Query texts are fetched only for statement ids not seen before.
+//! Tiers: the fast tier (default 1 s) reads the essentials (server state, activity,
+//! database counters, progress, horizon, replication and WAL, locks while the lock view is
+//! on): none of them reads per relation, so their cost does not grow with the number of
+//! tables ([`FAST_TIER_SQL`]). Everything else is governed ([`governor`]): read at its
+//! desired interval (the fast one for the statement counters on the Queries screen, the
+//! slow one for the sources on view, longer for hidden ones) or less often when its
+//! measured cost would take pgpulse's server time over the budget. Query texts are
+//! fetched only for statement ids not seen before.
 //! Missed ticks are skipped, never queued; a lost connection is retried with a capped,
 //! jittered backoff instead of on every tick, and every failed attempt is logged with its
 //! reason. The poller can start before the server is up ([`Poller::waiting`]): it probes
@@ -17,14 +22,17 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::MissedTickBehavior;
 
 mod backoff;
+pub mod governor;
+mod slow;
 
 use backoff::{AttemptFailure, Backoff};
+use governor::Governor;
 
 use crate::monitor::collector::{self, PgBouncerClient, StatementTextCache};
 use crate::monitor::host::HostSampler;
-use crate::monitor::snapshot::latency::bucket_width_s;
+use crate::monitor::snapshot::governed::GovernedSource;
 use crate::monitor::snapshot::{
-    Capped, CappedList, ListCap, ReplicationSnapshot, Section, SectionError, SlowTier, Snapshot,
+    CappedList, ReplicationSnapshot, Section, SectionError, SlowTier, Snapshot, Statements,
 };
 use crate::pg::probe::Capabilities;
 use crate::pg::session::{MonitorSession, SessionError};
@@ -33,7 +41,7 @@ use crate::pg::session::{MonitorSession, SessionError};
 #[derive(Debug, Clone, PartialEq)]
 pub enum PollerCommand {
     PollNow,
-    /// Something changed on the server (an action ran): re-read the watched slow group now.
+    /// Something changed on the server (an action ran): re-read the sources on view now.
     RefreshNow,
     SetInterval(Duration),
     Pause(bool),
@@ -44,9 +52,10 @@ pub enum PollerCommand {
     RereadLatency,
     /// A new `database_statistics_snapshot` history window: re-read the slow tier now.
     SetHistoryWindow(Duration),
-    /// The UI now shows this slow group (`None`: none of them): it follows the slow
-    /// interval from now on (and is read now, if what we have is older than the slow
-    /// interval); the others are refreshed only every [`IDLE_GROUP_EVERY`].
+    /// The UI now shows this group of governed sources (`None`: none of them): they
+    /// are served first by the governor (and read now, if what we have is older than
+    /// their desired interval); hidden ones are spaced out to at most
+    /// [`governor::HIDDEN_MAX`].
     Watch(Option<SlowGroup>),
     /// The user asked to reconnect now: skip what is left of the backoff wait.
     Reconnect,
@@ -68,12 +77,14 @@ pub type DetailFetched = (
     Result<collector::DetailData, String>,
 );
 
-/// Slow-tier sources that cost real server time on big databases (thousands of tables
-/// and indexes), grouped by what the UI shows together. The group on view
-/// ([`PollerCommand::Watch`]) follows the slow interval; the others are refreshed only
-/// every [`IDLE_GROUP_EVERY`].
+/// Governed sources grouped by what the UI shows together. The group on view
+/// ([`PollerCommand::Watch`]) is served first by the governor; the others are spaced out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SlowGroup {
+    /// The statements in the interval, the latency and the table totals.
+    Dashboard,
+    /// The statement counters (at the fast interval) and the latency per query hash.
+    Queries,
     /// Per-table cache hits and reads, and the statistics snapshot history.
     Cache,
     /// Index usage and definitions, and sequential versus index scans per table.
@@ -83,23 +94,63 @@ pub enum SlowGroup {
 }
 
 impl SlowGroup {
-    const ALL: [SlowGroup; 3] = [SlowGroup::Cache, SlowGroup::Indexes, SlowGroup::Maintenance];
-
-    /// The group a capped list is read with (`None`: read on every slow poll).
-    fn of_list(list: CappedList) -> Option<SlowGroup> {
-        match list {
-            CappedList::CacheTables => Some(SlowGroup::Cache),
-            CappedList::TableScans => Some(SlowGroup::Indexes),
-            CappedList::Maintenance | CappedList::WraparoundTables | CappedList::TaskHistory => {
-                Some(SlowGroup::Maintenance)
-            }
-            CappedList::QueryHashes => None,
+    /// The governed sources the group shows.
+    pub fn sources(self) -> &'static [GovernedSource] {
+        match self {
+            SlowGroup::Dashboard => &[
+                GovernedSource::Statements,
+                GovernedSource::Latency,
+                GovernedSource::TableTotals,
+            ],
+            SlowGroup::Queries => &[GovernedSource::Statements, GovernedSource::Latency],
+            SlowGroup::Cache => &[GovernedSource::Cache],
+            SlowGroup::Indexes => &[GovernedSource::Indexes, GovernedSource::TableTotals],
+            SlowGroup::Maintenance => &[GovernedSource::Maintenance],
         }
     }
 }
 
-/// How often the slow groups not on view are refreshed.
+/// The source a capped list is read with.
+fn source_of_list(list: CappedList) -> GovernedSource {
+    match list {
+        CappedList::CacheTables => GovernedSource::Cache,
+        CappedList::TableScans => GovernedSource::Indexes,
+        CappedList::Maintenance | CappedList::WraparoundTables | CappedList::TaskHistory => {
+            GovernedSource::Maintenance
+        }
+        CappedList::QueryHashes => GovernedSource::Latency,
+    }
+}
+
+/// The desired interval of the per-relation groups when not on view, and of the
+/// database sizes (they walk every file; a figure that moves slowly).
 const IDLE_GROUP_EVERY: Duration = Duration::from_secs(300);
+
+/// The statements the fast tier may run, every major and extension variant: none reads
+/// per relation (a unit test checks the text, a live test what the server ran).
+pub const FAST_TIER_SQL: &[&str] = {
+    use crate::pg::queries::*;
+    &[
+        SERVER_STATE_SQL,
+        ACTIVITY_SQL,
+        ACTIVITY_13_SQL,
+        DATABASE_COUNTERS_SQL,
+        PROGRESS_13_SQL,
+        PROGRESS_17_SQL,
+        HORIZON_HOLDERS_SQL,
+        LOCKS_SQL,
+        REPLICATION_SENDERS_SQL,
+        REPLICATION_SLOTS_SQL,
+        REPLICATION_SLOTS_17_SQL,
+        STANDBY_STATUS_13_SQL,
+        STANDBY_STATUS_14_SQL,
+        WAL_ACTIVITY_13_SQL,
+        WAL_ACTIVITY_14_SQL,
+        WAL_ACTIVITY_17_SQL,
+        IO_16_SQL,
+        IO_18_SQL,
+    ]
+};
 
 /// Tier intervals and the latency source's settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -110,6 +161,8 @@ pub struct PollerConfig {
     pub slow_query_threshold: Duration,
     /// How far back the Cache screen's snapshot history reaches.
     pub history_window: Duration,
+    /// pgpulse's server time per [`governor::BUDGET_WINDOW`].
+    pub server_budget: Duration,
 }
 
 impl Default for PollerConfig {
@@ -120,6 +173,7 @@ impl Default for PollerConfig {
             latency_window: Duration::from_secs(15 * 60),
             slow_query_threshold: Duration::from_secs(5),
             history_window: Duration::from_secs(86_400),
+            server_budget: Duration::from_millis(60),
         }
     }
 }
@@ -158,7 +212,10 @@ pub struct Poller {
     config: PollerConfig,
     texts: StatementTextCache,
     slow: Option<Arc<SlowTier>>,
-    slow_due: Instant,
+    /// The last read of the statement counters, re-sent until the next one.
+    statements: Option<Section<Statements>>,
+    /// When each governed source is read.
+    governor: Governor,
     connects_seen: u64,
     sequence: u64,
     backoff: Backoff,
@@ -166,18 +223,14 @@ pub struct Poller {
     host: Option<HostSampler>,
     /// Whether host sampling was set up (it needs the first probe's backend pid).
     host_detected: bool,
-    /// The slow group on view, and when each slow group was last read.
+    /// The group on view (the UI starts on the Dashboard).
     watched: Option<SlowGroup>,
-    group_polled: std::collections::HashMap<SlowGroup, Instant>,
     /// Where answers to [`PollerCommand::FetchDetail`] go.
     details: Option<mpsc::UnboundedSender<DetailFetched>>,
     /// The filter typed on each capped list, searched for on the server.
     searches: std::collections::HashMap<CappedList, String>,
     /// Whether the lock view is on: `pg_locks` is read only then.
     locks_on: bool,
-    /// When the database sizes were last read (they walk every file: every
-    /// [`IDLE_GROUP_EVERY`] is often enough for a figure that moves slowly).
-    sizes_polled: Option<Instant>,
     /// What the latency histograms kept by the model cover: the next read asks only for
     /// what came since. `None`: the next read reads the whole window.
     latency: Option<LatencyCursor>,
@@ -212,19 +265,18 @@ impl Poller {
             config,
             texts: StatementTextCache::default(),
             slow: None,
-            slow_due: Instant::now(),
+            statements: None,
+            governor: governed(&config, Some(SlowGroup::Dashboard)),
             connects_seen,
             sequence: 0,
             backoff: Backoff::default(),
             pgbouncer: None,
             host,
             host_detected: true,
-            watched: None,
-            group_polled: std::collections::HashMap::new(),
+            watched: Some(SlowGroup::Dashboard),
             details: None,
             searches: std::collections::HashMap::new(),
             locks_on: false,
-            sizes_polled: None,
             latency: None,
             latency_reads: 0,
         }
@@ -248,19 +300,18 @@ impl Poller {
             config,
             texts: StatementTextCache::default(),
             slow: None,
-            slow_due: Instant::now(),
+            statements: None,
+            governor: governed(&config, Some(SlowGroup::Dashboard)),
             connects_seen: 0,
             sequence: 0,
             backoff,
             pgbouncer: None,
             host: None,
             host_detected: false,
-            watched: None,
-            group_polled: std::collections::HashMap::new(),
+            watched: Some(SlowGroup::Dashboard),
             details: None,
             searches: std::collections::HashMap::new(),
             locks_on: false,
-            sizes_polled: None,
             latency: None,
             latency_reads: 0,
         }
@@ -340,13 +391,12 @@ impl Poller {
         match command {
             PollerCommand::PollNow => true,
             PollerCommand::RefreshNow => {
-                if let Some(group) = self.watched {
-                    self.group_polled.remove(&group);
+                for source in self.watched.map_or(&[][..], SlowGroup::sources) {
+                    self.governor.force(*source);
                 }
                 // An action may have dropped a slot or ended a transaction that held
                 // disk: the sizes are read again too.
-                self.sizes_polled = None;
-                self.slow_due = Instant::now();
+                self.governor.force(GovernedSource::DatabaseSizes);
                 true
             }
             PollerCommand::Pause(on) => {
@@ -372,38 +422,27 @@ impl Poller {
             }
             PollerCommand::SetInterval(every) => {
                 self.config.fast = every;
+                self.governor = governed(&self.config, self.watched);
                 *ticker = new_ticker(every);
                 // The new ticker's first tick is immediate: that is the next poll.
                 false
             }
             PollerCommand::SetLatencyWindow(window) => {
                 self.config.latency_window = window;
-                self.slow_due = Instant::now();
+                self.governor.force(GovernedSource::Latency);
                 true
             }
             PollerCommand::RereadLatency => {
                 self.latency = None;
-                self.slow_due = Instant::now();
+                self.governor.force(GovernedSource::Latency);
                 true
             }
             PollerCommand::SetHistoryWindow(window) => {
                 self.config.history_window = window;
-                self.group_polled.remove(&SlowGroup::Cache);
-                self.slow_due = Instant::now();
+                self.governor.force(GovernedSource::Cache);
                 true
             }
-            PollerCommand::Watch(watched) => {
-                self.watched = watched;
-                let stale = watched.is_some_and(|group| {
-                    self.group_polled
-                        .get(&group)
-                        .is_none_or(|at| at.elapsed() >= self.config.slow)
-                });
-                if stale {
-                    self.slow_due = Instant::now();
-                }
-                stale
-            }
+            PollerCommand::Watch(watched) => self.watch(watched, Instant::now()),
         }
     }
 
@@ -420,13 +459,24 @@ impl Poller {
             Some(text) => self.searches.insert(list, text),
             None => self.searches.remove(&list),
         };
-        if let Some(group) = SlowGroup::of_list(list) {
-            self.group_polled.remove(&group);
-        }
-        self.slow_due = Instant::now();
+        self.governor.force(source_of_list(list));
     }
 
-    /// One cycle: the fast tier always, the slow tier when due.
+    /// Shows `watched` from `now`: its sources are served first, and read at once when
+    /// what we have is older than their desired interval (`true`: poll now).
+    pub fn watch(&mut self, watched: Option<SlowGroup>, now: Instant) -> bool {
+        self.watched = watched;
+        set_desired(&mut self.governor, &self.config, watched);
+        self.governor
+            .set_visible(watched.map_or(&[][..], SlowGroup::sources), now)
+    }
+
+    /// How often each governed source is read now, and what a read costs.
+    pub fn read_plan(&self) -> crate::monitor::snapshot::governed::ReadPlan {
+        self.governor.plan()
+    }
+
+    /// One cycle: the fast tier always, the governed sources that are due.
     pub async fn poll_once(&mut self) -> Snapshot {
         self.sequence += 1;
         let started = Instant::now();
@@ -434,12 +484,11 @@ impl Poller {
             Ok(caps) => caps,
             Err(error) => return self.failed_snapshot(error, started),
         };
+        let fast_started = Instant::now();
         let server = collector::collect_server(&mut self.session).await;
         let activity = collector::collect_activity(&mut self.session, &caps).await;
         let databases = collector::collect_databases(&mut self.session).await;
         let own_transactions = self.session.transactions();
-        let statements =
-            collector::collect_statements(&mut self.session, &caps, &mut self.texts).await;
         let progress = collector::collect_progress(&mut self.session, &caps).await;
         let horizon = collector::collect_horizon(&mut self.session).await;
         let locks = if self.locks_on {
@@ -452,6 +501,26 @@ impl Poller {
         let in_recovery = server.as_ref().map_or(caps.in_recovery, |s| s.in_recovery);
         let replication =
             collector::collect_replication(&mut self.session, &caps, in_recovery).await;
+        self.governor.record_fast(fast_started.elapsed());
+        let due = self.governor.due(Instant::now());
+        let statements = match self.statements.clone() {
+            Some(kept) if !due.contains(&GovernedSource::Statements) => kept,
+            _ => {
+                let read_started = Instant::now();
+                // The server's clock of this poll: deltas are measured between reads.
+                let read_at = server.as_ref().map_or_else(|_| SystemTime::now(), |s| s.now);
+                let read =
+                    collector::collect_statements(&mut self.session, &caps, &mut self.texts, read_at)
+                        .await;
+                self.governor.record(
+                    GovernedSource::Statements,
+                    read_started.elapsed(),
+                    read_started,
+                );
+                self.statements = Some(read.clone());
+                read
+            }
+        };
         // Lost during this poll: say so on every section at once (that is what the
         // connection alert recognises) and leave the slow tier for after the reconnect.
         if !self.session.is_connected() {
@@ -471,9 +540,12 @@ impl Poller {
             });
             return self.failed_snapshot(lost.unwrap_or_else(|| "connection lost".into()), started);
         }
-        if Instant::now() >= self.slow_due {
-            self.slow_due = Instant::now() + self.config.slow;
-            self.slow = Some(Arc::new(self.poll_slow_tier(&caps).await));
+        let slow_due: Vec<GovernedSource> = due
+            .into_iter()
+            .filter(|s| *s != GovernedSource::Statements)
+            .collect();
+        if !slow_due.is_empty() {
+            self.slow = Some(Arc::new(self.poll_slow_tier(&caps, &slow_due).await));
         }
         let pgbouncer = match self.pgbouncer.as_mut() {
             Some(client) => Some(collector::collect_pgbouncer(client).await),
@@ -503,135 +575,8 @@ impl Poller {
             pgbouncer,
             host,
             slow: self.slow.clone(),
+            reads: self.governor.plan(),
         }
-    }
-
-    /// Whether a slow group is read this time: always for the group on view, and every
-    /// [`IDLE_GROUP_EVERY`] otherwise (so alerts and a later visit are not too old).
-    fn group_due(&self, group: SlowGroup) -> bool {
-        self.watched == Some(group)
-            || self
-                .group_polled
-                .get(&group)
-                .is_none_or(|at| at.elapsed() >= IDLE_GROUP_EVERY)
-    }
-
-    /// The slow tier: sources that cost more or change slowly. Groups not read this time
-    /// keep their previous results.
-    async fn poll_slow_tier(&mut self, caps: &Capabilities) -> SlowTier {
-        let previous = self.slow.clone();
-        let due: Vec<SlowGroup> = SlowGroup::ALL
-            .into_iter()
-            .filter(|g| self.group_due(*g))
-            .collect();
-        let session = &mut self.session;
-        let searches = &self.searches;
-        let search = |list| searches.get(&list).map(String::as_str);
-        let mut tier = match previous {
-            Some(previous) => (*previous).clone(),
-            None => SlowTier::not_polled(SystemTime::now()),
-        };
-        tier.taken_at = SystemTime::now();
-        tier.read_at.every_poll = Some(tier.taken_at);
-        let window = self.config.latency_window;
-        let width_s = bucket_width_s(window);
-        // Only what was logged since the last read, from one bucket before its high-water
-        // mark (late commits, see the SQL); the whole window when the buckets kept do not
-        // cover it: first read, a wider window, another width or threshold, a new connection.
-        let since_bucket = self
-            .latency
-            .filter(|c| {
-                c.window >= window
-                    && c.width_s == width_s
-                    && c.slow_threshold == self.config.slow_query_threshold
-                    && c.connect_count == session.connect_count()
-            })
-            .map(|c| c.now_bucket - 1);
-        // Successful reads are numbered without gaps: a gap is a read the model missed.
-        let ask = collector::LatencyAsk {
-            sequence: self.latency_reads + 1,
-            window,
-            slow_threshold: self.config.slow_query_threshold,
-            width_s,
-            since_bucket,
-            search: search(CappedList::QueryHashes).map(str::to_string),
-        };
-        match collector::collect_latency_buckets(session, caps, &ask).await {
-            Ok(read) => {
-                self.latency_reads = read.sequence;
-                self.latency = Some(LatencyCursor {
-                    window,
-                    width_s,
-                    slow_threshold: ask.slow_threshold,
-                    now_bucket: read.now_bucket,
-                    connect_count: session.connect_count(),
-                });
-                // The model merges the read into the window it keeps and fills
-                // `performance_log` (and the list's cap) from it.
-                tier.latency_read = Some(Arc::new(read));
-                tier.performance_log = Err(SectionError::Failed("not merged yet".into()));
-            }
-            Err(error) => {
-                // Nothing kept changes: the next read asks again from the same mark.
-                tier.latency_read = None;
-                tier.caps.remove(&CappedList::QueryHashes);
-                tier.performance_log = Err(error);
-            }
-        }
-        tier.table_totals = collector::collect_table_totals(session).await;
-        if due.contains(&SlowGroup::Cache) {
-            tier.read_at.cache = Some(SystemTime::now());
-            let read =
-                collector::collect_table_cache_capped(session, search(CappedList::CacheTables))
-                    .await;
-            tier.table_cache = uncap(read, &mut tier.caps, CappedList::CacheTables);
-            tier.snapshot_history =
-                collector::collect_snapshot_history(session, caps, self.config.history_window)
-                    .await;
-        }
-        if due.contains(&SlowGroup::Indexes) {
-            tier.read_at.indexes = Some(SystemTime::now());
-            tier.indexes = collector::collect_indexes(session).await;
-            let read =
-                collector::collect_table_scans_capped(session, search(CappedList::TableScans))
-                    .await;
-            tier.table_scans = uncap(read, &mut tier.caps, CappedList::TableScans);
-        }
-        if due.contains(&SlowGroup::Maintenance) {
-            tier.read_at.maintenance = Some(SystemTime::now());
-            let read = collector::collect_table_maintenance_capped(
-                session,
-                caps,
-                search(CappedList::Maintenance),
-            )
-            .await;
-            tier.maintenance = uncap(read, &mut tier.caps, CappedList::Maintenance);
-            tier.statistics_since = collector::collect_statistics_since(session).await;
-            let read =
-                collector::collect_wraparound_capped(session, search(CappedList::WraparoundTables))
-                    .await;
-            tier.wraparound = uncap(read, &mut tier.caps, CappedList::WraparoundTables);
-            let read = collector::collect_task_history_capped(
-                session,
-                caps,
-                search(CappedList::TaskHistory),
-            )
-            .await;
-            tier.task_history = uncap(read, &mut tier.caps, CappedList::TaskHistory);
-        }
-        if self
-            .sizes_polled
-            .is_none_or(|at| at.elapsed() >= IDLE_GROUP_EVERY)
-        {
-            self.sizes_polled = Some(Instant::now());
-            tier.read_at.database_sizes = Some(SystemTime::now());
-            tier.database_sizes = collector::collect_database_sizes(&mut self.session).await;
-        }
-        let now = Instant::now();
-        for group in due {
-            self.group_polled.insert(group, now);
-        }
-        tier
     }
 
     /// Connects when disconnected, at most once per backoff step; probes after every new
@@ -705,25 +650,39 @@ impl Poller {
             pgbouncer: None,
             host: None,
             slow: self.slow.clone(),
+            reads: self.governor.plan(),
         }
     }
 }
 
-/// A capped read's section, its cap noted in `caps` (and forgotten when the read failed).
-fn uncap<T>(
-    read: Section<Capped<T>>,
-    caps: &mut std::collections::HashMap<CappedList, ListCap>,
-    list: CappedList,
-) -> Section<T> {
-    match read {
-        Ok(Capped { value, cap }) => {
-            caps.insert(list, cap);
-            Ok(value)
-        }
-        Err(error) => {
-            caps.remove(&list);
-            Err(error)
-        }
+/// A governor for `config`'s budget and tiers, with `watched` on view.
+fn governed(config: &PollerConfig, watched: Option<SlowGroup>) -> Governor {
+    let mut governor = Governor::new(config.server_budget, config.fast);
+    set_desired(&mut governor, config, watched);
+    governor.set_visible(watched.map_or(&[][..], SlowGroup::sources), Instant::now());
+    governor
+}
+
+/// Each source's interval without the budget: the statement counters follow the refresh
+/// on the Queries screen; the per-relation groups follow the slow tier on view and
+/// [`IDLE_GROUP_EVERY`] hidden (alerts are all they serve then), like the sizes.
+fn set_desired(governor: &mut Governor, config: &PollerConfig, watched: Option<SlowGroup>) {
+    governor.set_fast(config.fast);
+    let on_view = |source| watched.is_some_and(|g| g.sources().contains(&source));
+    for source in GovernedSource::ALL {
+        let desired = match source {
+            GovernedSource::Statements if watched == Some(SlowGroup::Queries) => config.fast,
+            GovernedSource::Statements | GovernedSource::Latency | GovernedSource::TableTotals => {
+                config.slow
+            }
+            GovernedSource::Cache | GovernedSource::Indexes | GovernedSource::Maintenance
+                if on_view(source) =>
+            {
+                config.slow
+            }
+            _ => IDLE_GROUP_EVERY.max(config.slow),
+        };
+        governor.set_desired(source, desired);
     }
 }
 
@@ -733,3 +692,7 @@ fn new_ticker(every: Duration) -> tokio::time::Interval {
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     ticker
 }
+
+#[cfg(test)]
+#[path = "poller/fast_tier_tests.rs"]
+mod fast_tier_tests;

@@ -45,6 +45,7 @@ pub async fn collect_statements(
     session: &mut MonitorSession,
     caps: &Capabilities,
     cache: &mut StatementTextCache,
+    read_at: std::time::SystemTime,
 ) -> Section<Statements> {
     let variant = available_variant(caps)?;
     let rows = match session.query(variant.counters, &[]).await {
@@ -63,7 +64,8 @@ pub async fn collect_statements(
     let keys: Vec<StatementKey> = counters.iter().map(|c| c.key).collect();
     cache.refresh(session, variant.texts, &keys).await;
     Ok(Statements {
-        counters,
+        counters: std::sync::Arc::new(counters),
+        read_at,
         info,
         texts: cache.texts(),
         own: cache.own(),
