@@ -21,6 +21,7 @@ pub mod dialog;
 pub mod drawn;
 pub mod empty;
 pub mod frame;
+pub mod governed;
 pub mod gauge;
 pub mod header;
 pub mod help;
