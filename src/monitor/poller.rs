@@ -26,7 +26,7 @@ pub mod governor;
 mod slow;
 
 use backoff::{AttemptFailure, Backoff};
-use governor::Governor;
+use governor::{Governor, NetworkFloor};
 
 use crate::monitor::collector::{self, PgBouncerClient, StatementTextCache};
 use crate::monitor::host::HostSampler;
@@ -216,6 +216,8 @@ pub struct Poller {
     statements: Option<Section<Statements>>,
     /// When each governed source is read.
     governor: Governor,
+    /// The network's share of a round trip, left out of the costs the governor gets.
+    network: NetworkFloor,
     connects_seen: u64,
     sequence: u64,
     backoff: Backoff,
@@ -267,6 +269,7 @@ impl Poller {
             slow: None,
             statements: None,
             governor: governed(&config, Some(SlowGroup::Dashboard)),
+            network: NetworkFloor::default(),
             connects_seen,
             sequence: 0,
             backoff: Backoff::default(),
@@ -302,6 +305,7 @@ impl Poller {
             slow: None,
             statements: None,
             governor: governed(&config, Some(SlowGroup::Dashboard)),
+            network: NetworkFloor::default(),
             connects_seen: 0,
             sequence: 0,
             backoff,
@@ -485,7 +489,10 @@ impl Poller {
             Err(error) => return self.failed_snapshot(error, started),
         };
         let fast_started = Instant::now();
+        let fast_round_trips = self.session.transactions();
         let server = collector::collect_server(&mut self.session).await;
+        // The quickest trivial round trip: what the network takes of each.
+        self.network.observe(fast_started.elapsed());
         let activity = collector::collect_activity(&mut self.session, &caps).await;
         let databases = collector::collect_databases(&mut self.session).await;
         let own_transactions = self.session.transactions();
@@ -501,22 +508,28 @@ impl Poller {
         let in_recovery = server.as_ref().map_or(caps.in_recovery, |s| s.in_recovery);
         let replication =
             collector::collect_replication(&mut self.session, &caps, in_recovery).await;
-        self.governor.record_fast(fast_started.elapsed());
+        let round_trips = self.session.transactions() - fast_round_trips;
+        self.governor.record_fast(
+            self.network
+                .server_time(fast_started.elapsed(), round_trips),
+        );
         let due = self.governor.due(Instant::now());
         let statements = match self.statements.clone() {
             Some(kept) if !due.contains(&GovernedSource::Statements) => kept,
             _ => {
                 let read_started = Instant::now();
+                let before = self.session.transactions();
                 // The server's clock of this poll: deltas are measured between reads.
                 let read_at = server.as_ref().map_or_else(|_| SystemTime::now(), |s| s.now);
                 let read =
                     collector::collect_statements(&mut self.session, &caps, &mut self.texts, read_at)
                         .await;
-                self.governor.record(
-                    GovernedSource::Statements,
+                let cost = self.network.server_time(
                     read_started.elapsed(),
-                    read_started,
+                    self.session.transactions() - before,
                 );
+                self.governor
+                    .record(GovernedSource::Statements, cost, read_started);
                 self.statements = Some(read.clone());
                 read
             }

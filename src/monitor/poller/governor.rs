@@ -10,6 +10,13 @@
 //! often than every [`VISIBLE_MAX`] on view and [`HIDDEN_MAX`] hidden (alerts need it),
 //! even when that overspends.
 //!
+//! Costs are server time as well as the poller can tell from the client: each read's
+//! round trips less the network's share, estimated as the quickest recent round trip of
+//! a trivial statement ([`NetworkFloor`]) times the round trips the read made. When the
+//! essentials alone exceed the budget, the governed sources still get a third of it
+//! (the essentials' cost is not theirs to pay for, and a panel read every 10 min helps
+//! nobody).
+//!
 //! Bursts (a screen opened reads its sources at once, a refresh asked by an action) go
 //! through a token bucket: the hidden sources wait while the bucket is in debt, so a
 //! burst is paid back within the window instead of adding to it.
@@ -28,6 +35,33 @@ pub const VISIBLE_MAX: Duration = Duration::from_secs(120);
 pub const HIDDEN_MAX: Duration = Duration::from_secs(600);
 /// Weight of the newest read in the smoothed cost.
 const SMOOTHING: f64 = 0.3;
+/// The share of the budget the governed sources keep however much the essentials cost.
+const GOVERNED_FLOOR_SHARE: f64 = 1.0 / 3.0;
+/// How many recent trivial round trips the network floor is the quickest of.
+const FLOOR_SAMPLES: usize = 30;
+
+/// The network's share of a round trip: the quickest of the recent round trips of a
+/// trivial statement (the fast tier's server state).
+#[derive(Debug, Clone, Default)]
+pub struct NetworkFloor {
+    recent: std::collections::VecDeque<Duration>,
+}
+
+impl NetworkFloor {
+    pub fn observe(&mut self, round_trip: Duration) {
+        if self.recent.len() == FLOOR_SAMPLES {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(round_trip);
+    }
+
+    /// The server's share of `elapsed` over `round_trips` round trips.
+    pub fn server_time(&self, elapsed: Duration, round_trips: u64) -> Duration {
+        let floor = self.recent.iter().min().copied().unwrap_or_default();
+        let network = floor.saturating_mul(u32::try_from(round_trips).unwrap_or(u32::MAX));
+        elapsed.saturating_sub(network)
+    }
+}
 
 #[derive(Debug, Clone, Copy, Default)]
 struct SourceState {
@@ -136,7 +170,7 @@ impl Governor {
     fn spare_rate(&self) -> f64 {
         let budget = self.budget.as_secs_f64() / BUDGET_WINDOW.as_secs_f64();
         let fixed = self.fixed_cost.unwrap_or(0.0) / self.fast.as_secs_f64().max(1e-3);
-        (budget - fixed).max(0.0)
+        (budget - fixed).max(budget * GOVERNED_FLOOR_SHARE)
     }
 
     fn refill(&mut self, now: Instant) {

@@ -102,7 +102,7 @@ fn intervals_are_bounded_even_when_the_fast_tier_eats_the_budget() {
     g.record_fast(10 * MS);
     g.record_fast(10 * MS);
     let t0 = Instant::now();
-    read_all(&mut g, t0, &[(GovernedSource::Cache, 40 * MS)]);
+    read_all(&mut g, t0, &[(GovernedSource::Cache, 400 * MS), (GovernedSource::Latency, 400 * MS)]);
     g.set_visible(&[GovernedSource::Latency], t0);
     let plan = g.plan();
     assert_eq!(plan.get(GovernedSource::Cache).interval, HIDDEN_MAX);
@@ -110,6 +110,33 @@ fn intervals_are_bounded_even_when_the_fast_tier_eats_the_budget() {
     // Still read once the bound passes.
     assert!(g.due(t0 + HIDDEN_MAX).contains(&GovernedSource::Cache));
     assert!(!g.due(t0 + HIDDEN_MAX / 2).contains(&GovernedSource::Cache));
+}
+
+#[test]
+fn the_governed_sources_keep_a_third_of_the_budget_when_the_essentials_exceed_it() {
+    let mut g = governor();
+    g.record_fast(10 * MS);
+    g.record_fast(10 * MS);
+    let t0 = Instant::now();
+    // 20 ms per 30 s is a third of 60 ms: 9 ms every 15 s fits.
+    read_all(&mut g, t0, &[(GovernedSource::Latency, 9 * MS)]);
+    g.set_visible(&[GovernedSource::Latency], t0);
+    for source in GovernedSource::ALL {
+        if source != GovernedSource::Latency {
+            g.record(source, Duration::ZERO, t0);
+        }
+    }
+    assert_eq!(g.plan().get(GovernedSource::Latency).interval, secs(15));
+}
+
+#[test]
+fn the_network_share_of_a_round_trip_is_not_counted_as_server_time() {
+    let mut floor = NetworkFloor::default();
+    floor.observe(3 * MS);
+    floor.observe(2 * MS);
+    floor.observe(5 * MS);
+    assert_eq!(floor.server_time(10 * MS, 3), 4 * MS);
+    assert_eq!(floor.server_time(MS, 3), Duration::ZERO);
 }
 
 #[test]

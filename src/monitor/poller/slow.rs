@@ -28,6 +28,7 @@ impl Poller {
         tier.taken_at = SystemTime::now();
         for source in due {
             let started = Instant::now();
+            let round_trips = self.session.transactions();
             match source {
                 GovernedSource::Statements => continue,
                 GovernedSource::Latency => self.read_latency(caps, &mut tier).await,
@@ -44,7 +45,11 @@ impl Poller {
                         collector::collect_database_sizes(&mut self.session).await;
                 }
             }
-            self.governor.record(*source, started.elapsed(), started);
+            let cost = self.network.server_time(
+                started.elapsed(),
+                self.session.transactions() - round_trips,
+            );
+            self.governor.record(*source, cost, started);
         }
         tier
     }
