@@ -22,10 +22,12 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::MissedTickBehavior;
 
 mod backoff;
+mod fast_tier;
 pub mod governor;
 mod slow;
 
 use backoff::{AttemptFailure, Backoff};
+pub use fast_tier::{FAST_TIER_SQL, reads_per_relation};
 use governor::{Governor, NetworkFloor};
 
 use crate::monitor::collector::{self, PgBouncerClient, StatementTextCache};
@@ -126,31 +128,6 @@ fn source_of_list(list: CappedList) -> GovernedSource {
 /// database sizes (they walk every file; a figure that moves slowly).
 const IDLE_GROUP_EVERY: Duration = Duration::from_secs(300);
 
-/// The statements the fast tier may run, every major and extension variant: none reads
-/// per relation (a unit test checks the text, a live test what the server ran).
-pub const FAST_TIER_SQL: &[&str] = {
-    use crate::pg::queries::*;
-    &[
-        SERVER_STATE_SQL,
-        ACTIVITY_SQL,
-        ACTIVITY_13_SQL,
-        DATABASE_COUNTERS_SQL,
-        PROGRESS_13_SQL,
-        PROGRESS_17_SQL,
-        HORIZON_HOLDERS_SQL,
-        LOCKS_SQL,
-        REPLICATION_SENDERS_SQL,
-        REPLICATION_SLOTS_SQL,
-        REPLICATION_SLOTS_17_SQL,
-        STANDBY_STATUS_13_SQL,
-        STANDBY_STATUS_14_SQL,
-        WAL_ACTIVITY_13_SQL,
-        WAL_ACTIVITY_14_SQL,
-        WAL_ACTIVITY_17_SQL,
-        IO_16_SQL,
-        IO_18_SQL,
-    ]
-};
 
 /// Tier intervals and the latency source's settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -706,6 +683,3 @@ fn new_ticker(every: Duration) -> tokio::time::Interval {
     ticker
 }
 
-#[cfg(test)]
-#[path = "poller/fast_tier_tests.rs"]
-mod fast_tier_tests;

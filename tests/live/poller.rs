@@ -12,10 +12,13 @@ use pgpulse::monitor::snapshot::{SlowTier, Snapshot};
 use tokio::sync::watch;
 use tokio_postgres::Client;
 
+/// Tiers as given, and room in the server-time budget: these tests are about the
+/// commands, not the cost governor (tests/live/governor.rs).
 fn config(fast: Duration, slow: Duration) -> PollerConfig {
     PollerConfig {
         fast,
         slow,
+        server_budget: Duration::from_secs(30),
         ..PollerConfig::default()
     }
 }

@@ -245,7 +245,9 @@ impl Governor {
                 let Some(last) = state.last_read else {
                     return true;
                 };
-                let age = now.saturating_duration_since(last);
+                // Polls come every `fast`, give or take the time a poll takes: a source
+                // is read at the poll nearest its schedule, not the one after.
+                let age = now.saturating_duration_since(last) + self.fast / 2;
                 let scheduled = age >= plan.get(*source).interval;
                 state.forced
                     || (scheduled && (state.visible || self.tokens >= 0.0))
