@@ -79,9 +79,8 @@ async fn run_doctor(conn: &ConnectOptions, conninfo: Option<String>) -> anyhow::
             fix.starts_with("CREATE INDEX CONCURRENTLY query_performance_log_executed_at_idx")
         })
     });
-    checks.extend(
-        doctor::budget::budget_checks(session, caps, config, latency_index_missing).await,
-    );
+    checks
+        .extend(doctor::budget::budget_checks(session, caps, config, latency_index_missing).await);
     print!("{}", doctor::render(&sanitized(&target), &checks));
     Ok(ExitCode::SUCCESS)
 }

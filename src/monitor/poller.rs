@@ -22,138 +22,26 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::MissedTickBehavior;
 
 mod backoff;
+mod command;
+mod connection;
 mod fast_tier;
 pub mod governor;
+mod schedule;
 mod slow;
 
 use backoff::{AttemptFailure, Backoff};
+pub use command::{DetailFetched, PollerCommand};
 pub use fast_tier::{FAST_TIER_SQL, reads_per_relation};
 use governor::{Governor, NetworkFloor};
+pub use schedule::{PollerConfig, SlowGroup};
+use schedule::{governed, set_desired, source_of_list};
 
 use crate::monitor::collector::{self, PgBouncerClient, StatementTextCache};
 use crate::monitor::host::HostSampler;
 use crate::monitor::snapshot::governed::GovernedSource;
-use crate::monitor::snapshot::{
-    CappedList, ReplicationSnapshot, Section, SectionError, SlowTier, Snapshot, Statements,
-};
+use crate::monitor::snapshot::{CappedList, Section, SectionError, SlowTier, Snapshot, Statements};
 use crate::pg::probe::Capabilities;
 use crate::pg::session::{MonitorSession, SessionError};
-
-/// Requests from the UI to the poller.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PollerCommand {
-    PollNow,
-    /// Something changed on the server (an action ran): re-read the sources on view now.
-    RefreshNow,
-    SetInterval(Duration),
-    Pause(bool),
-    /// A new `query_performance_log` window: re-read the slow tier now.
-    SetLatencyWindow(Duration),
-    /// The model missed an incremental latency read: read the whole
-    /// `query_performance_log` window again, now.
-    RereadLatency,
-    /// A new `database_statistics_snapshot` history window: re-read the slow tier now.
-    SetHistoryWindow(Duration),
-    /// The UI now shows this group of governed sources (`None`: none of them): they
-    /// are served first by the governor (and read now, if what we have is older than
-    /// their desired interval); hidden ones are spaced out to at most
-    /// [`governor::HIDDEN_MAX`].
-    Watch(Option<SlowGroup>),
-    /// The user asked to reconnect now: skip what is left of the backoff wait.
-    Reconnect,
-    /// The Activity screen's lock view is on (`true`) or off: `pg_locks` is read on the
-    /// fast tier only while it is (and at once when it turns on).
-    WatchLocks(bool),
-    /// The detail view opened: read what it shows beyond the polled data (a session's
-    /// locks, a statement's every counter, an index's definition) once, and send it to
-    /// the detail sink.
-    FetchDetail(collector::DetailRequest),
-    /// The filter typed on a capped list (`None`: cleared): searched on the server, in
-    /// every row, from the next tick (typing does not send a poll per key).
-    Search(CappedList, Option<String>),
-}
-
-/// A detail the UI asked for, with the request it answers.
-pub type DetailFetched = (
-    collector::DetailRequest,
-    Result<collector::DetailData, String>,
-);
-
-/// Governed sources grouped by what the UI shows together. The group on view
-/// ([`PollerCommand::Watch`]) is served first by the governor; the others are spaced out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SlowGroup {
-    /// The statements in the interval, the latency and the table totals.
-    Dashboard,
-    /// The statement counters (at the fast interval) and the latency per query hash.
-    Queries,
-    /// Per-table cache hits and reads, and the statistics snapshot history.
-    Cache,
-    /// Index usage and definitions, and sequential versus index scans per table.
-    Indexes,
-    /// Vacuum and analyze state, wraparound and the scheduled task history.
-    Maintenance,
-}
-
-impl SlowGroup {
-    /// The governed sources the group shows.
-    pub fn sources(self) -> &'static [GovernedSource] {
-        match self {
-            SlowGroup::Dashboard => &[
-                GovernedSource::Statements,
-                GovernedSource::Latency,
-                GovernedSource::TableTotals,
-            ],
-            SlowGroup::Queries => &[GovernedSource::Statements, GovernedSource::Latency],
-            SlowGroup::Cache => &[GovernedSource::Cache],
-            SlowGroup::Indexes => &[GovernedSource::Indexes, GovernedSource::TableTotals],
-            SlowGroup::Maintenance => &[GovernedSource::Maintenance],
-        }
-    }
-}
-
-/// The source a capped list is read with.
-fn source_of_list(list: CappedList) -> GovernedSource {
-    match list {
-        CappedList::CacheTables => GovernedSource::Cache,
-        CappedList::TableScans => GovernedSource::Indexes,
-        CappedList::Maintenance | CappedList::WraparoundTables | CappedList::TaskHistory => {
-            GovernedSource::Maintenance
-        }
-        CappedList::QueryHashes => GovernedSource::Latency,
-    }
-}
-
-/// The desired interval of the per-relation groups when not on view, and of the
-/// database sizes (they walk every file; a figure that moves slowly).
-const IDLE_GROUP_EVERY: Duration = Duration::from_secs(300);
-
-
-/// Tier intervals and the latency source's settings.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PollerConfig {
-    pub fast: Duration,
-    pub slow: Duration,
-    pub latency_window: Duration,
-    pub slow_query_threshold: Duration,
-    /// How far back the Cache screen's snapshot history reaches.
-    pub history_window: Duration,
-    /// pgpulse's server time per [`governor::BUDGET_WINDOW`].
-    pub server_budget: Duration,
-}
-
-impl Default for PollerConfig {
-    fn default() -> Self {
-        Self {
-            fast: Duration::from_secs(1),
-            slow: Duration::from_secs(15),
-            latency_window: Duration::from_secs(15 * 60),
-            slow_query_threshold: Duration::from_secs(5),
-            history_window: Duration::from_secs(86_400),
-            server_budget: Duration::from_millis(60),
-        }
-    }
-}
 
 /// Starts the poller on the current runtime with the capabilities already probed.
 pub fn spawn(
@@ -229,18 +117,22 @@ struct LatencyCursor {
 }
 
 impl Poller {
-    pub fn new(
-        mut session: MonitorSession,
-        capabilities: Capabilities,
-        config: PollerConfig,
-    ) -> Self {
+    pub fn new(session: MonitorSession, capabilities: Capabilities, config: PollerConfig) -> Self {
+        let mut poller = Self::blank(session, config);
+        // Host metrics only make sense when the server runs on this machine.
+        poller.host = HostSampler::detect(poller.session.params(), capabilities.backend_pid);
+        poller.host_detected = true;
+        poller.capabilities = Some(Arc::new(capabilities));
+        poller
+    }
+
+    /// A poller that has probed nothing and read nothing yet.
+    fn blank(mut session: MonitorSession, config: PollerConfig) -> Self {
         session.connect_only_when_asked();
         let connects_seen = session.connect_count();
-        // Host metrics only make sense when the server runs on this machine.
-        let host = HostSampler::detect(session.params(), capabilities.backend_pid);
         Self {
             session,
-            capabilities: Some(Arc::new(capabilities)),
+            capabilities: None,
             config,
             texts: StatementTextCache::default(),
             slow: None,
@@ -251,8 +143,8 @@ impl Poller {
             sequence: 0,
             backoff: Backoff::default(),
             pgbouncer: None,
-            host,
-            host_detected: true,
+            host: None,
+            host_detected: false,
             watched: Some(SlowGroup::Dashboard),
             details: None,
             searches: std::collections::HashMap::new(),
@@ -270,32 +162,10 @@ impl Poller {
         config: PollerConfig,
         first_failure: &SessionError,
     ) -> Self {
-        let mut session = session;
-        session.connect_only_when_asked();
-        let mut backoff = Backoff::default();
-        backoff.failed(AttemptFailure::of(first_failure));
-        Self {
-            session,
-            capabilities: None,
-            config,
-            texts: StatementTextCache::default(),
-            slow: None,
-            statements: None,
-            governor: governed(&config, Some(SlowGroup::Dashboard)),
-            network: NetworkFloor::default(),
-            connects_seen: 0,
-            sequence: 0,
-            backoff,
-            pgbouncer: None,
-            host: None,
-            host_detected: false,
-            watched: Some(SlowGroup::Dashboard),
-            details: None,
-            searches: std::collections::HashMap::new(),
-            locks_on: false,
-            latency: None,
-            latency_reads: 0,
-        }
+        let mut poller = Self::blank(session, config);
+        poller.connects_seen = 0;
+        poller.backoff.failed(AttemptFailure::of(first_failure));
+        poller
     }
 
     /// Sends the answers to [`PollerCommand::FetchDetail`] to `sink`.
@@ -497,14 +367,19 @@ impl Poller {
                 let read_started = Instant::now();
                 let before = self.session.transactions();
                 // The server's clock of this poll: deltas are measured between reads.
-                let read_at = server.as_ref().map_or_else(|_| SystemTime::now(), |s| s.now);
-                let read =
-                    collector::collect_statements(&mut self.session, &caps, &mut self.texts, read_at)
-                        .await;
-                let cost = self.network.server_time(
-                    read_started.elapsed(),
-                    self.session.transactions() - before,
-                );
+                let read_at = server
+                    .as_ref()
+                    .map_or_else(|_| SystemTime::now(), |s| s.now);
+                let read = collector::collect_statements(
+                    &mut self.session,
+                    &caps,
+                    &mut self.texts,
+                    read_at,
+                )
+                .await;
+                let cost = self
+                    .network
+                    .server_time(read_started.elapsed(), self.session.transactions() - before);
                 self.governor
                     .record(GovernedSource::Statements, cost, read_started);
                 self.statements = Some(read.clone());
@@ -568,112 +443,6 @@ impl Poller {
             reads: self.governor.plan(),
         }
     }
-
-    /// Connects when disconnected, at most once per backoff step; probes after every new
-    /// connection (it may be a restarted or failed-over server, or the first one). The
-    /// error is the line the status bar shows.
-    async fn connect_if_due(&mut self) -> Result<Arc<Capabilities>, String> {
-        if !self.session.is_connected() {
-            if self.backoff.remaining().is_some() {
-                return Err(self.backoff.describe());
-            }
-            if let Err(error) = self.session.ensure_connected().await {
-                self.backoff.failed(AttemptFailure::of(&error));
-                tracing::warn!(
-                    "connection attempt {} failed: {}; next in {}",
-                    self.backoff.failures,
-                    error,
-                    crate::text::format::duration(self.backoff.remaining().unwrap_or_default())
-                );
-                return Err(self.backoff.describe());
-            }
-            if self.backoff.failures > 0 {
-                tracing::info!(
-                    "connected after {} failed attempt(s)",
-                    self.backoff.failures
-                );
-            }
-        }
-        self.backoff.reset();
-        let count = self.session.connect_count();
-        if self.capabilities.is_none() || count != self.connects_seen {
-            match Capabilities::probe(&mut self.session).await {
-                Ok(fresh) => {
-                    self.connects_seen = count;
-                    if !self.host_detected {
-                        self.host_detected = true;
-                        self.host = HostSampler::detect(self.session.params(), fresh.backend_pid);
-                    }
-                    self.capabilities = Some(Arc::new(fresh));
-                }
-                // Without a first probe no collector knows which SQL to run.
-                Err(e) if self.capabilities.is_none() => {
-                    return Err(format!("capability probe failed: {e}"));
-                }
-                Err(e) => {
-                    self.connects_seen = count;
-                    tracing::warn!("re-probe failed: {e}");
-                }
-            }
-        }
-        self.capabilities
-            .clone()
-            .ok_or_else(|| "capability probe pending".to_string())
-    }
-
-    fn failed_snapshot(&self, error: String, started: Instant) -> Snapshot {
-        let failed = SectionError::Failed(error);
-        Snapshot {
-            sequence: self.sequence,
-            taken_at: SystemTime::now(),
-            poll_duration: started.elapsed(),
-            own_transactions: self.session.transactions(),
-            capabilities: self.capabilities.clone(),
-            server: Err(failed.clone()),
-            activity: Err(failed.clone()),
-            databases: Err(failed.clone()),
-            statements: Err(failed.clone()),
-            replication: ReplicationSnapshot::failed(&failed),
-            progress: Err(failed.clone()),
-            horizon: Err(failed.clone()),
-            locks: self.locks_on.then_some(Err(failed)),
-            pgbouncer: None,
-            host: None,
-            slow: self.slow.clone(),
-            reads: self.governor.plan(),
-        }
-    }
-}
-
-/// A governor for `config`'s budget and tiers, with `watched` on view.
-fn governed(config: &PollerConfig, watched: Option<SlowGroup>) -> Governor {
-    let mut governor = Governor::new(config.server_budget, config.fast);
-    set_desired(&mut governor, config, watched);
-    governor.set_visible(watched.map_or(&[][..], SlowGroup::sources), Instant::now());
-    governor
-}
-
-/// Each source's interval without the budget: the statement counters follow the refresh
-/// on the Queries screen; the per-relation groups follow the slow tier on view and
-/// [`IDLE_GROUP_EVERY`] hidden (alerts are all they serve then), like the sizes.
-fn set_desired(governor: &mut Governor, config: &PollerConfig, watched: Option<SlowGroup>) {
-    governor.set_fast(config.fast);
-    let on_view = |source| watched.is_some_and(|g| g.sources().contains(&source));
-    for source in GovernedSource::ALL {
-        let desired = match source {
-            GovernedSource::Statements if watched == Some(SlowGroup::Queries) => config.fast,
-            GovernedSource::Statements | GovernedSource::Latency | GovernedSource::TableTotals => {
-                config.slow
-            }
-            GovernedSource::Cache | GovernedSource::Indexes | GovernedSource::Maintenance
-                if on_view(source) =>
-            {
-                config.slow
-            }
-            _ => IDLE_GROUP_EVERY.max(config.slow),
-        };
-        governor.set_desired(source, desired);
-    }
 }
 
 /// Missed ticks are skipped, not queued: a slow poll must not be followed by a burst.
@@ -682,4 +451,3 @@ fn new_ticker(every: Duration) -> tokio::time::Interval {
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     ticker
 }
-

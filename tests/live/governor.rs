@@ -10,8 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use common::live::{WAIT, exec, monitor_db, must};
 use pgpulse::monitor::poller::{
-    FAST_TIER_SQL, Poller, PollerCommand, PollerConfig, SlowGroup, reads_per_relation,
-    spawn_poller,
+    FAST_TIER_SQL, Poller, PollerCommand, PollerConfig, SlowGroup, reads_per_relation, spawn_poller,
 };
 use pgpulse::monitor::snapshot::Snapshot;
 use pgpulse::monitor::snapshot::governed::GovernedSource;
@@ -55,9 +54,13 @@ async fn next_snapshots(
     n: usize,
 ) -> Vec<Snapshot> {
     let mut seen = Vec::new();
-    let mut last = snapshots.borrow_and_update().as_ref().map_or(0, |s| s.sequence);
+    let mut last = snapshots
+        .borrow_and_update()
+        .as_ref()
+        .map_or(0, |s| s.sequence);
     while seen.len() < n {
-        let snapshot = snapshot_where(snapshots, "the next poll", WAIT, |s| s.sequence > last).await;
+        let snapshot =
+            snapshot_where(snapshots, "the next poll", WAIT, |s| s.sequence > last).await;
         last = snapshot.sequence;
         seen.push(snapshot);
     }
@@ -94,7 +97,11 @@ async fn a_tiny_budget_spaces_out_the_governed_sources_and_the_snapshot_says_so(
     let poller = Poller::new(
         session,
         caps,
-        config(Duration::from_millis(200), Duration::from_secs(1), Duration::from_millis(10)),
+        config(
+            Duration::from_millis(200),
+            Duration::from_secs(1),
+            Duration::from_millis(10),
+        ),
     );
     let (mut snapshots, _commands) = spawn_poller(poller);
     let first = snapshot_where(&mut snapshots, "the first poll", WAIT, |s| s.slow.is_some()).await;
@@ -130,7 +137,11 @@ async fn with_room_in_the_budget_nothing_is_slowed() {
     let poller = Poller::new(
         session,
         caps,
-        config(Duration::from_millis(200), Duration::from_secs(1), Duration::from_secs(30)),
+        config(
+            Duration::from_millis(200),
+            Duration::from_secs(1),
+            Duration::from_secs(30),
+        ),
     );
     let (mut snapshots, _commands) = spawn_poller(poller);
     let first = snapshot_where(&mut snapshots, "the first poll", WAIT, |s| s.slow.is_some()).await;
@@ -146,10 +157,17 @@ async fn the_queries_screen_reads_the_statement_counters_every_poll() {
     let poller = Poller::new(
         session,
         caps,
-        config(Duration::from_millis(200), Duration::from_secs(60), Duration::from_secs(30)),
+        config(
+            Duration::from_millis(200),
+            Duration::from_secs(60),
+            Duration::from_secs(30),
+        ),
     );
     let (mut snapshots, commands) = spawn_poller(poller);
-    snapshot_where(&mut snapshots, "the first poll", WAIT, |s| s.statements.is_ok()).await;
+    snapshot_where(&mut snapshots, "the first poll", WAIT, |s| {
+        s.statements.is_ok()
+    })
+    .await;
     // On the Dashboard the counters follow the slow tier (60 s here): re-sent.
     let dashboard = next_snapshots(&mut snapshots, 3).await;
     let read_at = statements_read_at(&dashboard[0]);
@@ -227,7 +245,11 @@ async fn the_fast_tier_runs_no_per_relation_statement_on_300_tables() {
     let poller = Poller::new(
         session,
         caps,
-        config(Duration::from_millis(200), Duration::from_secs(3600), Duration::from_secs(30)),
+        config(
+            Duration::from_millis(200),
+            Duration::from_secs(3600),
+            Duration::from_secs(30),
+        ),
     );
     let before_first = calls_by_text(&client, &name).await;
     let (mut snapshots, _commands) = spawn_poller(poller);
@@ -245,7 +267,10 @@ async fn the_fast_tier_runs_no_per_relation_statement_on_300_tables() {
     assert!(polls.iter().all(|s| s.activity.is_ok()));
     let after = calls_by_text(&client, &name).await;
     let fast = ran_between(&after_first, &after);
-    assert!(!fast.is_empty(), "no statement of the fast tier was counted");
+    assert!(
+        !fast.is_empty(),
+        "no statement of the fast tier was counted"
+    );
     for text in &fast {
         assert!(is_fast_tier(text), "not a fast-tier statement: {text}");
         assert_eq!(reads_per_relation(text), None, "{text}");

@@ -27,7 +27,7 @@ pub async fn budget_checks(
 }
 
 fn ms(d: Duration) -> String {
-    format::millis_unit((d.as_secs_f64() * 1000.0).round())
+    format::whole_millis(d)
 }
 
 fn every(d: Duration) -> String {

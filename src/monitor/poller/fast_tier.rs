@@ -75,7 +75,10 @@ pub fn reads_per_relation(sql: &str) -> Option<String> {
             let keyed = words.get(i + 2).is_some_and(|w| *w == "on")
                 && words.get(i + 3).is_some_and(|w| w.ends_with(".oid"));
             if !keyed {
-                return Some(format!("pg_class not joined by oid: {}", words[i..].join(" ")));
+                return Some(format!(
+                    "pg_class not joined by oid: {}",
+                    words[i..].join(" ")
+                ));
             }
         }
     }

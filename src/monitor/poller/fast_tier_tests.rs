@@ -1,4 +1,3 @@
-
 use super::{FAST_TIER_SQL, reads_per_relation as per_relation_source};
 
 #[test]

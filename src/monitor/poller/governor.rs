@@ -217,8 +217,7 @@ impl Governor {
                     max.max(state.desired)
                 } else {
                     let needed = state.cost.unwrap_or(0.0) / share;
-                    Duration::from_secs_f64(needed.min(max.as_secs_f64()))
-                        .max(state.desired)
+                    Duration::from_secs_f64(needed.min(max.as_secs_f64())).max(state.desired)
                 };
                 plan.set(
                     *source,

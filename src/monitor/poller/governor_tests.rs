@@ -42,7 +42,10 @@ fn cheap_sources_keep_their_tier() {
     read_all(&mut g, t0, &[]);
     let plan = g.plan();
     for source in GovernedSource::ALL {
-        assert!(!plan.get(source).slowed(), "{source:?} slowed at 1 ms a read");
+        assert!(
+            !plan.get(source).slowed(),
+            "{source:?} slowed at 1 ms a read"
+        );
     }
     assert_eq!(plan.get(GovernedSource::Latency).interval, secs(15));
     assert_eq!(plan.fixed_per_window, 27 * MS);
@@ -102,7 +105,14 @@ fn intervals_are_bounded_even_when_the_fast_tier_eats_the_budget() {
     g.record_fast(10 * MS);
     g.record_fast(10 * MS);
     let t0 = Instant::now();
-    read_all(&mut g, t0, &[(GovernedSource::Cache, 400 * MS), (GovernedSource::Latency, 400 * MS)]);
+    read_all(
+        &mut g,
+        t0,
+        &[
+            (GovernedSource::Cache, 400 * MS),
+            (GovernedSource::Latency, 400 * MS),
+        ],
+    );
     g.set_visible(&[GovernedSource::Latency], t0);
     let plan = g.plan();
     assert_eq!(plan.get(GovernedSource::Cache).interval, HIDDEN_MAX);
@@ -149,7 +159,10 @@ fn a_source_that_comes_into_view_with_an_old_read_is_read_at_once() {
     g.set_visible(&[GovernedSource::Maintenance], later);
     assert_eq!(g.due(later).first(), Some(&GovernedSource::Maintenance));
     g.record(GovernedSource::Maintenance, 60 * MS, later);
-    assert!(!g.due(later + secs(1)).contains(&GovernedSource::Maintenance));
+    assert!(
+        !g.due(later + secs(1))
+            .contains(&GovernedSource::Maintenance)
+    );
 }
 
 #[test]
@@ -181,12 +194,20 @@ fn the_statements_follow_the_refresh_on_view_and_the_budget_otherwise() {
     let t0 = Instant::now();
     g.set_desired(GovernedSource::Statements, secs(1));
     g.set_visible(&[GovernedSource::Statements], t0);
-    read_all(&mut g, t0, &[(GovernedSource::Statements, Duration::from_micros(900))]);
+    read_all(
+        &mut g,
+        t0,
+        &[(GovernedSource::Statements, Duration::from_micros(900))],
+    );
     assert_eq!(g.plan().get(GovernedSource::Statements).interval, secs(1));
     assert!(g.due(t0 + secs(1)).contains(&GovernedSource::Statements));
     g.set_visible(&[], t0 + secs(1));
     g.set_desired(GovernedSource::Statements, secs(15));
-    read_all(&mut g, t0 + secs(1), &[(GovernedSource::Statements, 9 * MS)]);
+    read_all(
+        &mut g,
+        t0 + secs(1),
+        &[(GovernedSource::Statements, 9 * MS)],
+    );
     let hidden = g.plan().get(GovernedSource::Statements);
     assert!(hidden.interval >= secs(15), "{hidden:?}");
 }

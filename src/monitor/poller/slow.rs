@@ -45,10 +45,9 @@ impl Poller {
                         collector::collect_database_sizes(&mut self.session).await;
                 }
             }
-            let cost = self.network.server_time(
-                started.elapsed(),
-                self.session.transactions() - round_trips,
-            );
+            let cost = self
+                .network
+                .server_time(started.elapsed(), self.session.transactions() - round_trips);
             self.governor.record(*source, cost, started);
         }
         tier
@@ -111,18 +110,23 @@ impl Poller {
     async fn read_cache(&mut self, caps: &Capabilities, tier: &mut SlowTier) {
         tier.read_at.cache = Some(SystemTime::now());
         let search = self.searched(CappedList::CacheTables).map(str::to_string);
-        let read = collector::collect_table_cache_capped(&mut self.session, search.as_deref()).await;
+        let read =
+            collector::collect_table_cache_capped(&mut self.session, search.as_deref()).await;
         tier.table_cache = uncap(read, &mut tier.caps, CappedList::CacheTables);
-        tier.snapshot_history =
-            collector::collect_snapshot_history(&mut self.session, caps, self.config.history_window)
-                .await;
+        tier.snapshot_history = collector::collect_snapshot_history(
+            &mut self.session,
+            caps,
+            self.config.history_window,
+        )
+        .await;
     }
 
     async fn read_indexes(&mut self, tier: &mut SlowTier) {
         tier.read_at.indexes = Some(SystemTime::now());
         tier.indexes = collector::collect_indexes(&mut self.session).await;
         let search = self.searched(CappedList::TableScans).map(str::to_string);
-        let read = collector::collect_table_scans_capped(&mut self.session, search.as_deref()).await;
+        let read =
+            collector::collect_table_scans_capped(&mut self.session, search.as_deref()).await;
         tier.table_scans = uncap(read, &mut tier.caps, CappedList::TableScans);
     }
 
@@ -134,9 +138,10 @@ impl Poller {
                 .await;
         tier.maintenance = uncap(read, &mut tier.caps, CappedList::Maintenance);
         tier.statistics_since = collector::collect_statistics_since(&mut self.session).await;
-        let search = self.searched(CappedList::WraparoundTables).map(str::to_string);
-        let read =
-            collector::collect_wraparound_capped(&mut self.session, search.as_deref()).await;
+        let search = self
+            .searched(CappedList::WraparoundTables)
+            .map(str::to_string);
+        let read = collector::collect_wraparound_capped(&mut self.session, search.as_deref()).await;
         tier.wraparound = uncap(read, &mut tier.caps, CappedList::WraparoundTables);
         let search = self.searched(CappedList::TaskHistory).map(str::to_string);
         let read =

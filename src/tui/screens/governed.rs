@@ -20,10 +20,7 @@ pub fn note(app: &App, source: GovernedSource) -> Option<String> {
     }
     let every = format::duration(Duration::from_secs(read.interval.as_secs()));
     let mut note = match read.cost {
-        Some(cost) => format!(
-            "every {every}: a read costs {}",
-            format::millis_unit((cost.as_secs_f64() * 1000.0).round())
-        ),
+        Some(cost) => format!("every {every}: a read costs {}", format::whole_millis(cost)),
         None => format!("every {every}"),
     };
     if app.size().0 >= WIDE {

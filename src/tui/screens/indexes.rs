@@ -41,7 +41,10 @@ pub fn view(app: &App, body: Rect) -> IndexesView {
         app.stale(SectionId::Indexes)
             .map(|stale| stale.title_suffix(app.now()))
             .unwrap_or_default(),
-        super::governed::suffix(app, crate::monitor::snapshot::governed::GovernedSource::Indexes)
+        super::governed::suffix(
+            app,
+            crate::monitor::snapshot::governed::GovernedSource::Indexes
+        )
     );
     IndexesView {
         summary: (summary, summary_line(app, slow)),
@@ -149,7 +152,10 @@ fn scans_title(app: &App) -> String {
     if let Some(stale) = app.stale(SectionId::TableScans) {
         title.push_str(&stale.title_suffix(app.now()));
     }
-    title.push_str(&super::governed::suffix(app, crate::monitor::snapshot::governed::GovernedSource::Indexes));
+    title.push_str(&super::governed::suffix(
+        app,
+        crate::monitor::snapshot::governed::GovernedSource::Indexes,
+    ));
     title
 }
 

@@ -73,7 +73,10 @@ fn statements_title(app: &App) -> String {
     if let Some(stale) = app.stale(SectionId::Statements) {
         title.push_str(&stale.title_suffix(app.now()));
     }
-    title.push_str(&super::governed::suffix(app, crate::monitor::snapshot::governed::GovernedSource::Statements));
+    title.push_str(&super::governed::suffix(
+        app,
+        crate::monitor::snapshot::governed::GovernedSource::Statements,
+    ));
     title
 }
 
@@ -120,7 +123,10 @@ fn latency_title(app: &App) -> String {
     if let Some(stale) = app.stale(SectionId::PerformanceLog) {
         title.push_str(&stale.title_suffix(app.now()));
     }
-    title.push_str(&super::governed::suffix(app, crate::monitor::snapshot::governed::GovernedSource::Latency));
+    title.push_str(&super::governed::suffix(
+        app,
+        crate::monitor::snapshot::governed::GovernedSource::Latency,
+    ));
     title
 }
 
