@@ -17,9 +17,10 @@
 //! (the essentials' cost is not theirs to pay for, and a panel read every 10 min helps
 //! nobody).
 //!
-//! Bursts (a screen opened reads its sources at once, a refresh asked by an action) go
-//! through a token bucket: the hidden sources wait while the bucket is in debt, so a
-//! burst is paid back within the window instead of adding to it.
+//! Bursts (the first reads at start-up, a screen opened reads its sources at once, a
+//! refresh asked by an action) go through a token bucket that starts empty: the reads
+//! after them wait while it is in debt, so a burst is paid back instead of adding to the
+//! window's total, and the hidden sources' first reads are spread out at start-up.
 //!
 //! Pure: times and costs come in as arguments, nothing here reads a clock.
 
@@ -85,6 +86,8 @@ pub struct Governor {
     /// Server time the hidden sources may still spend (seconds; negative: in debt).
     tokens: f64,
     tokens_at: Option<Instant>,
+    /// When the first poll asked what is due.
+    first_poll: Option<Instant>,
 }
 
 fn smooth(previous: Option<f64>, sample: f64) -> f64 {
@@ -102,8 +105,10 @@ impl Governor {
             fast,
             fixed_cost: None,
             sources: [SourceState::default(); 7],
-            tokens: budget.as_secs_f64(),
+            // No credit at start: the first reads are paid back before the next ones.
+            tokens: 0.0,
             tokens_at: None,
+            first_poll: None,
         }
     }
 
@@ -232,28 +237,42 @@ impl Governor {
         plan
     }
 
-    /// The sources to read at the poll of `now`, on view first. A hidden source due by
-    /// its interval also waits while the bucket is in debt (up to [`HIDDEN_MAX`]).
+    /// The sources to read at the poll of `now`, on view first.
+    ///
+    /// A source on view that has nothing on screen yet, or was asked for (opened,
+    /// refreshed, searched), is read now whatever the budget. Every other read also
+    /// waits while the bucket is in debt, the hidden ones for a positive balance, each
+    /// read charged its cost in turn: so the first reads at start-up, or of a screen
+    /// opened, are paid back before the next ones. No source waits past its bound
+    /// ([`VISIBLE_MAX`], [`HIDDEN_MAX`]; counted from the first poll for a source never
+    /// read).
     pub fn due(&mut self, now: Instant) -> Vec<GovernedSource> {
         self.refill(now);
+        let first_poll = *self.first_poll.get_or_insert(now);
         let plan = self.plan();
-        let mut due: Vec<GovernedSource> = GovernedSource::ALL
-            .into_iter()
-            .filter(|source| {
-                let state = self.state(*source);
-                let Some(last) = state.last_read else {
-                    return true;
-                };
-                // Polls come every `fast`, give or take the time a poll takes: a source
-                // is read at the poll nearest its schedule, not the one after.
-                let age = now.saturating_duration_since(last) + self.fast / 2;
-                let scheduled = age >= plan.get(*source).interval;
-                state.forced
-                    || (scheduled && (state.visible || self.tokens >= 0.0))
-                    || age >= HIDDEN_MAX.max(state.desired)
-            })
-            .collect();
-        due.sort_by_key(|s| !self.state(*s).visible);
+        let mut order = GovernedSource::ALL.to_vec();
+        order.sort_by_key(|s| !self.state(*s).visible);
+        let mut tokens = self.tokens;
+        let mut due = Vec::new();
+        for source in order {
+            let state = self.state(source);
+            // Polls come every `fast`, give or take the time a poll takes: a source is
+            // read at the poll nearest its schedule, not the one after.
+            let age = now.saturating_duration_since(state.last_read.unwrap_or(first_poll))
+                + self.fast / 2;
+            let bound = if state.visible { VISIBLE_MAX } else { HIDDEN_MAX };
+            let scheduled = state.last_read.is_none() || age >= plan.get(source).interval;
+            let affordable = if state.visible {
+                tokens >= 0.0
+            } else {
+                tokens > 0.0
+            };
+            let now_or_never = state.forced || (state.visible && state.last_read.is_none());
+            if now_or_never || age >= bound.max(state.desired) || (scheduled && affordable) {
+                tokens -= state.cost.unwrap_or(self.budget.as_secs_f64() / 4.0);
+                due.push(source);
+            }
+        }
         due
     }
 }

@@ -29,10 +29,25 @@ fn read_all(g: &mut Governor, t0: Instant, costs: &[(GovernedSource, Duration)])
 }
 
 #[test]
-fn every_source_is_read_at_the_first_poll() {
+fn the_sources_on_view_are_read_at_the_first_poll_and_the_hidden_ones_spread_out() {
     let mut g = governor();
-    let due = g.due(Instant::now());
-    assert_eq!(due.len(), GovernedSource::ALL.len());
+    let t0 = Instant::now();
+    let on_view = [GovernedSource::Statements, GovernedSource::Latency];
+    g.set_visible(&on_view, t0);
+    assert_eq!(g.due(t0), on_view.to_vec());
+    for source in on_view {
+        g.record(source, 10 * MS, t0);
+    }
+    // 20 ms to pay back at 1.1 ms/s: the first hidden read waits ~18 s, then one at a
+    // time as the budget allows (each charged a quarter of the budget until measured).
+    assert!(g.due(t0 + secs(10)).is_empty());
+    let first = g.due(t0 + secs(20));
+    assert_eq!(first.len(), 1, "{first:?}");
+    g.record(first[0], 30 * MS, t0 + secs(20));
+    assert!(!g.due(t0 + secs(21)).iter().any(|s| !on_view.contains(s)));
+    // Whatever the budget, every hidden source is read within its bound.
+    let late = g.due(t0 + HIDDEN_MAX);
+    assert_eq!(late.len(), GovernedSource::ALL.len(), "{late:?}");
 }
 
 #[test]
@@ -199,6 +214,9 @@ fn the_statements_follow_the_refresh_on_view_and_the_budget_otherwise() {
         t0,
         &[(GovernedSource::Statements, Duration::from_micros(900))],
     );
+    // Once the first reads are paid back, it is read every poll.
+    let t0 = t0 + secs(10);
+    g.record(GovernedSource::Statements, Duration::from_micros(900), t0);
     assert_eq!(g.plan().get(GovernedSource::Statements).interval, secs(1));
     assert!(g.due(t0 + secs(1)).contains(&GovernedSource::Statements));
     g.set_visible(&[], t0 + secs(1));
