@@ -68,6 +68,10 @@ pub fn spawn_poller(
     (receiver, commands)
 }
 
+/// How many statements by execution time, and by calls, get their text fetched off the
+/// Queries screen.
+const TOP_MOVERS: usize = 50;
+
 /// The poller's state between cycles.
 pub struct Poller {
     session: MonitorSession,
@@ -370,11 +374,23 @@ impl Poller {
                 let read_at = server
                     .as_ref()
                     .map_or_else(|_| SystemTime::now(), |s| s.now);
+                // Every text on the Queries screen (it filters and sorts them all); the
+                // top movers' elsewhere: each new text reads the server's whole text file.
+                let previous = self.statements.as_ref().and_then(|s| s.as_ref().ok());
+                let texts = if self.watched == Some(SlowGroup::Queries) {
+                    collector::TextsWanted::Every
+                } else {
+                    collector::TextsWanted::TopMovers {
+                        since: previous,
+                        n: TOP_MOVERS,
+                    }
+                };
                 let read = collector::collect_statements(
                     &mut self.session,
                     &caps,
                     &mut self.texts,
                     read_at,
+                    texts,
                 )
                 .await;
                 let cost = self

@@ -205,6 +205,7 @@ async fn a_role_without_stats_privileges_still_gets_its_panels() {
             &caps,
             &mut cache,
             std::time::SystemTime::now(),
+            pgpulse::monitor::collector::TextsWanted::Every,
         )
         .await,
         "statements",
@@ -346,6 +347,7 @@ async fn statements_work_with(setup: &str, version: &str, marker: &str) -> State
             &caps,
             &mut cache,
             std::time::SystemTime::now(),
+            pgpulse::monitor::collector::TextsWanted::Every,
         )
         .await,
         "statements",
@@ -476,7 +478,14 @@ async fn statement_texts_are_fetched_once_per_new_statement() {
     let mut cache = StatementTextCache::new();
     let mut collect = async |cache: &mut StatementTextCache| {
         must(
-            collect_statements(&mut session, &caps, cache, std::time::SystemTime::now()).await,
+            collect_statements(
+                &mut session,
+                &caps,
+                cache,
+                std::time::SystemTime::now(),
+                pgpulse::monitor::collector::TextsWanted::Every,
+            )
+            .await,
             "statements",
         )
     };
@@ -520,6 +529,7 @@ async fn without_the_extension_the_panel_says_create_extension() {
         &caps,
         &mut cache,
         std::time::SystemTime::now(),
+        pgpulse::monitor::collector::TextsWanted::Every,
     )
     .await;
     match section {
@@ -547,6 +557,7 @@ async fn an_extension_outside_the_search_path_is_explained_and_fixable() {
         &caps,
         &mut cache,
         std::time::SystemTime::now(),
+        pgpulse::monitor::collector::TextsWanted::Every,
     )
     .await
     {
@@ -572,6 +583,7 @@ async fn an_extension_outside_the_search_path_is_explained_and_fixable() {
             &caps,
             &mut cache,
             std::time::SystemTime::now(),
+            pgpulse::monitor::collector::TextsWanted::Every,
         )
         .await,
         "statements after fixing search_path",

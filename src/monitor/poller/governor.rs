@@ -260,7 +260,11 @@ impl Governor {
             // read at the poll nearest its schedule, not the one after.
             let age = now.saturating_duration_since(state.last_read.unwrap_or(first_poll))
                 + self.fast / 2;
-            let bound = if state.visible { VISIBLE_MAX } else { HIDDEN_MAX };
+            let bound = if state.visible {
+                VISIBLE_MAX
+            } else {
+                HIDDEN_MAX
+            };
             let scheduled = state.last_read.is_none() || age >= plan.get(source).interval;
             let affordable = if state.visible {
                 tokens >= 0.0
