@@ -331,6 +331,15 @@ impl Poller {
         self.governor.plan()
     }
 
+    /// One cycle that reads every governed source now, whatever the governor's schedule:
+    /// for one-shot readers (doctor, tests) that want everything at once.
+    pub async fn poll_everything(&mut self) -> Snapshot {
+        for source in GovernedSource::ALL {
+            self.governor.force(source);
+        }
+        self.poll_once().await
+    }
+
     /// One cycle: the fast tier always, the governed sources that are due.
     pub async fn poll_once(&mut self) -> Snapshot {
         self.sequence += 1;
@@ -342,8 +351,11 @@ impl Poller {
         let fast_started = Instant::now();
         let fast_round_trips = self.session.transactions();
         let server = collector::collect_server(&mut self.session).await;
-        // The quickest trivial round trip: what the network takes of each.
-        self.network.observe(fast_started.elapsed());
+        // The quickest trivial round trip: what the network takes of each (the first
+        // read of a connection also prepares: two round trips).
+        let trips = (self.session.transactions() - fast_round_trips).max(1);
+        self.network
+            .observe(fast_started.elapsed() / u32::try_from(trips).unwrap_or(u32::MAX));
         let activity = collector::collect_activity(&mut self.session, &caps).await;
         let databases = collector::collect_databases(&mut self.session).await;
         let own_transactions = self.session.transactions();

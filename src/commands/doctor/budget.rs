@@ -22,7 +22,7 @@ pub async fn budget_checks(
     latency_index_missing: bool,
 ) -> Vec<Check> {
     let mut poller = Poller::new(session, caps, config);
-    let _ = poller.poll_once().await;
+    let _ = poller.poll_everything().await;
     judge(&poller.read_plan(), latency_index_missing)
 }
 

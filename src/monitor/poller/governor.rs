@@ -265,7 +265,10 @@ impl Governor {
             } else {
                 HIDDEN_MAX
             };
-            let scheduled = state.last_read.is_none() || age >= plan.get(source).interval;
+            // A source that follows the refresh is read at every poll, however the polls
+            // bunch up after a slow one.
+            let interval = plan.get(source).interval;
+            let scheduled = state.last_read.is_none() || age >= interval || interval <= self.fast;
             let affordable = if state.visible {
                 tokens >= 0.0
             } else {
