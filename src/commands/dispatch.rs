@@ -61,6 +61,26 @@ async fn run_doctor(conn: &ConnectOptions, conninfo: Option<String>) -> anyhow::
             .await
             .map_err(anyhow::Error::msg)?,
     );
+    // The budget and tiers the live view would use (the defaults when the file is bad:
+    // the live view says what is wrong with it).
+    let refresh = crate::tui::setup::load_config(crate::settings::paths::config_dir().as_deref())
+        .map(|config| config.refresh)
+        .unwrap_or_default();
+    let config = crate::monitor::poller::PollerConfig {
+        fast: refresh.fast,
+        slow: refresh.slow,
+        latency_window: refresh.latency_window,
+        slow_query_threshold: refresh.slow_query,
+        server_budget: refresh.server_budget,
+        ..Default::default()
+    };
+    let latency_index_missing = checks.iter().any(|check| {
+        check.fix.as_deref().is_some_and(|fix| {
+            fix.starts_with("CREATE INDEX CONCURRENTLY query_performance_log_executed_at_idx")
+        })
+    });
+    checks
+        .extend(doctor::budget::budget_checks(session, caps, config, latency_index_missing).await);
     print!("{}", doctor::render(&sanitized(&target), &checks));
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! `pgpulse doctor`: the capability probe as a checklist, with the exact fix for each gap.
 
+pub mod budget;
 pub mod tables;
 
 use std::fmt::Write as _;

@@ -1,10 +1,15 @@
 //! The poller task: owns the monitoring session, runs the collectors on their tiers, and
 //! hands the UI one owned [`Snapshot`] per cycle through a one-slot mailbox (newest wins,
-//! nothing queues, nothing copied: see `mailbox`).
+//! nothing queues).
 //!
-//! Tiers: the fast tier (default 1 s) reads activity, database counters and statement
-//! counters (without text); the slow tier (default 15 s) reads the sources that cost more
-//! or change slowly. Query texts are fetched only for statement ids not seen before.
+//! Tiers: the fast tier (default 1 s) reads the essentials (server state, activity,
+//! database counters, progress, horizon, replication and WAL, locks while the lock view is
+//! on): none of them reads per relation, so their cost does not grow with the number of
+//! tables ([`FAST_TIER_SQL`]). Everything else is governed ([`governor`]): read at its
+//! desired interval (the fast one for the statement counters on the Queries screen, the
+//! slow one for the sources on view, longer for hidden ones) or less often when its
+//! measured cost would take pgpulse's server time over the budget. Query texts are
+//! fetched only for statement ids not seen before.
 //! Missed ticks are skipped, never queued; a lost connection is retried with a capped,
 //! jittered backoff instead of on every tick, and every failed attempt is logged with its
 //! reason. The poller can start before the server is up ([`Poller::waiting`]): it probes
@@ -17,115 +22,28 @@ use tokio::sync::mpsc;
 use tokio::time::MissedTickBehavior;
 
 mod backoff;
+mod command;
+mod connection;
+mod fast_tier;
+pub mod governor;
 mod mailbox;
-
-pub use mailbox::{Closed, SnapshotReceiver, SnapshotSender, mailbox};
+mod schedule;
+mod slow;
 
 use backoff::{AttemptFailure, Backoff};
+pub use command::{DetailFetched, PollerCommand};
+pub use fast_tier::{FAST_TIER_SQL, reads_per_relation};
+use governor::{Governor, NetworkFloor};
+pub use mailbox::{Closed, SnapshotReceiver, SnapshotSender, mailbox};
+pub use schedule::{PollerConfig, SlowGroup};
+use schedule::{governed, set_desired, source_of_list};
 
 use crate::monitor::collector::{self, PgBouncerClient, StatementTextCache};
 use crate::monitor::host::HostSampler;
-use crate::monitor::snapshot::latency::bucket_width_s;
-use crate::monitor::snapshot::{
-    Capped, CappedList, ListCap, ReplicationSnapshot, Section, SectionError, SlowTier, Snapshot,
-};
+use crate::monitor::snapshot::governed::GovernedSource;
+use crate::monitor::snapshot::{CappedList, Section, SectionError, SlowTier, Snapshot, Statements};
 use crate::pg::probe::Capabilities;
 use crate::pg::session::{MonitorSession, SessionError};
-
-/// Requests from the UI to the poller.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PollerCommand {
-    PollNow,
-    /// Something changed on the server (an action ran): re-read the watched slow group now.
-    RefreshNow,
-    SetInterval(Duration),
-    Pause(bool),
-    /// A new `query_performance_log` window: re-read the slow tier now.
-    SetLatencyWindow(Duration),
-    /// The model missed an incremental latency read: read the whole
-    /// `query_performance_log` window again, now.
-    RereadLatency,
-    /// A new `database_statistics_snapshot` history window: re-read the slow tier now.
-    SetHistoryWindow(Duration),
-    /// The UI now shows this slow group (`None`: none of them): it follows the slow
-    /// interval from now on (and is read now, if what we have is older than the slow
-    /// interval); the others are refreshed only every [`IDLE_GROUP_EVERY`].
-    Watch(Option<SlowGroup>),
-    /// The user asked to reconnect now: skip what is left of the backoff wait.
-    Reconnect,
-    /// The Activity screen's lock view is on (`true`) or off: `pg_locks` is read on the
-    /// fast tier only while it is (and at once when it turns on).
-    WatchLocks(bool),
-    /// The detail view opened: read what it shows beyond the polled data (a session's
-    /// locks, a statement's every counter, an index's definition) once, and send it to
-    /// the detail sink.
-    FetchDetail(collector::DetailRequest),
-    /// The filter typed on a capped list (`None`: cleared): searched on the server, in
-    /// every row, from the next tick (typing does not send a poll per key).
-    Search(CappedList, Option<String>),
-}
-
-/// A detail the UI asked for, with the request it answers.
-pub type DetailFetched = (
-    collector::DetailRequest,
-    Result<collector::DetailData, String>,
-);
-
-/// Slow-tier sources that cost real server time on big databases (thousands of tables
-/// and indexes), grouped by what the UI shows together. The group on view
-/// ([`PollerCommand::Watch`]) follows the slow interval; the others are refreshed only
-/// every [`IDLE_GROUP_EVERY`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SlowGroup {
-    /// Per-table cache hits and reads, and the statistics snapshot history.
-    Cache,
-    /// Index usage and definitions, and sequential versus index scans per table.
-    Indexes,
-    /// Vacuum and analyze state, wraparound and the scheduled task history.
-    Maintenance,
-}
-
-impl SlowGroup {
-    const ALL: [SlowGroup; 3] = [SlowGroup::Cache, SlowGroup::Indexes, SlowGroup::Maintenance];
-
-    /// The group a capped list is read with (`None`: read on every slow poll).
-    fn of_list(list: CappedList) -> Option<SlowGroup> {
-        match list {
-            CappedList::CacheTables => Some(SlowGroup::Cache),
-            CappedList::TableScans => Some(SlowGroup::Indexes),
-            CappedList::Maintenance | CappedList::WraparoundTables | CappedList::TaskHistory => {
-                Some(SlowGroup::Maintenance)
-            }
-            CappedList::QueryHashes => None,
-        }
-    }
-}
-
-/// How often the slow groups not on view are refreshed.
-const IDLE_GROUP_EVERY: Duration = Duration::from_secs(300);
-
-/// Tier intervals and the latency source's settings.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PollerConfig {
-    pub fast: Duration,
-    pub slow: Duration,
-    pub latency_window: Duration,
-    pub slow_query_threshold: Duration,
-    /// How far back the Cache screen's snapshot history reaches.
-    pub history_window: Duration,
-}
-
-impl Default for PollerConfig {
-    fn default() -> Self {
-        Self {
-            fast: Duration::from_secs(1),
-            slow: Duration::from_secs(15),
-            latency_window: Duration::from_secs(15 * 60),
-            slow_query_threshold: Duration::from_secs(5),
-            history_window: Duration::from_secs(86_400),
-        }
-    }
-}
 
 /// Starts the poller on the current runtime with the capabilities already probed.
 pub fn spawn(
@@ -144,6 +62,10 @@ pub fn spawn_poller(poller: Poller) -> (SnapshotReceiver, mpsc::UnboundedSender<
     (receiver, commands)
 }
 
+/// How many statements by execution time, and by calls, get their text fetched off the
+/// Queries screen.
+const TOP_MOVERS: usize = 50;
+
 /// The poller's state between cycles.
 pub struct Poller {
     session: MonitorSession,
@@ -153,7 +75,12 @@ pub struct Poller {
     config: PollerConfig,
     texts: StatementTextCache,
     slow: Option<Arc<SlowTier>>,
-    slow_due: Instant,
+    /// The last read of the statement counters, re-sent until the next one.
+    statements: Option<Section<Statements>>,
+    /// When each governed source is read.
+    governor: Governor,
+    /// The network's share of a round trip, left out of the costs the governor gets.
+    network: NetworkFloor,
     connects_seen: u64,
     sequence: u64,
     backoff: Backoff,
@@ -161,18 +88,14 @@ pub struct Poller {
     host: Option<HostSampler>,
     /// Whether host sampling was set up (it needs the first probe's backend pid).
     host_detected: bool,
-    /// The slow group on view, and when each slow group was last read.
+    /// The group on view (the UI starts on the Dashboard).
     watched: Option<SlowGroup>,
-    group_polled: std::collections::HashMap<SlowGroup, Instant>,
     /// Where answers to [`PollerCommand::FetchDetail`] go.
     details: Option<mpsc::UnboundedSender<DetailFetched>>,
     /// The filter typed on each capped list, searched for on the server.
     searches: std::collections::HashMap<CappedList, String>,
     /// Whether the lock view is on: `pg_locks` is read only then.
     locks_on: bool,
-    /// When the database sizes were last read (they walk every file: every
-    /// [`IDLE_GROUP_EVERY`] is often enough for a figure that moves slowly).
-    sizes_polled: Option<Instant>,
     /// What the latency histograms kept by the model cover: the next read asks only for
     /// what came since. `None`: the next read reads the whole window.
     latency: Option<LatencyCursor>,
@@ -192,34 +115,38 @@ struct LatencyCursor {
 }
 
 impl Poller {
-    pub fn new(
-        mut session: MonitorSession,
-        capabilities: Capabilities,
-        config: PollerConfig,
-    ) -> Self {
+    pub fn new(session: MonitorSession, capabilities: Capabilities, config: PollerConfig) -> Self {
+        let mut poller = Self::blank(session, config);
+        // Host metrics only make sense when the server runs on this machine.
+        poller.host = HostSampler::detect(poller.session.params(), capabilities.backend_pid);
+        poller.host_detected = true;
+        poller.capabilities = Some(Arc::new(capabilities));
+        poller
+    }
+
+    /// A poller that has probed nothing and read nothing yet.
+    fn blank(mut session: MonitorSession, config: PollerConfig) -> Self {
         session.connect_only_when_asked();
         let connects_seen = session.connect_count();
-        // Host metrics only make sense when the server runs on this machine.
-        let host = HostSampler::detect(session.params(), capabilities.backend_pid);
         Self {
             session,
-            capabilities: Some(Arc::new(capabilities)),
+            capabilities: None,
             config,
             texts: StatementTextCache::default(),
             slow: None,
-            slow_due: Instant::now(),
+            statements: None,
+            governor: governed(&config, Some(SlowGroup::Dashboard)),
+            network: NetworkFloor::default(),
             connects_seen,
             sequence: 0,
             backoff: Backoff::default(),
             pgbouncer: None,
-            host,
-            host_detected: true,
-            watched: None,
-            group_polled: std::collections::HashMap::new(),
+            host: None,
+            host_detected: false,
+            watched: Some(SlowGroup::Dashboard),
             details: None,
             searches: std::collections::HashMap::new(),
             locks_on: false,
-            sizes_polled: None,
             latency: None,
             latency_reads: 0,
         }
@@ -233,32 +160,10 @@ impl Poller {
         config: PollerConfig,
         first_failure: &SessionError,
     ) -> Self {
-        let mut session = session;
-        session.connect_only_when_asked();
-        let mut backoff = Backoff::default();
-        backoff.failed(AttemptFailure::of(first_failure));
-        Self {
-            session,
-            capabilities: None,
-            config,
-            texts: StatementTextCache::default(),
-            slow: None,
-            slow_due: Instant::now(),
-            connects_seen: 0,
-            sequence: 0,
-            backoff,
-            pgbouncer: None,
-            host: None,
-            host_detected: false,
-            watched: None,
-            group_polled: std::collections::HashMap::new(),
-            details: None,
-            searches: std::collections::HashMap::new(),
-            locks_on: false,
-            sizes_polled: None,
-            latency: None,
-            latency_reads: 0,
-        }
+        let mut poller = Self::blank(session, config);
+        poller.connects_seen = 0;
+        poller.backoff.failed(AttemptFailure::of(first_failure));
+        poller
     }
 
     /// Sends the answers to [`PollerCommand::FetchDetail`] to `sink`.
@@ -335,13 +240,12 @@ impl Poller {
         match command {
             PollerCommand::PollNow => true,
             PollerCommand::RefreshNow => {
-                if let Some(group) = self.watched {
-                    self.group_polled.remove(&group);
+                for source in self.watched.map_or(&[][..], SlowGroup::sources) {
+                    self.governor.force(*source);
                 }
                 // An action may have dropped a slot or ended a transaction that held
                 // disk: the sizes are read again too.
-                self.sizes_polled = None;
-                self.slow_due = Instant::now();
+                self.governor.force(GovernedSource::DatabaseSizes);
                 true
             }
             PollerCommand::Pause(on) => {
@@ -367,38 +271,27 @@ impl Poller {
             }
             PollerCommand::SetInterval(every) => {
                 self.config.fast = every;
+                self.governor = governed(&self.config, self.watched);
                 *ticker = new_ticker(every);
                 // The new ticker's first tick is immediate: that is the next poll.
                 false
             }
             PollerCommand::SetLatencyWindow(window) => {
                 self.config.latency_window = window;
-                self.slow_due = Instant::now();
+                self.governor.force(GovernedSource::Latency);
                 true
             }
             PollerCommand::RereadLatency => {
                 self.latency = None;
-                self.slow_due = Instant::now();
+                self.governor.force(GovernedSource::Latency);
                 true
             }
             PollerCommand::SetHistoryWindow(window) => {
                 self.config.history_window = window;
-                self.group_polled.remove(&SlowGroup::Cache);
-                self.slow_due = Instant::now();
+                self.governor.force(GovernedSource::Cache);
                 true
             }
-            PollerCommand::Watch(watched) => {
-                self.watched = watched;
-                let stale = watched.is_some_and(|group| {
-                    self.group_polled
-                        .get(&group)
-                        .is_none_or(|at| at.elapsed() >= self.config.slow)
-                });
-                if stale {
-                    self.slow_due = Instant::now();
-                }
-                stale
-            }
+            PollerCommand::Watch(watched) => self.watch(watched, Instant::now()),
         }
     }
 
@@ -415,13 +308,33 @@ impl Poller {
             Some(text) => self.searches.insert(list, text),
             None => self.searches.remove(&list),
         };
-        if let Some(group) = SlowGroup::of_list(list) {
-            self.group_polled.remove(&group);
-        }
-        self.slow_due = Instant::now();
+        self.governor.force(source_of_list(list));
     }
 
-    /// One cycle: the fast tier always, the slow tier when due.
+    /// Shows `watched` from `now`: its sources are served first, and read at once when
+    /// what we have is older than their desired interval (`true`: poll now).
+    pub fn watch(&mut self, watched: Option<SlowGroup>, now: Instant) -> bool {
+        self.watched = watched;
+        set_desired(&mut self.governor, &self.config, watched);
+        self.governor
+            .set_visible(watched.map_or(&[][..], SlowGroup::sources), now)
+    }
+
+    /// How often each governed source is read now, and what a read costs.
+    pub fn read_plan(&self) -> crate::monitor::snapshot::governed::ReadPlan {
+        self.governor.plan()
+    }
+
+    /// One cycle that reads every governed source now, whatever the governor's schedule:
+    /// for one-shot readers (doctor, tests) that want everything at once.
+    pub async fn poll_everything(&mut self) -> Snapshot {
+        for source in GovernedSource::ALL {
+            self.governor.force(source);
+        }
+        self.poll_once().await
+    }
+
+    /// One cycle: the fast tier always, the governed sources that are due.
     pub async fn poll_once(&mut self) -> Snapshot {
         self.sequence += 1;
         let started = Instant::now();
@@ -429,12 +342,17 @@ impl Poller {
             Ok(caps) => caps,
             Err(error) => return self.failed_snapshot(error, started),
         };
+        let fast_started = Instant::now();
+        let fast_round_trips = self.session.transactions();
         let server = collector::collect_server(&mut self.session).await;
+        // The quickest trivial round trip: what the network takes of each (the first
+        // read of a connection also prepares: two round trips).
+        let trips = (self.session.transactions() - fast_round_trips).max(1);
+        self.network
+            .observe(fast_started.elapsed() / u32::try_from(trips).unwrap_or(u32::MAX));
         let activity = collector::collect_activity(&mut self.session, &caps).await;
         let databases = collector::collect_databases(&mut self.session).await;
         let own_transactions = self.session.transactions();
-        let statements =
-            collector::collect_statements(&mut self.session, &caps, &mut self.texts).await;
         let progress = collector::collect_progress(&mut self.session, &caps).await;
         let horizon = collector::collect_horizon(&mut self.session).await;
         let locks = if self.locks_on {
@@ -447,6 +365,49 @@ impl Poller {
         let in_recovery = server.as_ref().map_or(caps.in_recovery, |s| s.in_recovery);
         let replication =
             collector::collect_replication(&mut self.session, &caps, in_recovery).await;
+        let round_trips = self.session.transactions() - fast_round_trips;
+        self.governor.record_fast(
+            self.network
+                .server_time(fast_started.elapsed(), round_trips),
+        );
+        let due = self.governor.due(Instant::now());
+        let statements = match self.statements.clone() {
+            Some(kept) if !due.contains(&GovernedSource::Statements) => kept,
+            _ => {
+                let read_started = Instant::now();
+                let before = self.session.transactions();
+                // The server's clock of this poll: deltas are measured between reads.
+                let read_at = server
+                    .as_ref()
+                    .map_or_else(|_| SystemTime::now(), |s| s.now);
+                // Every text on the Queries screen (it filters and sorts them all); the
+                // top movers' elsewhere: each new text reads the server's whole text file.
+                let previous = self.statements.as_ref().and_then(|s| s.as_ref().ok());
+                let texts = if self.watched == Some(SlowGroup::Queries) {
+                    collector::TextsWanted::Every
+                } else {
+                    collector::TextsWanted::TopMovers {
+                        since: previous,
+                        n: TOP_MOVERS,
+                    }
+                };
+                let read = collector::collect_statements(
+                    &mut self.session,
+                    &caps,
+                    &mut self.texts,
+                    read_at,
+                    texts,
+                )
+                .await;
+                let cost = self
+                    .network
+                    .server_time(read_started.elapsed(), self.session.transactions() - before);
+                self.governor
+                    .record(GovernedSource::Statements, cost, read_started);
+                self.statements = Some(read.clone());
+                read
+            }
+        };
         // Lost during this poll: say so on every section at once (that is what the
         // connection alert recognises) and leave the slow tier for after the reconnect.
         if !self.session.is_connected() {
@@ -466,9 +427,12 @@ impl Poller {
             });
             return self.failed_snapshot(lost.unwrap_or_else(|| "connection lost".into()), started);
         }
-        if Instant::now() >= self.slow_due {
-            self.slow_due = Instant::now() + self.config.slow;
-            self.slow = Some(Arc::new(self.poll_slow_tier(&caps).await));
+        let slow_due: Vec<GovernedSource> = due
+            .into_iter()
+            .filter(|s| *s != GovernedSource::Statements)
+            .collect();
+        if !slow_due.is_empty() {
+            self.slow = Some(Arc::new(self.poll_slow_tier(&caps, &slow_due).await));
         }
         let pgbouncer = match self.pgbouncer.as_mut() {
             Some(client) => Some(collector::collect_pgbouncer(client).await),
@@ -498,226 +462,7 @@ impl Poller {
             pgbouncer,
             host,
             slow: self.slow.clone(),
-        }
-    }
-
-    /// Whether a slow group is read this time: always for the group on view, and every
-    /// [`IDLE_GROUP_EVERY`] otherwise (so alerts and a later visit are not too old).
-    fn group_due(&self, group: SlowGroup) -> bool {
-        self.watched == Some(group)
-            || self
-                .group_polled
-                .get(&group)
-                .is_none_or(|at| at.elapsed() >= IDLE_GROUP_EVERY)
-    }
-
-    /// The slow tier: sources that cost more or change slowly. Groups not read this time
-    /// keep their previous results.
-    async fn poll_slow_tier(&mut self, caps: &Capabilities) -> SlowTier {
-        let previous = self.slow.clone();
-        let due: Vec<SlowGroup> = SlowGroup::ALL
-            .into_iter()
-            .filter(|g| self.group_due(*g))
-            .collect();
-        let session = &mut self.session;
-        let searches = &self.searches;
-        let search = |list| searches.get(&list).map(String::as_str);
-        let mut tier = match previous {
-            Some(previous) => (*previous).clone(),
-            None => SlowTier::not_polled(SystemTime::now()),
-        };
-        tier.taken_at = SystemTime::now();
-        tier.read_at.every_poll = Some(tier.taken_at);
-        let window = self.config.latency_window;
-        let width_s = bucket_width_s(window);
-        // Only what was logged since the last read, from one bucket before its high-water
-        // mark (late commits, see the SQL); the whole window when the buckets kept do not
-        // cover it: first read, a wider window, another width or threshold, a new connection.
-        let since_bucket = self
-            .latency
-            .filter(|c| {
-                c.window >= window
-                    && c.width_s == width_s
-                    && c.slow_threshold == self.config.slow_query_threshold
-                    && c.connect_count == session.connect_count()
-            })
-            .map(|c| c.now_bucket - 1);
-        // Successful reads are numbered without gaps: a gap is a read the model missed.
-        let ask = collector::LatencyAsk {
-            sequence: self.latency_reads + 1,
-            window,
-            slow_threshold: self.config.slow_query_threshold,
-            width_s,
-            since_bucket,
-            search: search(CappedList::QueryHashes).map(str::to_string),
-        };
-        match collector::collect_latency_buckets(session, caps, &ask).await {
-            Ok(read) => {
-                self.latency_reads = read.sequence;
-                self.latency = Some(LatencyCursor {
-                    window,
-                    width_s,
-                    slow_threshold: ask.slow_threshold,
-                    now_bucket: read.now_bucket,
-                    connect_count: session.connect_count(),
-                });
-                // The model merges the read into the window it keeps and fills
-                // `performance_log` (and the list's cap) from it.
-                tier.latency_read = Some(Arc::new(read));
-                tier.performance_log = Err(SectionError::Failed("not merged yet".into()));
-            }
-            Err(error) => {
-                // Nothing kept changes: the next read asks again from the same mark.
-                tier.latency_read = None;
-                tier.caps.remove(&CappedList::QueryHashes);
-                tier.performance_log = Err(error);
-            }
-        }
-        tier.table_totals = collector::collect_table_totals(session).await;
-        if due.contains(&SlowGroup::Cache) {
-            tier.read_at.cache = Some(SystemTime::now());
-            let read =
-                collector::collect_table_cache_capped(session, search(CappedList::CacheTables))
-                    .await;
-            tier.table_cache = uncap(read, &mut tier.caps, CappedList::CacheTables).map(Arc::new);
-            tier.snapshot_history =
-                collector::collect_snapshot_history(session, caps, self.config.history_window)
-                    .await;
-        }
-        if due.contains(&SlowGroup::Indexes) {
-            tier.read_at.indexes = Some(SystemTime::now());
-            tier.indexes = collector::collect_indexes(session).await.map(Arc::new);
-            let read =
-                collector::collect_table_scans_capped(session, search(CappedList::TableScans))
-                    .await;
-            tier.table_scans = uncap(read, &mut tier.caps, CappedList::TableScans).map(Arc::new);
-        }
-        if due.contains(&SlowGroup::Maintenance) {
-            tier.read_at.maintenance = Some(SystemTime::now());
-            let read = collector::collect_table_maintenance_capped(
-                session,
-                caps,
-                search(CappedList::Maintenance),
-            )
-            .await;
-            tier.maintenance = uncap(read, &mut tier.caps, CappedList::Maintenance).map(Arc::new);
-            tier.statistics_since = collector::collect_statistics_since(session).await;
-            let read =
-                collector::collect_wraparound_capped(session, search(CappedList::WraparoundTables))
-                    .await;
-            tier.wraparound = uncap(read, &mut tier.caps, CappedList::WraparoundTables);
-            let read = collector::collect_task_history_capped(
-                session,
-                caps,
-                search(CappedList::TaskHistory),
-            )
-            .await;
-            tier.task_history = uncap(read, &mut tier.caps, CappedList::TaskHistory);
-        }
-        if self
-            .sizes_polled
-            .is_none_or(|at| at.elapsed() >= IDLE_GROUP_EVERY)
-        {
-            self.sizes_polled = Some(Instant::now());
-            tier.read_at.database_sizes = Some(SystemTime::now());
-            tier.database_sizes = collector::collect_database_sizes(&mut self.session).await;
-        }
-        let now = Instant::now();
-        for group in due {
-            self.group_polled.insert(group, now);
-        }
-        tier
-    }
-
-    /// Connects when disconnected, at most once per backoff step; probes after every new
-    /// connection (it may be a restarted or failed-over server, or the first one). The
-    /// error is the line the status bar shows.
-    async fn connect_if_due(&mut self) -> Result<Arc<Capabilities>, String> {
-        if !self.session.is_connected() {
-            if self.backoff.remaining().is_some() {
-                return Err(self.backoff.describe());
-            }
-            if let Err(error) = self.session.ensure_connected().await {
-                self.backoff.failed(AttemptFailure::of(&error));
-                tracing::warn!(
-                    "connection attempt {} failed: {}; next in {}",
-                    self.backoff.failures,
-                    error,
-                    crate::text::format::duration(self.backoff.remaining().unwrap_or_default())
-                );
-                return Err(self.backoff.describe());
-            }
-            if self.backoff.failures > 0 {
-                tracing::info!(
-                    "connected after {} failed attempt(s)",
-                    self.backoff.failures
-                );
-            }
-        }
-        self.backoff.reset();
-        let count = self.session.connect_count();
-        if self.capabilities.is_none() || count != self.connects_seen {
-            match Capabilities::probe(&mut self.session).await {
-                Ok(fresh) => {
-                    self.connects_seen = count;
-                    if !self.host_detected {
-                        self.host_detected = true;
-                        self.host = HostSampler::detect(self.session.params(), fresh.backend_pid);
-                    }
-                    self.capabilities = Some(Arc::new(fresh));
-                }
-                // Without a first probe no collector knows which SQL to run.
-                Err(e) if self.capabilities.is_none() => {
-                    return Err(format!("capability probe failed: {e}"));
-                }
-                Err(e) => {
-                    self.connects_seen = count;
-                    tracing::warn!("re-probe failed: {e}");
-                }
-            }
-        }
-        self.capabilities
-            .clone()
-            .ok_or_else(|| "capability probe pending".to_string())
-    }
-
-    fn failed_snapshot(&self, error: String, started: Instant) -> Snapshot {
-        let failed = SectionError::Failed(error);
-        Snapshot {
-            sequence: self.sequence,
-            taken_at: SystemTime::now(),
-            poll_duration: started.elapsed(),
-            own_transactions: self.session.transactions(),
-            capabilities: self.capabilities.clone(),
-            server: Err(failed.clone()),
-            activity: Err(failed.clone()),
-            databases: Err(failed.clone()),
-            statements: Err(failed.clone()),
-            replication: ReplicationSnapshot::failed(&failed),
-            progress: Err(failed.clone()),
-            horizon: Err(failed.clone()),
-            locks: self.locks_on.then_some(Err(failed)),
-            pgbouncer: None,
-            host: None,
-            slow: self.slow.clone(),
-        }
-    }
-}
-
-/// A capped read's section, its cap noted in `caps` (and forgotten when the read failed).
-fn uncap<T>(
-    read: Section<Capped<T>>,
-    caps: &mut std::collections::HashMap<CappedList, ListCap>,
-    list: CappedList,
-) -> Section<T> {
-    match read {
-        Ok(Capped { value, cap }) => {
-            caps.insert(list, cap);
-            Ok(value)
-        }
-        Err(error) => {
-            caps.remove(&list);
-            Err(error)
+            reads: self.governor.plan(),
         }
     }
 }

@@ -27,6 +27,14 @@ pub fn millis_unit(ms: f64) -> String {
     }
 }
 
+/// A cost in whole milliseconds (`90 ms`, `1,250 ms`); `<1 ms` under one.
+pub fn whole_millis(d: Duration) -> String {
+    match d.as_millis() {
+        0 => "<1 ms".into(),
+        ms => format!("{} ms", thousands(i64::try_from(ms).unwrap_or(i64::MAX))),
+    }
+}
+
 /// Compact age for table cells: `850ms`, `12s`, `4m02s`, `5h12m`, `3d04h`.
 pub fn age(d: Duration) -> String {
     let secs = d.as_secs();

@@ -58,18 +58,16 @@ impl Screen {
 }
 
 impl Screen {
-    /// The slow-tier sources this screen shows, if it shows any of the costly ones.
+    /// The governed sources this screen shows, if it shows any.
     pub fn slow_group(self) -> Option<SlowGroup> {
         match self {
+            Screen::Dashboard => Some(SlowGroup::Dashboard),
+            Screen::Queries => Some(SlowGroup::Queries),
             Screen::Cache => Some(SlowGroup::Cache),
             Screen::Indexes => Some(SlowGroup::Indexes),
             Screen::Maintenance => Some(SlowGroup::Maintenance),
             // Replication is read every poll: lag is watched second by second.
-            Screen::Dashboard
-            | Screen::Activity
-            | Screen::Queries
-            | Screen::Pool
-            | Screen::Replication => None,
+            Screen::Activity | Screen::Pool | Screen::Replication => None,
         }
     }
 }

@@ -113,6 +113,7 @@ pub async fn run_on(
         slow,
         latency_window: settings.refresh.latency_window,
         slow_query_threshold: settings.refresh.slow_query,
+        server_budget: settings.refresh.server_budget,
         ..PollerConfig::default()
     };
     let (mut poller, server_version_num) = match start {

@@ -165,7 +165,7 @@ async fn indexes_app(poller: &mut Poller, index: u32, pid: i32) -> App {
     );
     app.update(Event::Resize(160, 48));
     eventually("the index and the open transaction on screen", async || {
-        let snapshot = poller.poll_once().await;
+        let snapshot = poller.poll_everything().await;
         let index_listed = snapshot
             .slow
             .as_ref()
@@ -279,7 +279,7 @@ async fn reindex_concurrently_waits_for_an_old_transaction_and_says_on_whom() {
     };
     // The App, fed real polls, says on whom the REINDEX waits.
     eventually("the status to say on whom the REINDEX waits", async || {
-        app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
+        app.update(Event::Snapshot(Box::new(poller.poll_everything().await)));
         let status = app.status().map(|s| s.text.clone()).unwrap_or_default();
         let badges = pgpulse::tui::screens::header::running_badges(&app);
         if status.contains(&format!(

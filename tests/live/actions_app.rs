@@ -151,7 +151,7 @@ async fn run_script(
     .with_read_only(read_only);
     app.update(Event::Resize(160, 48));
     eventually("the sleeper and the tables on screen", async || {
-        let snapshot = poller.poll_once().await;
+        let snapshot = poller.poll_everything().await;
         let seen = snapshot.activity.as_ref().is_ok_and(|all| {
             all.iter().any(|s| {
                 s.pid == sleeper_pid && s.state.as_ref().is_some_and(|st| st.as_str() == "active")

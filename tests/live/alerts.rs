@@ -89,7 +89,7 @@ async fn a_real_lock_wait_and_an_idle_transaction_raise_their_alerts() {
     let (session, caps) = monitor_db(&db).await;
     let mut poller = Poller::new(session, caps, PollerConfig::default());
     let (lock, idle) = eventually("both alerts", async || {
-        app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
+        app.update(Event::Snapshot(Box::new(poller.poll_everything().await)));
         let lock = alert(&app, AlertKind::LockWait);
         let idle = alert(&app, AlertKind::IdleInTransaction);
         match (lock, idle) {
@@ -111,7 +111,7 @@ async fn a_real_lock_wait_and_an_idle_transaction_raise_their_alerts() {
     exec(&holder, "COMMIT").await;
     assert_eq!(finished(waiting).await, Ok(()));
     eventually("the alerts to clear", async || {
-        app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
+        app.update(Event::Snapshot(Box::new(poller.poll_everything().await)));
         let left: Vec<_> = app
             .model()
             .alerts()
@@ -146,7 +146,7 @@ async fn a_real_deadlock_and_temp_file_show_on_the_dashboard() {
     let mut poller = Poller::new(session, caps, PollerConfig::default());
     // Two polls before: the window starts with no deadlock and no temp file.
     for _ in 0..2 {
-        app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
+        app.update(Event::Snapshot(Box::new(poller.poll_everything().await)));
     }
     let before = app.model().alerts().recent_events();
     assert_eq!(before.map(|t| (t.deadlocks, t.temp_files)), Some((0, 0)));
@@ -163,7 +163,7 @@ async fn a_real_deadlock_and_temp_file_show_on_the_dashboard() {
     let blocked = spawn_sql(first, "UPDATE crossed SET v = 2 WHERE id = 2".into());
     let common_pid = backend_pid(&second).await;
     eventually("the first session to wait", async || {
-        app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
+        app.update(Event::Snapshot(Box::new(poller.poll_everything().await)));
         let sessions = app
             .model()
             .snapshot()
@@ -195,7 +195,7 @@ async fn a_real_deadlock_and_temp_file_show_on_the_dashboard() {
     .await;
 
     let recent = eventually("the deadlock and the temp file in the window", async || {
-        app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
+        app.update(Event::Snapshot(Box::new(poller.poll_everything().await)));
         match app.model().alerts().recent_events() {
             Some(t) if t.deadlocks >= 1 && t.temp_files >= 1 => Ok(t),
             other => Err(format!("{other:?}")),

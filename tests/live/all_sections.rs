@@ -42,8 +42,8 @@ async fn every_section_of_a_poll_succeeds_on_this_server() {
     let major = caps.server_major();
     let mut poller = Poller::new(session, caps, PollerConfig::default());
     // Two polls: the second runs the statement-text fetch for ids seen in the first.
-    let _ = poller.poll_once().await;
-    let snapshot = poller.poll_once().await;
+    let _ = poller.poll_everything().await;
+    let snapshot = poller.poll_everything().await;
 
     let mut failures = Vec::new();
     check("server", &snapshot.server, &mut failures);
@@ -116,6 +116,12 @@ async fn pgpulse_s_own_statements_are_hidden_on_this_major() {
     .await;
     let major = caps.server_major();
     let mut poller = Poller::new(session, caps, PollerConfig::default());
+    // On the Queries screen every statement's text is read (elsewhere only the top
+    // movers'): all of pgpulse's own must be recognised.
+    poller.watch(
+        Some(pgpulse::monitor::poller::SlowGroup::Queries),
+        std::time::Instant::now(),
+    );
     let mut app = pgpulse::tui::app::App::new(
         "test".into(),
         std::time::Duration::from_secs(1),
@@ -128,7 +134,7 @@ async fn pgpulse_s_own_statements_are_hidden_on_this_major() {
         let app_statement = format!("SELECT count(*) FROM learners WHERE id > {round}");
         exec(&client, &app_statement).await;
         app.update(pgpulse::tui::app::Event::Snapshot(Box::new(
-            poller.poll_once().await,
+            poller.poll_everything().await,
         )));
     }
     let statements = match app.model().snapshot().map(|s| &s.statements) {

@@ -571,7 +571,7 @@ async fn pgpulse_s_own_reads_do_not_count_in_index_usage() {
                WHERE relname IN ('query_performance_log', 'maintenance_task_log')";
     eventually("pgpulse's reads to reach the statistics", async || {
         app.update(pgpulse::tui::app::Event::Snapshot(Box::new(
-            poller.poll_once().await,
+            poller.poll_everything().await,
         )));
         let row = client
             .query_one(sql, &[])
@@ -587,7 +587,7 @@ async fn pgpulse_s_own_reads_do_not_count_in_index_usage() {
     })
     .await;
     app.update(pgpulse::tui::app::Event::Snapshot(Box::new(
-        poller.poll_once().await,
+        poller.poll_everything().await,
     )));
     // The application's own table: its index scans among all its scans (building the
     // primary key on the new table counted one sequential scan too).
@@ -655,7 +655,7 @@ async fn a_filter_finds_a_table_outside_the_capped_list() {
         ),
     ] {
         app.show(screen);
-        feed(&mut app, poller.poll_once().await);
+        feed(&mut app, poller.poll_everything().await);
         while app.focused_table_id() != Some(table) {
             press(&mut app, crossterm::event::KeyCode::Char('f'));
         }
@@ -683,7 +683,7 @@ async fn a_filter_finds_a_table_outside_the_capped_list() {
                 poller.search(list, text);
             }
         }
-        feed(&mut app, poller.poll_once().await);
+        feed(&mut app, poller.poll_everything().await);
         assert_eq!(names(&app), vec!["public.lonely_needle".to_string()]);
         let title = pgpulse::tui::screens::capped::cap_title(&app, table);
         assert_eq!(title.as_deref(), Some("1 table matching \"needle\""));

@@ -200,7 +200,14 @@ async fn a_role_without_stats_privileges_still_gets_its_panels() {
     // Other roles' statements have a NULL queryid: skipped, not a failed section.
     let mut cache = StatementTextCache::new();
     let statements = must(
-        collect_statements(&mut session, &caps, &mut cache).await,
+        collect_statements(
+            &mut session,
+            &caps,
+            &mut cache,
+            std::time::SystemTime::now(),
+            pgpulse::monitor::collector::TextsWanted::Every,
+        )
+        .await,
         "statements",
     );
     let sql = "SELECT oid FROM pg_roles WHERE rolname = 'plain_monitor'";
@@ -335,7 +342,14 @@ async fn statements_work_with(setup: &str, version: &str, marker: &str) -> State
     assert_eq!(caps.pgss_installed_version.as_deref(), Some(version));
     let mut cache = StatementTextCache::new();
     let statements = must(
-        collect_statements(&mut session, &caps, &mut cache).await,
+        collect_statements(
+            &mut session,
+            &caps,
+            &mut cache,
+            std::time::SystemTime::now(),
+            pgpulse::monitor::collector::TextsWanted::Every,
+        )
+        .await,
         "statements",
     );
     for text in [
@@ -464,7 +478,14 @@ async fn statement_texts_are_fetched_once_per_new_statement() {
     let mut cache = StatementTextCache::new();
     let mut collect = async |cache: &mut StatementTextCache| {
         must(
-            collect_statements(&mut session, &caps, cache).await,
+            collect_statements(
+                &mut session,
+                &caps,
+                cache,
+                std::time::SystemTime::now(),
+                pgpulse::monitor::collector::TextsWanted::Every,
+            )
+            .await,
             "statements",
         )
     };
@@ -503,7 +524,14 @@ async fn without_the_extension_the_panel_says_create_extension() {
     let db = common::shared().create_database().await;
     let (mut session, caps) = monitor_db(&db).await;
     let mut cache = StatementTextCache::new();
-    let section = collect_statements(&mut session, &caps, &mut cache).await;
+    let section = collect_statements(
+        &mut session,
+        &caps,
+        &mut cache,
+        std::time::SystemTime::now(),
+        pgpulse::monitor::collector::TextsWanted::Every,
+    )
+    .await;
     match section {
         Err(SectionError::Unavailable { fix: Some(fix), .. }) => {
             assert!(fix.contains("CREATE EXTENSION pg_stat_statements"), "{fix}")
@@ -524,7 +552,15 @@ async fn an_extension_outside_the_search_path_is_explained_and_fixable() {
     .await;
     let (mut session, caps) = monitor_db(&db).await;
     let mut cache = StatementTextCache::new();
-    match collect_statements(&mut session, &caps, &mut cache).await {
+    match collect_statements(
+        &mut session,
+        &caps,
+        &mut cache,
+        std::time::SystemTime::now(),
+        pgpulse::monitor::collector::TextsWanted::Every,
+    )
+    .await
+    {
         Err(SectionError::Unavailable { fix: Some(fix), .. }) => {
             assert!(
                 fix.contains("search_path") && fix.contains("\"stats\""),
@@ -542,7 +578,14 @@ async fn an_extension_outside_the_search_path_is_explained_and_fixable() {
     .await;
     let (mut session, caps) = monitor_db(&db).await;
     must(
-        collect_statements(&mut session, &caps, &mut cache).await,
+        collect_statements(
+            &mut session,
+            &caps,
+            &mut cache,
+            std::time::SystemTime::now(),
+            pgpulse::monitor::collector::TextsWanted::Every,
+        )
+        .await,
         "statements after fixing search_path",
     );
 }

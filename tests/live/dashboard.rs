@@ -79,11 +79,11 @@ async fn statements_show_the_calls_of_the_interval_not_the_cumulative_count() {
     let (session, caps) = monitor_db(&db).await;
     let mut poller = Poller::new(session, caps, PollerConfig::default());
     let mut app = new_app();
-    feed(&mut app, poller.poll_once().await);
+    feed(&mut app, poller.poll_everything().await);
     for i in 0..25 {
         must(client.query(&statement, &[&i]).await, "interval calls");
     }
-    feed(&mut app, poller.poll_once().await);
+    feed(&mut app, poller.poll_everything().await);
 
     let deltas = &app.model().statement_deltas();
     let texts = app
@@ -158,7 +158,7 @@ async fn a_lock_chain_shows_as_a_tree_with_the_right_root() {
     let mut app = new_app();
     app.set_activity_mode(ActivityMode::BlockingTree);
     let rows = eventually("the three-level chain", async || {
-        feed(&mut app, poller.poll_once().await);
+        feed(&mut app, poller.poll_everything().await);
         let rows: Vec<(RowId, u16)> = app
             .table(TableId::Activity)
             .1
@@ -283,10 +283,15 @@ async fn hostile_text_from_the_server_never_reaches_the_terminal_raw() {
 
     let (session, caps) = monitor_db(&db).await;
     let mut poller = Poller::new(session, caps, PollerConfig::default());
+    // The Queries screen is looked at below: every statement's text is read for it.
+    poller.watch(
+        Some(pgpulse::monitor::poller::SlowGroup::Queries),
+        std::time::Instant::now(),
+    );
     let mut app = new_app();
     app.show(Screen::Activity);
     eventually("the hostile query to be visible", async || {
-        feed(&mut app, poller.poll_once().await);
+        feed(&mut app, poller.poll_everything().await);
         let running = app
             .model()
             .snapshot()
@@ -396,7 +401,7 @@ async fn percentiles_from_query_performance_log_reach_the_queries_screen() {
     let (session, caps) = monitor_db(&db).await;
     let mut poller = Poller::new(session, caps, PollerConfig::default());
     let mut app = new_app();
-    feed(&mut app, poller.poll_once().await);
+    feed(&mut app, poller.poll_everything().await);
     let log = app
         .model()
         .snapshot()
@@ -460,7 +465,7 @@ async fn an_idle_server_shows_no_transactions_of_pgpulse_s_own() {
     let mut seen = Vec::new();
     for _ in 0..14 {
         ticker.tick().await;
-        feed(&mut app, poller.poll_once().await);
+        feed(&mut app, poller.poll_everything().await);
         let tps = app
             .model()
             .interval_metrics()
@@ -516,8 +521,8 @@ async fn sessions_hidden_from_an_unprivileged_role_are_counted_not_zero() {
     assert!(!caps.sees_all_stats());
     let mut poller = Poller::new(session, caps, PollerConfig::default());
     let mut app = new_app();
-    feed(&mut app, poller.poll_once().await);
-    feed(&mut app, poller.poll_once().await);
+    feed(&mut app, poller.poll_everything().await);
+    feed(&mut app, poller.poll_everything().await);
 
     let grant = "GRANT pg_read_all_stats TO \"watcher\"";
     let tiles = pgpulse::tui::screens::kpi::tiles(&app);
@@ -571,7 +576,7 @@ async fn an_outage_keeps_the_last_good_data_marked_stale() {
     let mut app = new_app();
     app.show(Screen::Activity);
     eventually("the sleeping session and the rates", async || {
-        feed(&mut app, poller.poll_once().await);
+        feed(&mut app, poller.poll_everything().await);
         let listed = app
             .table(TableId::Activity)
             .1
@@ -592,7 +597,7 @@ async fn an_outage_keeps_the_last_good_data_marked_stale() {
     // The server stops (and its files go): every read fails from now on.
     drop(db);
     drop(server);
-    let failed = poller.poll_once().await;
+    let failed = poller.poll_everything().await;
     assert!(failed.activity.is_err(), "the poll after the outage fails");
     let later = failed.taken_at + Duration::from_secs(3);
     feed(&mut app, failed);

@@ -254,7 +254,7 @@ async fn the_demo_shows_every_panel_alive_and_leaves_nothing_behind() {
     let deadline = Instant::now() + PANELS;
     let mut last = Vec::new();
     while Instant::now() < deadline {
-        model.absorb(poller.poll_once().await);
+        model.absorb(poller.poll_everything().await);
         let snapshot = model.snapshot().expect("a snapshot was absorbed");
         last = missing(snapshot);
         if last.is_empty() {
@@ -271,7 +271,7 @@ async fn the_demo_shows_every_panel_alive_and_leaves_nothing_behind() {
     let deadline = Instant::now() + PANELS;
     let mut senders = String::new();
     while Instant::now() < deadline {
-        let snapshot = poller.poll_once().await;
+        let snapshot = poller.poll_everything().await;
         senders = format!("{:?}", snapshot.replication.senders);
         let streaming = snapshot.replication.senders.as_ref().is_ok_and(|s| {
             s.iter().any(|s| {
@@ -451,7 +451,7 @@ async fn no_replica_runs_the_primary_alone() {
     let conninfo = demo.conninfo();
     let (session, caps) = monitor(conninfo).await;
     let mut poller = Poller::new(session, caps, PollerConfig::default());
-    let snapshot = poller.poll_once().await;
+    let snapshot = poller.poll_everything().await;
     drop(poller);
     let senders = snapshot.replication.senders.as_ref().map(Vec::len);
     let slots = snapshot.replication.slots.as_ref().map(Vec::len);

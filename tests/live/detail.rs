@@ -77,7 +77,7 @@ async fn a_waiting_session_shows_the_lock_it_waits_for_and_the_holder_what_it_ho
     let (session, caps) = monitor_db(&db).await;
     let mut poller = Poller::new(session, caps, PollerConfig::default());
     let snapshot = eventually("the waiter to wait on the lock", async || {
-        let snapshot = poller.poll_once().await;
+        let snapshot = poller.poll_everything().await;
         let waits = snapshot
             .activity
             .as_ref()
@@ -174,7 +174,12 @@ async fn a_statement_detail_has_the_whole_text_every_counter_and_names() {
     }
     let (session, caps) = monitor_db(&db).await;
     let mut poller = Poller::new(session, caps, PollerConfig::default());
-    let snapshot = poller.poll_once().await;
+    // The detail opens from the Queries screen, which reads every statement's text.
+    poller.watch(
+        Some(pgpulse::monitor::poller::SlowGroup::Queries),
+        std::time::Instant::now(),
+    );
+    let snapshot = poller.poll_everything().await;
     let statements = must(
         snapshot.statements.as_ref().map_err(|e| e.to_string()),
         "statements",

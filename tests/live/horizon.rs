@@ -41,7 +41,7 @@ pub async fn poll_until<T>(
     ready: impl Fn(&Model) -> Result<T, String>,
 ) -> T {
     eventually(what, async || {
-        model.absorb(poller.poll_once().await);
+        model.absorb(poller.poll_everything().await);
         ready(model)
     })
     .await

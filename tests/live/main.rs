@@ -41,6 +41,7 @@ mod demo_data;
 mod detail;
 mod doctor;
 mod explain;
+mod governor;
 mod harness;
 mod horizon;
 mod host;

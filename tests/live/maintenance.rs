@@ -487,7 +487,7 @@ async fn maintenance_app(
     );
     app.show(pgpulse::tui::screen::Screen::Maintenance);
     eventually("the tables on the Maintenance screen", async || {
-        let snapshot = poller.poll_once().await;
+        let snapshot = poller.poll_everything().await;
         app.update(pgpulse::tui::app::Event::Tick(snapshot.taken_at));
         app.update(pgpulse::tui::app::Event::Snapshot(Box::new(snapshot)));
         ready(&app)
@@ -553,7 +553,7 @@ async fn empty_tables_do_not_bury_the_one_that_is_overdue() {
     })
     .await;
     // A week later, nothing vacuumed in between (the harness's cluster is minutes old).
-    let snapshot = poller.poll_once().await;
+    let snapshot = poller.poll_everything().await;
     let week_later = snapshot.taken_at + Duration::from_secs(8 * 86_400);
     app.update(pgpulse::tui::app::Event::Tick(week_later));
     app.update(pgpulse::tui::app::Event::Snapshot(Box::new(snapshot)));

@@ -41,7 +41,7 @@ async fn a_lock_chain_shows_the_waiter_first_with_its_holder_and_relation() {
     let version = caps.server_version_num;
     let (mut poller, mut model) = poller_and_model(session, caps);
     assert!(
-        poller.poll_once().await.locks.is_none(),
+        poller.poll_everything().await.locks.is_none(),
         "read while the view is off"
     );
     poller.watch_locks(true);
@@ -92,7 +92,7 @@ async fn a_lock_chain_shows_the_waiter_first_with_its_holder_and_relation() {
     .unwrap()
     .unwrap();
     poller.watch_locks(false);
-    model.absorb(poller.poll_once().await);
+    model.absorb(poller.poll_everything().await);
     assert!(model.lock_view().is_none());
 }
 
@@ -107,7 +107,7 @@ async fn every_database_has_its_row_with_its_own_numbers() {
     exec(&busy, "CREATE TABLE t (id int)").await;
     let (session, caps) = monitor_db(&db).await;
     let (mut poller, mut model) = poller_and_model(session, caps);
-    model.absorb(poller.poll_once().await);
+    model.absorb(poller.poll_everything().await);
     let row = poll_until(&mut poller, &mut model, "the other database's TPS", |m| {
         let row = m
             .databases()
@@ -241,7 +241,7 @@ async fn on_a_standby_writes_are_disabled_nothing_is_overdue_and_idle_tps_is_zer
     // a condition), then the TPS without pgpulse's own transactions is ~0.
     for _ in 0..8 {
         tokio::time::sleep(Duration::from_millis(250)).await;
-        model.absorb(poller.poll_once().await);
+        model.absorb(poller.poll_everything().await);
     }
     let tps = model
         .shown_metrics()

@@ -79,7 +79,7 @@ async fn a_prepared_holder_is_shown_and_rolled_back_through_the_dialog() {
     assert_eq!(app.focused_table_id(), Some(TableId::Horizon));
     let label = "prepared 'forgotten_export'";
     eventually("the prepared transaction listed as a holder", async || {
-        let snapshot = poller.poll_once().await;
+        let snapshot = poller.poll_everything().await;
         app.update(Event::Snapshot(Box::new(snapshot)));
         let listed = app
             .model()

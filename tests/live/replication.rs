@@ -73,7 +73,7 @@ async fn the_harness_topology_streams_pauses_and_stops() {
 async fn poll(server: &common::TestServer) -> Snapshot {
     let (session, caps) = monitor(format!("{} sslmode=disable", server.conninfo("postgres"))).await;
     let mut poller = Poller::new(session, caps, PollerConfig::default());
-    poller.poll_once().await
+    poller.poll_everything().await
 }
 
 /// Every replication query parses and runs on this major, on both sides: the primary's
@@ -159,7 +159,7 @@ impl Watch {
 
     /// Polls once and folds the snapshot in; returns the snapshot as shown.
     async fn poll(&mut self) -> Snapshot {
-        let snapshot = self.poller.poll_once().await;
+        let snapshot = self.poller.poll_everything().await;
         self.model.absorb(snapshot);
         self.model.snapshot().cloned().expect("a snapshot")
     }

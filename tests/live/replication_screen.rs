@@ -35,7 +35,7 @@ async fn watch(server: &common::TestServer) -> (App, Poller) {
 
 /// One poll fed to the app, as the event loop does.
 async fn poll(app: &mut App, poller: &mut Poller) {
-    let snapshot = poller.poll_once().await;
+    let snapshot = poller.poll_everything().await;
     app.update(Event::Snapshot(Box::new(snapshot)));
 }
 

@@ -34,7 +34,8 @@ pub use history::{History, Series};
 pub use latency::mean_latency_ms;
 pub use own_work::OwnTransactions;
 pub use statements::{
-    StatementDelta, StatementDeltas, StatementTotals, cumulative_statements, statement_deltas,
+    StatementDelta, StatementDeltas, StatementTotals, cumulative_statements, same_statements_read,
+    statement_deltas,
 };
 pub use status::{RateStatus, ResetReason};
 pub use thresholds::{

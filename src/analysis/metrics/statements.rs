@@ -67,11 +67,18 @@ impl StatementDeltas {
     }
 }
 
-/// Per-statement activity between the previous and the current snapshot.
+/// Per-statement activity between the previous and the current snapshot's reads of
+/// `pg_stat_statements`. The cost governor spaces the reads out, so the interval is the
+/// one between the two reads, not between the snapshots (the same read re-sent gives
+/// an empty interval: the caller keeps what it showed, see `Derived::absorb`).
 pub fn statement_deltas(prev: Option<&Snapshot>, cur: &Snapshot) -> StatementDeltas {
-    let pair = match section_pair(prev, cur, statements) {
+    let mut pair = match section_pair(prev, cur, statements) {
         Ok(pair) => pair,
         Err(status) => return StatementDeltas::without_rows(status),
+    };
+    pair.interval = match Interval::new(pair.prev.read_at, pair.cur.read_at) {
+        Ok(interval) => interval,
+        Err(reason) => return StatementDeltas::without_rows(RateStatus::Reset(reason)),
     };
     let before: HashMap<StatementKey, &StatementCounters> = pair
         .prev
@@ -126,6 +133,17 @@ pub fn statement_deltas(prev: Option<&Snapshot>, cur: &Snapshot) -> StatementDel
         new_entries,
         evicted_entries: before.len().saturating_sub(still_there),
         total_exec_time_ms,
+    }
+}
+
+/// Whether both snapshots carry the same read of `pg_stat_statements` (the poller re-sends
+/// the last read between two governed reads): nothing new to compute.
+pub fn same_statements_read(prev: Option<&Snapshot>, cur: &Snapshot) -> bool {
+    match (prev.map(|p| &p.statements), &cur.statements) {
+        (Some(Ok(before)), Ok(now)) => {
+            before.read_at == now.read_at && std::sync::Arc::ptr_eq(&before.counters, &now.counters)
+        }
+        _ => false,
     }
 }
 
@@ -197,7 +215,7 @@ fn was_reset(
         return prev_info.stats_reset != cur_info.stats_reset;
     }
     let (mut common, mut backwards) = (0usize, 0usize);
-    for now in &cur.counters {
+    for now in cur.counters.iter() {
         if let Some(previous) = before.get(&now.key) {
             common += 1;
             backwards += usize::from(now.calls < previous.calls);

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use crate::analysis::index_flags::{IndexFlags, flag_indexes};
 use crate::analysis::metrics::{
     BlockingRow, DeltaStatus, History, OwnTransactions, SnapshotMetrics, StatementDeltas,
-    StatementTotals, blocking_tree, cumulative_statements, snapshot_metrics,
+    StatementTotals, blocking_tree, cumulative_statements, same_statements_read, snapshot_metrics,
 };
 use crate::monitor::snapshot::{Section, SectionError, Snapshot};
 
@@ -65,6 +65,13 @@ impl Derived {
     /// Folds a new snapshot in, against the previous one.
     pub(super) fn absorb(&mut self, previous: Option<&Snapshot>, current: &Snapshot) {
         let mut metrics = snapshot_metrics(previous, current, connected_datid(current));
+        // Between two governed reads of pg_stat_statements the last read is re-sent: the
+        // interval it covered stays on screen as computed.
+        let same_statements = same_statements_read(previous, current);
+        if same_statements && let Some(before) = &self.metrics {
+            metrics.statements = before.statements.clone();
+            metrics.mean_latency_ms = before.mean_latency_ms;
+        }
         // pgpulse's polls are not the server's work (DESIGN, principle 3).
         let own = current
             .own_transactions
@@ -76,7 +83,7 @@ impl Derived {
         self.statements = shown.statements.clone();
         self.shown = Some(shown);
         self.metrics = Some(metrics);
-        if current.statements.is_ok() {
+        if current.statements.is_ok() && !same_statements {
             self.cumulative = cumulative_statements(current);
         }
         if let Ok(sessions) = &current.activity {

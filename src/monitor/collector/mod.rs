@@ -55,7 +55,7 @@ pub use progress::collect_progress;
 pub use replication::collect_replication;
 pub use server::collect_server;
 pub use statement_texts::StatementTextCache;
-pub use statements::collect_statements;
+pub use statements::{TextsWanted, collect_statements};
 pub use tables::collect_table_totals;
 pub use task_history::{collect_task_history, collect_task_history_capped};
 pub use wraparound::{XID_HARD_LIMIT, collect_wraparound, collect_wraparound_capped};

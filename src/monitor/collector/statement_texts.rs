@@ -62,16 +62,18 @@ impl StatementTextCache {
         self.fetches
     }
 
-    /// Fetches the texts of `live` keys not cached yet with `sql` (one round trip, none
-    /// when nothing is new), then prunes keys gone from `pg_stat_statements`. A failed
-    /// fetch is logged and retried on the next poll: texts never fail the counters.
+    /// Fetches the texts of the `wanted` keys not cached yet with `sql` (one round trip,
+    /// none when nothing is new), then prunes keys gone from `pg_stat_statements`
+    /// (`live`). A failed fetch is logged and retried on the next poll: texts never fail
+    /// the counters.
     pub(super) async fn refresh(
         &mut self,
         session: &mut MonitorSession,
         sql: &'static str,
         live: &[StatementKey],
+        wanted: &[StatementKey],
     ) {
-        let missing = self.missing(live);
+        let missing = self.missing(wanted);
         if !missing.is_empty() {
             let mut queryids: Vec<i64> = missing.iter().map(|key| key.queryid).collect();
             queryids.sort_unstable();

@@ -36,8 +36,23 @@ struct Variant {
     info: Option<&'static str>,
 }
 
-/// Counters of every statement the role may see (fast tier), the extension's eviction
-/// count and reset time (1.9+), and the texts, fetched only for statements not seen
+/// Which statements' texts to fetch (those not cached yet among them).
+#[derive(Debug, Clone, Copy)]
+pub enum TextsWanted<'a> {
+    /// Every statement's: the Queries screen filters and sorts them all.
+    Every,
+    /// Only the statements that did the most since the previous read (`None`: the first
+    /// read, nothing to compare with), by execution time and by calls, `n` of each: what
+    /// the Dashboard's top statements and the own-statement filter need. Every new
+    /// text makes the server read its whole query-text file.
+    TopMovers {
+        since: Option<&'a Statements>,
+        n: usize,
+    },
+}
+
+/// Counters of every statement the role may see, the extension's eviction count and
+/// reset time (1.9+), and the `texts` wanted, fetched only for statements not seen
 /// before. Rows of other roles that the role may not see (NULL queryid without
 /// `pg_read_all_stats`) are left out. A failed text fetch leaves texts missing and is
 /// retried next time; it never fails the section.
@@ -45,6 +60,8 @@ pub async fn collect_statements(
     session: &mut MonitorSession,
     caps: &Capabilities,
     cache: &mut StatementTextCache,
+    read_at: std::time::SystemTime,
+    texts: TextsWanted<'_>,
 ) -> Section<Statements> {
     let variant = available_variant(caps)?;
     let rows = match session.query(variant.counters, &[]).await {
@@ -61,13 +78,51 @@ pub async fn collect_statements(
         None => None,
     };
     let keys: Vec<StatementKey> = counters.iter().map(|c| c.key).collect();
-    cache.refresh(session, variant.texts, &keys).await;
+    let wanted = match texts {
+        TextsWanted::Every => keys.clone(),
+        TextsWanted::TopMovers { since: None, .. } => Vec::new(),
+        TextsWanted::TopMovers {
+            since: Some(before),
+            n,
+        } => top_movers(&before.counters, &counters, n),
+    };
+    cache.refresh(session, variant.texts, &keys, &wanted).await;
     Ok(Statements {
-        counters,
+        counters: std::sync::Arc::new(counters),
+        read_at,
         info,
         texts: cache.texts(),
         own: cache.own(),
     })
+}
+
+/// The `n` statements that spent the most execution time since `before`, and the `n`
+/// that ran most often (a statement new since then counts from zero).
+fn top_movers(
+    before: &[StatementCounters],
+    now: &[StatementCounters],
+    n: usize,
+) -> Vec<StatementKey> {
+    let previous: std::collections::HashMap<StatementKey, &StatementCounters> =
+        before.iter().map(|c| (c.key, c)).collect();
+    let mut moved: Vec<(StatementKey, f64, i64)> = now
+        .iter()
+        .map(|c| match previous.get(&c.key) {
+            Some(b) => (
+                c.key,
+                c.total_exec_time_ms - b.total_exec_time_ms,
+                c.calls - b.calls,
+            ),
+            None => (c.key, c.total_exec_time_ms, c.calls),
+        })
+        .filter(|(_, _, calls)| *calls > 0)
+        .collect();
+    let mut wanted = std::collections::BTreeSet::new();
+    moved.sort_by(|a, b| b.1.total_cmp(&a.1));
+    wanted.extend(moved.iter().take(n).map(|m| m.0));
+    moved.sort_by_key(|m| std::cmp::Reverse(m.2));
+    wanted.extend(moved.iter().take(n).map(|m| m.0));
+    wanted.into_iter().collect()
 }
 
 /// The variant for an installed extension version; `None` before 1.8 (PostgreSQL 12's),
@@ -202,6 +257,47 @@ fn counters_from_row(row: &Row) -> Section<StatementCounters> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn counters(queryid: i64, calls: i64, ms: f64) -> StatementCounters {
+        StatementCounters {
+            key: StatementKey {
+                userid: 10,
+                dbid: 1,
+                queryid,
+                toplevel: true,
+            },
+            calls,
+            total_exec_time_ms: ms,
+            total_plan_time_ms: 0.0,
+            rows: 0,
+            shared_blks_hit: 0,
+            shared_blks_read: 0,
+            temp_blks_read: 0,
+            temp_blks_written: 0,
+            shared_blk_read_time_ms: 0.0,
+            shared_blk_write_time_ms: 0.0,
+            stats_since: None,
+        }
+    }
+
+    #[test]
+    fn texts_are_wanted_for_the_statements_that_did_the_most_since_the_last_read() {
+        let before = vec![
+            counters(1, 100, 1000.0),
+            counters(2, 10, 10.0),
+            counters(3, 5, 5.0),
+        ];
+        // 1: idle since; 2: one slow call; 3: many quick calls; 4: new.
+        let now = vec![
+            counters(1, 100, 1000.0),
+            counters(2, 11, 500.0),
+            counters(3, 505, 6.0),
+            counters(4, 1, 1.0),
+        ];
+        let ids = |keys: Vec<StatementKey>| keys.iter().map(|k| k.queryid).collect::<Vec<_>>();
+        assert_eq!(ids(top_movers(&before, &now, 1)), vec![2, 3]);
+        assert_eq!(ids(top_movers(&before, &now, 5)), vec![2, 3, 4]);
+    }
     use crate::pg::probe::sample_capabilities;
 
     fn counters_of(version: &str) -> Option<&'static str> {

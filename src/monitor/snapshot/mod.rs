@@ -6,6 +6,7 @@
 
 pub mod backend;
 pub mod cache;
+pub mod governed;
 pub mod horizon;
 pub mod host;
 pub mod indexes;
@@ -178,7 +179,12 @@ pub struct StatementsInfo {
 /// The statements section of a snapshot.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statements {
-    pub counters: Vec<StatementCounters>,
+    /// Shared: a snapshot between two reads re-sends the last read as it was.
+    pub counters: Arc<Vec<StatementCounters>>,
+    /// When the counters were read: the server's clock of the poll that read them (the
+    /// client's when that poll had no server section). Reads are spaced out by the cost
+    /// governor, so deltas are measured between reads, not between snapshots.
+    pub read_at: SystemTime,
     pub info: Option<StatementsInfo>,
     /// Query texts by key, fetched once per new key and shared between snapshots (and,
     /// each text, between the maps: adding a text copies the map, not the texts).
@@ -274,8 +280,10 @@ pub struct Capped<T> {
 /// its results, and their time (what "stale 4m" must be measured from).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct SlowReadTimes {
-    /// `performance_log` and `table_totals`, read on every slow poll.
+    /// `performance_log` (the latency buckets).
     pub every_poll: Option<SystemTime>,
+    /// `table_totals`.
+    pub table_totals: Option<SystemTime>,
     /// `table_cache`, `snapshot_history`.
     pub cache: Option<SystemTime>,
     /// `indexes`, `table_scans`.
@@ -437,4 +445,6 @@ pub struct Snapshot {
     /// Host metrics, when the server runs on this machine.
     pub host: Option<host::HostSample>,
     pub slow: Option<Arc<SlowTier>>,
+    /// How often the cost governor reads each governed source now, and what a read costs.
+    pub reads: governed::ReadPlan,
 }

@@ -43,7 +43,8 @@ pub(crate) fn snapshot_at(secs: u64) -> Snapshot {
         activity: Ok(Vec::new()),
         databases: Ok(Vec::new()),
         statements: Ok(Statements {
-            counters: Vec::new(),
+            counters: Arc::new(Vec::new()),
+            read_at: at(secs),
             info: None,
             texts: Arc::new(HashMap::new()),
             own: Arc::default(),
@@ -61,6 +62,7 @@ pub(crate) fn snapshot_at(secs: u64) -> Snapshot {
         pgbouncer: None,
         host: None,
         slow: None,
+        reads: Default::default(),
     }
 }
 
@@ -91,7 +93,7 @@ impl SnapshotBuilder for Snapshot {
 
     fn with_statement(mut self, statement: StatementCounters) -> Self {
         if let Ok(statements) = &mut self.statements {
-            statements.counters.push(statement);
+            Arc::make_mut(&mut statements.counters).push(statement);
         }
         self
     }

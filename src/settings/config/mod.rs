@@ -27,7 +27,7 @@ pub use size::{SIZE_FORMAT, format_size, parse_size};
 pub use thresholds::{ExtraThresholds, ThresholdSettings};
 pub use values::{
     ActionTimeouts, Config, FAST_REFRESH_RANGE, MAX_REFRESH, MIN_REFRESH, Refresh,
-    SLOW_REFRESH_RANGE, Schedule, Target,
+    SERVER_BUDGET_RANGE, SLOW_REFRESH_RANGE, Schedule, Target,
 };
 
 #[cfg(test)]

@@ -67,7 +67,13 @@ fn within<T>(
     read(&Section::new(top.file, key.to_owned(), table, known)?)
 }
 
-const REFRESH_KEYS: &[&str] = &["fast", "slow", "latency_window", "slow_query"];
+const REFRESH_KEYS: &[&str] = &[
+    "fast",
+    "slow",
+    "latency_window",
+    "slow_query",
+    "server_budget",
+];
 
 fn refresh(s: &Section<'_>) -> Result<Refresh, ConfigError> {
     let default = Refresh::default();
@@ -98,6 +104,12 @@ fn refresh(s: &Section<'_>) -> Result<Refresh, ConfigError> {
             default.slow_query,
             Duration::from_millis(1),
             HOUR,
+        )?,
+        server_budget: s.duration(
+            "server_budget",
+            default.server_budget,
+            *super::SERVER_BUDGET_RANGE.start(),
+            *super::SERVER_BUDGET_RANGE.end(),
         )?,
     })
 }

@@ -60,6 +60,7 @@ fn the_valid_fixture_sets_every_table() {
             slow: Duration::from_secs(30),
             latency_window: Duration::from_secs(3600),
             slow_query: Duration::from_secs(2),
+            server_budget: Duration::from_millis(200),
         }
     );
     let t = &config.threshold_settings;
@@ -142,7 +143,7 @@ fn each_invalid_fixture_says_what_is_wrong_and_how_to_fix_it() {
             "unknown-key.toml",
             include_str!("../../../tests/fixtures/config/unknown-key.toml"),
             "unknown-key.toml: unknown key \"refresh.fsat\" (use one of: fast, slow, \
-             latency_window, slow_query)",
+             latency_window, slow_query, server_budget)",
         ),
         (
             "bad-duration.toml",

@@ -17,6 +17,10 @@ pub const FAST_REFRESH_RANGE: std::ops::RangeInclusive<Duration> = MIN_REFRESH..
 pub const SLOW_REFRESH_RANGE: std::ops::RangeInclusive<Duration> =
     Duration::from_secs(1)..=Duration::from_secs(3600);
 
+/// `[refresh] server_budget`: pgpulse's own server time per 30 s, 10 ms to 30 s.
+pub const SERVER_BUDGET_RANGE: std::ops::RangeInclusive<Duration> =
+    Duration::from_millis(10)..=Duration::from_secs(30);
+
 /// How often each tier polls, and the windows of the Queries screen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Refresh {
@@ -28,6 +32,9 @@ pub struct Refresh {
     pub latency_window: Duration,
     /// A logged query slower than this counts as slow (seed: > 5 s).
     pub slow_query: Duration,
+    /// pgpulse's own server time per 30 s: the cost governor spaces out the costlier
+    /// sources so their reads stay within it.
+    pub server_budget: Duration,
 }
 
 /// The action connection's timeouts (`[actions]`).
@@ -58,6 +65,7 @@ impl Default for Refresh {
             slow: Duration::from_secs(15),
             latency_window: Duration::from_secs(15 * 60),
             slow_query: Duration::from_secs(5),
+            server_budget: Duration::from_millis(60),
         }
     }
 }

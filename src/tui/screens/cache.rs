@@ -184,6 +184,10 @@ fn tables_title(app: &App) -> String {
     if let Some(stale) = app.stale(SectionId::TableCache) {
         title.push_str(&stale.title_suffix(app.now()));
     }
+    title.push_str(&super::governed::suffix(
+        app,
+        crate::monitor::snapshot::governed::GovernedSource::Cache,
+    ));
     title.push_str(&format!(" · muted: under {MIN_BLOCKS_FOR_LEVEL} blocks"));
     title
 }

@@ -37,10 +37,14 @@ pub fn view(app: &App, body: Rect) -> IndexesView {
     let index_rows = IndexRows::new(app);
     let scan_rows = ScanRows::new(app);
     let indexes_title = format!(
-        "Indexes, flagged first (usage since the stats reset){}",
+        "Indexes, flagged first (usage since the stats reset){}{}",
         app.stale(SectionId::Indexes)
             .map(|stale| stale.title_suffix(app.now()))
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        super::governed::suffix(
+            app,
+            crate::monitor::snapshot::governed::GovernedSource::Indexes
+        )
     );
     IndexesView {
         summary: (summary, summary_line(app, slow)),
@@ -148,6 +152,10 @@ fn scans_title(app: &App) -> String {
     if let Some(stale) = app.stale(SectionId::TableScans) {
         title.push_str(&stale.title_suffix(app.now()));
     }
+    title.push_str(&super::governed::suffix(
+        app,
+        crate::monitor::snapshot::governed::GovernedSource::Indexes,
+    ));
     title
 }
 

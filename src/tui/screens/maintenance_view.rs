@@ -224,6 +224,10 @@ fn with_cap_and_age(app: &App, title: &mut String, id: TableId, section: Section
     if let Some(stale) = app.stale(section) {
         title.push_str(&stale.title_suffix(app.now()));
     }
+    title.push_str(&super::governed::suffix(
+        app,
+        crate::monitor::snapshot::governed::GovernedSource::Maintenance,
+    ));
 }
 
 /// Why a slow-tier table has no rows: not polled yet, failed or unavailable (with the

@@ -22,6 +22,7 @@ pub mod drawn;
 pub mod empty;
 pub mod frame;
 pub mod gauge;
+pub mod governed;
 pub mod header;
 pub mod help;
 pub mod horizon;

@@ -14,6 +14,7 @@ use ratatui::text::{Line, Span};
 use super::activity::collapse_spaces;
 use super::plot::Panel;
 use super::table::Severity;
+use crate::analysis::metrics::DeltaStatus;
 use crate::analysis::model::SectionId;
 use crate::monitor::snapshot::{BackendType, SessionState};
 use crate::text::format;
@@ -79,6 +80,10 @@ pub fn panels(app: &App, area: Rect) -> Vec<Panel> {
                 .map(|line| crate::tui::fit::fit_line(line, width))
                 .collect();
             let stale = stale_suffix(app, section);
+            let title = match (label, statements_span(app)) {
+                ("stmt", Some(span)) => format!("Top statements, last {span}"),
+                _ => title.to_string(),
+            };
             panels.push(Panel::bordered(
                 *column,
                 Line::from(Span::styled(
@@ -109,10 +114,13 @@ pub fn panels(app: &App, area: Rect) -> Vec<Panel> {
         )));
     }
     let stale = stale_suffix(app, SectionId::Activity);
+    let span = statements_span(app)
+        .map(|span| format!(" · stmt: last {span}"))
+        .unwrap_or_default();
     vec![Panel::bordered(
         area,
         Line::from(Span::styled(
-            format!(" Top offenders{stale} "),
+            format!(" Top offenders{span}{stale} "),
             theme.style(Role::Title),
         )),
         lines,
@@ -126,6 +134,20 @@ fn sees_all_stats(app: &App) -> bool {
         .snapshot()
         .and_then(|s| s.capabilities.as_ref())
         .is_none_or(|caps| caps.sees_all_stats())
+}
+
+/// How long the statements' interval is, when the cost governor made it longer than two
+/// refreshes (reads of pg_stat_statements are spaced out off the Queries screen): the
+/// panel must not pass a minute's totals off as the last second's.
+fn statements_span(app: &App) -> Option<String> {
+    let DeltaStatus::Ready(interval) = app.model().statement_deltas().status else {
+        return None;
+    };
+    (interval.length() >= app.refresh() * 2).then(|| {
+        format::duration(std::time::Duration::from_secs(
+            interval.length().as_secs_f64().round() as u64,
+        ))
+    })
 }
 
 /// ` · stale 12s` when the section on screen is from an earlier poll.

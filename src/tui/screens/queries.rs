@@ -73,6 +73,10 @@ fn statements_title(app: &App) -> String {
     if let Some(stale) = app.stale(SectionId::Statements) {
         title.push_str(&stale.title_suffix(app.now()));
     }
+    title.push_str(&super::governed::suffix(
+        app,
+        crate::monitor::snapshot::governed::GovernedSource::Statements,
+    ));
     title
 }
 
@@ -131,6 +135,10 @@ fn latency_title(app: &App) -> String {
     if let Some(stale) = app.stale(SectionId::PerformanceLog) {
         title.push_str(&stale.title_suffix(app.now()));
     }
+    title.push_str(&super::governed::suffix(
+        app,
+        crate::monitor::snapshot::governed::GovernedSource::Latency,
+    ));
     title
 }
 

@@ -158,6 +158,11 @@ fn empty_server() {
     if let Ok(server) = &mut quiet.server {
         server.now = at(1);
     }
+    // A second read of pg_stat_statements, not the first one re-sent.
+    if let Ok(statements) = &mut quiet.statements {
+        statements.read_at = at(1);
+        statements.counters = Arc::new(Vec::new());
+    }
     feed(&mut app, quiet);
     assert_screens("empty", &mut app, &LIVE_SCREENS);
 }
