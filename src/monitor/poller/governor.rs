@@ -71,6 +71,8 @@ struct SourceState {
     /// Smoothed cost of one read, seconds.
     cost: Option<f64>,
     last_read: Option<Instant>,
+    /// Reads so far: a rate needs two before its panel shows anything.
+    reads: u32,
     /// Read at the next poll, whatever the schedule (opened, refreshed, searched).
     forced: bool,
 }
@@ -168,6 +170,7 @@ impl Governor {
         let state = self.state_mut(source);
         state.cost = Some(smooth(state.cost, cost.as_secs_f64()));
         state.last_read = Some(at);
+        state.reads = state.reads.saturating_add(1);
         state.forced = false;
     }
 
@@ -274,7 +277,15 @@ impl Governor {
             } else {
                 tokens > 0.0
             };
-            let now_or_never = state.forced || (state.visible && state.last_read.is_none());
+            // Until its panel can show something: one read, or two for the statements
+            // (their figures are rates between reads; one read alone shows nothing, and
+            // "no statement activity" would be false).
+            let shown_after = if source == GovernedSource::Statements {
+                2
+            } else {
+                1
+            };
+            let now_or_never = state.forced || (state.visible && state.reads < shown_after);
             if now_or_never || age >= bound.max(state.desired) || (scheduled && affordable) {
                 tokens -= state.cost.unwrap_or(self.budget.as_secs_f64() / 4.0);
                 due.push(source);

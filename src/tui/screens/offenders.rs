@@ -108,10 +108,19 @@ pub fn panels(app: &App, area: Rect) -> Vec<Panel> {
         .map(|line| crate::tui::fit::fit_line(line, width))
         .collect();
     if lines.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "nothing running, no statement activity, nobody blocked",
-            theme.style(Role::Muted),
-        )));
+        // One read of the statements has no rates yet: "no activity" would be false.
+        let first_read = app.model().shown_metrics().is_some_and(|m| {
+            matches!(
+                m.statements.status,
+                crate::analysis::metrics::RateStatus::FirstPoll
+            )
+        });
+        let text = if first_read {
+            "nothing running, nobody blocked; statements after their next read"
+        } else {
+            "nothing running, no statement activity, nobody blocked"
+        };
+        lines.push(Line::from(Span::styled(text, theme.style(Role::Muted))));
     }
     let stale = stale_suffix(app, SectionId::Activity);
     let span = statements_span(app)
