@@ -20,6 +20,7 @@ mod mouse;
 mod navigate;
 mod polling;
 mod redraw;
+mod redraw_check;
 mod settings;
 mod shell;
 mod state;

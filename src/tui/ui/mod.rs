@@ -28,6 +28,8 @@ mod tests_actions;
 #[cfg(test)]
 mod tests_cache_indexes;
 #[cfg(test)]
+mod tests_governed;
+#[cfg(test)]
 mod tests_layout;
 #[cfg(test)]
 mod tests_maintenance;
