@@ -36,6 +36,18 @@ pub fn is_own_statement(text: &str) -> bool {
     })
 }
 
+/// Whether `text` (a `pg_stat_statements` text) is one of `statements` (SQL as written in
+/// `queries/`), by the same token match: what a check of "which of ours ran" needs on
+/// every major, 18's comment-less texts included.
+pub fn is_one_of(text: &str, statements: &[&str]) -> bool {
+    let stored = tokens(text);
+    !stored.is_empty()
+        && statements.iter().any(|sql| {
+            let ours = tokens(sql);
+            stored.len() <= ours.len() && matches(&stored, &ours)
+        })
+}
+
 /// The registry's statements, cut into tokens once.
 fn registry() -> &'static [Vec<Token>] {
     static REGISTRY: OnceLock<Vec<Vec<Token>>> = OnceLock::new();
@@ -231,6 +243,19 @@ mod tests {
     /// no header comment, constants numbered, `IN ('r', 'm')` squashed, `epoch` and NULL
     /// turned into parameters.
     const STORED_18_SERVER_STATE: &str = "SELECT\n    now()                                                            AS now,\n    pg_postmaster_start_time()                                       AS postmaster_start_time,\n    pg_is_in_recovery()                                              AS in_recovery,\n    current_setting($1)::int                          AS max_connections,\n    current_setting($2)::int           AS superuser_reserved_connections,\n    coalesce(current_setting($3, $4)::int, $5)  AS reserved_connections";
+
+    #[test]
+    fn a_stored_text_is_told_apart_among_a_few_statements() {
+        let body: String = queries::SERVER_STATE_SQL
+            .lines()
+            .filter(|l| !l.starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let fast = [queries::SERVER_STATE_SQL, queries::DATABASE_COUNTERS_SQL];
+        assert!(is_one_of(&body, &fast), "{body}");
+        assert!(!is_one_of(&body, &[queries::CACHE_TABLES_SQL]));
+        assert!(!is_one_of("", &fast));
+    }
 
     #[test]
     fn statements_stored_without_their_header_comment_are_recognised() {

@@ -15,6 +15,7 @@ use pgpulse::monitor::poller::{
 };
 use pgpulse::monitor::snapshot::Snapshot;
 use pgpulse::monitor::snapshot::governed::GovernedSource;
+use pgpulse::pg::own_statements::{is_one_of, is_own_statement};
 
 use tokio_postgres::Client;
 
@@ -216,14 +217,18 @@ async fn calls_by_text(observer: &Client, datname: &str) -> HashMap<String, i64>
             .query(
                 "SELECT s.query, sum(s.calls)::bigint FROM pg_stat_statements s \
                  JOIN pg_database d ON d.oid = s.dbid \
-                 WHERE d.datname = $1 AND s.query LIKE '--%' \
+                 WHERE d.datname = $1 \
                  GROUP BY s.query",
                 &[&datname],
             )
             .await,
         "reading pg_stat_statements",
     );
-    rows.iter().map(|r| (r.get(0), r.get(1))).collect()
+    // pgpulse's statements only (18 keeps no header comment to tell them by).
+    rows.iter()
+        .map(|r| (r.get::<_, String>(0), r.get(1)))
+        .filter(|(text, _)| is_own_statement(text))
+        .collect()
 }
 
 /// The statements whose calls grew between two readings.
@@ -235,13 +240,9 @@ fn ran_between(before: &HashMap<String, i64>, after: &HashMap<String, i64>) -> V
         .collect()
 }
 
-/// Whether a statement text pg_stat_statements kept is one of the fast tier's (the same
-/// header comment: every statement file starts with its own).
+/// Whether a statement text pg_stat_statements kept is one of the fast tier's.
 fn is_fast_tier(text: &str) -> bool {
-    let header = text.lines().next().unwrap_or_default();
-    FAST_TIER_SQL
-        .iter()
-        .any(|sql| sql.lines().next() == Some(header))
+    is_one_of(text, FAST_TIER_SQL)
 }
 
 #[tokio::test]
