@@ -41,19 +41,48 @@ pub(super) fn judge(plan: &ReadPlan, latency_index_missing: bool) -> Vec<Check> 
         every(plan.window)
     );
     let slowed: Vec<(GovernedSource, GovernedRead)> = plan.slowed().collect();
+    // The fast tier (sessions, database counters, replication) is never slowed: when it
+    // alone costs more than the budget, no schedule of the others can keep to it.
+    if plan.fixed_per_window > plan.budget {
+        let essentials = Check::gap(
+            Status::Warn,
+            format!(
+                "{budget}: the essentials (sessions, database counters, replication, every \
+                 refresh) alone take {}; the other sources share a third of the budget",
+                ms(plan.fixed_per_window)
+            ),
+            format!(
+                "raise [refresh] server_budget (now \"{}ms\") or lengthen [refresh] fast",
+                plan.budget.as_millis()
+            ),
+        );
+        let mut checks = vec![essentials];
+        checks.extend(slowed_checks(plan, &slowed, &budget, latency_index_missing));
+        return checks;
+    }
     if slowed.is_empty() {
         return vec![Check::ok(format!(
             "{budget}: the essentials take {}, every source keeps its interval",
             ms(plan.fixed_per_window)
         ))];
     }
+    slowed_checks(plan, &slowed, &budget, latency_index_missing)
+}
+
+/// One WARN per slowed source: its cost, its interval and the fix.
+fn slowed_checks(
+    plan: &ReadPlan,
+    slowed: &[(GovernedSource, GovernedRead)],
+    budget: &str,
+    latency_index_missing: bool,
+) -> Vec<Check> {
     let raise = format!(
         "raise [refresh] server_budget (now \"{}ms\") in the config file",
         plan.budget.as_millis()
     );
     slowed
-        .into_iter()
-        .map(|(source, read)| {
+        .iter()
+        .map(|&(source, read)| {
             let summary = format!(
                 "{}: a read costs {}, read every {} instead of {} ({budget}, the essentials \
                  take {})",
@@ -106,6 +135,19 @@ mod tests {
             },
         );
         plan
+    }
+
+    #[test]
+    fn essentials_over_the_budget_warn_even_when_nothing_is_slowed() {
+        let mut plan = plan_with(GovernedSource::Latency, 15, 1);
+        plan.fixed_per_window = Duration::from_millis(145);
+        let checks = judge(&plan, false);
+        assert_eq!(checks.len(), 1, "{checks:?}");
+        assert_eq!(checks[0].status, Status::Warn);
+        assert!(
+            checks[0].summary.contains("alone take 145 ms"),
+            "{checks:?}"
+        );
     }
 
     #[test]
