@@ -217,8 +217,19 @@ async fn a_server_shutting_down_or_full_is_waited_for() {
     );
     drop(holders);
 
-    // Shutting down: a smart shutdown waits for its last client, refusing new ones.
-    let superuser = server.superuser_client(&db.name).await;
+    // Shutting down: a smart shutdown waits for its last client, refusing new ones. The
+    // holders' backends exit a moment after their clients close: wait for a slot.
+    let superuser = common::live::eventually("a slot once the holders are gone", async || {
+        let (client, connection) = tokio_postgres::connect(
+            &format!("{} sslmode=disable", db.conninfo()),
+            tokio_postgres::NoTls,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        tokio::spawn(connection);
+        Ok(client)
+    })
+    .await;
     must(superuser.simple_query("SELECT 1").await, "the last client");
     server.begin_smart_shutdown();
     let stopping =
