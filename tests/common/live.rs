@@ -118,3 +118,28 @@ pub async fn finished(task: JoinHandle<Result<(), tokio_postgres::Error>>) -> Re
         Err(_) => panic!("background statement still running after {WAIT:?}"),
     }
 }
+
+/// The next snapshot that satisfies `wanted`, within `bound`.
+pub async fn snapshot_where(
+    snapshots: &mut pgpulse::monitor::poller::SnapshotReceiver,
+    what: &str,
+    bound: Duration,
+    wanted: impl Fn(&pgpulse::monitor::snapshot::Snapshot) -> bool,
+) -> pgpulse::monitor::snapshot::Snapshot {
+    let deadline = tokio::time::Instant::now() + bound;
+    loop {
+        if let Some(snapshot) = snapshots.take()
+            && wanted(&snapshot)
+        {
+            return snapshot;
+        }
+        match tokio::time::timeout_at(deadline, snapshots.changed()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => panic!("the poller stopped while waiting for {what}"),
+            Err(_) => {
+                let last = snapshots.latest_sequence();
+                panic!("waited {bound:?} for {what}; last snapshot: {last:?}")
+            }
+        }
+    }
+}

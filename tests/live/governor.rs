@@ -4,6 +4,7 @@
 //! with hundreds of tables, as the server's own pg_stat_statements counts them.
 
 use crate::common;
+use crate::common::live::snapshot_where;
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
@@ -25,29 +26,6 @@ fn config(fast: Duration, slow: Duration, budget: Duration) -> PollerConfig {
         slow,
         server_budget: budget,
         ..PollerConfig::default()
-    }
-}
-
-/// The next snapshot that satisfies `wanted`, within `bound` (the ones that do not are
-/// taken and dropped).
-async fn snapshot_where(
-    snapshots: &mut SnapshotReceiver,
-    what: &str,
-    bound: Duration,
-    wanted: impl Fn(&Snapshot) -> bool,
-) -> Snapshot {
-    let deadline = tokio::time::Instant::now() + bound;
-    loop {
-        if let Some(snapshot) = snapshots.take()
-            && wanted(&snapshot)
-        {
-            return snapshot;
-        }
-        match tokio::time::timeout_at(deadline, snapshots.changed()).await {
-            Ok(Ok(())) => {}
-            Ok(Err(_)) => panic!("the poller stopped while waiting for {what}"),
-            Err(_) => panic!("waited {bound:?} for {what}"),
-        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! went away.
 
 use crate::common;
+use crate::common::live::snapshot_where;
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -22,31 +23,6 @@ fn config(fast: Duration, slow: Duration) -> PollerConfig {
         slow,
         server_budget: Duration::from_secs(30),
         ..PollerConfig::default()
-    }
-}
-
-/// The next snapshot that satisfies `wanted`, within `bound`.
-async fn snapshot_where(
-    snapshots: &mut SnapshotReceiver,
-    what: &str,
-    bound: Duration,
-    wanted: impl Fn(&Snapshot) -> bool,
-) -> Snapshot {
-    let deadline = tokio::time::Instant::now() + bound;
-    loop {
-        if let Some(snapshot) = snapshots.take()
-            && wanted(&snapshot)
-        {
-            return snapshot;
-        }
-        match tokio::time::timeout_at(deadline, snapshots.changed()).await {
-            Ok(Ok(())) => {}
-            Ok(Err(_)) => panic!("the poller stopped while waiting for {what}"),
-            Err(_) => {
-                let last = snapshots.latest_sequence();
-                panic!("waited {bound:?} for {what}; last snapshot: {last:?}")
-            }
-        }
     }
 }
 
