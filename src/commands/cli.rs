@@ -101,6 +101,47 @@ pub enum Command {
         #[command(subcommand)]
         action: SchemaAction,
     },
+    /// Record every snapshot to segment files in DIR, headless (for systemd or tmux),
+    /// until SIGINT or SIGTERM. Connects like the live view.
+    Record(RecordArgs),
+    /// Inspect a recording.
+    Recording {
+        #[command(subcommand)]
+        action: RecordingAction,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff: `pgpulse man | man -l -`).
+    Man,
+}
+
+/// `pgpulse record` options.
+#[derive(Debug, Args, Clone)]
+pub struct RecordArgs {
+    /// Connection string, URI or database name.
+    #[arg(value_name = "CONNINFO")]
+    pub conninfo: Option<String>,
+    /// Directory of the recording (created 0700 when missing).
+    #[arg(long, value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Oldest segments are deleted while the recording is larger (e.g. 500MiB, 2GiB).
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = values::byte_size)]
+    pub max_size: u64,
+    /// Segments older than this are deleted (e.g. 7d, 12h, 90m).
+    #[arg(long, value_name = "AGE", default_value = "7d", value_parser = values::age)]
+    pub keep: Duration,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecordingAction {
+    /// Segments, time range, records, bytes and damage of a recording (DIR or FILE).
+    Info {
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+    },
 }
 
 /// `pgpulse demo` options.
