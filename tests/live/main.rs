@@ -56,6 +56,7 @@ mod pool;
 mod pooler;
 mod prompt;
 mod pty;
+mod record;
 mod replication;
 mod replication_screen;
 mod schema_install;
