@@ -361,6 +361,64 @@ mod tests {
     }
 
     #[test]
+    fn record_takes_the_live_flags_and_its_own_with_defaults() {
+        let Ok(cli) = Cli::try_parse_from([
+            "pgpulse",
+            "record",
+            "-h",
+            "db1",
+            "--refresh",
+            "2",
+            "--dir",
+            "/tmp/rec",
+            "app",
+        ]) else {
+            panic!("record with flags must parse");
+        };
+        assert_eq!(cli.conn.host.as_deref(), Some("db1"));
+        assert_eq!(cli.refresh, Some(Duration::from_secs(2)));
+        let Some(Command::Record(args)) = cli.command else {
+            panic!("not record");
+        };
+        assert_eq!(args.conninfo.as_deref(), Some("app"));
+        assert_eq!(args.max_size, 1 << 30);
+        assert_eq!(args.keep, Duration::from_secs(7 * 86_400));
+        assert!(
+            Cli::try_parse_from(["pgpulse", "record", "app"]).is_err(),
+            "--dir is required"
+        );
+        let bad = Cli::try_parse_from(["pgpulse", "record", "--dir", "d", "--keep", "1w"]);
+        assert!(bad.unwrap_err().to_string().contains("90m, 12h or 7d"));
+    }
+
+    #[test]
+    fn completions_and_the_man_page_cover_every_command() {
+        let mut command = <Cli as clap::CommandFactory>::command();
+        let mut bash = Vec::new();
+        clap_complete::generate(
+            clap_complete::Shell::Bash,
+            &mut command,
+            "pgpulse",
+            &mut bash,
+        );
+        let bash = String::from_utf8(bash).unwrap();
+        for word in ["record", "recording", "doctor", "--max-size", "completions"] {
+            assert!(bash.contains(word), "bash completion lacks {word}");
+        }
+        let mut roff = Vec::new();
+        clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+            .render(&mut roff)
+            .unwrap();
+        let roff = String::from_utf8(roff).unwrap();
+        assert!(
+            roff.starts_with(".ie") || roff.contains(".TH pgpulse"),
+            "{}",
+            &roff[..200]
+        );
+        assert!(roff.contains("record"));
+    }
+
+    #[test]
     fn snapshot_takes_a_conninfo_and_the_connection_flags() {
         let Ok(cli) =
             Cli::try_parse_from(["pgpulse", "snapshot", "-w", "-U", "cron", "dbname=app"])
