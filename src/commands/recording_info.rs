@@ -24,7 +24,7 @@ pub fn render(recording: &Recording) -> String {
         None => "no records".to_string(),
     };
     let bytes: u64 = recording.segments().iter().map(|s| s.bytes).sum();
-    let first = recording.segments().first().map(|s| &s.header);
+    let first = recording.segments().iter().find_map(|s| s.header.as_ref());
     let _ = writeln!(
         out,
         "server: {} ({})",

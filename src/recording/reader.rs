@@ -47,7 +47,9 @@ struct Entry {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SegmentInfo {
     pub path: PathBuf,
-    pub header: SegmentHeader,
+    /// `None` when the header itself is cut short or damaged (a recorder killed as it
+    /// started the segment): the segment then has no records and says so in `damage`.
+    pub header: Option<SegmentHeader>,
     pub bytes: u64,
     entries: Vec<Entry>,
     /// Where its intact records end, when they end before the file does.
@@ -80,7 +82,22 @@ impl SegmentInfo {
 
     /// Indexes the records of a segment's bytes, up to the first damage.
     fn parse(path: &Path, bytes: &[u8]) -> Result<Self, HeaderError> {
-        let (header, mut offset) = format::decode_header(bytes)?;
+        let (header, mut offset) = match format::decode_header(bytes) {
+            Ok(found) => found,
+            // Cut inside the magic (an empty file included) or inside the header: damage
+            // of this segment, not a reason to refuse the whole recording.
+            Err(HeaderError::NotARecording) if format::MAGIC.starts_with(bytes) => {
+                return Ok(Self::unreadable(path, bytes, "header cut short".into()));
+            }
+            Err(HeaderError::Damaged(what)) => {
+                return Ok(Self::unreadable(
+                    path,
+                    bytes,
+                    format!("damaged header: {what}"),
+                ));
+            }
+            Err(other) => return Err(other),
+        };
         let mut entries = Vec::new();
         let mut damage = None;
         loop {
@@ -106,11 +123,25 @@ impl SegmentInfo {
         }
         Ok(Self {
             path: path.to_path_buf(),
-            header,
+            header: Some(header),
             bytes: bytes.len() as u64,
             entries,
             damage,
         })
+    }
+
+    fn unreadable(path: &Path, bytes: &[u8], what: String) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            header: None,
+            bytes: bytes.len() as u64,
+            entries: Vec::new(),
+            damage: Some(Damage {
+                segment: path.to_path_buf(),
+                offset: 0,
+                what,
+            }),
+        }
     }
 
     /// Where each record starts (tests cut and flip bytes there).

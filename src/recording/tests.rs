@@ -70,7 +70,10 @@ fn every_snapshot_comes_back_as_it_was_in_time_order() {
     assert_eq!(recording.records(), 45);
     assert!(recording.damage().is_empty());
     assert_eq!(recording.time_range(), Some((at(0), at(44))));
-    assert_eq!(recording.segments()[0].header.server, identity());
+    assert_eq!(
+        recording.segments()[0].header.as_ref().unwrap().server,
+        identity()
+    );
     let read: Vec<Snapshot> = recording.snapshots().map(Result::unwrap).collect();
     assert_eq!(read.len(), written.len());
     for (read, written) in read.iter().zip(&written) {
@@ -180,6 +183,26 @@ fn a_newer_or_unknown_format_is_one_clear_error() {
     std::fs::write(&path, b"hello").unwrap();
     let error = Recording::open(&path).unwrap_err().to_string();
     assert!(error.contains("not a pgpulse recording"), "{error}");
+}
+
+#[test]
+fn a_segment_cut_inside_its_header_is_damage_not_an_unreadable_recording() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = record(dir.path(), &polls(3));
+    let bytes = std::fs::read(&path).unwrap();
+    let header_end = Recording::open(&path).unwrap().segments()[0].entries_offsets()[0];
+    let cut = dir.path().join("pgpulse-20991231T000000.000Z.pgrec");
+    for len in 0..header_end {
+        std::fs::write(&cut, &bytes[..len]).unwrap();
+        let recording = Recording::open(dir.path()).unwrap();
+        assert_eq!(recording.records(), 3, "cut at {len}");
+        let damage = recording.damage();
+        assert_eq!(damage.len(), 1, "cut at {len}");
+        assert_eq!(
+            (damage[0].segment.as_path(), damage[0].offset),
+            (cut.as_path(), 0)
+        );
+    }
 }
 
 #[test]

@@ -113,7 +113,7 @@ async fn a_killed_recorder_leaves_every_snapshot_but_the_last_readable() {
         assert!(damage.what.contains("cut short"), "{damage}");
     }
     assert!(recording.snapshots().all(|s| s.is_ok()));
-    let header = &recording.segments()[0].header;
+    let header = recording.segments()[0].header.as_ref().unwrap();
     assert!(header.server.target.contains(&db.name), "{header:?}");
     assert!(header.server.server_version.is_some());
 
