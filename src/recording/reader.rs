@@ -261,13 +261,18 @@ impl Recording {
     /// The snapshot at `at`: the last one taken at or before it (the first one when `at`
     /// is before the recording).
     pub fn snapshot_at(&self, at: SystemTime) -> Option<Result<Snapshot, Damage>> {
-        let (first, _) = self.time_range()?;
-        let from = at.min(first);
-        let mut found = None;
-        for item in self.snapshots_between(from, at) {
-            found = Some(item);
+        // The index knows the time of every record: decode only from the keyframe before it.
+        let found = self
+            .segments
+            .iter()
+            .flat_map(|segment| segment.entries.iter())
+            .map(|entry| entry.taken_at)
+            .filter(|taken_at| *taken_at <= at)
+            .max();
+        match found {
+            Some(taken_at) => self.snapshots_between(taken_at, taken_at).last(),
+            None => self.snapshots().next(),
         }
-        found.or_else(|| self.snapshots().next())
     }
 }
 
