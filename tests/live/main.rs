@@ -62,3 +62,4 @@ mod schema_install;
 mod session;
 mod snapshot;
 mod startup;
+mod waits;

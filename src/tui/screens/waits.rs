@@ -38,9 +38,9 @@ pub struct WaitsView {
 /// The view of the Waits screen in `body`.
 pub fn view(app: &App, body: Rect) -> WaitsView {
     let window = app.screens().wait_window();
-    let rest = body.height.saturating_sub(7);
     let chart_height = (body.height * 2 / 5).max(7).min(body.height);
-    let statements_height = (rest / 2).max(3);
+    // The statements and the three rankings below them share the rest evenly.
+    let statements_height = (body.height.saturating_sub(chart_height) / 2).max(3);
     let [chart_area, statements_area, bottom] = Layout::vertical([
         Constraint::Length(chart_height),
         Constraint::Length(statements_height),
