@@ -6,5 +6,6 @@
 pub mod cli;
 mod dispatch;
 pub mod doctor;
+pub mod report;
 
 pub use dispatch::run;

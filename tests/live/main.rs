@@ -58,6 +58,7 @@ mod prompt;
 mod pty;
 mod replication;
 mod replication_screen;
+mod report;
 mod schema_install;
 mod session;
 mod snapshot;
