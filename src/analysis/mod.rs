@@ -20,3 +20,4 @@ pub mod pool;
 pub mod replication;
 pub mod standby;
 pub mod tables;
+pub mod wait_load;

@@ -96,6 +96,10 @@ pub enum Command {
     /// Start a throwaway PostgreSQL with the seed's Personal Learning Assistant database
     /// and workload, and open the dashboard on it. Everything is removed on exit.
     Demo(DemoArgs),
+    /// Print an incident summary for a ticket: alerts, wait load, top statements,
+    /// blocking tree, long transactions, horizon holders, replication, maintenance due and
+    /// index flags. Exit status 3 when a critical alert is active (for cron and CI).
+    Report(ReportArgs),
     /// Manage the monitoring tables pgpulse reads.
     Schema {
         #[command(subcommand)]
@@ -142,6 +146,33 @@ pub enum RecordingAction {
         #[arg(value_name = "PATH")]
         path: PathBuf,
     },
+}
+
+/// `pgpulse report` options.
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    /// Connection string, URI or database name.
+    #[arg(value_name = "CONNINFO")]
+    pub conninfo: Option<String>,
+    /// How long to watch the server before reporting, polling at the refresh interval:
+    /// the wait load and the statements' figures are measured over it (`10s`, `1m`).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = values::report_sample)]
+    pub sample: Duration,
+    /// The query_performance_log window of the latency percentiles (`15m`, `1h`).
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = values::report_window)]
+    pub window: Duration,
+    /// text (a terminal, an email), markdown (an issue tracker) or json (a program; the
+    /// schema is schemas/report.schema.json).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+}
+
+/// `pgpulse report --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 /// `pgpulse demo` options.

@@ -57,6 +57,10 @@ pub async fn run(cli: Cli) -> ExitCode {
                 .map(|()| ExitCode::SUCCESS)
                 .map_err(anyhow::Error::from)
         }
+        Some(Command::Report(args)) => {
+            let conninfo = args.conninfo.clone().or(cli.conninfo.clone());
+            crate::commands::report::run(&cli.live_options(), conninfo, args).await
+        }
         Some(Command::Demo(args)) => crate::demo::run(&cli.live_options(), &args.options()).await,
         None => crate::tui::terminal::run(&cli.live_options()).await,
     };

@@ -8,5 +8,6 @@ mod dispatch;
 pub mod doctor;
 pub mod record;
 pub mod recording_info;
+pub mod report;
 
 pub use dispatch::run;

@@ -339,7 +339,7 @@ pub fn tab_spans(tabs: Rect) -> Vec<(Screen, String, u16, u16)> {
 /// How much of each screen's name the tab bar has room for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TabStyle {
-    /// ` 1 Dashboard `: fits from 100 columns.
+    /// ` 1 Dashboard `: fits from 109 columns.
     Full,
     /// ` 1 Dash `: whole words or the usual abbreviations.
     Short,
@@ -347,7 +347,7 @@ pub enum TabStyle {
     Numbers,
 }
 
-/// The short names, for terminals narrower than 100 columns (71 columns fit them all).
+/// The short names, for terminals narrower than 109 columns (79 columns fit them all).
 pub fn short_title(screen: Screen) -> &'static str {
     match screen {
         Screen::Dashboard => "Dash",
@@ -358,6 +358,7 @@ pub fn short_title(screen: Screen) -> &'static str {
         Screen::Indexes => "Index",
         Screen::Maintenance => "Maint",
         Screen::Replication => "Repl/WAL",
+        Screen::Waits => "Wait",
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::monitor::poller::SlowGroup;
 
-/// The screens, in tab order; digits 1–8 select them.
+/// The screens, in tab order; digits 1–9 select them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Screen {
     Dashboard,
@@ -15,11 +15,12 @@ pub enum Screen {
     Indexes,
     Maintenance,
     Replication,
+    Waits,
 }
 
 impl Screen {
     /// Every screen, in tab order.
-    pub const ALL: [Screen; 8] = [
+    pub const ALL: [Screen; 9] = [
         Screen::Dashboard,
         Screen::Activity,
         Screen::Queries,
@@ -28,6 +29,7 @@ impl Screen {
         Screen::Indexes,
         Screen::Maintenance,
         Screen::Replication,
+        Screen::Waits,
     ];
 
     /// The name shown in the tab bar and the panel title.
@@ -41,15 +43,16 @@ impl Screen {
             Screen::Indexes => "Indexes",
             Screen::Maintenance => "Maintenance",
             Screen::Replication => "Replication & WAL",
+            Screen::Waits => "Waits",
         }
     }
 
-    /// The screen's number, 1–8 (its default key).
+    /// The screen's number, 1–9 (its default key).
     pub fn number(self) -> u8 {
         self as u8 + 1
     }
 
-    /// The screen numbered `number` (1–8).
+    /// The screen numbered `number` (1–9).
     pub fn from_number(number: u8) -> Option<Screen> {
         Screen::ALL
             .get(usize::from(number).checked_sub(1)?)
@@ -66,8 +69,9 @@ impl Screen {
             Screen::Cache => Some(SlowGroup::Cache),
             Screen::Indexes => Some(SlowGroup::Indexes),
             Screen::Maintenance => Some(SlowGroup::Maintenance),
-            // Replication is read every poll: lag is watched second by second.
-            Screen::Activity | Screen::Pool | Screen::Replication => None,
+            // Replication is read every poll: lag is watched second by second. Waits are
+            // the fast tier's own activity rows.
+            Screen::Activity | Screen::Pool | Screen::Replication | Screen::Waits => None,
         }
     }
 }

@@ -32,6 +32,7 @@ use crate::analysis::metrics::{
 use crate::analysis::pool::{PoolUsage, pool_usage};
 use crate::analysis::replication::{ReplicationAnalysis, ReplicationState, ReplicationThresholds};
 use crate::analysis::standby::MaintenanceJudge;
+use crate::analysis::wait_load::WaitLoad;
 use crate::monitor::snapshot::{SectionError, Session, SlowTier, Snapshot};
 use crate::settings::config::{Config, Pool};
 
@@ -125,6 +126,8 @@ pub struct Model {
     oncall: oncall::OnCall,
     /// The `query_performance_log` window merged from the incremental reads.
     latency: latency::LatencyWindow,
+    /// The last hour of active sessions by wait, statement, user and application.
+    wait_load: WaitLoad,
 }
 
 impl Model {
@@ -147,6 +150,7 @@ impl Model {
             last_error: None,
             oncall: oncall::OnCall::default(),
             latency: latency::LatencyWindow::default(),
+            wait_load: WaitLoad::default(),
         }
     }
 
@@ -192,6 +196,11 @@ impl Model {
             &snapshot,
             self.derived.metrics.as_ref().map(|m| &m.database),
         );
+        // Only sessions read by this poll are sampled: a failed read is a gap in the
+        // chart, not the last good sessions counted again.
+        if let Ok(sessions) = &snapshot.activity {
+            self.wait_load.record(taken_at, sessions);
+        }
         let shown = self.sections.absorb(self.shown.as_deref(), snapshot);
         self.oncall.absorb_shown(&shown, self.settings.held_back);
         self.pool_usage = match (&shown.activity, &shown.server) {
@@ -252,6 +261,11 @@ impl Model {
     /// The slow tier on screen.
     pub fn slow(&self) -> Option<&SlowTier> {
         self.shown.as_ref()?.slow.as_deref()
+    }
+
+    /// The wait-load history: the last hour of sampled active sessions.
+    pub fn wait_load(&self) -> &WaitLoad {
+        &self.wait_load
     }
 }
 

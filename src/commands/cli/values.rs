@@ -107,6 +107,32 @@ fn seconds(text: &str, range: &RangeInclusive<Duration>) -> Result<Duration, Str
     Ok(Duration::from_secs_f64(value))
 }
 
+/// `pgpulse report --sample`: 1 s to 10 min, as `10s`, `1m`.
+pub fn report_sample(text: &str) -> Result<Duration, String> {
+    bounded_duration(text, Duration::from_secs(1), Duration::from_secs(600))
+}
+
+/// `pgpulse report --window`: 1 min to 7 days, as `15m`, `1h`, `7d`.
+pub fn report_window(text: &str) -> Result<Duration, String> {
+    bounded_duration(
+        text,
+        Duration::from_secs(60),
+        Duration::from_secs(7 * 86_400),
+    )
+}
+
+fn bounded_duration(text: &str, min: Duration, max: Duration) -> Result<Duration, String> {
+    let allowed = format!(
+        "give a duration with a unit from {} to {} (e.g. 30s, 15m, 1h)",
+        crate::text::format::duration(min),
+        crate::text::format::duration(max)
+    );
+    match crate::settings::config::parse_duration(text) {
+        Ok(d) if (min..=max).contains(&d) => Ok(d),
+        _ => Err(allowed),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

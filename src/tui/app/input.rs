@@ -223,6 +223,9 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
         Action::WindowShorter | Action::WindowLonger if app.screen == Screen::Cache => {
             return polling::change_history_window(app, action == Action::WindowLonger);
         }
+        Action::WindowShorter | Action::WindowLonger if app.screen == Screen::Waits => {
+            return polling::change_wait_window(app, action == Action::WindowLonger);
+        }
         Action::CancelBackend
         | Action::TerminateBackend
         | Action::TerminateRootBlocker

@@ -7,7 +7,7 @@ use crate::monitor::poller::PollerCommand;
 use crate::settings::config::{MAX_REFRESH, MIN_REFRESH};
 use crate::tui::keymap::Action;
 use crate::tui::screens::capped::{cap, capped_list};
-use crate::tui::screens::state::{HISTORY_WINDOWS, LATENCY_WINDOWS};
+use crate::tui::screens::state::{HISTORY_WINDOWS, LATENCY_WINDOWS, WAIT_WINDOWS};
 
 /// `p`: pauses or resumes polling.
 pub(super) fn pause(app: &mut App) -> Vec<Effect> {
@@ -117,4 +117,25 @@ pub(super) fn search_effect(app: &App) -> Vec<Effect> {
     let filter = app.screens.table(id).filter.clone();
     let text = (!filter.is_empty()).then_some(filter);
     vec![Effect::Poller(PollerCommand::Search(list, text))]
+}
+
+/// `[`/`]` on the Waits screen: the next shorter or longer window of the wait-load
+/// history (read from memory: nothing to ask the server).
+pub(super) fn change_wait_window(app: &mut App, longer: bool) -> Vec<Effect> {
+    let index = WAIT_WINDOWS
+        .iter()
+        .position(|w| *w >= app.screens.wait_window())
+        .unwrap_or(0);
+    let next = if longer {
+        (index + 1).min(WAIT_WINDOWS.len() - 1)
+    } else {
+        index.saturating_sub(1)
+    };
+    let window = WAIT_WINDOWS[next];
+    app.screens.set_wait_window(window);
+    app.set_status(
+        format!("wait load: last {}", crate::text::format::duration(window)),
+        false,
+    );
+    vec![]
 }

@@ -72,7 +72,7 @@ fn number_keys_tab_and_backtab_switch_screens() {
     app.update(key(KeyCode::BackTab));
     assert_eq!(app.screen, Screen::Dashboard);
     app.update(key(KeyCode::BackTab));
-    assert_eq!(app.screen, Screen::Replication, "wraps around");
+    assert_eq!(app.screen, Screen::Waits, "wraps around");
 }
 
 #[test]

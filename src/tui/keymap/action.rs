@@ -125,8 +125,8 @@ const MULTI_TABLE: &[Screen] = &[
     Screen::Maintenance,
     Screen::Replication,
 ];
-/// Screens with a time window (`[`/`]`): latency percentiles, snapshot history.
-const WINDOWED: &[Screen] = &[Screen::Queries, Screen::Cache];
+/// Screens with a time window (`[`/`]`): latency percentiles, snapshot history, wait load.
+const WINDOWED: &[Screen] = &[Screen::Queries, Screen::Cache, Screen::Waits];
 const TABLES: &[Screen] = &[Screen::Maintenance, Screen::Cache, Screen::Indexes];
 /// Where a session can be terminated: Activity, and the horizon panel on Maintenance.
 const TERMINATE: &[Screen] = &[Screen::Activity, Screen::Maintenance];
@@ -134,7 +134,7 @@ const MAINTENANCE: &[Screen] = &[Screen::Maintenance];
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 54] = [
+    pub const ALL: [Action; 55] = [
         Action::Quit,
         Action::Help,
         Action::Pause,
@@ -150,6 +150,7 @@ impl Action {
         Action::Screen(Screen::Indexes),
         Action::Screen(Screen::Maintenance),
         Action::Screen(Screen::Replication),
+        Action::Screen(Screen::Waits),
         Action::NextScreen,
         Action::PrevScreen,
         Action::Up,
@@ -293,7 +294,7 @@ impl Action {
 }
 
 fn screen_spec(screen: Screen) -> Spec {
-    static DIGITS: [KeyBinding; 8] = [
+    static DIGITS: [KeyBinding; 9] = [
         ch('1'),
         ch('2'),
         ch('3'),
@@ -302,6 +303,7 @@ fn screen_spec(screen: Screen) -> Spec {
         ch('6'),
         ch('7'),
         ch('8'),
+        ch('9'),
     ];
     let (name, description) = match screen {
         Screen::Dashboard => (
@@ -329,6 +331,10 @@ fn screen_spec(screen: Screen) -> Spec {
         Screen::Replication => (
             "screen-replication",
             "Replication & WAL: lag, slots, archiver, I/O",
+        ),
+        Screen::Waits => (
+            "screen-waits",
+            "Waits: active sessions by wait, statement, user, application",
         ),
     };
     let index = screen as usize;

@@ -115,7 +115,8 @@ fn keys_resolve_per_context() {
         (Global, ch('1'), Some(Action::Screen(Screen::Dashboard))),
         (Global, ch('7'), Some(Action::Screen(Screen::Maintenance))),
         (Global, ch('8'), Some(Action::Screen(Screen::Replication))),
-        (Global, ch('9'), None),
+        (Global, ch('9'), Some(Action::Screen(Screen::Waits))),
+        (Global, ch('0'), None),
         (Global, press(KeyCode::Char('c'), CTRL), Some(Action::Quit)),
         (
             Global,
@@ -360,6 +361,6 @@ fn screens_are_numbered_in_tab_order() {
         assert_eq!(Screen::from_number(number), Some(screen));
     }
     assert_eq!(Screen::from_number(0), None);
-    assert_eq!(Screen::from_number(9), None);
+    assert_eq!(Screen::from_number(10), None);
     assert_eq!(Screen::Replication.title(), "Replication & WAL");
 }

@@ -17,6 +17,7 @@ use ratatui::text::{Line, Span};
 use super::kpi::{self, Tile};
 use super::plot::{MIN_HEIGHT_FOR_LABELS, Panel, Plot, padded_bounds};
 use super::table::Severity;
+use super::wait_chart::{self, ChartSpec, StackedChart};
 use crate::analysis::metrics::{Level, Series};
 use crate::text::format;
 use crate::tui::app::App;
@@ -35,6 +36,8 @@ pub struct DashboardView {
     pub horizon: (Rect, Line<'static>),
     /// TPS, mean latency and cache hit ratio over ten minutes.
     pub charts: Vec<Plot>,
+    /// Active sessions by wait class over the same minutes.
+    pub load: StackedChart,
     /// The active alerts, when there are any.
     pub alerts: Option<Panel>,
     pub offenders: Vec<Panel>,
@@ -80,6 +83,8 @@ pub fn view(app: &App, area: Rect) -> DashboardView {
         Constraint::Min(3),
     ])
     .areas(area);
+    let [line_charts_area, load_area] =
+        Layout::horizontal([Constraint::Ratio(3, 4), Constraint::Ratio(1, 4)]).areas(charts_area);
     DashboardView {
         tiles,
         tiles_area,
@@ -92,7 +97,8 @@ pub fn view(app: &App, area: Rect) -> DashboardView {
                 usize::from(horizon_area.width),
             ),
         ),
-        charts: charts(app, charts_area),
+        charts: charts(app, line_charts_area),
+        load: load_chart(app, load_area, chart_window(app)),
         alerts: (alerts > 0).then(|| alerts_panel(app, alerts_area)),
         offenders: super::offenders::panels(app, offenders_area),
     }
@@ -109,12 +115,7 @@ fn charts(app: &App, area: Rect) -> Vec<Plot> {
         (Series::CacheHitRatio, "cache hit", Role::Chart3),
     ];
     let areas = Layout::horizontal([Constraint::Ratio(1, 3); 3]).split(area);
-    let oldest = charts
-        .iter()
-        .filter_map(|(series, _, _)| history.points(*series).next())
-        .map(|(x, _)| -x)
-        .fold(0.0, f64::max);
-    let window = oldest.max(60.0).min(history.retention().as_secs_f64());
+    let window = chart_window(app).as_secs_f64();
     charts
         .into_iter()
         .zip(areas.iter())
@@ -128,8 +129,12 @@ fn charts(app: &App, area: Rect) -> Vec<Plot> {
             };
             // A narrow chart keeps its label and shows its value only if it fits whole.
             let room = usize::from(chart_area.width.saturating_sub(4));
-            let title =
-                crate::tui::fit::fit_title(&format!("{label} · {shown}"), room).replace(" · ", " ");
+            let joined = format!("{label} {shown}");
+            let title = if joined.chars().count() <= room {
+                joined
+            } else {
+                crate::tui::fit::fit_title(&format!("{label} · {shown}"), room).replace(" · ", " ")
+            };
             let y_bounds = padded_bounds(&points, series == Series::CacheHitRatio);
             Plot {
                 area: *chart_area,
@@ -147,6 +152,37 @@ fn charts(app: &App, area: Rect) -> Vec<Plot> {
             }
         })
         .collect()
+}
+
+/// The charts' window: the history so far (at least a minute), up to the retention.
+fn chart_window(app: &App) -> std::time::Duration {
+    let history = app.model().history();
+    let oldest = [
+        Series::ServerTps,
+        Series::MeanLatencyMs,
+        Series::CacheHitRatio,
+    ]
+    .iter()
+    .filter_map(|series| history.points(*series).next())
+    .map(|(x, _)| -x)
+    .fold(0.0, f64::max);
+    std::time::Duration::from_secs_f64(oldest.max(60.0).min(history.retention().as_secs_f64()))
+}
+
+/// Active sessions stacked by what they wait on, over the charts' window.
+fn load_chart(app: &App, area: Rect, window: std::time::Duration) -> StackedChart {
+    wait_chart::chart(
+        &ChartSpec {
+            load: app.model().wait_load(),
+            theme: app.theme(),
+            until: app.now(),
+            window,
+            refresh: app.refresh(),
+            label: "load",
+            legend: true,
+        },
+        area,
+    )
 }
 
 fn axis_label(series: Series, value: f64) -> String {

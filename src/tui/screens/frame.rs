@@ -19,6 +19,7 @@ use super::queries::{self, QueriesView};
 use super::replication_view::{self, ReplicationView};
 use super::status::{self, StatusView};
 use super::table::TableView;
+use super::waits::{self, WaitsView};
 use crate::tui::app::{App, Mode};
 use crate::tui::layout::{self, Areas};
 use crate::tui::screen::Screen;
@@ -56,6 +57,7 @@ pub enum BodyView {
     Indexes(IndexesView),
     Maintenance(MaintenanceView),
     Replication(ReplicationView),
+    Waits(WaitsView),
 }
 
 /// What covers the screen.
@@ -108,6 +110,7 @@ pub fn body_view(app: &App, body: Rect) -> BodyView {
         Screen::Indexes => BodyView::Indexes(indexes::view(app, body)),
         Screen::Maintenance => BodyView::Maintenance(maintenance_view::view(app, body)),
         Screen::Replication => BodyView::Replication(replication_view::view(app, body)),
+        Screen::Waits => BodyView::Waits(waits::view(app, body)),
     }
 }
 
@@ -116,7 +119,7 @@ impl BodyView {
     /// rows to show and are left out).
     pub fn tables(&self) -> Vec<&TableView> {
         match self {
-            BodyView::Dashboard(_) => Vec::new(),
+            BodyView::Dashboard(_) | BodyView::Waits(_) => Vec::new(),
             BodyView::Activity(view) => vec![&view.table],
             BodyView::Queries(view) => vec![&view.statements, &view.latency],
             BodyView::Cache(view) => vec![&view.tables],

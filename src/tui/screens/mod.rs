@@ -53,3 +53,5 @@ pub mod status;
 pub mod table;
 pub mod table_id;
 pub mod tables;
+pub mod wait_chart;
+pub mod waits;

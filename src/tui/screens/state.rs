@@ -44,6 +44,14 @@ impl ActivityMode {
 }
 
 /// `[`/`]` steps of the Cache screen's snapshot history: 24 h, 7 d, 30 d.
+/// The Waits screen's windows (`[`/`]`), up to the hour the wait-load history keeps.
+pub const WAIT_WINDOWS: [Duration; 4] = [
+    Duration::from_secs(60),
+    Duration::from_secs(5 * 60),
+    Duration::from_secs(15 * 60),
+    Duration::from_secs(60 * 60),
+];
+
 pub const HISTORY_WINDOWS: [Duration; 3] = [
     Duration::from_secs(86_400),
     Duration::from_secs(7 * 86_400),
@@ -79,6 +87,7 @@ pub struct ScreenStates {
     cumulative: bool,
     latency_window: Duration,
     history_window: Duration,
+    wait_window: Duration,
 }
 
 impl ScreenStates {
@@ -98,6 +107,8 @@ impl ScreenStates {
             cumulative: false,
             latency_window: Duration::from_secs(15 * 60),
             history_window: HISTORY_WINDOWS[0],
+            // The last quarter of an hour: the page that woke you, and what led to it.
+            wait_window: WAIT_WINDOWS[2],
         }
     }
 
@@ -226,6 +237,16 @@ impl ScreenStates {
     /// Sets the history window.
     pub fn set_history_window(&mut self, window: Duration) {
         self.history_window = window;
+    }
+
+    /// The Waits screen's window.
+    pub fn wait_window(&self) -> Duration {
+        self.wait_window
+    }
+
+    /// Sets the Waits screen's window.
+    pub fn set_wait_window(&mut self, window: Duration) {
+        self.wait_window = window;
     }
 }
 

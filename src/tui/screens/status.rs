@@ -168,6 +168,7 @@ fn hint_actions(screen: Screen) -> &'static [Action] {
             Action::SortNext,
             Action::Quit,
         ],
+        Screen::Waits => &[Action::Help, Action::WindowLonger, Action::Quit],
         Screen::Cache => &[
             Action::Help,
             Action::Filter,

@@ -140,5 +140,6 @@ pub fn tables_of(screen: Screen) -> &'static [TableId] {
             TableId::Journal,
         ],
         Screen::Replication => &[TableId::Standbys, TableId::ReplicationSlots, TableId::Io],
+        Screen::Waits => &[],
     }
 }

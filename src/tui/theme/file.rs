@@ -105,10 +105,12 @@ pub(super) fn parse_styles(text: &str, file: &str) -> Result<[Style; Role::COUNT
     }
     let mut out = [Style::new(); Role::COUNT];
     for role in Role::ALL {
-        out[role as usize] = styles[role as usize].ok_or_else(|| ThemeError::MissingRole {
-            file: file.to_owned(),
-            role: role.name(),
-        })?;
+        out[role as usize] = styles[role as usize]
+            .or_else(|| role.added_later_default())
+            .ok_or_else(|| ThemeError::MissingRole {
+                file: file.to_owned(),
+                role: role.name(),
+            })?;
     }
     Ok(out)
 }

@@ -80,6 +80,7 @@ impl Default for Theme {
             Role::StatusLine => fg(Gray),
             Role::KeyHint => fg(Cyan).bold(),
             Role::Filter => fg(Yellow),
+            wait => wait.added_later_default().unwrap_or_default(),
         };
         Theme {
             name: "default".to_owned(),

@@ -2,6 +2,7 @@
 //! kebab-case names in theme files and their descriptions.
 
 use crate::analysis::metrics::Level;
+use ratatui::style::{Color, Style};
 
 /// Declares the roles once, so the enum, the kebab-case file names and the descriptions
 /// (taken from the doc comments) cannot drift apart.
@@ -83,6 +84,20 @@ roles! {
     KeyHint => "key-hint",
     /// The filter prompt and the active filter text.
     Filter => "filter",
+    /// Wait-load charts: sessions on CPU (active, no wait event).
+    WaitCpu => "wait-cpu",
+    /// Wait-load charts: sessions waiting on I/O.
+    WaitIo => "wait-io",
+    /// Wait-load charts: sessions waiting on a heavyweight lock.
+    WaitLock => "wait-lock",
+    /// Wait-load charts: sessions waiting on a lightweight lock (LWLock) or buffer pin.
+    WaitLwlock => "wait-lwlock",
+    /// Wait-load charts: sessions waiting on another process (IPC).
+    WaitIpc => "wait-ipc",
+    /// Wait-load charts: sessions waiting on their client.
+    WaitClient => "wait-client",
+    /// Wait-load charts: timeouts, extensions and other waits.
+    WaitOther => "wait-other",
 }
 
 impl Role {
@@ -92,6 +107,23 @@ impl Role {
             Level::Ok => Role::Ok,
             Level::Warn => Role::Warn,
             Level::Crit => Role::Crit,
+        }
+    }
+
+    /// The style of a role added after themes were first published (the wait-load
+    /// colours), used when a theme file does not define it: a user's theme written for
+    /// an older pgpulse keeps loading. `None` for the roles every theme must define.
+    pub fn added_later_default(self) -> Option<Style> {
+        let fg = |colour| Some(Style::new().fg(colour));
+        match self {
+            Role::WaitCpu => fg(Color::Green),
+            Role::WaitIo => fg(Color::Blue),
+            Role::WaitLock => fg(Color::LightRed),
+            Role::WaitLwlock => fg(Color::Magenta),
+            Role::WaitIpc => fg(Color::Yellow),
+            Role::WaitClient => fg(Color::Cyan),
+            Role::WaitOther => fg(Color::DarkGray),
+            _ => None,
         }
     }
 

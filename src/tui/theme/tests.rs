@@ -62,7 +62,8 @@ fn bad_files_are_rejected_with_a_message_that_says_how_to_fix_them() {
             "unknown-role.toml: unknown role \"txt\" (use one of: text, muted, ok, warn, crit, \
              border, border-focused, title, header, selected, marked, tab-active, tab-inactive, \
              gauge, gauge-empty, chart-1, chart-2, chart-3, dialog, danger, badge-stale, \
-             badge-alert, status-line, key-hint, filter)",
+             badge-alert, status-line, key-hint, filter, wait-cpu, wait-io, \
+             wait-lock, wait-lwlock, wait-ipc, wait-client, wait-other)",
         ),
         (
             "bad-colour.toml",
@@ -226,4 +227,20 @@ fn roles_have_unique_names_and_descriptions() {
         assert!(role.description().ends_with('.'), "{}", role.name());
         assert!(!role.description().starts_with(' '), "{}", role.name());
     }
+}
+
+#[test]
+fn a_theme_written_before_the_wait_colours_still_loads_with_the_default_ones() {
+    let text = include_str!("../../../themes/light.toml");
+    let older: String = text
+        .lines()
+        .filter(|line| !line.starts_with("wait-"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let theme = Theme::parse("older", &older, "older.toml").expect("an older theme loads");
+    assert_eq!(
+        theme.style(Role::WaitLock),
+        Style::new().fg(Color::LightRed)
+    );
+    assert_eq!(theme.style(Role::Text), builtin("light").style(Role::Text));
 }

@@ -24,6 +24,7 @@ pub fn render(frame: &mut Frame, view: &DashboardView, theme: &Theme) {
     for chart in &view.charts {
         render_plot(frame, chart, theme);
     }
+    super::wait_chart::render_stacked(frame, &view.load, theme);
     if let Some(alerts) = &view.alerts {
         render_panel(frame, alerts, theme);
     }

@@ -43,6 +43,10 @@ mod tests_pool;
 mod tests_replication;
 #[cfg(test)]
 mod tests_text;
+#[cfg(test)]
+mod tests_waits;
+mod wait_chart;
+mod waits;
 
 use ratatui::Frame;
 
@@ -67,6 +71,10 @@ pub fn render(frame: &mut Frame, view: &FrameView, theme: &Theme) -> Drawn {
         BodyView::Indexes(indexes) => indexes::render(frame, indexes, theme),
         BodyView::Maintenance(maintenance) => maintenance::render(frame, maintenance, theme),
         BodyView::Replication(replication) => replication::render(frame, replication, theme),
+        BodyView::Waits(waits) => {
+            waits::render(frame, waits, theme);
+            vec![]
+        }
     };
     chrome::render_status(frame, areas.status, &view.status, theme);
     let overlay = view.overlay.as_ref().map(|overlay| {

@@ -445,7 +445,7 @@ fn the_sort_marker_never_eats_a_header_letter() {
 }
 
 #[test]
-fn tabs_show_whole_names_from_100_columns_and_short_ones_below() {
+fn tabs_show_whole_names_from_110_columns_and_short_ones_below() {
     let mut app = new_app();
     let tabs = |app: &mut App, width: u16| {
         app.update(Event::Resize(width, 24));
@@ -455,18 +455,18 @@ fn tabs_show_whole_names_from_100_columns_and_short_ones_below() {
             .unwrap_or_default()
             .to_string()
     };
-    let wide = tabs(&mut app, 100);
+    let wide = tabs(&mut app, 110);
     assert_eq!(
         wide.trim(),
-        "1 Dashboard  2 Activity  3 Queries  4 Cache  5 Pool  6 Indexes  7 Maintenance  8 Replication & WAL"
+        "1 Dashboard  2 Activity  3 Queries  4 Cache  5 Pool  6 Indexes  7 Maintenance  8 Replication & WAL  9 Waits"
     );
     let narrow = tabs(&mut app, 80);
     assert_eq!(
         narrow.trim(),
-        "1 Dash  2 Act  3 Query  4 Cache  5 Pool  6 Index  7 Maint  8 Repl/WAL"
+        "1 Dash  2 Act  3 Query  4 Cache  5 Pool  6 Index  7 Maint  8 Repl/WAL  9 Wait"
     );
     let tiny = tabs(&mut app, 40);
-    assert_eq!(tiny.trim(), "1  2  3  4  5  6  7  8");
+    assert_eq!(tiny.trim(), "1  2  3  4  5  6  7  8  9");
 }
 
 #[test]
@@ -575,7 +575,7 @@ fn help_scrolls_to_its_end_and_back_at_80x24() {
     keys(&mut app, "G");
     let bottom = text(&draw(&mut app, 80, 24));
     assert!(bottom.contains("Stop the running action"), "{bottom}");
-    assert!(bottom.contains(" of 51 ┘"), "{bottom}");
+    assert!(bottom.contains(" of 53 ┘"), "{bottom}");
     // One k shows one more line at the top at once: no overshoot to scroll back first.
     let before = app.help_scroll();
     keys(&mut app, "k");

@@ -1,0 +1,97 @@
+//! `pgpulse report`: a one-shot incident summary for a ticket, in text, Markdown or JSON.
+//! It connects like the live view (same flags, env, pgpass, service, read-only session),
+//! watches the server for `--sample` at the refresh interval through the same poller and
+//! model, and prints what the window showed. The exit status says whether a critical
+//! alert is active, for cron and CI: 0 none, 3 at least one (1 is a failure to report).
+
+pub mod build;
+pub mod fields;
+pub mod render;
+#[cfg(test)]
+mod tests;
+
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use crate::analysis::model::{Model, ModelSettings};
+use crate::commands::cli::{ReportArgs, ReportFormat};
+use crate::monitor::poller::{Poller, PollerConfig};
+use crate::pg::open::open_monitoring;
+use crate::text::sanitize::sanitized;
+use crate::tui::terminal::LiveOptions;
+
+/// The exit status when a critical alert is active at the end of the window.
+pub const CRITICAL_EXIT: u8 = 3;
+
+/// Samples the server for `args.sample` and prints the report.
+pub async fn run(
+    live: &LiveOptions,
+    conninfo: Option<String>,
+    args: &ReportArgs,
+) -> anyhow::Result<ExitCode> {
+    let config = crate::tui::setup::load_config(crate::settings::paths::config_dir().as_deref())?;
+    let conninfo = match (&live.target, conninfo) {
+        (Some(_), Some(_)) => {
+            return Err(anyhow::anyhow!(
+                "give either --target or a connection string, not both"
+            ));
+        }
+        (Some(name), None) => Some(config.target(name)?.conninfo.clone()),
+        (None, conninfo) => conninfo,
+    };
+    let refresh = live.refresh.unwrap_or(config.refresh.fast);
+    let (session, caps) = open_monitoring(&live.conn, conninfo).await?;
+    let target = sanitized(&session.params().display_target());
+    let mut poller = Poller::new(
+        session,
+        caps,
+        PollerConfig {
+            fast: refresh,
+            slow: live.slow_refresh.unwrap_or(config.refresh.slow),
+            latency_window: args.window,
+            slow_query_threshold: config.refresh.slow_query,
+            server_budget: config.refresh.server_budget,
+            ..Default::default()
+        },
+    );
+    let mut model = Model::new(ModelSettings::from_config(refresh, &config));
+    // Everything at the start and at the end (the statements are compared across the
+    // window); the fast tier in between, at the live view's pace.
+    let first = poller.poll_everything().await;
+    model.absorb(first.clone());
+    // Two polls at least: rates and deltas need an interval.
+    let polls = (args.sample.as_secs_f64() / refresh.as_secs_f64())
+        .ceil()
+        .max(2.0) as u64;
+    let mut ticks = tokio::time::interval(refresh);
+    ticks.tick().await;
+    for poll in 1..polls {
+        ticks.tick().await;
+        let snapshot = if poll + 1 == polls {
+            poller.poll_everything().await
+        } else {
+            poller.poll_once().await
+        };
+        model.absorb(snapshot);
+    }
+    let report = build::build(
+        &model,
+        Some(&first),
+        &build::Origin {
+            kind: "live",
+            target: &target,
+            now: SystemTime::now(),
+        },
+    );
+    let out = match args.format {
+        ReportFormat::Text => render::text(&report),
+        ReportFormat::Markdown => render::markdown(&report),
+        ReportFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+    };
+    print!("{out}");
+    Ok(if report.critical {
+        ExitCode::from(CRITICAL_EXIT)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
