@@ -9,6 +9,7 @@
 
 pub mod codec;
 pub mod format;
+pub mod memory;
 pub mod reader;
 pub mod segments;
 pub mod writer;

@@ -31,6 +31,17 @@ pub fn parse_time(text: &str, now: &Zoned) -> Result<SystemTime, BadTime> {
     SystemTime::try_from(zoned.timestamp()).map_err(|_| bad())
 }
 
+/// `HH:MM:SS` of `at` in the system's time zone (what `parse_time` reads back today).
+pub fn local_clock(at: SystemTime) -> String {
+    match jiff::Timestamp::try_from(at) {
+        Ok(at) => at
+            .to_zoned_datetime(jiff::tz::TimeZone::system())
+            .strftime("%H:%M:%S")
+            .to_string(),
+        Err(_) => "??:??:??".to_string(),
+    }
+}
+
 /// `text` as a moment, today in the system's time zone.
 pub fn parse_time_local(text: &str) -> Result<SystemTime, BadTime> {
     parse_time(text, &Zoned::now())
