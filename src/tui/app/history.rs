@@ -7,41 +7,13 @@
 
 use std::time::{Duration, SystemTime};
 
+use super::history_state::Browsing;
 use super::shell::App;
 use crate::analysis::model::Model;
-use crate::monitor::snapshot::Snapshot;
-use crate::recording::memory::MemoryRecording;
 
 /// How far before the chosen poll the rebuilt model starts: rates need the poll before,
 /// and the alerts' windows (deadlocks, temp files: 5 minutes) need their span.
 const WARM_UP: Duration = Duration::from_secs(5 * 60);
-
-/// The polls kept, and the moment on view while in history mode.
-#[derive(Default)]
-pub struct History {
-    pub(super) memory: MemoryRecording,
-    pub(super) browsing: Option<Browsing>,
-}
-
-/// The moment on view.
-pub struct Browsing {
-    /// Which kept poll (0: the oldest); it moves as the oldest are forgotten.
-    pub(super) index: usize,
-    pub(super) at: SystemTime,
-    pub(super) model: Model,
-}
-
-impl History {
-    /// Keeps a poll; while browsing, the moment on view keeps its place.
-    pub(super) fn keep(&mut self, snapshot: &Snapshot) {
-        let before = self.memory.len();
-        self.memory.push(snapshot);
-        if let Some(browsing) = &mut self.browsing {
-            let forgotten = (before + 1).saturating_sub(self.memory.len());
-            browsing.index = browsing.index.saturating_sub(forgotten);
-        }
-    }
-}
 
 /// What history mode shows, read by the header.
 impl App {

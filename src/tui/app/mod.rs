@@ -15,6 +15,7 @@ mod dialog;
 mod event;
 mod executor_events;
 mod history;
+mod history_state;
 mod input;
 mod messages;
 mod mouse;

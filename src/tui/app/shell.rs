@@ -58,7 +58,7 @@ pub struct App {
     /// What the live model judges by, for the models history mode rebuilds.
     pub(super) model_settings: ModelSettings,
     /// The last hour of polls, and the moment on view in history mode.
-    pub(super) history: super::history::History,
+    pub(super) history: super::history_state::History,
     /// What the user chose on each screen.
     pub(super) screens: ScreenStates,
     pub(super) settings: Settings,
@@ -95,7 +95,7 @@ impl App {
             drawn: Drawn::default(),
             model: Model::new(ModelSettings::new(refresh)),
             model_settings: ModelSettings::new(refresh),
-            history: super::history::History::default(),
+            history: super::history_state::History::default(),
             screens: ScreenStates::new(),
             settings: Settings::new(target, keymap, theme),
             redraw: super::redraw::Redraw::default(),
