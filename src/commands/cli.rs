@@ -108,6 +108,15 @@ pub enum Command {
     /// Record every snapshot to segment files in DIR, headless (for systemd or tmux),
     /// until SIGINT or SIGTERM. Connects like the live view.
     Record(RecordArgs),
+    /// Replay a recording (DIR or FILE) in the live view's screens, no server needed:
+    /// p play/pause, +/- speed, n next alert, ←/→ one poll, Shift-←/→ one minute.
+    Replay {
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// Start at this time: HH:MM[:SS] (today, local time) or RFC 3339.
+        #[arg(long, value_name = "TIME", value_parser = values::moment)]
+        at: Option<std::time::SystemTime>,
+    },
     /// Inspect a recording.
     Recording {
         #[command(subcommand)]
@@ -158,9 +167,17 @@ pub struct ReportArgs {
     /// the wait load and the statements' figures are measured over it (`10s`, `1m`).
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = values::report_sample)]
     pub sample: Duration,
-    /// The query_performance_log window of the latency percentiles (`15m`, `1h`).
+    /// Live: the query_performance_log window of the latency percentiles. With --from:
+    /// the window of the recording the report covers, ending at --at (`15m`, `1h`).
     #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = values::report_window)]
     pub window: Duration,
+    /// Report from a recording (DIR or FILE) instead of a live server.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["conninfo", "sample"])]
+    pub from: Option<PathBuf>,
+    /// With --from: the end of the window, HH:MM[:SS] (today, local time) or RFC 3339
+    /// (default: the end of the recording).
+    #[arg(long, value_name = "TIME", requires = "from", value_parser = values::moment)]
+    pub at: Option<std::time::SystemTime>,
     /// text (a terminal, an email), markdown (an issue tracker) or json (a program; the
     /// schema is schemas/report.schema.json).
     #[arg(long, value_enum, default_value = "text")]

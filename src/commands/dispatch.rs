@@ -57,6 +57,14 @@ pub async fn run(cli: Cli) -> ExitCode {
                 .map(|()| ExitCode::SUCCESS)
                 .map_err(anyhow::Error::from)
         }
+        Some(Command::Replay { path, at }) => {
+            crate::tui::replay::run(&crate::tui::replay::ReplayOptions {
+                path,
+                at: *at,
+                theme: cli.theme.as_deref(),
+            })
+            .await
+        }
         Some(Command::Report(args)) => {
             let conninfo = args.conninfo.clone().or(cli.conninfo.clone());
             crate::commands::report::run(&cli.live_options(), conninfo, args).await

@@ -133,6 +133,11 @@ fn bounded_duration(text: &str, min: Duration, max: Duration) -> Result<Duration
     }
 }
 
+/// A moment: `HH:MM[:SS]` (today, local time) or RFC 3339.
+pub fn moment(text: &str) -> Result<std::time::SystemTime, String> {
+    crate::text::when::parse_time_local(text).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

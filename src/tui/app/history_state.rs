@@ -12,6 +12,16 @@ use crate::recording::memory::MemoryRecording;
 pub struct History {
     pub(super) memory: MemoryRecording,
     pub(super) browsing: Option<Browsing>,
+    /// Replaying a recording (`pgpulse replay`): there is no live view to return to.
+    pub(super) replay: Option<Replay>,
+}
+
+/// Playback of a recording.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Replay {
+    pub playing: bool,
+    /// 1.0 is the pace the polls were taken at.
+    pub speed: f64,
 }
 
 /// The moment on view.

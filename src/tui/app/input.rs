@@ -196,6 +196,11 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
                 input: String::new(),
             };
         }
+        Action::Pause if app.replay().is_some() => app.replay_toggle(),
+        Action::Faster | Action::Slower if app.replay().is_some() => {
+            app.replay_speed(action == Action::Faster);
+        }
+        Action::NextAlert => app.next_alert(),
         Action::Pause => return polling::pause(app),
         Action::Reconnect => return polling::reconnect(app),
         Action::Faster | Action::Slower => {

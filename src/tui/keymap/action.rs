@@ -66,6 +66,7 @@ pub enum Action {
     HistoryMinuteBack,
     HistoryMinuteForward,
     HistoryJump,
+    NextAlert,
 }
 
 /// Where an action is available. The global scopes also apply on every screen.
@@ -143,7 +144,7 @@ const MAINTENANCE: &[Screen] = &[Screen::Maintenance];
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 60] = [
+    pub const ALL: [Action; 61] = [
         Action::Quit,
         Action::Help,
         Action::Pause,
@@ -204,6 +205,7 @@ impl Action {
         Action::HistoryMinuteBack,
         Action::HistoryMinuteForward,
         Action::HistoryJump,
+        Action::NextAlert,
     ];
 
     /// The kebab-case name used for key overrides in the config file.
@@ -308,6 +310,7 @@ impl Action {
             Action::HistoryMinuteBack => spec("history-minute-back", HISTORY, Browsing, keys![shift(KeyCode::Left)], "One minute back"),
             Action::HistoryMinuteForward => spec("history-minute-forward", HISTORY, Browsing, keys![shift(KeyCode::Right)], "One minute forward"),
             Action::HistoryJump => spec("history-jump", HISTORY, Browsing, keys![ch('@')], "Go to a time: HH:MM[:SS] today, or RFC 3339"),
+            Action::NextAlert => spec("next-alert", HISTORY, Browsing, keys![ch('n')], "The next moment an alert goes on (history mode, replay)"),
             Action::Explain => spec("explain", ACTIONS, On(&[Screen::Activity, Screen::Queries]), keys![ch('e')], "EXPLAIN the selected query (never ANALYZE)"),
         }
     }
