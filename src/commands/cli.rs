@@ -48,6 +48,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "NAME")]
     pub target: Option<String>,
 
+    /// Also write every snapshot of the live view to a recording in DIR, as `pgpulse
+    /// record` does (replay it with `pgpulse replay DIR`).
+    #[arg(long, value_name = "DIR")]
+    pub record: Option<PathBuf>,
+
     /// Print the default configuration file (commented) and exit.
     #[arg(long)]
     pub print_config: bool,
@@ -294,6 +299,7 @@ impl Cli {
             theme: self.theme.clone(),
             no_mouse: self.no_mouse,
             read_only: self.read_only,
+            record: self.record.clone(),
         }
     }
 
