@@ -311,8 +311,9 @@ impl Poller {
         self.governor.force(source_of_list(list));
     }
 
-    /// Shows `watched` from `now`: its sources are served first, and read at once when
-    /// what we have is older than their desired interval (`true`: poll now).
+    /// Shows `watched` from `now`: its sources are served first, read at once the first
+    /// time, and again when their schedule on view and the budget allow
+    /// ([`Governor::set_visible`]; `true`: poll now).
     pub fn watch(&mut self, watched: Option<SlowGroup>, now: Instant) -> bool {
         self.watched = watched;
         set_desired(&mut self.governor, &self.config, watched);
