@@ -27,6 +27,7 @@ pub const DETAIL_INDEX_SQL: &str = include_str!("../../queries/detail_index.sql"
 pub const DETAIL_SESSION_LOCKS_SQL: &str = include_str!("../../queries/detail_session_locks.sql");
 pub const DETAIL_STATEMENT_SQL: &str = include_str!("../../queries/detail_statement.sql");
 pub const HORIZON_HOLDERS_SQL: &str = include_str!("../../queries/horizon_holders.sql");
+pub const INDEX_COUNTERS_SQL: &str = include_str!("../../queries/index_counters.sql");
 pub const INDEX_USAGE_SQL: &str = include_str!("../../queries/index_usage.sql");
 pub const LOCKS_SQL: &str = include_str!("../../queries/locks.sql");
 pub const MAINTENANCE_TABLES_SQL: &str = include_str!("../../queries/maintenance_tables.sql");
@@ -88,6 +89,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("detail_session_locks.sql", DETAIL_SESSION_LOCKS_SQL),
     ("detail_statement.sql", DETAIL_STATEMENT_SQL),
     ("horizon_holders.sql", HORIZON_HOLDERS_SQL),
+    ("index_counters.sql", INDEX_COUNTERS_SQL),
     ("index_usage.sql", INDEX_USAGE_SQL),
     ("locks.sql", LOCKS_SQL),
     ("maintenance_tables.sql", MAINTENANCE_TABLES_SQL),

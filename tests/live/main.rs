@@ -45,6 +45,7 @@ mod governor;
 mod harness;
 mod horizon;
 mod host;
+mod index_catalog;
 mod latency;
 mod maintenance;
 mod oncall;

@@ -123,7 +123,9 @@ impl Poller {
 
     async fn read_indexes(&mut self, tier: &mut SlowTier) {
         tier.read_at.indexes = Some(SystemTime::now());
-        tier.indexes = collector::collect_indexes(&mut self.session)
+        tier.indexes = self
+            .index_catalog
+            .read(&mut self.session)
             .await
             .map(Arc::new);
         let search = self.searched(CappedList::TableScans).map(str::to_string);
