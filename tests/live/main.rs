@@ -48,6 +48,7 @@ mod host;
 mod index_catalog;
 mod latency;
 mod maintenance;
+mod maintenance_view;
 mod oncall;
 mod oncall_app;
 mod outage;
