@@ -18,6 +18,7 @@ pub const ACTIVITY_13_SQL: &str = include_str!("../../queries/activity_13.sql");
 pub const CACHE_SNAPSHOT_HISTORY_SQL: &str =
     include_str!("../../queries/cache_snapshot_history.sql");
 pub const CACHE_TABLES_SQL: &str = include_str!("../../queries/cache_tables.sql");
+pub const CATALOG_WRITES_SQL: &str = include_str!("../../queries/catalog_writes.sql");
 pub const CAPABILITIES_SQL: &str = include_str!("../../queries/capabilities.sql");
 pub const DATABASE_COUNTERS_SQL: &str = include_str!("../../queries/database_counters.sql");
 pub const DATABASE_SIZES_SQL: &str = include_str!("../../queries/database_sizes.sql");
@@ -81,6 +82,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("activity_13.sql", ACTIVITY_13_SQL),
     ("cache_snapshot_history.sql", CACHE_SNAPSHOT_HISTORY_SQL),
     ("cache_tables.sql", CACHE_TABLES_SQL),
+    ("catalog_writes.sql", CATALOG_WRITES_SQL),
     ("capabilities.sql", CAPABILITIES_SQL),
     ("database_counters.sql", DATABASE_COUNTERS_SQL),
     ("database_sizes.sql", DATABASE_SIZES_SQL),

@@ -9,7 +9,7 @@ use tokio_postgres::Row;
 
 use crate::monitor::snapshot::Section;
 use crate::monitor::snapshot::indexes::IndexInfo;
-use crate::pg::queries::INDEX_COUNTERS_SQL;
+use crate::pg::queries::{CATALOG_WRITES_SQL, INDEX_COUNTERS_SQL};
 use crate::pg::session::MonitorSession;
 
 use super::indexes::collect_indexes;
@@ -56,39 +56,56 @@ impl IndexCatalog {
     ///
     /// The counters come first, with the count of catalog writes; the definitions kept
     /// are reused when that count and the set of index oids are unchanged (and they are
-    /// less than [`DEFINITIONS_MAX_AGE`] old), and read again otherwise. Read in that order, a DDL the count already includes committed
-    /// before the definitions' statement began, so they show it; one it missed changes
-    /// the next count.
+    /// less than [`DEFINITIONS_MAX_AGE`] old), and read again otherwise. With nothing
+    /// kept, the count alone comes first. Read in that order, a DDL the count already
+    /// includes committed before the definitions' statement began, so they show it; one
+    /// it missed changes the next count.
     pub async fn read(&mut self, session: &mut MonitorSession) -> Section<Vec<IndexInfo>> {
+        let connect_count = session.connect_count();
+        let Some(kept) = self.kept.take().filter(|kept| {
+            kept.connect_count == connect_count && kept.read_at.elapsed() < DEFINITIONS_MAX_AGE
+        }) else {
+            // Nothing to reuse: the count alone, then the definitions with their counters.
+            let writes = catalog_writes(session).await?;
+            return self.read_definitions(session, writes).await;
+        };
         let rows = session
             .query(INDEX_COUNTERS_SQL, &[])
             .await
             .map_err(query_failed)?;
-        let mut catalog_writes = 0;
+        let mut writes = 0;
         let mut counters = HashMap::with_capacity(rows.len());
         for row in &rows {
-            let (oid, figures, writes) = counters_from_row(row)?;
+            let (oid, figures, catalog_writes) = counters_from_row(row)?;
             counters.insert(oid, figures);
-            catalog_writes = writes;
+            writes = catalog_writes;
         }
-        let connect_count = session.connect_count();
-        let reusable = self.kept.as_ref().filter(|kept| {
-            // No statistics (track_counts off) count nothing: nothing to rely on.
-            catalog_writes != 0
-                && kept.catalog_writes == catalog_writes
-                && kept.connect_count == connect_count
-                && kept.read_at.elapsed() < DEFINITIONS_MAX_AGE
-        });
-        if let Some(merged) = reusable.and_then(|kept| merged(&kept.indexes, &counters)) {
+        if rows.is_empty() {
+            writes = catalog_writes(session).await?;
+        }
+        // No statistics (track_counts off) count nothing: nothing to rely on.
+        if writes != 0
+            && writes == kept.catalog_writes
+            && let Some(merged) = merged(&kept.indexes, &counters)
+        {
+            self.kept = Some(kept);
             return Ok(merged);
         }
-        self.kept = None;
+        self.read_definitions(session, writes).await
+    }
+
+    /// Every definition with its counters, dated by `catalog_writes` read just before.
+    async fn read_definitions(
+        &mut self,
+        session: &mut MonitorSession,
+        catalog_writes: i64,
+    ) -> Section<Vec<IndexInfo>> {
         let read_at = Instant::now();
         let indexes = collect_indexes(session).await?;
         self.definition_reads += 1;
         self.kept = Some(Definitions {
             catalog_writes,
-            connect_count,
+            connect_count: session.connect_count(),
             read_at,
             indexes: indexes.clone(),
         });
@@ -99,6 +116,18 @@ impl IndexCatalog {
     pub fn definition_reads(&self) -> u64 {
         self.definition_reads
     }
+}
+
+async fn catalog_writes(session: &mut MonitorSession) -> Section<i64> {
+    let rows = session
+        .query(CATALOG_WRITES_SQL, &[])
+        .await
+        .map_err(query_failed)?;
+    let writes: Option<i64> = match rows.first() {
+        Some(row) => row.try_get("catalog_writes").map_err(bad_row)?,
+        None => None,
+    };
+    Ok(writes.unwrap_or(0))
 }
 
 fn counters_from_row(row: &Row) -> Section<(u32, Counters, i64)> {
