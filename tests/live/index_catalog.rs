@@ -11,7 +11,7 @@ use pgpulse::monitor::snapshot::indexes::IndexInfo;
 use pgpulse::pg::session::MonitorSession;
 
 async fn read(catalog: &mut IndexCatalog, session: &mut MonitorSession) -> Vec<IndexInfo> {
-    must(catalog.read(session).await, "index list")
+    must(catalog.read(session).await, "index list").to_vec()
 }
 
 fn named<'a>(all: &'a [IndexInfo], name: &str) -> Option<&'a IndexInfo> {

@@ -3,6 +3,7 @@
 //! every governed read (`queries/index_counters.sql` says what "changed" means).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio_postgres::Row;
@@ -40,7 +41,8 @@ struct Definitions {
     /// The connection they were read on: a reconnect may reach another server.
     connect_count: u64,
     read_at: Instant,
-    indexes: Vec<IndexInfo>,
+    /// The list last returned (the one on screen: kept once, not copied).
+    indexes: Arc<Vec<IndexInfo>>,
 }
 
 /// The definitions kept between reads of the Indexes list.
@@ -60,7 +62,7 @@ impl IndexCatalog {
     /// kept, the count alone comes first. Read in that order, a DDL the count already
     /// includes committed before the definitions' statement began, so they show it; one
     /// it missed changes the next count.
-    pub async fn read(&mut self, session: &mut MonitorSession) -> Section<Vec<IndexInfo>> {
+    pub async fn read(&mut self, session: &mut MonitorSession) -> Section<Arc<Vec<IndexInfo>>> {
         let connect_count = session.connect_count();
         let Some(kept) = self.kept.take().filter(|kept| {
             kept.connect_count == connect_count && kept.read_at.elapsed() < DEFINITIONS_MAX_AGE
@@ -88,7 +90,11 @@ impl IndexCatalog {
             && writes == kept.catalog_writes
             && let Some(merged) = merged(&kept.indexes, &counters)
         {
-            self.kept = Some(kept);
+            let merged = Arc::new(merged);
+            self.kept = Some(Definitions {
+                indexes: Arc::clone(&merged),
+                ..kept
+            });
             return Ok(merged);
         }
         self.read_definitions(session, writes).await
@@ -99,15 +105,15 @@ impl IndexCatalog {
         &mut self,
         session: &mut MonitorSession,
         catalog_writes: i64,
-    ) -> Section<Vec<IndexInfo>> {
+    ) -> Section<Arc<Vec<IndexInfo>>> {
         let read_at = Instant::now();
-        let indexes = collect_indexes(session).await?;
+        let indexes = Arc::new(collect_indexes(session).await?);
         self.definition_reads += 1;
         self.kept = Some(Definitions {
             catalog_writes,
             connect_count: session.connect_count(),
             read_at,
-            indexes: indexes.clone(),
+            indexes: Arc::clone(&indexes),
         });
         Ok(indexes)
     }
