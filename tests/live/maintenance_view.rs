@@ -88,7 +88,11 @@ async fn the_maintenance_list_has_the_tables_and_numbers_of_pg_stat_user_tables(
                 )
             })
             .collect();
-        (listed == viewed)
+        // Before 15 the statistics arrive late: equal zeros prove nothing.
+        let arrived = listed
+            .iter()
+            .any(|t| t.2 == "invoices" && t.3[1] > 0 && t.3[4] > 0);
+        (arrived && listed == viewed)
             .then_some(listed.clone())
             .ok_or_else(|| format!("listed {listed:#?}\nview {viewed:#?}"))
     })
@@ -105,8 +109,4 @@ async fn the_maintenance_list_has_the_tables_and_numbers_of_pg_stat_user_tables(
     );
     let invoices = listed.iter().find(|t| t.2 == "invoices").expect("listed");
     assert_eq!(invoices.1, "billing");
-    assert!(
-        invoices.3[1] > 0,
-        "the updates left dead tuples: {invoices:?}"
-    );
 }
