@@ -38,7 +38,7 @@ pub use mailbox::{Closed, SnapshotReceiver, SnapshotSender, mailbox};
 pub use schedule::{PollerConfig, SlowGroup};
 use schedule::{governed, set_desired, source_of_list};
 
-use crate::monitor::collector::{self, PgBouncerClient, StatementTextCache};
+use crate::monitor::collector::{self, IndexCatalog, PgBouncerClient, StatementTextCache};
 use crate::monitor::host::HostSampler;
 use crate::monitor::snapshot::governed::GovernedSource;
 use crate::monitor::snapshot::{CappedList, Section, SectionError, SlowTier, Snapshot, Statements};
@@ -101,6 +101,8 @@ pub struct Poller {
     latency: Option<LatencyCursor>,
     /// Numbers the latency reads.
     latency_reads: u64,
+    /// The index definitions kept between reads of the Indexes list.
+    index_catalog: IndexCatalog,
 }
 
 /// The window, bucket width and threshold of the latency buckets read so far, and the
@@ -149,6 +151,7 @@ impl Poller {
             locks_on: false,
             latency: None,
             latency_reads: 0,
+            index_catalog: IndexCatalog::default(),
         }
     }
 
@@ -311,8 +314,9 @@ impl Poller {
         self.governor.force(source_of_list(list));
     }
 
-    /// Shows `watched` from `now`: its sources are served first, and read at once when
-    /// what we have is older than their desired interval (`true`: poll now).
+    /// Shows `watched` from `now`: its sources are served first, read at once the first
+    /// time, and again when their schedule on view and the budget allow
+    /// ([`Governor::set_visible`]; `true`: poll now).
     pub fn watch(&mut self, watched: Option<SlowGroup>, now: Instant) -> bool {
         self.watched = watched;
         set_desired(&mut self.governor, &self.config, watched);
