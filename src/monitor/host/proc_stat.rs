@@ -10,6 +10,9 @@ use std::io::Read;
 
 use super::cpu::CpuReading;
 
+/// A `stat` line is 300 bytes or so; one read takes it whole.
+const STAT_CHUNK: usize = 1024;
+
 /// What one read of `/proc/<pid>/stat` gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProcStat {
@@ -44,7 +47,7 @@ impl Default for ProcStatReader {
                 .unwrap_or(fallback)
         };
         Self {
-            buf: Vec::with_capacity(512),
+            buf: vec![0; STAT_CHUNK],
             path: String::with_capacity(24),
             // USER_HZ is 100 on every Linux architecture; 4 KiB pages on most.
             ticks_per_s: ask(SysconfVar::CLK_TCK, 100),
@@ -57,12 +60,22 @@ impl ProcStatReader {
     /// The figures of `pid`, or `None` when it has exited (or is not ours to read).
     pub fn read(&mut self, pid: u32) -> Option<ProcStat> {
         use std::fmt::Write;
-        self.buf.clear();
         self.path.clear();
         write!(self.path, "/proc/{pid}/stat").ok()?;
         let mut file = std::fs::File::open(&self.path).ok()?;
-        file.read_to_end(&mut self.buf).ok()?;
-        let fields = parse(&self.buf)?;
+        // Plain reads into the buffer: `read_to_end` asks for the file's size and
+        // position first (two more system calls per backend), and a proc file has none.
+        let mut filled = 0;
+        loop {
+            if filled == self.buf.len() {
+                self.buf.resize(filled + STAT_CHUNK, 0);
+            }
+            match file.read(&mut self.buf[filled..]).ok()? {
+                0 => break,
+                n => filled += n,
+            }
+        }
+        let fields = parse(&self.buf[..filled])?;
         Some(ProcStat {
             cpu_ms: fields
                 .cpu_ticks
