@@ -96,6 +96,8 @@ pub struct Poller {
     searches: std::collections::HashMap<CappedList, String>,
     /// Whether the lock view is on: `pg_locks` is read only then.
     locks_on: bool,
+    /// Whether the Activity screen is on view: per-backend host figures only then.
+    backends_on: bool,
     /// What the latency histograms kept by the model cover: the next read asks only for
     /// what came since. `None`: the next read reads the whole window.
     latency: Option<LatencyCursor>,
@@ -149,6 +151,7 @@ impl Poller {
             details: None,
             searches: std::collections::HashMap::new(),
             locks_on: false,
+            backends_on: false,
             latency: None,
             latency_reads: 0,
             index_catalog: IndexCatalog::default(),
@@ -263,6 +266,13 @@ impl Poller {
             PollerCommand::WatchLocks(on) => {
                 let turned_on = on && !self.locks_on;
                 self.locks_on = on;
+                turned_on
+            }
+            PollerCommand::WatchBackends(on) => {
+                // A CPU share needs two samples: the first one now, so the columns fill
+                // one tick after the screen opens.
+                let turned_on = on && !self.backends_on;
+                self.backends_on = on;
                 turned_on
             }
             // Answered in the run loop (it needs the session, asynchronously).
@@ -442,11 +452,12 @@ impl Poller {
             Some(client) => Some(collector::collect_pgbouncer(client).await),
             None => None,
         };
+        let backends_on = self.backends_on;
         let host = self.host.as_mut().map(|sampler| {
-            let pids: Vec<i32> = activity
-                .as_ref()
-                .map(|s| s.iter().map(|s| s.pid).collect())
-                .unwrap_or_default();
+            let pids: Vec<i32> = match activity.as_ref() {
+                Ok(sessions) if backends_on => sessions.iter().map(|s| s.pid).collect(),
+                _ => Vec::new(),
+            };
             sampler.sample(&pids)
         });
         Snapshot {
