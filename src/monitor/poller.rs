@@ -38,7 +38,7 @@ pub use mailbox::{Closed, SnapshotReceiver, SnapshotSender, mailbox};
 pub use schedule::{PollerConfig, SlowGroup};
 use schedule::{governed, set_desired, source_of_list};
 
-use crate::monitor::collector::{self, PgBouncerClient, StatementTextCache};
+use crate::monitor::collector::{self, IndexCatalog, PgBouncerClient, StatementTextCache};
 use crate::monitor::host::HostSampler;
 use crate::monitor::snapshot::governed::GovernedSource;
 use crate::monitor::snapshot::{CappedList, Section, SectionError, SlowTier, Snapshot, Statements};
@@ -96,11 +96,15 @@ pub struct Poller {
     searches: std::collections::HashMap<CappedList, String>,
     /// Whether the lock view is on: `pg_locks` is read only then.
     locks_on: bool,
+    /// Whether the Activity screen is on view: per-backend host figures only then.
+    backends_on: bool,
     /// What the latency histograms kept by the model cover: the next read asks only for
     /// what came since. `None`: the next read reads the whole window.
     latency: Option<LatencyCursor>,
     /// Numbers the latency reads.
     latency_reads: u64,
+    /// The index definitions kept between reads of the Indexes list.
+    index_catalog: IndexCatalog,
 }
 
 /// The window, bucket width and threshold of the latency buckets read so far, and the
@@ -147,8 +151,10 @@ impl Poller {
             details: None,
             searches: std::collections::HashMap::new(),
             locks_on: false,
+            backends_on: false,
             latency: None,
             latency_reads: 0,
+            index_catalog: IndexCatalog::default(),
         }
     }
 
@@ -262,6 +268,13 @@ impl Poller {
                 self.locks_on = on;
                 turned_on
             }
+            PollerCommand::WatchBackends(on) => {
+                // A CPU share needs two samples: the first one now, so the columns fill
+                // one tick after the screen opens.
+                let turned_on = on && !self.backends_on;
+                self.backends_on = on;
+                turned_on
+            }
             // Answered in the run loop (it needs the session, asynchronously).
             PollerCommand::FetchDetail(_) => false,
             // Typing does not send a poll per key: the next tick reads it.
@@ -311,8 +324,9 @@ impl Poller {
         self.governor.force(source_of_list(list));
     }
 
-    /// Shows `watched` from `now`: its sources are served first, and read at once when
-    /// what we have is older than their desired interval (`true`: poll now).
+    /// Shows `watched` from `now`: its sources are served first, read at once the first
+    /// time, and again when their schedule on view and the budget allow
+    /// ([`Governor::set_visible`]; `true`: poll now).
     pub fn watch(&mut self, watched: Option<SlowGroup>, now: Instant) -> bool {
         self.watched = watched;
         set_desired(&mut self.governor, &self.config, watched);
@@ -438,11 +452,12 @@ impl Poller {
             Some(client) => Some(collector::collect_pgbouncer(client).await),
             None => None,
         };
+        let backends_on = self.backends_on;
         let host = self.host.as_mut().map(|sampler| {
-            let pids: Vec<i32> = activity
-                .as_ref()
-                .map(|s| s.iter().map(|s| s.pid).collect())
-                .unwrap_or_default();
+            let pids: Vec<i32> = match activity.as_ref() {
+                Ok(sessions) if backends_on => sessions.iter().map(|s| s.pid).collect(),
+                _ => Vec::new(),
+            };
             sampler.sample(&pids)
         });
         Snapshot {

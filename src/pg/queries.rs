@@ -18,6 +18,7 @@ pub const ACTIVITY_13_SQL: &str = include_str!("../../queries/activity_13.sql");
 pub const CACHE_SNAPSHOT_HISTORY_SQL: &str =
     include_str!("../../queries/cache_snapshot_history.sql");
 pub const CACHE_TABLES_SQL: &str = include_str!("../../queries/cache_tables.sql");
+pub const CATALOG_WRITES_SQL: &str = include_str!("../../queries/catalog_writes.sql");
 pub const CAPABILITIES_SQL: &str = include_str!("../../queries/capabilities.sql");
 pub const DATABASE_COUNTERS_SQL: &str = include_str!("../../queries/database_counters.sql");
 pub const DATABASE_SIZES_SQL: &str = include_str!("../../queries/database_sizes.sql");
@@ -27,6 +28,7 @@ pub const DETAIL_INDEX_SQL: &str = include_str!("../../queries/detail_index.sql"
 pub const DETAIL_SESSION_LOCKS_SQL: &str = include_str!("../../queries/detail_session_locks.sql");
 pub const DETAIL_STATEMENT_SQL: &str = include_str!("../../queries/detail_statement.sql");
 pub const HORIZON_HOLDERS_SQL: &str = include_str!("../../queries/horizon_holders.sql");
+pub const INDEX_COUNTERS_SQL: &str = include_str!("../../queries/index_counters.sql");
 pub const INDEX_USAGE_SQL: &str = include_str!("../../queries/index_usage.sql");
 pub const LOCKS_SQL: &str = include_str!("../../queries/locks.sql");
 pub const MAINTENANCE_TABLES_SQL: &str = include_str!("../../queries/maintenance_tables.sql");
@@ -80,6 +82,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("activity_13.sql", ACTIVITY_13_SQL),
     ("cache_snapshot_history.sql", CACHE_SNAPSHOT_HISTORY_SQL),
     ("cache_tables.sql", CACHE_TABLES_SQL),
+    ("catalog_writes.sql", CATALOG_WRITES_SQL),
     ("capabilities.sql", CAPABILITIES_SQL),
     ("database_counters.sql", DATABASE_COUNTERS_SQL),
     ("database_sizes.sql", DATABASE_SIZES_SQL),
@@ -88,6 +91,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("detail_session_locks.sql", DETAIL_SESSION_LOCKS_SQL),
     ("detail_statement.sql", DETAIL_STATEMENT_SQL),
     ("horizon_holders.sql", HORIZON_HOLDERS_SQL),
+    ("index_counters.sql", INDEX_COUNTERS_SQL),
     ("index_usage.sql", INDEX_USAGE_SQL),
     ("locks.sql", LOCKS_SQL),
     ("maintenance_tables.sql", MAINTENANCE_TABLES_SQL),

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use futures_util::TryStreamExt;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Row, Statement};
 
@@ -127,6 +128,54 @@ impl MonitorSession {
         sql: &'static str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<Row>, SessionError> {
+        let statement = self.prepared(sql).await?;
+        let Some(live) = self.live.as_ref() else {
+            return Err(SessionError::Lost("not connected".into()));
+        };
+        let rows = tokio::time::timeout(
+            self.deadline,
+            live.connected.client.query(&statement, params),
+        )
+        .await;
+        self.settle(rows).await
+    }
+
+    /// Like [`MonitorSession::query`], but each row is turned into a `T` by `map` as it
+    /// arrives and dropped: the driver's row set (every row's bytes, several times the
+    /// parsed size for a list of thousands) is never held whole. The first row `map`
+    /// refuses ends the read with its error; the rest of the answer is discarded by the
+    /// driver.
+    pub async fn query_map<T, E>(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+        mut map: impl FnMut(&Row) -> Result<T, E>,
+    ) -> Result<Result<Vec<T>, E>, SessionError> {
+        let statement = self.prepared(sql).await?;
+        let Some(live) = self.live.as_ref() else {
+            return Err(SessionError::Lost("not connected".into()));
+        };
+        let client = &live.connected.client;
+        let read = async {
+            let params = params.iter().map(|p| *p as &dyn ToSql);
+            let stream = client.query_raw(&statement, params).await?;
+            let mut stream = std::pin::pin!(stream);
+            let mut mapped = Vec::new();
+            while let Some(row) = stream.try_next().await? {
+                match map(&row) {
+                    Ok(value) => mapped.push(value),
+                    Err(refused) => return Ok(Err(refused)),
+                }
+            }
+            Ok(Ok(mapped))
+        };
+        let outcome = tokio::time::timeout(self.deadline, read).await;
+        self.settle(outcome).await
+    }
+
+    /// `sql` prepared on the live connection (connecting first when this session may),
+    /// once per connection.
+    async fn prepared(&mut self, sql: &'static str) -> Result<Statement, SessionError> {
         if self.auto_connect {
             self.ensure_connected().await?;
         } else if !self.is_connected() {
@@ -140,24 +189,15 @@ impl MonitorSession {
         let Some(live) = self.live.as_mut() else {
             return Err(SessionError::Lost("not connected".into()));
         };
-        let statement = match live.statements.get(sql) {
-            Some(statement) => statement.clone(),
-            None => {
-                let prepared =
-                    tokio::time::timeout(deadline, live.connected.client.prepare(sql)).await;
-                let statement = self.settle(prepared).await?;
-                if let Some(live) = self.live.as_mut() {
-                    live.statements.insert(sql, statement.clone());
-                }
-                statement
-            }
-        };
-        let Some(live) = self.live.as_ref() else {
-            return Err(SessionError::Lost("not connected".into()));
-        };
-        let rows =
-            tokio::time::timeout(deadline, live.connected.client.query(&statement, params)).await;
-        self.settle(rows).await
+        if let Some(statement) = live.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let prepared = tokio::time::timeout(deadline, live.connected.client.prepare(sql)).await;
+        let statement = self.settle(prepared).await?;
+        if let Some(live) = self.live.as_mut() {
+            live.statements.insert(sql, statement.clone());
+        }
+        Ok(statement)
     }
 
     /// Turns a deadline-bounded driver result into ours, dropping the connection when

@@ -60,6 +60,36 @@ async fn the_monitoring_session_is_read_only_and_bounded() {
     assert_eq!(session.connect_count(), 1);
 }
 
+#[tokio::test]
+async fn rows_are_mapped_as_they_arrive_and_a_refused_row_leaves_the_session_usable() {
+    let db = common::shared().create_database().await;
+    let mut session = session_for(&db).await;
+    // Enough rows to span many network reads.
+    let sql = "SELECT i, repeat('x', 200) AS pad FROM generate_series(1, 20000) AS i";
+    let mapped = session
+        .query_map(sql, &[], |row| row.try_get::<_, i32>("i"))
+        .await
+        .expect("round trip")
+        .expect("every row maps");
+    assert_eq!(mapped.len(), 20_000);
+    assert_eq!((mapped[0], mapped[19_999]), (1, 20_000), "in order");
+
+    let mut seen = 0;
+    let refused = session
+        .query_map(sql, &[], |row| {
+            seen += 1;
+            let i: i32 = row.get("i");
+            if i == 10 { Err(i) } else { Ok(i) }
+        })
+        .await
+        .expect("round trip");
+    assert_eq!(refused, Err(10));
+    assert_eq!(seen, 10, "nothing is mapped after the refused row");
+    // The rest of that answer was discarded: the next statement gets its own.
+    assert!(collect_server(&mut session).await.is_ok());
+    assert_eq!(session.connect_count(), 1);
+}
+
 /// Resumes a stopped process even when the test fails half-way.
 struct ResumeOnDrop(Pid);
 

@@ -21,11 +21,10 @@ pub async fn collect_activity(
     session: &mut MonitorSession,
     caps: &Capabilities,
 ) -> Section<Vec<Session>> {
-    let rows = session
-        .query(activity_sql(caps.server_version_num), &[])
+    session
+        .query_map(activity_sql(caps.server_version_num), &[], session_from_row)
         .await
-        .map_err(query_failed)?;
-    rows.iter().map(session_from_row).collect()
+        .map_err(query_failed)?
 }
 
 /// The variant for this server version.
@@ -38,14 +37,15 @@ fn activity_sql(server_version_num: i32) -> &'static str {
 }
 
 fn session_from_row(row: &Row) -> Section<Session> {
+    // Borrowed from the row: the sanitized copy is the only one made.
     let text = |name: &str| -> Section<String> {
-        Ok(sanitized(&row.try_get::<_, String>(name).map_err(bad_row)?))
+        Ok(sanitized(row.try_get::<_, &str>(name).map_err(bad_row)?))
     };
     let opt_text = |name: &str| -> Section<Option<String>> {
         Ok(row
-            .try_get::<_, Option<String>>(name)
+            .try_get::<_, Option<&str>>(name)
             .map_err(bad_row)?
-            .map(|s| sanitized(&s)))
+            .map(sanitized))
     };
     let age = |name: &str| -> Section<_> {
         Ok(seconds(

@@ -13,11 +13,10 @@ use crate::pg::queries::{DATABASE_COUNTERS_SQL, DATABASE_SIZES_SQL};
 /// Cumulative counters of every database (fast tier); the shared-catalog row (datid 0)
 /// is left out. Rates are the metrics layer's job: these are raw counters.
 pub async fn collect_databases(session: &mut MonitorSession) -> Section<Vec<DatabaseCounters>> {
-    let rows = session
-        .query(DATABASE_COUNTERS_SQL, &[])
+    session
+        .query_map(DATABASE_COUNTERS_SQL, &[], counters_from_row)
         .await
-        .map_err(query_failed)?;
-    rows.iter().map(counters_from_row).collect()
+        .map_err(query_failed)?
 }
 
 fn counters_from_row(row: &Row) -> Section<DatabaseCounters> {

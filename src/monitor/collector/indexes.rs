@@ -22,18 +22,17 @@ use crate::pg::queries::TABLE_SCANS_SQL;
 /// size function and no deparsing per row (both open the table and so queue behind an
 /// ACCESS EXCLUSIVE lock); definitions are compared as catalog data.
 pub async fn collect_indexes(session: &mut MonitorSession) -> Section<Vec<IndexInfo>> {
-    let rows = session
-        .query(INDEX_USAGE_SQL, &[])
+    session
+        .query_map(INDEX_USAGE_SQL, &[], index_from_row)
         .await
-        .map_err(query_failed)?;
-    rows.iter().map(index_from_row).collect()
+        .map_err(query_failed)?
 }
 
 fn index_from_row(row: &Row) -> Section<IndexInfo> {
     let count = |name: &str| -> Section<i64> { row.try_get(name).map_err(bad_row) };
     let flag = |name: &str| -> Section<bool> { row.try_get(name).map_err(bad_row) };
     let text = |name: &str| -> Section<String> {
-        Ok(sanitized(&row.try_get::<_, String>(name).map_err(bad_row)?))
+        Ok(sanitized(row.try_get::<_, &str>(name).map_err(bad_row)?))
     };
     let key_columns: i16 = row.try_get("key_columns").map_err(bad_row)?;
     Ok(IndexInfo {
@@ -60,13 +59,13 @@ fn index_from_row(row: &Row) -> Section<IndexInfo> {
         options: row.try_get("options").map_err(bad_row)?,
         // Node trees are compared, never shown; sanitized anyway, as every server string.
         expressions: row
-            .try_get::<_, Option<String>>("expressions")
+            .try_get::<_, Option<&str>>("expressions")
             .map_err(bad_row)?
-            .map(|e| sanitized(&e)),
+            .map(sanitized),
         predicate: row
-            .try_get::<_, Option<String>>("predicate")
+            .try_get::<_, Option<&str>>("predicate")
             .map_err(bad_row)?
-            .map(|p| sanitized(&p)),
+            .map(sanitized),
     })
 }
 
@@ -99,7 +98,7 @@ pub async fn collect_table_scans_capped(
 fn scans_from_row(row: &Row) -> Section<TableScans> {
     let count = |name: &str| -> Section<i64> { row.try_get(name).map_err(bad_row) };
     let text = |name: &str| -> Section<String> {
-        Ok(sanitized(&row.try_get::<_, String>(name).map_err(bad_row)?))
+        Ok(sanitized(row.try_get::<_, &str>(name).map_err(bad_row)?))
     };
     Ok(TableScans {
         relid: row.try_get("relid").map_err(bad_row)?,

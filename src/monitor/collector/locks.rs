@@ -26,7 +26,7 @@ pub async fn collect_locks(session: &mut MonitorSession) -> Section<Locks> {
 
 fn lock_row(row: &Row) -> Section<LockRow> {
     let text = |name: &str| -> Section<String> {
-        Ok(sanitized(&row.try_get::<_, String>(name).map_err(bad_row)?))
+        Ok(sanitized(row.try_get::<_, &str>(name).map_err(bad_row)?))
     };
     let opt_text = |name: &str| -> Section<Option<String>> {
         Ok(row

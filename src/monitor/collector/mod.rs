@@ -20,6 +20,7 @@ pub mod cache;
 mod database;
 pub mod detail;
 mod horizon;
+mod index_catalog;
 pub mod indexes;
 mod locks;
 mod maintenance;
@@ -42,6 +43,7 @@ pub use cache::{collect_snapshot_history, collect_table_cache, collect_table_cac
 pub use database::{collect_database_sizes, collect_databases};
 pub use detail::{DetailData, DetailRequest, fetch_detail};
 pub use horizon::collect_horizon;
+pub use index_catalog::IndexCatalog;
 pub use indexes::{collect_indexes, collect_table_scans, collect_table_scans_capped};
 pub use locks::collect_locks;
 pub use maintenance::{

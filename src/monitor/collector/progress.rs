@@ -26,11 +26,14 @@ pub async fn collect_progress(
     session: &mut MonitorSession,
     caps: &Capabilities,
 ) -> Section<Vec<Progress>> {
-    let rows = session
-        .query(progress_sql(caps.server_version_num), &[])
+    session
+        .query_map(
+            progress_sql(caps.server_version_num),
+            &[],
+            progress_from_row,
+        )
         .await
-        .map_err(query_failed)?;
-    rows.iter().map(progress_from_row).collect()
+        .map_err(query_failed)?
 }
 
 /// The variant for this server version.

@@ -69,9 +69,9 @@ pub(super) fn sqlstate(error: &SessionError) -> Option<&str> {
 /// A text column, sanitized (names and hosts come from the server and its clients).
 pub(super) fn opt_text(row: &tokio_postgres::Row, name: &str) -> Section<Option<String>> {
     Ok(row
-        .try_get::<_, Option<String>>(name)
+        .try_get::<_, Option<&str>>(name)
         .map_err(bad_row)?
-        .map(|s| sanitized(&s)))
+        .map(sanitized))
 }
 
 /// A byte count read as float8 (the SQL casts numeric LSN distances and sums so they

@@ -79,11 +79,16 @@ impl StatementTextCache {
             queryids.sort_unstable();
             queryids.dedup();
             self.fetches += 1;
-            match session.query(sql, &[&queryids]).await {
-                Ok(rows) => {
-                    let fetched = rows.iter().filter_map(text_from_row).collect();
-                    self.store(fetched, &missing);
+            let read = session
+                .query_map(sql, &[&queryids], |row| {
+                    Ok::<_, std::convert::Infallible>(text_from_row(row))
+                })
+                .await;
+            match read {
+                Ok(Ok(fetched)) => {
+                    self.store(fetched.into_iter().flatten().collect(), &missing);
                 }
+                Ok(Err(never)) => match never {},
                 Err(error) => tracing::warn!(
                     "fetching {} statement texts failed, retrying on the next poll: {error}",
                     missing.len()
@@ -160,8 +165,8 @@ fn text_from_row(row: &Row) -> Option<(StatementKey, Option<String>)> {
             queryid: row.try_get("queryid")?,
             toplevel: row.try_get("toplevel")?,
         };
-        let text: Option<String> = row.try_get("query")?;
-        Ok((key, text.map(|t| display_text(&t))))
+        let text: Option<&str> = row.try_get("query")?;
+        Ok((key, text.map(display_text)))
     })();
     match parsed {
         Ok(entry) => Some(entry),

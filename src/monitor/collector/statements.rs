@@ -64,15 +64,14 @@ pub async fn collect_statements(
     texts: TextsWanted<'_>,
 ) -> Section<Statements> {
     let variant = available_variant(caps)?;
-    let rows = match session.query(variant.counters, &[]).await {
-        Ok(rows) => rows,
+    let counters = match session
+        .query_map(variant.counters, &[], counters_from_row)
+        .await
+    {
+        Ok(counters) => counters?,
         Err(error) if sqlstate(&error) == Some("42883") => return Err(not_on_search_path(caps)),
         Err(error) => return Err(query_failed(error)),
     };
-    let counters = rows
-        .iter()
-        .map(counters_from_row)
-        .collect::<Section<Vec<_>>>()?;
     let info = match variant.info {
         Some(sql) => Some(read_info(session, sql).await?),
         None => None,

@@ -15,7 +15,7 @@ pub const MIN_INTERVAL: Duration = Duration::from_millis(200);
 pub struct CpuReading {
     /// User plus system CPU time since the process started, in milliseconds.
     pub cpu_ms: u64,
-    /// Process start time (seconds since the epoch): a different value under the same
+    /// Process start time (clock ticks after boot): a different value under the same
     /// pid means the pid was reused by a new process.
     pub start_time: u64,
     /// When the reading was taken.

@@ -4,21 +4,25 @@
 //!
 //! [`HostSampler::detect`] decides once, after connecting, whether the server is local;
 //! the poller then calls [`HostSampler::sample`] once per fast-tier poll with the backend
-//! pids it just read from `pg_stat_activity`. Sampling reads `/proc` synchronously: a few
-//! small files per backend, well under a millisecond for a typical server.
+//! pids it just read from `pg_stat_activity` while the Activity screen (the only view of
+//! per-backend figures) is on view, and with none otherwise. Sampling reads `/proc`
+//! synchronously: one small file per backend, a few milliseconds for 1,000 sessions.
 //!
-//! Cost is kept to the pids asked for: refreshing known pids is about five times cheaper
-//! than scanning every process, and the mount table is re-read every 30 s at most.
+//! Cost is kept to the pids asked for, one `/proc/<pid>/stat` each ([`proc_stat`]), and
+//! the mount table is re-read every 30 s at most.
 
 mod cpu;
 mod disk;
 mod locality;
+mod proc_stat;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use sysinfo::{Pid, ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind};
+
+use proc_stat::ProcStatReader;
 
 pub use cpu::{CpuReading, CpuTracker};
 pub use disk::{DataDisk, LIST_REFRESH, holding_mount};
@@ -32,9 +36,8 @@ use crate::pg::conninfo::ConnParams;
 pub struct HostSampler {
     /// CPU, memory: whole-machine figures.
     machine: System,
-    /// The backends only. Kept apart from `machine` so it can be rebuilt to drop pids
-    /// that are gone without losing the machine's CPU baseline.
-    backends: System,
+    /// The backends' `/proc/<pid>/stat`.
+    backends: ProcStatReader,
     /// Effective CPU refreshes of `machine` so far, and the last one (see `sample`).
     cpu_refreshes: u32,
     cpu_refreshed_at: Option<Instant>,
@@ -61,13 +64,13 @@ impl HostSampler {
             return None;
         }
         let pid = pid_of(backend_pid)?;
-        let mut backends = System::new().ok()?;
+        let mut probe = System::new().ok()?;
         let kind = ProcessRefreshKind::nothing()
             .without_tasks()
             .with_exe(UpdateKind::OnlyIfNotSet)
             .with_cwd(UpdateKind::OnlyIfNotSet);
-        backends.refresh_processes_specifics(ProcessesToUpdate::Some(&[pid]), true, kind);
-        let process = backends.process(pid)?;
+        probe.refresh_processes_specifics(ProcessesToUpdate::Some(&[pid]), true, kind);
+        let process = probe.process(pid)?;
         if !looks_like_postgres(process.name(), process.exe()) {
             return None;
         }
@@ -78,7 +81,7 @@ impl HostSampler {
         machine.refresh_cpu_usage();
         Some(HostSampler {
             machine,
-            backends,
+            backends: ProcStatReader::default(),
             cpu_refreshes: 1,
             cpu_refreshed_at: Some(Instant::now()),
             tracker: CpuTracker::default(),
@@ -154,48 +157,21 @@ impl HostSampler {
         backend_pids: &[i32],
         now: Instant,
     ) -> HashMap<i32, BackendUsage> {
-        let wanted: Vec<(i32, Pid)> = backend_pids
-            .iter()
-            .filter_map(|&p| Some((p, pid_of(p)?)))
-            .collect();
-        // sysinfo drops a refreshed pid that has exited, but never one it is not asked
-        // about: rebuild when pids no longer asked for pile up (connection churn).
-        if self.backends.processes().len() > wanted.len() * 2 + 64
-            && let Ok(fresh) = System::new()
-        {
-            self.backends = fresh;
-        }
-        // Pids sampled last time but not asked for now are refreshed once more, so the
-        // ones that exited leave sysinfo's table instead of waiting for a rebuild.
-        let mut refresh: Vec<Pid> = wanted.iter().map(|&(_, pid)| pid).collect();
-        refresh.extend(self.tracker.pids().filter_map(pid_of));
-        let mut kind = ProcessRefreshKind::nothing()
-            .without_tasks()
-            .with_cpu()
-            .with_memory();
         let find_cwd = self.wants_cwd(now);
-        if find_cwd {
-            kind = kind.with_cwd(UpdateKind::OnlyIfNotSet);
-        }
-        self.backends
-            .refresh_processes_specifics(ProcessesToUpdate::Some(&refresh), true, kind);
-
-        let mut readings = HashMap::with_capacity(wanted.len());
-        let mut rss = HashMap::with_capacity(wanted.len());
-        for &(key, pid) in &wanted {
-            let Some(process) = self.backends.process(pid) else {
+        let mut readings = HashMap::with_capacity(backend_pids.len());
+        let mut rss = HashMap::with_capacity(backend_pids.len());
+        for &key in backend_pids {
+            let Some(pid) = pid_of(key) else {
+                continue;
+            };
+            let Some(stat) = self.backends.read(pid.as_u32()) else {
                 continue;
             };
             if find_cwd && self.data_dir.is_none() {
-                self.data_dir = process.cwd().map(Path::to_path_buf);
+                self.data_dir = std::fs::read_link(format!("/proc/{pid}/cwd")).ok();
             }
-            let reading = CpuReading {
-                cpu_ms: process.accumulated_cpu_time(),
-                start_time: process.start_time(),
-                at: now,
-            };
-            readings.insert(key, reading);
-            rss.insert(key, process.memory());
+            readings.insert(key, stat.cpu_reading(now));
+            rss.insert(key, stat.rss_bytes);
         }
         let cores = self.machine.cpus().len();
         let shares = self.tracker.update(&readings, cores);

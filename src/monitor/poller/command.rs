@@ -31,6 +31,10 @@ pub enum PollerCommand {
     /// The Activity screen's lock view is on (`true`) or off: `pg_locks` is read on the
     /// fast tier only while it is (and at once when it turns on).
     WatchLocks(bool),
+    /// The Activity screen is on view (`true`) or not: each backend's CPU and memory
+    /// (one `/proc` file per session, the dearest part of a poll with 1,000 sessions) is
+    /// sampled only while its columns are on view.
+    WatchBackends(bool),
     /// The detail view opened: read what it shows beyond the polled data (a session's
     /// locks, a statement's every counter, an index's definition) once, and send it to
     /// the detail sink.

@@ -17,6 +17,7 @@ fn the_check_catches_per_relation_statements() {
     for sql in [
         TABLE_TOTALS_SQL,
         INDEX_USAGE_SQL,
+        INDEX_COUNTERS_SQL,
         CACHE_TABLES_SQL,
         MAINTENANCE_TABLES_SQL,
         WRAPAROUND_TABLES_SQL,

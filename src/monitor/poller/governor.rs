@@ -17,10 +17,12 @@
 //! (the essentials' cost is not theirs to pay for, and a panel read every 10 min helps
 //! nobody).
 //!
-//! Bursts (the first reads at start-up, a screen opened reads its sources at once, a
-//! refresh asked by an action) go through a token bucket that starts empty: the reads
-//! after them wait while it is in debt, so a burst is paid back instead of adding to the
-//! window's total, and the hidden sources' first reads are spread out at start-up.
+//! Bursts (the first reads at start-up, a screen opened for the first time reads its
+//! sources at once, a refresh asked by an action) go through a token bucket that starts
+//! empty: the reads after them wait while it is in debt, so a burst is paid back instead
+//! of adding to the window's total, and the hidden sources' first reads are spread out
+//! at start-up. A screen opened again is not a burst: it shows what was read before
+//! until its schedule and the bucket allow a read.
 //!
 //! Pure: times and costs come in as arguments, nothing here reads a clock.
 
@@ -131,26 +133,40 @@ impl Governor {
         self.state_mut(source).desired = desired;
     }
 
-    /// The sources on view from now on. One that comes into view with a read older
-    /// than its desired interval is read at the next poll: a screen opened shows now
-    /// (`true`: some source is).
+    /// The sources on view from now on (`true`: one that came into view is due now).
+    ///
+    /// A screen opened for the first time shows at once: a source on view that has
+    /// nothing on screen yet is read at the next poll whatever the budget (see
+    /// [`Governor::due`]). A screen opened again shows what was read before, with its
+    /// age, and is read by its schedule on view: at once when that read is older than
+    /// its interval on view and the budget is not in debt, else when the budget allows.
+    /// Forcing those reads instead would let visiting the screens in turn spend the
+    /// budget many times over (each visit re-reading every per-relation list); the
+    /// refresh key still reads the screen now.
     pub fn set_visible(&mut self, visible: &[GovernedSource], now: Instant) -> bool {
-        let mut read_now = false;
+        let mut opened = Vec::new();
         for source in GovernedSource::ALL {
             let on = visible.contains(&source);
             let state = self.state_mut(source);
-            let opened = on && !state.visible;
-            state.visible = on;
-            if opened
-                && state
-                    .last_read
-                    .is_some_and(|at| now.saturating_duration_since(at) >= state.desired)
-            {
-                state.forced = true;
-                read_now = true;
+            if on && !state.visible {
+                opened.push(source);
             }
+            state.visible = on;
         }
-        read_now
+        self.refill(now);
+        let plan = self.plan();
+        let affordable = self.tokens >= 0.0;
+        opened.into_iter().any(|source| {
+            let state = self.state(source);
+            match state.last_read {
+                None => true,
+                Some(at) => {
+                    affordable
+                        && now.saturating_duration_since(at) + self.fast / 2
+                            >= plan.get(source).interval
+                }
+            }
+        })
     }
 
     /// Reads `source` at the next poll whatever its schedule.

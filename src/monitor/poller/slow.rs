@@ -123,9 +123,7 @@ impl Poller {
 
     async fn read_indexes(&mut self, tier: &mut SlowTier) {
         tier.read_at.indexes = Some(SystemTime::now());
-        tier.indexes = collector::collect_indexes(&mut self.session)
-            .await
-            .map(Arc::new);
+        tier.indexes = self.index_catalog.read(&mut self.session).await;
         let search = self.searched(CappedList::TableScans).map(str::to_string);
         let read =
             collector::collect_table_scans_capped(&mut self.session, search.as_deref()).await;

@@ -25,6 +25,12 @@ pub(super) fn show_screen(app: &mut App, screen: Screen) -> Vec<Effect> {
             screen == Screen::Activity,
         )));
     }
+    // Each backend's CPU and memory are sampled only for the Activity screen's columns.
+    if left == Screen::Activity || screen == Screen::Activity {
+        effects.push(Effect::Poller(PollerCommand::WatchBackends(
+            screen == Screen::Activity,
+        )));
+    }
     effects
 }
 

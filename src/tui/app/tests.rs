@@ -58,8 +58,11 @@ fn number_keys_tab_and_backtab_switch_screens() {
     let mut app = app_with_sessions();
     assert_eq!(
         chars(&mut app, "2"),
-        vec![Effect::Poller(PollerCommand::Watch(None))],
-        "the poller learns which screen is on view"
+        vec![
+            Effect::Poller(PollerCommand::Watch(None)),
+            Effect::Poller(PollerCommand::WatchBackends(true)),
+        ],
+        "the poller learns which screen is on view (and samples each backend for it)"
     );
     assert!(
         chars(&mut app, "2").is_empty(),
@@ -106,7 +109,10 @@ fn q_typed_into_the_filter_does_not_quit() {
     let effects = chars(&mut app, "2/q");
     assert_eq!(
         effects,
-        vec![Effect::Poller(PollerCommand::Watch(None))],
+        vec![
+            Effect::Poller(PollerCommand::Watch(None)),
+            Effect::Poller(PollerCommand::WatchBackends(true)),
+        ],
         "only the screen switch; q went into the filter"
     );
     assert_eq!(app.mode, Mode::Filter { input: "q".into() });

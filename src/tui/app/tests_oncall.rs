@@ -1,5 +1,5 @@
 //! `App::update` scripts for the on-call panels: the lock view's toggle tells the poller
-//! when to read `pg_locks`; a standby's keys for what writes open no dialog and say why;
+//! when to read `pg_locks`, the Activity screen when to sample each backend; a standby's keys for what writes open no dialog and say why;
 //! ending a horizon holder opens the dialog its kind needs.
 
 use crossterm::event::KeyCode;
@@ -47,6 +47,33 @@ fn the_lock_toggle_reads_pg_locks_only_while_the_view_is_on_view() {
     assert!(!app.screens().shows_locks());
     // With the sessions on view, switching screens says nothing about locks.
     assert!(watch_locks(&press(&mut app, KeyCode::Char('7'))).is_empty());
+}
+
+fn watch_backends(effects: &[Effect]) -> Vec<bool> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Poller(PollerCommand::WatchBackends(on)) => Some(*on),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn each_backend_is_sampled_only_while_the_activity_screen_shows_its_columns() {
+    let mut app = app_on(
+        Screen::Dashboard,
+        with_holders(100, HorizonHolders::default()),
+    );
+    assert_eq!(watch_backends(&press(&mut app, KeyCode::Char('2'))), [true]);
+    // The lock view is on the same screen: the sampling goes on.
+    assert!(watch_backends(&press(&mut app, KeyCode::Char('l'))).is_empty());
+    assert_eq!(
+        watch_backends(&press(&mut app, KeyCode::Char('3'))),
+        [false]
+    );
+    // Between two other screens: nothing to say.
+    assert!(watch_backends(&press(&mut app, KeyCode::Char('1'))).is_empty());
 }
 
 #[test]

@@ -99,13 +99,15 @@ struct Listed<'a> {
 
 /// The sessions of the current mode, as table rows.
 pub struct ActivityRows<'a> {
-    sessions: &'a [Session],
     listed: Vec<Listed<'a>>,
     tree: bool,
     marked: &'a [RowId],
     thresholds: &'a Thresholds,
     /// Per-backend CPU and RSS, when the server runs on this machine.
     host: Option<&'a HashMap<i32, BackendUsage>>,
+    /// How many sessions wait on each pid, counted once: every row is written for each
+    /// sort and filter, and counting by a scan of all sessions per row was quadratic.
+    waiters: HashMap<i32, usize>,
 }
 
 impl<'a> ActivityRows<'a> {
@@ -121,7 +123,7 @@ impl<'a> ActivityRows<'a> {
             listed(sessions, screens.activity_mode(), screens.hides_idle())
         };
         Self {
-            sessions,
+            waiters: waiters(sessions),
             listed,
             tree,
             marked: &screens.table(TableId::Activity).marked,
@@ -132,6 +134,20 @@ impl<'a> ActivityRows<'a> {
                 .map(|h| &h.backends),
         }
     }
+}
+
+/// For each pid that blocks someone, how many sessions wait on it (a session that lists
+/// a pid twice counts once).
+fn waiters(sessions: &[Session]) -> HashMap<i32, usize> {
+    let mut waiters = HashMap::new();
+    for session in sessions {
+        for (i, pid) in session.blocked_by.iter().enumerate() {
+            if !session.blocked_by[..i].contains(pid) {
+                *waiters.entry(*pid).or_insert(0) += 1;
+            }
+        }
+    }
+    waiters
 }
 
 /// The blocking tree's sessions, roots first, each with its depth and reach.
@@ -231,12 +247,7 @@ impl TableRows for ActivityRows<'_> {
             depth,
             blocks,
         } = self.listed[index];
-        let blocks = blocks.unwrap_or_else(|| {
-            self.sessions
-                .iter()
-                .filter(|s| s.blocked_by.contains(&session.pid))
-                .count()
-        });
+        let blocks = blocks.unwrap_or_else(|| self.waiters.get(&session.pid).copied().unwrap_or(0));
         let marked = self.marked.contains(&RowId::Pid(session.pid));
         row.push(
             || SortKey::Number(f64::from(u8::from(marked))),
@@ -385,4 +396,22 @@ fn wait_label(session: &Session) -> Option<String> {
 /// Query text on one line: runs of spaces (from newlines and indentation) become one.
 pub fn collapse_spaces(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::monitor::snapshot::test_support::session;
+
+    #[test]
+    fn each_waiting_session_counts_once_for_each_pid_it_waits_on() {
+        let mut a = session(1);
+        a.blocked_by = vec![10, 10, 20];
+        let mut b = session(2);
+        b.blocked_by = vec![10];
+        let waiters = waiters(&[a, b, session(10), session(20)]);
+        assert_eq!(waiters.get(&10), Some(&2));
+        assert_eq!(waiters.get(&20), Some(&1));
+        assert_eq!(waiters.get(&1), None, "nobody waits on 1");
+    }
 }
