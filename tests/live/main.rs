@@ -45,6 +45,7 @@ mod governor;
 mod harness;
 mod horizon;
 mod host;
+mod incident;
 mod index_catalog;
 mod latency;
 mod maintenance;
