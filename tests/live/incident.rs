@@ -165,3 +165,89 @@ async fn a_killed_recording_replays_the_chain_and_the_report_names_it() {
     replay.keys("q");
     assert_eq!(replay.exited().await, 0);
 }
+
+#[tokio::test]
+async fn history_mode_shows_a_session_that_has_since_ended() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use pgpulse::monitor::poller::{Poller, PollerConfig};
+    use pgpulse::tui::app::{App, Event};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    let db = common::shared().create_database().await;
+    let sleeper = db.client().await;
+    let sleeper_pid = backend_pid(&sleeper).await;
+    // The pid as its cell shows it, between spaces.
+    let pid = format!(" {sleeper_pid} ");
+    let sleep = spawn_sql(sleeper, "SELECT pg_sleep(60) /* history-marker */".into());
+    let (session, caps) = common::live::monitor_db(&db).await;
+    let mut poller = Poller::new(session, caps, PollerConfig::default());
+    let mut app = App::new(
+        "test".into(),
+        Duration::from_secs(1),
+        SystemTime::now(),
+        pgpulse::tui::keymap::Keymap::default(),
+        pgpulse::tui::theme::Theme::default(),
+    );
+    app.update(Event::Resize(160, 40));
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('2'),
+        KeyModifiers::NONE,
+    )));
+    let screen = |app: &App| {
+        let mut terminal = must(Terminal::new(TestBackend::new(160, 40)), "terminal");
+        must(
+            terminal.draw(|f| {
+                pgpulse::tui::terminal::draw(f, app);
+            }),
+            "draw",
+        );
+        let buffer = terminal.backend().buffer().clone();
+        (0..40)
+            .map(|y| {
+                (0..160)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+                    + "\n"
+            })
+            .collect::<String>()
+    };
+    eventually("the sleeper on the Activity screen", async || {
+        app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
+        let shown = screen(&app);
+        if shown.contains(&pid) {
+            Ok(())
+        } else {
+            Err(shown)
+        }
+    })
+    .await;
+    // The session ends; the live view no longer has it.
+    exec(
+        &db.client().await,
+        &format!("SELECT pg_terminate_backend({sleeper_pid})"),
+    )
+    .await;
+    let _ = finished(sleep).await;
+    let mut polls_since = 0;
+    eventually("the sleeper gone from the live view", async || {
+        app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
+        polls_since += 1;
+        let shown = screen(&app);
+        if shown.contains(&pid) {
+            Err(shown)
+        } else {
+            Ok(())
+        }
+    })
+    .await;
+    // Back, one poll at a time, to the last poll that had it.
+    for _ in 0..polls_since {
+        app.update(Event::Key(KeyEvent::new(KeyCode::Left, KeyModifiers::NONE)));
+    }
+    let shown = screen(&app);
+    assert!(shown.contains(&pid), "{shown}");
+    assert!(shown.contains("HISTORY"), "{shown}");
+    app.update(Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    assert!(!screen(&app).contains(&pid));
+}
