@@ -160,9 +160,11 @@ impl App {
             playing: false,
             speed: 1.0,
         });
+        // The live model is the recording's end (and holds its hour of wait load).
         for snapshot in snapshots {
             self.history.keep(&snapshot);
             self.now = self.now.max(snapshot.taken_at);
+            self.model.absorb(snapshot);
         }
         match at {
             Some(at) => self.history_jump(at),

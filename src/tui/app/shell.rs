@@ -147,6 +147,13 @@ impl App {
         }
     }
 
+    /// The wait-load history: always the live model's hour of samples (in history mode
+    /// the screens read it up to the moment on view; the model rebuilt for that moment
+    /// holds only the minutes before it).
+    pub fn wait_load(&self) -> &crate::analysis::wait_load::WaitLoad {
+        self.model.wait_load()
+    }
+
     /// What the user chose on each screen.
     pub fn screens(&self) -> &ScreenStates {
         &self.screens

@@ -114,11 +114,15 @@ fn a_typed_time_jumps_to_the_poll_at_or_before_it() {
 }
 
 #[test]
-fn the_waits_screen_in_history_shows_the_load_up_to_the_moment() {
+fn the_waits_screen_in_history_ends_its_window_at_the_moment_on_view() {
     let mut app = app_after_polls();
     app.set_screen(Screen::Waits);
+    let live = screen(&mut app);
+    assert!(live.contains("now 0.0"), "the report ended: nothing active now\n{live}");
     for _ in 0..6 {
         press(&mut app, KeyCode::Left);
     }
-    assert!(screen(&mut app).contains("nightly_report"));
+    let then = screen(&mut app);
+    assert!(then.contains("now 1.0"), "the report was running at 4 s\n{then}");
+    assert!(then.contains("nightly_report"), "{then}");
 }
