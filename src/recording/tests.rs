@@ -324,3 +324,35 @@ fn write_fuzz_corpus() {
         std::fs::write(corpus.join(name), bytes).unwrap();
     }
 }
+
+/// Re-encodes a real recording (`PGPULSE_REENCODE=DIR`) at several zstd levels and
+/// keyframe spacings and prints the bytes and encoding time of each: how the defaults
+/// were chosen against the 10 MiB/hour budget (`bench/record_size --keep-recording`).
+#[test]
+#[ignore]
+fn reencode_a_recording_for_the_budget() {
+    let Some(dir) = std::env::var_os("PGPULSE_REENCODE") else {
+        return;
+    };
+    let recording = Recording::open(Path::new(&dir)).unwrap();
+    let snapshots: Vec<Snapshot> = recording.snapshots().map(Result::unwrap).collect();
+    let (first, last) = recording.time_range().unwrap();
+    let span = last.duration_since(first).unwrap().as_secs_f64().max(1.0);
+    for level in [3, 6, 9, 12, 15, 19] {
+        for every in [60, 120, 300] {
+            let mut encoder = crate::recording::codec::Encoder::with_level(level).unwrap();
+            let started = std::time::Instant::now();
+            let (mut keys, mut deltas) = (0usize, 0usize);
+            for (n, snapshot) in snapshots.iter().enumerate() {
+                let keyframe = n % every == 0;
+                let len = encoder.encode(snapshot, keyframe).unwrap().len() + 17;
+                if keyframe { keys += len } else { deltas += len }
+            }
+            let per_hour = (keys + deltas) as f64 * 3600.0 / span / f64::from(1 << 20);
+            println!(
+                "level {level:2} keyframe every {every:3}: {per_hour:6.2} MiB/h (keyframes {keys}, deltas {deltas}), {:.1} ms/record",
+                started.elapsed().as_secs_f64() * 1000.0 / snapshots.len() as f64
+            );
+        }
+    }
+}
