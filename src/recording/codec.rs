@@ -247,12 +247,17 @@ impl Encoder {
                 .compress_to_buffer(&self.current, &mut self.frame)?;
         } else {
             let prefix = self.parts.prefix(&self.previous, &mut self.prefix);
-            self.compressor
-                .compress_to_buffer_with_prefix(&self.current, &mut self.frame, prefix)?;
+            self.compressor.compress_to_buffer_with_prefix(
+                &self.current,
+                &mut self.frame,
+                prefix,
+            )?;
         }
         if let Some(range) = statements {
             self.parts.statements.clear();
-            self.parts.statements.extend_from_slice(&self.current[range]);
+            self.parts
+                .statements
+                .extend_from_slice(&self.current[range]);
         }
         if let Some(range) = slow {
             self.parts.slow.clear();
