@@ -29,8 +29,8 @@ pub struct RecorderConfig {
     pub segment_span: Duration,
     /// ...or once it is this large.
     pub segment_max: u64,
-    /// A keyframe at least every this many records (60 at 1 s: a damaged record costs at
-    /// most a minute).
+    /// A keyframe at least every this many records (reading from a time decodes from the
+    /// keyframe before it).
     pub keyframe_every: u32,
 }
 
@@ -43,7 +43,7 @@ impl RecorderConfig {
             keep: Duration::from_secs(7 * 86_400),
             segment_span: Duration::from_secs(3600),
             segment_max: 64 << 20,
-            keyframe_every: 60,
+            keyframe_every: 300,
         }
     }
 }
