@@ -11,9 +11,10 @@
 //!
 //! Uncompressed, a record is `TAG | len u32 | fast part | [len u32 | statements]
 //! | [len u32 | slow tier]`, the last two when the fast part says they follow. The zstd
-//! prefix of a delta is the last statements written, the last slow tier written and the
-//! previous record, so a re-read that changed a few counters costs a few bytes, not the
-//! whole list again.
+//! prefix of a delta is the previous record; that of a record carrying a re-read part
+//! ([`Kind::DeltaOnParts`]) is the last statements written, the last slow tier written
+//! and the previous record, so a re-read that changed a few counters costs a few bytes,
+//! not the whole list again, while the other records do not pay for hashing the lists.
 
 use std::sync::{Arc, Weak};
 use std::time::{Duration, SystemTime};
@@ -26,6 +27,7 @@ use crate::monitor::snapshot::{
     StatementCounters, StatementKey, Statements, horizon, host, locks, maintenance, pgbouncer,
 };
 use crate::pg::probe::Capabilities;
+use crate::recording::format::Kind;
 
 /// zstd's default level: in the budget experiment (`reencode_a_recording_for_the_budget`)
 /// higher levels saved under 10% for several times the CPU.
@@ -201,9 +203,13 @@ impl Encoder {
         })
     }
 
-    /// The zstd frame of `snapshot`: standalone when `keyframe`, else against the
-    /// previous calls' snapshots.
-    pub fn encode(&mut self, snapshot: &Snapshot, keyframe: bool) -> std::io::Result<&[u8]> {
+    /// The zstd frame of `snapshot` and how to decode it: standalone when `keyframe`, else
+    /// against the previous calls' snapshots.
+    pub fn encode(
+        &mut self,
+        snapshot: &Snapshot,
+        keyframe: bool,
+    ) -> std::io::Result<(Kind, &[u8])> {
         let statements_follow = keyframe || !self.shared.same_statements(&snapshot.statements);
         let slow_follows = keyframe || !self.shared.same_slow(&snapshot.slow);
         let fast = FastOut {
@@ -242,17 +248,26 @@ impl Encoder {
         self.frame.clear();
         self.frame
             .reserve(zstd_safe::compress_bound(self.current.len()));
-        if keyframe {
+        let kind = if keyframe {
             self.compressor
                 .compress_to_buffer(&self.current, &mut self.frame)?;
-        } else {
+            Kind::Keyframe
+        } else if statements.is_some() || slow.is_some() {
             let prefix = self.parts.prefix(&self.previous, &mut self.prefix);
             self.compressor.compress_to_buffer_with_prefix(
                 &self.current,
                 &mut self.frame,
                 prefix,
             )?;
-        }
+            Kind::DeltaOnParts
+        } else {
+            self.compressor.compress_to_buffer_with_prefix(
+                &self.current,
+                &mut self.frame,
+                &self.previous,
+            )?;
+            Kind::Delta
+        };
         if let Some(range) = statements {
             self.parts.statements.clear();
             self.parts
@@ -264,7 +279,7 @@ impl Encoder {
             self.parts.slow.extend_from_slice(&self.current[range]);
         }
         self.shared.remember(snapshot);
-        Ok(&self.frame)
+        Ok((kind, &self.frame))
     }
 }
 
@@ -295,16 +310,16 @@ impl Default for Decoder {
 impl Decoder {
     /// The snapshot in `frame` (against the previous calls' unless `keyframe`); `Err`
     /// says what is wrong with it, and the next delta is refused until a keyframe.
-    pub fn decode(&mut self, frame: &[u8], keyframe: bool) -> Result<Snapshot, String> {
-        let decoded = self.decode_inner(frame, keyframe);
+    pub fn decode(&mut self, frame: &[u8], kind: Kind) -> Result<Snapshot, String> {
+        let decoded = self.decode_inner(frame, kind);
         if decoded.is_err() {
             self.last = None;
         }
         decoded
     }
 
-    fn decode_inner(&mut self, frame: &[u8], keyframe: bool) -> Result<Snapshot, String> {
-        if keyframe {
+    fn decode_inner(&mut self, frame: &[u8], kind: Kind) -> Result<Snapshot, String> {
+        if kind == Kind::Keyframe {
             self.last = None;
         } else if self.last.is_none() {
             return Err("a delta with no record before it".into());
@@ -317,12 +332,17 @@ impl Decoder {
         std::mem::swap(&mut self.previous, &mut self.current);
         self.current.clear();
         self.current.reserve(size);
-        let written = if keyframe {
-            self.context.decompress(&mut self.current, frame)
-        } else {
-            let prefix = self.parts.prefix(&self.previous, &mut self.prefix);
-            self.context
-                .decompress_using_dict(&mut self.current, frame, prefix)
+        let written = match kind {
+            Kind::Keyframe => self.context.decompress(&mut self.current, frame),
+            Kind::Delta => {
+                self.context
+                    .decompress_using_dict(&mut self.current, frame, &self.previous)
+            }
+            Kind::DeltaOnParts => {
+                let prefix = self.parts.prefix(&self.previous, &mut self.prefix);
+                self.context
+                    .decompress_using_dict(&mut self.current, frame, prefix)
+            }
         };
         if let Err(code) = written {
             return Err(format!(

@@ -345,7 +345,7 @@ fn reencode_a_recording_for_the_budget() {
             let (mut keys, mut deltas) = (0usize, 0usize);
             for (n, snapshot) in snapshots.iter().enumerate() {
                 let keyframe = n % every == 0;
-                let len = encoder.encode(snapshot, keyframe).unwrap().len() + 17;
+                let len = encoder.encode(snapshot, keyframe).unwrap().1.len() + 17;
                 if keyframe { keys += len } else { deltas += len }
             }
             let per_hour = (keys + deltas) as f64 * 3600.0 / span / f64::from(1 << 20);
@@ -372,10 +372,12 @@ fn a_reread_list_costs_what_changed_not_the_whole_list() {
         first = first.with_statement(counters);
     }
     let mut encoder = crate::recording::codec::Encoder::new().unwrap();
-    let whole = encoder.encode(&first, true).unwrap().len();
+    let whole = encoder.encode(&first, true).unwrap().1.len();
     let mut between = snapshot_at(1);
     between.statements = first.statements.clone();
-    let carried = encoder.encode(&between, false).unwrap().len();
+    let (kind, carried) = encoder.encode(&between, false).unwrap();
+    assert_eq!(kind, crate::recording::format::Kind::Delta);
+    let carried = carried.len();
     let mut reread = snapshot_at(2);
     let mut statements = first.statements.clone().unwrap();
     let mut counters = (*statements.counters).clone();
@@ -386,7 +388,9 @@ fn a_reread_list_costs_what_changed_not_the_whole_list() {
     statements.counters = Arc::new(counters);
     statements.read_at = at(2);
     reread.statements = Ok(statements);
-    let changed = encoder.encode(&reread, false).unwrap().len();
+    let (kind, changed) = encoder.encode(&reread, false).unwrap();
+    assert_eq!(kind, crate::recording::format::Kind::DeltaOnParts);
+    let changed = changed.len();
     assert!(whole > 10_000, "{whole}");
     assert!(carried < 300, "{carried}");
     assert!(

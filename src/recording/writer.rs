@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::monitor::snapshot::Snapshot;
 use crate::recording::codec::Encoder;
-use crate::recording::format::{self, Kind, SegmentHeader, ServerIdentity};
+use crate::recording::format::{self, SegmentHeader, ServerIdentity};
 use crate::recording::segments;
 
 /// How a recording is cut and kept.
@@ -137,7 +137,7 @@ impl Recorder {
             return Ok(());
         };
         let keyframe = segment.records % self.config.keyframe_every.max(1) == 0;
-        let frame = self
+        let (kind, frame) = self
             .encoder
             .encode(snapshot, keyframe)
             .map_err(RecordError::at(
@@ -145,11 +145,6 @@ impl Recorder {
                 &segment.path,
             ))?;
         self.buffer.clear();
-        let kind = if keyframe {
-            Kind::Keyframe
-        } else {
-            Kind::Delta
-        };
         format::encode_record(&mut self.buffer, kind, snapshot.taken_at, frame);
         segment
             .file
