@@ -34,7 +34,9 @@ use crate::recording::format::Kind;
 const LEVEL: i32 = 3;
 /// Large enough for the prefix and the snapshot together (zstd shrinks it to fit).
 const WINDOW_LOG: u32 = 27;
-/// The first byte of every serialized snapshot.
+/// The first byte of every serialized snapshot. A prefix starts with it or with a
+/// `Result`'s variant (0 or 1), never with a zstd dictionary's magic (0x37 first), so
+/// zstd always takes the prefix as raw content.
 const TAG: u8 = 0x51;
 /// A snapshot decompresses to no more than this (damage, not a reason to allocate).
 const MAX_SNAPSHOT: u64 = 1 << 30;
