@@ -4,7 +4,8 @@
 //! header  magic "\x89PGPULSE\r\n\x1a\n" (12) | format version u16 LE | body length u32 LE
 //!         | CRC-32 of the body u32 LE | body: JSON (SegmentHeader)
 //! record  payload length u32 LE | CRC-32 of the payload u32 LE
-//!         | payload: kind u8 (1 keyframe, 2 delta) | taken_at i64 LE (µs since the epoch)
+//!         | payload: kind u8 (1 keyframe, 2 delta, 3 delta on parts) | taken_at i64 LE
+//!         (µs since the epoch)
 //!         | one zstd frame (the snapshot, see `codec`)
 //! ```
 //!
@@ -61,6 +62,9 @@ pub enum Kind {
     Keyframe,
     /// Decodes against the record before it.
     Delta,
+    /// Carries a re-read statements or slow tier: decodes against the last ones written
+    /// and the record before (a larger prefix, so only these records pay for it).
+    DeltaOnParts,
 }
 
 impl Kind {
@@ -68,6 +72,7 @@ impl Kind {
         match self {
             Self::Keyframe => 1,
             Self::Delta => 2,
+            Self::DeltaOnParts => 3,
         }
     }
 
@@ -75,6 +80,7 @@ impl Kind {
         match byte {
             1 => Some(Self::Keyframe),
             2 => Some(Self::Delta),
+            3 => Some(Self::DeltaOnParts),
             _ => None,
         }
     }

@@ -39,7 +39,7 @@ pub enum OpenError {
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Entry {
     offset: usize,
-    keyframe: bool,
+    kind: Kind,
     taken_at: SystemTime,
 }
 
@@ -106,7 +106,7 @@ impl SegmentInfo {
                 Ok(Some(record)) => {
                     entries.push(Entry {
                         offset,
-                        keyframe: record.kind == Kind::Keyframe,
+                        kind: record.kind,
                         taken_at: record.taken_at,
                     });
                     offset = record.next;
@@ -162,7 +162,7 @@ pub fn read_bytes_for_fuzzing(bytes: &[u8]) -> (usize, Option<String>) {
     let mut decoded = 0;
     for entry in &info.entries {
         let result = match format::decode_record(bytes, entry.offset) {
-            Ok(Some(record)) => decoder.decode(record.zstd_frame, entry.keyframe),
+            Ok(Some(record)) => decoder.decode(record.zstd_frame, entry.kind),
             _ => Err("record vanished".into()),
         };
         match result {
@@ -313,7 +313,7 @@ impl Iterator for Snapshots<'_> {
                 let start = info
                     .entries
                     .iter()
-                    .rposition(|e| e.keyframe && e.taken_at <= self.from)
+                    .rposition(|e| e.kind == Kind::Keyframe && e.taken_at <= self.from)
                     .unwrap_or(0);
                 self.current = Some(Open {
                     info,
@@ -333,7 +333,7 @@ impl Iterator for Snapshots<'_> {
                 continue;
             }
             let decoded = match format::decode_record(&open.bytes, entry.offset) {
-                Ok(Some(record)) => open.decoder.decode(record.zstd_frame, entry.keyframe),
+                Ok(Some(record)) => open.decoder.decode(record.zstd_frame, entry.kind),
                 Ok(None) => Err("the record is gone (the file changed)".to_string()),
                 Err(what) => Err(format!("{what} (the file changed)")),
             };

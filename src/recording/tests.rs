@@ -324,3 +324,77 @@ fn write_fuzz_corpus() {
         std::fs::write(corpus.join(name), bytes).unwrap();
     }
 }
+
+/// Re-encodes a real recording (`PGPULSE_REENCODE=DIR`) at several zstd levels and
+/// keyframe spacings and prints the bytes and encoding time of each: how the defaults
+/// were chosen against the 10 MiB/hour budget (`bench/record_size --keep-recording`).
+#[test]
+#[ignore]
+fn reencode_a_recording_for_the_budget() {
+    let Some(dir) = std::env::var_os("PGPULSE_REENCODE") else {
+        return;
+    };
+    let recording = Recording::open(Path::new(&dir)).unwrap();
+    let snapshots: Vec<Snapshot> = recording.snapshots().map(Result::unwrap).collect();
+    let (first, last) = recording.time_range().unwrap();
+    let span = last.duration_since(first).unwrap().as_secs_f64().max(1.0);
+    for level in [3, 6, 9, 12, 15, 19] {
+        for every in [60, 120, 300] {
+            let mut encoder = crate::recording::codec::Encoder::with_level(level).unwrap();
+            let started = std::time::Instant::now();
+            let (mut keys, mut deltas) = (0usize, 0usize);
+            for (n, snapshot) in snapshots.iter().enumerate() {
+                let keyframe = n % every == 0;
+                let len = encoder.encode(snapshot, keyframe).unwrap().1.len() + 17;
+                if keyframe { keys += len } else { deltas += len }
+            }
+            let per_hour = (keys + deltas) as f64 * 3600.0 / span / f64::from(1 << 20);
+            println!(
+                "level {level:2} keyframe every {every:3}: {per_hour:6.2} MiB/h (keyframes {keys}, deltas {deltas}), {:.1} ms/record",
+                started.elapsed().as_secs_f64() * 1000.0 / snapshots.len() as f64
+            );
+        }
+    }
+}
+
+/// A re-read of the statement counters that changed a few of 2,000 costs a few bytes: the
+/// delta's prefix holds the last counters written, not only the record before (which
+/// re-sent nothing).
+#[test]
+fn a_reread_list_costs_what_changed_not_the_whole_list() {
+    let mut first = snapshot_at(0);
+    for id in 1..=2000 {
+        let mut counters = stmt(id);
+        // Counters as varied as a real server's.
+        counters.calls = id * 7919 % 1_000_003;
+        counters.total_exec_time_ms = (id * 104_729 % 999_983) as f64 / 7.0;
+        counters.rows = id * 15_485_863 % 10_007;
+        first = first.with_statement(counters);
+    }
+    let mut encoder = crate::recording::codec::Encoder::new().unwrap();
+    let whole = encoder.encode(&first, true).unwrap().1.len();
+    let mut between = snapshot_at(1);
+    between.statements = first.statements.clone();
+    let (kind, carried) = encoder.encode(&between, false).unwrap();
+    assert_eq!(kind, crate::recording::format::Kind::Delta);
+    let carried = carried.len();
+    let mut reread = snapshot_at(2);
+    let mut statements = first.statements.clone().unwrap();
+    let mut counters = (*statements.counters).clone();
+    for counter in counters.iter_mut().step_by(400) {
+        counter.calls += 1;
+        counter.total_exec_time_ms += 1.5;
+    }
+    statements.counters = Arc::new(counters);
+    statements.read_at = at(2);
+    reread.statements = Ok(statements);
+    let (kind, changed) = encoder.encode(&reread, false).unwrap();
+    assert_eq!(kind, crate::recording::format::Kind::DeltaOnParts);
+    let changed = changed.len();
+    assert!(whole > 10_000, "{whole}");
+    assert!(carried < 300, "{carried}");
+    assert!(
+        changed < whole / 20,
+        "a re-read with 5 changes took {changed} of {whole} bytes"
+    );
+}

@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::monitor::snapshot::Snapshot;
 use crate::recording::codec::Encoder;
-use crate::recording::format::{self, Kind, SegmentHeader, ServerIdentity};
+use crate::recording::format::{self, SegmentHeader, ServerIdentity};
 use crate::recording::segments;
 
 /// How a recording is cut and kept.
@@ -29,8 +29,8 @@ pub struct RecorderConfig {
     pub segment_span: Duration,
     /// ...or once it is this large.
     pub segment_max: u64,
-    /// A keyframe at least every this many records (60 at 1 s: a damaged record costs at
-    /// most a minute).
+    /// A keyframe at least every this many records (reading from a time decodes from the
+    /// keyframe before it).
     pub keyframe_every: u32,
 }
 
@@ -43,7 +43,7 @@ impl RecorderConfig {
             keep: Duration::from_secs(7 * 86_400),
             segment_span: Duration::from_secs(3600),
             segment_max: 64 << 20,
-            keyframe_every: 60,
+            keyframe_every: 300,
         }
     }
 }
@@ -137,7 +137,7 @@ impl Recorder {
             return Ok(());
         };
         let keyframe = segment.records % self.config.keyframe_every.max(1) == 0;
-        let frame = self
+        let (kind, frame) = self
             .encoder
             .encode(snapshot, keyframe)
             .map_err(RecordError::at(
@@ -145,11 +145,6 @@ impl Recorder {
                 &segment.path,
             ))?;
         self.buffer.clear();
-        let kind = if keyframe {
-            Kind::Keyframe
-        } else {
-            Kind::Delta
-        };
         format::encode_record(&mut self.buffer, kind, snapshot.taken_at, frame);
         segment
             .file
