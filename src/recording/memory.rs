@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use std::time::{Duration, SystemTime};
 
 use super::codec::{Decoder, Encoder};
+use super::format::Kind;
 use crate::monitor::snapshot::Snapshot;
 
 /// How long the live view remembers.
@@ -19,8 +20,14 @@ const MAX_BYTES: usize = 32 << 20;
 
 struct Frame {
     taken_at: SystemTime,
-    keyframe: bool,
+    kind: Kind,
     bytes: Box<[u8]>,
+}
+
+impl Frame {
+    fn keyframe(&self) -> bool {
+        self.kind == Kind::Keyframe
+    }
 }
 
 /// The frames of the last hour, oldest first.
@@ -68,7 +75,7 @@ impl MemoryRecording {
             return;
         };
         let keyframe = self.since_keyframe == 0 || self.since_keyframe >= KEYFRAME_EVERY;
-        let Ok(frame) = encoder.encode(snapshot, keyframe) else {
+        let Ok((kind, frame)) = encoder.encode(snapshot, keyframe) else {
             // Next time starts afresh: a delta needs the frame before it.
             self.since_keyframe = 0;
             return;
@@ -77,7 +84,7 @@ impl MemoryRecording {
         self.bytes += bytes.len();
         self.frames.push_back(Frame {
             taken_at: snapshot.taken_at,
-            keyframe,
+            kind,
             bytes,
         });
         self.since_keyframe = if keyframe { 1 } else { self.since_keyframe + 1 };
@@ -89,7 +96,7 @@ impl MemoryRecording {
         if let Some(frame) = self.frames.pop_front() {
             self.bytes -= frame.bytes.len();
         }
-        while self.frames.front().is_some_and(|f| !f.keyframe) {
+        while self.frames.front().is_some_and(|f| !f.keyframe()) {
             if let Some(frame) = self.frames.pop_front() {
                 self.bytes -= frame.bytes.len();
             }
@@ -130,7 +137,7 @@ impl MemoryRecording {
         let to = to.min(self.frames.len().saturating_sub(1));
         let start = (0..=from.min(to))
             .rev()
-            .find(|i| self.frames.get(*i).is_some_and(|f| f.keyframe))
+            .find(|i| self.frames.get(*i).is_some_and(Frame::keyframe))
             .unwrap_or(0);
         let mut decoder = Decoder::default();
         let mut out = Vec::with_capacity(to + 1 - from.min(to));
@@ -138,7 +145,7 @@ impl MemoryRecording {
             let Some(frame) = self.frames.get(index) else {
                 break;
             };
-            match decoder.decode(&frame.bytes, frame.keyframe) {
+            match decoder.decode(&frame.bytes, frame.kind) {
                 Ok(snapshot) if index >= from => out.push(snapshot),
                 Ok(_) => {}
                 // Frames made by this process from its own snapshots: a failure is a bug,
