@@ -25,6 +25,7 @@ pub mod commands;
 pub mod demo;
 pub mod monitor;
 pub mod pg;
+pub mod recording;
 pub mod settings;
 pub mod text;
 pub mod tui;

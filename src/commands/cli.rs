@@ -48,6 +48,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "NAME")]
     pub target: Option<String>,
 
+    /// Also write every snapshot of the live view to a recording in DIR, as `pgpulse
+    /// record` does (replay it with `pgpulse replay DIR`).
+    #[arg(long, value_name = "DIR")]
+    pub record: Option<PathBuf>,
+
     /// Print the default configuration file (commented) and exit.
     #[arg(long)]
     pub print_config: bool,
@@ -105,6 +110,56 @@ pub enum Command {
         #[command(subcommand)]
         action: SchemaAction,
     },
+    /// Record every snapshot to segment files in DIR, headless (for systemd or tmux),
+    /// until SIGINT or SIGTERM. Connects like the live view.
+    Record(RecordArgs),
+    /// Replay a recording (DIR or FILE) in the live view's screens, no server needed:
+    /// p play/pause, +/- speed, n next alert, ←/→ one poll, Shift-←/→ one minute.
+    Replay {
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// Start at this time: HH:MM[:SS] (today, local time) or RFC 3339.
+        #[arg(long, value_name = "TIME", value_parser = values::moment)]
+        at: Option<std::time::SystemTime>,
+    },
+    /// Inspect a recording.
+    Recording {
+        #[command(subcommand)]
+        action: RecordingAction,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff: `pgpulse man | man -l -`).
+    Man,
+}
+
+/// `pgpulse record` options.
+#[derive(Debug, Args, Clone)]
+pub struct RecordArgs {
+    /// Connection string, URI or database name.
+    #[arg(value_name = "CONNINFO")]
+    pub conninfo: Option<String>,
+    /// Directory of the recording (created 0700 when missing).
+    #[arg(long, value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Oldest segments are deleted while the recording is larger (e.g. 500MiB, 2GiB).
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = values::byte_size)]
+    pub max_size: u64,
+    /// Segments older than this are deleted (e.g. 7d, 12h, 90m).
+    #[arg(long, value_name = "AGE", default_value = "7d", value_parser = values::age)]
+    pub keep: Duration,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecordingAction {
+    /// Segments, time range, records, bytes and damage of a recording (DIR or FILE).
+    Info {
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+    },
 }
 
 /// `pgpulse report` options.
@@ -117,9 +172,17 @@ pub struct ReportArgs {
     /// the wait load and the statements' figures are measured over it (`10s`, `1m`).
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = values::report_sample)]
     pub sample: Duration,
-    /// The query_performance_log window of the latency percentiles (`15m`, `1h`).
+    /// Live: the query_performance_log window of the latency percentiles. With --from:
+    /// the window of the recording the report covers, ending at --at (`15m`, `1h`).
     #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = values::report_window)]
     pub window: Duration,
+    /// Report from a recording (DIR or FILE) instead of a live server.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["conninfo", "sample"])]
+    pub from: Option<PathBuf>,
+    /// With --from: the end of the window, HH:MM[:SS] (today, local time) or RFC 3339
+    /// (default: the end of the recording).
+    #[arg(long, value_name = "TIME", requires = "from", value_parser = values::moment)]
+    pub at: Option<std::time::SystemTime>,
     /// text (a terminal, an email), markdown (an issue tracker) or json (a program; the
     /// schema is schemas/report.schema.json).
     #[arg(long, value_enum, default_value = "text")]
@@ -236,6 +299,7 @@ impl Cli {
             theme: self.theme.clone(),
             no_mouse: self.no_mouse,
             read_only: self.read_only,
+            record: self.record.clone(),
         }
     }
 
@@ -348,6 +412,64 @@ mod tests {
         assert!(
             matches!(cli.command, Some(Command::Doctor { conninfo: Some(ref c) }) if c == "host=x")
         );
+    }
+
+    #[test]
+    fn record_takes_the_live_flags_and_its_own_with_defaults() {
+        let Ok(cli) = Cli::try_parse_from([
+            "pgpulse",
+            "record",
+            "-h",
+            "db1",
+            "--refresh",
+            "2",
+            "--dir",
+            "/tmp/rec",
+            "app",
+        ]) else {
+            panic!("record with flags must parse");
+        };
+        assert_eq!(cli.conn.host.as_deref(), Some("db1"));
+        assert_eq!(cli.refresh, Some(Duration::from_secs(2)));
+        let Some(Command::Record(args)) = cli.command else {
+            panic!("not record");
+        };
+        assert_eq!(args.conninfo.as_deref(), Some("app"));
+        assert_eq!(args.max_size, 1 << 30);
+        assert_eq!(args.keep, Duration::from_secs(7 * 86_400));
+        assert!(
+            Cli::try_parse_from(["pgpulse", "record", "app"]).is_err(),
+            "--dir is required"
+        );
+        let bad = Cli::try_parse_from(["pgpulse", "record", "--dir", "d", "--keep", "1w"]);
+        assert!(bad.unwrap_err().to_string().contains("90m, 12h or 7d"));
+    }
+
+    #[test]
+    fn completions_and_the_man_page_cover_every_command() {
+        let mut command = <Cli as clap::CommandFactory>::command();
+        let mut bash = Vec::new();
+        clap_complete::generate(
+            clap_complete::Shell::Bash,
+            &mut command,
+            "pgpulse",
+            &mut bash,
+        );
+        let bash = String::from_utf8(bash).unwrap();
+        for word in ["record", "recording", "doctor", "--max-size", "completions"] {
+            assert!(bash.contains(word), "bash completion lacks {word}");
+        }
+        let mut roff = Vec::new();
+        clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+            .render(&mut roff)
+            .unwrap();
+        let roff = String::from_utf8(roff).unwrap();
+        assert!(
+            roff.starts_with(".ie") || roff.contains(".TH pgpulse"),
+            "{}",
+            &roff[..200]
+        );
+        assert!(roff.contains("record"));
     }
 
     #[test]

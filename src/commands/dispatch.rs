@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use crate::commands::cli::{Cli, Command, SchemaAction};
+use crate::commands::cli::{Cli, Command, RecordingAction, SchemaAction};
 use crate::commands::doctor;
 use crate::pg::connect::{self, ConnectError, SessionSettings};
 use crate::pg::open::{ConnectOptions, open_monitoring, resolve_params, with_prompted_password};
@@ -38,6 +38,32 @@ pub async fn run(cli: Cli) -> ExitCode {
         )),
         Some(Command::Snapshot { conninfo }) => {
             run_snapshot(&conn, conninfo.clone().or(cli.conninfo.clone())).await
+        }
+        Some(Command::Record(args)) => {
+            crate::commands::record::run(&cli.live_options(), args).await
+        }
+        Some(Command::Recording {
+            action: RecordingAction::Info { path },
+        }) => crate::commands::recording_info::run(path),
+        Some(Command::Completions { shell }) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "pgpulse", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man) => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command)
+                .render(&mut std::io::stdout())
+                .map(|()| ExitCode::SUCCESS)
+                .map_err(anyhow::Error::from)
+        }
+        Some(Command::Replay { path, at }) => {
+            crate::tui::replay::run(&crate::tui::replay::ReplayOptions {
+                path,
+                at: *at,
+                theme: cli.theme.as_deref(),
+            })
+            .await
         }
         Some(Command::Report(args)) => {
             let conninfo = args.conninfo.clone().or(cli.conninfo.clone());

@@ -13,7 +13,7 @@ use crate::text::sanitize::sanitized;
 use crate::pg::queries::CAPABILITIES_SQL;
 
 /// What the probe found. Strings are sanitized.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Capabilities {
     pub server_version_num: i32,
     pub server_version: String,

@@ -7,3 +7,4 @@
 pub mod format;
 pub mod sanitize;
 pub mod timefmt;
+pub mod when;

@@ -12,6 +12,7 @@ pub mod fit;
 mod frame_log;
 pub mod keymap;
 pub mod layout;
+pub mod replay;
 pub mod screen;
 pub mod screens;
 pub mod setup;

@@ -35,6 +35,8 @@ pub struct LiveOptions {
     pub theme: Option<String>,
     /// `--no-mouse`.
     pub no_mouse: bool,
+    /// `--record DIR`: also write every snapshot to a recording, as `pgpulse record`.
+    pub record: Option<std::path::PathBuf>,
     /// `--read-only`.
     pub read_only: bool,
 }
@@ -108,6 +110,21 @@ pub async fn run_on(
     };
     let target = sanitized(&session.params().display_target());
     let action_params = session.params().clone();
+    // Opened before the terminal is taken over, so a directory that cannot be created is
+    // an ordinary error line.
+    let mut recorder = match &cli.record {
+        Some(dir) => Some(crate::recording::Recorder::open(
+            crate::recording::RecorderConfig::new(dir.clone()),
+            crate::recording::ServerIdentity {
+                target: target.clone(),
+                server_version: match &start {
+                    LiveStart::Ready(_, caps) => Some(sanitized(&caps.server_version)),
+                    LiveStart::Waiting(..) => None,
+                },
+            },
+        )?),
+        None => None,
+    };
     let poller_config = PollerConfig {
         fast: refresh,
         slow,
@@ -232,6 +249,14 @@ pub async fn run_on(
                             (executor, executor_events) =
                                 start_executor(&mut executor_config, read_only, caps.server_version_num);
                         }
+                        // A failed write stops the recording, never the live view.
+                        if let Some(writer) = &mut recorder
+                            && let Err(error) = writer.append(&snapshot)
+                        {
+                            tracing::error!(%error, "recording stopped");
+                            app.warn(format!("recording stopped: {error}"));
+                            recorder = None;
+                        }
                         Event::Snapshot(Box::new(snapshot))
                     }
                     None => continue,
@@ -277,6 +302,11 @@ pub async fn run_on(
             break Ok(ExitCode::SUCCESS);
         }
     };
+    if let Some(mut writer) = recorder
+        && let Err(error) = writer.close()
+    {
+        tracing::error!(%error, "closing the recording");
+    }
     if mouse {
         let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
     }

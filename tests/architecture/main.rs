@@ -11,7 +11,16 @@ use std::path::{Path, PathBuf};
 
 /// pgpulse's layers, bottom first. Each `src/<layer>/mod.rs` says the same in its doc comment.
 const LAYERS: &[&str] = &[
-    "text", "settings", "pg", "cluster", "monitor", "analysis", "actions", "tui", "demo",
+    "text",
+    "settings",
+    "pg",
+    "cluster",
+    "monitor",
+    "recording",
+    "analysis",
+    "actions",
+    "tui",
+    "demo",
     "commands",
 ];
 

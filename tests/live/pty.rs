@@ -27,7 +27,7 @@ struct Output {
 }
 
 /// pgpulse running in a pty of its own.
-struct Pgpulse {
+pub(crate) struct Pgpulse {
     child: Box<dyn Child + Send + Sync>,
     master: Box<dyn MasterPty + Send>,
     /// Held open so the terminal's settings can be read after the program exits.
@@ -40,7 +40,7 @@ struct Pgpulse {
 }
 
 impl Pgpulse {
-    fn start(conninfo: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
+    pub(crate) fn start(conninfo: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
         let pair = must(
             native_pty_system().openpty(PtySize {
                 rows: ROWS,
@@ -108,7 +108,7 @@ impl Pgpulse {
     }
 
     /// Waits until the screen shows `text`; panics with the screen after [`WAIT`].
-    async fn shows(&self, text: &str) -> String {
+    pub(crate) async fn shows(&self, text: &str) -> String {
         self.until(&format!("the screen to show {text:?}"), |p| {
             p.screen().contains(text)
         })
@@ -138,7 +138,7 @@ impl Pgpulse {
         }
     }
 
-    fn keys(&mut self, keys: &str) {
+    pub(crate) fn keys(&mut self, keys: &str) {
         must(self.writer.write_all(keys.as_bytes()), "typing");
         must(self.writer.flush(), "typing");
     }
@@ -152,7 +152,7 @@ impl Pgpulse {
     }
 
     /// Waits for the program to exit; its exit code.
-    async fn exited(&mut self) -> u32 {
+    pub(crate) async fn exited(&mut self) -> u32 {
         let deadline = Instant::now() + WAIT;
         loop {
             if let Some(status) = must(self.child.try_wait(), "waiting for pgpulse") {

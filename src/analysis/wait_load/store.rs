@@ -119,6 +119,13 @@ impl WaitLoad {
         self.compact_when_mostly_unused();
     }
 
+    /// The active sessions of the newest poll taken at or before `at`.
+    pub fn sessions_at(&self, at: SystemTime) -> Option<u32> {
+        let after = self.samples.partition_point(|s| s.at <= at);
+        let sample = self.samples.get(after.checked_sub(1)?)?;
+        Some(sample.counts.iter().map(|(_, n)| n).sum())
+    }
+
     /// The time of the oldest and newest sample.
     pub fn span(&self) -> Option<(SystemTime, SystemTime)> {
         Some((self.samples.front()?.at, self.samples.back()?.at))

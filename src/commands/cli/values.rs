@@ -32,6 +32,53 @@ pub fn statement_timeout_ms(text: &str) -> Result<u64, String> {
     }
 }
 
+/// `record --max-size`: bytes, with an optional unit (B, KiB, MiB, GiB, TiB; KB, MB, GB,
+/// TB are taken as the same powers of 1024), at least 1 MiB.
+pub fn byte_size(text: &str) -> Result<u64, String> {
+    let bad = || "give a size like 500MiB or 2GiB (at least 1MiB)".to_string();
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().map_err(|_| bad())?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(bad()),
+    };
+    let bytes = number.checked_mul(1 << shift).ok_or_else(bad)?;
+    if bytes < 1 << 20 {
+        return Err(bad());
+    }
+    Ok(bytes)
+}
+
+/// `record --keep`: a whole number of minutes, hours or days (`90m`, `12h`, `7d`), at
+/// least one minute.
+pub fn age(text: &str) -> Result<Duration, String> {
+    let bad = || "give an age like 90m, 12h or 7d".to_string();
+    let text = text.trim();
+    let Some((last, _)) = text.char_indices().last() else {
+        return Err(bad());
+    };
+    let (number, unit) = text.split_at(last);
+    let seconds: u64 = match unit {
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(bad()),
+    };
+    let number: u64 = number.parse().map_err(|_| bad())?;
+    match number.checked_mul(seconds) {
+        Some(total) if total > 0 => Ok(Duration::from_secs(total)),
+        _ => Err(bad()),
+    }
+}
+
 /// `pgpulse demo --rate`: operations per second, above 0 and up to 10000.
 pub fn workload_rate(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
@@ -86,9 +133,38 @@ fn bounded_duration(text: &str, min: Duration, max: Duration) -> Result<Duration
     }
 }
 
+/// A moment: `HH:MM[:SS]` (today, local time) or RFC 3339.
+pub fn moment(text: &str) -> Result<std::time::SystemTime, String> {
+    crate::text::when::parse_time_local(text).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_and_ages_take_units_and_refuse_the_rest() {
+        assert_eq!(byte_size("1GiB"), Ok(1 << 30));
+        assert_eq!(byte_size("500MB"), Ok(500 << 20));
+        assert_eq!(byte_size("2g"), Ok(2 << 30));
+        for bad in [
+            "",
+            "1",
+            "1KiB",
+            "GiB",
+            "1.5GiB",
+            "-1GiB",
+            "1 parsec",
+            "99999999999999TiB",
+        ] {
+            assert!(byte_size(bad).is_err(), "{bad}");
+        }
+        assert_eq!(age("7d"), Ok(Duration::from_secs(7 * 86_400)));
+        assert_eq!(age("90m"), Ok(Duration::from_secs(5400)));
+        for bad in ["", "0d", "7", "d", "1w", "7é", "-1h", "1.5h"] {
+            assert!(age(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn refresh_accepts_its_range_and_refuses_everything_else() {

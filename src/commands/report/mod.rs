@@ -30,6 +30,10 @@ pub async fn run(
     args: &ReportArgs,
 ) -> anyhow::Result<ExitCode> {
     let config = crate::tui::setup::load_config(crate::settings::paths::config_dir().as_deref())?;
+    if let Some(path) = &args.from {
+        let report = from_recording(path, args, &config)?;
+        return print(&report, args.format);
+    }
     let conninfo = match (&live.target, conninfo) {
         (Some(_), Some(_)) => {
             return Err(anyhow::anyhow!(
@@ -83,10 +87,15 @@ pub async fn run(
             now: SystemTime::now(),
         },
     );
-    let out = match args.format {
-        ReportFormat::Text => render::text(&report),
-        ReportFormat::Markdown => render::markdown(&report),
-        ReportFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+    print(&report, args.format)
+}
+
+/// Prints `report` and gives the exit status it calls for.
+fn print(report: &build::Report, format: ReportFormat) -> anyhow::Result<ExitCode> {
+    let out = match format {
+        ReportFormat::Text => render::text(report),
+        ReportFormat::Markdown => render::markdown(report),
+        ReportFormat::Json => serde_json::to_string_pretty(report)? + "\n",
     };
     print!("{out}");
     Ok(if report.critical {
@@ -94,4 +103,50 @@ pub async fn run(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The report of the recording's `--window` ending at `--at` (or at its end): its polls
+/// go through the same model as live ones, from five minutes before the window so the
+/// rates and the alerts' windows are those of the time.
+fn from_recording(
+    path: &std::path::Path,
+    args: &ReportArgs,
+    config: &crate::settings::config::Config,
+) -> anyhow::Result<build::Report> {
+    let recording = crate::recording::Recording::open(path)?;
+    let Some((first, last)) = recording.time_range() else {
+        return Err(anyhow::anyhow!(
+            "{}: no snapshot in this recording",
+            sanitized(&path.display().to_string())
+        ));
+    };
+    let end = args.at.unwrap_or(last).clamp(first, last);
+    let start = end.checked_sub(args.window).unwrap_or(first).max(first);
+    let warm_up = start
+        .checked_sub(std::time::Duration::from_secs(300))
+        .unwrap_or(first);
+    let target = recording
+        .segments()
+        .iter()
+        .find_map(|s| s.header.as_ref())
+        .map_or_else(|| "recording".to_string(), |h| sanitized(&h.server.target));
+    let mut model = Model::new(ModelSettings::from_config(config.refresh.fast, config));
+    let mut first_in_window = None;
+    for snapshot in recording.snapshots_between(warm_up, end) {
+        // A damaged record ends what can be read of its segment; the rest still counts.
+        let Ok(snapshot) = snapshot else { continue };
+        if first_in_window.is_none() && snapshot.taken_at >= start {
+            first_in_window = Some(snapshot.clone());
+        }
+        model.absorb(snapshot);
+    }
+    Ok(build::build(
+        &model,
+        first_in_window.as_ref(),
+        &build::Origin {
+            kind: "recording",
+            target: &target,
+            now: SystemTime::now(),
+        },
+    ))
 }

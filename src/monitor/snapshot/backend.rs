@@ -5,7 +5,7 @@
 use std::fmt;
 
 /// `pg_stat_activity.state`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum SessionState {
     Active,
     Idle,
@@ -61,7 +61,7 @@ impl fmt::Display for SessionState {
 }
 
 /// `pg_stat_activity.backend_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum BackendType {
     ClientBackend,
     AutovacuumLauncher,
@@ -156,7 +156,7 @@ impl fmt::Display for BackendType {
 }
 
 /// `pg_stat_activity.wait_event_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum WaitEventType {
     /// A heavyweight lock: a row, a table, a transaction id.
     Lock,

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 ///
 /// Sizes are estimates as of the table's last VACUUM, ANALYZE or CREATE INDEX: reading
 /// the catalog never waits for a lock, unlike `pg_total_relation_size()`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TableCache {
     pub relid: u32,
     pub schema: String,
@@ -68,7 +68,7 @@ fn hit_ratio(hit: i64, read: i64) -> Option<f64> {
 }
 
 /// One row of `database_statistics_snapshot`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SnapshotPoint {
     /// As the writer recorded it (sanitized); not necessarily schema-qualified.
     pub table_name: String,
@@ -81,7 +81,7 @@ pub struct SnapshotPoint {
 }
 
 /// The statistics history over a window, ordered by table name, then time.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SnapshotHistory {
     pub window: Duration,
     pub points: Vec<SnapshotPoint>,

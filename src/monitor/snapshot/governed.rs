@@ -7,7 +7,9 @@ use std::time::Duration;
 /// A source whose reads the cost governor spaces out (everything but the fast
 /// essentials: server state, activity, database counters, progress, horizon,
 /// replication and WAL, locks while the lock view is on).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum GovernedSource {
     /// `pg_stat_statements` counters (and the texts of new entries).
     Statements,
@@ -55,7 +57,7 @@ impl GovernedSource {
 }
 
 /// One governed source's schedule as the governor set it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GovernedRead {
     /// How often it is read now.
     pub interval: Duration,
@@ -75,7 +77,7 @@ impl GovernedRead {
 }
 
 /// Every governed source's schedule, and the budget it was set against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ReadPlan {
     reads: [GovernedRead; 7],
     /// The server-time budget per [`ReadPlan::window`].

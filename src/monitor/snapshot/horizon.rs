@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use super::{BackendType, SessionState};
 
 /// Every holder of the xmin horizon one poll saw.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HorizonHolders {
     pub backends: Vec<BackendHolder>,
     pub prepared: Vec<PreparedHolder>,
@@ -17,7 +17,7 @@ pub struct HorizonHolders {
 }
 
 /// A session with `backend_xmin` (a snapshot) or `backend_xid` (a transaction id).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BackendHolder {
     pub pid: i32,
     /// `None` when hidden by privileges: no action can then verify the pid.
@@ -40,7 +40,7 @@ pub struct BackendHolder {
 
 /// A prepared transaction: it holds the horizon of its database until it is committed
 /// or rolled back, whoever prepared it may be long gone.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PreparedHolder {
     /// The global transaction id exactly as the server has it: what `ROLLBACK PREPARED`
     /// names (quoted as a literal). Never displayed: see `gid`.
@@ -59,7 +59,7 @@ pub struct PreparedHolder {
 }
 
 /// A replication slot with `xmin` or `catalog_xmin`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SlotHolder {
     /// Slot names are `[a-z0-9_]` only, so this is also exact.
     pub name: String,
@@ -84,7 +84,7 @@ pub struct SlotHolder {
 }
 
 /// A WAL sender whose standby sends `hot_standby_feedback` without a slot.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StandbyHolder {
     pub pid: i32,
     pub backend_start: Option<SystemTime>,

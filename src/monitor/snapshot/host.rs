@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// One host sample.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostSample {
     /// Busy share of all cores together, `0..=1`; `None` on the first sample (a CPU
     /// share needs two readings some time apart).
@@ -31,7 +31,7 @@ pub struct HostSample {
 }
 
 /// Space on the file system holding the data directory.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DiskUsage {
     /// Where the file system is mounted.
     pub mount_point: PathBuf,
@@ -55,7 +55,7 @@ impl DiskUsage {
 }
 
 /// What one backend process costs the machine.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BackendUsage {
     /// CPU time per wall time since the previous sample, as a fraction of one core (a
     /// backend with parallel workers shows the workers as their own pids). `None` on the

@@ -4,7 +4,7 @@
 /// One user index: usage counters (`pg_stat_user_indexes`, cumulative since the last
 /// stats reset), a lock-free size estimate and its definition as catalog node trees,
 /// enough to tell duplicates apart without deparsing.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IndexInfo {
     pub indexrelid: u32,
     pub table_relid: u32,
@@ -50,7 +50,7 @@ impl IndexInfo {
 }
 
 /// How one user table is read (`pg_stat_user_tables`), for the missing-index hint.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TableScans {
     pub relid: u32,
     pub schema: String,

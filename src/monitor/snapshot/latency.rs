@@ -22,7 +22,7 @@ pub fn histogram_bucket(ms: i64) -> u16 {
 }
 
 /// One (time bucket, query hash) of a read.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LatencyBucket {
     /// `floor(epoch(executed_at) / width)`.
     pub bucket: i64,
@@ -38,7 +38,7 @@ pub struct LatencyBucket {
 }
 
 /// What one read of `performance_log_buckets.sql` returned.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LatencyRead {
     /// Numbers the reads of one session in order (a model absorbs each read once).
     pub sequence: u64,

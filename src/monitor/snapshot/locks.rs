@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use super::SessionState;
 
 /// What `locks.sql` returned, with how many there were before its cap.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Locks {
     pub rows: Vec<LockRow>,
     /// Rows before the LIMIT: more than `rows.len()` means the list is capped.
@@ -15,7 +15,7 @@ pub struct Locks {
 }
 
 /// What a waiter's wait age is measured from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum WaitFrom {
     /// `pg_locks.waitstart` (14+): exact.
     WaitStart,
@@ -26,7 +26,7 @@ pub enum WaitFrom {
 }
 
 /// One `pg_locks` entry with its session.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LockRow {
     /// The same for every lock on one object: what groups holders with their waiters.
     pub object_key: String,

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 /// The autovacuum settings in force for one table: the table's reloptions where set, the
 /// server's settings otherwise, resolved the way autovacuum itself resolves them.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AutovacuumSettings {
     /// The server runs autovacuum at all (`autovacuum` and `track_counts` both on).
     pub server_enabled: bool,
@@ -29,11 +29,42 @@ pub struct AutovacuumSettings {
     /// `autovacuum_freeze_max_age`, lowered by the table's reloption when set.
     pub freeze_max_age: i64,
     /// The reloptions that overrode a server setting (`autovacuum_vacuum_scale_factor`...).
+    #[serde(deserialize_with = "known_overrides")]
     pub table_overrides: Vec<&'static str>,
 }
 
+/// Every reloption that can override a server setting (what `table_overrides` holds).
+pub const OVERRIDABLE_RELOPTIONS: &[&str] = &[
+    "autovacuum_enabled",
+    "autovacuum_vacuum_threshold",
+    "autovacuum_vacuum_scale_factor",
+    "autovacuum_vacuum_max_threshold",
+    "autovacuum_vacuum_insert_threshold",
+    "autovacuum_vacuum_insert_scale_factor",
+    "autovacuum_analyze_threshold",
+    "autovacuum_analyze_scale_factor",
+    "autovacuum_freeze_max_age",
+];
+
+/// A recording stores the names as text; they come back as the static names (a name this
+/// version does not know is dropped rather than leaked).
+fn known_overrides<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<&'static str>, D::Error> {
+    let names: Vec<String> = serde::Deserialize::deserialize(deserializer)?;
+    Ok(names
+        .iter()
+        .filter_map(|name| {
+            OVERRIDABLE_RELOPTIONS
+                .iter()
+                .find(|known| **known == name.as_str())
+                .copied()
+        })
+        .collect())
+}
+
 /// Vacuum and analyze state of one user table (`pg_stat_user_tables` + `pg_class`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TableMaintenance {
     pub relid: u32,
     pub schema: String,
@@ -66,7 +97,7 @@ pub struct TableMaintenance {
 /// `pg_stat_reset()` and a crash restart wipe `last_vacuum`, `last_analyze` and the tuple
 /// counters, so "no run recorded" means "never" only when they go back to the cluster's
 /// creation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StatisticsSince {
     /// `pg_stat_database.stats_reset` of the connected database.
     pub database_reset: Option<SystemTime>,
@@ -104,7 +135,7 @@ impl StatisticsSince {
 }
 
 /// Transaction ID and multixact age of one database.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseWraparound {
     pub name: String,
     /// `age(datfrozenxid)`.
@@ -119,7 +150,7 @@ pub struct DatabaseWraparound {
 }
 
 /// One of the connected database's relations with the oldest `relfrozenxid`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TableWraparound {
     /// The relation itself (the TOAST table's OID for a TOAST entry).
     pub relid: u32,
@@ -136,7 +167,7 @@ pub struct TableWraparound {
 }
 
 /// Wraparound: every database, and the oldest relations of the connected one.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Wraparound {
     /// Server setting `autovacuum_freeze_max_age`.
     pub freeze_max_age: i64,
@@ -149,7 +180,7 @@ pub struct Wraparound {
 }
 
 /// What a backend is doing, by progress view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ProgressKind {
     /// `pg_stat_progress_vacuum` (plain VACUUM and autovacuum; not VACUUM FULL).
     Vacuum,
@@ -171,7 +202,7 @@ impl ProgressKind {
 }
 
 /// One running maintenance command.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Progress {
     pub pid: i32,
     pub kind: ProgressKind,
@@ -190,7 +221,7 @@ pub struct Progress {
 }
 
 /// Status of a `maintenance_task_log` run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TaskStatus {
     Running,
     Completed,
@@ -222,7 +253,7 @@ impl TaskStatus {
 }
 
 /// The latest run of one scheduled task, with its recent failures.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaskRun {
     pub task_name: String,
     pub status: TaskStatus,

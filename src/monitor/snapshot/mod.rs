@@ -27,7 +27,7 @@ use crate::pg::probe::Capabilities;
 pub use backend::{BackendType, SessionState, WaitEventType};
 
 /// Why a panel section has no data.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SectionError {
     /// The source is not there or not readable; `fix` says how to make it so.
     Unavailable { reason: String, fix: Option<String> },
@@ -52,7 +52,7 @@ impl std::fmt::Display for SectionError {
 pub type Section<T> = Result<T, SectionError>;
 
 /// Server-wide state read on the fast tier.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerState {
     /// Server clock at the time of the poll (ages are computed against it).
     pub now: SystemTime,
@@ -65,7 +65,7 @@ pub struct ServerState {
 }
 
 /// One backend from `pg_stat_activity`, with whom it waits for.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Session {
     pub pid: i32,
     /// Parallel workers point to their leader.
@@ -108,7 +108,7 @@ pub struct Session {
 }
 
 /// Cumulative counters of one database from `pg_stat_database`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseCounters {
     pub datid: u32,
     pub name: String,
@@ -133,7 +133,7 @@ pub struct DatabaseCounters {
 }
 
 /// The size of one database (`pg_database_size`, slow tier, read only when due).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseSize {
     pub datid: u32,
     /// `None` when the role may not size it (no CONNECT, no pg_read_all_stats).
@@ -141,7 +141,9 @@ pub struct DatabaseSize {
 }
 
 /// Identity of a `pg_stat_statements` entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct StatementKey {
     pub userid: u32,
     pub dbid: u32,
@@ -151,7 +153,7 @@ pub struct StatementKey {
 }
 
 /// Cumulative counters of one statement (read with `showtext := false`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StatementCounters {
     pub key: StatementKey,
     pub calls: i64,
@@ -170,14 +172,14 @@ pub struct StatementCounters {
 }
 
 /// `pg_stat_statements_info` (1.9+).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StatementsInfo {
     pub dealloc: i64,
     pub stats_reset: SystemTime,
 }
 
 /// The statements section of a snapshot.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Statements {
     /// Shared: a snapshot between two reads re-sends the last read as it was.
     pub counters: Arc<Vec<StatementCounters>>,
@@ -195,7 +197,7 @@ pub struct Statements {
 }
 
 /// Latency of one `query_hash` from `query_performance_log` over the window.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QueryLatency {
     /// `None` for the row summarising every query in the window.
     pub query_hash: Option<String>,
@@ -212,7 +214,7 @@ pub struct QueryLatency {
 }
 
 /// `query_performance_log` percentiles over a window.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PerformanceLog {
     pub window: Duration,
     pub slow_threshold: Duration,
@@ -226,7 +228,7 @@ pub struct PerformanceLog {
 }
 
 /// Table statistics summed over the connected database's user tables (slow tier).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TableTotals {
     pub seq_scan: i64,
     pub idx_scan: i64,
@@ -236,7 +238,7 @@ pub struct TableTotals {
 
 /// A list the server reads with a cap (a LIMIT): its title says so, and a filter typed
 /// on it is searched on the server, across every row, not only among those read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum CappedList {
     /// Cache screen: the 500 largest tables.
     CacheTables,
@@ -254,7 +256,7 @@ pub enum CappedList {
 
 /// How a capped list was read: the rows that came, out of how many on the server
 /// (matching `search`, when there is one).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ListCap {
     pub shown: usize,
     pub total: i64,
@@ -270,7 +272,7 @@ impl ListCap {
 }
 
 /// A value read from a capped list, with its cap.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Capped<T> {
     pub value: T,
     pub cap: ListCap,
@@ -278,7 +280,7 @@ pub struct Capped<T> {
 
 /// When each group of slow-tier sources was last read: a group not due this time keeps
 /// its results, and their time (what "stale 4m" must be measured from).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SlowReadTimes {
     /// `performance_log` (the latency buckets).
     pub every_poll: Option<SystemTime>,
@@ -295,7 +297,7 @@ pub struct SlowReadTimes {
 }
 
 /// Results of the slow tier, kept and re-sent until the next slow poll.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SlowTier {
     pub taken_at: SystemTime,
     /// When each group's results were read.
@@ -388,7 +390,7 @@ impl SlowTier {
 
 /// Everything the Replication & WAL screen reads (fast tier: these views are a few rows
 /// of shared memory each).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplicationSnapshot {
     /// WAL senders (`pg_stat_replication`): standbys of a primary, or cascaded ones.
     pub senders: Section<Vec<replication::WalSender>>,
@@ -416,7 +418,7 @@ impl ReplicationSnapshot {
 }
 
 /// One poll.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Snapshot {
     /// Increases with every poll attempt.
     pub sequence: u64,

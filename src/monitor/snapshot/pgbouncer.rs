@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 /// One row of PgBouncer's `SHOW POOLS`: a (database, user) pool.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BouncerPool {
     pub database: String,
     pub user: String,
@@ -27,7 +27,7 @@ pub struct BouncerPool {
 
 /// One row of PgBouncer's `SHOW STATS`: per database, averages over the last stats
 /// period (60 s by default) and cumulative counts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BouncerStats {
     pub database: String,
     /// Average query duration (`avg_query_time`).
@@ -42,14 +42,14 @@ pub struct BouncerStats {
 
 /// One row of PgBouncer's `SHOW LISTS`: an internal list and its length (`databases`,
 /// `pools`, `free_clients`, `used_servers`, ...).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BouncerList {
     pub name: String,
     pub items: i64,
 }
 
 /// What PgBouncer's admin console reported.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PgBouncer {
     pub pools: Vec<BouncerPool>,
     pub stats: Vec<BouncerStats>,

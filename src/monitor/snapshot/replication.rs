@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 
 /// One WAL sender. Without `pg_read_all_stats` another role's sender shows only its
 /// pid, user and application name: `hidden`, every detail `None` (not zero).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WalSender {
     pub pid: i32,
     pub user: Option<String>,
@@ -41,7 +41,7 @@ pub struct WalSender {
 }
 
 /// One replication slot.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplicationSlot {
     pub name: String,
     /// `physical` or `logical`.
@@ -74,7 +74,7 @@ pub struct ReplicationSlot {
 }
 
 /// WAL position and cumulative counters of WAL, archiver and checkpoints.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WalActivity {
     /// The server's clock at the read.
     pub now: SystemTime,
@@ -91,7 +91,7 @@ pub struct WalActivity {
 }
 
 /// `pg_stat_wal`'s counters that 14–18 share.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WalStats {
     pub records: i64,
     pub full_page_images: i64,
@@ -102,7 +102,7 @@ pub struct WalStats {
 }
 
 /// `pg_stat_archiver`, with whether archiving is on at all.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Archiver {
     /// `archive_mode`: `off`, `on`, `always`.
     pub mode: String,
@@ -117,7 +117,7 @@ pub struct Archiver {
 
 /// Checkpoint counters: `pg_stat_checkpointer` on 17+, `pg_stat_bgwriter` before. On a
 /// standby they count restartpoints.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Checkpoints {
     pub timed: i64,
     pub requested: i64,
@@ -134,7 +134,7 @@ pub struct Checkpoints {
 }
 
 /// `pg_stat_io` summed over objects for one backend type and context (cumulative).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IoTotals {
     pub backend_type: String,
     /// `normal`, `vacuum`, `bulkread`, `bulkwrite`, (18) `init`.
@@ -145,7 +145,7 @@ pub struct IoTotals {
 
 /// `pg_stat_io`'s counters for one backend type and context: totals since the reset in
 /// [`IoTotals`], growth over one interval in the analysis.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IoCounters {
     pub reads: i64,
     pub read_bytes: i64,
@@ -171,7 +171,7 @@ impl IoCounters {
 }
 
 /// A standby's own view: positions, replay, its WAL receiver, recovery conflicts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StandbyStatus {
     /// The server's clock at the read.
     pub now: SystemTime,
@@ -188,7 +188,7 @@ pub struct StandbyStatus {
 }
 
 /// Whether WAL replay is paused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ReplayPause {
     NotPaused,
     /// Asked for; recovery stops at its next record (14+ tells them apart).
@@ -198,7 +198,7 @@ pub enum ReplayPause {
 
 /// The standby's WAL receiver (`pg_stat_wal_receiver`). Without `pg_read_all_stats`
 /// only its pid is visible: `hidden`, every detail `None`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WalReceiver {
     pub pid: i32,
     /// `streaming`, `starting`, `waiting`, `restarting`, `stopping`.
@@ -214,7 +214,7 @@ pub struct WalReceiver {
 }
 
 /// Queries cancelled by recovery conflicts, summed over databases (cumulative).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RecoveryConflicts {
     pub tablespace: i64,
     pub lock: i64,

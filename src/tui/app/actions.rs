@@ -20,6 +20,16 @@ use crate::tui::screens::table::RowId;
 
 /// Opens the confirmation dialog for an action key, or says in the status line why not.
 pub(super) fn open(app: &mut App, action: Action) -> Vec<Effect> {
+    // The screen shows the past: an action would hit the server as it is now.
+    if app.in_history() {
+        let keys = app.settings.keymap().keys_for(action).join("/");
+        let back = app.settings.keymap().keys_for(Action::Back).join("/");
+        app.set_status(
+            format!("{keys}: actions are disabled in history mode ({back} returns to live)"),
+            false,
+        );
+        return vec![];
+    }
     if app.settings.read_only() {
         let keys = app.settings.keymap().keys_for(action).join("/");
         app.set_status(

@@ -20,6 +20,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let keymap = app.settings.keymap();
     match app.mode.clone() {
         Mode::Filter { input } => filter_key(app, key, input),
+        Mode::JumpTo { input } => jump_key(app, key, input),
         Mode::Help => match keymap.action(Context::Help, &key) {
             Some(Action::Quit) if is_interrupt(&key) => vec![Effect::Quit],
             Some(
@@ -183,7 +184,23 @@ fn normal(app: &mut App, action: Action) -> Vec<Effect> {
             app.overlay_scroll = 0;
             app.mode = Mode::Messages;
         }
+        // Esc leaves history mode first, before it clears marks and filters.
+        Action::Back if app.in_history() => app.leave_history(),
         Action::Back => return navigate::back(app),
+        Action::HistoryBack => app.history_step(1),
+        Action::HistoryForward => app.history_step(-1),
+        Action::HistoryMinuteBack => app.history_minutes(1),
+        Action::HistoryMinuteForward => app.history_minutes(-1),
+        Action::HistoryJump => {
+            app.mode = Mode::JumpTo {
+                input: String::new(),
+            };
+        }
+        Action::Pause if app.replay().is_some() => app.replay_toggle(),
+        Action::Faster | Action::Slower if app.replay().is_some() => {
+            app.replay_speed(action == Action::Faster);
+        }
+        Action::NextAlert => app.next_alert(),
         Action::Pause => return polling::pause(app),
         Action::Reconnect => return polling::reconnect(app),
         Action::Faster | Action::Slower => {
@@ -255,4 +272,30 @@ fn cycle_screen(current: Screen, forward: bool) -> Screen {
         (index + all.len() - 1) % all.len()
     };
     all[next]
+}
+
+/// The time prompt of history mode: characters edit, Enter jumps, Esc cancels.
+fn jump_key(app: &mut App, key: KeyEvent, mut input: String) -> Vec<Effect> {
+    let action = app.settings.keymap().action(Context::FilterPrompt, &key);
+    match (action, key.code) {
+        (Some(Action::Quit), _) => return vec![Effect::Quit],
+        (Some(Action::Back), _) => app.mode = Mode::Normal,
+        (Some(Action::Accept), _) => {
+            app.mode = Mode::Normal;
+            match crate::text::when::parse_time_local(&input) {
+                Ok(at) => app.history_jump(at),
+                Err(error) => app.set_status(error.to_string(), true),
+            }
+        }
+        (_, KeyCode::Backspace) => {
+            input.pop();
+            app.mode = Mode::JumpTo { input };
+        }
+        (_, KeyCode::Char(c)) if !c.is_control() && input.chars().count() < 40 => {
+            input.push(c);
+            app.mode = Mode::JumpTo { input };
+        }
+        _ => {}
+    }
+    vec![]
 }

@@ -14,6 +14,8 @@ mod detail;
 mod dialog;
 mod event;
 mod executor_events;
+mod history;
+mod history_state;
 mod input;
 mod messages;
 mod mouse;
@@ -34,6 +36,8 @@ mod tests;
 mod tests_action_lanes;
 #[cfg(test)]
 mod tests_actions;
+#[cfg(test)]
+mod tests_history;
 #[cfg(test)]
 mod tests_oncall;
 #[cfg(test)]

@@ -45,6 +45,7 @@ pub(super) fn change_refresh(app: &mut App, faster: bool) -> Vec<Effect> {
     };
     app.refresh = next.clamp(MIN_REFRESH, MAX_REFRESH);
     app.model.set_refresh(app.refresh);
+    app.model_settings.refresh = app.refresh;
     app.set_status(
         format!(
             "refresh every {}",

@@ -55,6 +55,10 @@ pub struct App {
     pub(super) drawn: Drawn,
     /// What the polls mean: every snapshot goes through `Model::absorb`.
     pub(super) model: Model,
+    /// What the live model judges by, for the models history mode rebuilds.
+    pub(super) model_settings: ModelSettings,
+    /// The last hour of polls, and the moment on view in history mode.
+    pub(super) history: super::history_state::History,
     /// What the user chose on each screen.
     pub(super) screens: ScreenStates,
     pub(super) settings: Settings,
@@ -90,6 +94,8 @@ impl App {
             journal: Vec::new(),
             drawn: Drawn::default(),
             model: Model::new(ModelSettings::new(refresh)),
+            model_settings: ModelSettings::new(refresh),
+            history: super::history_state::History::default(),
             screens: ScreenStates::new(),
             settings: Settings::new(target, keymap, theme),
             redraw: super::redraw::Redraw::default(),
@@ -101,7 +107,8 @@ impl App {
     /// Applies the configuration file: thresholds, pools, schedule, latency window, bell,
     /// read-only mode. Before any poll: the model judges by the file's values.
     pub fn with_config(mut self, config: crate::settings::config::Config) -> Self {
-        self.model = Model::new(ModelSettings::from_config(self.refresh, &config));
+        self.model_settings = ModelSettings::from_config(self.refresh, &config);
+        self.model = Model::new(self.model_settings.clone());
         self.screens
             .set_latency_window(config.refresh.latency_window);
         self.settings.set_config(config);
@@ -133,7 +140,18 @@ impl App {
 impl App {
     /// What the polls mean.
     pub fn model(&self) -> &Model {
-        &self.model
+        // History mode shows the model rebuilt for the moment on view.
+        match &self.history.browsing {
+            Some(browsing) => &browsing.model,
+            None => &self.model,
+        }
+    }
+
+    /// The wait-load history: always the live model's hour of samples (in history mode
+    /// the screens read it up to the moment on view; the model rebuilt for that moment
+    /// holds only the minutes before it).
+    pub fn wait_load(&self) -> &crate::analysis::wait_load::WaitLoad {
+        self.model.wait_load()
     }
 
     /// What the user chose on each screen.
@@ -166,9 +184,13 @@ impl App {
         &self.mode
     }
 
-    /// The clock as the last tick or snapshot said.
+    /// The clock as the last tick or snapshot said; in history mode, the moment on view
+    /// (ages on screen are measured against it).
     pub fn now(&self) -> SystemTime {
-        self.now
+        match &self.history.browsing {
+            Some(browsing) => browsing.at,
+            None => self.now,
+        }
     }
 
     /// How often the fast tier polls.
@@ -232,12 +254,12 @@ impl App {
     /// How old the newest good data is, when the last poll failed or it is older than
     /// two refresh intervals: the STALE badge. Paused data is not stale, it is paused.
     pub fn staleness(&self) -> Option<Duration> {
-        self.model.staleness(self.now, self.paused)
+        self.model().staleness(self.now(), self.paused)
     }
 
     /// Whether section `id` on screen is stale now, and why.
     pub fn stale(&self, id: SectionId) -> Option<Stale<'_>> {
-        self.model.stale(id, self.now, self.paused)
+        self.model().stale(id, self.now(), self.paused)
     }
 
     /// The table the selection keys act on, on the current screen.

@@ -20,6 +20,10 @@ pub enum Mode {
     Messages,
     /// A confirmation dialog has the keyboard.
     Dialog(Box<Dialog>),
+    /// Typing the time to show in history mode (`@`): Enter goes, Esc cancels.
+    JumpTo {
+        input: String,
+    },
     /// A read-only text view, e.g. an EXPLAIN plan.
     Output {
         title: String,

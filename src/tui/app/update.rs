@@ -91,6 +91,7 @@ impl App {
     fn on_snapshot(&mut self, snapshot: Snapshot) -> Vec<Effect> {
         // Marks name sessions by pid: compare the sessions before and after.
         let before = actions::session_starts(self);
+        self.history.keep(&snapshot);
         let absorbed = self.model.absorb(snapshot);
         if let Some(error) = &absorbed.poll_error {
             self.messages.push(absorbed.taken_at, error, true);

@@ -61,6 +61,12 @@ pub enum Action {
     Confirm,
     Deny,
     SwitchButton,
+    HistoryBack,
+    HistoryForward,
+    HistoryMinuteBack,
+    HistoryMinuteForward,
+    HistoryJump,
+    NextAlert,
 }
 
 /// Where an action is available. The global scopes also apply on every screen.
@@ -108,8 +114,12 @@ const fn code(code: KeyCode) -> KeyBinding {
 const fn ctrl(c: char) -> KeyBinding {
     KeyBinding::new(KeyCode::Char(c), KeyModifiers::CONTROL)
 }
+const fn shift(code: KeyCode) -> KeyBinding {
+    KeyBinding::new(code, KeyModifiers::SHIFT)
+}
 
 const GENERAL: &str = "general";
+const HISTORY: &str = "history";
 const SCREENS: &str = "screens";
 const NAVIGATION: &str = "navigation";
 const TABLE: &str = "table";
@@ -134,7 +144,7 @@ const MAINTENANCE: &[Screen] = &[Screen::Maintenance];
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Action; 55] = [
+    pub const ALL: [Action; 61] = [
         Action::Quit,
         Action::Help,
         Action::Pause,
@@ -190,6 +200,12 @@ impl Action {
         Action::Confirm,
         Action::Deny,
         Action::SwitchButton,
+        Action::HistoryBack,
+        Action::HistoryForward,
+        Action::HistoryMinuteBack,
+        Action::HistoryMinuteForward,
+        Action::HistoryJump,
+        Action::NextAlert,
     ];
 
     /// The kebab-case name used for key overrides in the config file.
@@ -202,7 +218,8 @@ impl Action {
         self.spec().description
     }
 
-    /// The help section: "general", "screens", "navigation", "table" or "actions".
+    /// The help section: "general", "screens", "navigation", "history", "table" or
+    /// "actions".
     pub fn group(self) -> &'static str {
         self.spec().group
     }
@@ -288,6 +305,12 @@ impl Action {
             Action::Confirm => spec("confirm", ACTIONS, Dialog, keys![ch('y')], "Dialog: yes, run it"),
             Action::Deny => spec("deny", ACTIONS, Dialog, keys![ch('n')], "Dialog: no, send nothing"),
             Action::SwitchButton => spec("switch-button", ACTIONS, Dialog, keys![code(KeyCode::Tab), code(KeyCode::Left), code(KeyCode::Right), ch('h'), ch('l')], "Dialog: move between Yes and No"),
+            Action::HistoryBack => spec("history-back", HISTORY, Browsing, keys![code(KeyCode::Left)], "One poll back (enters history mode; Esc: back to live)"),
+            Action::HistoryForward => spec("history-forward", HISTORY, Browsing, keys![code(KeyCode::Right)], "One poll forward (past the newest: live)"),
+            Action::HistoryMinuteBack => spec("history-minute-back", HISTORY, Browsing, keys![shift(KeyCode::Left)], "One minute back"),
+            Action::HistoryMinuteForward => spec("history-minute-forward", HISTORY, Browsing, keys![shift(KeyCode::Right)], "One minute forward"),
+            Action::HistoryJump => spec("history-jump", HISTORY, Browsing, keys![ch('@')], "Go to a time: HH:MM[:SS] today, or RFC 3339"),
+            Action::NextAlert => spec("next-alert", HISTORY, Browsing, keys![ch('n')], "The next moment an alert goes on (history mode, replay)"),
             Action::Explain => spec("explain", ACTIONS, On(&[Screen::Activity, Screen::Queries]), keys![ch('e')], "EXPLAIN the selected query (never ANALYZE)"),
         }
     }

@@ -88,7 +88,8 @@ pub struct HelpEntry {
     pub keys: String,
     /// What it does.
     pub description: &'static str,
-    /// The help section: "general", "screens", "navigation", "table" or "actions".
+    /// The help section: "general", "screens", "navigation", "history", "table" or
+    /// "actions".
     pub group: &'static str,
 }
 

@@ -46,7 +46,14 @@ fn defaults_have_no_duplicate_in_any_context() {
 #[test]
 fn every_action_has_a_description_and_a_working_default_key() {
     let keymap = Keymap::default();
-    let groups = ["general", "screens", "navigation", "table", "actions"];
+    let groups = [
+        "general",
+        "screens",
+        "navigation",
+        "history",
+        "table",
+        "actions",
+    ];
     for action in Action::ALL {
         assert!(!action.description().is_empty(), "{action:?}");
         assert!(groups.contains(&action.group()), "{action:?}");

@@ -173,7 +173,7 @@ fn chart_window(app: &App) -> std::time::Duration {
 fn load_chart(app: &App, area: Rect, window: std::time::Duration) -> StackedChart {
     wait_chart::chart(
         &ChartSpec {
-            load: app.model().wait_load(),
+            load: app.wait_load(),
             theme: app.theme(),
             until: app.now(),
             window,

@@ -90,7 +90,7 @@ pub fn view(app: &App, area: Rect) -> FrameView {
             Mode::Output { title, lines } => {
                 Some(OverlayView::Text(dialog::output(app, title, lines, body)))
             }
-            Mode::Normal | Mode::Filter { .. } => None,
+            Mode::Normal | Mode::Filter { .. } | Mode::JumpTo { .. } => None,
         },
     }
 }

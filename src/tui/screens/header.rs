@@ -253,6 +253,24 @@ fn replay_paused(app: &App) -> bool {
 fn badges(app: &App) -> Vec<(String, Style)> {
     let theme = app.theme();
     let mut badges = Vec::new();
+    if let Some(replay) = app.replay() {
+        let state = if replay.playing {
+            format!(" ▶ {}× ", replay.speed)
+        } else {
+            " ❚❚ paused ".to_string()
+        };
+        badges.push((state, theme.style(Role::BadgeAlert)));
+    }
+    if let Some((at, behind)) = app.history_moment() {
+        badges.push((
+            format!(
+                " HISTORY {} (−{}) ",
+                crate::text::when::local_clock(at),
+                format::duration(behind)
+            ),
+            theme.style(Role::BadgeStale),
+        ));
+    }
     if let Some(badge) = app.settings().badge() {
         badges.push((
             format!(" {badge} "),

@@ -42,6 +42,21 @@ pub fn view(app: &App, width: u16) -> StatusView {
             ),
         ]));
     }
+    if let Mode::JumpTo { input } = app.mode() {
+        return StatusView::Filter(Line::from(vec![
+            Span::styled(" go to ", theme.style(Role::Filter)),
+            Span::styled(input.clone(), theme.style(Role::Filter)),
+            Span::styled("▏", theme.style(Role::Filter)),
+            Span::styled(
+                format!(
+                    "  HH:MM[:SS] today or RFC 3339 · {} go · {} cancel",
+                    keymap.keys_for(Action::Accept).join("/"),
+                    keymap.keys_for(Action::Back).join("/")
+                ),
+                theme.style(Role::Muted),
+            ),
+        ]));
+    }
     // A failed poll ("waiting for server: connection refused, attempt 3, next in 4s")
     // matters more than the key hints and the poll time: it may take the whole line.
     let failing = app.model().last_error().is_some();

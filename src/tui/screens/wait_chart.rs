@@ -87,12 +87,8 @@ pub fn chart(spec: &ChartSpec, area: Rect) -> StackedChart {
         .map(|column| column.map(|c| bands(&c, top, plot_rows)))
         .collect();
     let breakdown = spec.load.breakdown(from, to, 0);
-    let now = raw
-        .iter()
-        .rev()
-        .flatten()
-        .next()
-        .map(|c| c.iter().sum::<f64>());
+    // "now" is the newest poll's count, not the last column's average.
+    let now = spec.load.sessions_at(spec.until).map(f64::from);
     let figures = match now {
         Some(now) => format!(
             "now {} · avg {} · peak {} sessions",

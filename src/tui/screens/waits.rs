@@ -54,7 +54,7 @@ pub fn view(app: &App, body: Rect) -> WaitsView {
         Constraint::Ratio(3, 10),
     ])
     .areas(bottom);
-    let load = app.model().wait_load();
+    let load = app.wait_load();
     let window_label = format!("last {}", format::duration(window));
     let chart = chart(
         &ChartSpec {

@@ -158,7 +158,10 @@ fn cell_cuts(view: &FrameView, lines: &[String]) -> Vec<String> {
 
 /// Whether an overlay covers part of the screen (what it covers is not cut, it is hidden).
 fn overlay(mode: &Mode) -> bool {
-    !matches!(mode, Mode::Normal | Mode::Filter { .. })
+    !matches!(
+        mode,
+        Mode::Normal | Mode::Filter { .. } | Mode::JumpTo { .. }
+    )
 }
 
 /// What the screen itself shows in the body: column titles, KPI tiles.
@@ -265,6 +268,7 @@ fn mode_name(mode: &Mode) -> &'static str {
     match mode {
         Mode::Normal => "screen",
         Mode::Filter { .. } => "filter",
+        Mode::JumpTo { .. } => "time prompt",
         Mode::Help => "help",
         Mode::Detail => "detail",
         Mode::Messages => "messages",

@@ -574,8 +574,8 @@ fn help_scrolls_to_its_end_and_back_at_80x24() {
     assert_eq!(*app.mode(), Mode::Help);
     keys(&mut app, "G");
     let bottom = text(&draw(&mut app, 80, 24));
-    assert!(bottom.contains("Stop the running action"), "{bottom}");
-    assert!(bottom.contains(" of 53 ┘"), "{bottom}");
+    assert!(bottom.contains("Go to a time: HH:MM"), "{bottom}");
+    assert!(bottom.contains(" of 61 ┘"), "{bottom}");
     // One k shows one more line at the top at once: no overshoot to scroll back first.
     let before = app.help_scroll();
     keys(&mut app, "k");

@@ -1,0 +1,22 @@
+//! Recordings: snapshots written to compact, crash-safe segment files (`pgpulse record`,
+//! the TUI's `--record`) and read back in time order (replay, history, report).
+//!
+//! `format` is the bytes of a segment, `codec` a snapshot as a delta-compressed frame,
+//! `segments` the files in a directory, `writer` appending with rotation and retention,
+//! `reader` opening, iterating and reporting damage.
+//!
+//! Layer rule: imports only `text`, `settings`, `pg`, `cluster` and `monitor`.
+
+pub mod codec;
+pub mod format;
+pub mod memory;
+pub mod reader;
+pub mod segments;
+pub mod writer;
+
+pub use format::{SegmentHeader, ServerIdentity};
+pub use reader::{Damage, OpenError, Recording, SegmentInfo, Snapshots};
+pub use writer::{RecordError, Recorder, RecorderConfig};
+
+#[cfg(test)]
+mod tests;
