@@ -118,11 +118,17 @@ fn the_waits_screen_in_history_ends_its_window_at_the_moment_on_view() {
     let mut app = app_after_polls();
     app.set_screen(Screen::Waits);
     let live = screen(&mut app);
-    assert!(live.contains("now 0.0"), "the report ended: nothing active now\n{live}");
+    assert!(
+        live.contains("now 0.0"),
+        "the report ended: nothing active now\n{live}"
+    );
     for _ in 0..6 {
         press(&mut app, KeyCode::Left);
     }
     let then = screen(&mut app);
-    assert!(then.contains("now 1.0"), "the report was running at 4 s\n{then}");
+    assert!(
+        then.contains("now 1.0"),
+        "the report was running at 4 s\n{then}"
+    );
     assert!(then.contains("nightly_report"), "{then}");
 }
