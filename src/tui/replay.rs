@@ -51,6 +51,15 @@ pub async fn run(options: &ReplayOptions<'_>) -> anyhow::Result<ExitCode> {
         .snapshots_between(start, end)
         .filter_map(|s| s.map_err(|_| damage += 1).ok())
         .collect();
+    if snapshots.is_empty() {
+        return Err(anyhow::anyhow!(
+            "{}: no snapshot could be decoded between {} and {} ({} record(s) failed to decode)",
+            sanitized(&options.path.display().to_string()),
+            crate::text::timefmt::rfc3339_millis(start),
+            crate::text::timefmt::rfc3339_millis(end),
+            damage
+        ));
+    }
     let target = recording
         .segments()
         .iter()

@@ -262,9 +262,15 @@ fn badges(app: &App) -> Vec<(String, Style)> {
         badges.push((state, theme.style(Role::BadgeAlert)));
     }
     if let Some((at, behind)) = app.history_moment() {
+        // A replay is all history: its badge says REPLAY already, the time is enough.
+        let label = if app.replay().is_some() {
+            ""
+        } else {
+            "HISTORY "
+        };
         badges.push((
             format!(
-                " HISTORY {} (−{}) ",
+                " {label}{} (−{}) ",
                 crate::text::when::local_clock(at),
                 format::duration(behind)
             ),
@@ -298,7 +304,8 @@ fn badges(app: &App) -> Vec<(String, Style)> {
             theme.style(Role::Warn).add_modifier(Modifier::REVERSED),
         ));
     }
-    if app.settings().read_only() {
+    // A replay cannot act on anything: READ-ONLY would only take room.
+    if app.settings().read_only() && app.replay().is_none() {
         badges.push((" READ-ONLY ".into(), theme.style(Role::BadgeStale)));
     }
     if app.paused() {
