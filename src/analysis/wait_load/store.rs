@@ -330,10 +330,28 @@ fn top(rows: impl Iterator<Item = Ranked>, limit: usize) -> Vec<Ranked> {
     rows
 }
 
-/// The first [`TEXT_CHARS`] characters of a statement (already one sanitized line).
+/// The first [`TEXT_CHARS`] characters of a statement (already one sanitized line), its
+/// runs of spaces (the line breaks and indentation of a formatted query) made one.
 fn shortened(text: &str) -> Arc<str> {
-    match text.char_indices().nth(TEXT_CHARS) {
-        Some((end, _)) => Arc::from(format!("{}…", &text[..end])),
-        None => Arc::from(text),
+    let mut out = String::with_capacity(text.len().min(TEXT_CHARS * 4));
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars >= TEXT_CHARS {
+            out.push('…');
+            return Arc::from(out);
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        for c in word.chars() {
+            if chars >= TEXT_CHARS {
+                out.push('…');
+                return Arc::from(out);
+            }
+            out.push(c);
+            chars += 1;
+        }
     }
+    Arc::from(out)
 }

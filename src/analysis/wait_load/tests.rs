@@ -161,3 +161,15 @@ fn long_statements_are_shortened_on_a_character_boundary() {
     assert_eq!(label.chars().count(), 161);
     assert!(label.ends_with('…'));
 }
+
+#[test]
+fn a_formatted_statement_reads_as_one_line_with_single_spaces() {
+    let mut load = WaitLoad::default();
+    load.record(at(0), &[active(1, "SELECT  a,\n       b\n  FROM   t")]);
+    let label = load
+        .breakdown(at(0) - Duration::from_secs(1), at(0), 1)
+        .statements[0]
+        .label
+        .clone();
+    assert_eq!(label.as_ref(), "SELECT a, b FROM t");
+}

@@ -81,45 +81,80 @@ pub fn view(app: &App, body: Rect) -> WaitsView {
         )
     };
     let theme = app.theme();
-    let ranking =
-        |area: Rect, title: &str, rows: &[Ranked]| ranking_panel(theme, area, title, rows, &empty);
+    let ranking = |area: Rect, title: &'static str, rows: &[Ranked], unnamed: &'static str| {
+        ranking_panel(
+            theme,
+            area,
+            Ranking {
+                title,
+                unnamed,
+                empty: &empty,
+            },
+            rows,
+        )
+    };
     WaitsView {
         chart,
         statements: ranking(
             statements_area,
             "Top statements · avg active sessions · share",
             &breakdown.statements,
+            "(no query text)",
         ),
-        events: ranking(events_area, "Top waits", &breakdown.events),
-        users: ranking(users_area, "Top users", &breakdown.users),
+        events: ranking(events_area, "Top waits", &breakdown.events, "(none)"),
+        // Autovacuum and other background workers run as no user.
+        users: ranking(users_area, "Top users", &breakdown.users, "(background)"),
         applications: ranking(
             applications_area,
             "Top applications",
             &breakdown.applications,
+            "(no application_name)",
         ),
     }
 }
 
-/// A bordered ranking: `■   1.2  55%  label`, the square in the row's (dominant) wait
-/// class colour, as many rows as fit. The share column goes first when the panel is
-/// narrow, so the label keeps its room.
-fn ranking_panel(theme: &Theme, area: Rect, title: &str, rows: &[Ranked], empty: &str) -> Panel {
+/// What a ranking panel says besides its rows.
+struct Ranking<'a> {
+    title: &'static str,
+    /// The label of a row with an empty name.
+    unnamed: &'static str,
+    /// Said when there are no rows.
+    empty: &'a str,
+}
+
+/// A bordered ranking: `■ 1.2  55%  label`, the square in the row's (dominant) wait
+/// class colour, as many rows as fit. The share column is left out when that lets every
+/// short label (a wait event, a user) fit whole; long free text (a statement) is cut
+/// with `…` either way, so it keeps its share column.
+fn ranking_panel(theme: &Theme, area: Rect, ranking: Ranking, rows: &[Ranked]) -> Panel {
+    let Ranking {
+        title,
+        unnamed,
+        empty,
+    } = ranking;
     let inner_width = usize::from(area.width.saturating_sub(2));
     let room = usize::from(area.height.saturating_sub(2));
-    let with_share = inner_width >= 30;
+    let shown = &rows[..rows.len().min(room)];
+    let figure_width = shown
+        .iter()
+        .map(|row| sessions(row.average_sessions).len())
+        .max()
+        .unwrap_or(3);
+    let longest = shown
+        .iter()
+        .map(|row| crate::tui::fit::width(&row.label).max(unnamed.len()))
+        .max()
+        .unwrap_or(0);
+    // ■, figure, "  " label; the share column is 5 more.
+    let without_share = 1 + 1 + figure_width + 2 + longest;
+    let with_share =
+        inner_width >= 30 && (without_share + 5 <= inner_width || without_share > inner_width);
     let lines: Vec<Line<'static>> = if rows.is_empty() {
         vec![crate::tui::fit::fit_line(
             Line::from(Span::styled(empty.to_string(), theme.style(Role::Muted))),
             inner_width,
         )]
     } else {
-        let shown = &rows[..rows.len().min(room)];
-        // As wide as the widest figure shown, so narrow panels keep room for labels.
-        let figure_width = shown
-            .iter()
-            .map(|row| sessions(row.average_sessions).len())
-            .max()
-            .unwrap_or(3);
         shown
             .iter()
             .map(|row| {
@@ -137,7 +172,7 @@ fn ranking_panel(theme: &Theme, area: Rect, title: &str, rows: &[Ranked], empty:
                     ));
                 }
                 let label = if row.label.is_empty() {
-                    Span::styled("  (none)", theme.style(Role::Muted))
+                    Span::styled(format!("  {unnamed}"), theme.style(Role::Muted))
                 } else {
                     Span::styled(format!("  {}", row.label), theme.style(Role::Text))
                 };

@@ -179,3 +179,29 @@ fn the_dashboard_charts_the_load_beside_the_other_charts() {
     assert!(screen.contains("load · now 3.0"), "{screen}");
     insta::assert_snapshot!("dashboard_load_160x48", screen);
 }
+
+#[test]
+fn long_wait_event_names_stay_whole_at_80_columns_and_background_workers_are_named() {
+    let mut app = new_app();
+    resize(&mut app, 80, 24);
+    for t in 1..=5 {
+        let mut snapshot = snapshot_at(t);
+        let mut vacuum = waiting(
+            30,
+            "autovacuum: VACUUM public.big",
+            WaitEventType::Timeout,
+            "VacuumDelay",
+        );
+        vacuum.user = None;
+        vacuum.backend_type = crate::monitor::snapshot::BackendType::AutovacuumWorker;
+        vacuum.application = String::new();
+        let buffers = waiting(31, "SELECT 1", WaitEventType::LWLock, "BufferMapping");
+        snapshot.activity = Ok(vec![vacuum, buffers]);
+        app.update(crate::tui::app::Event::Snapshot(Box::new(snapshot)));
+    }
+    chars(&mut app, "9");
+    let screen = text(&draw(&mut app, 80, 24));
+    assert!(screen.contains("Timeout:VacuumDelay"), "{screen}");
+    assert!(screen.contains("LWLock:BufferMapping"), "{screen}");
+    assert!(screen.contains("(background)"), "{screen}");
+}
