@@ -41,6 +41,9 @@ struct Sample {
     at: SystemTime,
     /// Distinct dimensions with how many sessions had them.
     counts: Box<[(Dimensions, u32)]>,
+    /// Sessions the role may not see (no `pg_read_all_stats`): whether they were active
+    /// is unknown, so they are not counted, and the chart says how many there were.
+    hidden: u32,
 }
 
 /// One row of a ranking: who or what, and the average number of active sessions it
@@ -106,9 +109,11 @@ impl WaitLoad {
         while self.samples.back().is_some_and(|last| last.at > at) {
             self.samples.pop_back();
         }
+        let hidden = crate::analysis::metrics::hidden_sessions(sessions);
         self.samples.push_back(Sample {
             at,
             counts: counts.into_boxed_slice(),
+            hidden: u32::try_from(hidden).unwrap_or(u32::MAX),
         });
         let oldest = at.checked_sub(KEEP).unwrap_or(SystemTime::UNIX_EPOCH);
         while self.samples.front().is_some_and(|s| s.at < oldest)
@@ -124,6 +129,15 @@ impl WaitLoad {
         let after = self.samples.partition_point(|s| s.at <= at);
         let sample = self.samples.get(after.checked_sub(1)?)?;
         Some(sample.counts.iter().map(|(_, n)| n).sum())
+    }
+
+    /// How many sessions the newest poll at or before `at` could not see.
+    pub fn hidden_at(&self, at: SystemTime) -> u32 {
+        let after = self.samples.partition_point(|s| s.at <= at);
+        after
+            .checked_sub(1)
+            .and_then(|i| self.samples.get(i))
+            .map_or(0, |s| s.hidden)
     }
 
     /// The time of the oldest and newest sample.

@@ -173,3 +173,15 @@ fn a_formatted_statement_reads_as_one_line_with_single_spaces() {
         .clone();
     assert_eq!(label.as_ref(), "SELECT a, b FROM t");
 }
+
+#[test]
+fn sessions_hidden_from_the_role_are_counted_as_hidden_not_as_idle() {
+    let mut load = WaitLoad::default();
+    let mut hidden = session(9);
+    hidden.backend_type = BackendType::Unknown;
+    hidden.backend_start = None;
+    hidden.state = None;
+    load.record(at(0), &[active(1, "SELECT 1"), hidden]);
+    assert_eq!(load.hidden_at(at(0)), 1);
+    assert_eq!(load.sessions_at(at(0)), Some(1));
+}

@@ -98,8 +98,16 @@ pub fn chart(spec: &ChartSpec, area: Rect) -> StackedChart {
         ),
         None => "no samples yet".to_string(),
     };
+    // Hidden is not zero: sessions the role cannot see are not in the chart, and it says so
+    // (first, so a narrow title keeps it over the averages).
+    let hidden = spec.load.hidden_at(spec.until);
+    let hidden = if hidden > 0 {
+        format!(" · {hidden} hidden")
+    } else {
+        String::new()
+    };
     let room = usize::from(area.width.saturating_sub(4));
-    let title = crate::tui::fit::fit_title(&format!("{} · {figures}", spec.label), room);
+    let title = crate::tui::fit::fit_title(&format!("{}{hidden} · {figures}", spec.label), room);
     StackedChart {
         area,
         title: Line::from(Span::styled(

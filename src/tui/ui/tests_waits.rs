@@ -205,3 +205,22 @@ fn long_wait_event_names_stay_whole_at_80_columns_and_background_workers_are_nam
     assert!(screen.contains("LWLock:BufferMapping"), "{screen}");
     assert!(screen.contains("(background)"), "{screen}");
 }
+
+#[test]
+fn the_chart_says_how_many_sessions_the_role_could_not_see() {
+    let mut app = new_app();
+    resize(&mut app, 80, 24);
+    let mut snapshot = snapshot_at(1);
+    let mut hidden = crate::monitor::snapshot::test_support::session(77);
+    hidden.backend_type = crate::monitor::snapshot::BackendType::Unknown;
+    hidden.backend_start = None;
+    hidden.state = None;
+    snapshot.activity = Ok(vec![running(5, 1, "SELECT 1"), hidden]);
+    app.update(crate::tui::app::Event::Snapshot(Box::new(snapshot)));
+    chars(&mut app, "9");
+    let screen = text(&draw(&mut app, 80, 24));
+    assert!(
+        screen.contains("Load by wait · last 15m · 1 hidden · now 1.0"),
+        "{screen}"
+    );
+}
