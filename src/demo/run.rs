@@ -23,6 +23,8 @@ use crate::tui::terminal::LiveOptions;
 pub struct DemoOptions {
     /// The server binaries to use.
     pub pgbin: Option<std::path::PathBuf>,
+    /// Never download a server; say how to install one instead.
+    pub offline: bool,
     /// Keep the cluster in this directory instead of a temp dir.
     pub keep: Option<std::path::PathBuf>,
     /// Run the server and the workload only, no live view.
@@ -43,7 +45,11 @@ pub async fn run(cli: &LiveOptions, args: &DemoOptions) -> anyhow::Result<ExitCo
     // From the very start, so a Ctrl-C or SIGTERM at any moment (even during the load, or
     // right after the conninfo is printed) stops the demo in order instead of killing it.
     let mut signals = Signals::new()?;
-    let bindir = server::find_pgbin(args.pgbin.as_deref()).map_err(anyhow::Error::msg)?;
+    let (pgbin, offline) = (args.pgbin.clone(), args.offline);
+    let bindir = tokio::task::spawn_blocking(move || server::find_pgbin(pgbin.as_deref(), offline))
+        .await
+        .map_err(|e| anyhow::anyhow!("finding the server binaries: {e}"))?
+        .map_err(anyhow::Error::msg)?;
     say(&format!("starting PostgreSQL from {}", bindir.display()));
     let keep = args.keep.clone();
     let cluster = tokio::task::spawn_blocking(move || server::start(bindir, keep))
