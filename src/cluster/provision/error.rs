@@ -1,4 +1,4 @@
-//! What can go wrong provisioning a server.
+//! What can go wrong provisioning a server, and the command that installs one instead.
 
 use std::path::Path;
 
@@ -77,5 +77,21 @@ impl ProvisionError {
     ) -> impl FnOnce(std::io::Error) -> ProvisionError {
         let context = format!("{what} {}", path.display());
         move |source| ProvisionError::Io { context, source }
+    }
+}
+
+/// The one command that installs a server here: apt, dnf or brew, whichever this machine
+/// has (apt when none is found, the most common case).
+pub fn install_hint() -> String {
+    let on_path = |tool: &str| {
+        std::env::var_os("PATH")
+            .is_some_and(|p| std::env::split_paths(&p).any(|dir| dir.join(tool).is_file()))
+    };
+    if cfg!(target_os = "macos") || (!on_path("apt-get") && !on_path("dnf") && on_path("brew")) {
+        "brew install postgresql@17".into()
+    } else if !on_path("apt-get") && on_path("dnf") {
+        "sudo dnf install postgresql-server postgresql-contrib".into()
+    } else {
+        "sudo apt-get install postgresql postgresql-contrib".into()
     }
 }

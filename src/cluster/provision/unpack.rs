@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 
 use flate2::read::GzDecoder;
 
-use super::ProvisionError;
+use super::error::ProvisionError;
 
 /// Unpacks the gzip'd tarball `archive` into the new directory `staging`. `tar` refuses
 /// entries that would land outside it (`..`, absolute paths).
@@ -26,6 +26,29 @@ pub fn unpack(archive: &Path, staging: &Path) -> Result<(), ProvisionError> {
     tar.set_preserve_ownerships(false);
     tar.unpack(staging)
         .map_err(ProvisionError::io("unpacking into", staging))
+}
+
+/// Makes `dir` and every directory below it `rwxr-xr-x`: the archive's files carry their
+/// own modes, but the directories `tar` creates for them follow the umask, and a root
+/// user's `077` would keep the server's unprivileged user out.
+pub fn open_directories(dir: &Path) -> Result<(), ProvisionError> {
+    open_for_all(dir)?;
+    let entries = std::fs::read_dir(dir).map_err(ProvisionError::io("reading", dir))?;
+    for entry in entries {
+        let entry = entry.map_err(ProvisionError::io("reading", dir))?;
+        // file_type() does not follow symlinks: a link to a directory is left alone.
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            open_directories(&entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// `rwxr-xr-x` on one directory.
+pub fn open_for_all(dir: &Path) -> Result<(), ProvisionError> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755))
+        .map_err(ProvisionError::io("opening up", dir))
 }
 
 /// One entry of `pg-symlinks.json`.
