@@ -45,6 +45,11 @@ pub fn bindir() -> PathBuf {
     BINDIR
         .get_or_init(|| {
             let explicit = std::env::var_os("PGPULSE_TEST_PGBIN").map(PathBuf::from);
+            // As in the demo: act as if no server were installed (to test the fallback).
+            let no_system = std::env::var_os("PGPULSE_NO_SYSTEM_PG").is_some_and(|v| !v.is_empty());
+            if explicit.is_none() && no_system {
+                return provision::provision_demo(false).unwrap_or_else(|e| panic!("{e}"));
+            }
             match find_bindir(explicit.as_deref()) {
                 Ok(dir) => dir,
                 Err(not_found) if explicit.is_none() => provision::provision_demo(false)
