@@ -46,10 +46,23 @@ pub async fn run(cli: &LiveOptions, args: &DemoOptions) -> anyhow::Result<ExitCo
     // right after the conninfo is printed) stops the demo in order instead of killing it.
     let mut signals = Signals::new()?;
     let (pgbin, offline) = (args.pgbin.clone(), args.offline);
-    let bindir = tokio::task::spawn_blocking(move || server::find_pgbin(pgbin.as_deref(), offline))
-        .await
-        .map_err(|e| anyhow::anyhow!("finding the server binaries: {e}"))?
-        .map_err(anyhow::Error::msg)?;
+    // This may download a server: a Ctrl-C must not wait for it, so it runs on a thread of
+    // its own (the runtime would wait for a blocking-pool task at exit; this thread just
+    // ends with the process). The abandoned download's partial file is swept next run.
+    let (found_tx, found_rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        // Nobody listens any more when the demo was stopped meanwhile.
+        let _ = found_tx.send(server::find_pgbin(pgbin.as_deref(), offline));
+    });
+    let bindir = tokio::select! {
+        found = found_rx => found
+            .map_err(|_| anyhow::anyhow!("finding the server binaries: the search failed"))?
+            .map_err(anyhow::Error::msg)?,
+        () = signals.recv() => {
+            say("stopped before a server was found");
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     say(&format!("starting PostgreSQL from {}", bindir.display()));
     let keep = args.keep.clone();
     let cluster = tokio::task::spawn_blocking(move || server::start(bindir, keep))
