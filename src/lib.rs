@@ -12,7 +12,7 @@
 //! actions    cancel, terminate, VACUUM...: plans, their SQL, the executor, the journal
 //! analysis   what the snapshots mean: rates, trees, flags, verdicts, alerts, last good
 //! monitor    the poller and its collectors: SQL in, raw snapshots out
-//! cluster    a throwaway local PostgreSQL (the demo and the live tests)
+//! cluster    a throwaway local PostgreSQL (the demo and the live tests), downloaded if need be
 //! pg         talking to PostgreSQL: conninfo, TLS, connect, session, probe, SQL registry
 //! settings   the config file as plain values, where files live, logging
 //! text       sanitising, formatting, timestamps: helpers for every layer

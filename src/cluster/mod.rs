@@ -18,6 +18,7 @@
 mod bindir;
 pub mod bouncer;
 mod error;
+pub mod provision;
 mod setup;
 mod supervisor;
 

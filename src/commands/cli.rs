@@ -201,9 +201,13 @@ pub enum ReportFormat {
 #[derive(Debug, Args, Clone)]
 pub struct DemoArgs {
     /// Directory with the PostgreSQL server binaries (initdb, postgres). Default:
-    /// $PGPULSE_PGBIN, `pg_config --bindir`, the newest /usr/lib/postgresql/*/bin, $PATH.
+    /// $PGPULSE_PGBIN, `pg_config --bindir`, the newest /usr/lib/postgresql/*/bin, $PATH,
+    /// else a pinned PostgreSQL build downloaded once into the user cache directory.
     #[arg(long, value_name = "DIR")]
     pub pgbin: Option<PathBuf>,
+    /// Never download a server: when none is installed, print the command that installs one.
+    #[arg(long)]
+    pub offline: bool,
     /// Keep the cluster in DIR (created on first use, reused after) instead of a temp dir.
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
@@ -233,6 +237,7 @@ impl DemoArgs {
     pub fn options(&self) -> DemoOptions {
         DemoOptions {
             pgbin: self.pgbin.clone(),
+            offline: self.offline,
             keep: self.keep.clone(),
             no_tui: self.no_tui,
             no_replica: self.no_replica,

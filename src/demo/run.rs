@@ -23,6 +23,8 @@ use crate::tui::terminal::LiveOptions;
 pub struct DemoOptions {
     /// The server binaries to use.
     pub pgbin: Option<std::path::PathBuf>,
+    /// Never download a server; say how to install one instead.
+    pub offline: bool,
     /// Keep the cluster in this directory instead of a temp dir.
     pub keep: Option<std::path::PathBuf>,
     /// Run the server and the workload only, no live view.
@@ -43,7 +45,24 @@ pub async fn run(cli: &LiveOptions, args: &DemoOptions) -> anyhow::Result<ExitCo
     // From the very start, so a Ctrl-C or SIGTERM at any moment (even during the load, or
     // right after the conninfo is printed) stops the demo in order instead of killing it.
     let mut signals = Signals::new()?;
-    let bindir = server::find_pgbin(args.pgbin.as_deref()).map_err(anyhow::Error::msg)?;
+    let (pgbin, offline) = (args.pgbin.clone(), args.offline);
+    // This may download a server: a Ctrl-C must not wait for it, so it runs on a thread of
+    // its own (the runtime would wait for a blocking-pool task at exit; this thread just
+    // ends with the process). The abandoned download's partial file is swept next run.
+    let (found_tx, found_rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        // Nobody listens any more when the demo was stopped meanwhile.
+        let _ = found_tx.send(server::find_pgbin(pgbin.as_deref(), offline));
+    });
+    let bindir = tokio::select! {
+        found = found_rx => found
+            .map_err(|_| anyhow::anyhow!("finding the server binaries: the search failed"))?
+            .map_err(anyhow::Error::msg)?,
+        () = signals.recv() => {
+            say("stopped before a server was found");
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     say(&format!("starting PostgreSQL from {}", bindir.display()));
     let keep = args.keep.clone();
     let cluster = tokio::task::spawn_blocking(move || server::start(bindir, keep))

@@ -24,7 +24,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use pgpulse::cluster::{Cluster, ClusterOptions, find_bindir};
+use pgpulse::cluster::{Cluster, ClusterOptions, find_bindir, provision};
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
     KeyPair, KeyUsagePurpose,
@@ -36,11 +36,28 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 /// Name of the CA certificate file written into the data dir.
 const CA_FILE: &str = "ca.crt";
 
-/// The PostgreSQL server binaries: `PGPULSE_TEST_PGBIN` if set, else auto-detected.
-/// Panics with installation instructions if none are found.
+/// The PostgreSQL server binaries: `PGPULSE_TEST_PGBIN` if set, else auto-detected, else
+/// (no server installed) the demo's pinned build, downloaded once into the user cache
+/// directory and reused. Panics with installation instructions if none can be had.
 pub fn bindir() -> PathBuf {
-    let explicit = std::env::var_os("PGPULSE_TEST_PGBIN").map(PathBuf::from);
-    find_bindir(explicit.as_deref()).unwrap_or_else(|e| panic!("{e}"))
+    // Once per test binary: parallel tests must not each start a download.
+    static BINDIR: OnceLock<PathBuf> = OnceLock::new();
+    BINDIR
+        .get_or_init(|| {
+            let explicit = std::env::var_os("PGPULSE_TEST_PGBIN").map(PathBuf::from);
+            // As in the demo: act as if no server were installed (to test the fallback).
+            let no_system = std::env::var_os("PGPULSE_NO_SYSTEM_PG").is_some_and(|v| !v.is_empty());
+            if explicit.is_none() && no_system {
+                return provision::provision_demo(false).unwrap_or_else(|e| panic!("{e}"));
+            }
+            match find_bindir(explicit.as_deref()) {
+                Ok(dir) => dir,
+                Err(not_found) if explicit.is_none() => provision::provision_demo(false)
+                    .unwrap_or_else(|e| panic!("{not_found}\nand provisioning one failed: {e}")),
+                Err(e) => panic!("{e}"),
+            }
+        })
+        .clone()
 }
 
 /// The server shared by all tests of this test binary, which run in parallel threads.

