@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 use super::live::{WAIT, must};
 
-const PGBOUNCER: &str = "/usr/sbin/pgbouncer";
+/// Where distributions install PgBouncer (Debian: sbin; Fedora: bin), after `$PATH`.
+const PGBOUNCER_DIRS: [&str; 3] = ["/usr/sbin", "/usr/bin", "/usr/local/bin"];
 /// The user named in `admin_users`.
 pub const ADMIN: &str = "pgbouncer_admin";
 
@@ -50,6 +51,30 @@ pub struct Bouncer {
 pub enum PoolMode {
     Session,
     Transaction,
+}
+
+/// The PgBouncer binary: `$PGPULSE_TEST_PGBOUNCER`, else the first `pgbouncer` on
+/// `$PATH` or in the distributions' directories. Missing, the test fails and says how to
+/// get it: `scripts/test` installs it (as root or with sudo) before running anything.
+fn pgbouncer_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("PGPULSE_TEST_PGBOUNCER").filter(|p| !p.is_empty()) {
+        return PathBuf::from(path);
+    }
+    let path_dirs = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default();
+    path_dirs
+        .into_iter()
+        .chain(PGBOUNCER_DIRS.iter().map(PathBuf::from))
+        .map(|dir| dir.join("pgbouncer"))
+        .find(|bin| bin.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "PgBouncer is not installed (the Pool screen's tests run a real one): run the \
+                 suite with `scripts/test`, which installs it, or `apt-get install pgbouncer` / \
+                 `dnf install pgbouncer`, or set PGPULSE_TEST_PGBOUNCER"
+            )
+        })
 }
 
 /// What a test changes in `pgbouncer.ini`.
@@ -139,7 +164,7 @@ impl Bouncer {
             .arg(SUPERVISOR)
             .arg("pgbouncer-supervisor")
             .arg(&dir)
-            .arg(PGBOUNCER)
+            .arg(pgbouncer_binary())
             .current_dir(&dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

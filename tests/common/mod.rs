@@ -36,28 +36,50 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 /// Name of the CA certificate file written into the data dir.
 const CA_FILE: &str = "ca.crt";
 
-/// The PostgreSQL server binaries: `PGPULSE_TEST_PGBIN` if set, else auto-detected, else
-/// (no server installed) the demo's pinned build, downloaded once into the user cache
-/// directory and reused. Panics with installation instructions if none can be had.
+/// The PostgreSQL server binaries: `PGPULSE_TEST_PGBIN` if set; else, with
+/// `PGPULSE_TEST_PG_MAJOR=N`, the pinned build of major N (downloaded once into the user
+/// cache directory, as the demo does; how CI runs every major); else auto-detected; else
+/// (no server installed) the demo's pinned build. Panics with installation instructions if
+/// none can be had.
 pub fn bindir() -> PathBuf {
     // Once per test binary: parallel tests must not each start a download.
     static BINDIR: OnceLock<PathBuf> = OnceLock::new();
-    BINDIR
-        .get_or_init(|| {
-            let explicit = std::env::var_os("PGPULSE_TEST_PGBIN").map(PathBuf::from);
-            // As in the demo: act as if no server were installed (to test the fallback).
-            let no_system = std::env::var_os("PGPULSE_NO_SYSTEM_PG").is_some_and(|v| !v.is_empty());
-            if explicit.is_none() && no_system {
-                return provision::provision_demo(false).unwrap_or_else(|e| panic!("{e}"));
-            }
-            match find_bindir(explicit.as_deref()) {
-                Ok(dir) => dir,
-                Err(not_found) if explicit.is_none() => provision::provision_demo(false)
-                    .unwrap_or_else(|e| panic!("{not_found}\nand provisioning one failed: {e}")),
-                Err(e) => panic!("{e}"),
-            }
-        })
-        .clone()
+    BINDIR.get_or_init(find_or_provision_bindir).clone()
+}
+
+fn find_or_provision_bindir() -> PathBuf {
+    let explicit = std::env::var_os("PGPULSE_TEST_PGBIN")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from);
+    if explicit.is_none()
+        && let Some(major) = std::env::var("PGPULSE_TEST_PG_MAJOR")
+            .ok()
+            .filter(|m| !m.is_empty())
+    {
+        let version = major
+            .parse()
+            .ok()
+            .and_then(provision::pinned_version)
+            .unwrap_or_else(|| {
+                panic!(
+                    "PGPULSE_TEST_PG_MAJOR={major}: no pinned build of that major (have: {})",
+                    provision::PINNED_VERSIONS.join(", ")
+                )
+            });
+        return provision::provision_pinned(version, false)
+            .unwrap_or_else(|e| panic!("PostgreSQL {version}: {e}"));
+    }
+    // As in the demo: act as if no server were installed (to test the fallback).
+    let no_system = std::env::var_os("PGPULSE_NO_SYSTEM_PG").is_some_and(|v| !v.is_empty());
+    if explicit.is_none() && no_system {
+        return provision::provision_demo(false).unwrap_or_else(|e| panic!("{e}"));
+    }
+    match find_bindir(explicit.as_deref()) {
+        Ok(dir) => dir,
+        Err(not_found) if explicit.is_none() => provision::provision_demo(false)
+            .unwrap_or_else(|e| panic!("{not_found}\nand provisioning one failed: {e}")),
+        Err(e) => panic!("{e}"),
+    }
 }
 
 /// The server shared by all tests of this test binary, which run in parallel threads.

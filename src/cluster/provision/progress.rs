@@ -49,10 +49,11 @@ impl Progress {
         }
     }
 
-    /// A line of its own (what is downloaded, what was verified).
+    /// A line of its own (what is downloaded, what was verified), named as pgpulse's
+    /// like its other messages: the demo's output interleaves with the server's.
     pub fn say(&self, line: &str) {
         if self.style != ProgressStyle::Quiet {
-            eprintln!("{line}");
+            eprintln!("pgpulse: {line}");
         }
     }
 

@@ -242,6 +242,22 @@ fn releases_name_their_postgres_version_and_package() {
     );
 }
 
+#[test]
+fn every_supported_major_has_one_pinned_build_and_the_demo_uses_one_of_them() {
+    for major in 13..=18 {
+        let version = pinned_version(major).unwrap_or_else(|| panic!("no pin for {major}"));
+        let release = Release::new(version, "linux-x64");
+        assert!(
+            release.postgres_version().starts_with(&format!("{major}.")),
+            "{major} pinned to {version}"
+        );
+    }
+    // "1" must not pick 13's build by its first character.
+    assert_eq!(pinned_version(1), None);
+    assert_eq!(pinned_version(12), None);
+    assert!(PINNED_VERSIONS.contains(&DEMO_VERSION));
+}
+
 /// The real download, once: `cargo test --lib real_download -- --ignored`. Needs the
 /// network; `cargo test` stays offline.
 #[test]
