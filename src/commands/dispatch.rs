@@ -96,14 +96,7 @@ async fn run_doctor(conn: &ConnectOptions, conninfo: Option<String>) -> anyhow::
     let refresh = crate::tui::setup::load_config(crate::settings::paths::config_dir().as_deref())
         .map(|config| config.refresh)
         .unwrap_or_default();
-    let config = crate::monitor::poller::PollerConfig {
-        fast: refresh.fast,
-        slow: refresh.slow,
-        latency_window: refresh.latency_window,
-        slow_query_threshold: refresh.slow_query,
-        server_budget: refresh.server_budget,
-        ..Default::default()
-    };
+    let config = crate::monitor::poller::PollerConfig::from_settings(&refresh, None, None);
     let latency_index_missing = checks.iter().any(|check| {
         check.fix.as_deref().is_some_and(|fix| {
             fix.starts_with("CREATE INDEX CONCURRENTLY query_performance_log_executed_at_idx")

@@ -19,6 +19,7 @@ use crate::monitor::poller::{self, Poller, PollerConfig};
 use crate::pg::open::{LiveStart, open_monitoring_or_wait};
 use crate::recording::{Recorder, RecorderConfig, ServerIdentity};
 use crate::text::sanitize::sanitized;
+use crate::tui::setup;
 use crate::tui::terminal::LiveOptions;
 
 /// The exit status when a write failed (disk full, directory gone): sysexits' EX_IOERR,
@@ -27,24 +28,14 @@ pub const WRITE_FAILED: u8 = 74;
 
 /// Runs the recorder; returns when a signal stops it or a write fails.
 pub async fn run(live: &LiveOptions, args: &RecordArgs) -> anyhow::Result<ExitCode> {
-    let settings = crate::tui::setup::load_config(crate::settings::paths::config_dir().as_deref())?;
-    let conninfo = match (
-        &live.target,
-        &args.conninfo.clone().or(live.conninfo.clone()),
-    ) {
-        (Some(_), Some(_)) => {
-            return Err(anyhow::anyhow!(
-                "give either --target or a connection string, not both"
-            ));
-        }
-        (Some(name), None) => Some(settings.target(name)?.conninfo.clone()),
-        (None, conninfo) => conninfo.clone(),
-    };
-    let refresh = live.refresh.unwrap_or(settings.refresh.fast);
-    let slow = live
-        .slow_refresh
-        .unwrap_or(settings.refresh.slow)
-        .max(refresh);
+    let settings = setup::load_config(crate::settings::paths::config_dir().as_deref())?;
+    let conninfo = setup::conninfo(
+        &settings,
+        live.target.as_deref(),
+        args.conninfo.clone().or(live.conninfo.clone()),
+    )?;
+    let poller_config =
+        PollerConfig::from_settings(&settings.refresh, live.refresh, live.slow_refresh);
     let start = open_monitoring_or_wait(&live.conn, conninfo).await?;
     let session = match &start {
         LiveStart::Ready(session, _) | LiveStart::Waiting(session, _) => session,
@@ -53,14 +44,6 @@ pub async fn run(live: &LiveOptions, args: &RecordArgs) -> anyhow::Result<ExitCo
     let mut identity = ServerIdentity {
         target: sanitized(&session.params().display_target()),
         server_version: None,
-    };
-    let poller_config = PollerConfig {
-        fast: refresh,
-        slow,
-        latency_window: settings.refresh.latency_window,
-        slow_query_threshold: settings.refresh.slow_query,
-        server_budget: settings.refresh.server_budget,
-        ..PollerConfig::default()
     };
     let mut poller = match start {
         LiveStart::Ready(session, caps) => {
@@ -78,7 +61,7 @@ pub async fn run(live: &LiveOptions, args: &RecordArgs) -> anyhow::Result<ExitCo
     config.max_size = args.max_size;
     config.keep = args.keep;
     // A keyframe about every five minutes, whatever the refresh.
-    config.keyframe_every = keyframe_every(refresh);
+    config.keyframe_every = keyframe_every(poller_config.fast);
     let mut recorder = Recorder::open(config, identity.clone())?;
     let mut terminate = signal(SignalKind::terminate())?;
     let mut interrupt = signal(SignalKind::interrupt())?;

@@ -1,7 +1,8 @@
 //! From the settings to what the live view uses: the keymap with the config file's
 //! `[keys]` overrides, and the theme chosen by `--theme`, the config file or `NO_COLOR`.
 //! The settings layer keeps both as plain names; what they mean lives here, next to the
-//! keymap and the themes.
+//! keymap and the themes. Also the connection string `--target` picks, shared by the live
+//! view and the commands that connect like it (`record`, `report`).
 
 use std::path::Path;
 
@@ -25,6 +26,23 @@ pub fn load_config(dir: Option<&Path>) -> Result<Config, LoadError> {
     let config = Config::load(dir)?;
     keymap(&config)?;
     Ok(config)
+}
+
+/// The connection string to connect with: `--target NAME`'s from the config file, or the
+/// positional one (`None`: psql's flags and environment alone). Both at once is refused,
+/// so neither silently wins.
+pub fn conninfo(
+    config: &Config,
+    target: Option<&str>,
+    positional: Option<String>,
+) -> anyhow::Result<Option<String>> {
+    match (target, positional) {
+        (Some(_), Some(_)) => Err(anyhow::anyhow!(
+            "give either --target or a connection string, not both"
+        )),
+        (Some(name), None) => Ok(Some(config.target(name)?.conninfo.clone())),
+        (None, positional) => Ok(positional),
+    }
 }
 
 /// The default keymap with the config file's `[keys]` overrides applied.
@@ -142,6 +160,26 @@ mod tests {
                 .contains("action \"quit\": cannot read key \"ctl-c\"")),
             "{got:?}"
         );
+    }
+
+    #[test]
+    fn target_picks_the_config_files_conninfo_and_refuses_a_second_one() {
+        let config = parse("[targets.prod]\nconninfo = \"host=db1 dbname=app\"\n");
+        let pick = |target: Option<&str>, positional: Option<&str>| {
+            conninfo(&config, target, positional.map(str::to_owned)).map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            pick(Some("prod"), None),
+            Ok(Some("host=db1 dbname=app".into()))
+        );
+        assert_eq!(pick(None, Some("host=x")), Ok(Some("host=x".into())));
+        assert_eq!(pick(None, None), Ok(None));
+        assert_eq!(
+            pick(Some("prod"), Some("host=x")),
+            Err("give either --target or a connection string, not both".into())
+        );
+        let unknown = pick(Some("stage"), None).err().unwrap_or_default();
+        assert!(unknown.contains("stage"), "{unknown}");
     }
 
     #[test]

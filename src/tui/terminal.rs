@@ -45,15 +45,7 @@ pub struct LiveOptions {
 /// a signal arrives.
 pub async fn run(cli: &LiveOptions) -> anyhow::Result<ExitCode> {
     let settings = setup::load_config(crate::settings::paths::config_dir().as_deref())?;
-    let conninfo = match (&cli.target, &cli.conninfo) {
-        (Some(_), Some(_)) => {
-            return Err(anyhow::anyhow!(
-                "give either --target or a connection string, not both"
-            ));
-        }
-        (Some(name), None) => Some(settings.target(name)?.conninfo.clone()),
-        (None, conninfo) => conninfo.clone(),
-    };
+    let conninfo = setup::conninfo(&settings, cli.target.as_deref(), cli.conninfo.clone())?;
     run_on(cli, &cli.conn, conninfo, Extras::default()).await
 }
 
@@ -87,13 +79,8 @@ pub async fn run_on(
     if let Some(conninfo) = extras.pgbouncer {
         settings.pgbouncer = Some(crate::settings::config::Target { conninfo });
     }
-    // The flags were range-checked when parsed; the slow tier never polls more often
-    // than the fast one.
-    let refresh = cli.refresh.unwrap_or(settings.refresh.fast);
-    let slow = cli
-        .slow_refresh
-        .unwrap_or(settings.refresh.slow)
-        .max(refresh);
+    let poller_config =
+        PollerConfig::from_settings(&settings.refresh, cli.refresh, cli.slow_refresh);
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = setup::theme(
         &settings,
@@ -124,14 +111,6 @@ pub async fn run_on(
             },
         )?),
         None => None,
-    };
-    let poller_config = PollerConfig {
-        fast: refresh,
-        slow,
-        latency_window: settings.refresh.latency_window,
-        slow_query_threshold: settings.refresh.slow_query,
-        server_budget: settings.refresh.server_budget,
-        ..PollerConfig::default()
     };
     let (mut poller, server_version_num) = match start {
         LiveStart::Ready(session, caps) => {
@@ -195,7 +174,7 @@ pub async fn run_on(
             previous(info);
         }));
     }
-    let mut app = App::new(target, refresh, SystemTime::now(), keymap, theme)
+    let mut app = App::new(target, poller_config.fast, SystemTime::now(), keymap, theme)
         .with_config(settings)
         .with_read_only(read_only)
         .with_identity(role, extras.badge)

@@ -18,6 +18,7 @@ use crate::commands::cli::{ReportArgs, ReportFormat};
 use crate::monitor::poller::{Poller, PollerConfig};
 use crate::pg::open::open_monitoring;
 use crate::text::sanitize::sanitized;
+use crate::tui::setup;
 use crate::tui::terminal::LiveOptions;
 
 /// The exit status when a critical alert is active at the end of the window.
@@ -29,35 +30,21 @@ pub async fn run(
     conninfo: Option<String>,
     args: &ReportArgs,
 ) -> anyhow::Result<ExitCode> {
-    let config = crate::tui::setup::load_config(crate::settings::paths::config_dir().as_deref())?;
+    let config = setup::load_config(crate::settings::paths::config_dir().as_deref())?;
     if let Some(path) = &args.from {
         let report = from_recording(path, args, &config)?;
         return print(&report, args.format);
     }
-    let conninfo = match (&live.target, conninfo) {
-        (Some(_), Some(_)) => {
-            return Err(anyhow::anyhow!(
-                "give either --target or a connection string, not both"
-            ));
-        }
-        (Some(name), None) => Some(config.target(name)?.conninfo.clone()),
-        (None, conninfo) => conninfo,
+    let conninfo = setup::conninfo(&config, live.target.as_deref(), conninfo)?;
+    // The latency percentiles cover the report's window, not the live view's.
+    let poller_config = PollerConfig {
+        latency_window: args.window,
+        ..PollerConfig::from_settings(&config.refresh, live.refresh, live.slow_refresh)
     };
-    let refresh = live.refresh.unwrap_or(config.refresh.fast);
+    let refresh = poller_config.fast;
     let (session, caps) = open_monitoring(&live.conn, conninfo).await?;
     let target = sanitized(&session.params().display_target());
-    let mut poller = Poller::new(
-        session,
-        caps,
-        PollerConfig {
-            fast: refresh,
-            slow: live.slow_refresh.unwrap_or(config.refresh.slow),
-            latency_window: args.window,
-            slow_query_threshold: config.refresh.slow_query,
-            server_budget: config.refresh.server_budget,
-            ..Default::default()
-        },
-    );
+    let mut poller = Poller::new(session, caps, poller_config);
     let mut model = Model::new(ModelSettings::from_config(refresh, &config));
     // Everything at the start and at the end (the statements are compared across the
     // window); the fast tier in between, at the live view's pace.

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use super::governor::Governor;
 use crate::monitor::snapshot::CappedList;
 use crate::monitor::snapshot::governed::GovernedSource;
+use crate::settings::config::Refresh;
 
 /// Governed sources grouped by what the UI shows together. The group on view
 /// ([`PollerCommand::Watch`]) is served first by the governor; the others are spaced out.
@@ -69,6 +70,27 @@ pub struct PollerConfig {
     pub server_budget: Duration,
 }
 
+impl PollerConfig {
+    /// The config file's `[refresh]` with `--refresh` and `--slow-refresh` over it: what
+    /// the live view, `pgpulse record`, `report` and `doctor` all poll with. The flags were
+    /// range-checked when parsed; the slow tier never polls more often than the fast one.
+    pub fn from_settings(
+        refresh: &Refresh,
+        fast: Option<Duration>,
+        slow: Option<Duration>,
+    ) -> Self {
+        let fast = fast.unwrap_or(refresh.fast);
+        Self {
+            fast,
+            slow: slow.unwrap_or(refresh.slow).max(fast),
+            latency_window: refresh.latency_window,
+            slow_query_threshold: refresh.slow_query,
+            server_budget: refresh.server_budget,
+            ..Self::default()
+        }
+    }
+}
+
 impl Default for PollerConfig {
     fn default() -> Self {
         Self {
@@ -114,5 +136,26 @@ pub(super) fn set_desired(
             _ => IDLE_GROUP_EVERY.max(config.slow),
         };
         governor.set_desired(source, desired);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_flags_beat_the_config_file_and_the_slow_tier_is_never_faster() {
+        let file = Refresh::default();
+        let secs = Duration::from_secs;
+        let from_file = PollerConfig::from_settings(&file, None, None);
+        assert_eq!((from_file.fast, from_file.slow), (file.fast, file.slow));
+        assert_eq!(from_file.server_budget, file.server_budget);
+        assert_eq!(from_file.latency_window, file.latency_window);
+        assert_eq!(from_file.slow_query_threshold, file.slow_query);
+        let flags = PollerConfig::from_settings(&file, Some(secs(2)), Some(secs(30)));
+        assert_eq!((flags.fast, flags.slow), (secs(2), secs(30)));
+        // `--refresh 60` alone: the file's 15 s slow tier follows it up to 60 s.
+        let slower = PollerConfig::from_settings(&file, Some(secs(60)), None);
+        assert_eq!((slower.fast, slower.slow), (secs(60), secs(60)));
     }
 }
