@@ -14,8 +14,10 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 pub mod actions;
+pub mod binary;
 pub mod bouncer;
 pub mod live;
+pub mod screen;
 pub mod standby;
 
 use std::future::Future;

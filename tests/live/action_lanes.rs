@@ -6,22 +6,21 @@
 
 use crate::common;
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use common::actions::{
     Background, active_session, index_state, oid_of, relation_target, run, session_where,
     superuser_config,
 };
 use common::live::{WAIT, backend_pid, eventually, exec, finished, monitor_db, must};
+use common::screen::test_app;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pgpulse::actions::executor::{self, Executor, ExecutorEvent, ExecutorHandle};
 use pgpulse::actions::{ActionKind, Outcome, StepReport, plan};
 use pgpulse::monitor::poller::Poller;
 use pgpulse::tui::app::{App, Effect, Event, Mode, Purpose};
-use pgpulse::tui::keymap::Keymap;
 use pgpulse::tui::screens::state::TableId;
 use pgpulse::tui::screens::table::RowId;
-use pgpulse::tui::theme::Theme;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_postgres::Client;
 
@@ -156,13 +155,7 @@ async fn cancel_and_terminate_of_the_root_blocker_never_wait_behind_a_vacuum() {
 /// An App on the Indexes screen of `db` with `index` selected, fed real polls until the
 /// index and the session `pid` (with an open transaction) are on screen.
 async fn indexes_app(poller: &mut Poller, index: u32, pid: i32) -> App {
-    let mut app = App::new(
-        "test".into(),
-        Duration::from_secs(1),
-        SystemTime::now(),
-        Keymap::default(),
-        Theme::default(),
-    );
+    let mut app = test_app();
     app.update(Event::Resize(160, 48));
     eventually("the index and the open transaction on screen", async || {
         let snapshot = poller.poll_everything().await;

@@ -8,19 +8,16 @@
 
 use crate::common;
 
-use std::time::{Duration, SystemTime};
-
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pgpulse::actions::executor::{self, ExecutorConfig, ExecutorEvent, ExecutorHandle};
 use pgpulse::monitor::poller::{Poller, PollerConfig};
 use pgpulse::tui::app::{App, Effect, Event, Mode};
-use pgpulse::tui::keymap::Keymap;
 use pgpulse::tui::screens::state::TableId;
 use pgpulse::tui::screens::table::RowId;
-use pgpulse::tui::theme::Theme;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use common::live::{WAIT, backend_pid, eventually, exec, monitor_db, must, spawn_sql};
+use common::screen::test_app;
 
 fn key(c: char) -> Event {
     Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
@@ -141,14 +138,7 @@ async fn run_script(
         "action conninfo",
     );
     let mut poller = Poller::new(session, caps, PollerConfig::default());
-    let mut app = App::new(
-        "test".into(),
-        Duration::from_secs(1),
-        SystemTime::now(),
-        Keymap::default(),
-        Theme::default(),
-    )
-    .with_read_only(read_only);
+    let mut app = test_app().with_read_only(read_only);
     app.update(Event::Resize(160, 48));
     eventually("the sleeper and the tables on screen", async || {
         let snapshot = poller.poll_everything().await;

@@ -4,51 +4,23 @@
 
 use crate::common;
 
-use std::time::{Duration, SystemTime};
-
 use common::live::{backend_pid, eventually, exec, finished, monitor_db, must, spawn_sql};
+use common::screen::{screen_text, test_app};
 use pgpulse::analysis::alerts::AlertKind;
 use pgpulse::monitor::poller::{Poller, PollerConfig};
 use pgpulse::settings::config::Config;
 use pgpulse::tui::app::{App, Event};
-use pgpulse::tui::keymap::Keymap;
-use pgpulse::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 fn app_with(thresholds: &str) -> App {
     let config = must(
         Config::from_toml(&format!("[thresholds]\n{thresholds}"), "test.toml"),
         "config",
     );
-    App::new(
-        "test".into(),
-        Duration::from_secs(1),
-        SystemTime::now(),
-        Keymap::default(),
-        Theme::default(),
-    )
-    .with_config(config)
+    test_app().with_config(config)
 }
 
 fn dashboard(app: &App) -> String {
-    let (width, height) = (120, 40);
-    let mut terminal = must(Terminal::new(TestBackend::new(width, height)), "terminal");
-    must(
-        terminal.draw(|f| {
-            pgpulse::tui::terminal::draw(f, app);
-        }),
-        "draw",
-    );
-    let buffer = terminal.backend().buffer();
-    (0..height)
-        .map(|y| {
-            (0..width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    screen_text(app, 120, 40)
 }
 
 /// The active alert of `kind`, as (level, value).

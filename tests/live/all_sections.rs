@@ -6,6 +6,7 @@
 use crate::common;
 
 use common::live::{exec, monitor_db};
+use common::screen::test_app;
 use std::time::Duration;
 
 use pgpulse::analysis::model::{Model, ModelSettings};
@@ -122,13 +123,7 @@ async fn pgpulse_s_own_statements_are_hidden_on_this_major() {
         Some(pgpulse::monitor::poller::SlowGroup::Queries),
         std::time::Instant::now(),
     );
-    let mut app = pgpulse::tui::app::App::new(
-        "test".into(),
-        std::time::Duration::from_secs(1),
-        std::time::SystemTime::now(),
-        pgpulse::tui::keymap::Keymap::default(),
-        pgpulse::tui::theme::Theme::default(),
-    );
+    let mut app = test_app();
     // The application's statement runs between polls, like pgpulse's own.
     for round in 0..3 {
         let app_statement = format!("SELECT count(*) FROM learners WHERE id > {round}");

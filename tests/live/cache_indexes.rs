@@ -4,6 +4,7 @@
 use crate::common;
 
 use common::live::{eventually, exec, monitor_db, must, report_stats, stats_show};
+use common::screen::test_app;
 
 use std::time::{Duration, SystemTime};
 
@@ -558,13 +559,7 @@ async fn pgpulse_s_own_reads_do_not_count_in_index_usage() {
         ..pgpulse::monitor::poller::PollerConfig::default()
     };
     let mut poller = pgpulse::monitor::poller::Poller::new(session, caps, config);
-    let mut app = pgpulse::tui::app::App::new(
-        "test".into(),
-        Duration::from_secs(1),
-        SystemTime::now(),
-        pgpulse::tui::keymap::Keymap::default(),
-        pgpulse::tui::theme::Theme::default(),
-    );
+    let mut app = test_app();
     // Poll until the server's counters show pgpulse's own reads of its sources.
     let sql = "SELECT coalesce(sum(seq_scan + coalesce(idx_scan, 0)), 0)::bigint
                FROM pg_stat_user_tables
@@ -634,13 +629,7 @@ async fn a_filter_finds_a_table_outside_the_capped_list() {
         ..pgpulse::monitor::poller::PollerConfig::default()
     };
     let mut poller = pgpulse::monitor::poller::Poller::new(session, caps, config);
-    let mut app = pgpulse::tui::app::App::new(
-        "test".into(),
-        Duration::from_secs(1),
-        SystemTime::now(),
-        pgpulse::tui::keymap::Keymap::default(),
-        pgpulse::tui::theme::Theme::default(),
-    );
+    let mut app = test_app();
     let feed = |app: &mut pgpulse::tui::app::App, snapshot| {
         app.update(pgpulse::tui::app::Event::Snapshot(Box::new(snapshot)));
     };

@@ -6,52 +6,22 @@ use crate::common;
 use std::time::Duration;
 
 use common::live::{backend_pid, eventually, exec, finished, monitor_db, must, spawn_sql};
+use common::screen::{screen_text, test_app};
 use pgpulse::analysis::latency_store::PERCENTILE_ERROR;
 use pgpulse::monitor::poller::{Poller, PollerConfig};
 use pgpulse::monitor::snapshot::Snapshot;
 use pgpulse::tui::app::{App, Event};
-use pgpulse::tui::keymap::Keymap;
 use pgpulse::tui::screen::Screen;
 use pgpulse::tui::screens::state::ActivityMode;
 use pgpulse::tui::screens::state::TableId;
 use pgpulse::tui::screens::table::RowId;
-use pgpulse::tui::theme::Theme;
 use ratatui::Terminal;
-use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{TerminalOptions, Viewport};
 
-fn new_app() -> App {
-    App::new(
-        "test".into(),
-        Duration::from_secs(1),
-        std::time::SystemTime::now(),
-        Keymap::default(),
-        Theme::default(),
-    )
-}
-
 fn feed(app: &mut App, snapshot: Snapshot) {
     app.update(Event::Snapshot(Box::new(snapshot)));
-}
-
-fn screen_text(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = must(Terminal::new(TestBackend::new(width, height)), "terminal");
-    must(
-        terminal.draw(|f| {
-            pgpulse::tui::terminal::draw(f, app);
-        }),
-        "draw",
-    );
-    let buffer = terminal.backend().buffer();
-    (0..height)
-        .map(|y| {
-            (0..width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[tokio::test]
@@ -78,7 +48,7 @@ async fn statements_show_the_calls_of_the_interval_not_the_cumulative_count() {
     }
     let (session, caps) = monitor_db(&db).await;
     let mut poller = Poller::new(session, caps, PollerConfig::default());
-    let mut app = new_app();
+    let mut app = test_app();
     feed(&mut app, poller.poll_everything().await);
     for i in 0..25 {
         must(client.query(&statement, &[&i]).await, "interval calls");
@@ -155,7 +125,7 @@ async fn a_lock_chain_shows_as_a_tree_with_the_right_root() {
 
     let (session, caps) = monitor_db(&db).await;
     let mut poller = Poller::new(session, caps, PollerConfig::default());
-    let mut app = new_app();
+    let mut app = test_app();
     app.set_activity_mode(ActivityMode::BlockingTree);
     let rows = eventually("the three-level chain", async || {
         feed(&mut app, poller.poll_everything().await);
@@ -288,7 +258,7 @@ async fn hostile_text_from_the_server_never_reaches_the_terminal_raw() {
         Some(pgpulse::monitor::poller::SlowGroup::Queries),
         std::time::Instant::now(),
     );
-    let mut app = new_app();
+    let mut app = test_app();
     app.show(Screen::Activity);
     eventually("the hostile query to be visible", async || {
         feed(&mut app, poller.poll_everything().await);
@@ -400,7 +370,7 @@ async fn percentiles_from_query_performance_log_reach_the_queries_screen() {
     .await;
     let (session, caps) = monitor_db(&db).await;
     let mut poller = Poller::new(session, caps, PollerConfig::default());
-    let mut app = new_app();
+    let mut app = test_app();
     feed(&mut app, poller.poll_everything().await);
     let log = app
         .model()
@@ -460,7 +430,7 @@ async fn an_idle_server_shows_no_transactions_of_pgpulse_s_own() {
         ..PollerConfig::default()
     };
     let mut poller = Poller::new(session, caps, config);
-    let mut app = new_app();
+    let mut app = test_app();
     let mut ticker = tokio::time::interval(Duration::from_millis(500));
     let mut seen = Vec::new();
     for _ in 0..14 {
@@ -520,7 +490,7 @@ async fn sessions_hidden_from_an_unprivileged_role_are_counted_not_zero() {
     .await;
     assert!(!caps.sees_all_stats());
     let mut poller = Poller::new(session, caps, PollerConfig::default());
-    let mut app = new_app();
+    let mut app = test_app();
     feed(&mut app, poller.poll_everything().await);
     feed(&mut app, poller.poll_everything().await);
 
@@ -573,7 +543,7 @@ async fn an_outage_keeps_the_last_good_data_marked_stale() {
     let _running = spawn_sql(sleeper, "SELECT pg_sleep(60)".into());
     let (session, caps) = monitor_db(&db).await;
     let mut poller = Poller::new(session, caps, PollerConfig::default());
-    let mut app = new_app();
+    let mut app = test_app();
     app.show(Screen::Activity);
     eventually("the sleeping session and the rates", async || {
         feed(&mut app, poller.poll_everything().await);

@@ -5,40 +5,16 @@
 
 use crate::common;
 
-use std::time::Duration;
-
 use common::live::{backend_pid, eventually, exec, finished, monitor_db, must, spawn_sql};
+use common::screen::{screen_text, test_app};
 use pgpulse::monitor::collector::detail::{IndexDetail, SessionDetail, StatementDetail};
 use pgpulse::monitor::collector::{DetailData, DetailRequest};
 use pgpulse::monitor::poller::{Poller, PollerCommand, PollerConfig};
 use pgpulse::monitor::snapshot::StatementKey;
-use pgpulse::tui::app::{App, Effect, Event};
-use pgpulse::tui::keymap::Keymap;
+use pgpulse::tui::app::{Effect, Event};
 use pgpulse::tui::screen::Screen;
 use pgpulse::tui::screens::state::TableId;
 use pgpulse::tui::screens::table::RowId;
-use pgpulse::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-fn screen_text(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = must(Terminal::new(TestBackend::new(width, height)), "terminal");
-    must(
-        terminal.draw(|f| {
-            pgpulse::tui::terminal::draw(f, app);
-        }),
-        "draw",
-    );
-    let buffer = terminal.backend().buffer();
-    (0..height)
-        .map(|y| {
-            (0..width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn session_detail(answer: Result<DetailData, String>) -> SessionDetail {
     match answer {
@@ -291,13 +267,7 @@ async fn enter_asks_the_poller_and_the_screen_shows_its_answer() {
     let (sink, mut details) = tokio::sync::mpsc::unbounded_channel();
     let poller = Poller::new(session, caps, PollerConfig::default()).with_detail_sink(sink);
     let (snapshots, commands) = pgpulse::monitor::poller::spawn_poller(poller);
-    let mut app = App::new(
-        "test".into(),
-        Duration::from_secs(1),
-        std::time::SystemTime::now(),
-        Keymap::default(),
-        Theme::default(),
-    );
+    let mut app = test_app();
     app.update(Event::Resize(120, 40));
     app.show(Screen::Activity);
     eventually("the holder in a snapshot", async || {

@@ -2,25 +2,18 @@
 
 use crate::common;
 
-use std::process::{Command, Output};
+use std::process::Output;
+
+use common::binary::pgpulse;
+use common::live::must;
 
 /// Runs the real binary with an environment that cannot leak in from the machine.
 fn doctor(conninfo: &str) -> Output {
-    let home = tempfile::tempdir().unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_pgpulse"));
-    command
-        .args(["doctor", "-w", conninfo])
-        .env("HOME", home.path())
-        .env("PGPULSE_STATE_DIR", home.path())
-        .env_remove("PGSERVICE")
-        .env_remove("PGPASSWORD")
-        .env_remove("PGSSLMODE");
-    for (key, _) in std::env::vars() {
-        if key.starts_with("PG") && key != "PGPULSE_TEST_PGBIN" {
-            command.env_remove(key);
-        }
-    }
-    command.output().expect("running pgpulse doctor")
+    let home = must(tempfile::tempdir(), "temp home");
+    must(
+        pgpulse(home.path(), &["doctor", "-w", conninfo]).output(),
+        "running pgpulse doctor",
+    )
 }
 
 /// Standard output, with standard error appended so a failed run explains itself.

@@ -4,32 +4,14 @@
 
 use crate::common;
 
-use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, SystemTime};
 
+use common::binary::pgpulse_async;
 use common::live::{backend_pid, eventually, exec, finished, must, spawn_sql};
+use common::screen::{screen_text, test_app};
 use pgpulse::monitor::snapshot::WaitEventType;
 use pgpulse::recording::Recording;
-
-/// The environment of every pgpulse run here: nothing leaks in from the machine.
-fn command(home: &Path, args: &[&str]) -> tokio::process::Command {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_pgpulse"));
-    command
-        .args(args)
-        .env("HOME", home)
-        .env("PGPULSE_STATE_DIR", home)
-        .env("PGPULSE_CONFIG_DIR", home)
-        .env("PGPULSE_DATA_DIR", home)
-        .stdin(Stdio::null())
-        .kill_on_drop(true);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("PG") && key != "PGPULSE_TEST_PGBIN" {
-            command.env_remove(key);
-        }
-    }
-    command
-}
 
 /// When a readable snapshot first shows `waiter` waiting on `holder`.
 fn chain_seen_at(recording: &Recording, waiter: i32, holder: i32) -> Option<SystemTime> {
@@ -79,7 +61,7 @@ async fn a_killed_recording_replays_the_chain_and_the_report_names_it() {
     let dir_arg = dir.to_string_lossy().into_owned();
     let conninfo = format!("{} sslmode=disable", db.conninfo());
     let mut recorder = must(
-        command(
+        pgpulse_async(
             home.path(),
             &[
                 "record",
@@ -115,7 +97,7 @@ async fn a_killed_recording_replays_the_chain_and_the_report_names_it() {
     // The report of the recording names the chain and the slow query.
     let at = pgpulse::text::timefmt::rfc3339_millis(seen + Duration::from_secs(1));
     let output = must(
-        command(
+        pgpulse_async(
             home.path(),
             &[
                 "report", "--from", &dir_arg, "--at", &at, "--window", "1m", "--format", "json",
@@ -174,8 +156,6 @@ async fn history_mode_shows_a_session_that_has_since_ended() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use pgpulse::monitor::poller::{Poller, PollerConfig};
     use pgpulse::tui::app::{App, Event};
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
 
     let db = common::shared().create_database().await;
     let sleeper = db.client().await;
@@ -185,36 +165,13 @@ async fn history_mode_shows_a_session_that_has_since_ended() {
     let sleep = spawn_sql(sleeper, "SELECT pg_sleep(60) /* history-marker */".into());
     let (session, caps) = common::live::monitor_db(&db).await;
     let mut poller = Poller::new(session, caps, PollerConfig::default());
-    let mut app = App::new(
-        "test".into(),
-        Duration::from_secs(1),
-        SystemTime::now(),
-        pgpulse::tui::keymap::Keymap::default(),
-        pgpulse::tui::theme::Theme::default(),
-    );
+    let mut app = test_app();
     app.update(Event::Resize(160, 40));
     app.update(Event::Key(KeyEvent::new(
         KeyCode::Char('2'),
         KeyModifiers::NONE,
     )));
-    let screen = |app: &App| {
-        let mut terminal = must(Terminal::new(TestBackend::new(160, 40)), "terminal");
-        must(
-            terminal.draw(|f| {
-                pgpulse::tui::terminal::draw(f, app);
-            }),
-            "draw",
-        );
-        let buffer = terminal.backend().buffer().clone();
-        (0..40)
-            .map(|y| {
-                (0..160)
-                    .map(|x| buffer[(x, y)].symbol())
-                    .collect::<String>()
-                    + "\n"
-            })
-            .collect::<String>()
-    };
+    let screen = |app: &App| screen_text(app, 160, 40);
     eventually("the sleeper on the Activity screen", async || {
         app.update(Event::Snapshot(Box::new(poller.poll_once().await)));
         let shown = screen(&app);

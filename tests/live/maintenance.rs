@@ -7,6 +7,7 @@ use crate::common;
 use common::live::{
     backend_pid, eventually, exec, finished, monitor_db, must, report_stats, spawn_sql, stats_show,
 };
+use common::screen::{screen_text, test_app};
 
 use std::time::{Duration, SystemTime};
 
@@ -478,13 +479,7 @@ async fn maintenance_app(
     poller: &mut pgpulse::monitor::poller::Poller,
     ready: impl Fn(&pgpulse::tui::app::App) -> Result<(), String>,
 ) -> pgpulse::tui::app::App {
-    let mut app = pgpulse::tui::app::App::new(
-        "test".into(),
-        Duration::from_secs(1),
-        SystemTime::now(),
-        pgpulse::tui::keymap::Keymap::default(),
-        pgpulse::tui::theme::Theme::default(),
-    );
+    let mut app = test_app();
     app.show(pgpulse::tui::screen::Screen::Maintenance);
     eventually("the tables on the Maintenance screen", async || {
         let snapshot = poller.poll_everything().await;
@@ -675,22 +670,6 @@ async fn a_crash_restart_is_not_read_as_never_vacuumed_or_all_dead() {
         !alerts.contains(&pgpulse::analysis::alerts::AlertKind::DeadTuples),
         "{alerts:?}"
     );
-    let mut terminal = must(
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)),
-        "terminal",
-    );
-    must(
-        terminal.draw(|f| {
-            pgpulse::tui::terminal::draw(f, &app);
-        }),
-        "draw",
-    );
-    let screen: String = terminal
-        .backend()
-        .buffer()
-        .content()
-        .iter()
-        .map(|c| c.symbol())
-        .collect();
+    let screen = screen_text(&app, 160, 48);
     assert!(screen.contains("stats reset"), "{screen}");
 }

@@ -5,43 +5,18 @@
 
 use crate::common;
 
-use std::time::{Duration, SystemTime};
-
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pgpulse::actions::executor::{self, ExecutorConfig, ExecutorEvent};
 use pgpulse::monitor::poller::{Poller, PollerConfig};
-use pgpulse::tui::app::{App, Effect, Event, Mode};
-use pgpulse::tui::keymap::Keymap;
+use pgpulse::tui::app::{Effect, Event, Mode};
 use pgpulse::tui::screens::state::TableId;
 use pgpulse::tui::screens::table::RowId;
-use pgpulse::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use common::live::{WAIT, eventually, exec, monitor_db, must};
+use common::screen::{screen_text, test_app};
 
 fn key(c: char) -> Event {
     Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-/// The frame the live view would draw, as text.
-fn screen_text(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = must(Terminal::new(TestBackend::new(width, height)), "terminal");
-    must(
-        terminal.draw(|f| {
-            pgpulse::tui::terminal::draw(f, app);
-        }),
-        "draw",
-    );
-    let buffer = terminal.backend().buffer();
-    (0..height)
-        .map(|y| {
-            (0..width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// A private server: prepared transactions need `max_prepared_transactions` > 0, and the
@@ -65,13 +40,7 @@ async fn a_prepared_holder_is_shown_and_rolled_back_through_the_dialog() {
     let (session, caps) = monitor_db(&db).await;
     let version = caps.server_version_num;
     let mut poller = Poller::new(session, caps, PollerConfig::default());
-    let mut app = App::new(
-        "test".into(),
-        Duration::from_secs(1),
-        SystemTime::now(),
-        Keymap::default(),
-        Theme::default(),
-    );
+    let mut app = test_app();
     app.update(Event::Resize(120, 40));
     app.update(key('7'));
     // The horizon panel is the second table of the Maintenance screen.

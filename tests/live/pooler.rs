@@ -5,8 +5,9 @@
 
 use crate::common;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::binary::pgpulse;
 use common::bouncer::{Bouncer, BouncerOptions, PoolMode};
 use common::live::must;
 use pgpulse::pg::connect::{self, ConnectError, SessionSettings};
@@ -26,17 +27,10 @@ async fn doctor(conninfo: &str) -> Output {
 
 fn run_doctor(conninfo: &str) -> Output {
     let home = must(tempfile::tempdir(), "temp home");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_pgpulse"));
-    command
-        .args(["doctor", "-w", conninfo])
-        .env("HOME", home.path())
-        .env("PGPULSE_STATE_DIR", home.path());
-    for (key, _) in std::env::vars() {
-        if key.starts_with("PG") && key != "PGPULSE_TEST_PGBIN" {
-            command.env_remove(key);
-        }
-    }
-    must(command.output(), "running pgpulse doctor")
+    must(
+        pgpulse(home.path(), &["doctor", "-w", conninfo]).output(),
+        "running pgpulse doctor",
+    )
 }
 
 /// The one line a DBA gets, checked for what it must say.

@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
+use common::binary::pgpulse_async;
 use common::live::{backend_pid, eventually, exec, must, spawn_sql};
 use pgpulse::monitor::snapshot::WaitEventType;
 use pgpulse::recording::Recording;
@@ -18,24 +19,12 @@ const PASSWORD: &str = "hunter2-must-not-be-recorded";
 
 /// The recorder with an environment that cannot leak in from the machine.
 fn recorder(conninfo: &str, dir: &Path, home: &Path) -> tokio::process::Child {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_pgpulse"));
+    let mut command = pgpulse_async(home, &["record", "-w", "--refresh", "0.5", "--dir"]);
     command
-        .args(["record", "-w", "--refresh", "0.5", "--dir"])
         .arg(dir)
         .arg(conninfo)
-        .env("HOME", home)
-        .env("PGPULSE_STATE_DIR", home)
-        .env("PGPULSE_CONFIG_DIR", home)
-        .env("PGPULSE_DATA_DIR", home)
-        .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("PG") && key != "PGPULSE_TEST_PGBIN" {
-            command.env_remove(key);
-        }
-    }
+        .stderr(Stdio::piped());
     must(command.spawn(), "starting pgpulse record")
 }
 
@@ -131,11 +120,8 @@ async fn a_killed_recorder_leaves_every_snapshot_but_the_last_readable() {
 
     // The user's view of it.
     let info = must(
-        tokio::process::Command::new(env!("CARGO_BIN_EXE_pgpulse"))
-            .args(["recording", "info"])
+        pgpulse_async(home.path(), &["recording", "info"])
             .arg(&dir)
-            .env("HOME", home.path())
-            .env("PGPULSE_STATE_DIR", home.path())
             .output()
             .await,
         "pgpulse recording info",

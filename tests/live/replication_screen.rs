@@ -8,15 +8,14 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::live::{eventually, exec, monitor, must};
+use common::live::{eventually, exec, monitor};
+use common::screen::screen_text;
 use common::standby::{STANDBY_NAME, STANDBY_SLOT, start_topology};
 use pgpulse::monitor::poller::{Poller, PollerConfig};
 use pgpulse::tui::app::{App, Event};
 use pgpulse::tui::keymap::Keymap;
 use pgpulse::tui::screen::Screen;
 use pgpulse::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 /// An app watching `server`, with its poller.
 async fn watch(server: &common::TestServer) -> (App, Poller) {
@@ -37,25 +36,6 @@ async fn watch(server: &common::TestServer) -> (App, Poller) {
 async fn poll(app: &mut App, poller: &mut Poller) {
     let snapshot = poller.poll_everything().await;
     app.update(Event::Snapshot(Box::new(snapshot)));
-}
-
-fn screen_text(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = must(Terminal::new(TestBackend::new(width, height)), "terminal");
-    must(
-        terminal.draw(|f| {
-            pgpulse::tui::terminal::draw(f, app);
-        }),
-        "draw",
-    );
-    let buffer = terminal.backend().buffer();
-    (0..height)
-        .map(|y| {
-            (0..width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[tokio::test]

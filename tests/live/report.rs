@@ -4,37 +4,29 @@
 
 use crate::common;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::binary::pgpulse;
 use common::live::{backend_pid, eventually, exec, finished, must, spawn_sql};
 
 /// Runs `pgpulse report` with a config whose long-running-query limits are 1 s / 2 s, in
 /// an environment that cannot leak in from the machine.
 fn report(conninfo: &str, format: &str) -> Output {
     let home = must(tempfile::tempdir(), "temp home");
-    let config = home.path().join("config");
-    must(std::fs::create_dir_all(&config), "config dir");
     must(
         std::fs::write(
-            config.join("config.toml"),
+            home.path().join("config.toml"),
             "[thresholds]\nquery_warn = \"1s\"\nquery_crit = \"2s\"\n",
         ),
         "config file",
     );
-    let mut command = Command::new(env!("CARGO_BIN_EXE_pgpulse"));
-    command
-        .args([
-            "report", "-w", conninfo, "--sample", "2s", "--format", format,
-        ])
-        .env("HOME", home.path())
-        .env("PGPULSE_CONFIG_DIR", &config)
-        .env("PGPULSE_STATE_DIR", home.path());
-    for (key, _) in std::env::vars() {
-        if key.starts_with("PG") && key != "PGPULSE_TEST_PGBIN" {
-            command.env_remove(key);
-        }
-    }
-    command.output().expect("running pgpulse report")
+    let args = [
+        "report", "-w", conninfo, "--sample", "2s", "--format", format,
+    ];
+    must(
+        pgpulse(home.path(), &args).output(),
+        "running pgpulse report",
+    )
 }
 
 #[tokio::test]

@@ -3,23 +3,17 @@
 
 use crate::common;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::live::must;
 
+/// Runs the real binary with an environment that cannot leak in from the machine.
 fn pgpulse(args: &[&str]) -> Output {
     let home = must(tempfile::tempdir(), "temp home");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_pgpulse"));
-    command
-        .args(args)
-        .env("HOME", home.path())
-        .env("PGPULSE_STATE_DIR", home.path());
-    for (key, _) in std::env::vars() {
-        if key.starts_with("PG") && key != "PGPULSE_TEST_PGBIN" {
-            command.env_remove(key);
-        }
-    }
-    must(command.output(), "running pgpulse")
+    must(
+        common::binary::pgpulse(home.path(), args).output(),
+        "running pgpulse",
+    )
 }
 
 fn text(output: &Output) -> String {

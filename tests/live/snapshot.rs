@@ -7,6 +7,7 @@ use std::process::Output;
 use std::time::Duration;
 
 use common::TestDb;
+use common::binary::pgpulse_async;
 use common::live::{eventually, exec, must};
 use tokio_postgres::Client;
 
@@ -23,19 +24,7 @@ const MONITORING_TABLES: [&str; 3] = [
 /// Runs the real binary with an environment that cannot leak in from the machine.
 async fn snapshot(conninfo: &str) -> Output {
     let home = must(tempfile::tempdir(), "temp home");
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_pgpulse"));
-    command
-        .args(["snapshot", "-w", conninfo])
-        .env("HOME", home.path())
-        .env("PGPULSE_STATE_DIR", home.path())
-        .env("PGPULSE_CONFIG_DIR", home.path())
-        .env("PGPULSE_DATA_DIR", home.path())
-        .kill_on_drop(true);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("PG") && key != "PGPULSE_TEST_PGBIN" {
-            command.env_remove(key);
-        }
-    }
+    let mut command = pgpulse_async(home.path(), &["snapshot", "-w", conninfo]);
     match tokio::time::timeout(RUN_LIMIT, command.output()).await {
         Ok(output) => must(output, "running pgpulse snapshot"),
         Err(_) => panic!("pgpulse snapshot still running after {RUN_LIMIT:?}"),

@@ -8,6 +8,7 @@ use crate::common;
 use std::time::{Duration, SystemTime};
 
 use common::live::{WAIT, must};
+use common::screen::screen_text;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pgpulse::monitor::poller::{
     Poller, PollerCommand, PollerConfig, SnapshotReceiver, spawn_poller,
@@ -17,8 +18,6 @@ use pgpulse::pg::open::{ConnectOptions, LiveStart, open_monitoring_or_wait};
 use pgpulse::tui::app::{App, Effect, Event};
 use pgpulse::tui::keymap::Keymap;
 use pgpulse::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 fn no_prompt() -> ConnectOptions {
     ConnectOptions {
@@ -66,26 +65,6 @@ fn server_error(snapshot: &Snapshot) -> String {
         .unwrap_or_default()
 }
 
-/// Everything the terminal shows at `width` x `height`.
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = must(Terminal::new(TestBackend::new(width, height)), "terminal");
-    must(
-        terminal.draw(|f| {
-            pgpulse::tui::terminal::draw(f, app);
-        }),
-        "draw",
-    );
-    let buffer = terminal.backend().buffer();
-    (0..height)
-        .map(|y| {
-            (0..width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 fn app() -> App {
     App::new(
         "postgres@127.0.0.1/app".into(),
@@ -126,12 +105,12 @@ async fn a_server_down_at_start_is_waited_for_on_screen_and_connected_when_it_co
     // What the DBA sees: the reason, the attempt and when the next one comes.
     let mut app = app();
     app.update(Event::Snapshot(Box::new(waiting)));
-    let wide = screen(&app, 160, 48);
+    let wide = screen_text(&app, 160, 48);
     assert!(
         wide.contains("waiting for server: connection refused, attempt 1, next in "),
         "{wide}"
     );
-    let narrow = screen(&app, 80, 24);
+    let narrow = screen_text(&app, 80, 24);
     assert!(
         narrow.contains("waiting for server: connection refused, attempt 1, next in "),
         "at 80x24 too: {narrow}"
@@ -170,7 +149,7 @@ async fn a_server_down_at_start_is_waited_for_on_screen_and_connected_when_it_co
         .expect("probed once connected");
     assert!(caps.server_version_num >= 130_000);
     app.update(Event::Snapshot(Box::new(connected)));
-    let wide = screen(&app, 160, 48);
+    let wide = screen_text(&app, 160, 48);
     assert!(!wide.contains("waiting for server"), "{wide}");
     assert!(
         wide.contains(&format!("PG {}", caps.short_version())),

@@ -6,15 +6,12 @@ use crate::common;
 use std::time::Duration;
 
 use common::live::{eventually, exec, finished, monitor_db, must, spawn_sql};
+use common::screen::{screen_text, test_app};
 use pgpulse::analysis::wait_load::WaitClass;
 use pgpulse::monitor::poller::{Poller, PollerConfig};
 use pgpulse::monitor::snapshot::{BackendType, SessionState};
-use pgpulse::tui::app::{App, Event};
-use pgpulse::tui::keymap::Keymap;
+use pgpulse::tui::app::Event;
 use pgpulse::tui::screen::Screen;
-use pgpulse::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 #[tokio::test]
 async fn the_wait_chart_counts_every_active_session_sampled_by_its_wait() {
@@ -41,13 +38,7 @@ async fn the_wait_chart_counts_every_active_session_sampled_by_its_wait() {
 
     let (session, caps) = monitor_db(&db).await;
     let mut poller = Poller::new(session, caps, PollerConfig::default());
-    let mut app = App::new(
-        "test".into(),
-        Duration::from_secs(1),
-        std::time::SystemTime::now(),
-        Keymap::default(),
-        Theme::default(),
-    );
+    let mut app = test_app();
     // Count what pg_stat_activity said each poll, independently of the history.
     let mut active_per_poll = Vec::new();
     eventually("three sessions waiting", async || {
@@ -113,22 +104,7 @@ async fn the_wait_chart_counts_every_active_session_sampled_by_its_wait() {
 
     app.show(Screen::Waits);
     app.update(Event::Resize(120, 40));
-    let mut terminal = must(Terminal::new(TestBackend::new(120, 40)), "terminal");
-    must(
-        terminal.draw(|f| {
-            pgpulse::tui::terminal::draw(f, &app);
-        }),
-        "draw",
-    );
-    let buffer = terminal.backend().buffer();
-    let screen: String = (0..40)
-        .map(|y| {
-            (0..120)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-                + "\n"
-        })
-        .collect();
+    let screen = screen_text(&app, 120, 40);
     assert!(screen.contains("Lock:transactionid"), "{screen}");
     assert!(screen.contains("UPDATE hot SET id"), "{screen}");
 
