@@ -143,3 +143,44 @@ pub async fn snapshot_where(
         }
     }
 }
+
+/// A lock wait staged on a test database: `holder` has updated the one row of a table in
+/// a transaction it leaves open (idle in transaction), and `waiter` runs a statement that
+/// queues behind it.
+pub struct LockWait {
+    pub holder: Client,
+    pub holder_pid: i32,
+    pub waiter_pid: i32,
+    /// The waiting statement; it goes through once `holder` ends its transaction.
+    pub waiter: JoinHandle<Result<(), tokio_postgres::Error>>,
+}
+
+/// Creates `table (id int PRIMARY KEY)` with the row `1`, updates that row from a session
+/// left in its transaction, and starts `waiter_sql` on another session. The waiter gives
+/// up after a minute, should the test never release it.
+pub async fn lock_wait(db: &super::TestDb<'_>, table: &str, waiter_sql: &str) -> LockWait {
+    let holder = db.client().await;
+    exec(
+        &holder,
+        &format!("CREATE TABLE {table} (id int PRIMARY KEY); INSERT INTO {table} VALUES (1)"),
+    )
+    .await;
+    exec(
+        &holder,
+        &format!("BEGIN; UPDATE {table} SET id = 1 WHERE id = 1"),
+    )
+    .await;
+    let holder_pid = backend_pid(&holder).await;
+    let waiter_client = db.client().await;
+    let waiter_pid = backend_pid(&waiter_client).await;
+    let waiter = spawn_sql(
+        waiter_client,
+        format!("SET lock_timeout = '60s'; {waiter_sql}"),
+    );
+    LockWait {
+        holder,
+        holder_pid,
+        waiter_pid,
+        waiter,
+    }
+}

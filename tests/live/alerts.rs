@@ -4,7 +4,9 @@
 
 use crate::common;
 
-use common::live::{backend_pid, eventually, exec, finished, monitor_db, must, spawn_sql};
+use common::live::{
+    LockWait, backend_pid, eventually, exec, finished, lock_wait, monitor_db, must, spawn_sql,
+};
 use common::screen::{screen_text, test_app};
 use pgpulse::analysis::alerts::AlertKind;
 use pgpulse::monitor::poller::{Poller, PollerConfig};
@@ -39,20 +41,12 @@ async fn a_real_lock_wait_and_an_idle_transaction_raise_their_alerts() {
     // lock waits and open transactions would raise (and hold) the same alerts.
     let server = common::start_server(|_| {});
     let db = server.create_database().await;
-    let holder = db.client().await;
-    exec(
-        &holder,
-        "CREATE TABLE held (id int); INSERT INTO held VALUES (1)",
-    )
-    .await;
-    exec(&holder, "BEGIN; UPDATE held SET id = 2").await;
-    let holder_pid = backend_pid(&holder).await;
-    let waiter = db.client().await;
-    let waiter_pid = backend_pid(&waiter).await;
-    let waiting = spawn_sql(
-        waiter,
-        "SET lock_timeout = '30s'; UPDATE held SET id = 3".into(),
-    );
+    let LockWait {
+        holder,
+        holder_pid,
+        waiter_pid,
+        waiter: waiting,
+    } = lock_wait(&db, "held", "UPDATE held SET id = 1 WHERE id = 1").await;
 
     let mut app = app_with(
         "lock_wait_warn = \"1s\"\nlock_wait_crit = \"1m\"\n\

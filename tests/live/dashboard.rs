@@ -5,7 +5,9 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::live::{backend_pid, eventually, exec, finished, monitor_db, must, spawn_sql};
+use common::live::{
+    LockWait, backend_pid, eventually, exec, finished, lock_wait, monitor_db, must, spawn_sql,
+};
 use common::screen::{screen_text, test_app};
 use pgpulse::analysis::latency_store::PERCENTILE_ERROR;
 use pgpulse::monitor::poller::{Poller, PollerConfig};
@@ -100,22 +102,19 @@ async fn a_lock_chain_shows_as_a_tree_with_the_right_root() {
     // be all of it.
     let server = common::start_server(|_| {});
     let db = server.create_database().await;
-    let holder = db.client().await;
-    exec(
-        &holder,
-        "CREATE TABLE chained (id int); INSERT INTO chained VALUES (1)",
-    )
-    .await;
     // A holds ROW EXCLUSIVE; B queues for ACCESS EXCLUSIVE behind A; C's plain read
     // queues behind B's request: a three-level chain A → B → C.
-    exec(&holder, "BEGIN; UPDATE chained SET id = 2").await;
-    let root = backend_pid(&holder).await;
-    let middle_client = db.client().await;
-    let middle = backend_pid(&middle_client).await;
-    let middle_task = spawn_sql(
-        middle_client,
-        "SET lock_timeout = '20s'; LOCK TABLE chained IN ACCESS EXCLUSIVE MODE".into(),
-    );
+    let LockWait {
+        holder,
+        holder_pid: root,
+        waiter_pid: middle,
+        waiter: middle_task,
+    } = lock_wait(
+        &db,
+        "chained",
+        "LOCK TABLE chained IN ACCESS EXCLUSIVE MODE",
+    )
+    .await;
     let leaf_client = db.client().await;
     let leaf = backend_pid(&leaf_client).await;
     let leaf_task = spawn_sql(

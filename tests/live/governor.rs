@@ -9,6 +9,7 @@ use crate::common::live::snapshot_where;
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
+use common::TestDb;
 use common::live::{WAIT, exec, monitor_db, must};
 use pgpulse::monitor::poller::{
     FAST_TIER_SQL, Poller, PollerCommand, PollerConfig, SlowGroup, SnapshotReceiver,
@@ -20,13 +21,16 @@ use pgpulse::pg::own_statements::{is_one_of, is_own_statement};
 
 use tokio_postgres::Client;
 
-fn config(fast: Duration, slow: Duration, budget: Duration) -> PollerConfig {
-    PollerConfig {
-        fast,
+/// A poller on `db` at a 200 ms refresh, with the slow tier and server budget given.
+async fn poller(db: &TestDb<'_>, slow: Duration, budget: Duration) -> Poller {
+    let (session, caps) = monitor_db(db).await;
+    let config = PollerConfig {
+        fast: Duration::from_millis(200),
         slow,
         server_budget: budget,
         ..PollerConfig::default()
-    }
+    };
+    Poller::new(session, caps, config)
 }
 
 /// The next `n` snapshots after the current one.
@@ -74,17 +78,8 @@ async fn a_tiny_budget_spaces_out_the_governed_sources_and_the_snapshot_says_so(
          SELECT 'q' || (g % 50), g % 1000 FROM generate_series(1, 200000) g",
     )
     .await;
-    let (session, caps) = monitor_db(&db).await;
     // 10 ms per 30 s: the Dashboard's sources share what the essentials leave of it.
-    let poller = Poller::new(
-        session,
-        caps,
-        config(
-            Duration::from_millis(200),
-            Duration::from_secs(1),
-            Duration::from_millis(10),
-        ),
-    );
+    let poller = poller(&db, Duration::from_secs(1), Duration::from_millis(10)).await;
     let (mut snapshots, _commands) = spawn_poller(poller);
     let first = snapshot_where(&mut snapshots, "the first poll", WAIT, |s| {
         s.slow
@@ -122,16 +117,7 @@ async fn with_room_in_the_budget_nothing_is_slowed() {
     let db = common::shared().create_database().await;
     let client = db.client().await;
     database_with_tables(&client, 50).await;
-    let (session, caps) = monitor_db(&db).await;
-    let poller = Poller::new(
-        session,
-        caps,
-        config(
-            Duration::from_millis(200),
-            Duration::from_secs(1),
-            Duration::from_secs(30),
-        ),
-    );
+    let poller = poller(&db, Duration::from_secs(1), Duration::from_secs(30)).await;
     let (mut snapshots, _commands) = spawn_poller(poller);
     let first = snapshot_where(&mut snapshots, "the first poll", WAIT, |s| s.slow.is_some()).await;
     assert_eq!(first.reads.slowed().count(), 0, "{:?}", first.reads);
@@ -142,20 +128,11 @@ async fn the_queries_screen_reads_the_statement_counters_every_poll() {
     let db = common::shared().create_database().await;
     let client = db.client().await;
     database_with_tables(&client, 1).await;
-    let (session, caps) = monitor_db(&db).await;
     // A budget no read can exceed: the shared server's pg_stat_statements holds every
     // test's statements, and on a busy CI machine one read took 150 ms, which at a
     // 200 ms refresh rightly slowed it under a 30 s budget. Slowing has its own tests.
     let unbounded = Duration::from_secs(24 * 3600);
-    let poller = Poller::new(
-        session,
-        caps,
-        config(
-            Duration::from_millis(200),
-            Duration::from_secs(60),
-            unbounded,
-        ),
-    );
+    let poller = poller(&db, Duration::from_secs(60), unbounded).await;
     let (mut snapshots, commands) = spawn_poller(poller);
     snapshot_where(&mut snapshots, "the first poll", WAIT, |s| {
         s.statements.is_ok()
@@ -233,17 +210,8 @@ async fn the_fast_tier_runs_no_per_relation_statement_on_300_tables() {
     let client = db.client().await;
     database_with_tables(&client, 300).await;
     let name = db.name.clone();
-    let (session, caps) = monitor_db(&db).await;
     // Every governed source is read at the first poll; then none is due for an hour.
-    let mut poller = Poller::new(
-        session,
-        caps,
-        config(
-            Duration::from_millis(200),
-            Duration::from_secs(3600),
-            Duration::from_secs(30),
-        ),
-    );
+    let mut poller = poller(&db, Duration::from_secs(3600), Duration::from_secs(30)).await;
     let before_first = calls_by_text(&client, &name).await;
     let _ = poller.poll_everything().await;
     let after_first = calls_by_text(&client, &name).await;

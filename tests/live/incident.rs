@@ -8,7 +8,7 @@ use std::process::Stdio;
 use std::time::{Duration, SystemTime};
 
 use common::binary::pgpulse_async;
-use common::live::{backend_pid, eventually, exec, finished, must, spawn_sql};
+use common::live::{LockWait, backend_pid, eventually, exec, finished, lock_wait, must, spawn_sql};
 use common::screen::{screen_text, test_app};
 use pgpulse::monitor::snapshot::WaitEventType;
 use pgpulse::recording::Recording;
@@ -34,21 +34,17 @@ fn chain_seen_at(recording: &Recording, waiter: i32, holder: i32) -> Option<Syst
 async fn a_killed_recording_replays_the_chain_and_the_report_names_it() {
     let server = common::start_server(|_| {});
     let db = server.create_database().await;
-    let holder = db.client().await;
-    exec(
-        &holder,
-        "CREATE TABLE ledger (id int PRIMARY KEY); INSERT INTO ledger VALUES (1)",
+    let LockWait {
+        holder,
+        holder_pid: root,
+        waiter_pid: waiter,
+        waiter: waiter_task,
+    } = lock_wait(
+        &db,
+        "ledger",
+        "UPDATE ledger SET id = 1 WHERE id = 1 /* incident-waiter */",
     )
     .await;
-    exec(&holder, "BEGIN; UPDATE ledger SET id = 1 WHERE id = 1").await;
-    let root = backend_pid(&holder).await;
-    let waiter_client = db.client().await;
-    let waiter = backend_pid(&waiter_client).await;
-    let waiter_task = spawn_sql(
-        waiter_client,
-        "SET lock_timeout = '60s'; UPDATE ledger SET id = 1 WHERE id = 1 /* incident-waiter */"
-            .into(),
-    );
     let slow_client = db.client().await;
     let slow = backend_pid(&slow_client).await;
     let slow_task = spawn_sql(

@@ -7,7 +7,7 @@ use crate::common;
 use std::process::Output;
 
 use common::binary::pgpulse;
-use common::live::{backend_pid, eventually, exec, finished, must, spawn_sql};
+use common::live::{LockWait, backend_pid, eventually, exec, finished, lock_wait, must, spawn_sql};
 
 /// Runs `pgpulse report` with a config whose long-running-query limits are 1 s / 2 s, in
 /// an environment that cannot leak in from the machine.
@@ -34,20 +34,12 @@ async fn the_report_names_the_lock_chain_and_exits_3_on_a_critical_alert() {
     // A private server: the report covers every database's sessions.
     let server = common::start_server(|_| {});
     let db = server.create_database().await;
-    let holder = db.client().await;
-    exec(
-        &holder,
-        "CREATE TABLE hot (id int PRIMARY KEY); INSERT INTO hot VALUES (1)",
-    )
-    .await;
-    exec(&holder, "BEGIN; UPDATE hot SET id = 1 WHERE id = 1").await;
-    let root = backend_pid(&holder).await;
-    let waiter_client = db.client().await;
-    let waiter = backend_pid(&waiter_client).await;
-    let waiter_task = spawn_sql(
-        waiter_client,
-        "SET lock_timeout = '60s'; UPDATE hot SET id = 1 WHERE id = 1".into(),
-    );
+    let LockWait {
+        holder,
+        holder_pid: root,
+        waiter_pid: waiter,
+        waiter: waiter_task,
+    } = lock_wait(&db, "hot", "UPDATE hot SET id = 1 WHERE id = 1").await;
     let sleeper_client = db.client().await;
     let sleeper = backend_pid(&sleeper_client).await;
     let sleeper_task = spawn_sql(sleeper_client, "SELECT pg_sleep(60)".into());

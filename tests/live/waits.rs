@@ -5,7 +5,7 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::live::{eventually, exec, finished, monitor_db, must, spawn_sql};
+use common::live::{LockWait, eventually, exec, finished, lock_wait, monitor_db, must, spawn_sql};
 use common::screen::{screen_text, test_app};
 use pgpulse::analysis::wait_load::WaitClass;
 use pgpulse::monitor::poller::{Poller, PollerConfig};
@@ -18,21 +18,14 @@ async fn the_wait_chart_counts_every_active_session_sampled_by_its_wait() {
     // A private server: the history counts every database's sessions.
     let server = common::start_server(|_| {});
     let db = server.create_database().await;
-    let holder = db.client().await;
-    exec(
-        &holder,
-        "CREATE TABLE hot (id int PRIMARY KEY); INSERT INTO hot VALUES (1)",
-    )
-    .await;
-    exec(&holder, "BEGIN; UPDATE hot SET id = 1 WHERE id = 1").await;
     // Two sessions queue for the row (Lock:transactionid); one sleeps (Timeout:PgSleep).
-    let mut tasks = Vec::new();
-    for _ in 0..2 {
-        tasks.push(spawn_sql(
-            db.client().await,
-            "SET lock_timeout = '30s'; UPDATE hot SET id = 1 WHERE id = 1".into(),
-        ));
-    }
+    let update = "UPDATE hot SET id = 1 WHERE id = 1";
+    let LockWait { holder, waiter, .. } = lock_wait(&db, "hot", update).await;
+    let mut tasks = vec![waiter];
+    tasks.push(spawn_sql(
+        db.client().await,
+        format!("SET lock_timeout = '60s'; {update}"),
+    ));
     let sleeper = db.client().await;
     tasks.push(spawn_sql(sleeper, "SELECT pg_sleep(30)".into()));
 
