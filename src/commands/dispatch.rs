@@ -40,7 +40,8 @@ pub async fn run(cli: Cli) -> ExitCode {
             run_snapshot(&conn, conninfo.clone().or(cli.conninfo.clone())).await
         }
         Some(Command::Record(args)) => {
-            crate::commands::record::run(&cli.live_options(), args).await
+            let conninfo = args.conninfo.clone().or(cli.conninfo.clone());
+            crate::commands::record::run(&cli.live_options(), conninfo, args).await
         }
         Some(Command::Recording {
             action: RecordingAction::Info { path },

@@ -26,14 +26,15 @@ use crate::tui::terminal::LiveOptions;
 /// so a supervisor can tell it from a connection error (1).
 pub const WRITE_FAILED: u8 = 74;
 
-/// Runs the recorder; returns when a signal stops it or a write fails.
-pub async fn run(live: &LiveOptions, args: &RecordArgs) -> anyhow::Result<ExitCode> {
+/// Runs the recorder on `conninfo` (the positional one); returns when a signal stops it or
+/// a write fails.
+pub async fn run(
+    live: &LiveOptions,
+    conninfo: Option<String>,
+    args: &RecordArgs,
+) -> anyhow::Result<ExitCode> {
     let settings = setup::load_config(crate::settings::paths::config_dir().as_deref())?;
-    let conninfo = setup::conninfo(
-        &settings,
-        live.target.as_deref(),
-        args.conninfo.clone().or(live.conninfo.clone()),
-    )?;
+    let conninfo = setup::conninfo(&settings, live.target.as_deref(), conninfo)?;
     let poller_config =
         PollerConfig::from_settings(&settings.refresh, live.refresh, live.slow_refresh);
     let start = open_monitoring_or_wait(&live.conn, conninfo).await?;
