@@ -104,8 +104,19 @@ async fn a_killed_recording_replays_the_chain_and_the_report_names_it() {
         "pgpulse report --from",
     );
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
     let json: serde_json::Value = must(serde_json::from_slice(&output.stdout), "report JSON");
+    // Whether a critical alert was active then depends on the machine (on a busy CI run
+    // one was), so the exit status is checked against what the report itself says: 3
+    // exactly when it lists a critical alert.
+    let critical = json["critical"].as_bool();
+    assert!(critical.is_some(), "{json:#}");
+    let expected = if critical == Some(true) { 3 } else { 0 };
+    assert_eq!(
+        output.status.code(),
+        Some(expected),
+        "{stderr}\n{:#}",
+        json["alerts"]
+    );
     assert_eq!(json["source"]["kind"], "recording");
     let chain: Vec<(i64, i64)> = json["blocking"]
         .as_array()
