@@ -3,7 +3,7 @@
 //!
 //! `format` is the bytes of a segment, `codec` a snapshot as a delta-compressed frame,
 //! `segments` the files in a directory, `writer` appending with rotation and retention,
-//! `reader` opening, iterating and reporting damage.
+//! `reader` opening, iterating and reporting damage, `verify` decoding every record.
 //!
 //! Layer rule: imports only `text`, `settings`, `pg`, `cluster` and `monitor`.
 
@@ -12,11 +12,15 @@ pub mod format;
 pub mod memory;
 pub mod reader;
 pub mod segments;
+pub mod verify;
 pub mod writer;
 
 pub use format::{SegmentHeader, ServerIdentity};
 pub use reader::{Damage, OpenError, Recording, SegmentInfo, Snapshots};
+pub use verify::{SegmentCheck, Undecodable, Verified};
 pub use writer::{RecordError, Recorder, RecorderConfig};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod verify_tests;
