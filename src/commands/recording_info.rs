@@ -22,17 +22,11 @@ pub fn run(path: &Path) -> anyhow::Result<ExitCode> {
     let recording = Recording::open(path)?;
     let verified = recording.verify();
     print!("{}", render(&recording, &verified));
-    Ok(if loses_snapshots(&recording, &verified) {
+    Ok(if recording.loses_snapshots(&verified) {
         ExitCode::from(DAMAGED)
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Whether damage costs more than a killed recorder's last record.
-pub fn loses_snapshots(recording: &Recording, verified: &Verified) -> bool {
-    recording.damage().iter().any(|damage| !damage.cut_short)
-        || verified.undecodable().next().is_some()
 }
 
 /// The report as text.
@@ -113,4 +107,66 @@ fn segment_records(recording: &Recording, path: &Path) -> usize {
         .iter()
         .find(|segment| segment.path == path)
         .map_or(0, |segment| segment.records())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recording::format::{self, Kind};
+    use crate::recording::tests::{polls, record};
+
+    #[test]
+    fn a_healthy_recording_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        record(dir.path(), &polls(25));
+        let recording = Recording::open(dir.path()).unwrap();
+        let text = render(&recording, &recording.verify());
+        assert!(
+            text.contains("replay can show: 25 of 25 snapshots"),
+            "{text}"
+        );
+        assert!(text.contains("damage: none"), "{text}");
+    }
+
+    #[test]
+    fn an_undecodable_record_is_named_with_its_place_time_and_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = record(dir.path(), &polls(25));
+        let bytes = std::fs::read(&path).unwrap();
+        let offsets = Recording::open(&path).unwrap().segments()[0].entries_offsets();
+        // Record 13 replaced by one with a right checksum and a frame of no snapshot.
+        let frame = zstd::bulk::compress(&[7u8; 512], 3).unwrap();
+        let mut out = bytes[..offsets[12]].to_vec();
+        format::encode_record(&mut out, Kind::Keyframe, polls(25)[12].taken_at, &frame);
+        out.extend_from_slice(&bytes[offsets[13]..]);
+        std::fs::write(&path, out).unwrap();
+
+        let recording = Recording::open(dir.path()).unwrap();
+        let text = render(&recording, &recording.verify());
+        assert!(
+            text.contains("replay can show: 12 of 25 snapshots"),
+            "{text}"
+        );
+        assert!(text.contains("25 records (12 decode)"), "{text}");
+        let expected = format!(
+            "record 13 of 25 at byte {} ({}) does not decode: unknown snapshot encoding",
+            offsets[12],
+            rfc3339_millis(polls(25)[12].taken_at)
+        );
+        assert!(text.contains(&expected), "{text}");
+        assert!(!text.contains("damage: none"), "{text}");
+    }
+
+    #[test]
+    fn a_cut_tail_is_reported_as_the_record_a_stopped_recorder_was_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = record(dir.path(), &polls(5));
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
+        let recording = Recording::open(&path).unwrap();
+        let text = render(&recording, &recording.verify());
+        assert!(text.contains("replay can show: 4 of 4 snapshots"), "{text}");
+        assert!(text.contains("cut short"), "{text}");
+        assert!(text.contains("recorder stopped"), "{text}");
+    }
 }

@@ -51,6 +51,13 @@ impl Verified {
 }
 
 impl Recording {
+    /// Whether damage costs more than a killed recorder's last record: damage inside a
+    /// file, or a record that does not decode (`recording info` exits non-zero then).
+    pub fn loses_snapshots(&self, verified: &Verified) -> bool {
+        self.damage().iter().any(|damage| !damage.cut_short)
+            || verified.undecodable().next().is_some()
+    }
+
     /// Decodes every intact record of every segment (see the module comment). A segment
     /// that can no longer be read counts as undecodable at its first record.
     pub fn verify(&self) -> Verified {
