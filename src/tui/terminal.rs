@@ -14,7 +14,7 @@ use crate::monitor::collector::PgBouncerClient;
 use crate::monitor::poller::{self, Poller, PollerConfig};
 use crate::pg::open::{ConnectOptions, LiveStart, open_monitoring_or_wait};
 use crate::recording::background::DROPPING;
-use crate::recording::{BackgroundRecorder, Sent};
+use crate::recording::{BackgroundRecorder, Recorder, RecorderConfig, Sent, ServerIdentity};
 use crate::text::sanitize::sanitized;
 use crate::tui::app::{App, Effect, Event, TICK};
 use crate::tui::setup;
@@ -113,21 +113,22 @@ pub async fn run_on(
     let target = sanitized(&session.params().display_target());
     let action_params = session.params().clone();
     // Opened before the terminal is taken over, so a directory that cannot be created is
-    // an ordinary error line.
-    // Written on its own thread: a slow disk must delay neither polling nor drawing.
+    // an ordinary error line; written on its own thread, so a slow disk delays neither
+    // polling nor drawing.
     let mut recorder = match &cli.record {
-        Some(dir) => Some(crate::recording::BackgroundRecorder::start(
-            crate::recording::Recorder::open(
-                crate::recording::RecorderConfig::new(dir.clone()),
-                crate::recording::ServerIdentity {
-                    target: target.clone(),
-                    server_version: match &start {
-                        LiveStart::Ready(_, caps) => Some(sanitized(&caps.server_version)),
-                        LiveStart::Waiting(..) => None,
-                    },
+        Some(dir) => {
+            let identity = ServerIdentity {
+                target: target.clone(),
+                server_version: match &start {
+                    LiveStart::Ready(_, caps) => Some(sanitized(&caps.server_version)),
+                    LiveStart::Waiting(..) => None,
                 },
-            )?,
-        )?),
+            };
+            let config = RecorderConfig::new(dir.clone());
+            Some(BackgroundRecorder::start(Recorder::open(
+                config, identity,
+            )?)?)
+        }
         None => None,
     };
     let poller_config = PollerConfig {
@@ -317,17 +318,27 @@ pub async fn run_on(
         let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
     }
     ratatui::restore();
-    // After the terminal is given back: a slow disk may take up to `CLOSE_WAIT` here.
+    // After the terminal is given back: a slow disk may take up to `CLOSE_WAIT` here,
+    // and what went wrong can be said on the terminal.
     if let Some(writer) = recorder {
         let dropped = writer.dropped();
-        match writer.close() {
-            Err(error) => tracing::error!(%error, "closing the recording"),
-            Ok(closed) if !closed.finished => {
-                tracing::error!(
-                    "recording: the disk did not finish writing; the last snapshots may be missing"
-                );
-            }
-            Ok(_) => tracing::info!(dropped, "recording closed"),
+        let problem = match writer.close() {
+            Err(error) => Some(format!("recording stopped: {error}")),
+            Ok(closed) if !closed.finished => Some(
+                "recording: the disk did not finish writing; the last snapshots may be missing"
+                    .to_string(),
+            ),
+            Ok(_) => None,
+        };
+        if let Some(line) = problem {
+            tracing::error!("{line}");
+            eprintln!("pgpulse: {}", sanitized(&line));
+        }
+        if dropped > 0 {
+            tracing::warn!(
+                dropped,
+                "recording: snapshots dropped, the disk did not keep up"
+            );
         }
     }
     outcome
