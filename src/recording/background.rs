@@ -5,6 +5,7 @@
 //! up; the recording has a gap, the live view none), and a failed write ends the thread
 //! with its error, reported once through [`BackgroundRecorder::failed`].
 
+use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::time::Duration;
 
@@ -61,6 +62,8 @@ pub struct BackgroundRecorder {
     /// Signalled (by dropping it) when the writer thread has written, synced and closed.
     done: Receiver<()>,
     failure: Option<oneshot::Receiver<RecordError>>,
+    /// The recording directory, to name in the error of a writer that panicked.
+    dir: PathBuf,
     identity: Option<ServerIdentity>,
     dropped: u64,
 }
@@ -81,6 +84,7 @@ impl BackgroundRecorder {
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Message>(queue);
         let (done_tx, done) = std::sync::mpsc::channel::<()>();
         let (failure_tx, failure) = oneshot::channel();
+        let dir = recorder.dir().to_path_buf();
         std::thread::Builder::new()
             .name("pgpulse-recorder".into())
             .spawn(move || {
@@ -96,6 +100,7 @@ impl BackgroundRecorder {
             sender,
             done,
             failure: Some(failure),
+            dir,
             identity: None,
             dropped: 0,
         })
@@ -133,8 +138,8 @@ impl BackgroundRecorder {
         self.dropped
     }
 
-    /// Resolves with the error that stopped the writer (disk full, directory removed);
-    /// never resolves while it writes, nor again once it has.
+    /// Resolves with the error that stopped the writer (disk full, directory removed, a
+    /// writer that panicked); never resolves while it writes, nor again once it has.
     pub async fn failed(&mut self) -> RecordError {
         match self.failure.as_mut() {
             Some(failure) => match failure.await {
@@ -142,10 +147,15 @@ impl BackgroundRecorder {
                     self.failure = None;
                     error
                 }
-                // A clean end: nothing to report, ever.
+                // The writer ended without a word while this end still sends: only a
+                // panic (a bug) does that, and the recording has stopped all the same.
                 Err(_) => {
                     self.failure = None;
-                    std::future::pending().await
+                    RecordError {
+                        what: "the recording thread stopped unexpectedly writing",
+                        path: self.dir.clone(),
+                        source: std::io::Error::other("see the log for the panic"),
+                    }
                 }
             },
             None => std::future::pending().await,

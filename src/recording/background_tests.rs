@@ -136,3 +136,19 @@ async fn a_failed_write_is_reported_once_and_stops_the_writer() {
         .unwrap();
     assert!(closed.is_ok());
 }
+
+#[tokio::test]
+async fn a_writer_that_panics_is_a_stopped_recording_not_a_silent_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let panics = Box::new(|| panic!("a bug in the writer (this test panics on purpose)"));
+    let mut background = BackgroundRecorder::spawn(recorder(dir.path()), 4, panics).unwrap();
+    assert_eq!(background.send(polls(1)[0].clone()), Sent::Queued);
+    let error = tokio::time::timeout(BOUND, background.failed())
+        .await
+        .expect("the stop to be reported");
+    assert!(
+        error.to_string().contains("stopped unexpectedly"),
+        "{error}"
+    );
+    assert_eq!(background.send(polls(1)[0].clone()), Sent::Stopped);
+}
