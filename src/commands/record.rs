@@ -17,7 +17,8 @@ use crate::commands::cli::RecordArgs;
 use crate::monitor::collector::PgBouncerClient;
 use crate::monitor::poller::{self, Poller, PollerConfig};
 use crate::pg::open::{LiveStart, open_monitoring_or_wait};
-use crate::recording::{Recorder, RecorderConfig, ServerIdentity};
+use crate::recording::background::DROPPING;
+use crate::recording::{BackgroundRecorder, Recorder, RecorderConfig, Sent, ServerIdentity};
 use crate::text::sanitize::sanitized;
 use crate::tui::setup;
 use crate::tui::terminal::LiveOptions;
@@ -63,7 +64,8 @@ pub async fn run(
     config.keep = args.keep;
     // A keyframe about every five minutes, whatever the refresh.
     config.keyframe_every = keyframe_every(poller_config.fast);
-    let mut recorder = Recorder::open(config, identity.clone())?;
+    // Written on its own thread: a slow disk must not delay the poller on this runtime.
+    let mut recorder = BackgroundRecorder::start(Recorder::open(config, identity.clone())?)?;
     let mut terminate = signal(SignalKind::terminate())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut hangup = signal(SignalKind::hangup())?;
@@ -84,6 +86,11 @@ pub async fn run(
             _ = terminate.recv() => break,
             _ = interrupt.recv() => break,
             _ = hangup.recv() => break,
+            error = recorder.failed() => {
+                // One line, and the recorder stops: nothing of this touches the server.
+                stopped(&error.to_string());
+                return Ok(ExitCode::from(WRITE_FAILED));
+            }
             changed = snapshots.changed() => {
                 if changed.is_err() {
                     tracing::error!("recording: the poller stopped");
@@ -96,26 +103,58 @@ pub async fn run(
                     identity.server_version = Some(sanitized(&caps.server_version));
                     recorder.set_identity(identity.clone());
                 }
-                if let Err(error) = recorder.append(&snapshot) {
-                    // One line, and the recorder stops: nothing of this touches the server.
-                    let line = format!("recording stopped: {error}");
-                    tracing::error!("{line}");
-                    eprintln!("pgpulse: {}", sanitized(&line));
-                    return Ok(ExitCode::from(WRITE_FAILED));
+                match recorder.send(snapshot) {
+                    Sent::Queued => recorded += 1,
+                    Sent::Dropped { first: true } => {
+                        let line = DROPPING;
+                        tracing::warn!("{line}");
+                        eprintln!("pgpulse: {line}");
+                    }
+                    // `failed` has the error: the next turn of the loop reports it.
+                    Sent::Dropped { first: false } | Sent::Stopped => {}
                 }
-                recorded += 1;
             }
         }
     }
-    if let Err(error) = recorder.close() {
-        let line = format!("recording stopped: {error}");
-        tracing::error!("{line}");
-        eprintln!("pgpulse: {}", sanitized(&line));
-        return Ok(ExitCode::from(WRITE_FAILED));
+    let dropped = recorder.dropped();
+    let closed = tokio::task::spawn_blocking(move || recorder.close()).await?;
+    match closed {
+        Err(error) => {
+            stopped(&error.to_string());
+            return Ok(ExitCode::from(WRITE_FAILED));
+        }
+        Ok(closed) if !closed.finished => {
+            let line = format!(
+                "recording: the disk did not finish writing in {} s; the last snapshots may be missing",
+                crate::recording::background::CLOSE_WAIT.as_secs()
+            );
+            tracing::error!("{line}");
+            eprintln!("pgpulse: {line}");
+        }
+        Ok(_) => {}
     }
-    tracing::info!(snapshots = recorded, "recording stopped");
-    eprintln!("pgpulse: recording stopped after {recorded} snapshots");
+    tracing::info!(snapshots = recorded, dropped, "recording stopped");
+    eprintln!(
+        "pgpulse: recording stopped after {recorded} snapshots{}",
+        dropped_note(dropped)
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// " (3 dropped: the disk did not keep up)", or nothing.
+fn dropped_note(dropped: u64) -> String {
+    if dropped == 0 {
+        String::new()
+    } else {
+        format!(" ({dropped} dropped: the disk did not keep up)")
+    }
+}
+
+/// The one line a failed write gets.
+fn stopped(error: &str) {
+    let line = format!("recording stopped: {error}");
+    tracing::error!("{line}");
+    eprintln!("pgpulse: {}", sanitized(&line));
 }
 
 /// Records between keyframes: about five minutes' worth, at least one. A keyframe of a

@@ -113,6 +113,9 @@ pub enum HeaderError {
         "unknown recording format version {found} (this pgpulse reads format {FORMAT_VERSION})"
     )]
     UnknownVersion { found: u16 },
+    /// The file ends inside the header: a recorder killed as it started the segment.
+    #[error("damaged header: cut short")]
+    CutShort,
     #[error("damaged header: {0}")]
     Damaged(String),
 }
@@ -122,9 +125,7 @@ pub fn decode_header(bytes: &[u8]) -> Result<(SegmentHeader, usize), HeaderError
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return Err(HeaderError::NotARecording);
     }
-    let prefix = bytes
-        .get(..HEADER_PREFIX)
-        .ok_or_else(|| HeaderError::Damaged("cut short".into()))?;
+    let prefix = bytes.get(..HEADER_PREFIX).ok_or(HeaderError::CutShort)?;
     let version = u16::from_le_bytes([prefix[12], prefix[13]]);
     if version > FORMAT_VERSION {
         return Err(HeaderError::NewerVersion { found: version });
@@ -140,9 +141,7 @@ pub fn decode_header(bytes: &[u8]) -> Result<(SegmentHeader, usize), HeaderError
         )));
     }
     let end = HEADER_PREFIX + length as usize;
-    let body = bytes
-        .get(HEADER_PREFIX..end)
-        .ok_or_else(|| HeaderError::Damaged("cut short".into()))?;
+    let body = bytes.get(HEADER_PREFIX..end).ok_or(HeaderError::CutShort)?;
     if crc32fast::hash(body) != crc {
         return Err(HeaderError::Damaged("checksum mismatch".into()));
     }
@@ -210,6 +209,21 @@ pub fn decode_record(bytes: &[u8], offset: usize) -> Result<Option<Record<'_>>, 
         zstd_frame: &payload[PAYLOAD_PREFIX..],
         next: offset + end,
     }))
+}
+
+/// Whether the file ends inside the record at `offset` (a plausible prefix, or part of
+/// one, then fewer bytes than it announces): the tail a recorder killed mid-write leaves,
+/// since every record is one write. Anything else that stops the reader is damage inside
+/// the file (a flipped bit, an overwritten block) and loses records a crash would not.
+pub fn is_cut_short(bytes: &[u8], offset: usize) -> bool {
+    let rest = bytes.get(offset..).unwrap_or(&[]);
+    let Some(prefix) = rest.get(..FRAME_PREFIX) else {
+        return !rest.is_empty();
+    };
+    let length = u32_at(prefix, 0);
+    length <= MAX_RECORD
+        && length as usize >= PAYLOAD_PREFIX
+        && rest.len() < FRAME_PREFIX + length as usize
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> u32 {

@@ -19,6 +19,10 @@ pub struct Damage {
     pub segment: PathBuf,
     pub offset: u64,
     pub what: String,
+    /// The file simply ends inside its last record or its header: what a recorder killed
+    /// mid-write leaves (the one record the format allows a crash to lose), not a sign
+    /// that the file was damaged after it was written.
+    pub cut_short: bool,
 }
 
 /// Why a recording could not be opened at all.
@@ -37,10 +41,10 @@ pub enum OpenError {
 
 /// One record's place in its segment.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Entry {
-    offset: usize,
-    kind: Kind,
-    taken_at: SystemTime,
+pub(super) struct Entry {
+    pub(super) offset: usize,
+    pub(super) kind: Kind,
+    pub(super) taken_at: SystemTime,
 }
 
 /// A segment as opened.
@@ -87,14 +91,19 @@ impl SegmentInfo {
             // Cut inside the magic (an empty file included) or inside the header: damage
             // of this segment, not a reason to refuse the whole recording.
             Err(HeaderError::NotARecording) if format::MAGIC.starts_with(bytes) => {
-                return Ok(Self::unreadable(path, bytes, "header cut short".into()));
+                return Ok(Self::unreadable(path, bytes, "header cut short", true));
             }
-            Err(HeaderError::Damaged(what)) => {
+            Err(HeaderError::CutShort) => {
                 return Ok(Self::unreadable(
                     path,
                     bytes,
-                    format!("damaged header: {what}"),
+                    "damaged header: cut short",
+                    true,
                 ));
+            }
+            Err(HeaderError::Damaged(what)) => {
+                let what = format!("damaged header: {what}");
+                return Ok(Self::unreadable(path, bytes, &what, false));
             }
             Err(other) => return Err(other),
         };
@@ -116,6 +125,7 @@ impl SegmentInfo {
                         segment: path.to_path_buf(),
                         offset: offset as u64,
                         what,
+                        cut_short: format::is_cut_short(bytes, offset),
                     });
                     break;
                 }
@@ -130,7 +140,7 @@ impl SegmentInfo {
         })
     }
 
-    fn unreadable(path: &Path, bytes: &[u8], what: String) -> Self {
+    fn unreadable(path: &Path, bytes: &[u8], what: &str, cut_short: bool) -> Self {
         Self {
             path: path.to_path_buf(),
             header: None,
@@ -139,9 +149,15 @@ impl SegmentInfo {
             damage: Some(Damage {
                 segment: path.to_path_buf(),
                 offset: 0,
-                what,
+                what: what.to_string(),
+                cut_short,
             }),
         }
+    }
+
+    /// Its intact records, in file order (for `verify`).
+    pub(super) fn entries(&self) -> &[Entry] {
+        &self.entries
     }
 
     /// Where each record starts (tests cut and flip bytes there).
@@ -306,6 +322,7 @@ impl Iterator for Snapshots<'_> {
                             segment: info.path.clone(),
                             offset: 0,
                             what: format!("cannot read it again: {error}"),
+                            cut_short: false,
                         }));
                     }
                 };
@@ -347,6 +364,7 @@ impl Iterator for Snapshots<'_> {
                         segment,
                         offset: entry.offset as u64,
                         what,
+                        cut_short: false,
                     }));
                 }
             }

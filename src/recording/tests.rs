@@ -28,7 +28,7 @@ fn config(dir: &Path) -> RecorderConfig {
 
 /// Polls like the poller makes them: sessions come and go, one waits on a lock, the slow
 /// tier and the statements are re-sent (the same `Arc`) between their reads.
-fn polls(count: u64) -> Vec<Snapshot> {
+pub(crate) fn polls(count: u64) -> Vec<Snapshot> {
     let mut slow = Arc::new(SlowTier::not_polled(at(0)));
     let mut out: Vec<Snapshot> = Vec::new();
     for secs in 0..count {
@@ -47,7 +47,7 @@ fn polls(count: u64) -> Vec<Snapshot> {
     out
 }
 
-fn record(dir: &Path, snapshots: &[Snapshot]) -> PathBuf {
+pub(crate) fn record(dir: &Path, snapshots: &[Snapshot]) -> PathBuf {
     let mut recorder = Recorder::open(config(dir), identity()).unwrap();
     for snapshot in snapshots {
         recorder.append(snapshot).unwrap();

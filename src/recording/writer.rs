@@ -113,6 +113,11 @@ impl Recorder {
         self.identity = identity;
     }
 
+    /// The recording directory.
+    pub fn dir(&self) -> &Path {
+        &self.config.dir
+    }
+
     /// The segment being written.
     pub fn current_segment(&self) -> Option<&Path> {
         self.segment.as_ref().map(|segment| segment.path.as_path())

@@ -13,6 +13,8 @@ use crate::actions::executor::{self, ExecutorConfig, ExecutorEvent};
 use crate::monitor::collector::PgBouncerClient;
 use crate::monitor::poller::{self, Poller, PollerConfig};
 use crate::pg::open::{ConnectOptions, LiveStart, open_monitoring_or_wait};
+use crate::recording::background::DROPPING;
+use crate::recording::{BackgroundRecorder, Recorder, RecorderConfig, Sent, ServerIdentity};
 use crate::text::sanitize::sanitized;
 use crate::tui::app::{App, Effect, Event, TICK};
 use crate::tui::setup;
@@ -98,18 +100,22 @@ pub async fn run_on(
     let target = sanitized(&session.params().display_target());
     let action_params = session.params().clone();
     // Opened before the terminal is taken over, so a directory that cannot be created is
-    // an ordinary error line.
+    // an ordinary error line; written on its own thread, so a slow disk delays neither
+    // polling nor drawing.
     let mut recorder = match &cli.record {
-        Some(dir) => Some(crate::recording::Recorder::open(
-            crate::recording::RecorderConfig::new(dir.clone()),
-            crate::recording::ServerIdentity {
+        Some(dir) => {
+            let identity = ServerIdentity {
                 target: target.clone(),
                 server_version: match &start {
                     LiveStart::Ready(_, caps) => Some(sanitized(&caps.server_version)),
                     LiveStart::Waiting(..) => None,
                 },
-            },
-        )?),
+            };
+            let config = RecorderConfig::new(dir.clone());
+            Some(BackgroundRecorder::start(Recorder::open(
+                config, identity,
+            )?)?)
+        }
         None => None,
     };
     let (mut poller, server_version_num) = match start {
@@ -228,13 +234,12 @@ pub async fn run_on(
                             (executor, executor_events) =
                                 start_executor(&mut executor_config, read_only, caps.server_version_num);
                         }
-                        // A failed write stops the recording, never the live view.
+                        // Never waits for the disk; a full queue drops this one.
                         if let Some(writer) = &mut recorder
-                            && let Err(error) = writer.append(&snapshot)
+                            && writer.send(snapshot.clone()) == (Sent::Dropped { first: true })
                         {
-                            tracing::error!(%error, "recording stopped");
-                            app.warn(format!("recording stopped: {error}"));
-                            recorder = None;
+                            tracing::warn!("{DROPPING}");
+                            app.warn(DROPPING.to_string());
                         }
                         Event::Snapshot(Box::new(snapshot))
                     }
@@ -242,6 +247,13 @@ pub async fn run_on(
                 },
                 Err(_) => break Err(anyhow::anyhow!("the poller stopped")),
             },
+            // A failed write stops the recording, never the live view.
+            error = BackgroundRecorder::failed_of(&mut recorder) => {
+                tracing::error!(%error, "recording stopped");
+                app.warn(format!("recording stopped: {error}"));
+                recorder = None;
+                continue;
+            }
             Some(event) = next_executor_event(&mut executor_events) => Event::Executor(event),
             Some(fetched) = details.recv() => Event::DetailFetched(Box::new(fetched)),
             _ = clock.tick() => Event::Tick(SystemTime::now()),
@@ -281,15 +293,33 @@ pub async fn run_on(
             break Ok(ExitCode::SUCCESS);
         }
     };
-    if let Some(mut writer) = recorder
-        && let Err(error) = writer.close()
-    {
-        tracing::error!(%error, "closing the recording");
-    }
     if mouse {
         let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
     }
     ratatui::restore();
+    // After the terminal is given back: a slow disk may take up to `CLOSE_WAIT` here,
+    // and what went wrong can be said on the terminal.
+    if let Some(writer) = recorder {
+        let dropped = writer.dropped();
+        let problem = match writer.close() {
+            Err(error) => Some(format!("recording stopped: {error}")),
+            Ok(closed) if !closed.finished => Some(
+                "recording: the disk did not finish writing; the last snapshots may be missing"
+                    .to_string(),
+            ),
+            Ok(_) => None,
+        };
+        if let Some(line) = problem {
+            tracing::error!("{line}");
+            eprintln!("pgpulse: {}", sanitized(&line));
+        }
+        if dropped > 0 {
+            tracing::warn!(
+                dropped,
+                "recording: snapshots dropped, the disk did not keep up"
+            );
+        }
+    }
     outcome
 }
 

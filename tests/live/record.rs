@@ -133,6 +133,14 @@ async fn a_killed_recorder_leaves_every_snapshot_but_the_last_readable() {
         "{text}"
     );
     assert!(text.contains("damage: "), "{text}");
+    // Every intact record decodes: replay can show them all.
+    let records = recording.records();
+    assert!(
+        text.contains(&format!(
+            "replay can show: {records} of {records} snapshots"
+        )),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -166,4 +174,37 @@ async fn sigterm_stops_the_recorder_cleanly() {
     let recording = must(Recording::open(&dir), "opening the recording");
     assert!(recording.damage().is_empty(), "{:?}", recording.damage());
     assert!(recording.records() >= 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_live_view_records_on_its_own_thread_and_closes_the_recording_on_q() {
+    let db = common::shared().create_database().await;
+    let home = must(tempfile::tempdir(), "temp home");
+    let dir = home.path().join("recording");
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let mut pgpulse = crate::pty::Pgpulse::start(
+        &format!("{} sslmode=disable", db.conninfo()),
+        &["--refresh", "0.5", "--record", &dir_arg],
+        &[],
+    );
+    pgpulse.shows("Dashboard").await;
+    eventually("the live view to record three snapshots", async || {
+        let records = Recording::open(&dir).map(|r| r.records()).unwrap_or(0);
+        if records >= 3 {
+            Ok(())
+        } else {
+            Err(format!("{records} records"))
+        }
+    })
+    .await;
+    // It still answers keys while it records.
+    pgpulse.keys("2");
+    pgpulse.shows("Sessions").await;
+    pgpulse.keys("q");
+    assert_eq!(pgpulse.exited().await, 0);
+    let recording = must(Recording::open(&dir), "opening the recording");
+    assert!(recording.damage().is_empty(), "{:?}", recording.damage());
+    let verified = recording.verify();
+    assert!(recording.records() >= 3);
+    assert_eq!(verified.replayable(), recording.records());
 }
