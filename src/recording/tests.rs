@@ -253,10 +253,11 @@ fn a_failed_write_stops_with_the_path_and_reason() {
     assert!(error.contains("gone"), "{error}");
 }
 
-/// The committed fuzz corpus (fuzz/corpus/segment_reader): the reader reports, never panics.
+/// The committed fuzz corpus (tests/fuzz_corpus/segment_reader: under tests/ so the
+/// packaged crate has it; `fuzz/` is a package of its own): the reader reports, never panics.
 #[test]
 fn the_fuzz_corpus_never_panics_the_reader() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/segment_reader");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_corpus/segment_reader");
     let mut seen = 0;
     for entry in std::fs::read_dir(&corpus).unwrap() {
         let path = entry.unwrap().path();
@@ -275,11 +276,11 @@ fn the_fuzz_corpus_never_panics_the_reader() {
 }
 
 /// Writes the seed corpus of the fuzz target: `cargo test --lib write_fuzz_corpus --
-/// --ignored` (then commit fuzz/corpus/segment_reader).
+/// --ignored` (then commit tests/fuzz_corpus/segment_reader).
 #[test]
 #[ignore]
 fn write_fuzz_corpus() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/segment_reader");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_corpus/segment_reader");
     std::fs::create_dir_all(&corpus).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = record(dir.path(), &polls(3));
