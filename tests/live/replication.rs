@@ -413,3 +413,74 @@ async fn a_standby_counts_its_restartpoints() {
     })
     .await;
 }
+
+/// A slot bounded by `max_slot_wal_keep_size`: its `safe_wal_size` shrinks as WAL is
+/// written and the warning says when it will be lost at the recent rate; once the WAL it
+/// needs is past the limit, the slot is unreserved (then lost after a checkpoint), and
+/// the alert turns critical. A private primary: it changes a server-wide setting.
+#[tokio::test]
+async fn a_slot_running_out_of_its_wal_limit_warns_then_turns_critical() {
+    let server = common::start_server(|opts| {
+        for (key, value) in [
+            ("max_slot_wal_keep_size", "64MB"),
+            ("checkpoint_timeout", "1h"),
+        ] {
+            opts.settings.push((key.into(), value.into()));
+        }
+    });
+    let client = server.superuser_client("postgres").await;
+    exec(
+        &client,
+        "SELECT pg_create_physical_replication_slot('bounded', true)",
+    )
+    .await;
+    let mut watch = Watch::new(&server, "slot_loss_warn = \"24h\"").await;
+    let first = watch.poll().await;
+    let slots = first.replication.slots.expect("slots");
+    let slot = slots
+        .iter()
+        .find(|s| s.name == "bounded")
+        .expect("the slot");
+    assert_eq!(slot.wal_status.as_deref(), Some("reserved"), "{slot:?}");
+    // The limit counts from the end of the current 16 MB segment, not from the slot's LSN.
+    assert!(
+        slot.safe_wal_size.is_some_and(|b| b > 0 && b <= (64 + 16) << 20),
+        "{slot:?}"
+    );
+    let level = |watch: &Watch| {
+        let alerts = watch.model.alerts().active();
+        alerts
+            .iter()
+            .find(|a| a.kind == AlertKind::ReplicationSlot && !a.stale)
+            .map(|a| (a.level, a.value.clone()))
+    };
+
+    generate_wal(&client).await;
+    let (warn, value) = eventually("the headroom warning", async || {
+        watch.poll().await;
+        level(&watch).ok_or_else(|| "no slot alert yet".to_string())
+    })
+    .await;
+    assert_eq!(warn, Level::Warn, "{value}");
+    assert!(
+        value.starts_with("bounded lost in ~") && value.contains(" left at "),
+        "{value}"
+    );
+
+    for _ in 0..6 {
+        generate_wal(&client).await;
+    }
+    exec(&client, "CHECKPOINT").await;
+    let value = eventually("the slot past its limit", async || {
+        watch.poll().await;
+        match level(&watch) {
+            Some((Level::Crit, value)) => Ok(value),
+            other => Err(format!("{other:?}")),
+        }
+    })
+    .await;
+    assert!(
+        value == "bounded: wal_status lost" || value == "bounded: wal_status unreserved",
+        "{value}"
+    );
+}
