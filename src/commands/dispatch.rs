@@ -24,24 +24,22 @@ pub async fn run(cli: Cli) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let conn = cli.conn.options();
+    // A subcommand's own positional conninfo wins over one given before the subcommand.
+    let positional = |own: &Option<String>| own.clone().or_else(|| cli.conninfo.clone());
     let result = match &cli.command {
-        Some(Command::Doctor { conninfo }) => {
-            run_doctor(&conn, conninfo.clone().or(cli.conninfo.clone())).await
-        }
+        Some(Command::Doctor { conninfo }) => run_doctor(&conn, positional(conninfo)).await,
         Some(Command::Schema {
             action: SchemaAction::Install { dry_run, conninfo },
-        }) => run_schema_install(&conn, conninfo.clone().or(cli.conninfo.clone()), *dry_run).await,
+        }) => run_schema_install(&conn, positional(conninfo), *dry_run).await,
         // `--read-only` promises that pgpulse writes nothing; a snapshot writes rows.
         Some(Command::Snapshot { .. }) if cli.read_only => Err(anyhow::anyhow!(
             "--read-only was given and `pgpulse snapshot` writes to database_statistics_snapshot: \
              drop --read-only to take a snapshot"
         )),
-        Some(Command::Snapshot { conninfo }) => {
-            run_snapshot(&conn, conninfo.clone().or(cli.conninfo.clone())).await
-        }
+        Some(Command::Snapshot { conninfo }) => run_snapshot(&conn, positional(conninfo)).await,
         Some(Command::Record(args)) => {
-            let conninfo = args.conninfo.clone().or(cli.conninfo.clone());
-            crate::commands::record::run(&cli.live_options(), conninfo, args).await
+            crate::commands::record::run(&cli.live_options(), positional(&args.conninfo), args)
+                .await
         }
         Some(Command::Recording {
             action: RecordingAction::Info { path },
@@ -67,8 +65,8 @@ pub async fn run(cli: Cli) -> ExitCode {
             .await
         }
         Some(Command::Report(args)) => {
-            let conninfo = args.conninfo.clone().or(cli.conninfo.clone());
-            crate::commands::report::run(&cli.live_options(), conninfo, args).await
+            crate::commands::report::run(&cli.live_options(), positional(&args.conninfo), args)
+                .await
         }
         Some(Command::Demo(args)) => crate::demo::run(&cli.live_options(), &args.options()).await,
         None => crate::tui::terminal::run(&cli.live_options()).await,

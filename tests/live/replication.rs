@@ -444,7 +444,8 @@ async fn a_slot_running_out_of_its_wal_limit_warns_then_turns_critical() {
     assert_eq!(slot.wal_status.as_deref(), Some("reserved"), "{slot:?}");
     // The limit counts from the end of the current 16 MB segment, not from the slot's LSN.
     assert!(
-        slot.safe_wal_size.is_some_and(|b| b > 0 && b <= (64 + 16) << 20),
+        slot.safe_wal_size
+            .is_some_and(|b| b > 0 && b <= (64 + 16) << 20),
         "{slot:?}"
     );
     let level = |watch: &Watch| {
