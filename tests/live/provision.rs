@@ -153,6 +153,8 @@ fn a_download_cut_short_is_refused_and_removed() {
     let (failed, said) = run_demo(&registry, cache.path());
     assert!(failed, "{said}");
     assert!(said.contains("the partial file was removed"), "{said}");
+    // A transfer cut is tried twice more before the demo gives up.
+    assert_eq!(said.matches("trying again in").count(), 2, "{said}");
     assert!(!said.contains("starting PostgreSQL"), "{said}");
     assert_eq!(cached_entries(cache.path()), Vec::<String>::new());
 }

@@ -23,6 +23,7 @@ mod unpack;
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub use error::{ProvisionError, install_hint};
 pub use integrity::Integrity;
@@ -79,9 +80,51 @@ fn release_dir(cache: &Path, release: &Release) -> PathBuf {
     cache.join("postgresql").join(release.dir_name())
 }
 
+/// The pauses before a second and a third attempt when the registry answered but the
+/// transfer failed (a reset connection, an HTTP 5xx): a flaky link should not fail a demo
+/// or a CI run. An unreachable registry or a hash mismatch is not retried.
+const RETRY_PAUSES: [Duration; 2] = [Duration::from_secs(1), Duration::from_secs(4)];
+
 /// The bin directory of `release`, from the cache when it is there, else downloaded from
 /// `source` into it. Returns the directory holding `initdb` and `postgres`.
 pub fn provision(
+    cache: &Path,
+    release: &Release,
+    source: &dyn Source,
+    style: ProgressStyle,
+) -> Result<PathBuf, ProvisionError> {
+    provision_retrying(cache, release, source, style, &RETRY_PAUSES)
+}
+
+/// [`provision`], trying again after each of `pauses` while the transfer fails.
+fn provision_retrying(
+    cache: &Path,
+    release: &Release,
+    source: &dyn Source,
+    style: ProgressStyle,
+    pauses: &[Duration],
+) -> Result<PathBuf, ProvisionError> {
+    let mut pauses = pauses.iter();
+    loop {
+        match provision_once(cache, release, source, style) {
+            Err(
+                error @ ProvisionError::Network {
+                    reachable: true, ..
+                },
+            ) => {
+                let Some(pause) = pauses.next() else {
+                    return Err(error);
+                };
+                Progress::new(style, None)
+                    .say(&format!("{error}; trying again in {} s", pause.as_secs()));
+                std::thread::sleep(*pause);
+            }
+            other => return other,
+        }
+    }
+}
+
+fn provision_once(
     cache: &Path,
     release: &Release,
     source: &dyn Source,

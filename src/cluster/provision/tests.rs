@@ -47,6 +47,8 @@ struct Memory {
     tarball: Vec<u8>,
     published: Integrity,
     cut_after: Option<usize>,
+    /// How many more fetches are cut (at a third) when `cut_after` is not set.
+    cut_next: Cell<usize>,
     fetches: Cell<usize>,
 }
 
@@ -57,6 +59,7 @@ impl Memory {
             tarball,
             published,
             cut_after: None,
+            cut_next: Cell::new(0),
             fetches: Cell::new(0),
         }
     }
@@ -73,7 +76,11 @@ impl Source for Memory {
     fn fetch(&self, _: &Dist) -> Result<Download, ProvisionError> {
         self.fetches.set(self.fetches.get() + 1);
         let bytes = self.tarball.clone();
-        let reader: Box<dyn Read + Send> = match self.cut_after {
+        let cut_now = (self.cut_next.get() > 0).then(|| {
+            self.cut_next.set(self.cut_next.get() - 1);
+            bytes.len() / 3
+        });
+        let reader: Box<dyn Read + Send> = match self.cut_after.or(cut_now) {
             Some(n) => Box::new(Cursor::new(bytes[..n].to_vec()).chain(Failing)),
             None => Box::new(Cursor::new(bytes)),
         };
@@ -166,7 +173,8 @@ fn an_interrupted_download_is_removed_and_the_next_run_completes() {
     let cache = tempfile::tempdir().unwrap();
     let mut source = Memory::new(package_tarball());
     source.cut_after = Some(source.tarball.len() / 3);
-    let error = provision(cache.path(), &release(), &source, ProgressStyle::Quiet).unwrap_err();
+    let once = provision_retrying(cache.path(), &release(), &source, ProgressStyle::Quiet, &[]);
+    let error = once.unwrap_err();
     let message = error.to_string();
     assert!(message.contains("connection reset"), "{message}");
     assert!(message.contains("partial file was removed"), "{message}");
@@ -175,6 +183,53 @@ fn an_interrupted_download_is_removed_and_the_next_run_completes() {
     source.cut_after = None;
     let bindir = provision(cache.path(), &release(), &source, ProgressStyle::Quiet).unwrap();
     assert!(has_server_binaries(&bindir));
+}
+
+#[test]
+fn a_transfer_cut_is_tried_again_and_a_lasting_failure_is_given_up_after_the_retries() {
+    let pauses = [Duration::ZERO, Duration::ZERO];
+    let cache = tempfile::tempdir().unwrap();
+    let source = Memory::new(package_tarball());
+    source.cut_next.set(1);
+    let bindir = provision_retrying(
+        cache.path(),
+        &release(),
+        &source,
+        ProgressStyle::Quiet,
+        &pauses,
+    )
+    .unwrap();
+    assert!(has_server_binaries(&bindir));
+    assert_eq!(source.fetches.get(), 2);
+
+    let cache = tempfile::tempdir().unwrap();
+    let mut source = Memory::new(package_tarball());
+    source.cut_after = Some(source.tarball.len() / 3);
+    let error = provision_retrying(
+        cache.path(),
+        &release(),
+        &source,
+        ProgressStyle::Quiet,
+        &pauses,
+    )
+    .unwrap_err();
+    assert!(error.to_string().contains("connection reset"), "{error}");
+    assert_eq!(source.fetches.get(), 3, "one try and two retries");
+    assert_eq!(cache_entries(cache.path()), Vec::<String>::new());
+
+    // A hash mismatch is not a transfer failure: no retry.
+    let cache = tempfile::tempdir().unwrap();
+    let mut source = Memory::new(package_tarball());
+    source.published = Integrity::of(b"something else");
+    let result = provision_retrying(
+        cache.path(),
+        &release(),
+        &source,
+        ProgressStyle::Quiet,
+        &pauses,
+    );
+    assert!(matches!(result, Err(ProvisionError::Integrity { .. })));
+    assert_eq!(source.fetches.get(), 1);
 }
 
 #[test]
