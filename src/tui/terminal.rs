@@ -185,6 +185,7 @@ pub async fn run_on(
         .with_read_only(read_only)
         .with_identity(role, extras.badge)
         .with_journal(past_actions);
+    app.set_recording(recorder.is_some());
     if let Ok(size) = terminal.size() {
         app.update(Event::Resize(size.width, size.height));
     }
@@ -251,6 +252,7 @@ pub async fn run_on(
             error = BackgroundRecorder::failed_of(&mut recorder) => {
                 tracing::error!(%error, "recording stopped");
                 app.warn(format!("recording stopped: {error}"));
+                app.set_recording(false);
                 recorder = None;
                 continue;
             }

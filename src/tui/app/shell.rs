@@ -30,6 +30,8 @@ pub struct App {
     /// The clock as the last tick or snapshot said.
     pub(super) now: SystemTime,
     pub(super) paused: bool,
+    /// Whether the live view is writing a recording (`--record DIR`): the REC badge.
+    pub(super) recording: bool,
     pub(super) refresh: Duration,
     pub(super) status: Option<StatusMessage>,
     /// Every status message and poll error of this session (`L` shows them whole).
@@ -81,6 +83,7 @@ impl App {
             size: (80, 24),
             now,
             paused: false,
+            recording: false,
             refresh,
             status: None,
             messages: MessageLog::default(),
@@ -201,6 +204,16 @@ impl App {
     /// Whether polling is paused.
     pub fn paused(&self) -> bool {
         self.paused
+    }
+
+    /// Whether the live view is writing a recording.
+    pub fn recording(&self) -> bool {
+        self.recording
+    }
+
+    /// The recording started, or stopped (a failed write): the header says which.
+    pub fn set_recording(&mut self, recording: bool) {
+        self.recording = recording;
     }
 
     /// The terminal's size in columns and rows.

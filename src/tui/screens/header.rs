@@ -253,6 +253,11 @@ fn replay_paused(app: &App) -> bool {
 fn badges(app: &App) -> Vec<(String, Style)> {
     let theme = app.theme();
     let mut badges = Vec::new();
+    // The least urgent badge, so the leftmost; a recording that stops says why in the
+    // status line and the badge goes.
+    if app.recording() {
+        badges.push((" ● REC ".into(), theme.style(Role::Crit)));
+    }
     if let Some(replay) = app.replay() {
         let state = if replay.playing {
             format!(" ▶ {}× ", replay.speed)

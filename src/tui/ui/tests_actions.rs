@@ -174,6 +174,27 @@ fn read_only_badge() {
     );
 }
 
+/// `--record DIR`: the header says REC, with the target and alerts still whole at 80
+/// columns; after a failed write the badge goes.
+#[test]
+fn rec_badge_while_recording() {
+    let mut app = activity_app();
+    app.set_recording(true);
+    let header = |app: &mut App| {
+        text(&draw(app, 80, 24))
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let recording = header(&mut app);
+    assert!(recording.contains("● REC"), "{recording}");
+    assert!(recording.contains("postgres@"), "{recording}");
+    app.set_recording(false);
+    let stopped = header(&mut app);
+    assert!(!stopped.contains("REC"), "{stopped}");
+}
+
 /// Three busy sessions with their query starts; 4243 and 4244 marked, 4242 highlighted.
 fn marked_app(theme: Theme) -> App {
     let mut app = App::new(
