@@ -18,6 +18,7 @@
 mod bindir;
 pub mod bouncer;
 mod error;
+mod ports;
 pub mod provision;
 mod setup;
 mod supervisor;
@@ -27,7 +28,7 @@ use std::sync::{Mutex, MutexGuard};
 
 pub use bindir::{find_bindir, has_server_binaries};
 pub use error::ClusterError;
-use error::io_err;
+pub use ports::free_port;
 pub use setup::ClusterOptions;
 use supervisor::Supervisor;
 
@@ -248,17 +249,6 @@ impl Drop for DirGuard {
             let _ = std::fs::remove_dir_all(dir);
         }
     }
-}
-
-/// A port that was free a moment ago. Racy by nature; [`Cluster::start`] retries.
-fn free_port() -> Result<u16, ClusterError> {
-    let listener = std::net::TcpListener::bind(("127.0.0.1", 0))
-        .and_then(|l| l.local_addr())
-        .map_err(io_err(
-            "binding a probe socket on",
-            Path::new("127.0.0.1:0"),
-        ))?;
-    Ok(listener.port())
 }
 
 /// Quotes a conninfo value when needed (`'...'` with `\` and `'` backslash-escaped).

@@ -295,11 +295,8 @@ fn private_dir() -> PathBuf {
     dir
 }
 
-/// A port that was free a moment ago ([`Bouncer::start`] retries if it is taken).
+/// A port that was free a moment ago, below the ephemeral range like the servers'
+/// ([`Bouncer::start`] retries if it is taken).
 fn free_port() -> u16 {
-    let listener = must(
-        std::net::TcpListener::bind(("127.0.0.1", 0)),
-        "probe socket",
-    );
-    must(listener.local_addr(), "probe socket").port()
+    must(pgpulse::cluster::free_port(), "a free port")
 }
