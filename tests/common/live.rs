@@ -39,13 +39,24 @@ pub async fn monitor_db(db: &super::TestDb<'_>) -> (MonitorSession, Capabilities
 
 /// Polls `attempt` every 50 ms until it gives a value; panics after [`WAIT`] with the
 /// last thing it saw.
-pub async fn eventually<T>(what: &str, mut attempt: impl AsyncFnMut() -> Result<T, String>) -> T {
-    let deadline = Instant::now() + WAIT;
+pub async fn eventually<T>(what: &str, attempt: impl AsyncFnMut() -> Result<T, String>) -> T {
+    eventually_within(WAIT, what, attempt).await
+}
+
+/// [`eventually`] with its own bound, for waits on something slower than a query: e.g.
+/// the statistics collector of 13 and 14, which on a loaded machine with hundreds of test
+/// databases can take longer than [`WAIT`] to write what a session reported.
+pub async fn eventually_within<T>(
+    limit: Duration,
+    what: &str,
+    mut attempt: impl AsyncFnMut() -> Result<T, String>,
+) -> T {
+    let deadline = Instant::now() + limit;
     loop {
         match attempt().await {
             Ok(value) => return value,
             Err(last) if Instant::now() >= deadline => {
-                panic!("waited {WAIT:?} for {what}; last seen: {last}")
+                panic!("waited {limit:?} for {what}; last seen: {last}")
             }
             Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
         }
